@@ -1,0 +1,30 @@
+/** Entry point of the `sentiment` command. */
+import chalk from 'chalk';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { InputError } from '../data/errors.ts';
+import { PACKAGE_VERSION } from '../version.ts';
+import { registerTrain } from './train.ts';
+
+export function makeProgram(): Command {
+  const program = new Command('sentiment')
+    .description('Train, check and use a Keras-style LSTM sentiment classifier (Kaggle movie reviews) with TensorFlow.js')
+    .version(PACKAGE_VERSION)
+    .showHelpAfterError('(add --help for usage)');
+  registerTrain(program);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await makeProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof InputError || err instanceof InvalidArgumentError) {
+      process.stderr.write(`${chalk.red('error:')} ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`${chalk.red('error:')} ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,41 @@
+/** Every flag, described once: commander help and the README table come from this list. */
+import { ENGINE_CHOICES } from '../engine/engine.ts';
+import { TRAIN_DEFAULTS } from '../train/run.ts';
+import { fraction, oneOf, positiveInt, positiveNumber } from './parse.ts';
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  default?: string | number;
+  parse?: (value: string) => unknown;
+}
+
+const d = TRAIN_DEFAULTS;
+
+export const BACKEND_OPTION: OptionSpec = {
+  flags: '--backend <engine>',
+  description: 'compute engine: auto (tfjs-node if it loads, else wasm), tensorflow, wasm or cpu; also SENTIMENT_BACKEND',
+  default: 'auto',
+  parse: oneOf(ENGINE_CHOICES),
+};
+
+export const TRAIN_OPTIONS: OptionSpec[] = [
+  { flags: '-o, --out <dir>', description: 'model directory to write', default: d.out },
+  { flags: '--epochs <n>', description: 'passes over the training rows', default: d.epochs, parse: positiveInt },
+  { flags: '--batch-size <n>', description: 'phrases per training step', default: d.batchSize, parse: positiveInt },
+  { flags: '--validation-split <f>', description: 'last fraction of rows held out for validation, as Keras takes it', default: d.validationSplit, parse: fraction },
+  { flags: '--max-words <n>', description: 'tokenizer num_words: keep word indices 1..n-1', default: d.maxWords, parse: positiveInt },
+  { flags: '--embedding-dim <n>', description: 'embedding vector size', default: d.embeddingDim, parse: positiveInt },
+  { flags: '--units <n>', description: 'LSTM units', default: d.units, parse: positiveInt },
+  { flags: '--dense-units <n>', description: 'units of the hidden Dense(relu) layer', default: d.denseUnits, parse: positiveInt },
+  { flags: '--dropout <f>', description: 'rate of SpatialDropout1D, LSTM dropout and recurrent dropout, and Dropout', default: d.dropout, parse: fraction },
+  { flags: '--learning-rate <f>', description: 'Adam learning rate', default: d.learningRate, parse: positiveNumber },
+  { flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling', default: d.seed, parse: positiveIntOrZero },
+  { flags: '--pad <mode>', description: "batching: 'group' (phrases of one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, parse: oneOf(['group', 'max'] as const) },
+  { flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3+)", default: 'hard_sigmoid', parse: oneOf(['hard_sigmoid', 'sigmoid'] as const) },
+  BACKEND_OPTION,
+];
+
+function positiveIntOrZero(value: string): number {
+  return value.trim() === '0' ? 0 : positiveInt(value);
+}

@@ -1,0 +1,89 @@
+/** What `sentiment train` shows: a bar per epoch on a TTY, plain lines otherwise, a coloured epoch summary. */
+import chalk from 'chalk';
+import cliProgress from 'cli-progress';
+import { LABEL_NAMES } from '../data/labels.ts';
+import type { BatchLog } from '../train/loop.ts';
+import type { EpochLog } from '../train/history.ts';
+import type { DataSummary, TrainReporter } from '../train/run.ts';
+import { fmt4, formatCount, formatDuration } from './format.ts';
+
+export interface ReporterOptions {
+  epochs: number;
+  /** Animate a progress bar (a TTY); otherwise print a plain line every tenth of an epoch. */
+  tty: boolean;
+  write: (line: string) => void;
+}
+
+export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
+  const { epochs, tty, write } = opts;
+  let bar: cliProgress.SingleBar | null = null;
+  let epochStart = 0;
+  let nextPlain = 0;
+
+  const status = (log: BatchLog) => {
+    const elapsed = (performance.now() - epochStart) / 1000;
+    const rate = log.seen / Math.max(elapsed, 1e-9);
+    const eta = (elapsed / log.done) * (log.total - log.done);
+    return { rate: formatCount(Math.round(rate)), eta: formatDuration(eta), loss: log.loss.toFixed(4), acc: log.acc.toFixed(4) };
+  };
+
+  return {
+    onEngine(_info, line) {
+      write(`${chalk.bold('engine')}  ${line}`);
+    },
+    onData(s: DataSummary) {
+      write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation)`);
+      write(`${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${s.maxLen} tokens`);
+      write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${i} ${LABEL_NAMES[i]}: ${formatCount(c)}`).join(', ')}`);
+      if (s.truncated > 0) write(chalk.yellow(`warning: ${formatCount(s.truncated)} phrases longer than ${s.maxLen} tokens were cut to their last ${s.maxLen}`));
+    },
+    onModel(params) {
+      write(`${chalk.bold('model')}   Embedding → SpatialDropout1D → LSTM → Dense(relu) → Dropout → Dense(softmax), ${formatCount(params)} parameters`);
+    },
+    onEpochBegin(epoch, total) {
+      epochStart = performance.now();
+      nextPlain = Math.ceil(total / 10);
+      if (tty) {
+        bar = new cliProgress.SingleBar(
+          {
+            format: `epoch ${epoch}/${epochs} {bar} {value}/{total} batches | {rate} phrases/s | ETA {eta} | loss {loss} acc {acc}`,
+            barsize: 24,
+            hideCursor: true,
+            clearOnComplete: true,
+            stopOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0, { rate: '-', eta: '-', loss: '-', acc: '-' });
+      }
+    },
+    onBatchEnd(epoch, log) {
+      if (bar) {
+        bar.update(log.done, status(log));
+      } else if (log.done >= nextPlain || log.done === log.total) {
+        const s = status(log);
+        write(`epoch ${epoch}/${epochs}  ${log.done}/${log.total} batches  ${s.rate} phrases/s  ETA ${s.eta}  loss ${s.loss} acc ${s.acc}`);
+        nextPlain += Math.ceil(log.total / 10);
+      }
+    },
+    onValidationBegin() {
+      if (bar) {
+        bar.stop();
+        bar = null;
+      }
+    },
+    onEpochEnd(log: EpochLog) {
+      if (bar) {
+        bar.stop();
+        bar = null;
+      }
+      write(
+        `${chalk.bold(`epoch ${log.epoch}/${epochs}`)}  loss ${chalk.cyan(fmt4(log.loss))}  acc ${chalk.cyan(fmt4(log.acc))}  ` +
+          `val_loss ${chalk.magenta(fmt4(log.val_loss))}  val_acc ${chalk.magenta(fmt4(log.val_acc))}  ${chalk.dim(`${log.seconds.toFixed(1)}s`)}`,
+      );
+    },
+    onSaved(dir, files) {
+      write(`${chalk.bold('saved')}   ${dir}/ (${files.join(', ')})`);
+    },
+  };
+}

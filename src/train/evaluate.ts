@@ -1,0 +1,40 @@
+/** Loss and accuracy of a model over batches, computed as Keras does (clipped cross-entropy). */
+import * as tf from '@tensorflow/tfjs';
+import { encodeBatch, type Batch } from '../data/batches.ts';
+
+const EPSILON = 1e-7;
+
+export interface Scores {
+  loss: number;
+  acc: number;
+  count: number;
+}
+
+/** Class probabilities [rows, classes] for each batch, in batch order. */
+export function predictBatch(model: tf.LayersModel, seqs: ReadonlyArray<ArrayLike<number>>, batch: Batch): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(encodeBatch(seqs, batch), [batch.rows.length, batch.length], 'int32');
+    const p = model.predictOnBatch(x) as tf.Tensor;
+    return p.dataSync() as Float32Array;
+  });
+}
+
+export function scoreBatches(model: tf.LayersModel, seqs: ReadonlyArray<ArrayLike<number>>, labels: ArrayLike<number>, batches: Batch[]): Scores {
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for (const batch of batches) {
+    const probs = predictBatch(model, seqs, batch);
+    const k = probs.length / batch.rows.length;
+    batch.rows.forEach((r, i) => {
+      const row = probs.subarray(i * k, (i + 1) * k);
+      const p = Math.min(Math.max(row[labels[r]], EPSILON), 1 - EPSILON);
+      lossSum -= Math.log(p);
+      let arg = 0;
+      for (let j = 1; j < k; j++) if (row[j] > row[arg]) arg = j;
+      if (arg === labels[r]) correct += 1;
+    });
+    count += batch.rows.length;
+  }
+  return { loss: count ? lossSum / count : NaN, acc: count ? correct / count : NaN, count };
+}

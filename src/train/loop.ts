@@ -1,0 +1,107 @@
+/**
+ * The training loop: Keras' `fit` semantics (validation split taken before shuffling, reshuffle every
+ * epoch, sample-weighted epoch metrics) over grouped or padded batches.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { encodeBatch, makeBatches, oneHotBatch, range, validationSplitIndex, type Batch, type BatchingMode } from '../data/batches.ts';
+import { makeRng } from '../data/random.ts';
+import { scoreBatches } from './evaluate.ts';
+import type { EpochLog } from './history.ts';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  batching: BatchingMode;
+  maxLen: number;
+  numClasses: number;
+  seed: number;
+}
+
+export interface BatchLog {
+  /** Batches done in this epoch. */
+  done: number;
+  total: number;
+  /** Phrases seen in this epoch. */
+  seen: number;
+  /** Running sample-weighted means over the epoch so far. */
+  loss: number;
+  acc: number;
+}
+
+export interface TrainCallbacks {
+  onEpochBegin?(epoch: number, totalBatches: number, phrases: number): void;
+  onBatchEnd?(epoch: number, log: BatchLog): void;
+  onValidationBegin?(epoch: number): void;
+  onEpochEnd?(log: EpochLog): void | Promise<void>;
+}
+
+export interface TrainData {
+  sequences: ReadonlyArray<ArrayLike<number>>;
+  labels: ArrayLike<number>;
+}
+
+export interface TrainSplit {
+  trainRows: Int32Array;
+  valRows: Int32Array;
+}
+
+export function splitRows(n: number, validationSplit: number): TrainSplit {
+  const at = validationSplit > 0 ? validationSplitIndex(n, validationSplit) : n;
+  return { trainRows: range(0, at), valRows: range(at, n) };
+}
+
+export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions, callbacks: TrainCallbacks = {}): Promise<EpochLog[]> {
+  const { trainRows, valRows } = splitRows(data.sequences.length, opts.validationSplit);
+  const rng = makeRng(`shuffle:${opts.seed}`);
+  const batchOpts = { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen };
+  const valBatches = makeBatches(data.sequences, valRows, batchOpts);
+  const history: EpochLog[] = [];
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const started = performance.now();
+    const batches = makeBatches(data.sequences, trainRows, { ...batchOpts, rng });
+    callbacks.onEpochBegin?.(epoch, batches.length, trainRows.length);
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batches.length; b++) {
+      const { loss, acc } = await trainOnBatch(model, data, batches[b], opts.numClasses);
+      const n = batches[b].rows.length;
+      lossSum += loss * n;
+      accSum += acc * n;
+      seen += n;
+      callbacks.onBatchEnd?.(epoch, { done: b + 1, total: batches.length, seen, loss: lossSum / seen, acc: accSum / seen });
+    }
+    let val = { loss: null as number | null, acc: null as number | null };
+    if (valRows.length > 0) {
+      callbacks.onValidationBegin?.(epoch);
+      const s = scoreBatches(model, data.sequences, data.labels, valBatches);
+      val = { loss: s.loss, acc: s.acc };
+    }
+    const log: EpochLog = {
+      epoch,
+      loss: lossSum / seen,
+      acc: accSum / seen,
+      val_loss: val.loss,
+      val_acc: val.acc,
+      seconds: (performance.now() - started) / 1000,
+    };
+    history.push(log);
+    await callbacks.onEpochEnd?.(log);
+  }
+  return history;
+}
+
+async function trainOnBatch(model: tf.LayersModel, data: TrainData, batch: Batch, numClasses: number): Promise<{ loss: number; acc: number }> {
+  const n = batch.rows.length;
+  const x = tf.tensor2d(encodeBatch(data.sequences, batch), [n, batch.length], 'int32');
+  const y = tf.tensor2d(oneHotBatch(data.labels, batch, numClasses), [n, numClasses]);
+  try {
+    const out = await model.trainOnBatch(x, y);
+    const [loss, acc] = Array.isArray(out) ? out : [out, NaN];
+    return { loss, acc };
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT, tempDir, trainHead } from '../helpers.ts';
+
+const BIN = join(ROOT, 'bin', 'sentiment');
+
+function sentiment(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, FORCE_COLOR: '0' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('sentiment train (the built CLI)', () => {
+  it('trains on a small TSV and writes the five model files', () => {
+    const out = join(tempDir(), 'model');
+    const r = sentiment(['train', trainHead(300), '--epochs', '2', '--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '300', '--batch-size', '64', '--out', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^engine {2}wasm .*using WebAssembly/m);
+    assert.match(r.out, /^data {4}.*300 phrases \(270 train, 30 validation\)/m);
+    assert.match(r.out, /^labels {2}0 negative: \d+/m);
+    assert.match(r.out, /^epoch 1\/2 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_acc \d\.\d{4}/m);
+    assert.match(r.out, /^best {4}epoch \d: val_acc/m);
+    for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'history.json', 'meta.json']) assert.ok(existsSync(join(out, f)), f);
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(meta.batching, 'group');
+    assert.equal(meta.engine, 'wasm');
+    assert.match(String(meta.data_sha256), /^[0-9a-f]{64}$/);
+    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: unknown[]; params: Record<string, unknown> };
+    assert.equal(history.epochs.length, 2);
+    assert.equal(history.params.units, 8);
+  });
+
+  it('prints plain progress lines without a TTY', () => {
+    const out = join(tempDir(), 'model');
+    const r = sentiment(['train', trainHead(200), '--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4', '--batch-size', '16', '--out', out, '--pad', 'max']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^epoch 1\/1 {2}\d+\/\d+ batches {2}[\d,]+ phrases\/s {2}ETA \S+ {2}loss/m);
+    assert.ok(!r.out.includes('\u001b['), 'no terminal escape codes');
+    assert.equal(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')).batching, 'max');
+  });
+
+  it('fails with exit 2 and file:line for bad data, leaving no model', () => {
+    const bad = join(tempDir(), 'bad.tsv');
+    writeFileSync(bad, 'PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tgood\t9\n');
+    const out = join(tempDir(), 'model');
+    const r = sentiment(['train', bad, '--out', out]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /bad\.tsv:2: Sentiment must be an integer from 0 to 4/);
+    assert.ok(!existsSync(out));
+  });
+
+  it('rejects bad flag values and an --out that is a file', () => {
+    for (const args of [['--epochs', '0'], ['--epochs', 'abc'], ['--validation-split', '1'], ['--batch-size', '-1'], ['--pad', 'none']]) {
+      const r = sentiment(['train', 'data/train.tsv', ...args]);
+      assert.notEqual(r.code, 0, args.join(' '));
+      assert.match(r.err, /error: option/, args.join(' '));
+    }
+    const file = join(tempDir(), 'file');
+    writeFileSync(file, 'x');
+    const r = sentiment(['train', 'data/train.tsv', '--out', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--out points at an existing file/);
+    assert.equal(readFileSync(file, 'utf8'), 'x');
+  });
+
+  it('has help for the command and every flag', () => {
+    const r = sentiment(['train', '--help']);
+    assert.equal(r.code, 0);
+    for (const flag of ['--out', '--epochs', '--batch-size', '--validation-split', '--max-words', '--embedding-dim', '--units', '--dropout', '--learning-rate', '--seed', '--pad', '--recurrent-activation', '--backend']) {
+      assert.ok(r.out.includes(flag), flag);
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeBatch, groupLength, makeBatches, oneHotBatch, range, validationSplitIndex } from '../../src/data/batches.ts';
+import { makeRng } from '../../src/data/random.ts';
+import { readFixture } from '../helpers.ts';
+
+describe('batches', () => {
+  const seqs = [[5], [1, 2], [], [3, 4], [7, 8, 9], [6]];
+
+  it("takes Keras' validation split: the last 10% of rows (row 140,454 of 156,060)", () => {
+    const split = readFixture<{ rows: number; first_validation_row_index: number }>('golden/split.json');
+    assert.equal(validationSplitIndex(split.rows, 0.1), split.first_validation_row_index);
+  });
+
+  it('groups phrases of one token length; a phrase with no known word is one padding token', () => {
+    const batches = makeBatches(seqs, range(0, seqs.length), { mode: 'group', batchSize: 2, maxLen: 53 });
+    const shape = batches.map((b) => [b.length, [...b.rows]]);
+    assert.deepEqual(shape, [[1, [0, 2]], [1, [5]], [2, [1, 3]], [3, [4]]]);
+    assert.deepEqual([...encodeBatch(seqs, batches[0])], [5, 0]);
+    assert.equal(groupLength([], 53), 1);
+  });
+
+  it("'max' pre-pads every phrase to the longest, as the seed", () => {
+    const [b] = makeBatches(seqs, range(0, 3), { mode: 'max', batchSize: 8, maxLen: 4 });
+    assert.deepEqual([...encodeBatch(seqs, b)], [0, 0, 0, 5, 0, 0, 1, 2, 0, 0, 0, 0]);
+  });
+
+  it('shuffles within groups and the batch order, repeatably for a seed, covering every row once', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => Array.from({ length: 1 + (i % 7) }, () => 1));
+    const a = makeBatches(many, range(0, 1000), { mode: 'group', batchSize: 32, maxLen: 53, rng: makeRng(1) });
+    const b = makeBatches(many, range(0, 1000), { mode: 'group', batchSize: 32, maxLen: 53, rng: makeRng(1) });
+    const c = makeBatches(many, range(0, 1000), { mode: 'group', batchSize: 32, maxLen: 53, rng: makeRng(2) });
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a, c);
+    const rows = a.flatMap((x) => [...x.rows]).sort((p, q) => p - q);
+    assert.deepEqual(rows, [...range(0, 1000)]);
+    for (const batch of a) for (const r of batch.rows) assert.equal(many[r].length, batch.length);
+  });
+
+  it('one-hot encodes labels', () => {
+    assert.deepEqual([...oneHotBatch([4, 0], { rows: Int32Array.from([1, 0]), length: 1 }, 5)], [1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { cleanText } from '../../src/data/clean.ts';
+import { SEED_FILTERS, Tokenizer, type KerasTokenizerJson } from '../../src/data/tokenizer.ts';
+import { readPhraseTsv } from '../../src/data/tsv.ts';
+import { readFixture, TRAIN_TSV } from '../helpers.ts';
+
+const golden = readFixture<KerasTokenizerJson>('golden/tokenizer_keras.json');
+
+function parsedConfig(json: KerasTokenizerJson): Record<string, unknown> {
+  const c = json.config as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    out[k] = typeof v === 'string' && (v.startsWith('{') || v.startsWith('[')) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+describe('Tokenizer (Keras parity on data/train.tsv)', () => {
+  let tok: Tokenizer;
+  before(async () => {
+    const table = await readPhraseTsv(TRAIN_TSV, { labelled: true });
+    tok = new Tokenizer({ numWords: 8192, filters: SEED_FILTERS }).fitOnTexts(table.rows.map((r) => cleanText(r.phrase)));
+  });
+
+  it('produces the same parsed values as Keras to_json()', () => {
+    const ours = parsedConfig(JSON.parse(tok.toJsonString()) as KerasTokenizerJson);
+    const theirs = parsedConfig(golden);
+    assert.deepEqual(Object.keys(ours), Object.keys(theirs));
+    for (const key of Object.keys(theirs)) assert.deepEqual(ours[key], theirs[key], `config.${key}`);
+  });
+
+  it('orders words by frequency, ties in first-seen order', () => {
+    const expected = JSON.parse(golden.config.index_word) as Record<string, string>;
+    for (let i = 1; i <= 15306; i++) assert.equal(tok.indexWord.get(i), expected[String(i)], `index ${i}`);
+  });
+
+  it('round-trips through Keras JSON, including a tokenizer Keras wrote', () => {
+    const fromKeras = Tokenizer.fromKerasJson(golden);
+    assert.equal(fromKeras.numWords, 8192);
+    assert.equal(fromKeras.filters, SEED_FILTERS);
+    assert.deepEqual(fromKeras.textToSequence('not good'), tok.textToSequence('not good'));
+    const again = Tokenizer.fromKerasJson(tok.toJsonString());
+    assert.deepEqual(parsedConfig(again.toKerasJson()), parsedConfig(tok.toKerasJson()));
+  });
+
+  it('drops indices at or past num_words and unknown words', () => {
+    const seq = tok.textToSequence('the zzzunknownzzz film');
+    assert.deepEqual(seq, [tok.wordIndex.get('the'), tok.wordIndex.get('film')]);
+    const rare = [...tok.wordIndex.entries()].find(([, i]) => i >= 8192);
+    assert.ok(rare);
+    assert.deepEqual(tok.textToSequence(rare[0]), []);
+  });
+
+  it("writes Python's json.dumps text (ASCII-escaped, ', ' and ': ' separators)", () => {
+    const t = new Tokenizer({ numWords: 10 }).fitOnTexts(['caf\u00e9 10 caf\u00e9', '2 x']);
+    const text = t.toJsonString();
+    assert.match(text, /^\{"class_name": "Tokenizer", "config": \{"num_words": 10, /);
+    assert.ok(text.includes('caf\\\\u00e9'), 'non-ASCII escaped inside the nested JSON string');
+    // Integer-like words keep their first-seen order (a JS object would sort them first).
+    assert.ok(text.includes('\\"caf\\\\u00e9\\": 2, \\"10\\": 1, \\"2\\": 1, \\"x\\": 1'));
+  });
+});

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../../src/engine/engine.ts';
+import { buildModel, SEED_RECIPE } from '../../src/model/recipe.ts';
+
+describe('gradient fixes', () => {
+  it('trains an LSTM on a batch of one time step (tfjs Unpack gradient)', async () => {
+    await initEngine('wasm');
+    const model = buildModel({ ...SEED_RECIPE, maxWords: 20, embeddingDim: 4, units: 4, denseUnits: 4, inputLength: null });
+    const x = tf.tensor2d([[3], [0], [7]], [3, 1], 'int32');
+    const y = tf.oneHot(tf.tensor1d([0, 2, 4], 'int32'), 5).toFloat();
+    const [loss] = (await model.trainOnBatch(x, y)) as number[];
+    assert.ok(Number.isFinite(loss));
+    assert.deepEqual(tf.unstack(tf.ones([1, 2])).map((t) => t.shape), [[2]]);
+    const g = tf.grad((t: tf.Tensor) => tf.unstack(t)[0].sum())(tf.ones([1, 3]));
+    assert.deepEqual(Array.from(g.dataSync()), [1, 1, 1]);
+    model.dispose();
+  });
+});

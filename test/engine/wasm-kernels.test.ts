@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../../src/engine/engine.ts';
+import { referenceKernels } from '../../src/engine/wasm-kernels.ts';
+import { makeRng } from '../../src/data/random.ts';
+
+const rng = makeRng('kernels');
+const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1), shape);
+
+/** Runs `f` on the cpu backend (tfjs' reference kernels) and on wasm with the fixes, and compares. */
+async function sameOnCpu(f: () => tf.Tensor | tf.Tensor[], tol = 1e-5): Promise<void> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const out = tf.tidy(f);
+    const list = Array.isArray(out) ? out : [out];
+    const values = list.map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) }));
+    tf.dispose(list);
+    return values;
+  };
+  const expected = await run('cpu');
+  const actual = await run('wasm');
+  assert.equal(actual.length, expected.length);
+  actual.forEach((a, i) => {
+    assert.deepEqual(a.shape, expected[i].shape);
+    a.data.forEach((v, j) => assert.ok(Math.abs(v - expected[i].data[j]) <= tol * (1 + Math.abs(expected[i].data[j])), `output ${i}[${j}]: ${v} vs ${expected[i].data[j]}`));
+  });
+}
+
+describe('wasm kernel fixes', () => {
+  before(async () => {
+    await initEngine('wasm');
+  });
+
+  it('registers UnsortedSegmentSum and wraps the slow kernels', () => {
+    assert.ok(tf.getKernel('UnsortedSegmentSum', 'wasm'));
+    for (const k of ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'GatherV2', 'Transpose']) assert.ok(referenceKernels.has(k), k);
+  });
+
+  it('UnsortedSegmentSum matches the reference, dropping negative and out-of-range ids', async () => {
+    for (const [shape, ids, n] of [
+      [[6, 3], [0, 2, 2, -1, 5, 1], 3],
+      [[4], [1, 1, 0, 3], 4],
+      [[5, 2, 2], [4, 0, 4, 7, 2], 5],
+    ] as [number[], number[], number][]) {
+      const x = rand(shape);
+      await sameOnCpu(() => tf.unsortedSegmentSum(x, tf.tensor1d(ids, 'int32'), n));
+    }
+  });
+
+  it('BatchMatMul and fused matMul match with every transpose, batch dims and broadcasting', async () => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      for (const [batchA, batchB] of [[[], []], [[3], [3]], [[2, 3], [1, 3]], [[1], [4]]]) {
+        const a = rand([...batchA, ...(ta ? [7, 5] : [5, 7])]);
+        const b = rand([...batchB, ...(tb ? [6, 7] : [7, 6])]);
+        await sameOnCpu(() => tf.matMul(a, b, ta, tb));
+      }
+      const a2 = rand(ta ? [7, 5] : [5, 7]);
+      const b2 = rand(tb ? [6, 7] : [7, 6]);
+      const bias = rand([6]);
+      await sameOnCpu(() => tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias, activation: 'relu' }));
+    }
+  });
+
+  it('Unpack, SplitV, GatherV2 and Transpose match on every axis', async () => {
+    const x = rand([3, 4, 5]);
+    for (const axis of [0, 1, 2, -1]) await sameOnCpu(() => tf.unstack(x, axis));
+    for (const axis of [0, 1, 2]) await sameOnCpu(() => tf.split(x, axis === 1 ? [1, 3] : axis === 2 ? [2, 2, 1] : 3, axis));
+    await sameOnCpu(() => tf.split(x, [2, -1], 2));
+    for (const axis of [0, 1, 2]) await sameOnCpu(() => tf.gather(x, tf.tensor1d([2, 0, 2], 'int32'), axis));
+    await sameOnCpu(() => tf.gather(x, tf.tensor2d([[1, 0], [2, 2]], [2, 2], 'int32'), 0));
+    for (const perm of [[0, 1, 2], [0, 2, 1], [2, 1, 0], [1, 0, 2]]) await sameOnCpu(() => tf.transpose(x, perm));
+    const wide = rand([37, 70]);
+    await sameOnCpu(() => tf.transpose(wide));
+  });
+
+  it('GatherV2 rejects an out-of-range index', async () => {
+    await tf.setBackend('wasm');
+    assert.throws(() => tf.gather(rand([3, 2]), tf.tensor1d([3], 'int32')).dataSync(), /not in \[0, 2\]/);
+  });
+
+  it('the embedding gradient trains through them: gather + unsortedSegmentSum', async () => {
+    const table = rand([10, 4]);
+    const ids = tf.tensor1d([1, 3, 3, 9], 'int32');
+    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.gather(t, ids).square().sum())(table));
+  });
+});
