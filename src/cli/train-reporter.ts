@@ -24,7 +24,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     const elapsed = (performance.now() - epochStart) / 1000;
     const rate = log.seen / Math.max(elapsed, 1e-9);
     const eta = (elapsed / log.done) * (log.total - log.done);
-    return { rate: formatCount(Math.round(rate)), eta: formatDuration(eta), loss: log.loss.toFixed(4), acc: log.acc.toFixed(4) };
+    return { rate: formatCount(Math.round(rate)), remaining: formatDuration(eta), loss: log.loss.toFixed(4), acc: log.acc.toFixed(4) };
   };
 
   return {
@@ -46,7 +46,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       if (tty) {
         bar = new cliProgress.SingleBar(
           {
-            format: `epoch ${epoch}/${epochs} {bar} {value}/{total} batches | {rate} phrases/s | ETA {eta} | loss {loss} acc {acc}`,
+            format: `epoch ${epoch}/${epochs} {bar} {value}/{total} batches | {rate} phrases/s | ETA {remaining} | loss {loss} acc {acc}`,
             barsize: 24,
             hideCursor: true,
             clearOnComplete: true,
@@ -54,7 +54,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
           },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total, 0, { rate: '-', eta: '-', loss: '-', acc: '-' });
+        bar.start(total, 0, { rate: '-', remaining: '-', loss: '-', acc: '-' });
       }
     },
     onBatchEnd(epoch, log) {
@@ -62,7 +62,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         bar.update(log.done, status(log));
       } else if (log.done >= nextPlain || log.done === log.total) {
         const s = status(log);
-        write(`epoch ${epoch}/${epochs}  ${log.done}/${log.total} batches  ${s.rate} phrases/s  ETA ${s.eta}  loss ${s.loss} acc ${s.acc}`);
+        write(`epoch ${epoch}/${epochs}  ${log.done}/${log.total} batches  ${s.rate} phrases/s  ETA ${s.remaining}  loss ${s.loss} acc ${s.acc}`);
         nextPlain += Math.ceil(log.total / 10);
       }
     },

@@ -27,8 +27,10 @@ export function registerTrain(program: Command): void {
       makeTrainReporter({ epochs: flags.epochs, tty: Boolean(process.stdout.isTTY), write }),
     );
     const best = result.best;
-    if (best) {
+    if (best?.val_acc != null) {
       write(`${chalk.bold('best')}    epoch ${best.epoch}: val_acc ${chalk.green(fmt4(best.val_acc))}, val_loss ${fmt4(best.val_loss)}`);
+    } else if (best) {
+      write(`${chalk.bold('best')}    epoch ${best.epoch}: loss ${chalk.green(fmt4(best.loss))} (no validation rows)`);
     }
     write(`${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)} on ${result.engine.name}; model in ${result.out}/`);
   });

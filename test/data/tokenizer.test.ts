@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cleanText } from '../../src/data/clean.ts';
 import { SEED_FILTERS, Tokenizer, type KerasTokenizerJson } from '../../src/data/tokenizer.ts';
 import { readPhraseTsv } from '../../src/data/tsv.ts';
-import { readFixture, TRAIN_TSV } from '../helpers.ts';
+import { FIXTURES, readFixture, TRAIN_TSV } from '../helpers.ts';
 
 const golden = readFixture<KerasTokenizerJson>('golden/tokenizer_keras.json');
 
@@ -28,6 +30,10 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     const theirs = parsedConfig(golden);
     assert.deepEqual(Object.keys(ours), Object.keys(theirs));
     for (const key of Object.keys(theirs)) assert.deepEqual(ours[key], theirs[key], `config.${key}`);
+  });
+
+  it('writes the very text of the golden to_json() (real Keras may order word_docs differently)', () => {
+    assert.equal(tok.toJsonString(), readFileSync(join(FIXTURES, 'golden/tokenizer_keras.json'), 'utf8'));
   });
 
   it('orders words by frequency, ties in first-seen order', () => {
