@@ -1,7 +1,8 @@
 /** Entry point of the `sentiment` command. */
 import chalk from 'chalk';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InputError } from '../data/errors.ts';
+import { EngineUnavailableError } from '../engine/engine.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { registerTrain } from './train.ts';
 
@@ -20,7 +21,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof InputError || err instanceof InvalidArgumentError) {
+    if (err instanceof InputError || err instanceof EngineUnavailableError) {
       process.stderr.write(`${chalk.red('error:')} ${err.message}\n`);
       return 2;
     }

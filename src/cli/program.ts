@@ -1,7 +1,8 @@
 /** The commander program shared by every command, and helpers to add option specs to it. */
 import { Command, Option } from 'commander';
-import type { EngineRequest } from '../engine/engine.ts';
-import { BACKEND_OPTION, type OptionSpec } from './options.ts';
+import { InputError } from '../data/errors.ts';
+import { ENGINE_CHOICES, type EngineRequest } from '../engine/engine.ts';
+import type { OptionSpec } from './options.ts';
 
 export function addOptions(cmd: Command, specs: OptionSpec[]): Command {
   for (const spec of specs) {
@@ -17,8 +18,10 @@ export function addOptions(cmd: Command, specs: OptionSpec[]): Command {
 export function backendFromEnv(cmd: Command, flag: EngineRequest): EngineRequest {
   const env = process.env.SENTIMENT_BACKEND;
   if (cmd.getOptionValueSource('backend') === 'default' && env) {
-    const parse = BACKEND_OPTION.parse as (v: string) => EngineRequest;
-    return parse(env);
+    if (!(ENGINE_CHOICES as readonly string[]).includes(env)) {
+      throw new InputError(`SENTIMENT_BACKEND=${env}: expected one of ${ENGINE_CHOICES.join(', ')}`);
+    }
+    return env as EngineRequest;
   }
   return flag;
 }

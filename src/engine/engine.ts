@@ -18,6 +18,11 @@ export interface EngineInfo {
   reason: string;
 }
 
+/** The engine asked for cannot run here; the message says how to get it. */
+export class EngineUnavailableError extends Error {
+  override name = 'EngineUnavailableError';
+}
+
 let current: EngineInfo | null = null;
 
 /** Loads tfjs-node if installed and working; the error text says why not otherwise. */
@@ -45,7 +50,7 @@ export async function initEngine(request: EngineRequest = 'auto'): Promise<Engin
       await setBackend('tensorflow');
       info = { name: 'tensorflow', package: '@tensorflow/tfjs-node', reason: request === 'auto' ? 'tfjs-node loaded (native libtensorflow)' : 'asked for' };
     } else if (request === 'tensorflow') {
-      throw new Error(`--backend tensorflow: ${node.why}. Install it with \`npm install @tensorflow/tfjs-node\`.`);
+      throw new EngineUnavailableError(`--backend tensorflow: ${node.why}. Install it with \`npm install @tensorflow/tfjs-node\`.`);
     } else {
       await startWasm();
       info = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', reason: `${node.why}; using WebAssembly` };
@@ -69,7 +74,7 @@ async function startWasm(): Promise<void> {
 
 async function setBackend(name: string): Promise<void> {
   const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`the ${name} engine failed to start`);
+  if (!ok) throw new EngineUnavailableError(`the ${name} engine failed to start`);
   await tf.ready();
 }
 

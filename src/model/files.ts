@@ -99,6 +99,23 @@ export async function saveHistory(history: HistoryFile, dir: string): Promise<vo
   await saveJson(dir, MODEL_FILES.history, history);
 }
 
+export interface ModelDirectory {
+  model: tf.LayersModel;
+  tokenizer: Tokenizer;
+  history: HistoryFile;
+  meta: ModelMeta;
+}
+
+/** Writes all five files of a model directory; returns their names. */
+export async function saveModelDirectory(dir: string, m: ModelDirectory): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  await saveLayersModel(m.model, dir);
+  await saveTokenizer(m.tokenizer, dir);
+  await saveHistory(m.history, dir);
+  await saveMeta(m.meta, dir);
+  return [MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.tokenizer, MODEL_FILES.history, MODEL_FILES.meta];
+}
+
 export async function readJsonFile<T>(path: string): Promise<T> {
   const text = await readTextFile(path);
   try {

@@ -1,19 +1,16 @@
 /** `sentiment train`: data file in, model directory out. */
-import { mkdir, stat } from 'node:fs/promises';
-import * as tf from '@tensorflow/tfjs';
+import { stat } from 'node:fs/promises';
 import type { BatchingMode } from '../data/batches.ts';
-import { CLEANING_VERSION } from '../data/clean.ts';
 import { InputError } from '../data/errors.ts';
-import { LABEL_NAMES, NUM_CLASSES, labelCounts } from '../data/labels.ts';
+import { NUM_CLASSES, labelCounts } from '../data/labels.ts';
 import { prepareTrainingData } from '../data/prepare.ts';
 import { withSeededMathRandom } from '../data/random.ts';
 import { readPhraseTsv } from '../data/tsv.ts';
 import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
-import { saveHistory, saveLayersModel, saveMeta, saveTokenizer } from '../model/files.ts';
-import { META_FORMAT_VERSION, type ModelMeta } from '../model/meta.ts';
+import { saveModelDirectory } from '../model/files.ts';
+import { makeMeta } from '../model/meta.ts';
 import { buildModel, SEED_RECIPE, type RecurrentActivation } from '../model/recipe.ts';
-import { PACKAGE_VERSION } from '../version.ts';
-import { bestEpoch, type EpochLog, type HistoryFile } from './history.ts';
+import { bestEpoch, type EpochLog } from './history.ts';
 import { splitRows, trainModel, type TrainCallbacks } from './loop.ts';
 
 export interface TrainRunOptions {
@@ -78,13 +75,14 @@ export interface TrainResult {
 
 export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
   await checkOutDir(opts.out);
-  const engine = await initEngine(opts.backend);
-  reporter.onEngine?.(engine, describeEngine(engine));
-
+  // Data problems are reported before the engine starts.
   const table = await readPhraseTsv(opts.dataFile, { labelled: true });
   const data = prepareTrainingData(table.rows, { maxWords: opts.maxWords });
   const { trainRows, valRows } = splitRows(data.sequences.length, opts.validationSplit);
   if (trainRows.length === 0) throw new InputError(`--validation-split ${opts.validationSplit} leaves no training rows`, { file: opts.dataFile });
+
+  const engine = await initEngine(opts.backend);
+  reporter.onEngine?.(engine, describeEngine(engine));
   reporter.onData?.({
     file: opts.dataFile,
     rows: table.rows.length,
@@ -134,29 +132,17 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
         { epochs: opts.epochs, batchSize: opts.batchSize, validationSplit: opts.validationSplit, batching: opts.pad, maxLen: data.maxLen, numClasses: NUM_CLASSES, seed: opts.seed },
         reporter,
       );
-      const meta: ModelMeta = {
-        format_version: META_FORMAT_VERSION,
-        labels: LABEL_NAMES.map((_, i) => i),
-        label_names: [...LABEL_NAMES],
-        max_len: data.maxLen,
+      const meta = makeMeta({
+        maxLen: data.maxLen,
         batching: opts.pad,
-        cleaning_version: CLEANING_VERSION,
-        num_words: opts.maxWords,
-        recurrent_activation: opts.recurrentActivation,
-        data_file: opts.dataFile,
-        data_sha256: table.sha256,
+        numWords: opts.maxWords,
+        recurrentActivation: opts.recurrentActivation,
+        dataFile: opts.dataFile,
+        dataSha256: table.sha256,
         engine: engine.name,
-        package_version: PACKAGE_VERSION,
-        tfjs_version: tf.version.tfjs,
-        created: new Date().toISOString(),
-      };
-      const historyFile: HistoryFile = { params, epochs: history };
-      await mkdir(opts.out, { recursive: true });
-      await saveLayersModel(model, opts.out);
-      await saveTokenizer(data.tokenizer, opts.out);
-      await saveHistory(historyFile, opts.out);
-      await saveMeta(meta, opts.out);
-      reporter.onSaved?.(opts.out, ['model.json', 'weights.bin', 'tokenizer.json', 'history.json', 'meta.json']);
+      });
+      const files = await saveModelDirectory(opts.out, { model, tokenizer: data.tokenizer, history: { params, epochs: history }, meta });
+      reporter.onSaved?.(opts.out, files);
       return { history, best: bestEpoch(history), out: opts.out, engine };
     } finally {
       model.dispose();

@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, tempDir, trainHead } from '../helpers.ts';
 
 const BIN = join(ROOT, 'bin', 'sentiment');
+
+function tfjsNodeInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function sentiment(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, FORCE_COLOR: '0' } });
@@ -63,6 +73,20 @@ describe('sentiment train (the built CLI)', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /--out points at an existing file/);
     assert.equal(readFileSync(file, 'utf8'), 'x');
+  });
+
+  it('says so when the engine asked for is not there, rather than falling back', () => {
+    const data = trainHead(50);
+    const r = sentiment(['train', data, '--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4', '--backend', 'tensorflow', '--out', join(tempDir(), 'm')]);
+    if (tfjsNodeInstalled()) {
+      assert.ok(r.code === 0 ? /^engine {2}tensorflow/m.test(r.out) : /tfjs-node did not load/.test(r.err), r.out + r.err);
+    } else {
+      assert.equal(r.code, 2);
+      assert.match(r.err, /--backend tensorflow: tfjs-node is not installed.*npm install @tensorflow\/tfjs-node/);
+    }
+    const env = sentiment(['train', data, '--out', join(tempDir(), 'm')], { SENTIMENT_BACKEND: 'gpu' });
+    assert.equal(env.code, 2);
+    assert.match(env.err, /SENTIMENT_BACKEND=gpu: expected one of auto, tensorflow, wasm, cpu/);
   });
 
   it('has help for the command and every flag', () => {
