@@ -28,6 +28,7 @@ let current: EngineInfo | null = null;
 /** Loads tfjs-node if installed and working; the error text says why not otherwise. */
 async function loadTfjsNode(): Promise<{ ok: true } | { ok: false; why: string }> {
   try {
+    // A variable specifier: the optional package may be absent when TypeScript compiles.
     const pkg = '@tensorflow/tfjs-node';
     await import(pkg);
     return { ok: true };

@@ -16,6 +16,9 @@ type KernelArgs = Parameters<KernelFunc>[0];
 const BACKEND = 'wasm';
 let installed = false;
 
+/** The reference kernels, for tests that compare the fixes against them. */
+export const referenceKernels = new Map<string, tf.KernelConfig>();
+
 export function installWasmKernelFixes(): void {
   if (installed) return;
   installed = true;
@@ -146,9 +149,6 @@ function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tens
   }
   return out;
 }
-
-/** The reference kernels, for tests that compare the fixes against them. */
-export const referenceKernels = new Map<string, tf.KernelConfig>();
 
 function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const wasm = backend as BackendWasm;
