@@ -44,8 +44,6 @@ function replaceKernel(kernelName: string, fast: FastKernel): void {
   tf.registerKernel({ ...original, kernelFunc: kernelFunc as KernelFunc });
 }
 
-const prod = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
-
 /** Copies `count` blocks of `inner` elements: block i from src offset srcOf(i) to dst offset i*inner. */
 function copyBlocks(src: tf.TypedArray, dst: tf.TypedArray, count: number, inner: number, srcOf: (i: number) => number): void {
   for (let i = 0; i < count; i++) {
@@ -60,8 +58,8 @@ function unpack({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] 
   let axis = (attrs as { axis: number }).axis;
   if (axis < 0) axis += rank;
   const n = value.shape[axis];
-  const outer = prod(value.shape.slice(0, axis));
-  const inner = prod(value.shape.slice(axis + 1));
+  const outer = tf.util.sizeFromShape(value.shape.slice(0, axis));
+  const inner = tf.util.sizeFromShape(value.shape.slice(axis + 1));
   const outShape = value.shape.filter((_, i) => i !== axis);
   const outs = Array.from({ length: n }, () => wasm.makeOutput(outShape, value.dtype));
   const src = wasm.typedArrayFromHeap(value);
@@ -75,8 +73,8 @@ function splitV({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] 
   const rank = x.shape.length;
   const axis = a.axis < 0 ? a.axis + rank : a.axis;
   const sizes = tf.backend_util.prepareSplitSize(x, a.numOrSizeSplits, axis);
-  const outer = prod(x.shape.slice(0, axis));
-  const inner = prod(x.shape.slice(axis + 1));
+  const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
+  const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
   const dim = x.shape[axis];
   const outs = sizes.map((s) => wasm.makeOutput(x.shape.map((d, i) => (i === axis ? s : d)), x.dtype));
   const src = wasm.typedArrayFromHeap(x);
@@ -95,9 +93,9 @@ function gatherV2({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo 
   const a = attrs as { axis: number; batchDims?: number };
   if (a.batchDims) return null;
   const axis = a.axis < 0 ? a.axis + x.shape.length : a.axis;
-  const outer = prod(x.shape.slice(0, axis));
+  const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
   const dim = x.shape[axis];
-  const inner = prod(x.shape.slice(axis + 1));
+  const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
   const out = wasm.makeOutput([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
   const src = wasm.typedArrayFromHeap(x);
   const idx = wasm.typedArrayFromHeap(indices);
@@ -133,7 +131,7 @@ function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tens
   }
   const rows = x.shape[r - 2];
   const cols = x.shape[r - 1];
-  const batches = prod(x.shape.slice(0, r - 2));
+  const batches = tf.util.sizeFromShape(x.shape.slice(0, r - 2));
   const B = 32;
   for (let b = 0; b < batches; b++) {
     const base = b * rows * cols;

@@ -3,7 +3,7 @@
  * tf.loadLayersModel), tokenizer.json (Keras format), meta.json, history.json.
  * Written without tfjs-node's file:// handler, which is not there when tfjs-node is not.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Tokenizer } from '../data/tokenizer.ts';
@@ -60,17 +60,13 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
     const specs = manifest.flatMap((g) => g.weights);
     const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
     const joined = Buffer.concat(buffers);
-    const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(s.dtype), 0);
+    const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
     if (joined.byteLength !== expected) {
       throw new InputError(`has ${joined.byteLength} bytes, model.json declares ${expected} (truncated or from another model)`, { file: join(dir, manifest[0]?.paths[0] ?? MODEL_FILES.weights) });
     }
     return [specs, joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength)];
   });
   return tf.loadLayersModel(tf.io.fromMemory(artifacts));
-}
-
-function bytesPerElement(dtype: string): number {
-  return dtype === 'float32' || dtype === 'int32' ? 4 : dtype === 'bool' ? 1 : 4;
 }
 
 export async function saveTokenizer(tokenizer: Tokenizer, dir: string): Promise<void> {
@@ -131,14 +127,5 @@ async function readTextFile(path: string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError('missing', { file: path });
     throw new InputError((err as Error).message, { file: path });
-  }
-}
-
-/** True when `dir` exists and is a directory. */
-export async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await stat(dir)).isDirectory();
-  } catch {
-    return false;
   }
 }

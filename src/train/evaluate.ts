@@ -10,7 +10,7 @@ export interface Scores {
   count: number;
 }
 
-/** Class probabilities [rows, classes] for each batch, in batch order. */
+/** Class probabilities of one batch, row-major [rows, classes]. */
 export function predictBatch(model: tf.LayersModel, seqs: ReadonlyArray<ArrayLike<number>>, batch: Batch): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor2d(encodeBatch(seqs, batch), [batch.rows.length, batch.length], 'int32');
