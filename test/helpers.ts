@@ -1,4 +1,5 @@
 /** Shared test helpers: fixture paths and small data files. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,20 @@ export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 export const TRAIN_TSV = join(ROOT, 'data', 'train.tsv');
 export const TEST_TSV = join(ROOT, 'data', 'test.tsv');
+
+export const BIN = join(ROOT, 'bin', 'sentiment');
+
+export interface CliResult {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** Runs the built CLI without colours; `input` goes to its stdin. */
+export function sentiment(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: opts.input, env: { ...process.env, ...opts.env, FORCE_COLOR: '0' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
 
 export function readFixture<T>(relative: string): T {
   return JSON.parse(readFileSync(join(FIXTURES, relative), 'utf8')) as T;
@@ -22,4 +37,24 @@ export function trainHead(n: number): string {
   const path = join(tempDir(), `train-head-${n}.tsv`);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
+}
+
+/** A small model trained for one epoch on the first rows of data/train.tsv, in a temp model directory. */
+export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; epochs?: number } = {}): Promise<string> {
+  const { runTraining, TRAIN_DEFAULTS } = await import('../src/train/run.ts');
+  const out = join(tempDir(), 'model');
+  await runTraining({
+    ...TRAIN_DEFAULTS,
+    dataFile: trainHead(opts.rows ?? 400),
+    out,
+    epochs: opts.epochs ?? 1,
+    batchSize: 64,
+    maxWords: 500,
+    embeddingDim: 8,
+    units: 8,
+    denseUnits: 8,
+    pad: opts.pad ?? 'group',
+    backend: 'wasm',
+  });
+  return out;
 }

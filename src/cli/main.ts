@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../data/errors.ts';
 import { EngineUnavailableError } from '../engine/engine.ts';
 import { PACKAGE_VERSION } from '../version.ts';
+import { registerEvaluate } from './evaluate.ts';
+import { registerPredict } from './predict.ts';
 import { registerTrain } from './train.ts';
 
 export function makeProgram(): Command {
@@ -12,6 +14,8 @@ export function makeProgram(): Command {
     .version(PACKAGE_VERSION)
     .showHelpAfterError('(add --help for usage)');
   registerTrain(program);
+  registerPredict(program);
+  registerEvaluate(program);
   return program;
 }
 

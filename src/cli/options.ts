@@ -1,5 +1,6 @@
 /** Every flag, described once: commander help and the README table come from this list. */
 import { ENGINE_CHOICES } from '../engine/engine.ts';
+import { PREDICT_BATCH_SIZE } from '../predict/predictor.ts';
 import { TRAIN_DEFAULTS } from '../train/run.ts';
 import { fraction, oneOf, positiveInt, positiveNumber } from './parse.ts';
 
@@ -33,6 +34,26 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling', default: d.seed, parse: positiveIntOrZero },
   { flags: '--pad <mode>', description: "batching: 'group' (phrases of one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, parse: oneOf(['group', 'max'] as const) },
   { flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3+)", default: 'hard_sigmoid', parse: oneOf(['hard_sigmoid', 'sigmoid'] as const) },
+  BACKEND_OPTION,
+];
+
+export const MODEL_OPTION: OptionSpec = { flags: '-m, --model <dir>', description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)', default: d.out };
+
+export const PREDICT_OPTIONS: OptionSpec[] = [
+  MODEL_OPTION,
+  { flags: '-f, --file <file>', description: "texts to classify, one per line ('-' reads standard input); read as a stream" },
+  { flags: '-i, --input <tsv>', description: 'Kaggle-style TSV to score (PhraseId, SentenceId, Phrase), e.g. data/test.tsv' },
+  { flags: '-s, --submission <csv>', description: 'with --input: write PhraseId,Sentiment for every row, in input order' },
+  { flags: '--json', description: 'one JSON object per text (text, label, label_name, probabilities)' },
+  { flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt },
+  BACKEND_OPTION,
+];
+
+export const EVALUATE_OPTIONS: OptionSpec[] = [
+  MODEL_OPTION,
+  { flags: '--validation', description: "score only the rows training held out (the file must be the model's training file)" },
+  { flags: '--json', description: 'print the numbers as one JSON object' },
+  { flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt },
   BACKEND_OPTION,
 ];
 

@@ -28,6 +28,8 @@ export interface PhraseTable {
 export interface ReadTsvOptions {
   /** Require a Sentiment column with labels 0..4. */
   labelled: boolean;
+  /** Require a PhraseId column of integers (a Kaggle submission is keyed by it). */
+  ids?: boolean;
 }
 
 interface ParsedRecord {
@@ -61,7 +63,7 @@ export async function readPhraseTsv(path: string, options: ReadTsvOptions): Prom
     throw new InputError('the header has no tab: this looks like a comma-separated file, expected tab-separated', { file: path, line: 1 });
   }
   const col = (name: string) => header.indexOf(name);
-  const required = options.labelled ? ['Phrase', 'Sentiment'] : ['Phrase'];
+  const required = [...(options.ids ? ['PhraseId'] : []), 'Phrase', ...(options.labelled ? ['Sentiment'] : [])];
   const missing = required.filter((c) => col(c) < 0);
   if (missing.length > 0) {
     throw new InputError(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header has: ${header.join(', ')})`, { file: path, line: 1 });
@@ -82,8 +84,10 @@ export async function readPhraseTsv(path: string, options: ReadTsvOptions): Prom
         if (options.labelled) throw new InputError(`Sentiment must be an integer from 0 to ${NUM_CLASSES - 1}, found ${JSON.stringify(raw)}`, { file: path, line });
       } else sentiment = Number(raw);
     }
+    const phraseId = iPhraseId >= 0 ? intOrNull(record[iPhraseId]) : null;
+    if (options.ids && phraseId === null) throw new InputError(`PhraseId must be an integer, found ${JSON.stringify(record[iPhraseId])}`, { file: path, line });
     rows.push({
-      phraseId: iPhraseId >= 0 ? intOrNull(record[iPhraseId]) : null,
+      phraseId,
       sentenceId: iSentenceId >= 0 ? intOrNull(record[iSentenceId]) : null,
       phrase: record[iPhrase],
       sentiment,

@@ -1,7 +1,8 @@
 /** Writes a file through a temporary sibling and a rename, so readers never see half a file. */
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from '../data/errors.ts';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -12,4 +13,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** Before long work: the output path must be a file path in an existing directory, not a directory. */
+export async function checkOutputFile(path: string, flag: string): Promise<void> {
+  const [self, parent] = await Promise.all([stat(path).catch(() => null), stat(dirname(path)).catch(() => null)]);
+  if (self?.isDirectory()) throw new InputError(`${flag} points at a directory; give a file name`, { file: path });
+  if (!parent?.isDirectory()) throw new InputError(`${flag}: the directory ${dirname(path)} does not exist`, { file: path });
 }

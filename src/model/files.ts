@@ -58,7 +58,7 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
   }
   const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (manifest) => {
     const specs = manifest.flatMap((g) => g.weights);
-    const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
+    const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readBinaryFile(join(dir, p))));
     const joined = Buffer.concat(buffers);
     const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
     if (joined.byteLength !== expected) {
@@ -122,10 +122,16 @@ export async function readJsonFile<T>(path: string): Promise<T> {
 }
 
 async function readTextFile(path: string): Promise<string> {
+  return (await readBinaryFile(path)).toString('utf8');
+}
+
+async function readBinaryFile(path: string): Promise<Buffer> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError('missing', { file: path });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError('missing', { file: path });
+    if (code === 'EISDIR') throw new InputError('is a directory, expected a file', { file: path });
     throw new InputError((err as Error).message, { file: path });
   }
 }

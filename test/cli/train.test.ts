@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, tempDir, trainHead } from '../helpers.ts';
-
-const BIN = join(ROOT, 'bin', 'sentiment');
+import { sentiment, tempDir, trainHead } from '../helpers.ts';
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -15,11 +12,6 @@ function tfjsNodeInstalled(): boolean {
   } catch {
     return false;
   }
-}
-
-function sentiment(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, FORCE_COLOR: '0' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 describe('sentiment train (the built CLI)', () => {
@@ -84,7 +76,7 @@ describe('sentiment train (the built CLI)', () => {
       assert.equal(r.code, 2);
       assert.match(r.err, /--backend tensorflow: tfjs-node is not installed.*npm install @tensorflow\/tfjs-node/);
     }
-    const env = sentiment(['train', data, '--out', join(tempDir(), 'm')], { SENTIMENT_BACKEND: 'gpu' });
+    const env = sentiment(['train', data, '--out', join(tempDir(), 'm')], { env: { SENTIMENT_BACKEND: 'gpu' } });
     assert.equal(env.code, 2);
     assert.match(env.err, /SENTIMENT_BACKEND=gpu: expected one of auto, tensorflow, wasm, cpu/);
   });

@@ -1,0 +1,45 @@
+/** Prediction speed as a user meets it: a cold `sentiment predict "not good"`, and a whole Kaggle submission. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { repeat, summarize, type Sample } from './stats.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
+
+export interface PredictBench {
+  /** Process start to exit, seconds. */
+  coldPredict: Sample;
+  /** Rows of the test TSV per second of the scoring itself (as the CLI reports it). */
+  submissionPhrasesPerSecond: Sample;
+  /** Whole `predict --input --submission` command, seconds. */
+  submissionWall: Sample;
+  rows: number;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): { seconds: number; out: string } {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, FORCE_COLOR: '0' } });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`sentiment ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { seconds, out: r.stdout };
+}
+
+export async function benchPredict(opts: { model: string; testTsv: string; backend: string; coldRuns: number; submissionRuns: number }): Promise<PredictBench> {
+  const env = { SENTIMENT_BACKEND: opts.backend };
+  run(['predict', 'not good', '--model', opts.model], env); // warm the file cache
+  const coldPredict = await repeat(opts.coldRuns, () => run(['predict', 'not good', '--model', opts.model], env).seconds);
+  const out = join(mkdtempSync(join(tmpdir(), 'sentiment-bench-')), 'submission.csv');
+  let rows = 0;
+  const rates: number[] = [];
+  const submissionWall = await repeat(opts.submissionRuns, () => {
+    const r = run(['predict', '--input', opts.testTsv, '--submission', out, '--model', opts.model], env);
+    const m = /: ([\d,]+) rows in [\d.]+ s \(([\d,]+) phrases\/s\)/.exec(r.out);
+    if (!m) throw new Error(`unexpected output: ${r.out}`);
+    rows = Number(m[1].replaceAll(',', ''));
+    rates.push(Number(m[2].replaceAll(',', '')));
+    return r.seconds;
+  });
+  return { coldPredict, submissionPhrasesPerSecond: summarize(rates), submissionWall, rows };
+}

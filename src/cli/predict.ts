@@ -1,0 +1,89 @@
+/** `sentiment predict`: texts, a file of lines, stdin, or a Kaggle TSV in; predictions or a submission out. */
+import chalk from 'chalk';
+import type { Command } from 'commander';
+import { LABEL_NAMES } from '../data/labels.ts';
+import { describeEngine, type EngineRequest } from '../engine/engine.ts';
+import type { Predictor } from '../predict/predictor.ts';
+import { openPredictor, predictLines, predictTexts, predictTsv, writeSubmission, type TextPrediction } from '../predict/run.ts';
+import { formatCount } from './format.ts';
+import { PREDICT_OPTIONS } from './options.ts';
+import { formatPrediction, predictionJson } from './predict-view.ts';
+import { addOptions, backendFromEnv } from './program.ts';
+import { startProgress, type Progress } from './progress.ts';
+
+interface PredictFlags {
+  model: string;
+  file?: string;
+  input?: string;
+  submission?: string;
+  json?: boolean;
+  batchSize: number;
+  backend: EngineRequest;
+}
+
+export function registerPredict(program: Command): void {
+  const cmd = program
+    .command('predict')
+    .description("classify texts with a trained model: prints the label and the five class probabilities ('-' reads stdin)")
+    .argument('[texts...]', 'texts to classify; quote each one');
+  addOptions(cmd, PREDICT_OPTIONS);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  sentiment predict "not good" "a masterpiece"
+  sentiment predict --file reviews.txt --json > predictions.jsonl
+  cat reviews.txt | sentiment predict -
+  sentiment predict --input data/test.tsv --submission submission.csv`,
+  );
+  cmd.action(async (texts: string[], flags: PredictFlags) => {
+    const file = texts.length === 1 && texts[0] === '-' ? '-' : flags.file;
+    const sources = [texts.length > 0 && file !== '-', flags.file !== undefined || file === '-', flags.input !== undefined].filter(Boolean).length;
+    if (sources !== 1) cmd.error('error: give texts, --file FILE (or -), or --input TSV: exactly one of them');
+    if (flags.submission && !flags.input) cmd.error('error: --submission needs --input TSV (the rows it scores)');
+
+    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend: backendFromEnv(cmd, flags.backend), batchSize: flags.batchSize });
+    process.stderr.write(chalk.dim(`engine  ${describeEngine(engine)}\n`));
+    const print = (r: TextPrediction, extra: Record<string, unknown> = {}) =>
+      process.stdout.write(`${flags.json ? predictionJson(r, extra) : formatPrediction(r)}\n`);
+    let truncated = 0;
+
+    if (flags.input && flags.submission) {
+      await submit(predictor, flags.input, flags.submission);
+      return;
+    }
+    if (flags.input) {
+      const { results, truncated: cut } = await predictTsv(predictor, flags.input);
+      results.forEach((r) => print(r, { phrase_id: r.phraseId }));
+      truncated = cut;
+    } else if (file !== undefined) {
+      for await (const chunk of predictLines(predictor, file, 4 * flags.batchSize)) {
+        for (const r of chunk.results) print(r, { line: r.line });
+        truncated += chunk.truncated;
+      }
+    } else {
+      const { results, truncated: cut } = predictTexts(predictor, texts);
+      results.forEach((r) => print(r));
+      truncated = cut;
+    }
+    warnTruncated(truncated, predictor.loaded.settings.maxLen);
+  });
+}
+
+async function submit(predictor: Predictor, input: string, submission: string): Promise<void> {
+  const bar: { progress?: Progress } = {};
+  const result = await writeSubmission(predictor, {
+    input,
+    submission,
+    onStart: (rows) => (bar.progress = startProgress('scoring', rows)),
+    onProgress: (done) => bar.progress?.update(done),
+  });
+  bar.progress?.stop();
+  warnTruncated(result.truncated, predictor.loaded.settings.maxLen);
+  const share = result.labelCounts.map((c, i) => `${LABEL_NAMES[i]} ${((100 * c) / result.rows).toFixed(1)}%`).join(', ');
+  process.stdout.write(`wrote ${submission}: ${formatCount(result.rows)} rows in ${result.seconds.toFixed(1)} s (${formatCount(Math.round(result.rows / result.seconds))} phrases/s); ${share}\n`);
+}
+
+function warnTruncated(n: number, maxLen: number): void {
+  if (n > 0) process.stderr.write(chalk.yellow(`warning: ${formatCount(n)} text${n > 1 ? 's' : ''} longer than ${maxLen} tokens ${n > 1 ? 'were' : 'was'} cut to the last ${maxLen}, as the model was trained\n`));
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { LABEL_NAMES } from '../../src/data/labels.ts';
+import { sentiment, TEST_TSV, tempDir, tinyModel } from '../helpers.ts';
+
+interface JsonPrediction {
+  text: string;
+  label: number;
+  label_name: string;
+  probabilities: number[];
+}
+
+const parseLines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as JsonPrediction);
+
+describe('sentiment predict (the built CLI)', () => {
+  let model = '';
+  before(async () => {
+    model = await tinyModel();
+  });
+
+  it('prints the label and the five probabilities as bars, most likely first', () => {
+    const r = sentiment(['predict', 'not good', '--model', model]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^engine {2}wasm/m);
+    const lines = r.out.trim().split('\n');
+    assert.match(lines[0], /^"not good" {2}→ {2}(negative|somewhat negative|neutral|somewhat positive|positive)$/);
+    assert.equal(lines.length, 6);
+    const shown = lines.slice(1).map((l) => {
+      const m = /^ {2}(.+?) +[█▏▎▍▌▋▊▉ ]+ +([\d.]+)%$/.exec(l);
+      assert.ok(m, l);
+      return { name: m[1].trim(), pct: Number(m[2]) };
+    });
+    assert.deepEqual(shown.map((s) => s.name).sort(), [...LABEL_NAMES].sort());
+    shown.slice(1).forEach((s, i) => assert.ok(s.pct <= shown[i].pct, 'sorted, most likely first'));
+    assert.ok(lines[0].endsWith(shown[0].name));
+  });
+
+  it('--json prints one object per text; a phrase scores the same alone and inside a file of mixed lengths', () => {
+    const alone = sentiment(['predict', 'not good', '--model', model, '--json']);
+    assert.equal(alone.code, 0, alone.err);
+    const [a] = parseLines(alone.out);
+    assert.deepEqual(Object.keys(a), ['text', 'label', 'label_name', 'probabilities']);
+    assert.equal(a.label_name, LABEL_NAMES[a.label]);
+    assert.equal(a.probabilities.length, 5);
+
+    const file = join(tempDir(), 'texts.txt');
+    const texts = ['a series of escapades demonstrating the adage that what is good for the goose', 'good', 'not good', 'the gander , some of which occasionally amuses'];
+    writeFileSync(file, `${texts.join('\n')}\n`);
+    const many = sentiment(['predict', '--file', file, '--model', model, '--json', '--batch-size', '2']);
+    assert.equal(many.code, 0, many.err);
+    const rows = parseLines(many.out);
+    assert.deepEqual(rows.map((r) => r.text), texts);
+    rows[2].probabilities.forEach((p, i) => assert.ok(Math.abs(p - a.probabilities[i]) <= 1e-5));
+  });
+
+  it("reads texts from standard input with '-'", () => {
+    const r = sentiment(['predict', '-', '--model', model, '--json'], { input: 'not good\ngreat\n' });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(parseLines(r.out).map((p) => p.text), ['not good', 'great']);
+  });
+
+  it('writes a Kaggle submission with every row of data/test.tsv, in input order', () => {
+    const out = join(tempDir(), 'submission.csv');
+    const r = sentiment(['predict', '--input', TEST_TSV, '--submission', out, '--model', model]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^wrote .*submission\.csv: 66,292 rows in/m);
+    assert.match(r.err, /^scoring 66,292\/66,292/m, 'progress lines without a TTY');
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    assert.equal(lines[0], 'PhraseId,Sentiment');
+    assert.equal(lines.length, 66_293);
+    const ids = readFileSync(TEST_TSV, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split('\t')[0]);
+    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ids);
+    assert.ok(lines.slice(1).every((l) => /^\d+,[0-4]$/.test(l)));
+  });
+
+  it('fails with exit 2 and one clear line for a missing model, empty text, or a TSV without the columns', () => {
+    const missing = join(tempDir(), 'none');
+    const noModel = sentiment(['predict', 'not good', '--model', missing]);
+    assert.equal(noModel.code, 2);
+    assert.equal(noModel.err.trim().split('\n').length, 1);
+    assert.match(noModel.err, /no model in .*none\/; train one with `sentiment train data\/train\.tsv --out .*none`/);
+
+    const empty = sentiment(['predict', '  ', '--model', model]);
+    assert.equal(empty.code, 2);
+    assert.match(empty.err, /empty text/);
+
+    const file = join(tempDir(), 'lines.txt');
+    writeFileSync(file, 'good\n\nbad\n');
+    const blank = sentiment(['predict', '--file', file, '--model', model]);
+    assert.equal(blank.code, 2);
+    assert.match(blank.err, /lines\.txt:2: empty text/);
+
+    const tsv = join(tempDir(), 'bad.tsv');
+    writeFileSync(tsv, 'PhraseId\tSentenceId\tText\n1\t1\tgood\n');
+    const out = join(tempDir(), 'sub.csv');
+    const cols = sentiment(['predict', '--input', tsv, '--submission', out, '--model', model]);
+    assert.equal(cols.code, 2);
+    assert.match(cols.err, /bad\.tsv:1: missing column Phrase/);
+    assert.ok(!existsSync(out));
+  });
+
+  it('refuses conflicting or incomplete sources, and a --submission that is a directory', () => {
+    assert.notEqual(sentiment(['predict', '--model', model]).code, 0);
+    assert.match(sentiment(['predict', 'good', '--file', 'x.txt', '--model', model]).err, /exactly one of them/);
+    assert.match(sentiment(['predict', 'good', '--submission', 'x.csv', '--model', model]).err, /--submission needs --input/);
+    const dir = join(tempDir(), 'out');
+    mkdirSync(dir);
+    const r = sentiment(['predict', '--input', TEST_TSV, '--submission', dir, '--model', model]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--submission points at a directory/);
+  });
+
+  it('has help for the command and every flag', () => {
+    const r = sentiment(['predict', '--help']);
+    assert.equal(r.code, 0);
+    for (const flag of ['--model', '--file', '--input', '--submission', '--json', '--batch-size', '--backend']) assert.ok(r.out.includes(flag), flag);
+  });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../../src/data/random.ts';
+import { padSequence } from '../../src/data/sequences.ts';
+import { initEngine } from '../../src/engine/engine.ts';
+import { loadModelDirectory } from '../../src/model/directory.ts';
+import { buildModel, SEED_RECIPE } from '../../src/model/recipe.ts';
+import { Predictor } from '../../src/predict/predictor.ts';
+import { FIXTURES, readFixture, tempDir, tinyModel } from '../helpers.ts';
+
+interface ManifestGroup {
+  paths: string[];
+  weights: { name: string; shape: number[] }[];
+}
+
+/** The seed's layout: converter model.json, one weight file per layer (seeded values), Keras' tokenizer.json, no meta.json. */
+function kerasModelDirectory(): { dir: string; weights: Map<string, Float32Array> } {
+  const dir = tempDir();
+  cpSync(join(FIXTURES, 'keras-model', 'model.json'), join(dir, 'model.json'));
+  copyFileSync(join(FIXTURES, 'golden', 'tokenizer_keras.json'), join(dir, 'tokenizer.json'));
+  const manifest = readFixture<{ weightsManifest: ManifestGroup[] }>('keras-model/model.json').weightsManifest;
+  const rng = makeRng('keras-fixture');
+  const weights = new Map<string, Float32Array>();
+  for (const group of manifest) {
+    const parts = group.weights.map((w) => {
+      const values = Float32Array.from({ length: w.shape.reduce((a, b) => a * b, 1) }, () => (rng() - 0.5) * 0.8);
+      weights.set(w.name, values);
+      return Buffer.from(values.buffer);
+    });
+    writeFileSync(join(dir, group.paths[0]), Buffer.concat(parts));
+  }
+  return { dir, weights };
+}
+
+describe('loading a model directory', () => {
+  before(async () => {
+    await initEngine('wasm');
+  });
+
+  it("loads the seed's converted Keras model with its tokenizer.json and no meta.json, feeding it as the seed did", async () => {
+    const { dir, weights } = kerasModelDirectory();
+    const loaded = await loadModelDirectory(dir);
+    assert.deepEqual(loaded.settings, { maxLen: 53, batching: 'max', layout: 'keras' });
+    assert.equal(loaded.meta, null);
+    const predictor = new Predictor(loaded);
+
+    // The seed's cleaning, tokenizer and pre-padding to 53: the golden padded rows.
+    const crafted = readFixture<{ crafted: { input: string; padded: number[] }[] }>('golden/sequences.json').crafted;
+    const encoded = predictor.encode(crafted.map((c) => c.input)).sequences;
+    crafted.forEach((c, i) => assert.deepEqual(Array.from(padSequence(encoded[i], { maxLen: 53 })), c.padded, c.input));
+
+    // Same numbers as our own recipe carrying the same weights, fed the golden padded rows.
+    const reference = buildModel({ ...SEED_RECIPE, embeddingDim: 6, units: 6, denseUnits: 6, inputLength: 53 });
+    reference.setWeights(reference.weights.map((w) => tf.tensor(weights.get(w.originalName) ?? assert.fail(`no weight ${w.originalName}`), w.shape as number[])));
+    const x = tf.tensor2d(crafted.map((c) => c.padded), [crafted.length, 53], 'int32');
+    const expected = (reference.predict(x) as tf.Tensor).arraySync() as number[][];
+    const got = predictor.predict(crafted.map((c) => c.input)).predictions;
+    got.forEach((p, i) => p.probabilities.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= 1e-5, crafted[i].input)));
+    assert.equal(loaded.model.layers[2].getConfig().recurrentActivation, 'hardSigmoid');
+    loaded.model.dispose();
+    reference.dispose();
+  });
+
+  it('says there is no model, and how to train one, when the directory is missing or empty', async () => {
+    for (const dir of [join(tempDir(), 'nothing'), tempDir()]) {
+      await assert.rejects(loadModelDirectory(dir), (err: Error) => {
+        assert.match(err.message, /^no model in .*; train one with `sentiment train data\/train\.tsv --out /);
+        return true;
+      });
+    }
+  });
+
+  it('names the missing, truncated or unreadable file', async () => {
+    const model = await tinyModel();
+    const broken = (mutate: (dir: string) => void) => {
+      const dir = join(tempDir(), 'm');
+      cpSync(model, dir, { recursive: true });
+      mutate(dir);
+      return dir;
+    };
+    const cases: [string, (dir: string) => void, RegExp][] = [
+      ['weights.bin missing', (d) => rmSync(join(d, 'weights.bin')), /weights\.bin: missing/],
+      ['weights.bin truncated', (d) => truncateSync(join(d, 'weights.bin'), 64), /weights\.bin: has 64 bytes, model\.json declares \d+/],
+      ['tokenizer.json missing', (d) => rmSync(join(d, 'tokenizer.json')), /tokenizer\.json: missing/],
+      ['model.json missing', (d) => rmSync(join(d, 'model.json')), /model\.json: missing/],
+      ['model.json not JSON', (d) => writeFileSync(join(d, 'model.json'), '{"modelTopology": '), /model\.json: is not valid JSON/],
+      ['meta.json from the future', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, format_version: 99 })), /meta\.json: format_version 99 is not one this version reads/],
+      ['tokenizer too big for the embedding', (d) => editJson(join(d, 'tokenizer.json'), growNumWords), /tokenizer\.json: num_words 100000 does not fit the model's embedding of 500 rows/],
+    ];
+    for (const [name, mutate, expected] of cases) {
+      await assert.rejects(loadModelDirectory(broken(mutate)), expected, name);
+    }
+  });
+});
+
+function editJson(path: string, edit: (v: Record<string, unknown>) => Record<string, unknown>): void {
+  writeFileSync(path, JSON.stringify(edit(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)));
+}
+
+function growNumWords(tok: Record<string, unknown>): Record<string, unknown> {
+  const config = tok.config as Record<string, unknown>;
+  return { ...tok, config: { ...config, num_words: 100000 } };
+}
