@@ -5,6 +5,7 @@ import { InputError } from '../data/errors.ts';
 import { EngineUnavailableError } from '../engine/engine.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { registerEvaluate } from './evaluate.ts';
+import { registerPlotHistory } from './plot-history.ts';
 import { registerPredict } from './predict.ts';
 import { registerTrain } from './train.ts';
 
@@ -16,6 +17,7 @@ export function makeProgram(): Command {
   registerTrain(program);
   registerPredict(program);
   registerEvaluate(program);
+  registerPlotHistory(program);
   return program;
 }
 

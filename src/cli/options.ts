@@ -1,5 +1,6 @@
 /** Every flag, described once: commander help and the README table come from this list. */
 import { ENGINE_CHOICES } from '../engine/engine.ts';
+import { THEMES } from '../plot/theme.ts';
 import { PREDICT_BATCH_SIZE } from '../predict/predictor.ts';
 import { TRAIN_DEFAULTS } from '../train/run.ts';
 import { fraction, oneOf, positiveInt, positiveNumber } from './parse.ts';
@@ -34,6 +35,7 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling', default: d.seed, parse: positiveIntOrZero },
   { flags: '--pad <mode>', description: "batching: 'group' (phrases of one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, parse: oneOf(['group', 'max'] as const) },
   { flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3+)", default: 'hard_sigmoid', parse: oneOf(['hard_sigmoid', 'sigmoid'] as const) },
+  { flags: '--plot', description: 'also draw the training curves (history.png, history.svg) when training ends' },
   BACKEND_OPTION,
 ];
 
@@ -55,6 +57,14 @@ export const EVALUATE_OPTIONS: OptionSpec[] = [
   { flags: '--json', description: 'print the numbers as one JSON object' },
   { flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt },
   BACKEND_OPTION,
+];
+
+export const PLOT_OPTIONS: OptionSpec[] = [
+  MODEL_OPTION,
+  { flags: '--history <file>', description: "a history JSON elsewhere: ours, or Keras' history.history saved with json.dump" },
+  { flags: '-o, --out <file>', description: 'write only this file; .png or .svg picks the format (default: history.png and history.svg next to the history)' },
+  { flags: '--theme <name>', description: "'dark' (matplotlib's dark_background, as the seed) or 'light'", default: 'dark', parse: oneOf(THEMES) },
+  { flags: '--no-terminal', description: 'do not draw the curves in the terminal' },
 ];
 
 function positiveIntOrZero(value: string): number {

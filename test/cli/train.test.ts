@@ -17,14 +17,15 @@ function tfjsNodeInstalled(): boolean {
 describe('sentiment train (the built CLI)', () => {
   it('trains on a small TSV and writes the five model files', () => {
     const out = join(tempDir(), 'model');
-    const r = sentiment(['train', trainHead(300), '--epochs', '2', '--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '300', '--batch-size', '64', '--out', out]);
+    const r = sentiment(['train', trainHead(300), '--epochs', '2', '--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '300', '--batch-size', '64', '--out', out, '--plot']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^engine {2}wasm .*using WebAssembly/m);
     assert.match(r.out, /^data {4}.*300 phrases \(270 train, 30 validation\)/m);
     assert.match(r.out, /^labels {2}0 negative: \d+/m);
     assert.match(r.out, /^epoch 1\/2 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_acc \d\.\d{4}/m);
     assert.match(r.out, /^best {4}epoch \d: val_acc/m);
-    for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'history.json', 'meta.json']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'history.json', 'meta.json', 'history.png', 'history.svg']) assert.ok(existsSync(join(out, f)), f);
+    assert.match(r.out, /^plot {4}.*history\.png, .*history\.svg$/m);
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(meta.batching, 'group');
     assert.equal(meta.engine, 'wasm');

@@ -1,0 +1,66 @@
+/**
+ * Training curves from a history file: ours (`{params, epochs: [{epoch, loss, acc, val_loss, val_acc}]}`)
+ * or Keras' `history.history` saved as JSON (`{loss: [...], acc|accuracy: [...], val_loss, val_acc|val_accuracy}`).
+ */
+import { InputError } from '../data/errors.ts';
+
+export interface Curves {
+  epochs: number[];
+  loss: (number | null)[];
+  valLoss: (number | null)[];
+  acc: (number | null)[];
+  valAcc: (number | null)[];
+}
+
+type Json = Record<string, unknown>;
+
+export function curvesFromHistory(json: unknown, file: string): Curves {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError('expected a JSON object with per-epoch loss and accuracy', { file });
+  const h = json as Json;
+  const curves = Array.isArray(h.epochs) ? fromOurs(h.epochs, file) : fromKeras(h, file);
+  if (curves.epochs.length === 0) throw new InputError('holds no epochs yet', { file });
+  return curves;
+}
+
+function fromOurs(epochs: unknown[], file: string): Curves {
+  const logs = epochs.map((e, i) => {
+    if (typeof e !== 'object' || e === null) throw new InputError(`epochs[${i}] is not an object`, { file });
+    return e as Json;
+  });
+  return {
+    epochs: logs.map((e, i) => (typeof e.epoch === 'number' ? e.epoch : i + 1)),
+    loss: logs.map((e) => num(e.loss)),
+    valLoss: logs.map((e) => num(e.val_loss)),
+    acc: logs.map((e) => num(e.acc ?? e.accuracy)),
+    valAcc: logs.map((e) => num(e.val_acc ?? e.val_accuracy)),
+  };
+}
+
+function fromKeras(h: Json, file: string): Curves {
+  const series = (...keys: string[]) => {
+    const key = keys.find((k) => k in h);
+    if (key === undefined) return null;
+    const v = h[key];
+    if (!Array.isArray(v)) throw new InputError(`"${key}" is not a list of numbers`, { file });
+    return v.map(num);
+  };
+  const loss = series('loss');
+  const acc = series('acc', 'accuracy');
+  if (!loss && !acc) throw new InputError('no loss or accuracy found (expected our history.json or Keras history.history keys: loss, acc/accuracy, val_loss, val_acc/val_accuracy)', { file });
+  const n = Math.max(loss?.length ?? 0, acc?.length ?? 0);
+  const fill = (s: (number | null)[] | null) => Array.from({ length: n }, (_, i) => s?.[i] ?? null);
+  return {
+    epochs: Array.from({ length: n }, (_, i) => i + 1),
+    loss: fill(loss),
+    valLoss: fill(series('val_loss')),
+    acc: fill(acc),
+    valAcc: fill(series('val_acc', 'val_accuracy')),
+  };
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The last epoch's validation accuracy, or null when there was no validation. */
+export function finalValAcc(c: Curves): number | null {
+  return c.valAcc[c.valAcc.length - 1] ?? null;
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { FIXTURES, sentiment, tempDir } from '../helpers.ts';
+
+describe('sentiment plot-history (the built CLI)', () => {
+  it('writes history.png and history.svg next to history.json and prints their paths', () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 'history', 'eight-epochs.json'), join(dir, 'history.json'));
+    const r = sentiment(['plot-history', '--model', dir]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `wrote ${join(dir, 'history.png')}\nwrote ${join(dir, 'history.svg')}\n`, 'no terminal chart without a TTY');
+    assert.ok(existsSync(join(dir, 'history.png')) && existsSync(join(dir, 'history.svg')));
+  });
+
+  it("reads a Keras history.history file given with --history and writes --out's format", () => {
+    const out = join(tempDir(), 'keras.png');
+    const r = sentiment(['plot-history', '--history', join(FIXTURES, 'history', 'keras-accuracy.json'), '--out', out, '--theme', 'light']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `wrote ${out}\n`);
+  });
+
+  it('exits 2 saying where it looked when there is no history; rejects an unknown theme', () => {
+    const dir = tempDir();
+    const r = sentiment(['plot-history', '--model', dir]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /history\.json: no history here; train a model first/);
+    const theme = sentiment(['plot-history', '--model', dir, '--theme', 'blue']);
+    assert.notEqual(theme.code, 0);
+    assert.match(theme.err, /expected one of: dark, light/);
+  });
+
+  it('has help for the command and every flag', () => {
+    const r = sentiment(['plot-history', '--help']);
+    assert.equal(r.code, 0);
+    for (const flag of ['--model', '--history', '--out', '--theme', '--no-terminal']) assert.ok(r.out.includes(flag), flag);
+  });
+});
