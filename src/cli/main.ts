@@ -24,7 +24,8 @@ export function makeProgram(): Command {
 export async function main(argv: string[] = process.argv): Promise<number> {
   try {
     await makeProgram().parseAsync(argv);
-    return 0;
+    // A command that ends early on purpose (an interrupted training) sets its own code.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof InputError || err instanceof EngineUnavailableError) {

@@ -35,6 +35,8 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling', default: d.seed, parse: positiveIntOrZero },
   { flags: '--pad <mode>', description: "batching: 'group' (phrases of one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, parse: oneOf(['group', 'max'] as const) },
   { flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3+)", default: 'hard_sigmoid', parse: oneOf(['hard_sigmoid', 'sigmoid'] as const) },
+  { flags: '--max-len <n>', description: 'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)', parse: positiveInt },
+  { flags: '--resume', description: "continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach" },
   { flags: '--plot', description: 'also draw the training curves (history.png, history.svg) when training ends' },
   BACKEND_OPTION,
 ];

@@ -33,9 +33,12 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     },
     onData(s: DataSummary) {
       write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation)`);
-      write(`${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${s.maxLen} tokens`);
+      write(`${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`);
       write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${i} ${LABEL_NAMES[i]}: ${formatCount(c)}`).join(', ')}`);
-      if (s.truncated > 0) write(chalk.yellow(`warning: ${formatCount(s.truncated)} phrases longer than ${s.maxLen} tokens were cut to their last ${s.maxLen}`));
+      if (s.truncated > 0) {
+        const one = s.truncated === 1;
+        write(chalk.yellow(`warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`));
+      }
     },
     onModel(params) {
       write(`${chalk.bold('model')}   Embedding → SpatialDropout1D → LSTM → Dense(relu) → Dropout → Dense(softmax), ${formatCount(params)} parameters`);
@@ -81,6 +84,9 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         `${chalk.bold(`epoch ${log.epoch}/${epochs}`)}  loss ${chalk.cyan(fmt4(log.loss))}  acc ${chalk.cyan(fmt4(log.acc))}  ` +
           `val_loss ${chalk.magenta(fmt4(log.val_loss))}  val_acc ${chalk.magenta(fmt4(log.val_acc))}  ${chalk.dim(`${log.seconds.toFixed(1)}s`)}`,
       );
+    },
+    onResume(done, total) {
+      write(`${chalk.bold('resume')}  from the checkpoint: ${done} of ${total} epochs done${done >= total ? ' (nothing left to train; writing the model)' : ''}`);
     },
     onSaved(dir, files) {
       write(`${chalk.bold('saved')}   ${dir}/ (${files.join(', ')})`);

@@ -1,18 +1,23 @@
-/** `sentiment train FILE`: flags in, progress out, work done by runTraining. */
+/** `sentiment train FILE`: flags in, progress out, work done by runTraining; Ctrl-C stops cleanly. */
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import { plotHistory } from '../plot/run.ts';
-import { runTraining, type TrainRunOptions } from '../train/run.ts';
 import type { RecurrentActivation } from '../model/recipe.ts';
+import { plotHistory } from '../plot/run.ts';
+import type { RunSettings } from '../train/checkpoint.ts';
+import { runTraining, TRAIN_DEFAULTS, type TrainResult, type TrainRunOptions } from '../train/run.ts';
+import { fmt4, formatDuration } from './format.ts';
 import { TRAIN_OPTIONS } from './options.ts';
 import { addOptions, backendFromEnv } from './program.ts';
 import { makeTrainReporter } from './train-reporter.ts';
-import { fmt4, formatDuration } from './format.ts';
 
-interface TrainFlags extends Omit<TrainRunOptions, 'dataFile' | 'recurrentActivation'> {
+interface TrainFlags extends Omit<TrainRunOptions, 'dataFile' | 'recurrentActivation' | 'maxLen' | 'explicit' | 'signal'> {
   recurrentActivation: 'hard_sigmoid' | 'sigmoid';
+  maxLen?: number;
   plot?: boolean;
 }
+
+const SETTINGS: readonly (keyof RunSettings)[] = ['maxWords', 'embeddingDim', 'units', 'denseUnits', 'dropout', 'learningRate', 'seed', 'pad', 'recurrentActivation', 'validationSplit', 'batchSize', 'maxLen'];
+const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function registerTrain(program: Command): void {
   const cmd = program
@@ -24,11 +29,35 @@ export function registerTrain(program: Command): void {
     const started = performance.now();
     const write = (line: string) => process.stdout.write(`${line}\n`);
     const recurrentActivation: RecurrentActivation = flags.recurrentActivation === 'sigmoid' ? 'sigmoid' : 'hardSigmoid';
-    const { plot, ...options } = flags;
-    const result = await runTraining(
-      { ...options, backend: backendFromEnv(cmd, flags.backend), recurrentActivation, dataFile: file },
-      makeTrainReporter({ epochs: flags.epochs, tty: Boolean(process.stdout.isTTY), write }),
-    );
+    const { plot, maxLen, ...options } = flags;
+    const stop = interruptOnSignals();
+    let result: TrainResult;
+    try {
+      result = await runTraining(
+        {
+          ...options,
+          maxLen: maxLen ?? null,
+          backend: backendFromEnv(cmd, flags.backend),
+          recurrentActivation,
+          dataFile: file,
+          explicit: new Set(SETTINGS.filter((k) => cmd.getOptionValueSource(k) === 'cli')),
+          signal: stop.signal,
+        },
+        makeTrainReporter({ epochs: flags.epochs, tty: Boolean(process.stdout.isTTY), write }),
+      );
+    } finally {
+      stop.dispose();
+    }
+    if (result.interrupted !== null) {
+      const again = `sentiment train ${file} --out ${result.out} --resume${flags.epochs !== TRAIN_DEFAULTS.epochs ? ` --epochs ${flags.epochs}` : ''}`;
+      write(
+        result.checkpoint
+          ? `${chalk.yellow('stopped')} by ${result.interrupted} after epoch ${result.completedEpochs}/${flags.epochs}; checkpoint in ${result.checkpoint}/\n        resume with: ${again}`
+          : `${chalk.yellow('stopped')} by ${result.interrupted} before the first epoch ended; nothing to resume`,
+      );
+      process.exitCode = EXIT_CODE[result.interrupted] ?? 1;
+      return;
+    }
     const best = result.best;
     if (best?.val_acc != null) {
       write(`${chalk.bold('best')}    epoch ${best.epoch}: val_acc ${chalk.green(fmt4(best.val_acc))}, val_loss ${fmt4(best.val_loss)}`);
@@ -41,4 +70,26 @@ export function registerTrain(program: Command): void {
     }
     write(`${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)} on ${result.engine.name}; model in ${result.out}/`);
   });
+}
+
+/** First SIGINT/SIGTERM: stop after the current batch. Second: leave at once (every file write is atomic, so nothing is left half-written). */
+function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\n${sig} again: quitting now\n`);
+      process.exit(EXIT_CODE[sig] ?? 1);
+    }
+    process.stderr.write(`\n${sig}: stopping after this batch; the checkpoint keeps the last completed epoch (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }

@@ -16,17 +16,23 @@ export interface PreparedData {
   maxLen: number;
   /** How many sequences were cut to maxLen. */
   truncated: number;
+  /** The seed's max_phrase_len: words of the longest cleaned phrase. */
+  longestPhrase: number;
 }
 
 export interface PrepareOptions {
   maxWords: number;
-  maxLen?: number;
+  /** Longest sequence; default the longest phrase, at most MAX_LEN_CAP. */
+  maxLen?: number | null;
+  /** A tokenizer fitted before (resuming); otherwise one is fitted on these rows. */
+  tokenizer?: Tokenizer;
 }
 
 export function prepareTrainingData(rows: ReadonlyArray<PhraseRow>, opts: PrepareOptions): PreparedData {
   const cleaned = rows.map((r) => cleanText(r.phrase));
-  const tokenizer = new Tokenizer({ numWords: opts.maxWords, filters: SEED_FILTERS }).fitOnTexts(cleaned);
-  const maxLen = opts.maxLen ?? Math.min(maxPhraseLength(cleaned), MAX_LEN_CAP);
+  const tokenizer = opts.tokenizer ?? new Tokenizer({ numWords: opts.maxWords, filters: SEED_FILTERS }).fitOnTexts(cleaned);
+  const longestPhrase = maxPhraseLength(cleaned);
+  const maxLen = opts.maxLen ?? Math.min(longestPhrase, MAX_LEN_CAP);
   let truncated = 0;
   const sequences = cleaned.map((c) => {
     const seq = tokenizer.textToSequence(c);
@@ -37,7 +43,7 @@ export function prepareTrainingData(rows: ReadonlyArray<PhraseRow>, opts: Prepar
     if (r.sentiment === null) throw new Error(`row at line ${r.line} has no label`);
     return r.sentiment;
   });
-  return { cleaned, sequences, labels, tokenizer, maxLen, truncated };
+  return { cleaned, sequences, labels, tokenizer, maxLen, truncated, longestPhrase };
 }
 
 /** Text to the index sequence a trained model expects. */

@@ -12,6 +12,7 @@ import { CLEANING_VERSION } from '../data/clean.ts';
 import { InputError } from '../data/errors.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { HistoryFile } from '../train/history.ts';
+import { recoverDirectory } from './atomic-dir.ts';
 import { loadLayersModel, loadTokenizer, MODEL_FILES, readJsonFile } from './files.ts';
 import { META_FORMAT_VERSION, type ModelMeta } from './meta.ts';
 
@@ -39,6 +40,7 @@ export function noModelMessage(dir: string): string {
 }
 
 export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
+  await recoverDirectory(dir).catch(() => undefined);
   const files = await listDirectory(dir);
   if (!files.includes(MODEL_FILES.model) && !files.includes(MODEL_FILES.tokenizer)) throw new InputError(noModelMessage(dir));
   for (const f of [MODEL_FILES.model, MODEL_FILES.tokenizer]) {

@@ -10,6 +10,7 @@ import { Tokenizer } from '../data/tokenizer.ts';
 import { InputError } from '../data/errors.ts';
 import type { HistoryFile } from '../train/history.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { pauseForTest, replaceDirectory } from './atomic-dir.ts';
 import type { ModelMeta } from './meta.ts';
 
 export const MODEL_FILES = {
@@ -102,13 +103,23 @@ export interface ModelDirectory {
   meta: ModelMeta;
 }
 
-/** Writes all five files of a model directory; returns their names. */
+/**
+ * Writes the five files of a model directory as one change: readers see the old model or the new one.
+ * Other entries of the directory (the checkpoint, plots) are carried over. Returns the files' names.
+ */
 export async function saveModelDirectory(dir: string, m: ModelDirectory): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  await saveLayersModel(m.model, dir);
-  await saveTokenizer(m.tokenizer, dir);
-  await saveHistory(m.history, dir);
-  await saveMeta(m.meta, dir);
+  await replaceDirectory(
+    dir,
+    async (stage) => {
+      await saveLayersModel(m.model, stage);
+      await pauseForTest();
+      await saveTokenizer(m.tokenizer, stage);
+      await pauseForTest();
+      await saveHistory(m.history, stage);
+      await saveMeta(m.meta, stage);
+    },
+    { keepOthers: true },
+  );
   return [MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.tokenizer, MODEL_FILES.history, MODEL_FILES.meta];
 }
 

@@ -4,11 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { encodeBatch, makeBatches, oneHotBatch, range, validationSplitIndex, type Batch, type BatchingMode } from '../data/batches.ts';
-import { makeRng } from '../data/random.ts';
+import { makeRng, withSeededMathRandom } from '../data/random.ts';
 import { scoreBatches } from './evaluate.ts';
 import type { EpochLog } from './history.ts';
 
 export interface TrainOptions {
+  /** The epoch to stop after (the total, counting epochs done before a resume). */
   epochs: number;
   batchSize: number;
   validationSplit: number;
@@ -16,6 +17,17 @@ export interface TrainOptions {
   maxLen: number;
   numClasses: number;
   seed: number;
+  /** Epochs already done (resuming from a checkpoint); training starts with the next one. */
+  history?: EpochLog[];
+  /** Checked after every batch: once aborted, the loop stops and returns what is complete. */
+  signal?: AbortSignal;
+}
+
+export interface TrainOutcome {
+  /** Every completed epoch, those before a resume included. */
+  history: EpochLog[];
+  /** The epoch in progress was abandoned because the signal was aborted. */
+  stopped: boolean;
 }
 
 export interface BatchLog {
@@ -33,7 +45,8 @@ export interface TrainCallbacks {
   onEpochBegin?(epoch: number, totalBatches: number, phrases: number): void;
   onBatchEnd?(epoch: number, log: BatchLog): void;
   onValidationBegin?(epoch: number): void;
-  onEpochEnd?(log: EpochLog): void | Promise<void>;
+  /** After each epoch, with every epoch done so far (a resumed run's earlier ones included). */
+  onEpochEnd?(log: EpochLog, history: readonly EpochLog[]): void | Promise<void>;
 }
 
 export interface TrainData {
@@ -51,45 +64,50 @@ export function splitRows(n: number, validationSplit: number): TrainSplit {
   return { trainRows: range(0, at), valRows: range(at, n) };
 }
 
-export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions, callbacks: TrainCallbacks = {}): Promise<EpochLog[]> {
+/**
+ * Each epoch's shuffling and dropout masks come from generators seeded with (seed, epoch), so a run
+ * resumed after epoch k continues exactly as the uninterrupted run would have.
+ */
+export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
   const { trainRows, valRows } = splitRows(data.sequences.length, opts.validationSplit);
-  const rng = makeRng(`shuffle:${opts.seed}`);
   const batchOpts = { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen };
   const valBatches = makeBatches(data.sequences, valRows, batchOpts);
-  const history: EpochLog[] = [];
-  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-    const started = performance.now();
-    const batches = makeBatches(data.sequences, trainRows, { ...batchOpts, rng });
-    callbacks.onEpochBegin?.(epoch, batches.length, trainRows.length);
-    let lossSum = 0;
-    let accSum = 0;
-    let seen = 0;
-    for (let b = 0; b < batches.length; b++) {
-      const { loss, acc } = await trainOnBatch(model, data, batches[b], opts.numClasses);
-      const n = batches[b].rows.length;
-      lossSum += loss * n;
-      accSum += acc * n;
-      seen += n;
-      callbacks.onBatchEnd?.(epoch, { done: b + 1, total: batches.length, seen, loss: lossSum / seen, acc: accSum / seen });
-    }
-    let val = { loss: null as number | null, acc: null as number | null };
-    if (valRows.length > 0) {
-      callbacks.onValidationBegin?.(epoch);
-      const s = scoreBatches(model, data.sequences, data.labels, valBatches);
-      val = { loss: s.loss, acc: s.acc };
-    }
-    const log: EpochLog = {
-      epoch,
-      loss: lossSum / seen,
-      acc: accSum / seen,
-      val_loss: val.loss,
-      val_acc: val.acc,
-      seconds: (performance.now() - started) / 1000,
-    };
+  const history: EpochLog[] = [...(opts.history ?? [])];
+  for (let epoch = history.length + 1; epoch <= opts.epochs; epoch++) {
+    if (opts.signal?.aborted) return { history, stopped: true };
+    const log = await withSeededMathRandom(`${opts.seed}:${epoch}`, () =>
+      runEpoch(model, data, epoch, makeBatches(data.sequences, trainRows, { ...batchOpts, rng: makeRng(`shuffle:${opts.seed}:${epoch}`) }), valBatches, opts, callbacks),
+    );
+    if (log === null) return { history, stopped: true };
     history.push(log);
-    await callbacks.onEpochEnd?.(log);
+    await callbacks.onEpochEnd?.(log, history);
   }
-  return history;
+  return { history, stopped: false };
+}
+
+async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, batches: Batch[], valBatches: Batch[], opts: TrainOptions, callbacks: TrainCallbacks): Promise<EpochLog | null> {
+  const started = performance.now();
+  const phrases = batches.reduce((n, b) => n + b.rows.length, 0);
+  callbacks.onEpochBegin?.(epoch, batches.length, phrases);
+  let lossSum = 0;
+  let accSum = 0;
+  let seen = 0;
+  for (let b = 0; b < batches.length; b++) {
+    const { loss, acc } = await trainOnBatch(model, data, batches[b], opts.numClasses);
+    const n = batches[b].rows.length;
+    lossSum += loss * n;
+    accSum += acc * n;
+    seen += n;
+    callbacks.onBatchEnd?.(epoch, { done: b + 1, total: batches.length, seen, loss: lossSum / seen, acc: accSum / seen });
+    if (opts.signal?.aborted) return null;
+  }
+  let val = { loss: null as number | null, acc: null as number | null };
+  if (valBatches.length > 0) {
+    callbacks.onValidationBegin?.(epoch);
+    const s = scoreBatches(model, data.sequences, data.labels, valBatches);
+    val = { loss: s.loss, acc: s.acc };
+  }
+  return { epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc, seconds: (performance.now() - started) / 1000 };
 }
 
 async function trainOnBatch(model: tf.LayersModel, data: TrainData, batch: Batch, numClasses: number): Promise<{ loss: number; acc: number }> {

@@ -25,7 +25,7 @@ describe('training loop', () => {
       const model = buildModel({ ...TINY, inputLength: batching === 'max' ? data.maxLen : null });
       const opts: TrainOptions = { epochs, batchSize: 64, validationSplit: 0.1, batching, maxLen: data.maxLen, numClasses: 5, seed };
       try {
-        return await trainModel(model, data, opts, { onEpochEnd: onEpoch });
+        return (await trainModel(model, data, opts, { onEpochEnd: onEpoch })).history;
       } finally {
         model.dispose();
       }

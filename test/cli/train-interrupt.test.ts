@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { initEngine } from '../../src/engine/engine.ts';
+import { loadModelDirectory } from '../../src/model/directory.ts';
+import type { CheckpointState } from '../../src/train/checkpoint.ts';
+import type { HistoryFile } from '../../src/train/history.ts';
+import { BIN, sentiment, tempDir, tinyModel, trainHead } from '../helpers.ts';
+
+const SMALL = ['--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '400', '--batch-size', '8'];
+
+interface Running {
+  /** Resolves when stdout has matched. */
+  waitFor(re: RegExp): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>;
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, FORCE_COLOR: '0' } });
+  let out = '';
+  let err = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const w of waiters.filter((w) => w.re.test(out))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) =>
+    child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, out, err }))),
+  );
+  return {
+    waitFor: (re) =>
+      new Promise((resolve, reject) => {
+        if (re.test(out)) return resolve();
+        waiters.push({ re, resolve });
+        void exited.then((r) => reject(new Error(`exited ${r.code} before ${re}: ${r.out}${r.err}`)));
+      }),
+    kill: (signal) => child.kill(signal),
+    exited,
+  };
+}
+
+const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+describe('interrupting and resuming sentiment train', () => {
+  const data = trainHead(1200);
+
+  it('Ctrl-C stops after the batch, keeps the last epoch in the checkpoint, exits 130; --resume continues exactly as an uninterrupted run', async () => {
+    const out = join(tempDir(), 'model');
+    const run = start(['train', data, '--out', out, '--epochs', '3', ...SMALL]);
+    await run.waitFor(/^epoch 1\/3 {2}loss/m);
+    await run.waitFor(/^epoch 2\/3 {2}\d+\/\d+ batches/m);
+    run.kill('SIGINT');
+    const r = await run.exited;
+    assert.equal(r.code, 130, r.out + r.err);
+    assert.match(r.err, /SIGINT: stopping after this batch/);
+    // The signal lands during epoch 2 or, on a slow machine, just after it.
+    const stopped = /stopped by SIGINT after epoch (\d)\/3; checkpoint in (.*)\/\n +resume with: (.*)$/m.exec(r.out);
+    assert.ok(stopped, r.out);
+    assert.equal(stopped[2], join(out, 'checkpoint'));
+    assert.equal(stopped[3], `sentiment train ${data} --out ${out} --resume --epochs 3`);
+    assert.ok(!existsSync(join(out, 'model.json')), 'no model written from a half epoch');
+    const state = readJson<CheckpointState>(join(out, 'checkpoint', 'state.json'));
+    assert.equal(state.epoch, Number(stopped[1]));
+    assert.equal(state.history.length, state.epoch);
+
+    const resumed = sentiment(['train', data, '--out', out, '--resume', '--epochs', '3']);
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.match(resumed.out, new RegExp(`^resume {2}from the checkpoint: ${state.epoch} of 3 epochs done`, 'm'));
+    assert.doesNotMatch(resumed.out, /^epoch 1\/3 {2}loss/m);
+
+    const straight = join(tempDir(), 'model');
+    assert.equal(sentiment(['train', data, '--out', straight, '--epochs', '3', ...SMALL]).code, 0);
+    const a = readJson<HistoryFile>(join(out, 'history.json')).epochs;
+    const b = readJson<HistoryFile>(join(straight, 'history.json')).epochs;
+    assert.deepEqual(a.map((e) => e.epoch), [1, 2, 3]);
+    // Same batches, masks and optimizer state; only float rounding differs (tfjs' Adam recomputes
+    // beta^t with pow() on restore where the straight run multiplied it up step by step).
+    a.forEach((e, i) => {
+      for (const k of ['loss', 'acc', 'val_loss', 'val_acc'] as const) {
+        assert.ok(Math.abs((e[k] ?? NaN) - (b[i][k] ?? NaN)) < 1e-5, `epoch ${e.epoch} ${k}: ${e[k]} vs ${b[i][k]}`);
+      }
+    });
+  });
+
+  it('SIGTERM exits 143; a second signal quits at once leaving a loadable checkpoint', async () => {
+    const out = join(tempDir(), 'model');
+    const run = start(['train', data, '--out', out, '--epochs', '3', ...SMALL]);
+    await run.waitFor(/^epoch 1\/3 {2}loss/m);
+    await run.waitFor(/^epoch 2\/3 {2}\d+\/\d+ batches/m);
+    run.kill('SIGTERM');
+    const r = await run.exited;
+    assert.equal(r.code, 143, r.out + r.err);
+
+    const twice = start(['train', data, '--out', out, '--resume', '--epochs', '5']);
+    await twice.waitFor(/^resume[\s\S]*^epoch \d\/5 {2}\d+\/\d+ batches/m);
+    twice.kill('SIGINT');
+    twice.kill('SIGINT');
+    const t = await twice.exited;
+    assert.equal(t.code, 130);
+    const state = readJson<CheckpointState>(join(out, 'checkpoint', 'state.json'));
+    assert.ok(state.epoch >= 1);
+    assert.equal(sentiment(['train', data, '--out', out, '--resume', '--epochs', String(state.epoch)]).code, 0, 'the checkpoint resumes');
+  });
+
+  it('refuses to resume on other data, with other settings, or without a checkpoint', async () => {
+    const out = join(tempDir(), 'model');
+    assert.equal(sentiment(['train', data, '--out', out, '--epochs', '1', ...SMALL]).code, 0);
+    const other = sentiment(['train', trainHead(500), '--out', out, '--resume', '--epochs', '2']);
+    assert.equal(other.code, 2);
+    assert.match(other.err, /--resume: this file's sha256 \(\w+…\) differs from the data the checkpoint was trained on/);
+    const flags = sentiment(['train', data, '--out', out, '--resume', '--epochs', '2', '--units', '16', '--seed', '1']);
+    assert.equal(flags.code, 2);
+    assert.match(flags.err, /--resume: --units 16 \(checkpoint: 8\), --seed 1 \(checkpoint: 42\); a resumed run keeps the checkpoint's settings/);
+    const none = sentiment(['train', data, '--out', join(tempDir(), 'empty'), '--resume']);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /no checkpoint to resume from .*state\.json is missing/);
+  });
+
+  it('a process killed while saving leaves the old complete model, and the next save cleans up', async () => {
+    await initEngine('wasm');
+    const old = await tinyModel({ rows: 100 });
+    const out = join(tempDir(), 'model');
+    cpSync(old, out, { recursive: true });
+    const oldWeights = readFileSync(join(out, 'weights.bin'));
+    const run = start(['train', data, '--out', out, '--epochs', '1', ...SMALL], { SENTIMENT_TEST_SAVE_DELAY_MS: '3000' });
+    await run.waitFor(/^epoch 1\/1 {2}loss/m);
+    // The checkpoint is staged first, then the model directory in .model.new: kill during the latter.
+    const staging = join(out, '..', '.model.new');
+    for (let i = 0; i < 400 && !existsSync(join(staging, 'weights.bin')); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(existsSync(staging), 'the model directory was being staged');
+    run.kill('SIGKILL');
+    await run.exited;
+
+    const loaded = await loadModelDirectory(out);
+    loaded.model.dispose();
+    assert.deepEqual(readFileSync(join(out, 'weights.bin')), oldWeights, 'the old model, whole');
+    assert.equal(sentiment(['train', data, '--out', out, '--epochs', '1', ...SMALL]).code, 0);
+    assert.ok(!readdirSync(join(out, '..')).some((f) => f.startsWith('.model.')), 'no staging left');
+    assert.notDeepEqual(readFileSync(join(out, 'weights.bin')), oldWeights, 'the new model');
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { recoverDirectory, replaceDirectory } from '../../src/model/atomic-dir.ts';
+import { tempDir } from '../helpers.ts';
+
+const write = (files: Record<string, string>) => async (stage: string) => {
+  for (const [name, text] of Object.entries(files)) await writeFile(join(stage, name), text);
+};
+
+describe('replacing a directory as one change', () => {
+  it('creates, then replaces, carrying over entries the writer did not write when asked', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'model');
+    await replaceDirectory(dir, write({ 'a.json': 'old a', 'b.bin': 'old b' }));
+    mkdirSync(join(dir, 'checkpoint'));
+    writeFileSync(join(dir, 'checkpoint', 'state.json'), 'kept');
+    await replaceDirectory(dir, write({ 'a.json': 'new a', 'b.bin': 'new b' }), { keepOthers: true });
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'new a');
+    assert.equal(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8'), 'kept');
+    assert.deepEqual(readdirSync(parent), ['model'], 'no staging or retired directory left');
+  });
+
+  it('leaves the old directory whole when the writer fails', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'model');
+    await replaceDirectory(dir, write({ 'a.json': 'old' }));
+    await assert.rejects(
+      replaceDirectory(dir, async (stage) => {
+        await writeFile(join(stage, 'a.json'), 'half');
+        throw new Error('disk full');
+      }),
+      /disk full/,
+    );
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'old');
+    assert.deepEqual(readdirSync(parent), ['model']);
+  });
+
+  it('finishes a swap that a killed process left between its two renames', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'model');
+    mkdirSync(join(parent, '.model.new'));
+    writeFileSync(join(parent, '.model.new', 'a.json'), 'new');
+    mkdirSync(join(parent, '.model.old'));
+    await recoverDirectory(dir);
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'new');
+    assert.deepEqual(readdirSync(parent), ['model']);
+  });
+
+  it('drops a staging directory that never got swapped in (killed while writing)', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'model');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.json'), 'old');
+    mkdirSync(join(parent, '.model.new'));
+    writeFileSync(join(parent, '.model.new', 'a.json'), 'half');
+    await recoverDirectory(dir);
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'old');
+    assert.ok(!existsSync(join(parent, '.model.new')));
+  });
+});
