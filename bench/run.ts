@@ -7,39 +7,72 @@ import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { chooseNativePackage, initEngine, type EngineName } from '../src/engine/engine.ts';
 import { PACKAGE_VERSION } from '../src/version.ts';
+import { benchEpoch, type EpochBench } from './epoch.ts';
 import { benchModel } from './model.ts';
-import { benchPredict } from './predict.ts';
-import { formatSample } from './stats.ts';
+import { benchPredict, type PredictBench } from './predict.ts';
+import { formatSample, type Sample } from './stats.ts';
+import { benchStep } from './step.ts';
+
+const HELP = `npm run bench [-- options]
+  --quick            fewer repetitions; the epoch extrapolated from a sample of batches
+  --engines a,b      engines to time (default: tensorflow if it loads, and wasm; cpu only when named:
+                     one padded step takes minutes there)
+  --sample <n>       batches timed for the --quick epoch (default 30)
+  --data <tsv>       training data (default data/train.tsv); --test <tsv> for the submission (data/test.tsv)
+Writes bench/results/<time>.json and prints a table.
+`;
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    backend: { type: 'string', default: 'auto' },
+    engines: { type: 'string' },
+    sample: { type: 'string', default: '30' },
     data: { type: 'string', default: 'data/train.tsv' },
     test: { type: 'string', default: 'data/test.tsv' },
     help: { type: 'boolean', default: false },
   },
 });
-
 if (values.help) {
-  process.stdout.write(`npm run bench [-- --quick] [--backend auto|tensorflow|wasm|cpu] [--data train.tsv] [--test test.tsv]
-  --quick    fewer repetitions
-  --backend  engine to time (SENTIMENT_BACKEND for the CLI runs)
-Writes bench/results/<time>.json and prints a table.
-`);
+  process.stdout.write(HELP);
   process.exit(0);
 }
 
 const quick = values.quick ?? false;
-const backend = values.backend ?? 'auto';
-const rows: [string, string][] = [];
-const model = await benchModel(values.data ?? 'data/train.tsv');
-rows.push(['model', `${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`]);
+const trainTsv = values.data ?? 'data/train.tsv';
+const native = await chooseNativePackage();
+const engines = (values.engines?.split(',') ?? [...(native.ok ? ['tensorflow'] : []), 'wasm']) as EngineName[];
+const STEP_SHAPES = [53, 16, 8, 4];
 
-const predict = await benchPredict({ model: model.dir, testTsv: values.test ?? 'data/test.tsv', backend, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
-rows.push(['cold `predict "not good"`', formatSample(predict.coldPredict, 's')]);
-rows.push([`submission (${predict.rows.toLocaleString('en-US')} rows)`, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; whole command ${formatSample(predict.submissionWall, 's', 1)}`]);
+interface EngineResult {
+  engine: EngineName;
+  steps: Record<string, Sample>;
+  epoch: EpochBench;
+  predict: PredictBench;
+}
+
+const rows: [string, string][] = [];
+const model = await benchModel(trainTsv);
+rows.push(['model for predict', `${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`]);
+const results: EngineResult[] = [];
+for (const engine of engines) {
+  const info = await initEngine(engine);
+  rows.push([`${engine}`, `${info.package}: ${info.reason}`]);
+  const steps: Record<string, Sample> = {};
+  for (const t of STEP_SHAPES) {
+    steps[`512x${t}`] = await benchStep({ batch: 512, steps: t }, quick ? 3 : 5, 1);
+    rows.push([`  training step 512×${t}`, formatSample(steps[`512x${t}`], 's')]);
+  }
+  const epoch = await benchEpoch(trainTsv, quick ? Number(values.sample) : null);
+  rows.push([`  epoch (grouped, ${epoch.totalBatches} batches)`, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (extrapolated from ${epoch.batchesTimed} random batches, training only)` : ' (measured, with validation)'}`]);
+  const predict = await benchPredict({ model: model.dir, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
+  rows.push([`  cold \`predict "not good"\``, formatSample(predict.coldPredict, 's')]);
+  rows.push([`  submission (${predict.rows.toLocaleString('en-US')} rows)`, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; whole command ${formatSample(predict.submissionWall, 's', 1)}`]);
+  results.push({ engine, steps, epoch, predict });
+}
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+rows.push(['peak RSS (this process: steps and epoch)', `${peakRssMb.toFixed(0)} MB`]);
 
 const result = {
   date: new Date().toISOString(),
@@ -48,17 +81,18 @@ const result = {
   node: process.version,
   tfjs: tf.version.tfjs,
   package_version: PACKAGE_VERSION,
-  backend,
   quick,
   model: model.dir,
   trained_model: model.trained,
-  predict,
+  engines: results,
+  peak_rss_mb: peakRssMb,
 };
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
-const file = join(dir, `${result.date.replace(/[:.]/g, '-')}.json`);
+const file = join(dir, `${result.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 process.stdout.write(`\nresults: ${file}\n`);
+process.exit(0);

@@ -25,36 +25,56 @@ export class EngineUnavailableError extends Error {
 
 let current: EngineInfo | null = null;
 
-/** Loads tfjs-node if installed and working; the error text says why not otherwise. */
-async function loadTfjsNode(): Promise<{ ok: true } | { ok: false; why: string }> {
-  try {
-    // A variable specifier: the optional package may be absent when TypeScript compiles.
-    const pkg = '@tensorflow/tfjs-node';
-    await import(pkg);
-    return { ok: true };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') {
-      return { ok: false, why: 'tfjs-node is not installed (its install downloads libtensorflow, which failed or was skipped)' };
+/** The native packages, most wanted first: both register the `tensorflow` backend. */
+export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+export type NativePackage = (typeof NATIVE_PACKAGES)[number];
+
+/** Imports a package (by name); replaced in tests to simulate what is installed. */
+export type PackageLoader = (pkg: NativePackage) => Promise<unknown>;
+
+// A variable specifier: the optional packages may be absent when TypeScript compiles.
+const importPackage: PackageLoader = (pkg) => import(pkg);
+
+export const INSTALL_HINT =
+  'tfjs-node downloads libtensorflow from storage.googleapis.com when it installs; where that is blocked, ' +
+  'install it from a mirror: TFJS_NODE_CDN_STORAGE=https://mirror.example/ npm install @tensorflow/tfjs-node ' +
+  '(or TFJS_NODE_BASE_URI=<URL prefix of the libtensorflow archive>, e.g. a pre-downloaded archive served locally); ' +
+  'on a CUDA machine, npm install @tensorflow/tfjs-node-gpu';
+
+export type NativeChoice = { ok: true; pkg: NativePackage; notes: string[] } | { ok: false; why: string };
+
+/** The first native package that loads: the GPU one, then the CPU one. Says why each one before it did not. */
+export async function chooseNativePackage(load: PackageLoader = importPackage): Promise<NativeChoice> {
+  const notes: string[] = [];
+  for (const pkg of NATIVE_PACKAGES) {
+    try {
+      await load(pkg);
+      return { ok: true, pkg, notes };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const missing = (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') && e.message.includes(pkg);
+      notes.push(missing ? `${pkg} is not installed` : `${pkg} did not load (${e.message.split('\n')[0]})`);
     }
-    return { ok: false, why: `tfjs-node did not load (${e.message.split('\n')[0]})` };
   }
+  return { ok: false, why: notes.join('; ') };
 }
 
-export async function initEngine(request: EngineRequest = 'auto'): Promise<EngineInfo> {
+export async function initEngine(request: EngineRequest = 'auto', load: PackageLoader = importPackage): Promise<EngineInfo> {
   if (current && (request === 'auto' || request === current.name)) return current;
   installGradientFixes();
   let info: EngineInfo;
   if (request === 'auto' || request === 'tensorflow') {
-    const node = await loadTfjsNode();
-    if (node.ok) {
+    const native = await chooseNativePackage(load);
+    if (native.ok) {
       await setBackend('tensorflow');
-      info = { name: 'tensorflow', package: '@tensorflow/tfjs-node', reason: request === 'auto' ? 'tfjs-node loaded (native libtensorflow)' : 'asked for' };
+      const why = native.pkg.endsWith('-gpu') ? 'native libtensorflow with CUDA' : 'native libtensorflow';
+      info = { name: 'tensorflow', package: native.pkg, reason: `${request === 'auto' ? `${native.pkg} loaded` : 'asked for'} (${why})${native.notes.length ? `; ${native.notes.join('; ')}` : ''}` };
     } else if (request === 'tensorflow') {
-      throw new EngineUnavailableError(`--backend tensorflow: ${node.why}. Install it with \`npm install @tensorflow/tfjs-node\`.`);
+      throw new EngineUnavailableError(`--backend tensorflow: ${native.why}. ${INSTALL_HINT}.`);
     } else {
       await startWasm();
-      info = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', reason: `${node.why}; using WebAssembly` };
+      const hint = 'its install downloads libtensorflow from Google storage, which failed or was skipped; to install from a mirror: TFJS_NODE_CDN_STORAGE=<mirror> npm install @tensorflow/tfjs-node (README: Engines)';
+      info = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', reason: `${native.why} (${hint}); using WebAssembly` };
     }
   } else if (request === 'wasm') {
     await startWasm();

@@ -1,10 +1,13 @@
 /**
  * Fixes to tfjs-core gradients, for every engine.
- * Unpack: with a single output the tape hands its gradient one tensor instead of a list, and
- * tfjs' stack() rejects it, so an LSTM over a one-step batch cannot train. Re-registered to
- * accept both.
+ * - Unpack: with a single output the tape hands its gradient one tensor instead of a list, and
+ *   tfjs' stack() rejects it, so an LSTM over a one-step batch cannot train. Re-registered to
+ *   accept both.
+ * - ClipByValue (hard sigmoid): one fused kernel where the engine has it (wasm), instead of
+ *   GreaterEqual, LessEqual, LogicalAnd and Select; the same values.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CLIP_BY_VALUE_GRAD } from './wasm-math-kernels.ts';
 
 let installed = false;
 
@@ -16,6 +19,19 @@ export function installGradientFixes(): void {
     gradFunc: (dy: tf.Tensor | tf.Tensor[], _saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
       const axis = (attrs as unknown as { axis: number }).axis;
       return { value: () => tf.stack(Array.isArray(dy) ? dy : [dy], axis) };
+    },
+  });
+  tf.registerGradient({
+    kernelName: 'ClipByValue',
+    inputsToSave: ['x'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+      const g = Array.isArray(dy) ? dy[0] : dy;
+      const [x] = saved;
+      const { clipValueMin: lo, clipValueMax: hi } = attrs as unknown as { clipValueMin: number; clipValueMax: number };
+      if (tf.getKernel(CLIP_BY_VALUE_GRAD, tf.getBackend()) !== undefined) {
+        return { x: () => tf.engine().runKernel(CLIP_BY_VALUE_GRAD, { dy: g, x }, { clipValueMin: lo, clipValueMax: hi }) as tf.Tensor };
+      }
+      return { x: () => tf.where(tf.logicalAnd(tf.greaterEqual(x, lo), tf.lessEqual(x, hi)), g, tf.zerosLike(g)) };
     },
   });
 }

@@ -34,7 +34,7 @@ describe('wasm kernel fixes', () => {
 
   it('registers UnsortedSegmentSum and wraps the slow kernels', () => {
     assert.ok(tf.getKernel('UnsortedSegmentSum', 'wasm'));
-    for (const k of ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'GatherV2', 'Transpose']) assert.ok(referenceKernels.has(k), k);
+    for (const k of ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'Concat', 'GatherV2', 'Transpose', 'Sum', 'Multiply']) assert.ok(referenceKernels.has(k), k);
   });
 
   it('UnsortedSegmentSum matches the reference, dropping negative and out-of-range ids', async () => {
@@ -70,8 +70,65 @@ describe('wasm kernel fixes', () => {
     for (const axis of [0, 1, 2]) await sameOnCpu(() => tf.gather(x, tf.tensor1d([2, 0, 2], 'int32'), axis));
     await sameOnCpu(() => tf.gather(x, tf.tensor2d([[1, 0], [2, 2]], [2, 2], 'int32'), 0));
     for (const perm of [[0, 1, 2], [0, 2, 1], [2, 1, 0], [1, 0, 2]]) await sameOnCpu(() => tf.transpose(x, perm));
+    const x4 = rand([2, 3, 4, 5]);
+    for (const perm of [[1, 0, 2, 3], [2, 0, 1, 3], [1, 2, 0, 3], [0, 2, 1, 3], [1, 0, 3, 2], [3, 2, 1, 0]]) await sameOnCpu(() => tf.transpose(x4, perm));
     const wide = rand([37, 70]);
     await sameOnCpu(() => tf.transpose(wide));
+  });
+
+  it('Concat matches on every axis, for float and int tensors, with empty parts', async () => {
+    const parts = [rand([2, 3, 4]), rand([2, 3, 4]), rand([2, 3, 4])];
+    for (const axis of [0, 1, 2, -1]) await sameOnCpu(() => tf.concat(parts, axis));
+    const uneven = [rand([4, 2]), rand([4, 5]), rand([4, 1])];
+    await sameOnCpu(() => tf.concat(uneven, 1));
+    const withEmpty = [rand([3, 2]), tf.zeros([0, 2]), rand([1, 2])];
+    await sameOnCpu(() => tf.concat(withEmpty, 0));
+    const ints = [tf.tensor1d([1, 2], 'int32'), tf.tensor1d([7], 'int32')];
+    await sameOnCpu(() => tf.concat(ints));
+  });
+
+  it('Sum matches for leading, trailing, middle and all axes, with and without keepDims', async () => {
+    const x = rand([6, 5, 4]);
+    for (const axis of [0, [0, 1], 1, 2, [1, 2], [0, 2], [0, 1, 2], -1]) {
+      for (const keepDims of [false, true]) await sameOnCpu(() => tf.sum(x, axis, keepDims));
+    }
+    const tall = rand([512, 64]);
+    await sameOnCpu(() => tf.sum(tall, 0));
+    const ints = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+    await sameOnCpu(() => tf.sum(ints, 0));
+  });
+
+  it('Multiply matches with a broadcast middle axis (SpatialDropout1D), either side, and other broadcasts', async () => {
+    const big = rand([4, 7, 5]);
+    for (const small of [rand([4, 1, 5]), rand([1, 7, 5]), rand([4, 7, 1]), rand([1, 1, 5]), rand([4, 1, 1])]) {
+      await sameOnCpu(() => tf.mul(big, small));
+      await sameOnCpu(() => tf.mul(small, big));
+    }
+    const [p, q, row] = [rand([2, 1, 3]), rand([1, 4, 3]), rand([5])];
+    await sameOnCpu(() => tf.mul(p, q));
+    await sameOnCpu(() => tf.mul(big, row));
+    await sameOnCpu(() => tf.mul(big, big));
+  });
+
+  it("ClipByValue's fused gradient (hard sigmoid) matches tfjs' four-kernel one, edges included", async () => {
+    const x = tf.tensor1d([-3, -2.5, -1, 0, 1, 2.5, 3, 0.3]);
+    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.clipByValue(t.mul(0.2).add(0.5), 0, 1).mul(tf.range(1, 9)).sum())(x));
+    const wide = rand([40, 30]);
+    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.clipByValue(t, -0.5, 0.5).square().sum())(wide));
+  });
+
+  it('a transposed weight is reused only while it is the same tensor and shape', async () => {
+    await tf.setBackend('wasm');
+    const a = rand([3, 4]);
+    let w = rand([5, 4]);
+    for (let step = 0; step < 3; step++) {
+      const got = tf.matMul(a, w, false, true).arraySync();
+      const want = tf.matMul(a, w.transpose()).arraySync();
+      assert.deepEqual(got, want, `step ${step}`);
+      const w3 = w.reshape([1, 5, 4]);
+      assert.deepEqual(tf.matMul(a.reshape([1, 3, 4]), w3, false, true).reshape([3, 5]).arraySync(), want, 'reshaped view of the same data');
+      w = w.add(1); // a new tensor, as an optimizer step makes
+    }
   });
 
   it('GatherV2 rejects an out-of-range index', async () => {

@@ -1,0 +1,170 @@
+/**
+ * Data-movement kernels as block copies on the wasm heap. tfjs' wasm versions are generic strided
+ * loops, 10-100x slower than a memcpy for the shapes an LSTM makes: the per-step slices (Unpack,
+ * SplitV), the gate concatenation (Concat), the embedding lookup (GatherV2), the time-major swap and
+ * weight transposes (Transpose).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
+
+/** Copies `count` blocks of `inner` elements: block i from src offset srcOf(i) to dst offset i*inner. */
+function copyBlocks(src: tf.TypedArray, dst: tf.TypedArray, count: number, inner: number, srcOf: (i: number) => number): void {
+  for (let i = 0; i < count; i++) {
+    const at = srcOf(i);
+    dst.set(src.subarray(at, at + inner), i * inner);
+  }
+}
+
+export function unpack({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] {
+  const value = inputs.value as TensorInfo;
+  const rank = value.shape.length;
+  let axis = (attrs as { axis: number }).axis;
+  if (axis < 0) axis += rank;
+  const n = value.shape[axis];
+  const outer = tf.util.sizeFromShape(value.shape.slice(0, axis));
+  const inner = tf.util.sizeFromShape(value.shape.slice(axis + 1));
+  const outShape = value.shape.filter((_, i) => i !== axis);
+  const outs = Array.from({ length: n }, () => wasm.makeOutput(outShape, value.dtype));
+  const src = wasm.typedArrayFromHeap(value);
+  outs.forEach((out, k) => copyBlocks(src, wasm.typedArrayFromHeap(out), outer, inner, (o) => (o * n + k) * inner));
+  return outs;
+}
+
+export function splitV({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] {
+  const x = inputs.x as TensorInfo;
+  const a = attrs as { numOrSizeSplits: number | number[]; axis: number };
+  const rank = x.shape.length;
+  const axis = a.axis < 0 ? a.axis + rank : a.axis;
+  const sizes = tf.backend_util.prepareSplitSize(x, a.numOrSizeSplits, axis);
+  const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
+  const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
+  const dim = x.shape[axis];
+  const outs = sizes.map((s) => wasm.makeOutput(x.shape.map((d, i) => (i === axis ? s : d)), x.dtype));
+  const src = wasm.typedArrayFromHeap(x);
+  let offset = 0;
+  outs.forEach((out, k) => {
+    const start = offset;
+    copyBlocks(src, wasm.typedArrayFromHeap(out), outer, sizes[k] * inner, (o) => (o * dim + start) * inner);
+    offset += sizes[k];
+  });
+  return outs;
+}
+
+export function gatherV2({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  const indices = inputs.indices as TensorInfo;
+  const a = attrs as { axis: number; batchDims?: number };
+  if (a.batchDims) return null;
+  const axis = a.axis < 0 ? a.axis + x.shape.length : a.axis;
+  const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
+  const dim = x.shape[axis];
+  const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
+  const out = wasm.makeOutput([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
+  const src = wasm.typedArrayFromHeap(x);
+  const idx = wasm.typedArrayFromHeap(indices);
+  const dst = wasm.typedArrayFromHeap(out);
+  const m = idx.length;
+  for (let j = 0; j < m; j++) {
+    if (idx[j] < 0 || idx[j] >= dim) {
+      wasm.disposeData(out.dataId);
+      throw new Error(`GatherV2: index ${idx[j]} is not in [0, ${dim - 1}]`);
+    }
+  }
+  for (let o = 0; o < outer; o++) {
+    copyBlocks(src, dst.subarray(o * m * inner, (o + 1) * m * inner), m, inner, (j) => (o * dim + idx[j]) * inner);
+  }
+  return out;
+}
+
+/**
+ * Permutations that keep the last axis in place become block copies of whole rows (the LSTM's
+ * [batch, time, features] ⇄ [time, batch, features] swap); a swap of the last two axes is a blocked
+ * transpose; anything else falls back.
+ */
+export function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  const perm = (attrs as { perm: number[] }).perm;
+  const r = perm.length;
+  let kept = 0;
+  while (kept < r && perm[r - 1 - kept] === r - 1 - kept) kept++;
+  const swapLast = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, r - 2).every((p, i) => p === i);
+  if (kept === 0 && !swapLast) return null;
+  const out = wasm.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
+  const src = wasm.typedArrayFromHeap(x);
+  const dst = wasm.typedArrayFromHeap(out);
+  if (kept === r) dst.set(src);
+  else if (kept > 0) permuteRows(src, dst, x.shape, perm, r - kept);
+  else transposeLastTwo(src, dst, x.shape);
+  return out;
+}
+
+/** Moves whole blocks of the trailing (unpermuted) axes, visiting the output in order. */
+function permuteRows(src: tf.TypedArray, dst: tf.TypedArray, shape: number[], perm: number[], lead: number): void {
+  const inner = tf.util.sizeFromShape(shape.slice(lead));
+  const srcStrides = new Array<number>(lead);
+  for (let i = lead - 1, s = inner; i >= 0; i--) {
+    srcStrides[i] = s;
+    s *= shape[i];
+  }
+  const outDims = perm.slice(0, lead).map((p) => shape[p]);
+  const step = perm.slice(0, lead).map((p) => srcStrides[p]);
+  const index = new Array<number>(lead).fill(0);
+  const blocks = tf.util.sizeFromShape(outDims);
+  let at = 0;
+  for (let b = 0; b < blocks; b++) {
+    dst.set(src.subarray(at, at + inner), b * inner);
+    // Odometer over the output's leading axes, keeping the source offset in step.
+    for (let d = lead - 1; d >= 0; d--) {
+      index[d] += 1;
+      at += step[d];
+      if (index[d] < outDims[d]) break;
+      at -= step[d] * outDims[d];
+      index[d] = 0;
+    }
+  }
+}
+
+function transposeLastTwo(src: tf.TypedArray, dst: tf.TypedArray, shape: number[]): void {
+  const r = shape.length;
+  const rows = shape[r - 2];
+  const cols = shape[r - 1];
+  const batches = tf.util.sizeFromShape(shape.slice(0, r - 2));
+  const B = 32;
+  for (let b = 0; b < batches; b++) {
+    const base = b * rows * cols;
+    for (let i0 = 0; i0 < rows; i0 += B) {
+      const i1 = Math.min(rows, i0 + B);
+      for (let j0 = 0; j0 < cols; j0 += B) {
+        const j1 = Math.min(cols, j0 + B);
+        for (let i = i0; i < i1; i++) {
+          for (let j = j0; j < j1; j++) dst[base + j * rows + i] = src[base + i * cols + j];
+        }
+      }
+    }
+  }
+}
+
+/** Concatenation as interleaved block copies (the LSTM's four gate gradients into one). */
+export function concat({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const list = (Array.isArray(inputs) ? inputs : Object.values(inputs)) as TensorInfo[];
+  const dtype = list[0]?.dtype;
+  if (!dtype || (dtype !== 'float32' && dtype !== 'int32') || list.some((t) => t.dtype !== dtype)) return null;
+  const rank = list[0].shape.length;
+  const axis = tf.util.parseAxisParam((attrs as { axis: number }).axis, list[0].shape)[0];
+  const outShape = tf.backend_util.computeOutShape(list.map((t) => t.shape), axis);
+  const out = wasm.makeOutput(outShape, dtype);
+  const dst = wasm.typedArrayFromHeap(out);
+  const outer = tf.util.sizeFromShape(outShape.slice(0, axis));
+  const rowOut = tf.util.sizeFromShape(outShape.slice(axis));
+  let offset = 0;
+  for (const t of list) {
+    const row = rank === 0 ? 1 : tf.util.sizeFromShape(t.shape.slice(axis));
+    if (row > 0) {
+      const src = wasm.typedArrayFromHeap(t);
+      for (let o = 0; o < outer; o++) dst.set(src.subarray(o * row, (o + 1) * row), o * rowOut + offset);
+    }
+    offset += row;
+  }
+  return out;
+}
