@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { chooseNativePackage, initEngine, type EngineName } from '../src/engine/engine.ts';
+import { FusedLSTM } from '../src/model/fused-lstm.ts';
 import { PACKAGE_VERSION } from '../src/version.ts';
 import { benchEpoch, type EpochBench } from './epoch.ts';
 import { benchModel } from './model.ts';
@@ -85,6 +86,7 @@ const result = {
   model: model.dir,
   trained_model: model.trained,
   engines: results,
+  fused_lstm_used: FusedLSTM.fusedCalls > 0,
   peak_rss_mb: peakRssMb,
 };
 const dir = join(import.meta.dirname, 'results');

@@ -22,3 +22,8 @@ export { openPredictor, predictTexts, predictLines, predictTsv, writeSubmission,
 export { readTextLines, type TextLine } from './predict/lines.ts';
 export { evaluateFile, type Evaluation, type EvaluateOptions } from './evaluate/run.ts';
 export { classificationReport, confusionMatrix, type ClassificationReport, type ClassScores } from './evaluate/metrics.ts';
+export { plotHistory, plotTitle, type PlotOptions, type PlotResult } from './plot/run.ts';
+export { curvesFromHistory, type Curves } from './plot/curves.ts';
+export { terminalChart } from './plot/terminal.ts';
+export { saveCheckpoint, loadCheckpoint, type CheckpointState } from './train/checkpoint.ts';
+export { replaceDirectory, recoverDirectory } from './model/atomic-dir.ts';

@@ -43,13 +43,15 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
 
 export const MODEL_OPTION: OptionSpec = { flags: '-m, --model <dir>', description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)', default: d.out };
 
+const FORWARD_BATCH_OPTION: OptionSpec = { flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt };
+
 export const PREDICT_OPTIONS: OptionSpec[] = [
   MODEL_OPTION,
   { flags: '-f, --file <file>', description: "texts to classify, one per line ('-' reads standard input); read as a stream" },
   { flags: '-i, --input <tsv>', description: 'Kaggle-style TSV to score (PhraseId, SentenceId, Phrase), e.g. data/test.tsv' },
   { flags: '-s, --submission <csv>', description: 'with --input: write PhraseId,Sentiment for every row, in input order' },
   { flags: '--json', description: 'one JSON object per text (text, label, label_name, probabilities)' },
-  { flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt },
+  FORWARD_BATCH_OPTION,
   BACKEND_OPTION,
 ];
 
@@ -57,7 +59,7 @@ export const EVALUATE_OPTIONS: OptionSpec[] = [
   MODEL_OPTION,
   { flags: '--validation', description: "score only the rows training held out (the file must be the model's training file)" },
   { flags: '--json', description: 'print the numbers as one JSON object' },
-  { flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt },
+  FORWARD_BATCH_OPTION,
   BACKEND_OPTION,
 ];
 

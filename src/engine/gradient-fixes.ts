@@ -26,12 +26,16 @@ export function installGradientFixes(): void {
     inputsToSave: ['x'],
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
       const g = Array.isArray(dy) ? dy[0] : dy;
-      const [x] = saved;
       const { clipValueMin: lo, clipValueMax: hi } = attrs as unknown as { clipValueMin: number; clipValueMax: number };
-      if (tf.getKernel(CLIP_BY_VALUE_GRAD, tf.getBackend()) !== undefined) {
-        return { x: () => tf.engine().runKernel(CLIP_BY_VALUE_GRAD, { dy: g, x }, { clipValueMin: lo, clipValueMax: hi }) as tf.Tensor };
-      }
-      return { x: () => tf.where(tf.logicalAnd(tf.greaterEqual(x, lo), tf.lessEqual(x, hi)), g, tf.zerosLike(g)) };
+      return { x: () => clipGradient(g, saved[0], lo, hi) };
     },
   });
+}
+
+/** dy where lo ≤ x ≤ hi, else 0: the gradient of clipByValue(x, lo, hi). */
+export function clipGradient(dy: tf.Tensor, x: tf.Tensor, lo: number, hi: number): tf.Tensor {
+  if (tf.getKernel(CLIP_BY_VALUE_GRAD, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(CLIP_BY_VALUE_GRAD, { dy, x }, { clipValueMin: lo, clipValueMax: hi }) as tf.Tensor;
+  }
+  return tf.where(tf.logicalAnd(tf.greaterEqual(x, lo), tf.lessEqual(x, hi)), dy, tf.zerosLike(dy));
 }

@@ -90,11 +90,15 @@ export function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm
   while (kept < r && perm[r - 1 - kept] === r - 1 - kept) kept++;
   const swapLast = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, r - 2).every((p, i) => p === i);
   if (kept === 0 && !swapLast) return null;
+  if (kept === r) {
+    // Nothing moves: share the data, as the Identity kernel does.
+    wasm.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  }
   const out = wasm.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
   const src = wasm.typedArrayFromHeap(x);
   const dst = wasm.typedArrayFromHeap(out);
-  if (kept === r) dst.set(src);
-  else if (kept > 0) permuteRows(src, dst, x.shape, perm, r - kept);
+  if (kept > 0) permuteRows(src, dst, x.shape, perm, r - kept);
   else transposeLastTwo(src, dst, x.shape);
   return out;
 }
@@ -165,6 +169,37 @@ export function concat({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tensor
       for (let o = 0; o < outer; o++) dst.set(src.subarray(o * row, (o + 1) * row), o * rowOut + offset);
     }
     offset += row;
+  }
+  return out;
+}
+
+/** Slices as copies of their contiguous runs (whole rows of a time-major matrix, one per LSTM step). */
+export function slice({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') return null;
+  const a = attrs as { begin: number | number[]; size: number | number[] };
+  const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, a.begin, a.size);
+  const r = x.shape.length;
+  if (r === 0) return null;
+  // The innermost axes taken whole, plus the first partial one, form a contiguous run.
+  let k = r - 1;
+  while (k > 0 && size[k] === x.shape[k] && begin[k] === 0) k--;
+  const run = tf.util.sizeFromShape(size.slice(k));
+  const strides = tf.util.computeStrides(x.shape);
+  const out = wasm.makeOutput(size, x.dtype);
+  const src = wasm.typedArrayFromHeap(x);
+  const dst = wasm.typedArrayFromHeap(out);
+  const outer = size.slice(0, k);
+  const count = tf.util.sizeFromShape(outer);
+  const index = new Array<number>(k).fill(0);
+  for (let n = 0; n < count; n++) {
+    let at = k < r ? begin[k] * (strides[k] ?? 1) : 0;
+    for (let d = 0; d < k; d++) at += (begin[d] + index[d]) * strides[d];
+    dst.set(src.subarray(at, at + run), n * run);
+    for (let d = k - 1; d >= 0; d--) {
+      if (++index[d] < outer[d]) break;
+      index[d] = 0;
+    }
   }
   return out;
 }

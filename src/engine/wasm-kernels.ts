@@ -4,13 +4,13 @@
  * - Matrix products with transposeA/transposeB run 10-45x slower than without on wasm: the operand
  *   is transposed first and the fast path called; a weight transposed at every LSTM step is
  *   transposed once and reused while it stays the same tensor.
- * - Slow generic paths replaced by heap loops and block copies: Unpack, SplitV, Concat, GatherV2,
+ * - Slow generic paths replaced by heap loops and block copies: Unpack, SplitV, Concat, Slice, GatherV2,
  *   Transpose (wasm-copy-kernels.ts); Sum over leading axes, broadcast Multiply (wasm-math-kernels.ts).
  * Each one is checked against tfjs' reference kernels in test/engine/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { concat, gatherV2, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
+import { concat, gatherV2, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, multiply, sum, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
@@ -29,6 +29,7 @@ export function installWasmKernelFixes(): void {
   replaceKernel('Unpack', unpack);
   replaceKernel('SplitV', splitV);
   replaceKernel('Concat', concat);
+  replaceKernel('Slice', slice);
   replaceKernel('GatherV2', gatherV2);
   replaceKernel('Transpose', transposeKernel);
   replaceKernel('Sum', sum);

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NUM_CLASSES } from '../data/labels.ts';
+import { FusedLSTM } from './fused-lstm.ts';
 
 export type RecurrentActivation = 'hardSigmoid' | 'sigmoid';
 
@@ -56,7 +57,7 @@ function buildLayers(cfg: RecipeConfig): tf.LayersModel {
   );
   model.add(tf.layers.spatialDropout1d({ name: 'spatial_dropout1d_1', rate: cfg.dropout }));
   model.add(
-    tf.layers.lstm({
+    new FusedLSTM({
       name: 'lstm_1',
       units: cfg.units,
       activation: 'tanh',

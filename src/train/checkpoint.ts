@@ -6,10 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { BatchingMode } from '../data/batches.ts';
 import { InputError } from '../data/errors.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { writeFileAtomic } from '../model/atomic.ts';
 import { pauseForTest, recoverDirectory, replaceDirectory } from '../model/atomic-dir.ts';
+import type { RecurrentActivation } from '../model/recipe.ts';
 import { loadLayersModel, loadTokenizer, readJsonFile, saveJson, saveLayersModel, saveTokenizer } from '../model/files.ts';
 import type { EpochLog } from './history.ts';
 
@@ -26,8 +28,8 @@ export interface RunSettings {
   dropout: number;
   learningRate: number;
   seed: number;
-  pad: 'group' | 'max';
-  recurrentActivation: 'hardSigmoid' | 'sigmoid';
+  pad: BatchingMode;
+  recurrentActivation: RecurrentActivation;
   validationSplit: number;
   batchSize: number;
   maxLen: number;

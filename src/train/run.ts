@@ -14,21 +14,10 @@ import { checkpointPath, CHECKPOINT_FORMAT_VERSION, loadCheckpoint, saveCheckpoi
 import { bestEpoch, type EpochLog } from './history.ts';
 import { splitRows, trainModel, type TrainCallbacks } from './loop.ts';
 
-export interface TrainRunOptions {
+export interface TrainRunOptions extends Omit<RunSettings, 'maxLen'> {
   dataFile: string;
   out: string;
   epochs: number;
-  batchSize: number;
-  validationSplit: number;
-  maxWords: number;
-  embeddingDim: number;
-  units: number;
-  denseUnits: number;
-  dropout: number;
-  learningRate: number;
-  seed: number;
-  pad: BatchingMode;
-  recurrentActivation: RecurrentActivation;
   /** Longest input; null: the longest phrase, at most MAX_LEN_CAP. Longer phrases are cut 'pre'. */
   maxLen: number | null;
   backend: EngineRequest;

@@ -34,7 +34,7 @@ describe('wasm kernel fixes', () => {
 
   it('registers UnsortedSegmentSum and wraps the slow kernels', () => {
     assert.ok(tf.getKernel('UnsortedSegmentSum', 'wasm'));
-    for (const k of ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'Concat', 'GatherV2', 'Transpose', 'Sum', 'Multiply']) assert.ok(referenceKernels.has(k), k);
+    for (const k of ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'Concat', 'Slice', 'GatherV2', 'Transpose', 'Sum', 'Multiply']) assert.ok(referenceKernels.has(k), k);
   });
 
   it('UnsortedSegmentSum matches the reference, dropping negative and out-of-range ids', async () => {
@@ -85,6 +85,19 @@ describe('wasm kernel fixes', () => {
     await sameOnCpu(() => tf.concat(withEmpty, 0));
     const ints = [tf.tensor1d([1, 2], 'int32'), tf.tensor1d([7], 'int32')];
     await sameOnCpu(() => tf.concat(ints));
+  });
+
+  it('Slice matches for row blocks, inner ranges and every rank', async () => {
+    const m = rand([12, 8]);
+    for (const [begin, size] of [[[3, 0], [4, 8]], [[0, 2], [12, 3]], [[5, 1], [2, 6]], [[0, 0], [-1, -1]], [[11, 7], [1, 1]]] as [number[], number[]][]) {
+      await sameOnCpu(() => tf.slice(m, begin, size));
+    }
+    const x = rand([3, 4, 5]);
+    for (const [begin, size] of [[[1, 0, 0], [2, 4, 5]], [[0, 1, 0], [3, 2, 5]], [[1, 2, 3], [2, 2, 2]], [[0, 0, 4], [3, 4, 1]]] as [number[], number[]][]) {
+      await sameOnCpu(() => tf.slice(x, begin, size));
+    }
+    const v = tf.tensor1d([1, 2, 3, 4, 5], 'int32');
+    await sameOnCpu(() => tf.slice(v, 1, 3));
   });
 
   it('Sum matches for leading, trailing, middle and all axes, with and without keepDims', async () => {

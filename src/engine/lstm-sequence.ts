@@ -1,0 +1,136 @@
+/**
+ * An LSTM over a whole sequence as one differentiable op, with tfjs-layers' LSTM semantics
+ * (implementation 2: z = (x⊙m)·W + (h⊙r)·U + b, gates i, f, c̃, o; one input and one recurrent
+ * dropout mask fixed across time steps), returning the last output.
+ *
+ * tfjs runs its LSTM one time step at a time through autodiff: ~60 kernels a step forward and back.
+ * Here the gradient is written out: the recurrent product and the gate arithmetic run per step, the
+ * input projection and the kernel, recurrent-kernel, bias and input gradients once per few steps.
+ * Same values, fewer kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { clipGradient } from './gradient-fixes.ts';
+
+export type GateActivation = 'hardSigmoid' | 'sigmoid';
+
+export interface LstmSequenceInputs {
+  /** [batch, time, features] */
+  x: tf.Tensor3D;
+  /** [features, 4·units] */
+  kernel: tf.Tensor2D;
+  /** [units, 4·units] */
+  recurrentKernel: tf.Tensor2D;
+  /** [4·units] */
+  bias: tf.Tensor1D;
+  /** [batch, features]: multiplies the input at every step (ones without dropout). */
+  inputMask: tf.Tensor2D;
+  /** [batch, units]: multiplies the previous output at every step. */
+  recurrentMask: tf.Tensor2D;
+}
+
+/** A gate's activation, and what its gradient needs: tfjs' hardSigmoid is clip(0.2·z + 0.5, 0, 1). */
+function gate(z: tf.Tensor, activation: GateActivation): { a: tf.Tensor; pre: tf.Tensor } {
+  if (activation === 'sigmoid') {
+    const a = tf.sigmoid(z);
+    return { a, pre: a };
+  }
+  const pre = tf.add(tf.mul(z, 0.2), 0.5);
+  return { a: tf.clipByValue(pre, 0, 1), pre };
+}
+
+/** d gate / dz times `d`, as tfjs' own gradients compute it (the clip's edges included). */
+function gateGrad(d: tf.Tensor, pre: tf.Tensor, activation: GateActivation): tf.Tensor {
+  if (activation === 'sigmoid') return tf.mul(d, tf.mul(pre, tf.sub(1, pre)));
+  return tf.mul(clipGradient(d, pre, 0, 1), 0.2);
+}
+
+/**
+ * Time steps per matrix product for the input projection and the kernel/input gradients. Whole-
+ * sequence products (27,136 rows) run at half speed on wasm: their operands outgrow the caches.
+ */
+export const STEPS_PER_PRODUCT = 4;
+
+export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation, chunk = STEPS_PER_PRODUCT): tf.Tensor2D {
+  const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
+  const [batch, steps, features] = x.shape;
+  const units = recurrentKernel.shape[0];
+  const chunks: [number, number][] = [];
+  for (let t = 0; t < steps; t += chunk) chunks.push([t, Math.min(steps, t + chunk)]);
+  const rows = (t0: number, t1: number) => [t0 * batch, (t1 - t0) * batch] as const;
+  const run = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
+    const [xs, w, u, b, mx, mh] = args as tf.Tensor[];
+    const save = args[6] as (saved: tf.Tensor[]) => void;
+    // Time-major rows: step t is rows t·batch … (t+1)·batch-1.
+    const xt = tf.reshape(tf.transpose(tf.mul(xs, tf.expandDims(mx, 1)), [1, 0, 2]), [steps * batch, features]);
+    // Kept per step for the backward pass: the gates (and their pre-clip values), tanh(c), c, h⊙r.
+    const kept: tf.Tensor[][] = [];
+    const cs: tf.Tensor[] = [];
+    const hms: tf.Tensor[] = [];
+    let h: tf.Tensor = tf.zeros([batch, units]);
+    let c: tf.Tensor = tf.zeros([batch, units]);
+    cs.push(c);
+    for (const [t0, t1] of chunks) {
+      const [r0, n] = rows(t0, t1);
+      const xw = tf.add(tf.matMul(tf.slice(xt, [r0, 0], [n, features]), w), b);
+      for (let t = t0; t < t1; t++) {
+        const hm = tf.mul(h, mh);
+        const z = tf.add(tf.slice(xw, [(t - t0) * batch, 0], [batch, 4 * units]), tf.matMul(hm, u));
+        const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+        const [i, f, o] = [gate(zi, activation), gate(zf, activation), gate(zo, activation)];
+        const g = tf.tanh(zg);
+        c = tf.add(tf.mul(f.a, c), tf.mul(i.a, g));
+        const tc = tf.tanh(c);
+        h = tf.mul(o.a, tc);
+        kept.push([i.a, i.pre, f.a, f.pre, o.a, o.pre, g, tc]);
+        cs.push(c);
+        hms.push(hm);
+      }
+    }
+    save([xt, w, u, mx, mh, ...kept.flat(), ...cs, ...hms]);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+      const [sxt, sw, su, smx, smh] = saved;
+      const PER_STEP = 8;
+      const sk = saved.slice(5, 5 + PER_STEP * steps);
+      const sc = saved.slice(5 + PER_STEP * steps, 6 + (PER_STEP + 1) * steps);
+      const shm = saved.slice(6 + (PER_STEP + 1) * steps);
+      let dh = Array.isArray(dy) ? dy[0] : dy;
+      let dc: tf.Tensor = tf.zerosLike(dh);
+      let dw: tf.Tensor = tf.zerosLike(sw);
+      let du: tf.Tensor = tf.zerosLike(su);
+      let db: tf.Tensor = tf.zeros([4 * units]);
+      const dxs: tf.Tensor[] = new Array<tf.Tensor>(chunks.length);
+      for (let k = chunks.length - 1; k >= 0; k--) {
+        const [t0, t1] = chunks[k];
+        const dzs: tf.Tensor[] = new Array<tf.Tensor>(t1 - t0);
+        for (let t = t1 - 1; t >= t0; t--) {
+          const [i, iPre, f, fPre, o, oPre, g, tc] = sk.slice(PER_STEP * t, PER_STEP * (t + 1));
+          dc = tf.add(dc, tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))));
+          const dz = tf.concat(
+            [
+              gateGrad(tf.mul(dc, g), iPre, activation),
+              gateGrad(tf.mul(dc, sc[t]), fPre, activation),
+              tf.mul(tf.mul(dc, i), tf.sub(1, tf.square(g))),
+              gateGrad(tf.mul(dh, tc), oPre, activation),
+            ],
+            1,
+          );
+          dc = tf.mul(dc, f);
+          dh = tf.mul(tf.matMul(dz, su, false, true), smh);
+          dzs[t - t0] = dz;
+        }
+        const [r0, n] = rows(t0, t1);
+        const dZ = dzs.length === 1 ? dzs[0] : tf.concat(dzs, 0);
+        const hm = shm.length === 1 || t1 - t0 === 1 ? shm[t0] : tf.concat(shm.slice(t0, t1), 0);
+        dw = tf.add(dw, tf.matMul(tf.slice(sxt, [r0, 0], [n, features]), dZ, true, false));
+        du = tf.add(du, tf.matMul(hm, dZ, true, false));
+        db = tf.add(db, tf.sum(dZ, 0));
+        dxs[k] = tf.matMul(dZ, sw, false, true);
+      }
+      const dxt = dxs.length === 1 ? dxs[0] : tf.concat(dxs, 0);
+      const dx = tf.mul(tf.transpose(tf.reshape(dxt, [steps, batch, features]), [1, 0, 2]), tf.expandDims(smx, 1));
+      return [dx, dw, du, db, tf.zerosLike(smx), tf.zerosLike(smh)];
+    };
+    return { value: h, gradFunc };
+  });
+  return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask) as tf.Tensor2D;
+}

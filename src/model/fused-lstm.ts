@@ -1,0 +1,88 @@
+/**
+ * tfjs-layers' LSTM, trained through one sequence-level op (src/engine/lstm-sequence.ts) instead of
+ * a per-step loop. It is the same layer to everything else: class name `LSTM`, same config, same
+ * weights and names, so a saved model is an ordinary tfjs (and Keras) LSTM model. Inference, and any
+ * configuration the fused op does not cover (sequences out, states, masks, go-backwards), use
+ * tfjs' own path.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { lstmSequence, type GateActivation } from '../engine/lstm-sequence.ts';
+
+type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
+type LstmLayer = ReturnType<typeof tf.layers.lstm>;
+type Kwargs = Parameters<LstmLayer['call']>[1];
+
+/** The parts of tfjs' LSTMCell the fused op reads (the cell is not in tfjs' public types). */
+interface CellView {
+  units: number;
+  dropout: number;
+  recurrentDropout: number;
+  useBias: boolean;
+  activation: { getClassName(): string };
+  recurrentActivation: { getClassName(): string };
+  kernel: { read(): tf.Tensor };
+  recurrentKernel: { read(): tf.Tensor };
+  bias: { read(): tf.Tensor } | null;
+}
+
+interface RnnView {
+  cell: CellView;
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+}
+
+const GATES: Record<string, GateActivation> = { hardSigmoid: 'hardSigmoid', sigmoid: 'sigmoid' };
+
+// tfjs-layers does not export the LSTM class; its serialization registry has it.
+const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (args: LstmArgs) => LstmLayer;
+
+export class FusedLSTM extends LstmBase {
+  static className = 'LSTM';
+  /** Calls that took the fused path (tests and the benchmark check it is used). */
+  static fusedCalls = 0;
+
+  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    return new cls(config);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const self = this as unknown as RnnView;
+    const cell = self.cell;
+    const gate = GATES[cell.recurrentActivation.getClassName()];
+    const fusable =
+      kwargs?.training === true &&
+      (!Array.isArray(inputs) || inputs.length === 1) &&
+      kwargs.mask == null &&
+      kwargs.initialState == null &&
+      !self.returnSequences &&
+      !self.returnState &&
+      !self.goBackwards &&
+      !self.stateful &&
+      x.rank === 3 &&
+      gate !== undefined &&
+      cell.activation.getClassName() === 'tanh';
+    if (!fusable) return super.call(inputs, kwargs);
+    FusedLSTM.fusedCalls += 1;
+    return tf.tidy(() => {
+      const [batch, , features] = x.shape;
+      const units = cell.units;
+      const mask = (shape: [number, number], rate: number) => (rate > 0 && rate < 1 ? tf.dropout(tf.ones(shape), rate) : tf.ones(shape)) as tf.Tensor2D;
+      return lstmSequence(
+        {
+          x: x as tf.Tensor3D,
+          kernel: cell.kernel.read() as tf.Tensor2D,
+          recurrentKernel: cell.recurrentKernel.read() as tf.Tensor2D,
+          bias: (cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * units])) as tf.Tensor1D,
+          inputMask: mask([batch, features], cell.dropout),
+          recurrentMask: mask([batch, units], cell.recurrentDropout),
+        },
+        gate,
+      );
+    });
+  }
+}
+
+tf.serialization.registerClass(FusedLSTM);

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../../src/data/random.ts';
+import { initEngine } from '../../src/engine/engine.ts';
+import { lstmSequence, type GateActivation } from '../../src/engine/lstm-sequence.ts';
+import { FusedLSTM } from '../../src/model/fused-lstm.ts';
+
+const rng = makeRng('fused-lstm');
+const rand = (shape: number[], scale = 1) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng() * 2 - 1) * scale), shape);
+
+function close(a: tf.Tensor, b: tf.Tensor, what: string, tol = 1e-4): void {
+  assert.deepEqual(a.shape, b.shape, what);
+  const x = a.dataSync();
+  const y = b.dataSync();
+  const scale = Math.max(1e-3, ...Array.from(y, Math.abs));
+  x.forEach((v, i) => assert.ok(Math.abs(v - y[i]) <= tol * scale, `${what}[${i}]: ${v} vs ${y[i]}`));
+}
+
+/** tfjs-layers' LSTMCell arithmetic (implementation 2) step by step, differentiated by tfjs' autodiff. */
+function referenceLstm(x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor, mx: tf.Tensor, mh: tf.Tensor, act: GateActivation): tf.Tensor {
+  const [batch, steps] = x.shape;
+  const units = u.shape[0];
+  const gate = (z: tf.Tensor) => (act === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(tf.mul(0.2, z), 0.5), 0, 1));
+  let h: tf.Tensor = tf.zeros([batch, units]);
+  let c: tf.Tensor = tf.zeros([batch, units]);
+  for (let t = 0; t < steps; t++) {
+    const xt = tf.squeeze(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]);
+    const z = tf.add(tf.add(tf.matMul(tf.mul(xt, mx), w), tf.matMul(tf.mul(h, mh), u)), b);
+    const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+    c = tf.add(tf.mul(gate(zf), c), tf.mul(gate(zi), tf.tanh(zg)));
+    h = tf.mul(gate(zo), tf.tanh(c));
+  }
+  return h;
+}
+
+describe('the sequence-level LSTM', () => {
+  before(async () => {
+    await initEngine('wasm');
+  });
+
+  for (const act of ['hardSigmoid', 'sigmoid'] as const) {
+    it(`output and every gradient equal tfjs' step-by-step LSTM, with dropout masks (${act})`, () => {
+      for (const [batch, steps, features, units] of [[1, 1, 1, 1], [3, 5, 4, 2], [5, 7, 3, 6], [2, 12, 8, 4]]) {
+        const x = rand([batch, steps, features], 2);
+        const w = rand([features, 4 * units]);
+        const u = rand([units, 4 * units]);
+        const b = rand([4 * units], 0.5);
+        const mx = tf.tensor2d(Float32Array.from({ length: batch * features }, () => (rng() < 0.3 ? 0 : 1 / 0.7)), [batch, features]);
+        const mh = tf.tensor2d(Float32Array.from({ length: batch * units }, () => (rng() < 0.3 ? 0 : 1 / 0.7)), [batch, units]);
+        const r = rand([batch, units]);
+        const loss = (f: (...t: tf.Tensor[]) => tf.Tensor) => (xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(f(xs, ws, us, bs), r));
+        const fused = loss((xs, ws, us, bs) => lstmSequence({ x: xs as tf.Tensor3D, kernel: ws as tf.Tensor2D, recurrentKernel: us as tf.Tensor2D, bias: bs as tf.Tensor1D, inputMask: mx, recurrentMask: mh }, act));
+        const ref = loss((xs, ws, us, bs) => referenceLstm(xs, ws, us, bs, mx, mh, act));
+        const what = `${act} ${batch}x${steps}x${features}, ${units} units`;
+        close(fused(x, w, u, b), ref(x, w, u, b), `${what} loss`);
+        const gf = tf.grads(fused)([x, w, u, b]);
+        const gr = tf.grads(ref)([x, w, u, b]);
+        ['input', 'kernel', 'recurrent kernel', 'bias'].forEach((name, i) => close(gf[i], gr[i], `${what} d${name}`));
+      }
+    });
+  }
+
+  it("as a layer: the same class name, config and weights as tfjs' LSTM; the same training gradients without dropout", () => {
+    const args = { units: 3, recurrentActivation: 'hardSigmoid' as const, unitForgetBias: true, inputShape: [4, 2] };
+    const plain = tf.layers.lstm({ ...args, name: 'plain' });
+    const fused = new FusedLSTM({ ...args, name: 'fused' });
+    const x = rand([2, 4, 2]);
+    plain.apply(x);
+    fused.apply(x);
+    fused.setWeights(plain.getWeights());
+    assert.equal(fused.getClassName(), 'LSTM');
+    const { name: _a, ...plainConfig } = plain.getConfig();
+    const { name: _b, ...fusedConfig } = fused.getConfig();
+    assert.deepEqual(fusedConfig, plainConfig);
+    assert.deepEqual(fused.weights.map((w) => w.name.replace('fused', 'plain')), plain.weights.map((w) => w.name));
+    const r = rand([2, 3]);
+    const grads = (layer: typeof plain) => tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, r)), layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+    const a = grads(plain);
+    const before = FusedLSTM.fusedCalls;
+    const b = grads(fused);
+    assert.equal(FusedLSTM.fusedCalls, before + 1, 'training took the fused path');
+    fused.apply(x);
+    assert.equal(FusedLSTM.fusedCalls, before + 1, "inference takes tfjs' path");
+    close(b.value, a.value, 'loss');
+    const keysA = Object.keys(a.grads).sort();
+    const keysB = Object.keys(b.grads).sort();
+    keysA.forEach((k, i) => close(b.grads[keysB[i]], a.grads[k], k));
+  });
+});
