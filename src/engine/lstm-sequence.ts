@@ -44,6 +44,42 @@ function gateGrad(d: tf.Tensor, pre: tf.Tensor, activation: GateActivation): tf.
   return tf.mul(clipGradient(d, pre, 0, 1), 0.2);
 }
 
+interface CellStep {
+  c: tf.Tensor;
+  h: tf.Tensor;
+  /** What the backward pass needs from this step, besides c_prev. */
+  kept: tf.Tensor[];
+}
+
+/** One step's gate arithmetic, forward; keeps the gate values for the backward pass. */
+function cellForward(z: tf.Tensor, c: tf.Tensor, activation: GateActivation): CellStep {
+  const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+  const [i, f, o] = [gate(zi, activation), gate(zf, activation), gate(zo, activation)];
+  const g = tf.tanh(zg);
+  const cNew = tf.add(tf.mul(f.a, c), tf.mul(i.a, g));
+  const tc = tf.tanh(cNew);
+  return { c: cNew, h: tf.mul(o.a, tc), kept: [i.a, i.pre, f.a, f.pre, o.a, o.pre, g, tc] };
+}
+
+/**
+ * dz for one step and the carried dc for the step before. (One JS pass over the wasm heap for this
+ * measured slower than these tfjs kernels, as did one for the forward step.)
+ */
+function cellBackward(dh: tf.Tensor, dc: tf.Tensor, kept: tf.Tensor[], cPrev: tf.Tensor, activation: GateActivation): { dz: tf.Tensor; dc: tf.Tensor } {
+  const [i, iPre, f, fPre, o, oPre, g, tc] = kept;
+  const dcT = tf.add(dc, tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))));
+  const dz = tf.concat(
+    [
+      gateGrad(tf.mul(dcT, g), iPre, activation),
+      gateGrad(tf.mul(dcT, cPrev), fPre, activation),
+      tf.mul(tf.mul(dcT, i), tf.sub(1, tf.square(g))),
+      gateGrad(tf.mul(dh, tc), oPre, activation),
+    ],
+    1,
+  );
+  return { dz, dc: tf.mul(dcT, f) };
+}
+
 /**
  * Time steps per matrix product for the input projection and the kernel/input gradients. Whole-
  * sequence products (27,136 rows) run at half speed on wasm: their operands outgrow the caches.
@@ -62,7 +98,7 @@ export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivat
     const save = args[6] as (saved: tf.Tensor[]) => void;
     // Time-major rows: step t is rows t·batch … (t+1)·batch-1.
     const xt = tf.reshape(tf.transpose(tf.mul(xs, tf.expandDims(mx, 1)), [1, 0, 2]), [steps * batch, features]);
-    // Kept per step for the backward pass: the gates (and their pre-clip values), tanh(c), c, h⊙r.
+    // Kept per step for the backward pass: what cellBackward needs, c, and h⊙r.
     const kept: tf.Tensor[][] = [];
     const cs: tf.Tensor[] = [];
     const hms: tf.Tensor[] = [];
@@ -75,13 +111,10 @@ export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivat
       for (let t = t0; t < t1; t++) {
         const hm = tf.mul(h, mh);
         const z = tf.add(tf.slice(xw, [(t - t0) * batch, 0], [batch, 4 * units]), tf.matMul(hm, u));
-        const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-        const [i, f, o] = [gate(zi, activation), gate(zf, activation), gate(zo, activation)];
-        const g = tf.tanh(zg);
-        c = tf.add(tf.mul(f.a, c), tf.mul(i.a, g));
-        const tc = tf.tanh(c);
-        h = tf.mul(o.a, tc);
-        kept.push([i.a, i.pre, f.a, f.pre, o.a, o.pre, g, tc]);
+        const step = cellForward(z, c, activation);
+        c = step.c;
+        h = step.h;
+        kept.push(step.kept);
         cs.push(c);
         hms.push(hm);
       }
@@ -89,7 +122,7 @@ export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivat
     save([xt, w, u, mx, mh, ...kept.flat(), ...cs, ...hms]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
       const [sxt, sw, su, smx, smh] = saved;
-      const PER_STEP = 8;
+      const PER_STEP = (saved.length - 6 - 2 * steps) / steps;
       const sk = saved.slice(5, 5 + PER_STEP * steps);
       const sc = saved.slice(5 + PER_STEP * steps, 6 + (PER_STEP + 1) * steps);
       const shm = saved.slice(6 + (PER_STEP + 1) * steps);
@@ -103,18 +136,9 @@ export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivat
         const [t0, t1] = chunks[k];
         const dzs: tf.Tensor[] = new Array<tf.Tensor>(t1 - t0);
         for (let t = t1 - 1; t >= t0; t--) {
-          const [i, iPre, f, fPre, o, oPre, g, tc] = sk.slice(PER_STEP * t, PER_STEP * (t + 1));
-          dc = tf.add(dc, tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))));
-          const dz = tf.concat(
-            [
-              gateGrad(tf.mul(dc, g), iPre, activation),
-              gateGrad(tf.mul(dc, sc[t]), fPre, activation),
-              tf.mul(tf.mul(dc, i), tf.sub(1, tf.square(g))),
-              gateGrad(tf.mul(dh, tc), oPre, activation),
-            ],
-            1,
-          );
-          dc = tf.mul(dc, f);
+          const back = cellBackward(dh, dc, sk.slice(PER_STEP * t, PER_STEP * (t + 1)), sc[t], activation);
+          const dz = back.dz;
+          dc = back.dc;
           dh = tf.mul(tf.matMul(dz, su, false, true), smh);
           dzs[t - t0] = dz;
         }

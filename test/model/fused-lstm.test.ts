@@ -39,8 +39,9 @@ describe('the sequence-level LSTM', () => {
     await initEngine('wasm');
   });
 
-  for (const act of ['hardSigmoid', 'sigmoid'] as const) {
-    it(`output and every gradient equal tfjs' step-by-step LSTM, with dropout masks (${act})`, () => {
+  for (const [act, engine] of [['hardSigmoid', 'wasm'], ['sigmoid', 'wasm'], ['hardSigmoid', 'cpu'], ['sigmoid', 'cpu']] as const) {
+    it(`output and every gradient equal tfjs' step-by-step LSTM, with dropout masks (${act}, ${engine})`, async () => {
+      await initEngine(engine);
       for (const [batch, steps, features, units] of [[1, 1, 1, 1], [3, 5, 4, 2], [5, 7, 3, 6], [2, 12, 8, 4]]) {
         const x = rand([batch, steps, features], 2);
         const w = rand([features, 4 * units]);
@@ -58,6 +59,7 @@ describe('the sequence-level LSTM', () => {
         const gr = tf.grads(ref)([x, w, u, b]);
         ['input', 'kernel', 'recurrent kernel', 'bias'].forEach((name, i) => close(gf[i], gr[i], `${what} d${name}`));
       }
+      await initEngine('wasm');
     });
   }
 
