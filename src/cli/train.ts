@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import type { Command } from 'commander';
 import type { RecurrentActivation } from '../model/recipe.ts';
 import { plotHistory } from '../plot/run.ts';
-import type { RunSettings } from '../train/checkpoint.ts';
+import { RUN_SETTING_KEYS } from '../train/checkpoint.ts';
 import { runTraining, TRAIN_DEFAULTS, type TrainResult, type TrainRunOptions } from '../train/run.ts';
 import { fmt4, formatDuration } from './format.ts';
 import { TRAIN_OPTIONS } from './options.ts';
@@ -16,7 +16,6 @@ interface TrainFlags extends Omit<TrainRunOptions, 'dataFile' | 'recurrentActiva
   plot?: boolean;
 }
 
-const SETTINGS: readonly (keyof RunSettings)[] = ['maxWords', 'embeddingDim', 'units', 'denseUnits', 'dropout', 'learningRate', 'seed', 'pad', 'recurrentActivation', 'validationSplit', 'batchSize', 'maxLen'];
 const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function registerTrain(program: Command): void {
@@ -40,7 +39,7 @@ export function registerTrain(program: Command): void {
           backend: backendFromEnv(cmd, flags.backend),
           recurrentActivation,
           dataFile: file,
-          explicit: new Set(SETTINGS.filter((k) => cmd.getOptionValueSource(k) === 'cli')),
+          explicit: new Set(RUN_SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli')),
           signal: stop.signal,
         },
         makeTrainReporter({ epochs: flags.epochs, tty: Boolean(process.stdout.isTTY), write }),

@@ -3,9 +3,10 @@
  * Quoting is off: `"` and `'` are part of the phrases. Problems become InputErrors with file and line.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { InputError } from './errors.ts';
+import { asInputError, checkInputFile } from './input-file.ts';
 import { NUM_CLASSES } from './labels.ts';
 
 export interface PhraseRow {
@@ -99,16 +100,10 @@ export async function readPhraseTsv(path: string, options: ReadTsvOptions): Prom
 }
 
 async function readInput(path: string): Promise<Buffer> {
-  try {
-    const s = await stat(path);
-    if (s.isDirectory()) throw new InputError('is a directory, expected a TSV file', { file: path });
-    return await readFile(path);
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError('no such file', { file: path });
-    throw new InputError(`cannot read: ${(err as Error).message}`, { file: path });
-  }
+  await checkInputFile(path, 'TSV file');
+  return readFile(path).catch((err: unknown) => {
+    throw asInputError(err, path);
+  });
 }
 
 function decodeUtf8(bytes: Buffer, path: string): string {

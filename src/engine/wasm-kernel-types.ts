@@ -6,5 +6,5 @@ export type TensorInfo = tf.TensorInfo;
 export type KernelFunc = tf.KernelConfig['kernelFunc'];
 export type KernelArgs = Parameters<KernelFunc>[0];
 
-/** A kernel on the wasm heap; returning null falls back to tfjs' own kernel for that call. */
-export type FastKernel = (args: KernelArgs, wasm: BackendWasm) => TensorInfo | TensorInfo[] | null;
+/** A kernel on the wasm heap; returning null falls back to tfjs' own kernel (`original`) for that call. */
+export type FastKernel = (args: KernelArgs, wasm: BackendWasm, original: KernelFunc) => TensorInfo | TensorInfo[] | null;

@@ -25,7 +25,7 @@ export function installWasmKernelFixes(): void {
   installed = true;
   addKernel('UnsortedSegmentSum', unsortedSegmentSum);
   addKernel(CLIP_BY_VALUE_GRAD, clipByValueGrad);
-  for (const name of ['BatchMatMul', '_FusedMatMul']) wrapWithPreTranspose(name);
+  for (const name of ['BatchMatMul', '_FusedMatMul']) replaceKernel(name, preTransposed);
   replaceKernel('Unpack', unpack);
   replaceKernel('SplitV', splitV);
   replaceKernel('Concat', concat);
@@ -46,7 +46,7 @@ function replaceKernel(kernelName: string, fast: FastKernel): void {
   const original = tf.getKernel(kernelName, BACKEND);
   if (!original) return;
   referenceKernels.set(kernelName, original);
-  const kernelFunc = (args: KernelArgs) => fast(args, args.backend as BackendWasm) ?? original.kernelFunc(args);
+  const kernelFunc = (args: KernelArgs) => fast(args, args.backend as BackendWasm, original.kernelFunc) ?? original.kernelFunc(args);
   tf.unregisterKernel(kernelName, BACKEND);
   tf.registerKernel({ ...original, kernelFunc: kernelFunc as KernelFunc });
 }
@@ -75,28 +75,21 @@ class TransposeCache {
 /** Weights are the right-hand operands: cache those; a left operand is new at every step. */
 const transposedWeights = new TransposeCache(4);
 
-function wrapWithPreTranspose(kernelName: string): void {
-  const original = tf.getKernel(kernelName, BACKEND);
-  if (!original) return;
-  referenceKernels.set(kernelName, original);
-  const kernelFunc = (args: KernelArgs): TensorInfo | TensorInfo[] => {
-    const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
-    const wasm = args.backend as BackendWasm;
-    const swapLast = (t: TensorInfo): TensorInfo => {
-      const r = t.shape.length;
-      return transposeKernel({ inputs: { x: t }, backend: wasm, attrs: { perm: [...Array(r - 2).keys(), r - 1, r - 2] } }, wasm) as TensorInfo;
-    };
-    const a = args.inputs.a as TensorInfo;
-    const b = args.inputs.b as TensorInfo;
-    const aT = attrs.transposeA ? swapLast(a) : a;
-    const bT = attrs.transposeB ? transposedWeights.get(b, wasm, swapLast) : b;
-    try {
-      return original.kernelFunc({ ...args, inputs: { ...args.inputs, a: aT, b: bT }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
-    } finally {
-      if (aT !== a) wasm.disposeData(aT.dataId);
-    }
+/** A product with transposeA/transposeB as the fast untransposed product of transposed copies. */
+function preTransposed(args: KernelArgs, wasm: BackendWasm, original: KernelFunc): TensorInfo | TensorInfo[] | null {
+  const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+  if (!attrs.transposeA && !attrs.transposeB) return null;
+  const swapLast = (t: TensorInfo): TensorInfo => {
+    const r = t.shape.length;
+    return transposeKernel({ inputs: { x: t }, backend: wasm, attrs: { perm: [...Array(r - 2).keys(), r - 1, r - 2] } }, wasm) as TensorInfo;
   };
-  tf.unregisterKernel(kernelName, BACKEND);
-  tf.registerKernel({ ...original, kernelFunc: kernelFunc as KernelFunc });
+  const a = args.inputs.a as TensorInfo;
+  const b = args.inputs.b as TensorInfo;
+  const aT = attrs.transposeA ? swapLast(a) : a;
+  const bT = attrs.transposeB ? transposedWeights.get(b, wasm, swapLast) : b;
+  try {
+    return original({ ...args, inputs: { ...args.inputs, a: aT, b: bT }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+  } finally {
+    if (aT !== a) wasm.disposeData(aT.dataId);
+  }
 }

@@ -6,10 +6,9 @@ import type { EngineInfo, EngineRequest } from '../engine/engine.ts';
 import { MODEL_FILES } from '../model/files.ts';
 import type { Predictor } from '../predict/predictor.ts';
 import { openPredictor } from '../predict/run.ts';
+import { clippedCrossEntropy } from '../train/evaluate.ts';
 import { splitRows } from '../train/loop.ts';
 import { classificationReport, type ClassificationReport } from './metrics.ts';
-
-const EPSILON = 1e-7;
 
 export interface EvaluateOptions {
   file: string;
@@ -50,7 +49,7 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
     const predictions = predictor.predictSequences(sequences, opts.onProgress);
     let lossSum = 0;
     predictions.forEach((p, i) => {
-      lossSum -= Math.log(Math.min(Math.max(p.probabilities[truth[i]], EPSILON), 1 - EPSILON));
+      lossSum += clippedCrossEntropy(p.probabilities[truth[i]]);
     });
     return {
       file: opts.file,

@@ -32,15 +32,10 @@ export interface ReplaceOptions {
   keepOthers?: boolean;
 }
 
-/** Milliseconds to pause after staging each file: a test hook (SENTIMENT_TEST_SAVE_DELAY_MS) to kill a save midway. */
-export function testSaveDelay(): number {
-  const ms = Number(process.env.SENTIMENT_TEST_SAVE_DELAY_MS ?? 0);
-  return Number.isFinite(ms) && ms > 0 ? ms : 0;
-}
-
+/** Pauses between staged files when SENTIMENT_TEST_SAVE_DELAY_MS is set: a test hook to kill a save midway. */
 export async function pauseForTest(): Promise<void> {
-  const ms = testSaveDelay();
-  if (ms > 0) await sleep(ms);
+  const ms = Number(process.env.SENTIMENT_TEST_SAVE_DELAY_MS ?? 0);
+  if (Number.isFinite(ms) && ms > 0) await sleep(ms);
 }
 
 /** Writes a new version of `dir` through `write(stagingDir)` and swaps it in. */

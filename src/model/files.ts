@@ -60,14 +60,19 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
   const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (manifest) => {
     const specs = manifest.flatMap((g) => g.weights);
     const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readBinaryFile(join(dir, p))));
-    const joined = Buffer.concat(buffers);
-    const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
-    if (joined.byteLength !== expected) {
-      throw new InputError(`has ${joined.byteLength} bytes, model.json declares ${expected} (truncated or from another model)`, { file: join(dir, manifest[0]?.paths[0] ?? MODEL_FILES.weights) });
-    }
-    return [specs, joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength)];
+    return [specs, checkedWeightData(buffers, specs, join(dir, manifest[0]?.paths[0] ?? MODEL_FILES.weights), MODEL_FILES.model)];
   });
   return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+}
+
+/** The weight files' bytes as one buffer, refused unless their length is what the specs declare. */
+export function checkedWeightData(buffers: Buffer[], specs: tf.io.WeightsManifestEntry[], file: string, declaredIn: string): ArrayBuffer {
+  const joined = Buffer.concat(buffers);
+  const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
+  if (joined.byteLength !== expected) {
+    throw new InputError(`has ${joined.byteLength} bytes, ${declaredIn} declares ${expected} (truncated or from another model)`, { file });
+  }
+  return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
 }
 
 export async function saveTokenizer(tokenizer: Tokenizer, dir: string): Promise<void> {
@@ -136,7 +141,7 @@ async function readTextFile(path: string): Promise<string> {
   return (await readBinaryFile(path)).toString('utf8');
 }
 
-async function readBinaryFile(path: string): Promise<Buffer> {
+export async function readBinaryFile(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {

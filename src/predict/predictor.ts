@@ -9,7 +9,7 @@ import { LABEL_NAMES } from '../data/labels.ts';
 import { cleanText } from '../data/clean.ts';
 import { truncatePre } from '../data/sequences.ts';
 import type { LoadedModel } from '../model/directory.ts';
-import { predictBatch } from '../train/evaluate.ts';
+import { argmax, predictBatch } from '../train/evaluate.ts';
 
 export const PREDICT_BATCH_SIZE = 512;
 
@@ -68,13 +68,11 @@ export class Predictor {
 }
 
 export function toPrediction(probabilities: number[]): Prediction {
-  let label = 0;
-  for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[label]) label = j;
+  const label = argmax(probabilities);
   return { label, labelName: LABEL_NAMES[label] ?? String(label), probabilities };
 }
 
 /** The texts a user typed must say something. */
-export function checkText(text: string, where: { file?: string; line?: number } = {}): string {
+export function checkText(text: string, where: { file?: string; line?: number } = {}): void {
   if (text.trim() === '') throw new InputError(where.line ? 'empty text (one text per line)' : 'empty text: give a phrase to classify', where);
-  return text;
 }

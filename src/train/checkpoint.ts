@@ -3,7 +3,6 @@
  * state, the tokenizer, and state.json (epochs done, their history, the run's settings and the data's
  * sha256). With the per-epoch seeds of the loop, that is all a resumed run needs to continue exactly.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BatchingMode } from '../data/batches.ts';
@@ -12,7 +11,7 @@ import type { Tokenizer } from '../data/tokenizer.ts';
 import { writeFileAtomic } from '../model/atomic.ts';
 import { pauseForTest, recoverDirectory, replaceDirectory } from '../model/atomic-dir.ts';
 import type { RecurrentActivation } from '../model/recipe.ts';
-import { loadLayersModel, loadTokenizer, readJsonFile, saveJson, saveLayersModel, saveTokenizer } from '../model/files.ts';
+import { checkedWeightData, loadLayersModel, loadTokenizer, readBinaryFile, readJsonFile, saveJson, saveLayersModel, saveTokenizer } from '../model/files.ts';
 import type { EpochLog } from './history.ts';
 
 export const CHECKPOINT_DIR = 'checkpoint';
@@ -20,6 +19,8 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 const FILES = { state: 'state.json', optimizer: 'optimizer.json', optimizerWeights: 'optimizer.bin' } as const;
 
 /** The options that define a run: a resume must use the same ones. */
+export const RUN_SETTING_KEYS = ['maxWords', 'embeddingDim', 'units', 'denseUnits', 'dropout', 'learningRate', 'seed', 'pad', 'recurrentActivation', 'validationSplit', 'batchSize', 'maxLen'] as const satisfies readonly (keyof RunSettings)[];
+
 export interface RunSettings {
   maxWords: number;
   embeddingDim: number;
@@ -49,20 +50,18 @@ export interface CheckpointState {
 }
 
 interface OptimizerFile {
-  weights: { name: string; shape: number[]; dtype: tf.DataType }[];
+  weights: tf.io.WeightsManifestEntry[];
 }
 
 export const checkpointPath = (out: string) => join(out, CHECKPOINT_DIR);
 
 export async function saveCheckpoint(out: string, model: tf.LayersModel, tokenizer: Tokenizer, state: CheckpointState): Promise<void> {
-  const named = await model.optimizer.getWeights();
-  const weights = await Promise.all(named.map(async (w) => ({ spec: { name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype }, data: await w.tensor.data() })));
+  const optimizer = await tf.io.encodeWeights(await model.optimizer.getWeights());
   await replaceDirectory(checkpointPath(out), async (stage) => {
     await saveLayersModel(model, stage);
     await pauseForTest();
-    const bytes = Buffer.concat(weights.map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength)));
-    await writeFileAtomic(join(stage, FILES.optimizerWeights), bytes);
-    await saveJson(stage, FILES.optimizer, { weights: weights.map((w) => w.spec) } satisfies OptimizerFile);
+    await writeFileAtomic(join(stage, FILES.optimizerWeights), new Uint8Array(optimizer.data));
+    await saveJson(stage, FILES.optimizer, { weights: optimizer.specs } satisfies OptimizerFile);
     await saveTokenizer(tokenizer, stage);
     await saveJson(stage, FILES.state, state);
   });
@@ -108,19 +107,9 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
 }
 
 async function readOptimizerWeights(dir: string): Promise<{ name: string; tensor: tf.Tensor }[]> {
-  const spec = await readJsonFile<OptimizerFile>(join(dir, FILES.optimizer));
+  const { weights: specs } = await readJsonFile<OptimizerFile>(join(dir, FILES.optimizer));
   const path = join(dir, FILES.optimizerWeights);
-  const bytes = await readFile(path).catch(() => {
-    throw new InputError('missing', { file: path });
-  });
-  const expected = spec.weights.reduce((n, w) => n + tf.util.sizeFromShape(w.shape) * tf.util.bytesPerElement(w.dtype), 0);
-  if (bytes.byteLength !== expected) throw new InputError(`has ${bytes.byteLength} bytes, ${FILES.optimizer} declares ${expected}`, { file: path });
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  let offset = 0;
-  return spec.weights.map((w) => {
-    const size = tf.util.sizeFromShape(w.shape);
-    const values = w.dtype === 'int32' ? new Int32Array(buffer, offset, size) : new Float32Array(buffer, offset, size);
-    offset += size * tf.util.bytesPerElement(w.dtype);
-    return { name: w.name, tensor: tf.tensor(values, w.shape, w.dtype) };
-  });
+  const tensors = tf.io.decodeWeights(checkedWeightData([await readBinaryFile(path)], specs, path, FILES.optimizer), specs);
+  // In the order Adam wrote them: it restores its moments by position.
+  return specs.map((s) => ({ name: s.name, tensor: tensors[s.name] }));
 }

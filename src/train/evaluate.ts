@@ -4,6 +4,18 @@ import { encodeBatch, type Batch } from '../data/batches.ts';
 
 const EPSILON = 1e-7;
 
+/** Keras' categorical cross-entropy for one row: -log of the true class's probability, clipped to [ε, 1-ε]. */
+export function clippedCrossEntropy(pTrue: number): number {
+  return -Math.log(Math.min(Math.max(pTrue, EPSILON), 1 - EPSILON));
+}
+
+/** Index of the largest value (the first one on ties). */
+export function argmax(row: ArrayLike<number>): number {
+  let arg = 0;
+  for (let j = 1; j < row.length; j++) if (row[j] > row[arg]) arg = j;
+  return arg;
+}
+
 export interface Scores {
   loss: number;
   acc: number;
@@ -28,11 +40,8 @@ export function scoreBatches(model: tf.LayersModel, seqs: ReadonlyArray<ArrayLik
     const k = probs.length / batch.rows.length;
     batch.rows.forEach((r, i) => {
       const row = probs.subarray(i * k, (i + 1) * k);
-      const p = Math.min(Math.max(row[labels[r]], EPSILON), 1 - EPSILON);
-      lossSum -= Math.log(p);
-      let arg = 0;
-      for (let j = 1; j < k; j++) if (row[j] > row[arg]) arg = j;
-      if (arg === labels[r]) correct += 1;
+      lossSum += clippedCrossEntropy(row[labels[r]]);
+      if (argmax(row) === labels[r]) correct += 1;
     });
     count += batch.rows.length;
   }

@@ -10,7 +10,7 @@ import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from 
 import { saveModelDirectory } from '../model/files.ts';
 import { makeMeta } from '../model/meta.ts';
 import { buildModel, SEED_RECIPE, type RecurrentActivation } from '../model/recipe.ts';
-import { checkpointPath, CHECKPOINT_FORMAT_VERSION, loadCheckpoint, saveCheckpoint, type CheckpointState, type RunSettings } from './checkpoint.ts';
+import { checkpointPath, CHECKPOINT_FORMAT_VERSION, loadCheckpoint, RUN_SETTING_KEYS, saveCheckpoint, type CheckpointState, type RunSettings } from './checkpoint.ts';
 import { bestEpoch, type EpochLog } from './history.ts';
 import { splitRows, trainModel, type TrainCallbacks } from './loop.ts';
 
@@ -79,12 +79,8 @@ export interface TrainResult {
   /** Set when a signal stopped training: the model directory was not written, the checkpoint holds `completedEpochs`. */
   interrupted: string | null;
   completedEpochs: number;
-  /** Epochs the checkpoint already had (resume), 0 for a new run. */
-  resumedAt: number;
   checkpoint: string | null;
 }
-
-const SETTING_KEYS: readonly (keyof RunSettings)[] = ['maxWords', 'embeddingDim', 'units', 'denseUnits', 'dropout', 'learningRate', 'seed', 'pad', 'recurrentActivation', 'validationSplit', 'batchSize', 'maxLen'];
 
 export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
   await checkOutDir(opts.out);
@@ -111,7 +107,7 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
     truncated: data.truncated,
     longestPhrase: data.longestPhrase,
   });
-  const runSettings: RunSettings = { ...pick(run, SETTING_KEYS), maxLen: data.maxLen };
+  const runSettings: RunSettings = { ...pick(run, RUN_SETTING_KEYS), maxLen: data.maxLen };
   const params = { data_file: opts.dataFile, epochs: run.epochs, ...snakeCase(runSettings), engine: engine.name };
 
   return withSeededMathRandom(run.seed, async () => {
@@ -166,7 +162,6 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
         out: opts.out,
         engine,
         completedEpochs: outcome.history.length,
-        resumedAt: checkpoint?.state.epoch ?? 0,
         checkpoint: outcome.history.length > 0 ? checkpointPath(opts.out) : null,
       };
       if (outcome.stopped) return { ...result, interrupted: String(opts.signal?.reason ?? 'aborted') };
@@ -203,7 +198,7 @@ function resumeSettings(opts: TrainRunOptions, state: CheckpointState, sha256: s
     throw new InputError(`--resume: this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`, { file: opts.dataFile });
   }
   const explicit = opts.explicit ?? new Set<keyof RunSettings>();
-  const differ = SETTING_KEYS.filter((k) => explicit.has(k) && opts[k] !== null && opts[k] !== state.settings[k]);
+  const differ = RUN_SETTING_KEYS.filter((k) => explicit.has(k) && opts[k] !== null && opts[k] !== state.settings[k]);
   if (differ.length > 0) {
     const list = differ.map((k) => `${flagName(k)} ${String(opts[k])} (checkpoint: ${String(state.settings[k])})`).join(', ');
     throw new InputError(`--resume: ${list}; a resumed run keeps the checkpoint's settings (drop these flags)`, { file: checkpointPath(opts.out) });

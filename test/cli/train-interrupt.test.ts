@@ -51,13 +51,18 @@ const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as 
 describe('interrupting and resuming sentiment train', () => {
   const data = trainHead(1200);
 
-  it('Ctrl-C stops after the batch, keeps the last epoch in the checkpoint, exits 130; --resume continues exactly as an uninterrupted run', async () => {
-    const out = join(tempDir(), 'model');
+  /** A 3-epoch run sent `signal` once epoch 2 has started. */
+  async function signalDuringEpoch2(out: string, signal: NodeJS.Signals) {
     const run = start(['train', data, '--out', out, '--epochs', '3', ...SMALL]);
     await run.waitFor(/^epoch 1\/3 {2}loss/m);
     await run.waitFor(/^epoch 2\/3 {2}\d+\/\d+ batches/m);
-    run.kill('SIGINT');
-    const r = await run.exited;
+    run.kill(signal);
+    return run.exited;
+  }
+
+  it('Ctrl-C stops after the batch, keeps the last epoch in the checkpoint, exits 130; --resume continues exactly as an uninterrupted run', async () => {
+    const out = join(tempDir(), 'model');
+    const r = await signalDuringEpoch2(out, 'SIGINT');
     assert.equal(r.code, 130, r.out + r.err);
     assert.match(r.err, /SIGINT: stopping after this batch/);
     // The signal lands during epoch 2 or, on a slow machine, just after it.
@@ -91,11 +96,7 @@ describe('interrupting and resuming sentiment train', () => {
 
   it('SIGTERM exits 143; a second signal quits at once leaving a loadable checkpoint', async () => {
     const out = join(tempDir(), 'model');
-    const run = start(['train', data, '--out', out, '--epochs', '3', ...SMALL]);
-    await run.waitFor(/^epoch 1\/3 {2}loss/m);
-    await run.waitFor(/^epoch 2\/3 {2}\d+\/\d+ batches/m);
-    run.kill('SIGTERM');
-    const r = await run.exited;
+    const r = await signalDuringEpoch2(out, 'SIGTERM');
     assert.equal(r.code, 143, r.out + r.err);
 
     const twice = start(['train', data, '--out', out, '--resume', '--epochs', '5']);
