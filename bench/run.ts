@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { chooseNativePackage, initEngine, type EngineName } from '../src/engine/engine.ts';
+import { loadFusedLstmAddon } from '../src/engine/fused-lstm-kernels.ts';
 import { FusedLSTM } from '../src/model/fused-lstm.ts';
 import { PACKAGE_VERSION } from '../src/version.ts';
 import { benchEpoch, type EpochBench } from './epoch.ts';
@@ -18,7 +19,7 @@ import { benchStep } from './step.ts';
 
 const HELP = `npm run bench [-- options]
   --quick            fewer repetitions; the epoch extrapolated from a sample of batches
-  --engines a,b      engines to time (default: tensorflow if it loads, and wasm; cpu only when named:
+  --engines a,b      engines to time (default: tensorflow if it loads, blas if built, and wasm; cpu only when named:
                      one padded step takes minutes there)
   --sample <n>       batches timed for the --quick epoch (default 30)
   --data <tsv>       training data (default data/train.tsv); --test <tsv> for the submission (data/test.tsv)
@@ -43,7 +44,7 @@ if (values.help) {
 const quick = values.quick ?? false;
 const trainTsv = values.data ?? 'data/train.tsv';
 const native = await chooseNativePackage();
-const engines = (values.engines?.split(',') ?? [...(native.ok ? ['tensorflow'] : []), 'wasm']) as EngineName[];
+const engines = (values.engines?.split(',') ?? [...(native.ok ? ['tensorflow'] : []), ...(loadFusedLstmAddon().ok ? ['blas'] : []), 'wasm']) as EngineName[];
 const STEP_SHAPES = [53, 16, 8, 4];
 
 interface EngineResult {
@@ -53,27 +54,33 @@ interface EngineResult {
   predict: PredictBench;
 }
 
-const rows: [string, string][] = [];
 const model = await benchModel(trainTsv);
-rows.push(['model for predict', `${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`]);
+const notes: string[] = [`model for predict: ${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`];
+// One row per measure, one column per engine: the engines side by side.
+const table = new Map<string, Map<EngineName, string>>();
+const cell = (measure: string, engine: EngineName, value: string) => {
+  if (!table.has(measure)) table.set(measure, new Map());
+  table.get(measure)?.set(engine, value);
+};
 const results: EngineResult[] = [];
 for (const engine of engines) {
   const info = await initEngine(engine);
-  rows.push([`${engine}`, `${info.package}: ${info.reason}`]);
+  notes.push(`${engine}: ${info.package}: ${info.reason}`);
   const steps: Record<string, Sample> = {};
   for (const t of STEP_SHAPES) {
     steps[`512x${t}`] = await benchStep({ batch: 512, steps: t }, quick ? 3 : 5, 1);
-    rows.push([`  training step 512×${t}`, formatSample(steps[`512x${t}`], 's')]);
+    cell(`training step 512×${t}`, engine, formatSample(steps[`512x${t}`], 's'));
   }
   const epoch = await benchEpoch(trainTsv, quick ? Number(values.sample) : null);
-  rows.push([`  epoch (grouped, ${epoch.totalBatches} batches)`, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (extrapolated from ${epoch.batchesTimed} random batches, training only)` : ' (measured, with validation)'}`]);
+  cell(`epoch (grouped, ${epoch.totalBatches} batches)`, engine, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}`);
+  cell('8 epochs (estimate: 8 × epoch)', engine, `${((8 * epoch.seconds) / 60).toFixed(1)} min`);
   const predict = await benchPredict({ model: model.dir, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
-  rows.push([`  cold \`predict "not good"\``, formatSample(predict.coldPredict, 's')]);
-  rows.push([`  submission (${predict.rows.toLocaleString('en-US')} rows)`, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; whole command ${formatSample(predict.submissionWall, 's', 1)}`]);
+  cell('cold `predict "not good"`', engine, formatSample(predict.coldPredict, 's'));
+  cell(`submission (${predict.rows.toLocaleString('en-US')} rows)`, engine, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; ${predict.submissionWall.median.toFixed(1)} s`);
   results.push({ engine, steps, epoch, predict });
 }
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-rows.push(['peak RSS (this process: steps and epoch)', `${peakRssMb.toFixed(0)} MB`]);
+notes.push(`peak RSS of this process (steps and epochs of every engine): ${peakRssMb.toFixed(0)} MB`);
 
 const result = {
   date: new Date().toISOString(),
@@ -94,7 +101,10 @@ mkdirSync(dir, { recursive: true });
 const file = join(dir, `${result.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
-const width = Math.max(...rows.map(([k]) => k.length));
-for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+const header = ['', ...engines];
+const body = [...table].map(([measure, byEngine]) => [measure, ...engines.map((e) => byEngine.get(e) ?? '')]);
+const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i].length)));
+for (const r of [header, ...body]) process.stdout.write(`${r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+process.stdout.write(`\n${notes.join('\n')}\n`);
 process.stdout.write(`\nresults: ${file}\n`);
 process.exit(0);

@@ -11,6 +11,12 @@ export const TEST_TSV = join(ROOT, 'data', 'test.tsv');
 
 export const BIN = join(ROOT, 'bin', 'sentiment');
 
+/** What `--backend auto` picks here without tfjs-node: blas where the fused-LSTM addon is built, else wasm. */
+export async function autoEngineWithoutTfjsNode(): Promise<'blas' | 'wasm'> {
+  const { loadFusedLstmAddon } = await import('../src/engine/fused-lstm-kernels.ts');
+  return loadFusedLstmAddon().ok ? 'blas' : 'wasm';
+}
+
 export interface CliResult {
   code: number | null;
   out: string;
@@ -40,7 +46,7 @@ export function trainHead(n: number): string {
 }
 
 /** A small model trained for one epoch on the first rows of data/train.tsv, in a temp model directory. */
-export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; epochs?: number } = {}): Promise<string> {
+export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; epochs?: number; backend?: 'wasm' | 'blas' } = {}): Promise<string> {
   const { runTraining, TRAIN_DEFAULTS } = await import('../src/train/run.ts');
   const out = join(tempDir(), 'model');
   await runTraining({
@@ -54,7 +60,7 @@ export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; ep
     units: 8,
     denseUnits: 8,
     pad: opts.pad ?? 'group',
-    backend: 'wasm',
+    backend: opts.backend ?? 'wasm',
   });
   return out;
 }

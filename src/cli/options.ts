@@ -16,7 +16,7 @@ const d = TRAIN_DEFAULTS;
 
 export const BACKEND_OPTION: OptionSpec = {
   flags: '--backend <engine>',
-  description: 'compute engine: auto (tfjs-node if it loads, else wasm), tensorflow, wasm or cpu; also SENTIMENT_BACKEND',
+  description: 'compute engine: auto (tfjs-node if it loads, else blas if built, else wasm), tensorflow, blas (wasm + native fused LSTM), wasm or cpu; also SENTIMENT_BACKEND',
   default: 'auto',
   parse: oneOf(ENGINE_CHOICES),
 };

@@ -1,14 +1,16 @@
 /**
- * Picks and starts the compute engine. `auto` uses tfjs-node (native libtensorflow) when it loads
- * and the WebAssembly backend otherwise, and always says which one runs and why.
+ * Picks and starts the compute engine. `auto` uses tfjs-node (native libtensorflow) when it loads,
+ * else the WebAssembly backend with the native fused LSTM (`blas`) when that addon is built, else
+ * plain WebAssembly, and always says which one runs and why.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ADDON_HINT, type AddonLoader, type FusedLstmAddon, loadFusedLstmAddon, registerFusedLstmKernels, unregisterFusedLstmKernels } from './fused-lstm-kernels.ts';
 import { installGradientFixes } from './gradient-fixes.ts';
 import { installWasmKernelFixes } from './wasm-kernels.ts';
 
-export type EngineName = 'tensorflow' | 'wasm' | 'cpu';
+export type EngineName = 'tensorflow' | 'blas' | 'wasm' | 'cpu';
 export type EngineRequest = EngineName | 'auto';
-export const ENGINE_CHOICES: readonly EngineRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const ENGINE_CHOICES: readonly EngineRequest[] = ['auto', 'tensorflow', 'blas', 'wasm', 'cpu'];
 
 export interface EngineInfo {
   name: EngineName;
@@ -59,12 +61,22 @@ export async function chooseNativePackage(load: PackageLoader = importPackage): 
   return { ok: false, why: notes.join('; ') };
 }
 
-export async function initEngine(request: EngineRequest = 'auto', load: PackageLoader = importPackage): Promise<EngineInfo> {
-  if (current && (request === 'auto' || request === current.name)) return current;
+/** What is installed: replaced in tests to simulate the optional packages' presence or absence. */
+export interface EngineLoaders {
+  native?: PackageLoader;
+  addon?: AddonLoader;
+}
+
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+const BLAS_PACKAGE = `${WASM_PACKAGE} + sentiment-fused-lstm`;
+
+export async function initEngine(request: EngineRequest = 'auto', loaders: EngineLoaders = {}): Promise<EngineInfo> {
+  const simulated = loaders.native !== undefined || loaders.addon !== undefined;
+  if (current && !simulated && (request === 'auto' || request === current.name)) return current;
   installGradientFixes();
   let info: EngineInfo;
   if (request === 'auto' || request === 'tensorflow') {
-    const native = await chooseNativePackage(load);
+    const native = await chooseNativePackage(loaders.native);
     if (native.ok) {
       await setBackend('tensorflow');
       const why = native.pkg.endsWith('-gpu') ? 'native libtensorflow with CUDA' : 'native libtensorflow';
@@ -72,13 +84,21 @@ export async function initEngine(request: EngineRequest = 'auto', load: PackageL
     } else if (request === 'tensorflow') {
       throw new EngineUnavailableError(`--backend tensorflow: ${native.why}. ${INSTALL_HINT}.`);
     } else {
-      await startWasm();
       const hint = 'its install downloads libtensorflow from Google storage, which failed or was skipped; to install from a mirror: TFJS_NODE_CDN_STORAGE=<mirror> npm install @tensorflow/tfjs-node (README: Engines)';
-      info = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', reason: `${native.why} (${hint}); using WebAssembly` };
+      const addon = loadFusedLstmAddon(loaders.addon);
+      await startWasm(addon.ok ? addon : null);
+      info = addon.ok
+        ? { name: 'blas', package: BLAS_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly with the native fused LSTM (${addon.description})` }
+        : { name: 'wasm', package: WASM_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly; the native fused LSTM is off: ${addon.why} (${ADDON_HINT})` };
     }
+  } else if (request === 'blas') {
+    const addon = loadFusedLstmAddon(loaders.addon);
+    if (!addon.ok) throw new EngineUnavailableError(`--backend blas: ${addon.why}; ${ADDON_HINT}.`);
+    await startWasm(addon);
+    info = { name: 'blas', package: BLAS_PACKAGE, reason: `asked for (WebAssembly with the native fused LSTM: ${addon.description})` };
   } else if (request === 'wasm') {
-    await startWasm();
-    info = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', reason: 'asked for' };
+    await startWasm(null);
+    info = { name: 'wasm', package: WASM_PACKAGE, reason: 'asked for (plain WebAssembly, without the native fused LSTM)' };
   } else {
     await setBackend('cpu');
     info = { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)' };
@@ -87,9 +107,12 @@ export async function initEngine(request: EngineRequest = 'auto', load: PackageL
   return info;
 }
 
-async function startWasm(): Promise<void> {
+/** The wasm backend, with the native LSTM kernels registered when the addon is given, removed otherwise. */
+async function startWasm(addon: { addon: FusedLstmAddon } | null): Promise<void> {
   await import('@tensorflow/tfjs-backend-wasm');
   installWasmKernelFixes();
+  if (addon) registerFusedLstmKernels(addon.addon);
+  else unregisterFusedLstmKernels();
   await setBackend('wasm');
 }
 

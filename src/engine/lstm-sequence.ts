@@ -6,9 +6,11 @@
  * tfjs runs its LSTM one time step at a time through autodiff: ~60 kernels a step forward and back.
  * Here the gradient is written out: the recurrent product and the gate arithmetic run per step, the
  * input projection and the kernel, recurrent-kernel, bias and input gradients once per few steps.
- * Same values, fewer kernels.
+ * Same values, fewer kernels. Where the engine has the native kernel (fused-lstm-kernels.ts), the
+ * whole sequence, forward and backward, is one call each.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_LSTM, FUSED_LSTM_GRAD, fusedLstmKernelActive } from './fused-lstm-kernels.ts';
 import { clipGradient } from './gradient-fixes.ts';
 
 export type GateActivation = 'hardSigmoid' | 'sigmoid';
@@ -87,6 +89,7 @@ function cellBackward(dh: tf.Tensor, dc: tf.Tensor, kept: tf.Tensor[], cPrev: tf
 export const STEPS_PER_PRODUCT = 4;
 
 export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation, chunk = STEPS_PER_PRODUCT): tf.Tensor2D {
+  if (fusedLstmKernelActive()) return lstmSequenceByKernel(inputs, activation);
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
   const [batch, steps, features] = x.shape;
   const units = recurrentKernel.shape[0];
@@ -153,6 +156,37 @@ export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivat
       const dxt = dxs.length === 1 ? dxs[0] : tf.concat(dxs, 0);
       const dx = tf.mul(tf.transpose(tf.reshape(dxt, [steps, batch, features]), [1, 0, 2]), tf.expandDims(smx, 1));
       return [dx, dw, du, db, tf.zerosLike(smx), tf.zerosLike(smh)];
+    };
+    return { value: h, gradFunc };
+  });
+  return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask) as tf.Tensor2D;
+}
+
+/** The last output alone, for inference, through the native kernel (fusedLstmKernelActive()). */
+export function lstmLastOutputByKernel(inputs: LstmSequenceInputs, activation: GateActivation): tf.Tensor2D {
+  const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
+  const [h, ...kept] = tf.engine().runKernel(FUSED_LSTM, { x, kernel, recurrentKernel, bias, inputMask, recurrentMask }, { hardSigmoid: activation === 'hardSigmoid' }) as tf.Tensor[];
+  tf.dispose(kept);
+  return h as tf.Tensor2D;
+}
+
+/** The same op through the FusedLstm/FusedLstmGrad kernels. */
+function lstmSequenceByKernel(inputs: LstmSequenceInputs, activation: GateActivation): tf.Tensor2D {
+  const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
+  const attrs = { hardSigmoid: activation === 'hardSigmoid' };
+  const run = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
+    const [xs, w, u, b, mx, mh] = args as tf.Tensor[];
+    const save = args[6] as (saved: tf.Tensor[]) => void;
+    const [h, ...kept] = tf.engine().runKernel(FUSED_LSTM, { x: xs, kernel: w, recurrentKernel: u, bias: b, inputMask: mx, recurrentMask: mh }, attrs) as tf.Tensor[];
+    save([w, u, mx, mh, ...kept]);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+      const [sw, su, smx, smh, xm, act, c, tc, hm] = saved;
+      const grads = tf.engine().runKernel(
+        FUSED_LSTM_GRAD,
+        { dy: Array.isArray(dy) ? dy[0] : dy, kernel: sw, recurrentKernel: su, inputMask: smx, recurrentMask: smh, xm, act, c, tc, hm },
+        attrs,
+      ) as tf.Tensor[];
+      return [...grads, tf.zerosLike(smx), tf.zerosLike(smh)];
     };
     return { value: h, gradFunc };
   });

@@ -82,6 +82,17 @@ export function gatherV2({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tens
  * [batch, time, features] ⇄ [time, batch, features] swap); a swap of the last two axes is a blocked
  * transpose; anything else falls back.
  */
+/**
+ * tfjs' wasm Identity copies; tensors never change, so sharing the data is the same result. tfjs
+ * clones every tensor a custom gradient saves for its backward pass (the LSTM keeps tens of MB).
+ */
+export function identity({ inputs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  if (x.dtype === 'string') return null;
+  wasm.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
 export function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
   const x = inputs.x as TensorInfo;
   const perm = (attrs as { perm: number[] }).perm;
@@ -90,11 +101,7 @@ export function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm
   while (kept < r && perm[r - 1 - kept] === r - 1 - kept) kept++;
   const swapLast = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, r - 2).every((p, i) => p === i);
   if (kept === 0 && !swapLast) return null;
-  if (kept === r) {
-    // Nothing moves: share the data, as the Identity kernel does.
-    wasm.incRef(x.dataId);
-    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
-  }
+  if (kept === r) return identity({ inputs, attrs, backend: wasm }, wasm); // nothing moves
   const out = wasm.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
   const src = wasm.typedArrayFromHeap(x);
   const dst = wasm.typedArrayFromHeap(out);

@@ -6,11 +6,12 @@
  *   transposed once and reused while it stays the same tensor.
  * - Slow generic paths replaced by heap loops and block copies: Unpack, SplitV, Concat, Slice, GatherV2,
  *   Transpose (wasm-copy-kernels.ts); Sum over leading axes, broadcast Multiply (wasm-math-kernels.ts).
+ * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
  * Each one is checked against tfjs' reference kernels in test/engine/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { concat, gatherV2, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
+import { concat, gatherV2, identity, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, multiply, sum, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
@@ -32,6 +33,7 @@ export function installWasmKernelFixes(): void {
   replaceKernel('Slice', slice);
   replaceKernel('GatherV2', gatherV2);
   replaceKernel('Transpose', transposeKernel);
+  replaceKernel('Identity', identity);
   replaceKernel('Sum', sum);
   replaceKernel('Multiply', multiply);
 }

@@ -1,12 +1,13 @@
 /**
  * tfjs-layers' LSTM, trained through one sequence-level op (src/engine/lstm-sequence.ts) instead of
  * a per-step loop. It is the same layer to everything else: class name `LSTM`, same config, same
- * weights and names, so a saved model is an ordinary tfjs (and Keras) LSTM model. Inference, and any
- * configuration the fused op does not cover (sequences out, states, masks, go-backwards), use
- * tfjs' own path.
+ * weights and names, so a saved model is an ordinary tfjs (and Keras) LSTM model. Inference runs
+ * through the native kernel where the engine has it; elsewhere inference, and any configuration the
+ * fused op does not cover (sequences out, states, masks, go-backwards), use tfjs' own path.
  */
 import * as tf from '@tensorflow/tfjs';
-import { lstmSequence, type GateActivation } from '../engine/lstm-sequence.ts';
+import { fusedLstmKernelActive } from '../engine/fused-lstm-kernels.ts';
+import { lstmLastOutputByKernel, lstmSequence, type GateActivation } from '../engine/lstm-sequence.ts';
 
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
 type LstmLayer = ReturnType<typeof tf.layers.lstm>;
@@ -52,8 +53,8 @@ export class FusedLSTM extends LstmBase {
     const self = this as unknown as RnnView;
     const cell = self.cell;
     const gate = GATES[cell.recurrentActivation.getClassName()];
+    const training = kwargs?.training === true;
     const fusable =
-      kwargs?.training === true &&
       (!Array.isArray(inputs) || inputs.length === 1) &&
       kwargs.mask == null &&
       kwargs.initialState == null &&
@@ -64,23 +65,22 @@ export class FusedLSTM extends LstmBase {
       x.rank === 3 &&
       gate !== undefined &&
       cell.activation.getClassName() === 'tanh';
-    if (!fusable) return super.call(inputs, kwargs);
+    // Inference through the fused path only where it is a single native call.
+    if (!fusable || (!training && !fusedLstmKernelActive())) return super.call(inputs, kwargs);
     FusedLSTM.fusedCalls += 1;
     return tf.tidy(() => {
       const [batch, , features] = x.shape;
       const units = cell.units;
-      const mask = (shape: [number, number], rate: number) => (rate > 0 && rate < 1 ? tf.dropout(tf.ones(shape), rate) : tf.ones(shape)) as tf.Tensor2D;
-      return lstmSequence(
-        {
-          x: x as tf.Tensor3D,
-          kernel: cell.kernel.read() as tf.Tensor2D,
-          recurrentKernel: cell.recurrentKernel.read() as tf.Tensor2D,
-          bias: (cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * units])) as tf.Tensor1D,
-          inputMask: mask([batch, features], cell.dropout),
-          recurrentMask: mask([batch, units], cell.recurrentDropout),
-        },
-        gate,
-      );
+      const mask = (shape: [number, number], rate: number) => (training && rate > 0 && rate < 1 ? tf.dropout(tf.ones(shape), rate) : tf.ones(shape)) as tf.Tensor2D;
+      const args = {
+        x: x as tf.Tensor3D,
+        kernel: cell.kernel.read() as tf.Tensor2D,
+        recurrentKernel: cell.recurrentKernel.read() as tf.Tensor2D,
+        bias: (cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * units])) as tf.Tensor1D,
+        inputMask: mask([batch, features], cell.dropout),
+        recurrentMask: mask([batch, units], cell.recurrentDropout),
+      };
+      return training ? lstmSequence(args, gate) : lstmLastOutputByKernel(args, gate);
     });
   }
 }

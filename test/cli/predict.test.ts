@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { LABEL_NAMES } from '../../src/data/labels.ts';
-import { sentiment, TEST_TSV, tempDir, tinyModel } from '../helpers.ts';
+import { autoEngineWithoutTfjsNode, sentiment, TEST_TSV, tempDir, tinyModel } from '../helpers.ts';
 
 interface JsonPrediction {
   text: string;
@@ -20,10 +20,10 @@ describe('sentiment predict (the built CLI)', () => {
     model = await tinyModel();
   });
 
-  it('prints the label and the five probabilities as bars, most likely first', () => {
+  it('prints the label and the five probabilities as bars, most likely first', async () => {
     const r = sentiment(['predict', 'not good', '--model', model]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /^engine {2}wasm/m);
+    assert.match(r.err, new RegExp(`^engine {2}${await autoEngineWithoutTfjsNode()} `, 'm'));
     const lines = r.out.trim().split('\n');
     assert.match(lines[0], /^"not good" {2}→ {2}(negative|somewhat negative|neutral|somewhat positive|positive)$/);
     assert.equal(lines.length, 6);

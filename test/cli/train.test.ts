@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { sentiment, tempDir, trainHead } from '../helpers.ts';
+import { autoEngineWithoutTfjsNode, sentiment, tempDir, trainHead } from '../helpers.ts';
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -15,11 +15,13 @@ function tfjsNodeInstalled(): boolean {
 }
 
 describe('sentiment train (the built CLI)', () => {
-  it('trains on a small TSV and writes the five model files', () => {
+  it('trains on a small TSV and writes the five model files', async () => {
     const out = join(tempDir(), 'model');
     const r = sentiment(['train', trainHead(300), '--epochs', '2', '--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '300', '--batch-size', '64', '--out', out, '--plot']);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^engine {2}wasm .*tfjs-node is not installed \(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\); using WebAssembly$/m);
+    const auto = await autoEngineWithoutTfjsNode();
+    const tail = auto === 'blas' ? 'using WebAssembly with the native fused LSTM \\(OpenBLAS .*\\)' : 'using WebAssembly; the native fused LSTM is off: .*';
+    assert.match(r.out, new RegExp(`^engine {2}${auto} .*tfjs-node is not installed \\(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\\); ${tail}$`, 'm'));
     assert.match(r.out, /^data {4}.*300 phrases \(270 train, 30 validation\)/m);
     assert.match(r.out, /^labels {2}0 negative: \d+/m);
     assert.match(r.out, /^epoch 1\/2 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_acc \d\.\d{4}/m);
@@ -28,7 +30,7 @@ describe('sentiment train (the built CLI)', () => {
     assert.match(r.out, /^plot {4}.*history\.png, .*history\.svg$/m);
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(meta.batching, 'group');
-    assert.equal(meta.engine, 'wasm');
+    assert.equal(meta.engine, auto);
     assert.match(String(meta.data_sha256), /^[0-9a-f]{64}$/);
     const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: unknown[]; params: Record<string, unknown> };
     assert.equal(history.epochs.length, 2);
@@ -79,7 +81,7 @@ describe('sentiment train (the built CLI)', () => {
     }
     const env = sentiment(['train', data, '--out', join(tempDir(), 'm')], { env: { SENTIMENT_BACKEND: 'gpu' } });
     assert.equal(env.code, 2);
-    assert.match(env.err, /SENTIMENT_BACKEND=gpu: expected one of auto, tensorflow, wasm, cpu/);
+    assert.match(env.err, /SENTIMENT_BACKEND=gpu: expected one of auto, tensorflow, blas, wasm, cpu/);
   });
 
   it('has help for the command and every flag', () => {

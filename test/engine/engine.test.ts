@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { chooseNativePackage, EngineUnavailableError, initEngine, type NativePackage, type PackageLoader } from '../../src/engine/engine.ts';
+import { type AddonLoader, fusedLstmKernelActive, loadFusedLstmAddon } from '../../src/engine/fused-lstm-kernels.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { tinyModel } from '../helpers.ts';
@@ -16,6 +17,21 @@ function simulate(installed: NativePackage[], broken: Partial<Record<NativePacka
     return {};
   };
   return { load, tried };
+}
+
+/** The addon as its loader throws when the build failed (native/fused-lstm/index.cjs). */
+function addonAbsent(message: string): AddonLoader {
+  return () => {
+    throw Object.assign(new Error(message), { code: 'SENTIMENT_FUSED_LSTM_UNAVAILABLE' });
+  };
+}
+
+/** A stand-in addon: choice logic only, it never computes (the kernels are tested with the real one). */
+function addonPresent(): AddonLoader {
+  const fail = () => {
+    throw new Error('the stand-in addon does not compute');
+  };
+  return () => ({ forward: fail, backward: fail, info: () => ({ config: 'OpenBLAS 0.3.0 DYNAMIC_ARCH', core: 'Haswell', threads: 2 }) });
 }
 
 describe('engine choice', () => {
@@ -41,7 +57,7 @@ describe('engine choice', () => {
   });
 
   it('--backend tensorflow without a native package is an error that says how to install one, not a fallback', async () => {
-    await assert.rejects(initEngine('tensorflow', simulate([]).load), (err: Error) => {
+    await assert.rejects(initEngine('tensorflow', { native: simulate([]).load }), (err: Error) => {
       assert.ok(err instanceof EngineUnavailableError);
       assert.match(err.message, /^--backend tensorflow: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\. /);
       assert.match(err.message, /TFJS_NODE_CDN_STORAGE=.* npm install @tensorflow\/tfjs-node/);
@@ -50,18 +66,44 @@ describe('engine choice', () => {
     });
   });
 
-  it('auto without a native package runs wasm and says why in one line', async () => {
-    const info = await initEngine('auto', simulate([]).load);
+  it('auto without a native package or the fused-LSTM addon runs plain wasm and says why in one line', async () => {
+    const info = await initEngine('auto', { native: simulate([]).load, addon: addonAbsent('not built: OpenBLAS is not installed (no cblas.h)') });
     assert.equal(info.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.match(info.reason, /^@tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\); using WebAssembly$/);
+    assert.equal(fusedLstmKernelActive(), false);
+    assert.match(
+      info.reason,
+      /^@tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\); using WebAssembly; the native fused LSTM is off: sentiment-fused-lstm not built: OpenBLAS is not installed \(no cblas\.h\) \(to build it: apt-get install g\+\+ make libopenblas-dev, then npm rebuild sentiment-fused-lstm\)$/,
+    );
     assert.ok(!info.reason.includes('\n'));
+    const missing = await initEngine('auto', { native: simulate([]).load, addon: () => { throw Object.assign(new Error("Cannot find module 'sentiment-fused-lstm'"), { code: 'MODULE_NOT_FOUND' }); } });
+    assert.match(missing.reason, /the native fused LSTM is off: sentiment-fused-lstm is not installed \(to build it: /);
   });
 
-  it('a model trained on one engine predicts the same on another (wasm → cpu, within 1e-4)', async () => {
-    const dir = await tinyModel({ rows: 300 });
+  it('auto without a native package but with the addon runs blas: wasm plus the native LSTM kernels', async () => {
+    const info = await initEngine('auto', { native: simulate([]).load, addon: addonPresent() });
+    assert.equal(info.name, 'blas');
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.equal(fusedLstmKernelActive(), true);
+    assert.match(info.reason, /; using WebAssembly with the native fused LSTM \(OpenBLAS 0\.3\.0, Haswell kernels.*, 2 threads\)$/);
+    // --backend wasm is the plain path again, for comparison.
+    const plain = await initEngine('wasm');
+    assert.equal(plain.name, 'wasm');
+    assert.equal(fusedLstmKernelActive(), false);
+  });
+
+  it('--backend blas without the addon is an error that says how to build it, not a fallback', async () => {
+    await assert.rejects(initEngine('blas', { addon: addonAbsent('not built: no C++ compiler or make') }), (err: Error) => {
+      assert.ok(err instanceof EngineUnavailableError);
+      assert.equal(err.message, '--backend blas: sentiment-fused-lstm not built: no C++ compiler or make; to build it: apt-get install g++ make libopenblas-dev, then npm rebuild sentiment-fused-lstm.');
+      return true;
+    });
+    await initEngine('wasm');
+  });
+
+  it('a model trained on one engine predicts the same on another (wasm → cpu, and blas ↔ wasm where the addon is built; within 1e-4)', async () => {
     const texts = ['not good', 'a series of escapades demonstrating the adage', 'good for the goose', 'xyzzy'];
-    const on = async (engine: 'wasm' | 'cpu') => {
+    const on = async (dir: string, engine: 'wasm' | 'cpu' | 'blas') => {
       await initEngine(engine);
       const loaded = await loadModelDirectory(dir);
       try {
@@ -70,9 +112,14 @@ describe('engine choice', () => {
         loaded.model.dispose();
       }
     };
-    const wasm = await on('wasm');
-    const cpu = await on('cpu');
-    wasm.forEach((row, i) => row.forEach((p, j) => assert.ok(Math.abs(p - cpu[i][j]) <= 1e-4, `${texts[i]}[${j}]: ${p} vs ${cpu[i][j]}`)));
+    const same = (a: number[][], b: number[][], what: string) => a.forEach((row, i) => row.forEach((p, j) => assert.ok(Math.abs(p - b[i][j]) <= 1e-4, `${what}: ${texts[i]}[${j}]: ${p} vs ${b[i][j]}`)));
+    const dir = await tinyModel({ rows: 300 });
+    same(await on(dir, 'wasm'), await on(dir, 'cpu'), 'trained on wasm, wasm vs cpu');
+    if (loadFusedLstmAddon().ok) {
+      same(await on(dir, 'blas'), await on(dir, 'wasm'), 'trained on wasm, blas vs wasm');
+      const onBlas = await tinyModel({ rows: 300, backend: 'blas' });
+      same(await on(onBlas, 'wasm'), await on(onBlas, 'blas'), 'trained on blas, wasm vs blas');
+    }
     await initEngine('wasm');
   });
 });

@@ -34,7 +34,7 @@ describe('wasm kernel fixes', () => {
 
   it('registers UnsortedSegmentSum and wraps the slow kernels', () => {
     assert.ok(tf.getKernel('UnsortedSegmentSum', 'wasm'));
-    for (const k of ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'Concat', 'Slice', 'GatherV2', 'Transpose', 'Sum', 'Multiply']) assert.ok(referenceKernels.has(k), k);
+    for (const k of ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'Concat', 'Slice', 'GatherV2', 'Transpose', 'Identity', 'Sum', 'Multiply']) assert.ok(referenceKernels.has(k), k);
   });
 
   it('UnsortedSegmentSum matches the reference, dropping negative and out-of-range ids', async () => {
@@ -142,6 +142,29 @@ describe('wasm kernel fixes', () => {
       assert.deepEqual(tf.matMul(a.reshape([1, 3, 4]), w3, false, true).reshape([3, 5]).arraySync(), want, 'reshaped view of the same data');
       w = w.add(1); // a new tensor, as an optimizer step makes
     }
+  });
+
+  it('Identity (clone) shares the data: each copy outlives the other, a variable stays apart from its source', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const x = rand([64, 32]);
+    const values = x.dataSync().slice();
+    const copy = tf.clone(x);
+    assert.equal(copy.dataId, x.dataId, 'one buffer for both');
+    x.dispose();
+    assert.deepEqual(copy.dataSync(), values);
+    const again = tf.clone(copy);
+    copy.dispose();
+    assert.deepEqual(again.dataSync(), values);
+    const v = tf.variable(again);
+    const zeros = tf.zerosLike(again);
+    v.assign(zeros);
+    assert.deepEqual(again.dataSync(), values, 'assigning the variable leaves its source alone');
+    const int = tf.tensor1d([1, 2, 3], 'int32');
+    const ints = tf.clone(int);
+    assert.deepEqual(Array.from(ints.dataSync()), [1, 2, 3]);
+    tf.dispose([again, v, zeros, int, ints]);
+    assert.equal(tf.memory().numTensors, before);
   });
 
   it('GatherV2 rejects an out-of-range index', async () => {

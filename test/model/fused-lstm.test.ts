@@ -1,38 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../../src/data/random.ts';
 import { initEngine } from '../../src/engine/engine.ts';
-import { lstmSequence, type GateActivation } from '../../src/engine/lstm-sequence.ts';
+import { lstmSequence } from '../../src/engine/lstm-sequence.ts';
 import { FusedLSTM } from '../../src/model/fused-lstm.ts';
+import { close, randomTensors, referenceLstm } from '../engine/lstm-reference.ts';
 
-const rng = makeRng('fused-lstm');
-const rand = (shape: number[], scale = 1) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng() * 2 - 1) * scale), shape);
-
-function close(a: tf.Tensor, b: tf.Tensor, what: string, tol = 1e-4): void {
-  assert.deepEqual(a.shape, b.shape, what);
-  const x = a.dataSync();
-  const y = b.dataSync();
-  const scale = Math.max(1e-3, ...Array.from(y, Math.abs));
-  x.forEach((v, i) => assert.ok(Math.abs(v - y[i]) <= tol * scale, `${what}[${i}]: ${v} vs ${y[i]}`));
-}
-
-/** tfjs-layers' LSTMCell arithmetic (implementation 2) step by step, differentiated by tfjs' autodiff. */
-function referenceLstm(x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor, mx: tf.Tensor, mh: tf.Tensor, act: GateActivation): tf.Tensor {
-  const [batch, steps] = x.shape;
-  const units = u.shape[0];
-  const gate = (z: tf.Tensor) => (act === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(tf.mul(0.2, z), 0.5), 0, 1));
-  let h: tf.Tensor = tf.zeros([batch, units]);
-  let c: tf.Tensor = tf.zeros([batch, units]);
-  for (let t = 0; t < steps; t++) {
-    const xt = tf.squeeze(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]);
-    const z = tf.add(tf.add(tf.matMul(tf.mul(xt, mx), w), tf.matMul(tf.mul(h, mh), u)), b);
-    const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-    c = tf.add(tf.mul(gate(zf), c), tf.mul(gate(zi), tf.tanh(zg)));
-    h = tf.mul(gate(zo), tf.tanh(c));
-  }
-  return h;
-}
+const { rng, rand } = randomTensors('fused-lstm');
 
 describe('the sequence-level LSTM', () => {
   before(async () => {

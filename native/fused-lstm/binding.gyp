@@ -1,0 +1,14 @@
+{
+  "targets": [
+    {
+      "target_name": "fused_lstm",
+      "sources": ["src/binding.cc", "src/lstm.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-std=c++17"],
+      "libraries": ["-lopenblas"]
+    }
+  ]
+}

@@ -1,0 +1,94 @@
+// The addon's JavaScript face: forward and backward over Float32Arrays that the caller owns
+// (tfjs' wasm heap), checked for size before anything is read or written.
+#include <cblas.h>
+#include <napi.h>
+
+#include <string>
+
+#include "lstm.h"
+
+namespace {
+
+using fused_lstm::Dims;
+
+float* floats(const Napi::Object& args, const char* name, int64_t expected) {
+  Napi::Env env = args.Env();
+  Napi::Value v = args.Get(name);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw Napi::TypeError::New(env, std::string(name) + " must be a Float32Array");
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  if (static_cast<int64_t>(a.ElementLength()) != expected)
+    throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(a.ElementLength()) + " floats, expected " + std::to_string(expected));
+  return a.Data();
+}
+
+Dims dims(const Napi::Object& args) {
+  Napi::Env env = args.Env();
+  auto get = [&](const char* name) {
+    Napi::Value v = args.Get(name);
+    if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1)
+      throw Napi::RangeError::New(env, std::string(name) + " must be a positive integer");
+    return v.As<Napi::Number>().Int64Value();
+  };
+  return Dims{get("batch"), get("steps"), get("features"), get("units")};
+}
+
+struct Common {
+  Dims d;
+  bool hard;
+  fused_lstm::Weights p;
+  fused_lstm::Kept k;
+};
+
+Common common(const Napi::Object& args) {
+  Dims d = dims(args);
+  const int64_t B = d.batch, T = d.steps, D = d.features, U = d.units;
+  Napi::Value hard = args.Get("hardSigmoid");
+  if (!hard.IsBoolean()) throw Napi::TypeError::New(args.Env(), "hardSigmoid must be a boolean");
+  return Common{
+      d,
+      hard.As<Napi::Boolean>().Value(),
+      {floats(args, "w", D * 4 * U), floats(args, "u", U * 4 * U), nullptr, floats(args, "mx", B * D), floats(args, "mh", B * U)},
+      {floats(args, "xm", B * T * D), floats(args, "act", B * T * 4 * U), floats(args, "c", B * T * U), floats(args, "tc", B * T * U), floats(args, "hm", B * T * U)},
+  };
+}
+
+Napi::Object argsOf(const Napi::CallbackInfo& info) {
+  if (info.Length() != 1 || !info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "expected one object of arguments");
+  return info[0].As<Napi::Object>();
+}
+
+void Forward(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  Common c = common(args);
+  const int64_t B = c.d.batch, T = c.d.steps, D = c.d.features, U = c.d.units;
+  c.p.b = floats(args, "b", 4 * U);
+  fused_lstm::forward(c.d, c.hard, floats(args, "x", B * T * D), c.p, c.k, floats(args, "h", B * U));
+}
+
+void Backward(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  Common c = common(args);
+  const int64_t B = c.d.batch, T = c.d.steps, D = c.d.features, U = c.d.units;
+  fused_lstm::Grads g{floats(args, "dx", B * T * D), floats(args, "dw", D * 4 * U), floats(args, "du", U * 4 * U), floats(args, "db", 4 * U)};
+  fused_lstm::backward(c.d, c.hard, floats(args, "dy", B * U), c.p, c.k, g, floats(args, "scratch", B * T * 4 * U + 2 * B * U));
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("config", openblas_get_config());
+  out.Set("core", openblas_get_corename());
+  out.Set("threads", openblas_get_num_threads());
+  return out;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("forward", Napi::Function::New(env, Forward));
+  exports.Set("backward", Napi::Function::New(env, Backward));
+  exports.Set("info", Napi::Function::New(env, Info));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(fused_lstm, Init)

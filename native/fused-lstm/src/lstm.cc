@@ -1,0 +1,183 @@
+#include "lstm.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace fused_lstm {
+namespace {
+
+// Clones for wider vectors, picked when the addon loads: the build machine need not be the one
+// it runs on. Only the element-wise passes need them; cblas picks its own kernels.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+// exp without a libm call so that the loops vectorise: 2^n * e^r, |r| <= ln2/2, degree-6 Taylor
+// polynomial (relative error ~1e-7, below float32's own rounding of the inputs).
+inline float expApprox(float x) {
+  x = std::min(std::max(x, -87.0f), 88.0f);
+  const float n = std::floor(x * 1.44269504f + 0.5f);
+  const float r = (x - n * 0.693145751953125f) - n * 1.428606765330187e-06f;
+  float p = 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+inline float tanhApprox(float x) { return 1.0f - 2.0f / (expApprox(2.0f * x) + 1.0f); }
+
+// The value kept for a recurrent gate: hard sigmoid keeps its unclipped argument (its gradient
+// depends on which side of the clip it fell), sigmoid keeps its value. 0.2z + 0.5 is rounded twice,
+// as tfjs computes it (the build turns off FMA contraction): z = -2.5 must give exactly 0.
+template <bool Hard>
+inline float gateKept(float z) { return Hard ? 0.2f * z + 0.5f : 1.0f / (1.0f + expApprox(-z)); }
+template <bool Hard>
+inline float gateValue(float kept) { return Hard ? std::min(std::max(kept, 0.0f), 1.0f) : kept; }
+// d gate / dz; tfjs' clip gradient passes where min <= x <= max.
+template <bool Hard>
+inline float gateSlope(float kept) { return Hard ? (kept >= 0.0f && kept <= 1.0f ? 0.2f : 0.0f) : kept * (1.0f - kept); }
+
+// One row of one step, forward. z holds x·W + h·U; it is overwritten with the kept gate values.
+// Every pointer is a distinct array (restrict), and there are no branches, so the loop vectorises.
+template <bool Hard>
+VECTOR_CLONES void rowForward(int64_t units, float* __restrict z, const float* __restrict bias, const float* __restrict cPrev,
+                              float* __restrict c, float* __restrict tc, const float* __restrict mh, float* __restrict nextHm) {
+  float* __restrict zi = z;
+  float* __restrict zf = z + units;
+  float* __restrict zg = z + 2 * units;
+  float* __restrict zo = z + 3 * units;
+  for (int64_t j = 0; j < units; j++) {
+    const float ki = gateKept<Hard>(zi[j] + bias[j]);
+    const float kf = gateKept<Hard>(zf[j] + bias[units + j]);
+    const float g = tanhApprox(zg[j] + bias[2 * units + j]);
+    const float ko = gateKept<Hard>(zo[j] + bias[3 * units + j]);
+    zi[j] = ki;
+    zf[j] = kf;
+    zg[j] = g;
+    zo[j] = ko;
+    const float cn = gateValue<Hard>(kf) * cPrev[j] + gateValue<Hard>(ki) * g;
+    const float t = tanhApprox(cn);
+    c[j] = cn;
+    tc[j] = t;
+    nextHm[j] = gateValue<Hard>(ko) * t * mh[j];
+  }
+}
+
+// One row of one step, backward: dz from dh and the carried dc; dc becomes the carry for the step before.
+template <bool Hard>
+VECTOR_CLONES void rowBackward(int64_t units, const float* __restrict dh, float* __restrict dc, const float* __restrict kept,
+                               const float* __restrict cPrev, const float* __restrict tc, float* __restrict dz) {
+  for (int64_t j = 0; j < units; j++) {
+    const float ki = kept[j], kf = kept[units + j], g = kept[2 * units + j], ko = kept[3 * units + j];
+    const float t = tc[j];
+    const float dcT = dc[j] + dh[j] * gateValue<Hard>(ko) * (1.0f - t * t);
+    dz[j] = dcT * g * gateSlope<Hard>(ki);
+    dz[units + j] = dcT * cPrev[j] * gateSlope<Hard>(kf);
+    dz[2 * units + j] = dcT * gateValue<Hard>(ki) * (1.0f - g * g);
+    dz[3 * units + j] = dh[j] * t * gateSlope<Hard>(ko);
+    dc[j] = dcT * gateValue<Hard>(kf);
+  }
+}
+
+VECTOR_CLONES
+void scaleRows(int64_t rows, int64_t n, float* __restrict a, int64_t aStride, const float* __restrict m, int64_t mStride, int64_t repeat) {
+  // Row r of a is multiplied by row r / repeat of m.
+  for (int64_t r = 0; r < rows; r++) {
+    float* __restrict ar = a + r * aStride;
+    const float* __restrict mr = m + (r / repeat) * mStride;
+    for (int64_t j = 0; j < n; j++) ar[j] *= mr[j];
+  }
+}
+
+template <bool Hard>
+void forwardAs(const Dims& d, const float* x, const Weights& p, const Kept& k, float* hLast) {
+  const int64_t B = d.batch, T = d.steps, D = d.features, U = d.units, G = 4 * U, BT = B * T;
+  std::memcpy(k.xm, x, sizeof(float) * BT * D);
+  scaleRows(BT, D, k.xm, D, p.mx, D, T);
+  // The input projection of every step at once; the bias is added in the step pass.
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BT, G, D, 1.0f, k.xm, D, p.w, G, 0.0f, k.act, G);
+  const std::vector<float> zeros(U, 0.0f);
+  std::vector<float> lastHm(B * U);
+  // Rows of step t sit `steps` rows apart: products and passes read them through a stride.
+  for (int64_t t = 0; t < T; t++) {
+    float* zt = k.act + t * G;
+    float* hmT = k.hm + t * U;
+    if (t == 0) {
+      for (int64_t b = 0; b < B; b++) std::memset(hmT + b * T * U, 0, sizeof(float) * U);
+    } else {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, G, U, 1.0f, hmT, T * U, p.u, G, 1.0f, zt, T * G);
+    }
+    const bool last = t == T - 1;
+    for (int64_t b = 0; b < B; b++) {
+      const int64_t row = b * T * U + t * U;
+      rowForward<Hard>(U, zt + b * T * G, p.b, t > 0 ? k.c + row - U : zeros.data(), k.c + row, k.tc + row, p.mh + b * U,
+                       last ? lastHm.data() + b * U : k.hm + row + U);
+    }
+  }
+  // The output is h itself, not h*mh.
+  for (int64_t b = 0; b < B; b++) {
+    const float* ko = k.act + b * T * G + (T - 1) * G + 3 * U;
+    const float* tc = k.tc + b * T * U + (T - 1) * U;
+    for (int64_t j = 0; j < U; j++) hLast[b * U + j] = gateValue<Hard>(ko[j]) * tc[j];
+  }
+}
+
+template <bool Hard>
+void backwardAs(const Dims& d, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch) {
+  const int64_t B = d.batch, T = d.steps, D = d.features, U = d.units, G = 4 * U, BT = B * T;
+  float* dz = scratch;
+  float* dh = dz + BT * G;
+  float* dc = dh + B * U;
+  const std::vector<float> zeros(U, 0.0f);
+  std::memcpy(dh, dy, sizeof(float) * B * U);
+  std::memset(dc, 0, sizeof(float) * B * U);
+  for (int64_t t = T - 1; t >= 0; t--) {
+    for (int64_t b = 0; b < B; b++) {
+      const int64_t row = b * T * U + t * U;
+      const int64_t zrow = b * T * G + t * G;
+      rowBackward<Hard>(U, dh + b * U, dc + b * U, k.act + zrow, t > 0 ? k.c + row - U : zeros.data(), k.tc + row, dz + zrow);
+    }
+    if (t > 0) {
+      // dh_prev = (dz·Uᵀ) * mh
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, U, G, 1.0f, dz + t * G, T * G, p.u, G, 0.0f, dh, U);
+      scaleRows(B, U, dh, U, p.mh, U, 1);
+    }
+  }
+  // Weight gradients and the input gradient over all steps at once.
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, G, BT, 1.0f, k.xm, D, dz, G, 0.0f, g.dw, G);
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, U, G, BT, 1.0f, k.hm, U, dz, G, 0.0f, g.du, G);
+  std::memset(g.db, 0, sizeof(float) * G);
+  for (int64_t r = 0; r < BT; r++) {
+    const float* zr = dz + r * G;
+    for (int64_t j = 0; j < G; j++) g.db[j] += zr[j];
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, BT, D, G, 1.0f, dz, G, p.w, G, 0.0f, g.dx, D);
+  scaleRows(BT, D, g.dx, D, p.mx, D, T);
+}
+
+}  // namespace
+
+void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast) {
+  if (hardSigmoid) forwardAs<true>(d, x, p, k, hLast);
+  else forwardAs<false>(d, x, p, k, hLast);
+}
+
+void backward(const Dims& d, bool hardSigmoid, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch) {
+  if (hardSigmoid) backwardAs<true>(d, dy, p, k, g, scratch);
+  else backwardAs<false>(d, dy, p, k, g, scratch);
+}
+
+}  // namespace fused_lstm

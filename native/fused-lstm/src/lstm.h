@@ -1,0 +1,44 @@
+// An LSTM layer over a whole sequence, forward and backward, with tfjs-layers' LSTM semantics:
+// z = (x*mx)·W + (h*mh)·U + b, gates [i f c o]; i, f, o through the recurrent activation (hard
+// sigmoid clip(0.2z + 0.5, 0, 1), or sigmoid), c~ = tanh; c = f*c_prev + i*c~, h = o*tanh(c);
+// one input mask mx and one recurrent mask mh, fixed across time; the output is the last h.
+// All arrays are row-major float32, batch-major ([batch, steps, ...]); products go through cblas.
+#pragma once
+#include <cstdint>
+
+namespace fused_lstm {
+
+struct Dims {
+  int64_t batch, steps, features, units;
+};
+
+// What the forward pass keeps for the backward pass, each [batch, steps, n].
+struct Kept {
+  float* xm;   // x*mx                          n = features
+  float* act;  // gate values (see lstm.cc)     n = 4*units
+  float* c;    // cell state after each step    n = units
+  float* tc;   // tanh(c)                       n = units
+  float* hm;   // h_prev*mh at each step        n = units
+};
+
+struct Weights {
+  const float* w;   // [features, 4*units]
+  const float* u;   // [units, 4*units]
+  const float* b;   // [4*units] (forward only)
+  const float* mx;  // [batch, features]
+  const float* mh;  // [batch, units]
+};
+
+void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast);
+
+struct Grads {
+  float* dx;  // [batch, steps, features]
+  float* dw;  // [features, 4*units]
+  float* du;  // [units, 4*units]
+  float* db;  // [4*units]
+};
+
+// dy: [batch, units], the gradient of the last output. `scratch` holds batch*steps*4*units + 2*batch*units floats.
+void backward(const Dims& d, bool hardSigmoid, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch);
+
+}  // namespace fused_lstm

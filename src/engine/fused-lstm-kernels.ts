@@ -1,0 +1,177 @@
+/**
+ * The native fused LSTM (native/fused-lstm: C++ and OpenBLAS) as two kernels of the wasm backend,
+ * `FusedLstm` and `FusedLstmGrad`. The addon reads and writes tfjs' wasm heap in place: every
+ * output is allocated first (an allocation may grow, and so move, the heap), then the views are
+ * taken and handed over.
+ */
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
+
+export const FUSED_LSTM = 'FusedLstm';
+export const FUSED_LSTM_GRAD = 'FusedLstmGrad';
+export const ADDON_PACKAGE = 'sentiment-fused-lstm';
+export const ADDON_HINT = `to build it: apt-get install g++ make libopenblas-dev, then npm rebuild ${ADDON_PACKAGE}`;
+
+type Floats = Float32Array;
+
+interface AddonShape {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  hardSigmoid: boolean;
+}
+
+interface AddonCommon extends AddonShape {
+  w: Floats;
+  u: Floats;
+  mx: Floats;
+  mh: Floats;
+  xm: Floats;
+  act: Floats;
+  c: Floats;
+  tc: Floats;
+  hm: Floats;
+}
+
+export interface FusedLstmAddon {
+  forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats }): void;
+  backward(args: AddonCommon & { dy: Floats; dx: Floats; dw: Floats; du: Floats; db: Floats; scratch: Floats }): void;
+  info(): { config: string; core: string; threads: number };
+}
+
+export type AddonLoad = { ok: true; addon: FusedLstmAddon; description: string } | { ok: false; why: string };
+
+/** Loads the addon; replaced in tests to simulate its absence. */
+export type AddonLoader = () => FusedLstmAddon;
+
+const require = createRequire(import.meta.url);
+const requireAddon: AddonLoader = () => require(ADDON_PACKAGE) as FusedLstmAddon;
+
+export function loadFusedLstmAddon(load: AddonLoader = requireAddon): AddonLoad {
+  try {
+    const addon = load();
+    const { config, core, threads } = addon.info();
+    const pinned = process.env.OPENBLAS_CORETYPE ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE})` : '';
+    return { ok: true, addon, description: `${config.split(' ').slice(0, 2).join(' ')}, ${core} kernels${pinned}, ${threads} thread${threads === 1 ? '' : 's'}` };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if ((e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') && e.message.includes(ADDON_PACKAGE)) {
+      return { ok: false, why: `${ADDON_PACKAGE} is not installed` };
+    }
+    return { ok: false, why: `${ADDON_PACKAGE} ${e.message.split('\n')[0]}` };
+  }
+}
+
+/** The kept tensors, in the order FusedLstm returns them after h. */
+export const KEPT = ['xm', 'act', 'c', 'tc', 'hm'] as const;
+
+interface Shape {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+}
+
+function shapeOf(x: TensorInfo, recurrentKernel: TensorInfo): Shape {
+  const [batch, steps, features] = x.shape;
+  return { batch, steps, features, units: recurrentKernel.shape[0] };
+}
+
+function keptShapes({ batch, steps, features, units }: Shape): number[][] {
+  return [
+    [batch, steps, features],
+    [batch, steps, 4 * units],
+    [batch, steps, units],
+    [batch, steps, units],
+    [batch, steps, units],
+  ];
+}
+
+type Attrs = { hardSigmoid: boolean };
+
+function forwardKernel(addon: FusedLstmAddon) {
+  return ({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] => {
+    const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs as Record<string, TensorInfo>;
+    const shape = shapeOf(x, recurrentKernel);
+    const h = wasm.makeOutput([shape.batch, shape.units], 'float32');
+    const kept = keptShapes(shape).map((s) => wasm.makeOutput(s, 'float32'));
+    const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Floats;
+    const [xm, act, c, tc, hm] = kept.map(view);
+    addon.forward({
+      ...shape,
+      hardSigmoid: (attrs as Attrs).hardSigmoid,
+      x: view(x),
+      w: view(kernel),
+      u: view(recurrentKernel),
+      b: view(bias),
+      mx: view(inputMask),
+      mh: view(recurrentMask),
+      xm,
+      act,
+      c,
+      tc,
+      hm,
+      h: view(h),
+    });
+    return [h, ...kept];
+  };
+}
+
+function backwardKernel(addon: FusedLstmAddon) {
+  return ({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] => {
+    const i = inputs as Record<string, TensorInfo>;
+    const shape = shapeOf(i.xm, i.recurrentKernel);
+    const { batch, steps, units } = shape;
+    const outs = [i.xm, i.kernel, i.recurrentKernel].map((t) => wasm.makeOutput(t.shape, 'float32'));
+    const db = wasm.makeOutput([4 * units], 'float32');
+    const scratch = wasm.makeOutput([batch * steps * 4 * units + 2 * batch * units], 'float32');
+    const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Floats;
+    try {
+      addon.backward({
+        ...shape,
+        hardSigmoid: (attrs as Attrs).hardSigmoid,
+        dy: view(i.dy),
+        w: view(i.kernel),
+        u: view(i.recurrentKernel),
+        mx: view(i.inputMask),
+        mh: view(i.recurrentMask),
+        xm: view(i.xm),
+        act: view(i.act),
+        c: view(i.c),
+        tc: view(i.tc),
+        hm: view(i.hm),
+        dx: view(outs[0]),
+        dw: view(outs[1]),
+        du: view(outs[2]),
+        db: view(db),
+        scratch: view(scratch),
+      });
+    } finally {
+      wasm.disposeData(scratch.dataId);
+    }
+    return [...outs, db];
+  };
+}
+
+const BACKEND = 'wasm';
+
+/** Registers both kernels on the wasm backend (once per addon). */
+export function registerFusedLstmKernels(addon: FusedLstmAddon): void {
+  unregisterFusedLstmKernels();
+  const register = (kernelName: string, kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo[]) =>
+    tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc });
+  register(FUSED_LSTM, forwardKernel(addon));
+  register(FUSED_LSTM_GRAD, backwardKernel(addon));
+}
+
+/** The plain wasm path again (`--backend wasm`, and tests that compare the two). */
+export function unregisterFusedLstmKernels(): void {
+  for (const name of [FUSED_LSTM, FUSED_LSTM_GRAD]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+}
+
+export function fusedLstmKernelActive(): boolean {
+  return tf.getKernel(FUSED_LSTM, tf.getBackend()) !== undefined;
+}

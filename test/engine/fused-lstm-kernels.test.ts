@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../../src/engine/engine.ts';
+import { type FusedLstmAddon, fusedLstmKernelActive, loadFusedLstmAddon } from '../../src/engine/fused-lstm-kernels.ts';
+import { lstmSequence, type GateActivation } from '../../src/engine/lstm-sequence.ts';
+import { FusedLSTM } from '../../src/model/fused-lstm.ts';
+import { tinyModel } from '../helpers.ts';
+import { close, randomTensors, referenceLstm } from './lstm-reference.ts';
+
+// CI builds the addon (.ci/run installs OpenBLAS) and sets SENTIMENT_REQUIRE_NATIVE=1, so these
+// tests run there; elsewhere a machine without the addon skips them and says why.
+const load = loadFusedLstmAddon();
+function needAddon(t: TestContext): FusedLstmAddon | null {
+  if (load.ok) return load.addon;
+  if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
+  t.skip(`no fused-LSTM addon: ${load.why}`);
+  return null;
+}
+
+const { rand, mask } = randomTensors('fused-lstm-kernels');
+
+describe('the native fused LSTM kernels (blas engine)', () => {
+  before(async () => {
+    if (load.ok) await initEngine('blas');
+  });
+  after(async () => {
+    await initEngine('wasm');
+  });
+
+  const cases: [number, number, number, number][] = [[1, 1, 1, 1], [3, 5, 4, 2], [5, 7, 3, 6], [2, 12, 8, 4], [64, 20, 16, 33], [7, 53, 256, 256]];
+  for (const act of ['hardSigmoid', 'sigmoid'] as GateActivation[]) {
+    for (const rate of [0, 0.3]) {
+      it(`output and every gradient equal tfjs' LSTM arithmetic (${act}, dropout ${rate})`, (t) => {
+        if (!needAddon(t)) return;
+        assert.equal(fusedLstmKernelActive(), true);
+        for (const [batch, steps, features, units] of cases) compare(batch, steps, features, units, act, rate);
+      });
+    }
+  }
+
+  it("the seed's shape: 512 phrases × 53 steps, 256 features and units, hard sigmoid, dropout 0.3", (t) => {
+    if (!needAddon(t)) return;
+    compare(512, 53, 256, 256, 'hardSigmoid', 0.3, 0.5);
+  });
+
+  it("the hard sigmoid's clip edges pass the gradient, as tfjs' clipByValue gradient does (z = ±2.5 exactly)", (t) => {
+    if (!needAddon(t)) return;
+    // One feature, one unit, x = 1: each gate's input is its kernel entry, exactly. One gate sits at
+    // (or just past) a clip edge, the others inside, so that its gradient is not zero for another reason.
+    for (const edge of [2.5, -2.5, 2.6, -2.6]) {
+      for (const gateAt of [0, 3]) {
+        const kernel = [1, 1, 0.3, 1];
+        kernel[gateAt] = edge;
+        const x = tf.ones([1, 1, 1]) as tf.Tensor3D;
+        const w = tf.tensor2d([kernel]);
+        const [u, b, ones] = [tf.zeros([1, 4]) as tf.Tensor2D, tf.zeros([4]) as tf.Tensor1D, tf.ones([1, 1]) as tf.Tensor2D];
+        const fused = tf.grad((ws: tf.Tensor) => tf.sum(lstmSequence({ x, kernel: ws as tf.Tensor2D, recurrentKernel: u, bias: b, inputMask: ones, recurrentMask: ones }, 'hardSigmoid')))(w);
+        const ref = tf.grad((ws: tf.Tensor) => tf.sum(referenceLstm(x, ws, u, b, ones, ones, 'hardSigmoid')))(w);
+        const what = `gate ${gateAt} at z = ${edge}`;
+        assert.equal(ref.dataSync()[gateAt] !== 0, Math.abs(edge) === 2.5, `tfjs: ${what}`);
+        assert.equal(fused.dataSync()[gateAt] !== 0, Math.abs(edge) === 2.5, what);
+        close(fused, ref, what, 1e-6);
+      }
+    }
+  });
+
+  it("as a layer: training gradients and inference equal tfjs' own LSTM layer, through the kernels", (t) => {
+    if (!needAddon(t)) return;
+    const args = { units: 5, recurrentActivation: 'hardSigmoid' as const, unitForgetBias: true, inputShape: [6, 3] };
+    const plain = tf.layers.lstm({ ...args, name: 'plain_k' });
+    const fused = new FusedLSTM({ ...args, name: 'fused_k' });
+    const x = rand([4, 6, 3]);
+    plain.apply(x);
+    fused.apply(x);
+    fused.setWeights(plain.getWeights());
+    const before = FusedLSTM.fusedCalls;
+    close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
+    assert.equal(FusedLSTM.fusedCalls, before + 1, 'inference went through the native kernel');
+    const r = rand([4, 5]);
+    const grads = (layer: typeof plain) => tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, r)), layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+    const a = grads(plain);
+    const b = grads(fused);
+    close(b.value, a.value, 'loss');
+    const keysA = Object.keys(a.grads).sort();
+    const keysB = Object.keys(b.grads).sort();
+    keysA.forEach((k, i) => close(b.grads[keysB[i]], a.grads[k], k));
+  });
+
+  it('a small training run on blas follows the same run on plain wasm (same seed, same dropout masks)', async (t) => {
+    if (!needAddon(t)) return;
+    const history = async (backend: 'wasm' | 'blas') => {
+      const before = FusedLSTM.fusedCalls;
+      const dir = await tinyModel({ rows: 600, epochs: 3, backend });
+      assert.ok(FusedLSTM.fusedCalls > before, `${backend} trained through the fused LSTM`);
+      const h = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as { epochs: Record<string, number>[] };
+      return h.epochs;
+    };
+    const plain = await history('wasm');
+    const blas = await history('blas');
+    assert.equal(blas.length, 3);
+    blas.forEach((epoch, i) => {
+      for (const key of ['loss', 'acc', 'val_loss', 'val_acc']) assert.ok(Math.abs(epoch[key] - plain[i][key]) <= 1e-3, `epoch ${i + 1} ${key}: ${epoch[key]} vs ${plain[i][key]}`);
+    });
+    await initEngine('blas');
+  });
+
+  it('leaves no tensor behind, forward or backward', (t) => {
+    if (!needAddon(t)) return;
+    const inputs = { x: rand([4, 6, 3]) as tf.Tensor3D, kernel: rand([3, 8]) as tf.Tensor2D, recurrentKernel: rand([2, 8]) as tf.Tensor2D, bias: rand([8]) as tf.Tensor1D, inputMask: mask([4, 3], 0.3), recurrentMask: mask([4, 2], 0.3) };
+    const run = () => tf.tidy(() => tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(lstmSequence({ ...inputs, x: x as tf.Tensor3D, kernel: w as tf.Tensor2D }, 'hardSigmoid')))([inputs.x, inputs.kernel]));
+    tf.dispose(run());
+    const count = tf.memory().numTensors;
+    tf.dispose(run());
+    assert.equal(tf.memory().numTensors, count);
+  });
+
+  it('the addon checks array sizes before it reads or writes anything', (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    const f = (n: number) => new Float32Array(n);
+    const args = { batch: 2, steps: 3, features: 4, units: 5, hardSigmoid: true, x: f(24), w: f(80), u: f(100), b: f(20), mx: f(8), mh: f(10), xm: f(24), act: f(120), c: f(30), tc: f(30), hm: f(30), h: f(10) };
+    assert.doesNotThrow(() => addon.forward(args));
+    assert.throws(() => addon.forward({ ...args, act: f(119) }), { name: 'RangeError', message: 'act has 119 floats, expected 120' });
+    assert.throws(() => addon.forward({ ...args, x: new Float64Array(24) as unknown as Float32Array }), { name: 'TypeError', message: 'x must be a Float32Array' });
+    assert.throws(() => addon.forward({ ...args, units: 0 }), { name: 'RangeError', message: 'units must be a positive integer' });
+  });
+});
+
+/**
+ * Native path vs tfjs' arithmetic on random inputs. Weights are scaled so that the gate inputs have
+ * standard deviation `zStd`: at 1 some gates are clipped by the hard sigmoid (that gradient is
+ * checked), while few sit within rounding of a clip edge, where the two products' different
+ * summation orders could send one element to the other side (the gradient is discontinuous there;
+ * the edges themselves are checked exactly below). The reference runs in slices of rows (rows are
+ * independent; the weight gradients add up), to fit tfjs' per-step tape in the wasm heap.
+ */
+function compare(batch: number, steps: number, features: number, units: number, act: GateActivation, rate: number, zStd = 1): void {
+  tf.tidy(() => {
+    const x = rand([batch, steps, features]);
+    const w = rand([features, 4 * units], (3 * zStd) / Math.sqrt(features));
+    const u = rand([units, 4 * units], (3 * zStd) / Math.sqrt(units));
+    const b = rand([4 * units], 0.5);
+    const mx = mask([batch, features], rate);
+    const mh = mask([batch, units], rate);
+    const r = rand([batch, units]);
+    const what = `${act} ${batch}x${steps}x${features}, ${units} units, dropout ${rate}`;
+    const fused = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) =>
+      tf.sum(tf.mul(lstmSequence({ x: xs as tf.Tensor3D, kernel: ws as tf.Tensor2D, recurrentKernel: us as tf.Tensor2D, bias: bs as tf.Tensor1D, inputMask: mx, recurrentMask: mh }, act), r)),
+    )([x, w, u, b]);
+    const SLICE = 64;
+    let loss = tf.scalar(0);
+    const dxs: tf.Tensor[] = [];
+    let [dw, du, db] = [tf.zerosLike(w), tf.zerosLike(u), tf.zerosLike(b)];
+    for (let r0 = 0; r0 < batch; r0 += SLICE) {
+      const n = Math.min(SLICE, batch - r0);
+      const rows = <T extends tf.Tensor>(t: T) => tf.slice(t, r0, n) as T;
+      const [mxs, mhs, rs] = [rows(mx), rows(mh), rows(r)];
+      const ref = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(referenceLstm(xs, ws, us, bs, mxs, mhs, act), rs)))([rows(x), w, u, b]);
+      loss = tf.keep(tf.add(loss, ref.value));
+      dxs.push(tf.keep(ref.grads[0]));
+      [dw, du, db] = [tf.keep(tf.add(dw, ref.grads[1])), tf.keep(tf.add(du, ref.grads[2])), tf.keep(tf.add(db, ref.grads[3]))];
+    }
+    close(fused.value, loss, `${what} loss`);
+    [tf.concat(dxs, 0), dw, du, db].forEach((g, i) => close(fused.grads[i], g, `${what} d${['input', 'kernel', 'recurrent kernel', 'bias'][i]}`));
+  });
+}

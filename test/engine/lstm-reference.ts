@@ -1,0 +1,40 @@
+/** What the LSTM tests compare against: tfjs-layers' LSTMCell arithmetic, differentiated by tfjs. */
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../../src/data/random.ts';
+import type { GateActivation } from '../../src/engine/lstm-sequence.ts';
+
+export function randomTensors(seed: string) {
+  const rng = makeRng(seed);
+  const rand = (shape: number[], scale = 1) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng() * 2 - 1) * scale), shape);
+  /** A dropout mask as tfjs draws one: 0, or 1/(1-rate). */
+  const mask = (shape: [number, number], rate: number) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => (rate > 0 && rng() < rate ? 0 : 1 / (1 - rate))), shape);
+  return { rng, rand, mask };
+}
+
+/** a ≈ b within `tol` of b's largest magnitude (at least 1e-3). */
+export function close(a: tf.Tensor, b: tf.Tensor, what: string, tol = 1e-4): void {
+  assert.deepEqual(a.shape, b.shape, what);
+  const x = a.dataSync();
+  const y = b.dataSync();
+  let scale = 1e-3;
+  for (const v of y) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i] - y[i]) <= tol * scale)) assert.fail(`${what}[${i}]: ${x[i]} vs ${y[i]} (tolerance ${tol * scale})`);
+}
+
+/** tfjs-layers' LSTMCell arithmetic (implementation 2) step by step, differentiated by tfjs' autodiff. */
+export function referenceLstm(x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor, mx: tf.Tensor, mh: tf.Tensor, act: GateActivation): tf.Tensor {
+  const [batch, steps] = x.shape;
+  const units = u.shape[0];
+  const gate = (z: tf.Tensor) => (act === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(tf.mul(0.2, z), 0.5), 0, 1));
+  let h: tf.Tensor = tf.zeros([batch, units]);
+  let c: tf.Tensor = tf.zeros([batch, units]);
+  for (let t = 0; t < steps; t++) {
+    const xt = tf.squeeze(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]);
+    const z = tf.add(tf.add(tf.matMul(tf.mul(xt, mx), w), tf.matMul(tf.mul(h, mh), u)), b);
+    const [zi, zf, zg, zo] = tf.split(z, 4, 1);
+    c = tf.add(tf.mul(gate(zf), c), tf.mul(gate(zi), tf.tanh(zg)));
+    h = tf.mul(gate(zo), tf.tanh(c));
+  }
+  return h;
+}
