@@ -1,8 +1,8 @@
 /**
  * Data-movement kernels as block copies on the wasm heap. tfjs' wasm versions are generic strided
  * loops, 10-100x slower than a memcpy for the shapes an LSTM makes: the per-step slices (Unpack,
- * SplitV), the gate concatenation (Concat), the embedding lookup (GatherV2), the time-major swap and
- * weight transposes (Transpose).
+ * SplitV), the gate concatenation (Concat), the embedding lookup (GatherV2), weight transposes
+ * (Transpose of the last two axes; tfjs' own is faster for the LSTM's time-major swap).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -97,43 +97,13 @@ export function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm
   const x = inputs.x as TensorInfo;
   const perm = (attrs as { perm: number[] }).perm;
   const r = perm.length;
-  let kept = 0;
-  while (kept < r && perm[r - 1 - kept] === r - 1 - kept) kept++;
+  if (perm.every((p, i) => p === i)) return identity({ inputs, attrs, backend: wasm }, wasm); // nothing moves
+  // Other permutations (the LSTM's time-major swap among them) are as fast or faster in tfjs' own kernel.
   const swapLast = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, r - 2).every((p, i) => p === i);
-  if (kept === 0 && !swapLast) return null;
-  if (kept === r) return identity({ inputs, attrs, backend: wasm }, wasm); // nothing moves
+  if (!swapLast) return null;
   const out = wasm.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
-  const src = wasm.typedArrayFromHeap(x);
-  const dst = wasm.typedArrayFromHeap(out);
-  if (kept > 0) permuteRows(src, dst, x.shape, perm, r - kept);
-  else transposeLastTwo(src, dst, x.shape);
+  transposeLastTwo(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape);
   return out;
-}
-
-/** Moves whole blocks of the trailing (unpermuted) axes, visiting the output in order. */
-function permuteRows(src: tf.TypedArray, dst: tf.TypedArray, shape: number[], perm: number[], lead: number): void {
-  const inner = tf.util.sizeFromShape(shape.slice(lead));
-  const srcStrides = new Array<number>(lead);
-  for (let i = lead - 1, s = inner; i >= 0; i--) {
-    srcStrides[i] = s;
-    s *= shape[i];
-  }
-  const outDims = perm.slice(0, lead).map((p) => shape[p]);
-  const step = perm.slice(0, lead).map((p) => srcStrides[p]);
-  const index = new Array<number>(lead).fill(0);
-  const blocks = tf.util.sizeFromShape(outDims);
-  let at = 0;
-  for (let b = 0; b < blocks; b++) {
-    dst.set(src.subarray(at, at + inner), b * inner);
-    // Odometer over the output's leading axes, keeping the source offset in step.
-    for (let d = lead - 1; d >= 0; d--) {
-      index[d] += 1;
-      at += step[d];
-      if (index[d] < outDims[d]) break;
-      at -= step[d] * outDims[d];
-      index[d] = 0;
-    }
-  }
 }
 
 function transposeLastTwo(src: tf.TypedArray, dst: tf.TypedArray, shape: number[]): void {

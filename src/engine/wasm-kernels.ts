@@ -5,15 +5,18 @@
  *   is transposed first and the fast path called; a weight transposed at every LSTM step is
  *   transposed once and reused while it stays the same tensor.
  * - Slow generic paths replaced by heap loops and block copies: Unpack, SplitV, Concat, Slice, GatherV2,
- *   Transpose (wasm-copy-kernels.ts); Sum over leading axes, broadcast Multiply (wasm-math-kernels.ts).
+ *   Transpose of the last two axes (wasm-copy-kernels.ts); Sum over leading axes (wasm-math-kernels.ts).
  * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
+ * - Tanh through wasm's SIMD Sigmoid (wasm-math-kernels.ts).
+ * Each replacement was timed against tfjs' own kernel on the model's shapes (bench/kernels.ts); one
+ * that lost (a broadcast Multiply as a JS loop, 10x slower than wasm's) was dropped.
  * Each one is checked against tfjs' reference kernels in test/engine/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
-import { CLIP_BY_VALUE_GRAD, clipByValueGrad, multiply, sum, unsortedSegmentSum } from './wasm-math-kernels.ts';
+import { CLIP_BY_VALUE_GRAD, clipByValueGrad, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
 const BACKEND = 'wasm';
 let installed = false;
@@ -35,7 +38,7 @@ export function installWasmKernelFixes(): void {
   replaceKernel('Transpose', transposeKernel);
   replaceKernel('Identity', identity);
   replaceKernel('Sum', sum);
-  replaceKernel('Multiply', multiply);
+  replaceKernel('Tanh', tanh);
 }
 
 function addKernel(kernelName: string, kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo | TensorInfo[]): void {

@@ -8,7 +8,7 @@ import { type FusedLstmAddon, fusedLstmKernelActive, loadFusedLstmAddon } from '
 import { lstmSequence, type GateActivation } from '../../src/engine/lstm-sequence.ts';
 import { FusedLSTM } from '../../src/model/fused-lstm.ts';
 import { tinyModel } from '../helpers.ts';
-import { close, randomTensors, referenceLstm } from './lstm-reference.ts';
+import { close, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from './lstm-reference.ts';
 
 // CI builds the addon (.ci/run installs OpenBLAS) and sets SENTIMENT_REQUIRE_NATIVE=1, so these
 // tests run there; elsewhere a machine without the addon skips them and says why.
@@ -69,24 +69,13 @@ describe('the native fused LSTM kernels (blas engine)', () => {
 
   it("as a layer: training gradients and inference equal tfjs' own LSTM layer, through the kernels", (t) => {
     if (!needAddon(t)) return;
-    const args = { units: 5, recurrentActivation: 'hardSigmoid' as const, unitForgetBias: true, inputShape: [6, 3] };
-    const plain = tf.layers.lstm({ ...args, name: 'plain_k' });
-    const fused = new FusedLSTM({ ...args, name: 'fused_k' });
     const x = rand([4, 6, 3]);
-    plain.apply(x);
-    fused.apply(x);
-    fused.setWeights(plain.getWeights());
+    const { plain, fused } = twinLayers(5, x, ['plain_k', 'fused_k']);
     const before = FusedLSTM.fusedCalls;
     close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
     assert.equal(FusedLSTM.fusedCalls, before + 1, 'inference went through the native kernel');
     const r = rand([4, 5]);
-    const grads = (layer: typeof plain) => tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, r)), layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
-    const a = grads(plain);
-    const b = grads(fused);
-    close(b.value, a.value, 'loss');
-    const keysA = Object.keys(a.grads).sort();
-    const keysB = Object.keys(b.grads).sort();
-    keysA.forEach((k, i) => close(b.grads[keysB[i]], a.grads[k], k));
+    sameGradients(trainingGradients(fused, x, r), trainingGradients(plain, x, r));
   });
 
   it('a small training run on blas follows the same run on plain wasm (same seed, same dropout masks)', async (t) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../../src/data/random.ts';
 import type { GateActivation } from '../../src/engine/lstm-sequence.ts';
+import { FusedLSTM } from '../../src/model/fused-lstm.ts';
 
 export function randomTensors(seed: string) {
   const rng = makeRng(seed);
@@ -37,4 +38,30 @@ export function referenceLstm(x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Te
     h = tf.mul(gate(zo), tf.tanh(c));
   }
   return h;
+}
+
+type Layer = ReturnType<typeof tf.layers.lstm>;
+
+/** tfjs' LSTM layer and ours, built on `x` with the same weights. */
+export function twinLayers(units: number, x: tf.Tensor, names: [string, string]): { plain: Layer; fused: FusedLSTM } {
+  const args = { units, recurrentActivation: 'hardSigmoid' as const, unitForgetBias: true, inputShape: x.shape.slice(1) };
+  const plain = tf.layers.lstm({ ...args, name: names[0] });
+  const fused = new FusedLSTM({ ...args, name: names[1] });
+  plain.apply(x);
+  fused.apply(x);
+  fused.setWeights(plain.getWeights());
+  return { plain, fused };
+}
+
+/** The loss sum(layer(x)·r) in training mode, and its gradients by weight. */
+export function trainingGradients(layer: Layer, x: tf.Tensor, r: tf.Tensor): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  return tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, r)), layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+}
+
+/** The same loss and the same gradients, weight by weight (names differ by the layer's). */
+export function sameGradients(got: { value: tf.Scalar; grads: tf.NamedTensorMap }, want: { value: tf.Scalar; grads: tf.NamedTensorMap }): void {
+  close(got.value, want.value, 'loss');
+  const keysWant = Object.keys(want.grads).sort();
+  const keysGot = Object.keys(got.grads).sort();
+  keysWant.forEach((k, i) => close(got.grads[keysGot[i]], want.grads[k], k));
 }

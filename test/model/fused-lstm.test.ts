@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/engine.ts';
 import { lstmSequence } from '../../src/engine/lstm-sequence.ts';
 import { FusedLSTM } from '../../src/model/fused-lstm.ts';
-import { close, randomTensors, referenceLstm } from '../engine/lstm-reference.ts';
+import { close, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from '../engine/lstm-reference.ts';
 
 const { rng, rand } = randomTensors('fused-lstm');
 
@@ -38,29 +38,20 @@ describe('the sequence-level LSTM', () => {
   }
 
   it("as a layer: the same class name, config and weights as tfjs' LSTM; the same training gradients without dropout", () => {
-    const args = { units: 3, recurrentActivation: 'hardSigmoid' as const, unitForgetBias: true, inputShape: [4, 2] };
-    const plain = tf.layers.lstm({ ...args, name: 'plain' });
-    const fused = new FusedLSTM({ ...args, name: 'fused' });
     const x = rand([2, 4, 2]);
-    plain.apply(x);
-    fused.apply(x);
-    fused.setWeights(plain.getWeights());
+    const { plain, fused } = twinLayers(3, x, ['plain', 'fused']);
     assert.equal(fused.getClassName(), 'LSTM');
     const { name: _a, ...plainConfig } = plain.getConfig();
     const { name: _b, ...fusedConfig } = fused.getConfig();
     assert.deepEqual(fusedConfig, plainConfig);
     assert.deepEqual(fused.weights.map((w) => w.name.replace('fused', 'plain')), plain.weights.map((w) => w.name));
     const r = rand([2, 3]);
-    const grads = (layer: typeof plain) => tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, r)), layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
-    const a = grads(plain);
+    const want = trainingGradients(plain, x, r);
     const before = FusedLSTM.fusedCalls;
-    const b = grads(fused);
+    const got = trainingGradients(fused, x, r);
     assert.equal(FusedLSTM.fusedCalls, before + 1, 'training took the fused path');
     fused.apply(x);
     assert.equal(FusedLSTM.fusedCalls, before + 1, "inference takes tfjs' path");
-    close(b.value, a.value, 'loss');
-    const keysA = Object.keys(a.grads).sort();
-    const keysB = Object.keys(b.grads).sort();
-    keysA.forEach((k, i) => close(b.grads[keysB[i]], a.grads[k], k));
+    sameGradients(got, want);
   });
 });
