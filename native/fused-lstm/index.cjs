@@ -3,8 +3,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-// Debian's OpenBLAS 0.3.21 does not know AMD's AVX-512 CPUs (Zen 4 and later) and picks its
-// Haswell (AVX2) kernels; its SkylakeX kernels run twice as fast there. OpenBLAS reads
+// Debian's OpenBLAS 0.3.21 does not know recent AMD AVX-512 CPUs and picks its Haswell (AVX2)
+// kernels; its SkylakeX kernels run about twice as fast there. OpenBLAS reads
 // OPENBLAS_CORETYPE once, when it loads, so it is set here for that moment only, and never over
 // the user's own choice.
 function avx512() {

@@ -65,9 +65,6 @@ export function loadFusedLstmAddon(load: AddonLoader = requireAddon): AddonLoad 
   }
 }
 
-/** The kept tensors, in the order FusedLstm returns them after h. */
-export const KEPT = ['xm', 'act', 'c', 'tc', 'hm'] as const;
-
 interface Shape {
   batch: number;
   steps: number;
@@ -80,6 +77,7 @@ function shapeOf(x: TensorInfo, recurrentKernel: TensorInfo): Shape {
   return { batch, steps, features, units: recurrentKernel.shape[0] };
 }
 
+/** What FusedLstm returns after h, for FusedLstmGrad: x·mx, gate values, c, tanh(c), h_prev·mh. */
 function keptShapes({ batch, steps, features, units }: Shape): number[][] {
   return [
     [batch, steps, features],
@@ -92,6 +90,16 @@ function keptShapes({ batch, steps, features, units }: Shape): number[][] {
 
 type Attrs = { hardSigmoid: boolean };
 
+/** Runs the addon; if it throws (a size it rejects), the outputs made for it are freed. */
+function withOutputs(wasm: BackendWasm, outputs: TensorInfo[], call: () => void): void {
+  try {
+    call();
+  } catch (err) {
+    for (const t of outputs) wasm.disposeData(t.dataId);
+    throw err;
+  }
+}
+
 function forwardKernel(addon: FusedLstmAddon) {
   return ({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] => {
     const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs as Record<string, TensorInfo>;
@@ -100,7 +108,7 @@ function forwardKernel(addon: FusedLstmAddon) {
     const kept = keptShapes(shape).map((s) => wasm.makeOutput(s, 'float32'));
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Floats;
     const [xm, act, c, tc, hm] = kept.map(view);
-    addon.forward({
+    const args = {
       ...shape,
       hardSigmoid: (attrs as Attrs).hardSigmoid,
       x: view(x),
@@ -115,7 +123,8 @@ function forwardKernel(addon: FusedLstmAddon) {
       tc,
       hm,
       h: view(h),
-    });
+    };
+    withOutputs(wasm, [h, ...kept], () => addon.forward(args));
     return [h, ...kept];
   };
 }
@@ -129,26 +138,27 @@ function backwardKernel(addon: FusedLstmAddon) {
     const db = wasm.makeOutput([4 * units], 'float32');
     const scratch = wasm.makeOutput([batch * steps * 4 * units + 2 * batch * units], 'float32');
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Floats;
+    const args = {
+      ...shape,
+      hardSigmoid: (attrs as Attrs).hardSigmoid,
+      dy: view(i.dy),
+      w: view(i.kernel),
+      u: view(i.recurrentKernel),
+      mx: view(i.inputMask),
+      mh: view(i.recurrentMask),
+      xm: view(i.xm),
+      act: view(i.act),
+      c: view(i.c),
+      tc: view(i.tc),
+      hm: view(i.hm),
+      dx: view(outs[0]),
+      dw: view(outs[1]),
+      du: view(outs[2]),
+      db: view(db),
+      scratch: view(scratch),
+    };
     try {
-      addon.backward({
-        ...shape,
-        hardSigmoid: (attrs as Attrs).hardSigmoid,
-        dy: view(i.dy),
-        w: view(i.kernel),
-        u: view(i.recurrentKernel),
-        mx: view(i.inputMask),
-        mh: view(i.recurrentMask),
-        xm: view(i.xm),
-        act: view(i.act),
-        c: view(i.c),
-        tc: view(i.tc),
-        hm: view(i.hm),
-        dx: view(outs[0]),
-        dw: view(outs[1]),
-        du: view(outs[2]),
-        db: view(db),
-        scratch: view(scratch),
-      });
+      withOutputs(wasm, [...outs, db], () => addon.backward(args));
     } finally {
       wasm.disposeData(scratch.dataId);
     }

@@ -78,11 +78,6 @@ export function gatherV2({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tens
 }
 
 /**
- * Permutations that keep the last axis in place become block copies of whole rows (the LSTM's
- * [batch, time, features] ⇄ [time, batch, features] swap); a swap of the last two axes is a blocked
- * transpose; anything else falls back.
- */
-/**
  * tfjs' wasm Identity copies; tensors never change, so sharing the data is the same result. tfjs
  * clones every tensor a custom gradient saves for its backward pass (the LSTM keeps tens of MB).
  */
@@ -93,11 +88,12 @@ export function identity({ inputs }: KernelArgs, wasm: BackendWasm): TensorInfo 
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }
 
+/** A swap of the last two axes is a blocked transpose; the identity permutation shares the data; anything else falls back. */
 export function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
   const x = inputs.x as TensorInfo;
   const perm = (attrs as { perm: number[] }).perm;
   const r = perm.length;
-  if (perm.every((p, i) => p === i)) return identity({ inputs, attrs, backend: wasm }, wasm); // nothing moves
+  if (perm.every((p, i) => p === i)) return identity({ inputs, attrs, backend: wasm }, wasm);
   // Other permutations (the LSTM's time-major swap among them) are as fast or faster in tfjs' own kernel.
   const swapLast = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, r - 2).every((p, i) => p === i);
   if (!swapLast) return null;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -7,7 +8,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { type FusedLstmAddon, fusedLstmKernelActive, loadFusedLstmAddon } from '../../src/engine/fused-lstm-kernels.ts';
 import { lstmSequence, type GateActivation } from '../../src/engine/lstm-sequence.ts';
 import { FusedLSTM } from '../../src/model/fused-lstm.ts';
-import { tinyModel } from '../helpers.ts';
+import { ROOT, tinyModel } from '../helpers.ts';
 import { close, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from './lstm-reference.ts';
 
 // CI builds the addon (.ci/run installs OpenBLAS) and sets SENTIMENT_REQUIRE_NATIVE=1, so these
@@ -104,6 +105,22 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     const count = tf.memory().numTensors;
     tf.dispose(run());
     assert.equal(tf.memory().numTensors, count);
+  });
+
+  it("OpenBLAS' kernels: SkylakeX on an AVX-512 CPU when OPENBLAS_CORETYPE is unset, the user's choice when set, and the variable left as it was", (t) => {
+    if (!needAddon(t)) return;
+    const probe = (env: NodeJS.ProcessEnv) => {
+      const r = spawnSync(process.execPath, ['-e', "const a = require('sentiment-fused-lstm'); console.log(JSON.stringify([a.info().core, process.env.OPENBLAS_CORETYPE ?? null]))"], { cwd: ROOT, encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as [string, string | null];
+    };
+    const { OPENBLAS_CORETYPE: _, ...unset } = process.env;
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].split(/\s+/) ?? [];
+    const avx512 = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.includes(f));
+    const [core, left] = probe(unset);
+    assert.equal(left, null, 'OPENBLAS_CORETYPE is not left behind');
+    if (avx512) assert.equal(core, 'SkylakeX');
+    assert.deepEqual(probe({ ...unset, OPENBLAS_CORETYPE: 'Haswell' }), ['Haswell', 'Haswell']);
   });
 
   it('the addon checks array sizes before it reads or writes anything', (t) => {
