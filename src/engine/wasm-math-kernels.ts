@@ -98,10 +98,10 @@ export function tanh(args: KernelArgs, wasm: BackendWasm): TensorInfo | null {
   if (x.dtype !== 'float32' || !mul || !sigmoid || !sub) return null;
   const { one, two } = scalarsOf(wasm);
   const run = (f: KernelFunc, inputs: Record<string, TensorInfo>) => f({ inputs, backend: wasm, attrs: {} }) as TensorInfo;
-  const steps: TensorInfo[] = [];
-  const step = (t: TensorInfo) => (steps.push(t), t);
-  const s = step(run(sigmoid, { x: step(run(mul, { a: x, b: two })) }));
-  const out = run(sub, { a: step(run(mul, { a: s, b: two })), b: one });
-  for (const t of steps) wasm.disposeData(t.dataId);
+  const twiceX = run(mul, { a: x, b: two });
+  const s = run(sigmoid, { x: twiceX });
+  const twiceS = run(mul, { a: s, b: two });
+  const out = run(sub, { a: twiceS, b: one });
+  for (const t of [twiceX, s, twiceS]) wasm.disposeData(t.dataId);
   return out;
 }

@@ -92,25 +92,25 @@ VECTOR_CLONES void rowBackward(int64_t units, const float* __restrict dh, float*
   }
 }
 
+// dst row r = src row r times row r / repeat of m (in place when dst == src).
 VECTOR_CLONES
-void scaleRows(int64_t rows, int64_t n, float* __restrict a, int64_t aStride, const float* __restrict m, int64_t mStride, int64_t repeat) {
-  // Row r of a is multiplied by row r / repeat of m.
+void maskRows(int64_t rows, int64_t n, const float* src, float* dst, const float* __restrict m, int64_t repeat) {
   for (int64_t r = 0; r < rows; r++) {
-    float* __restrict ar = a + r * aStride;
-    const float* __restrict mr = m + (r / repeat) * mStride;
-    for (int64_t j = 0; j < n; j++) ar[j] *= mr[j];
+    const float* sr = src + r * n;
+    float* dr = dst + r * n;
+    const float* __restrict mr = m + (r / repeat) * n;
+    for (int64_t j = 0; j < n; j++) dr[j] = sr[j] * mr[j];
   }
 }
 
 template <bool Hard>
 void forwardAs(const Dims& d, const float* x, const Weights& p, const Kept& k, float* hLast) {
   const int64_t B = d.batch, T = d.steps, D = d.features, U = d.units, G = 4 * U, BT = B * T;
-  std::memcpy(k.xm, x, sizeof(float) * BT * D);
-  scaleRows(BT, D, k.xm, D, p.mx, D, T);
+  maskRows(BT, D, x, k.xm, p.mx, T);
   // The input projection of every step at once; the bias is added in the step pass.
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BT, G, D, 1.0f, k.xm, D, p.w, G, 0.0f, k.act, G);
   const std::vector<float> zeros(U, 0.0f);
-  std::vector<float> lastHm(B * U);
+  const std::vector<float> ones(U, 1.0f);
   // Rows of step t sit `steps` rows apart: products and passes read them through a stride.
   for (int64_t t = 0; t < T; t++) {
     float* zt = k.act + t * G;
@@ -120,18 +120,13 @@ void forwardAs(const Dims& d, const float* x, const Weights& p, const Kept& k, f
     } else {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, G, U, 1.0f, hmT, T * U, p.u, G, 1.0f, zt, T * G);
     }
+    // Each step writes h*mh for the next one; the last writes the output, h itself.
     const bool last = t == T - 1;
     for (int64_t b = 0; b < B; b++) {
       const int64_t row = b * T * U + t * U;
-      rowForward<Hard>(U, zt + b * T * G, p.b, t > 0 ? k.c + row - U : zeros.data(), k.c + row, k.tc + row, p.mh + b * U,
-                       last ? lastHm.data() + b * U : k.hm + row + U);
+      rowForward<Hard>(U, zt + b * T * G, p.b, t > 0 ? k.c + row - U : zeros.data(), k.c + row, k.tc + row,
+                       last ? ones.data() : p.mh + b * U, last ? hLast + b * U : k.hm + row + U);
     }
-  }
-  // The output is h itself, not h*mh.
-  for (int64_t b = 0; b < B; b++) {
-    const float* ko = k.act + b * T * G + (T - 1) * G + 3 * U;
-    const float* tc = k.tc + b * T * U + (T - 1) * U;
-    for (int64_t j = 0; j < U; j++) hLast[b * U + j] = gateValue<Hard>(ko[j]) * tc[j];
   }
 }
 
@@ -153,7 +148,7 @@ void backwardAs(const Dims& d, const float* dy, const Weights& p, const Kept& k,
     if (t > 0) {
       // dh_prev = (dz·Uᵀ) * mh
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, U, G, 1.0f, dz + t * G, T * G, p.u, G, 0.0f, dh, U);
-      scaleRows(B, U, dh, U, p.mh, U, 1);
+      maskRows(B, U, dh, dh, p.mh, 1);
     }
   }
   // Weight gradients and the input gradient over all steps at once.
@@ -165,7 +160,7 @@ void backwardAs(const Dims& d, const float* dy, const Weights& p, const Kept& k,
     for (int64_t j = 0; j < G; j++) g.db[j] += zr[j];
   }
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, BT, D, G, 1.0f, dz, G, p.w, G, 0.0f, g.dx, D);
-  scaleRows(BT, D, g.dx, D, p.mx, D, T);
+  maskRows(BT, D, g.dx, g.dx, p.mx, T);
 }
 
 }  // namespace
