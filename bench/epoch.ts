@@ -3,7 +3,8 @@ import { NUM_CLASSES } from '../src/data/labels.ts';
 import { prepareTrainingData } from '../src/data/prepare.ts';
 import { withSeededMathRandom } from '../src/data/random.ts';
 import { readPhraseTsv } from '../src/data/tsv.ts';
-import { buildModel, SEED_RECIPE } from '../src/model/recipe.ts';
+import { buildModel } from '../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { trainModel } from '../src/train/loop.ts';
 
 export interface EpochBench {
@@ -16,9 +17,9 @@ export interface EpochBench {
 
 export async function benchEpoch(trainTsv: string, sampleBatches: number | null): Promise<EpochBench> {
   const table = await readPhraseTsv(trainTsv, { labelled: true });
-  const data = prepareTrainingData(table.rows, { maxWords: SEED_RECIPE.maxWords });
+  const data = prepareTrainingData(table.rows.map((r) => r.phrase), table.rows.map((r) => r.sentiment), { maxWords: DEFAULT_SETTINGS.maxWords });
   return withSeededMathRandom('bench-epoch', async () => {
-    const model = buildModel({ ...SEED_RECIPE, inputLength: null });
+    const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null });
     const stop = new AbortController();
     let total = 0;
     let timed = 0;

@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../src/engine/engine.ts';
-import { referenceKernels } from '../src/engine/wasm-kernels.ts';
+import { captureReferenceKernels } from '../test/engine/reference-kernels.ts';
 import { summarize } from './stats.ts';
 
+const referenceKernels = captureReferenceKernels();
 await initEngine('wasm');
 
 function time(f: () => tf.TensorContainer, reps: number): number {

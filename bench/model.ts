@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { prepareTrainingData } from '../src/data/prepare.ts';
 import { readPhraseTsv } from '../src/data/tsv.ts';
+import { LABEL_NAMES, NUM_CLASSES } from '../src/data/labels.ts';
 import { initEngine } from '../src/engine/engine.ts';
-import { saveModelDirectory } from '../src/model/files.ts';
+import { saveModelDirectory } from '../src/model/directory.ts';
 import { makeMeta } from '../src/model/meta.ts';
-import { buildModel, SEED_RECIPE } from '../src/model/recipe.ts';
+import { buildModel } from '../src/model/recipe.ts';
+import { RecipeMember } from '../src/model/recipe-member.ts';
+import { DEFAULT_SETTINGS, settingsToJson } from '../src/settings.ts';
 
 export const TRAINED_MODEL = 'models/sentiment';
 
@@ -20,10 +23,11 @@ export async function benchModel(trainTsv: string): Promise<{ dir: string; train
   if (existsSync(join(dir, 'meta.json'))) return { dir, trained: false };
   const engine = await initEngine('auto');
   const table = await readPhraseTsv(trainTsv, { labelled: true });
-  const data = prepareTrainingData(table.rows, { maxWords: SEED_RECIPE.maxWords });
-  const model = buildModel({ ...SEED_RECIPE, inputLength: null });
-  const meta = makeMeta({ maxLen: data.maxLen, batching: 'group', numWords: SEED_RECIPE.maxWords, recurrentActivation: SEED_RECIPE.recurrentActivation, dataFile: trainTsv, dataSha256: table.sha256, engine: engine.name });
-  await saveModelDirectory(dir, { model, tokenizer: data.tokenizer, history: { params: {}, epochs: [] }, meta });
-  model.dispose();
+  const data = prepareTrainingData(table.rows.map((r) => r.phrase), table.rows.map((r) => r.sentiment), { maxWords: DEFAULT_SETTINGS.maxWords });
+  const settings = { ...DEFAULT_SETTINGS, maxLen: data.maxLen };
+  const member = new RecipeMember(buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }), data.tokenizer, { maxLen: data.maxLen, batching: 'group' });
+  const meta = makeMeta({ labelNames: LABEL_NAMES, members: [member.entry('.')], settings, dataFile: trainTsv, dataSha256: table.sha256, engine: engine.name });
+  await saveModelDirectory(dir, { members: [{ member, path: '.' }], history: { settings: settingsToJson(settings), epochs: [] }, meta });
+  member.dispose();
   return { dir, trained: false };
 }

@@ -1,13 +1,15 @@
 /** `node --import tsx bench/profile.ts [steps] [batch]`: where a training step's time goes, by kernel. */
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../src/engine/engine.ts';
-import { buildModel, SEED_RECIPE } from '../src/model/recipe.ts';
+import { NUM_CLASSES } from '../src/data/labels.ts';
+import { buildModel } from '../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { stepBatch } from './step.ts';
 
 const steps = Number(process.argv[2] ?? 53);
 const batch = Number(process.argv[3] ?? 512);
 await initEngine((process.env.SENTIMENT_BACKEND as 'wasm' | undefined) ?? 'wasm');
-const model = buildModel({ ...SEED_RECIPE, inputLength: null });
+const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null });
 const { x, y } = stepBatch({ batch, steps });
 await model.trainOnBatch(x, y);
 const t0 = performance.now();

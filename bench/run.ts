@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { chooseNativePackage, initEngine, type EngineName } from '../src/engine/engine.ts';
-import { loadFusedLstmAddon } from '../src/engine/fused-lstm-kernels.ts';
-import { FusedLSTM } from '../src/model/fused-lstm.ts';
+import { loadFusedLstmAddon } from '../src/engine/native-addon.ts';
 import { PACKAGE_VERSION } from '../src/version.ts';
 import { benchEpoch, type EpochBench } from './epoch.ts';
 import { benchModel } from './model.ts';
@@ -93,7 +92,6 @@ const result = {
   model: model.dir,
   trained_model: model.trained,
   engines: results,
-  fused_lstm_used: FusedLSTM.fusedCalls > 0,
   peak_rss_mb: peakRssMb,
 };
 const dir = join(import.meta.dirname, 'results');

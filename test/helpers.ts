@@ -13,7 +13,7 @@ export const BIN = join(ROOT, 'bin', 'sentiment');
 
 /** What `--backend auto` picks here without tfjs-node: blas where the fused-LSTM addon is built, else wasm. */
 export async function autoEngineWithoutTfjsNode(): Promise<'blas' | 'wasm'> {
-  const { loadFusedLstmAddon } = await import('../src/engine/fused-lstm-kernels.ts');
+  const { loadFusedLstmAddon } = await import('../src/engine/native-addon.ts');
   return loadFusedLstmAddon().ok ? 'blas' : 'wasm';
 }
 
@@ -47,12 +47,13 @@ export function trainHead(n: number): string {
 
 /** A small model trained for one epoch on the first rows of data/train.tsv, in a temp model directory. */
 export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; epochs?: number; backend?: 'wasm' | 'blas' } = {}): Promise<string> {
-  const { runTraining, TRAIN_DEFAULTS } = await import('../src/train/run.ts');
+  const { runTraining } = await import('../src/train/run.ts');
+  const { DEFAULT_SETTINGS } = await import('../src/settings.ts');
   const out = join(tempDir(), 'model');
   await runTraining({
-    ...TRAIN_DEFAULTS,
-    dataFile: trainHead(opts.rows ?? 400),
+    ...DEFAULT_SETTINGS,
     out,
+    dataFile: trainHead(opts.rows ?? 400),
     epochs: opts.epochs ?? 1,
     batchSize: 64,
     maxWords: 500,

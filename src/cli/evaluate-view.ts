@@ -1,18 +1,19 @@
 /** How `sentiment evaluate` shows its numbers: a summary, a per-class table and the confusion matrix; or JSON. */
 import chalk from 'chalk';
-import { LABEL_NAMES } from '../data/labels.ts';
 import type { Evaluation } from '../evaluate/run.ts';
 import { formatCount } from './format.ts';
 
-const NAME_WIDTH = Math.max(...LABEL_NAMES.map((n) => n.length));
 /** Column heads of the confusion matrix: short enough for five columns in 80 characters. */
-const SHORT_NAMES = LABEL_NAMES.map((n) => n.replace('somewhat ', 's. '));
+const shortName = (n: string) => n.replace('somewhat ', 's. ');
 
 const f3 = (x: number) => x.toFixed(3);
 const f4 = (x: number) => x.toFixed(4);
 
 export function formatEvaluation(e: Evaluation): string {
   const r = e.report;
+  const names = e.labelNames;
+  const NAME_WIDTH = Math.max(...names.map((n) => n.length));
+  const SHORT_NAMES = names.map(shortName);
   const what = e.part === 'validation' ? `validation rows (the last ${formatCount(r.count)}, from line ${formatCount(e.firstLine)})` : `${formatCount(r.count)} rows`;
   const lines = [
     `${chalk.bold('model')}     ${e.model}/`,
@@ -21,12 +22,12 @@ export function formatEvaluation(e: Evaluation): string {
   if (e.isTrainingFile) lines.push(chalk.yellow('note: this is the file the model was trained on; most rows were seen in training (--validation scores the held-out part)'));
   lines.push(
     `${chalk.bold('accuracy')}  ${chalk.green(f4(r.accuracy))}   macro-F1 ${chalk.green(f4(r.macroF1))}   loss ${f4(e.loss)}`,
-    `${chalk.bold('floor')}     ${f4(r.majorityAccuracy)} (always "${LABEL_NAMES[r.majorityLabel]}", the most common label here)`,
+    `${chalk.bold('floor')}     ${f4(r.majorityAccuracy)} (always "${names[r.majorityLabel]}", the most common label here)`,
     '',
     `${''.padEnd(NAME_WIDTH)}  precision  recall     f1  support`,
   );
   r.perClass.forEach((c, i) => {
-    lines.push(`${LABEL_NAMES[i].padEnd(NAME_WIDTH)}  ${f3(c.precision).padStart(9)}  ${f3(c.recall).padStart(6)}  ${f3(c.f1).padStart(5)}  ${formatCount(c.support).padStart(7)}`);
+    lines.push(`${names[i].padEnd(NAME_WIDTH)}  ${f3(c.precision).padStart(9)}  ${f3(c.recall).padStart(6)}  ${f3(c.f1).padStart(5)}  ${formatCount(c.support).padStart(7)}`);
   });
   const width = Math.max(8, ...r.confusion.flat().map((n) => formatCount(n).length), ...SHORT_NAMES.map((n) => n.length));
   lines.push('', chalk.bold('confusion matrix') + chalk.dim(' (rows: true label, columns: predicted)'));
@@ -36,13 +37,14 @@ export function formatEvaluation(e: Evaluation): string {
       const cell = formatCount(n).padStart(width);
       return p === t ? chalk.green(cell) : cell;
     });
-    lines.push(`${LABEL_NAMES[t].padEnd(NAME_WIDTH)}  ${cells.join(' ')}`);
+    lines.push(`${names[t].padEnd(NAME_WIDTH)}  ${cells.join(' ')}`);
   });
   return lines.join('\n');
 }
 
 export function evaluationJson(e: Evaluation): string {
   const r = e.report;
+  const names = e.labelNames;
   return JSON.stringify({
     file: e.file,
     model: e.model,
@@ -53,8 +55,8 @@ export function evaluationJson(e: Evaluation): string {
     loss: e.loss,
     majority_label: r.majorityLabel,
     majority_accuracy: r.majorityAccuracy,
-    per_class: r.perClass.map((c, i) => ({ label: i, label_name: LABEL_NAMES[i], ...c })),
-    confusion: { rows: 'true', columns: 'predicted', labels: [...LABEL_NAMES], matrix: r.confusion },
+    per_class: r.perClass.map((c, i) => ({ label: i, label_name: names[i], ...c })),
+    confusion: { rows: 'true', columns: 'predicted', labels: [...names], matrix: r.confusion },
     engine: e.engine.name,
   });
 }

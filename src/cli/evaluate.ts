@@ -1,28 +1,20 @@
 /** `sentiment evaluate FILE`: accuracy, macro-F1, per-class scores and the confusion matrix of a model on a labelled TSV. */
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import { describeEngine, type EngineRequest } from '../engine/engine.ts';
+import { describeEngine } from '../engine/engine.ts';
 import { evaluateFile } from '../evaluate/run.ts';
 import { evaluationJson, formatEvaluation } from './evaluate-view.ts';
-import { EVALUATE_OPTIONS } from './options.ts';
+import { EVALUATE_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv } from './program.ts';
 import { startProgress, type Progress } from './progress.ts';
-
-interface EvaluateFlags {
-  model: string;
-  validation?: boolean;
-  json?: boolean;
-  batchSize: number;
-  backend: EngineRequest;
-}
 
 export function registerEvaluate(program: Command): void {
   const cmd = program
     .command('evaluate')
     .description('score a model on a labelled TSV (same columns as train.tsv): accuracy, macro-F1, per-class scores, confusion matrix')
     .argument('<file>', 'labelled TSV, e.g. a held-out file, or data/train.tsv with --validation');
-  addOptions(cmd, EVALUATE_OPTIONS);
-  cmd.action(async (file: string, flags: EvaluateFlags) => {
+  addOptions(cmd, EVALUATE_FLAGS);
+  cmd.action(async (file: string, flags: FlagValues<typeof EVALUATE_FLAGS>) => {
     const bar: { progress?: Progress } = {};
     const result = await evaluateFile({
       file,

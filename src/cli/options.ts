@@ -1,76 +1,114 @@
-/** Every flag, described once: commander help and the README table come from this list. */
-import { ENGINE_CHOICES } from '../engine/engine.ts';
-import { THEMES } from '../plot/theme.ts';
+/**
+ * Every flag of every command, described once as typed data: commander builds each command's flags and
+ * --help from these, the commands' flag types derive from them, and errors that name a library setting
+ * are reworded with the flag that sets it. A test checks the README's flag tables against --help.
+ */
+import { ENGINE_CHOICES, type EngineRequest } from '../engine/engine.ts';
+import { THEMES, type ThemeName } from '../plot/theme.ts';
+import { DEFAULT_MODEL_DIR } from '../model/directory.ts';
 import { PREDICT_BATCH_SIZE } from '../predict/predictor.ts';
-import { TRAIN_DEFAULTS } from '../train/run.ts';
-import { fraction, oneOf, positiveInt, positiveNumber } from './parse.ts';
+import { BATCHING_MODES, DEFAULT_SETTINGS, RECURRENT_ACTIVATIONS, type BatchingMode, type RecurrentActivation } from '../settings.ts';
+import { fraction, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
 
-export interface OptionSpec {
+export interface Flag<T> {
+  /** commander's spelling: `-o, --out <dir>`, `--resume`, `--no-terminal`. */
   flags: string;
   description: string;
-  default?: string | number;
-  parse?: (value: string) => unknown;
+  default?: T;
+  /** Allowed values (commander checks them and lists them in --help). */
+  choices?: readonly T[];
+  /** Turns the text given into the value; throws commander's InvalidArgumentError when it cannot. */
+  parse?: (value: string) => T;
+  /** The library's name for what this flag sets, where it differs from the flag's camelCase name. */
+  setting?: string;
 }
 
-const d = TRAIN_DEFAULTS;
+type Flags = Record<string, Flag<unknown>>;
 
-export const BACKEND_OPTION: OptionSpec = {
+/** A command's flag values: a flag with a default always has a value, others may be absent. */
+export type FlagValues<F extends Flags> = {
+  [K in keyof F]: F[K] extends Flag<infer T> ? (F[K] extends { default: unknown } ? T : T | undefined) : never;
+};
+
+function flag<T>(f: Flag<T> & { default: T }): Flag<T> & { default: T };
+function flag<T>(f: Flag<T>): Flag<T>;
+function flag<T>(f: Flag<T>): Flag<T> {
+  return f;
+}
+
+const sw = (flags: string, description: string): Flag<boolean> => ({ flags, description });
+
+const backend = flag<EngineRequest>({
   flags: '--backend <engine>',
   description: 'compute engine: auto (tfjs-node if it loads, else blas if built, else wasm), tensorflow, blas (wasm + native fused LSTM), wasm or cpu; also SENTIMENT_BACKEND',
   default: 'auto',
-  parse: oneOf(ENGINE_CHOICES),
-};
+  choices: ENGINE_CHOICES,
+});
 
-export const TRAIN_OPTIONS: OptionSpec[] = [
-  { flags: '-o, --out <dir>', description: 'model directory to write', default: d.out },
-  { flags: '--epochs <n>', description: 'passes over the training rows', default: d.epochs, parse: positiveInt },
-  { flags: '--batch-size <n>', description: 'phrases per training step', default: d.batchSize, parse: positiveInt },
-  { flags: '--validation-split <f>', description: 'last fraction of rows held out for validation, as Keras takes it', default: d.validationSplit, parse: fraction },
-  { flags: '--max-words <n>', description: 'tokenizer num_words: keep word indices 1..n-1', default: d.maxWords, parse: positiveInt },
-  { flags: '--embedding-dim <n>', description: 'embedding vector size', default: d.embeddingDim, parse: positiveInt },
-  { flags: '--units <n>', description: 'LSTM units', default: d.units, parse: positiveInt },
-  { flags: '--dense-units <n>', description: 'units of the hidden Dense(relu) layer', default: d.denseUnits, parse: positiveInt },
-  { flags: '--dropout <f>', description: 'rate of SpatialDropout1D, LSTM dropout and recurrent dropout, and Dropout', default: d.dropout, parse: fraction },
-  { flags: '--learning-rate <f>', description: 'Adam learning rate', default: d.learningRate, parse: positiveNumber },
-  { flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling', default: d.seed, parse: positiveIntOrZero },
-  { flags: '--pad <mode>', description: "batching: 'group' (phrases of one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, parse: oneOf(['group', 'max'] as const) },
-  { flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3+)", default: 'hard_sigmoid', parse: oneOf(['hard_sigmoid', 'sigmoid'] as const) },
-  { flags: '--max-len <n>', description: 'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)', parse: positiveInt },
-  { flags: '--resume', description: "continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach" },
-  { flags: '--plot', description: 'also draw the training curves (history.png, history.svg) when training ends' },
-  BACKEND_OPTION,
-];
+const model = flag<string>({ flags: '-m, --model <dir>', description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)', default: DEFAULT_MODEL_DIR, setting: 'modelDir' });
 
-export const MODEL_OPTION: OptionSpec = { flags: '-m, --model <dir>', description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)', default: d.out };
+const forwardBatch = flag<number>({ flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt });
 
-const FORWARD_BATCH_OPTION: OptionSpec = { flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt };
+const d = DEFAULT_SETTINGS;
 
-export const PREDICT_OPTIONS: OptionSpec[] = [
-  MODEL_OPTION,
-  { flags: '-f, --file <file>', description: "texts to classify, one per line ('-' reads standard input); read as a stream" },
-  { flags: '-i, --input <tsv>', description: 'Kaggle-style TSV to score (PhraseId, SentenceId, Phrase), e.g. data/test.tsv' },
-  { flags: '-s, --submission <csv>', description: 'with --input: write PhraseId,Sentiment for every row, in input order' },
-  { flags: '--json', description: 'one JSON object per text (text, label, label_name, probabilities)' },
-  FORWARD_BATCH_OPTION,
-  BACKEND_OPTION,
-];
+export const TRAIN_FLAGS = {
+  out: flag<string>({ flags: '-o, --out <dir>', description: 'model directory to write', default: DEFAULT_MODEL_DIR }),
+  epochs: flag<number>({ flags: '--epochs <n>', description: 'passes over the training rows', default: d.epochs, parse: positiveInt }),
+  batchSize: flag<number>({ flags: '--batch-size <n>', description: 'phrases per training step', default: d.batchSize, parse: positiveInt }),
+  validationSplit: flag<number>({ flags: '--validation-split <f>', description: 'last fraction of rows held out for validation, as Keras takes it (0 ≤ f < 1)', default: d.validationSplit, parse: fraction }),
+  maxWords: flag<number>({ flags: '--max-words <n>', description: 'tokenizer num_words: keep word indices 1..n-1', default: d.maxWords, parse: positiveInt }),
+  embeddingDim: flag<number>({ flags: '--embedding-dim <n>', description: 'embedding vector size', default: d.embeddingDim, parse: positiveInt }),
+  units: flag<number>({ flags: '--units <n>', description: 'LSTM units', default: d.units, parse: positiveInt }),
+  denseUnits: flag<number>({ flags: '--dense-units <n>', description: 'units of the hidden Dense(relu) layer', default: d.denseUnits, parse: positiveInt }),
+  dropout: flag<number>({ flags: '--dropout <f>', description: 'rate of SpatialDropout1D, the LSTM’s dropout and recurrent dropout, and Dropout', default: d.dropout, parse: fraction }),
+  learningRate: flag<number>({ flags: '--learning-rate <f>', description: 'Adam learning rate', default: d.learningRate, parse: positiveNumber }),
+  seed: flag<number>({ flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling: the same seed on the same engine repeats a run exactly', default: d.seed, parse: wholeNumber }),
+  pad: flag<BatchingMode>({ flags: '--pad <mode>', description: "batching: 'group' (one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, choices: BATCHING_MODES }),
+  recurrentActivation: flag<RecurrentActivation>({ flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3 and later)", default: d.recurrentActivation, choices: RECURRENT_ACTIVATIONS }),
+  maxLen: flag<number>({ flags: '--max-len <n>', description: 'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)', parse: positiveInt }),
+  resume: sw('--resume', 'continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach'),
+  plot: sw('--plot', 'also draw the training curves (history.png, history.svg) when training ends'),
+  backend,
+} satisfies Flags;
 
-export const EVALUATE_OPTIONS: OptionSpec[] = [
-  MODEL_OPTION,
-  { flags: '--validation', description: "score only the rows training held out (the file must be the model's training file)" },
-  { flags: '--json', description: 'print the numbers as one JSON object' },
-  FORWARD_BATCH_OPTION,
-  BACKEND_OPTION,
-];
+export const PREDICT_FLAGS = {
+  model,
+  file: flag<string>({ flags: '-f, --file <file>', description: "texts to classify, one per line ('-' reads standard input); read as a stream" }),
+  input: flag<string>({ flags: '-i, --input <tsv>', description: 'Kaggle-style TSV to score (PhraseId, SentenceId, Phrase), e.g. data/test.tsv' }),
+  submission: flag<string>({ flags: '-s, --submission <csv>', description: 'with --input: write PhraseId,Sentiment for every row, in input order' }),
+  json: sw('--json', 'one JSON object per text (text, label, label_name, probabilities)'),
+  batchSize: forwardBatch,
+  backend,
+} satisfies Flags;
 
-export const PLOT_OPTIONS: OptionSpec[] = [
-  MODEL_OPTION,
-  { flags: '--history <file>', description: "a history JSON elsewhere: ours, or Keras' history.history saved with json.dump" },
-  { flags: '-o, --out <file>', description: 'write only this file; .png or .svg picks the format (default: history.png and history.svg next to the history)' },
-  { flags: '--theme <name>', description: "'dark' (matplotlib's dark_background, as the seed) or 'light'", default: 'dark', parse: oneOf(THEMES) },
-  { flags: '--no-terminal', description: 'do not draw the curves in the terminal' },
-];
+export const EVALUATE_FLAGS = {
+  model,
+  validation: sw('--validation', "score only the rows training held out (the file must be the model's training file)"),
+  json: sw('--json', 'print the numbers as one JSON object'),
+  batchSize: forwardBatch,
+  backend,
+} satisfies Flags;
 
-function positiveIntOrZero(value: string): number {
-  return value.trim() === '0' ? 0 : positiveInt(value);
+export const PLOT_FLAGS = {
+  model,
+  history: flag<string>({ flags: '--history <file>', description: "a history JSON elsewhere: ours, or Keras' history.history saved with json.dump", setting: 'historyFile' }),
+  out: flag<string>({ flags: '-o, --out <file>', description: 'write only this file; .png or .svg picks the format (default: history.png and history.svg next to the history)' }),
+  theme: flag<ThemeName>({ flags: '--theme <name>', description: "'dark' (matplotlib's dark_background, as the seed) or 'light'", default: 'dark', choices: THEMES }),
+  terminal: flag<boolean>({ flags: '--no-terminal', description: 'do not draw the curves in the terminal', default: true }),
+} satisfies Flags;
+
+export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = { train: TRAIN_FLAGS, predict: PREDICT_FLAGS, evaluate: EVALUATE_FLAGS, 'plot-history': PLOT_FLAGS };
+
+/** The flag that sets a library setting (`validationSplit` → `--validation-split`), for error messages. */
+export function flagFor(setting: string): string {
+  for (const flags of Object.values(COMMAND_FLAGS)) {
+    for (const [key, f] of Object.entries(flags)) {
+      if ((f.setting ?? key) === setting) return longFlag(f);
+    }
+  }
+  return setting;
+}
+
+export function longFlag(f: Flag<unknown>): string {
+  return f.flags.match(/--[\w-]+/)?.[0] ?? f.flags;
 }

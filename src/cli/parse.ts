@@ -7,7 +7,7 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-export function nonNegativeInt(value: string): number {
+export function wholeNumber(value: string): number {
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number of at least 0');
   return n;
@@ -24,11 +24,4 @@ export function positiveNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
   return n;
-}
-
-export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
-  return (value: string) => {
-    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of: ${choices.join(', ')}`);
-    return value as T;
-  };
 }

@@ -2,24 +2,15 @@
 import type { Command } from 'commander';
 import { plotHistory } from '../plot/run.ts';
 import { terminalChart } from '../plot/terminal.ts';
-import type { ThemeName } from '../plot/theme.ts';
-import { PLOT_OPTIONS } from './options.ts';
+import { PLOT_FLAGS, type FlagValues } from './options.ts';
 import { addOptions } from './program.ts';
-
-interface PlotFlags {
-  model: string;
-  history?: string;
-  out?: string;
-  theme: ThemeName;
-  terminal: boolean;
-}
 
 export function registerPlotHistory(program: Command): void {
   const cmd = program
     .command('plot-history')
     .description('draw training and validation loss and accuracy per epoch from history.json (PNG and SVG; a chart in the terminal too)');
-  addOptions(cmd, PLOT_OPTIONS);
-  cmd.action(async (flags: PlotFlags) => {
+  addOptions(cmd, PLOT_FLAGS);
+  cmd.action(async (flags: FlagValues<typeof PLOT_FLAGS>) => {
     const result = await plotHistory({ modelDir: flags.model, historyFile: flags.history, out: flags.out, theme: flags.theme });
     if (flags.terminal && process.stdout.isTTY) process.stdout.write(`${result.title}\n${terminalChart(result.curves)}\n\n`);
     for (const f of result.written) process.stdout.write(`wrote ${f}\n`);

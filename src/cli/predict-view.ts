@@ -1,11 +1,9 @@
 /** How `sentiment predict` shows a prediction: a coloured bar per class, most likely first; or one JSON line. */
 import chalk, { type ChalkInstance } from 'chalk';
-import { LABEL_NAMES } from '../data/labels.ts';
 import type { TextPrediction } from '../predict/run.ts';
 
 const BAR_WIDTH = 24;
 const CLASS_COLOURS: ChalkInstance[] = [chalk.red, chalk.yellow, chalk.gray, chalk.cyan, chalk.green];
-const NAME_WIDTH = Math.max(...LABEL_NAMES.map((n) => n.length));
 
 export function bar(p: number, width = BAR_WIDTH): string {
   const eighths = Math.round(Math.min(Math.max(p, 0), 1) * width * 8);
@@ -13,12 +11,13 @@ export function bar(p: number, width = BAR_WIDTH): string {
   return ('█'.repeat(Math.floor(eighths / 8)) + partial).padEnd(width);
 }
 
-export function formatPrediction(r: TextPrediction): string {
+export function formatPrediction(r: TextPrediction, labelNames: readonly string[]): string {
   const order = r.probabilities.map((p, label) => ({ p, label })).sort((a, b) => b.p - a.p);
-  const lines = [`${chalk.bold(JSON.stringify(r.text))}  →  ${CLASS_COLOURS[r.label](chalk.bold(r.labelName))}`];
+  const width = Math.max(...labelNames.map((n) => n.length));
+  const lines = [`${chalk.bold(JSON.stringify(r.text))}  →  ${(CLASS_COLOURS[r.label] ?? chalk.white)(chalk.bold(r.labelName))}`];
   for (const { p, label } of order) {
     const colour = CLASS_COLOURS[label] ?? chalk.white;
-    const name = (LABEL_NAMES[label] ?? String(label)).padEnd(NAME_WIDTH);
+    const name = (labelNames[label] ?? String(label)).padEnd(width);
     lines.push(`  ${label === r.label ? chalk.bold(name) : name}  ${colour(bar(p))}  ${(100 * p).toFixed(1).padStart(5)}%`);
   }
   return lines.join('\n');

@@ -1,32 +1,21 @@
 /** `sentiment predict`: texts, a file of lines, stdin, or a Kaggle TSV in; predictions or a submission out. */
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import { LABEL_NAMES } from '../data/labels.ts';
-import { describeEngine, type EngineRequest } from '../engine/engine.ts';
+import { describeEngine } from '../engine/engine.ts';
 import type { Predictor } from '../predict/predictor.ts';
 import { openPredictor, predictLines, predictTexts, predictTsv, writeSubmission, type TextPrediction } from '../predict/run.ts';
 import { formatCount } from './format.ts';
-import { PREDICT_OPTIONS } from './options.ts';
+import { PREDICT_FLAGS, type FlagValues } from './options.ts';
 import { formatPrediction, predictionJson } from './predict-view.ts';
 import { addOptions, backendFromEnv } from './program.ts';
 import { startProgress, type Progress } from './progress.ts';
-
-interface PredictFlags {
-  model: string;
-  file?: string;
-  input?: string;
-  submission?: string;
-  json?: boolean;
-  batchSize: number;
-  backend: EngineRequest;
-}
 
 export function registerPredict(program: Command): void {
   const cmd = program
     .command('predict')
     .description("classify texts with a trained model: prints the label and the five class probabilities ('-' reads stdin)")
     .argument('[texts...]', 'texts to classify; quote each one');
-  addOptions(cmd, PREDICT_OPTIONS);
+  addOptions(cmd, PREDICT_FLAGS);
   cmd.addHelpText(
     'after',
     `
@@ -36,7 +25,7 @@ Examples:
   cat reviews.txt | sentiment predict -
   sentiment predict --input data/test.tsv --submission submission.csv`,
   );
-  cmd.action(async (texts: string[], flags: PredictFlags) => {
+  cmd.action(async (texts: string[], flags: FlagValues<typeof PREDICT_FLAGS>) => {
     const file = texts.length === 1 && texts[0] === '-' ? '-' : flags.file;
     const sources = [texts.length > 0 && file !== '-', flags.file !== undefined || file === '-', flags.input !== undefined].filter(Boolean).length;
     if (sources !== 1) cmd.error('error: give texts, --file FILE (or -), or --input TSV: exactly one of them');
@@ -45,7 +34,7 @@ Examples:
     const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend: backendFromEnv(cmd, flags.backend), batchSize: flags.batchSize });
     process.stderr.write(chalk.dim(`engine  ${describeEngine(engine)}\n`));
     const print = (r: TextPrediction, extra: Record<string, unknown> = {}) =>
-      process.stdout.write(`${flags.json ? predictionJson(r, extra) : formatPrediction(r)}\n`);
+      process.stdout.write(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, predictor.labelNames)}\n`);
     let truncated = 0;
 
     if (flags.input && flags.submission) {
@@ -66,7 +55,7 @@ Examples:
       results.forEach((r) => print(r));
       truncated = cut;
     }
-    warnTruncated(truncated, predictor.loaded.settings.maxLen);
+    warnTruncated(truncated, predictor.maxLen);
   });
 }
 
@@ -79,11 +68,11 @@ async function submit(predictor: Predictor, input: string, submission: string): 
     onProgress: (done) => bar.progress?.update(done),
   });
   bar.progress?.stop();
-  warnTruncated(result.truncated, predictor.loaded.settings.maxLen);
-  const share = result.labelCounts.map((c, i) => `${LABEL_NAMES[i]} ${((100 * c) / result.rows).toFixed(1)}%`).join(', ');
+  warnTruncated(result.truncated, predictor.maxLen);
+  const share = result.labelCounts.map((c, i) => `${predictor.labelNames[i]} ${((100 * c) / result.rows).toFixed(1)}%`).join(', ');
   process.stdout.write(`wrote ${submission}: ${formatCount(result.rows)} rows in ${result.seconds.toFixed(1)} s (${formatCount(Math.round(result.rows / result.seconds))} phrases/s); ${share}\n`);
 }
 
-function warnTruncated(n: number, maxLen: number): void {
+function warnTruncated(n: number, maxLen: number | null): void {
   if (n > 0) process.stderr.write(chalk.yellow(`warning: ${formatCount(n)} text${n > 1 ? 's' : ''} longer than ${maxLen} tokens ${n > 1 ? 'were' : 'was'} cut to the last ${maxLen}, as the model was trained\n`));
 }

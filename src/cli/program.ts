@@ -1,14 +1,18 @@
-/** The commander program shared by every command, and helpers to add option specs to it. */
-import { Command, Option } from 'commander';
-import { InputError } from '../data/errors.ts';
+/** Helpers that put the flag descriptions (options.ts) on commander commands. */
+import { type Command, Option } from 'commander';
 import { ENGINE_CHOICES, type EngineRequest } from '../engine/engine.ts';
-import type { OptionSpec } from './options.ts';
+import { InputError } from '../errors.ts';
+import type { Flag } from './options.ts';
 
-export function addOptions(cmd: Command, specs: OptionSpec[]): Command {
-  for (const spec of specs) {
-    const opt = new Option(spec.flags, spec.description);
-    if (spec.default !== undefined) opt.default(spec.default);
-    if (spec.parse) opt.argParser(spec.parse);
+/** Adds each described flag; its key must be the name commander stores its value under. */
+export function addOptions(cmd: Command, flags: Record<string, Flag<unknown>>): Command {
+  for (const [key, f] of Object.entries(flags)) {
+    const opt = new Option(f.flags, f.description);
+    if (opt.attributeName() !== key) throw new Error(`flag ${f.flags} is described under "${key}", but commander names it "${opt.attributeName()}"`);
+    // commander gives a --no-X flag its true default itself (and would print it in --help).
+    if (f.default !== undefined && !opt.negate) opt.default(f.default);
+    if (f.choices) opt.choices(f.choices as string[]);
+    if (f.parse) opt.argParser(f.parse);
     cmd.addOption(opt);
   }
   return cmd;

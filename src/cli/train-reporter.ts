@@ -1,9 +1,8 @@
 /** What `sentiment train` shows: a bar per epoch on a TTY, plain lines otherwise, a coloured epoch summary. */
 import chalk from 'chalk';
 import cliProgress from 'cli-progress';
-import { LABEL_NAMES } from '../data/labels.ts';
+import type { EpochLog } from '../model/history.ts';
 import type { BatchLog } from '../train/loop.ts';
-import type { EpochLog } from '../train/history.ts';
 import type { DataSummary, TrainReporter } from '../train/run.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 
@@ -34,7 +33,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     onData(s: DataSummary) {
       write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation)`);
       write(`${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`);
-      write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${i} ${LABEL_NAMES[i]}: ${formatCount(c)}`).join(', ')}`);
+      write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${i} ${s.labelNames[i]}: ${formatCount(c)}`).join(', ')}`);
       if (s.truncated > 0) {
         const one = s.truncated === 1;
         write(chalk.yellow(`warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`));

@@ -1,20 +1,13 @@
 /** `sentiment train FILE`: flags in, progress out, work done by runTraining; Ctrl-C stops cleanly. */
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import type { RecurrentActivation } from '../model/recipe.ts';
 import { plotHistory } from '../plot/run.ts';
-import { RUN_SETTING_KEYS } from '../train/checkpoint.ts';
-import { runTraining, TRAIN_DEFAULTS, type TrainResult, type TrainRunOptions } from '../train/run.ts';
+import { DEFAULT_SETTINGS, SETTING_KEYS } from '../settings.ts';
+import { runTraining, type TrainResult } from '../train/run.ts';
 import { fmt4, formatDuration } from './format.ts';
-import { TRAIN_OPTIONS } from './options.ts';
+import { TRAIN_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv } from './program.ts';
 import { makeTrainReporter } from './train-reporter.ts';
-
-interface TrainFlags extends Omit<TrainRunOptions, 'dataFile' | 'recurrentActivation' | 'maxLen' | 'explicit' | 'signal'> {
-  recurrentActivation: 'hard_sigmoid' | 'sigmoid';
-  maxLen?: number;
-  plot?: boolean;
-}
 
 const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -23,23 +16,22 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train the LSTM sentiment classifier on a Kaggle-style TSV (PhraseId, SentenceId, Phrase, Sentiment)')
     .argument('<file>', 'labelled TSV, e.g. data/train.tsv');
-  addOptions(cmd, TRAIN_OPTIONS);
-  cmd.action(async (file: string, flags: TrainFlags) => {
+  addOptions(cmd, TRAIN_FLAGS);
+  cmd.action(async (file: string, flags: FlagValues<typeof TRAIN_FLAGS>) => {
     const started = performance.now();
     const write = (line: string) => process.stdout.write(`${line}\n`);
-    const recurrentActivation: RecurrentActivation = flags.recurrentActivation === 'sigmoid' ? 'sigmoid' : 'hardSigmoid';
-    const { plot, maxLen, ...options } = flags;
+    const { plot, maxLen, resume, ...settings } = flags;
     const stop = interruptOnSignals();
     let result: TrainResult;
     try {
       result = await runTraining(
         {
-          ...options,
+          ...settings,
           maxLen: maxLen ?? null,
+          resume: resume === true,
           backend: backendFromEnv(cmd, flags.backend),
-          recurrentActivation,
           dataFile: file,
-          explicit: new Set(RUN_SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli')),
+          explicit: new Set(SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli')),
           signal: stop.signal,
         },
         makeTrainReporter({ epochs: flags.epochs, tty: Boolean(process.stdout.isTTY), write }),
@@ -48,7 +40,7 @@ export function registerTrain(program: Command): void {
       stop.dispose();
     }
     if (result.interrupted !== null) {
-      const again = `sentiment train ${file} --out ${result.out} --resume${flags.epochs !== TRAIN_DEFAULTS.epochs ? ` --epochs ${flags.epochs}` : ''}`;
+      const again = `sentiment train ${file} --out ${result.out} --resume${flags.epochs !== DEFAULT_SETTINGS.epochs ? ` --epochs ${flags.epochs}` : ''}`;
       write(
         result.checkpoint
           ? `${chalk.yellow('stopped')} by ${result.interrupted} after epoch ${result.completedEpochs}/${flags.epochs}; checkpoint in ${result.checkpoint}/\n        resume with: ${again}`

@@ -3,10 +3,9 @@
  * batch needs no padding (7x fewer LSTM steps on this data); `max` pre-pads everything to
  * `maxLen` exactly as the seed does.
  */
+import type { BatchingMode } from '../settings.ts';
 import { padSequence } from './sequences.ts';
 import { shuffleInPlace, type Rng } from './random.ts';
-
-export type BatchingMode = 'group' | 'max';
 
 export interface Batch {
   /** Row numbers into the sequence list. */
@@ -75,15 +74,4 @@ export function oneHotBatch(labels: ArrayLike<number>, batch: Batch, numClasses:
     y[i * numClasses + labels[r]] = 1;
   });
   return y;
-}
-
-/** Keras' validation_split: the last fraction of rows, taken before any shuffling. */
-export function validationSplitIndex(n: number, validationSplit: number): number {
-  return Math.floor(n * (1 - validationSplit));
-}
-
-export function range(start: number, end: number): Int32Array {
-  const out = new Int32Array(Math.max(0, end - start));
-  for (let i = 0; i < out.length; i++) out[i] = start + i;
-  return out;
 }

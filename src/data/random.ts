@@ -1,4 +1,4 @@
-/** Seeded randomness, so a `--seed` makes a run repeatable. */
+/** Seeded randomness, so a run's seed makes it repeatable. */
 import seedrandom from 'seedrandom';
 
 export type Rng = () => number;

@@ -105,12 +105,6 @@ export class Tokenizer {
     return out;
   }
 
-  textsToSequences(texts: Iterable<string>): number[][] {
-    const out: number[][] = [];
-    for (const t of texts) out.push(this.textToSequence(t));
-    return out;
-  }
-
   /** Number of embedding rows a model needs for this tokenizer's indices. */
   get vocabularySize(): number {
     const all = this.wordIndex.size + 1;

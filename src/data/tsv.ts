@@ -5,25 +5,26 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { InputError } from './errors.ts';
-import { asInputError, checkInputFile } from './input-file.ts';
+import { InputError } from '../errors.ts';
+import { asInputError, checkInputFile } from '../fs/read.ts';
 import { NUM_CLASSES } from './labels.ts';
 
-export interface PhraseRow {
+/** One row; `L` is `number` for a labelled read, `number | null` otherwise. */
+export interface PhraseRow<L extends number | null = number | null> {
   phraseId: number | null;
   sentenceId: number | null;
   phrase: string;
   /** 0..4, or null for unlabelled files. */
-  sentiment: number | null;
+  sentiment: L;
   /** 1-based line number in the file. */
   line: number;
 }
 
-export interface PhraseTable {
+export interface PhraseTable<L extends number | null = number | null> {
   path: string;
   sha256: string;
   columns: string[];
-  rows: PhraseRow[];
+  rows: PhraseRow<L>[];
 }
 
 export interface ReadTsvOptions {
@@ -38,6 +39,8 @@ interface ParsedRecord {
   info: { lines: number };
 }
 
+export async function readPhraseTsv(path: string, options: ReadTsvOptions & { labelled: true }): Promise<PhraseTable<number>>;
+export async function readPhraseTsv(path: string, options: ReadTsvOptions): Promise<PhraseTable>;
 export async function readPhraseTsv(path: string, options: ReadTsvOptions): Promise<PhraseTable> {
   const bytes = await readInput(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -4,8 +4,9 @@
  * plain WebAssembly, and always says which one runs and why.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ADDON_HINT, type AddonLoader, type FusedLstmAddon, loadFusedLstmAddon, registerFusedLstmKernels, unregisterFusedLstmKernels } from './fused-lstm-kernels.ts';
+import { EngineUnavailableError } from '../errors.ts';
 import { installGradientFixes } from './gradient-fixes.ts';
+import { ADDON_HINT, type AddonLoad, type FusedLstmAddon, loadFusedLstmAddon } from './native-addon.ts';
 import { installWasmKernelFixes } from './wasm-kernels.ts';
 
 export type EngineName = 'tensorflow' | 'blas' | 'wasm' | 'cpu';
@@ -20,18 +21,11 @@ export interface EngineInfo {
   reason: string;
 }
 
-/** The engine asked for cannot run here; the message says how to get it. */
-export class EngineUnavailableError extends Error {
-  override name = 'EngineUnavailableError';
-}
-
-let current: EngineInfo | null = null;
-
 /** The native packages, most wanted first: both register the `tensorflow` backend. */
 export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 export type NativePackage = (typeof NATIVE_PACKAGES)[number];
 
-/** Imports a package (by name); replaced in tests to simulate what is installed. */
+/** Imports a package by name. */
 export type PackageLoader = (pkg: NativePackage) => Promise<unknown>;
 
 // A variable specifier: the optional packages may be absent when TypeScript compiles.
@@ -61,65 +55,71 @@ export async function chooseNativePackage(load: PackageLoader = importPackage): 
   return { ok: false, why: notes.join('; ') };
 }
 
-/** What is installed: replaced in tests to simulate the optional packages' presence or absence. */
-export interface EngineLoaders {
-  native?: PackageLoader;
-  addon?: AddonLoader;
+/** What is installed, asked only when a request needs to know. */
+export interface EngineProbe {
+  native(): Promise<NativeChoice>;
+  addon(): AddonLoad;
+}
+
+const INSTALLED: EngineProbe = { native: () => chooseNativePackage(), addon: loadFusedLstmAddon };
+
+/** The engine a request gets, as a decision: which backend to start, with which LSTM kernels, and why. */
+export interface EnginePlan {
+  info: EngineInfo;
+  backend: 'tensorflow' | 'wasm' | 'cpu';
+  /** The native LSTM (the `blas` engine). */
+  addon: FusedLstmAddon | null;
 }
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 const BLAS_PACKAGE = `${WASM_PACKAGE} + sentiment-fused-lstm`;
 
-export async function initEngine(request: EngineRequest = 'auto', loaders: EngineLoaders = {}): Promise<EngineInfo> {
-  const simulated = loaders.native !== undefined || loaders.addon !== undefined;
-  if (current && !simulated && (request === 'auto' || request === current.name)) return current;
-  installGradientFixes();
-  let info: EngineInfo;
+/** Decides which engine `request` gets with what `probe` finds installed; an engine asked for by name that is not there is an error, never a fallback. */
+export async function planEngine(request: EngineRequest, probe: EngineProbe = INSTALLED): Promise<EnginePlan> {
   if (request === 'auto' || request === 'tensorflow') {
-    const native = await chooseNativePackage(loaders.native);
+    const native = await probe.native();
     if (native.ok) {
-      await setBackend('tensorflow');
       const why = native.pkg.endsWith('-gpu') ? 'native libtensorflow with CUDA' : 'native libtensorflow';
-      info = { name: 'tensorflow', package: native.pkg, reason: `${request === 'auto' ? `${native.pkg} loaded` : 'asked for'} (${why})${native.notes.length ? `; ${native.notes.join('; ')}` : ''}` };
-    } else if (request === 'tensorflow') {
-      throw new EngineUnavailableError(`--backend tensorflow: ${native.why}. ${INSTALL_HINT}.`);
-    } else {
-      const hint = 'its install downloads libtensorflow from Google storage, which failed or was skipped; to install from a mirror: TFJS_NODE_CDN_STORAGE=<mirror> npm install @tensorflow/tfjs-node (README: Engines)';
-      const addon = loadFusedLstmAddon(loaders.addon);
-      await startWasm(addon.ok ? addon : null);
-      info = addon.ok
-        ? { name: 'blas', package: BLAS_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly with the native fused LSTM (${addon.description})` }
-        : { name: 'wasm', package: WASM_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly; the native fused LSTM is off: ${addon.why} (${ADDON_HINT})` };
+      const reason = `${request === 'auto' ? `${native.pkg} loaded` : 'asked for'} (${why})${native.notes.length ? `; ${native.notes.join('; ')}` : ''}`;
+      return { info: { name: 'tensorflow', package: native.pkg, reason }, backend: 'tensorflow', addon: null };
     }
-  } else if (request === 'blas') {
-    const addon = loadFusedLstmAddon(loaders.addon);
-    if (!addon.ok) throw new EngineUnavailableError(`--backend blas: ${addon.why}; ${ADDON_HINT}.`);
-    await startWasm(addon);
-    info = { name: 'blas', package: BLAS_PACKAGE, reason: `asked for (WebAssembly with the native fused LSTM: ${addon.description})` };
-  } else if (request === 'wasm') {
-    await startWasm(null);
-    info = { name: 'wasm', package: WASM_PACKAGE, reason: 'asked for (plain WebAssembly, without the native fused LSTM)' };
-  } else {
-    await setBackend('cpu');
-    info = { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)' };
+    if (request === 'tensorflow') throw new EngineUnavailableError('tensorflow', `${native.why}. ${INSTALL_HINT}.`);
+    const hint = 'its install downloads libtensorflow from Google storage, which failed or was skipped; to install from a mirror: TFJS_NODE_CDN_STORAGE=<mirror> npm install @tensorflow/tfjs-node (README: Engines)';
+    const addon = probe.addon();
+    return addon.ok
+      ? { info: { name: 'blas', package: BLAS_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly with the native fused LSTM (${addon.description})` }, backend: 'wasm', addon: addon.addon }
+      : { info: { name: 'wasm', package: WASM_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly; the native fused LSTM is off: ${addon.why} (${ADDON_HINT})` }, backend: 'wasm', addon: null };
   }
-  current = info;
-  return info;
+  if (request === 'blas') {
+    const addon = probe.addon();
+    if (!addon.ok) throw new EngineUnavailableError('blas', `${addon.why}; ${ADDON_HINT}.`);
+    return { info: { name: 'blas', package: BLAS_PACKAGE, reason: `asked for (WebAssembly with the native fused LSTM: ${addon.description})` }, backend: 'wasm', addon: addon.addon };
+  }
+  if (request === 'wasm') return { info: { name: 'wasm', package: WASM_PACKAGE, reason: 'asked for (plain WebAssembly, without the native fused LSTM)' }, backend: 'wasm', addon: null };
+  return { info: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)' }, backend: 'cpu', addon: null };
 }
 
-/** The wasm backend, with the native LSTM kernels registered when the addon is given, removed otherwise. */
-async function startWasm(addon: { addon: FusedLstmAddon } | null): Promise<void> {
-  await import('@tensorflow/tfjs-backend-wasm');
-  installWasmKernelFixes();
-  if (addon) registerFusedLstmKernels(addon.addon);
-  else unregisterFusedLstmKernels();
-  await setBackend('wasm');
-}
+let current: EnginePlan | null = null;
 
-async function setBackend(name: string): Promise<void> {
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new EngineUnavailableError(`the ${name} engine failed to start`);
+/** Starts the engine `request` gets (once: a later call for the same engine, or `auto`, returns the running one). */
+export async function initEngine(request: EngineRequest = 'auto'): Promise<EngineInfo> {
+  if (current && (request === 'auto' || request === current.info.name)) return current.info;
+  const plan = await planEngine(request);
+  installGradientFixes();
+  if (plan.backend === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    installWasmKernelFixes();
+  }
+  const ok = await tf.setBackend(plan.backend);
+  if (!ok) throw new EngineUnavailableError(plan.info.name, `the ${plan.backend} backend failed to start`);
   await tf.ready();
+  current = plan;
+  return plan.info;
+}
+
+/** The native LSTM addon when the running engine is `blas`, else null: the LSTM asks this to choose its kernels. */
+export function nativeLstmAddon(): FusedLstmAddon | null {
+  return current?.addon && tf.getBackend() === 'wasm' ? current.addon : null;
 }
 
 export function describeEngine(info: EngineInfo): string {

@@ -8,9 +8,8 @@
  *   Transpose of the last two axes (wasm-copy-kernels.ts); Sum over leading axes (wasm-math-kernels.ts).
  * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
  * - Tanh through wasm's SIMD Sigmoid (wasm-math-kernels.ts).
- * Each replacement was timed against tfjs' own kernel on the model's shapes (bench/kernels.ts); one
- * that lost (a broadcast Multiply as a JS loop, 10x slower than wasm's) was dropped.
- * Each one is checked against tfjs' reference kernels in test/engine/wasm-kernels.test.ts.
+ * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
+ * checked against it in test/engine/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -20,9 +19,6 @@ import { CLIP_BY_VALUE_GRAD, clipByValueGrad, sum, tanh, unsortedSegmentSum } fr
 
 const BACKEND = 'wasm';
 let installed = false;
-
-/** The reference kernels, for tests that compare the fixes against them. */
-export const referenceKernels = new Map<string, tf.KernelConfig>();
 
 export function installWasmKernelFixes(): void {
   if (installed) return;
@@ -50,7 +46,6 @@ function addKernel(kernelName: string, kernel: (args: KernelArgs, wasm: BackendW
 function replaceKernel(kernelName: string, fast: FastKernel): void {
   const original = tf.getKernel(kernelName, BACKEND);
   if (!original) return;
-  referenceKernels.set(kernelName, original);
   const kernelFunc = (args: KernelArgs) => fast(args, args.backend as BackendWasm, original.kernelFunc) ?? original.kernelFunc(args);
   tf.unregisterKernel(kernelName, BACKEND);
   tf.registerKernel({ ...original, kernelFunc: kernelFunc as KernelFunc });

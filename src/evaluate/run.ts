@@ -1,13 +1,13 @@
 /** `sentiment evaluate`: a labelled TSV (or the validation part of the training file) scored by a model. */
-import { InputError } from '../data/errors.ts';
-import { NUM_CLASSES } from '../data/labels.ts';
+import { join } from 'node:path';
+import { splitRows } from '../data/split.ts';
 import { readPhraseTsv } from '../data/tsv.ts';
 import type { EngineInfo, EngineRequest } from '../engine/engine.ts';
+import { SettingError } from '../errors.ts';
+import type { LoadedModel } from '../model/directory.ts';
 import { MODEL_FILES } from '../model/files.ts';
-import type { Predictor } from '../predict/predictor.ts';
+import { clippedCrossEntropy } from '../model/scores.ts';
 import { openPredictor } from '../predict/run.ts';
-import { clippedCrossEntropy } from '../train/evaluate.ts';
-import { splitRows } from '../train/loop.ts';
 import { classificationReport, type ClassificationReport } from './metrics.ts';
 
 export interface EvaluateOptions {
@@ -29,8 +29,9 @@ export interface Evaluation {
   firstLine: number;
   /** Clipped categorical cross-entropy, as Keras' val_loss. */
   loss: number;
+  labelNames: readonly string[];
   report: ClassificationReport;
-  /** The file is the one the model was trained on (and --validation was not given). */
+  /** The file is the one the model was trained on (and validation was not asked for). */
   isTrainingFile: boolean;
   engine: EngineInfo;
 }
@@ -42,11 +43,10 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
   try {
     const { meta } = predictor.loaded;
     const trainedOn = meta !== null && meta.data_sha256 === table.sha256;
-    const rows = opts.validation ? validationRows(predictor, table.rows.length, trainedOn, opts) : table.rows.map((_, i) => i);
+    const rows = opts.validation ? validationRows(predictor.loaded, table.rows.length, trainedOn, opts.file) : table.rows.map((_, i) => i);
     const picked = rows.map((i) => table.rows[i]);
-    const truth = Int32Array.from(picked, (r) => r.sentiment ?? -1);
-    const { sequences } = predictor.encode(picked.map((r) => r.phrase));
-    const predictions = predictor.predictSequences(sequences, opts.onProgress);
+    const truth = Int32Array.from(picked, (r) => r.sentiment);
+    const { predictions } = predictor.predict(picked.map((r) => r.phrase), opts.onProgress);
     let lossSum = 0;
     predictions.forEach((p, i) => {
       lossSum += clippedCrossEntropy(p.probabilities[truth[i]]);
@@ -57,21 +57,21 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       part: opts.validation ? 'validation' : 'all',
       firstLine: picked[0]?.line ?? 0,
       loss: lossSum / Math.max(1, predictions.length),
-      report: classificationReport(truth, Int32Array.from(predictions, (p) => p.label), NUM_CLASSES),
+      labelNames: predictor.labelNames,
+      report: classificationReport(truth, Int32Array.from(predictions, (p) => p.label), predictor.labelNames.length),
       isTrainingFile: trainedOn && !opts.validation,
       engine,
     };
   } finally {
-    predictor.loaded.model.dispose();
+    predictor.loaded.dispose();
   }
 }
 
 /** The rows `train` held out: the last validation_split of the file, as Keras splits before shuffling. */
-function validationRows(predictor: Predictor, n: number, trainedOn: boolean, opts: EvaluateOptions): number[] {
-  const { meta, history, dir } = predictor.loaded;
-  if (!meta || !history) throw new InputError(`--validation needs ${MODEL_FILES.meta} and ${MODEL_FILES.history} from \`sentiment train\`; this model has none`, { file: dir });
-  if (!trainedOn) throw new InputError(`--validation: this is not the file the model was trained on (${meta.data_file}, sha256 ${meta.data_sha256.slice(0, 12)}…)`, { file: opts.file });
-  const split = history.params.validation_split;
-  if (typeof split !== 'number' || split <= 0) throw new InputError('--validation: the model was trained without a validation split', { file: `${dir}/${MODEL_FILES.history}` });
-  return Array.from(splitRows(n, split).valRows);
+function validationRows(loaded: LoadedModel, n: number, trainedOn: boolean, file: string): number[] {
+  const { meta, settings, dir } = loaded;
+  if (!meta || !settings) throw new SettingError('validation', `needs ${MODEL_FILES.meta} and the training settings from \`sentiment train\`; this model has none`, { where: { file: dir } });
+  if (!trainedOn) throw new SettingError('validation', `this is not the file the model was trained on (${meta.data_file}, sha256 ${meta.data_sha256.slice(0, 12)}…)`, { where: { file } });
+  if (settings.validationSplit <= 0) throw new SettingError('validation', 'the model was trained without a validation split', { where: { file: join(dir, MODEL_FILES.meta) } });
+  return Array.from(splitRows(n, settings.validationSplit).valRows);
 }

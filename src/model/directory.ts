@@ -1,62 +1,75 @@
 /**
- * Opens a model directory for use: ours (model.json, weights.bin, tokenizer.json, meta.json,
- * history.json) or the seed's Keras recipe converted by tensorflowjs_converter (model.json, its
- * weight shards, tokenizer.json, no meta.json). Every check names the file it is about.
+ * The model directory as a whole: written as one change (readers see the old model or the new one),
+ * and opened for use. Ours holds meta.json, history.json and each member's files (the first member's at
+ * the top, where tfjs and Keras tooling look); the seed's Keras recipe converted by
+ * tensorflowjs_converter (model.json, its weight shards, tokenizer.json, no meta.json) opens too.
+ * Every check names the file it is about.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import { LABEL_NAMES } from '../data/labels.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
-import type { BatchingMode } from '../data/batches.ts';
-import { CLEANING_VERSION } from '../data/clean.ts';
-import { InputError } from '../data/errors.ts';
-import type { Tokenizer } from '../data/tokenizer.ts';
-import type { HistoryFile } from '../train/history.ts';
-import { recoverDirectory } from './atomic-dir.ts';
-import { loadLayersModel, loadTokenizer, MODEL_FILES, readJsonFile } from './files.ts';
-import { META_FORMAT_VERSION, type ModelMeta } from './meta.ts';
+import { InputError, NotTrainedError } from '../errors.ts';
+import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
+import { readJsonFile } from '../fs/read.ts';
+import { settingsFromJson, type RunSettings } from '../settings.ts';
+import { MODEL_FILES, saveJson } from './files.ts';
+import type { HistoryFile } from './history.ts';
+import type { Member } from './member.ts';
+import { metaFromJson, type ModelMeta } from './meta.ts';
+import { RecipeMember } from './recipe-member.ts';
 
-/** How texts must be fed to this model. */
-export interface InferenceSettings {
-  /** Longest input; longer sequences are cut 'pre'. */
-  maxLen: number;
-  /** 'group': fed unpadded at their own length; 'max': pre-padded to maxLen. */
-  batching: BatchingMode;
-  /** 'sentiment': written by this tool (meta.json); 'keras': the seed's converted Keras model. */
-  layout: 'sentiment' | 'keras';
-}
+/** Where `train` writes and the other commands look when no directory is given. */
+export const DEFAULT_MODEL_DIR = 'models/sentiment';
 
 export interface LoadedModel {
   dir: string;
-  model: tf.LayersModel;
-  tokenizer: Tokenizer;
+  /** 'sentiment': written by this tool (meta.json); 'keras': the seed's converted Keras model. */
+  layout: 'sentiment' | 'keras';
   meta: ModelMeta | null;
   history: HistoryFile | null;
-  settings: InferenceSettings;
-}
-
-export function noModelMessage(dir: string): string {
-  return `no model in ${dir}/; train one with \`sentiment train data/train.tsv --out ${dir}\` (or pass --model DIR)`;
+  /** How it was trained, where the directory says. */
+  settings: RunSettings | null;
+  labelNames: string[];
+  members: Member[];
+  dispose(): void;
 }
 
 export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
   await recoverDirectory(dir).catch(() => undefined);
   const files = await listDirectory(dir);
-  if (!files.includes(MODEL_FILES.model) && !files.includes(MODEL_FILES.tokenizer)) throw new InputError(noModelMessage(dir));
+  if (!files.includes(MODEL_FILES.model) && !files.includes(MODEL_FILES.tokenizer)) throw new NotTrainedError('model', dir);
   for (const f of [MODEL_FILES.model, MODEL_FILES.tokenizer]) {
     if (!files.includes(f)) throw new InputError('missing', { file: join(dir, f) });
   }
-  const meta = files.includes(MODEL_FILES.meta) ? checkMeta(await readJsonFile<ModelMeta>(join(dir, MODEL_FILES.meta)), join(dir, MODEL_FILES.meta)) : null;
-  const history = files.includes(MODEL_FILES.history) ? await readJsonFile<HistoryFile>(join(dir, MODEL_FILES.history)) : null;
-  const tokenizer = await loadTokenizer(dir);
-  const model = await loadLayersModel(dir);
+  const history = files.includes(MODEL_FILES.history) ? await readJsonFile<HistoryFile & { params?: unknown }>(join(dir, MODEL_FILES.history)) : null;
+  const metaPath = join(dir, MODEL_FILES.meta);
+  const meta = files.includes(MODEL_FILES.meta) ? metaFromJson(await readJsonFile<unknown>(metaPath), metaPath, history?.params ?? null) : null;
+  const members: Member[] = [];
   try {
-    checkVocabularyFits(tokenizer, model, dir);
-    return { dir, model, tokenizer, meta, history, settings: inferenceSettings(model, meta) };
+    if (meta) {
+      for (const e of meta.members) members.push(await RecipeMember.load(join(dir, e.path), { maxLen: e.max_len, batching: e.batching }));
+    } else {
+      // The seed pre-pads every phrase to the model's fixed input length.
+      members.push(await RecipeMember.load(dir, (model) => {
+        const steps = model.inputs[0]?.shape[1];
+        return typeof steps === 'number' ? { maxLen: steps, batching: 'max' } : { maxLen: MAX_LEN_CAP, batching: 'group' };
+      }));
+    }
   } catch (err) {
-    model.dispose();
+    for (const m of members) m.dispose();
     throw err;
   }
+  return {
+    dir,
+    layout: meta ? 'sentiment' : 'keras',
+    meta,
+    history,
+    settings: meta?.settings ? settingsFromJson(meta.settings, metaPath) : null,
+    labelNames: meta ? meta.label_names : [...LABEL_NAMES],
+    members,
+    dispose: () => members.forEach((m) => m.dispose()),
+  };
 }
 
 async function listDirectory(dir: string): Promise<string[]> {
@@ -65,41 +78,38 @@ async function listDirectory(dir: string): Promise<string[]> {
     return await readdir(dir);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(noModelMessage(dir));
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotTrainedError('model', dir);
     throw new InputError((err as Error).message, { file: dir });
   }
 }
 
-function checkMeta(meta: ModelMeta, path: string): ModelMeta {
-  if (typeof meta.format_version !== 'number' || meta.format_version > META_FORMAT_VERSION) {
-    throw new InputError(`format_version ${JSON.stringify(meta.format_version)} is not one this version reads (up to ${META_FORMAT_VERSION}); upgrade sentiment`, { file: path });
-  }
-  if (meta.cleaning_version !== CLEANING_VERSION) {
-    throw new InputError(`cleaning_version ${JSON.stringify(meta.cleaning_version)} differs from this version's (${CLEANING_VERSION}); the model would see different text`, { file: path });
-  }
-  if (!Number.isInteger(meta.max_len) || meta.max_len < 1 || (meta.batching !== 'group' && meta.batching !== 'max')) {
-    throw new InputError('max_len or batching is missing or invalid', { file: path });
-  }
-  return meta;
+export interface ModelDirectory {
+  /** Each member with the directory it goes in, relative to the model directory ('.' for the first). */
+  members: { member: Member; path: string }[];
+  history: HistoryFile;
+  meta: ModelMeta;
 }
 
-/** Every index the tokenizer can produce must have an embedding row. */
-function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: string): void {
-  const embedding = model.layers.find((l) => l.getClassName() === 'Embedding');
-  const inputDim = embedding?.getConfig().inputDim;
-  if (typeof inputDim !== 'number') return;
-  // A declared num_words larger than the embedding means the two files do not belong together.
-  const rowsNeeded = tokenizer.numWords ?? tokenizer.vocabularySize;
-  if (rowsNeeded > inputDim) {
-    throw new InputError(`num_words ${tokenizer.numWords ?? `(all ${tokenizer.wordIndex.size} words)`} does not fit the model's embedding of ${inputDim} rows`, {
-      file: join(dir, MODEL_FILES.tokenizer),
-    });
-  }
-}
-
-function inferenceSettings(model: tf.LayersModel, meta: ModelMeta | null): InferenceSettings {
-  if (meta) return { maxLen: meta.max_len, batching: meta.batching, layout: 'sentiment' };
-  // The seed pre-pads every phrase to the model's fixed input length.
-  const steps = model.inputs[0]?.shape[1];
-  return typeof steps === 'number' ? { maxLen: steps, batching: 'max', layout: 'keras' } : { maxLen: MAX_LEN_CAP, batching: 'group', layout: 'keras' };
+/**
+ * Writes a model directory as one change: readers see the old model or the new one. Other entries of the
+ * directory (the checkpoint, plots) are carried over. Returns the names of the files written.
+ */
+export async function saveModelDirectory(dir: string, m: ModelDirectory, onStaged?: StagedHook): Promise<string[]> {
+  const written: string[] = [];
+  await replaceDirectory(
+    dir,
+    async (stage) => {
+      for (const { member, path } of m.members) {
+        for (const f of await member.save(join(stage, path))) {
+          written.push(path === '.' ? f : join(path, f));
+          await onStaged?.(f);
+        }
+      }
+      await saveJson(stage, MODEL_FILES.history, m.history);
+      await saveJson(stage, MODEL_FILES.meta, m.meta);
+      written.push(MODEL_FILES.history, MODEL_FILES.meta);
+    },
+    { keepOthers: true },
+  );
+  return written;
 }

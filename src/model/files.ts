@@ -1,17 +1,15 @@
 /**
- * The model directory: model.json + weights.bin (tfjs layers format, loadable by
- * tf.loadLayersModel), tokenizer.json (Keras format), meta.json, history.json.
+ * The files of a model directory, one format each: model.json + weights.bin (tfjs layers format,
+ * loadable by tf.loadLayersModel), tokenizer.json (Keras format), and JSON records.
  * Written without tfjs-node's file:// handler, which is not there when tfjs-node is not.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Tokenizer } from '../data/tokenizer.ts';
-import { InputError } from '../data/errors.ts';
-import type { HistoryFile } from '../train/history.ts';
-import { writeFileAtomic } from './atomic.ts';
-import { pauseForTest, replaceDirectory } from './atomic-dir.ts';
-import type { ModelMeta } from './meta.ts';
+import { InputError } from '../errors.ts';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
+import { readBinaryFile, readJsonFile, readTextFile } from '../fs/read.ts';
 
 export const MODEL_FILES = {
   model: 'model.json',
@@ -91,63 +89,4 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
 
 export async function saveJson(dir: string, name: string, value: unknown): Promise<void> {
   await writeFileAtomic(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
-}
-
-export async function saveMeta(meta: ModelMeta, dir: string): Promise<void> {
-  await saveJson(dir, MODEL_FILES.meta, meta);
-}
-
-export async function saveHistory(history: HistoryFile, dir: string): Promise<void> {
-  await saveJson(dir, MODEL_FILES.history, history);
-}
-
-export interface ModelDirectory {
-  model: tf.LayersModel;
-  tokenizer: Tokenizer;
-  history: HistoryFile;
-  meta: ModelMeta;
-}
-
-/**
- * Writes the five files of a model directory as one change: readers see the old model or the new one.
- * Other entries of the directory (the checkpoint, plots) are carried over. Returns the files' names.
- */
-export async function saveModelDirectory(dir: string, m: ModelDirectory): Promise<string[]> {
-  await replaceDirectory(
-    dir,
-    async (stage) => {
-      await saveLayersModel(m.model, stage);
-      await pauseForTest();
-      await saveTokenizer(m.tokenizer, stage);
-      await pauseForTest();
-      await saveHistory(m.history, stage);
-      await saveMeta(m.meta, stage);
-    },
-    { keepOthers: true },
-  );
-  return [MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.tokenizer, MODEL_FILES.history, MODEL_FILES.meta];
-}
-
-export async function readJsonFile<T>(path: string): Promise<T> {
-  const text = await readTextFile(path);
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    throw new InputError(`is not valid JSON (${(err as Error).message})`, { file: path });
-  }
-}
-
-async function readTextFile(path: string): Promise<string> {
-  return (await readBinaryFile(path)).toString('utf8');
-}
-
-export async function readBinaryFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError('missing', { file: path });
-    if (code === 'EISDIR') throw new InputError('is a directory, expected a file', { file: path });
-    throw new InputError((err as Error).message, { file: path });
-  }
 }

@@ -1,22 +1,26 @@
-/** meta.json: what a saved model needs besides its weights to be used the way it was trained. */
+/**
+ * meta.json: what a saved model needs besides its weights to be used the way it was trained (its
+ * members, labels, cleaning rules), and how it was made (settings, data, engine, versions).
+ * Version 1 (one LSTM, its max_len and batching at the top) is read as a one-member version 2.
+ */
+import { isAbsolute } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BatchingMode } from '../data/batches.ts';
 import { CLEANING_VERSION } from '../data/clean.ts';
-import { LABEL_NAMES } from '../data/labels.ts';
+import { InputError } from '../errors.ts';
+import { BATCHING_MODES, settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
 import { PACKAGE_VERSION } from '../version.ts';
+import type { MemberEntry } from './member.ts';
 
-export const META_FORMAT_VERSION = 1;
+export const META_FORMAT_VERSION = 2;
 
 export interface ModelMeta {
   format_version: number;
   labels: number[];
   label_names: string[];
-  /** Longest input the model takes; longer phrases are cut 'pre' as pad_sequences does. */
-  max_len: number;
-  batching: BatchingMode;
   cleaning_version: number;
-  num_words: number;
-  recurrent_activation: string;
+  members: MemberEntry[];
+  /** How the model was trained (null for a version-1 directory without history.json). */
+  settings: RunSettingsJson | null;
   data_file: string;
   data_sha256: string;
   engine: string;
@@ -26,10 +30,9 @@ export interface ModelMeta {
 }
 
 export interface MetaInputs {
-  maxLen: number;
-  batching: BatchingMode;
-  numWords: number;
-  recurrentActivation: string;
+  labelNames: readonly string[];
+  members: MemberEntry[];
+  settings: RunSettings;
   dataFile: string;
   dataSha256: string;
   engine: string;
@@ -39,13 +42,11 @@ export interface MetaInputs {
 export function makeMeta(m: MetaInputs): ModelMeta {
   return {
     format_version: META_FORMAT_VERSION,
-    labels: LABEL_NAMES.map((_, i) => i),
-    label_names: [...LABEL_NAMES],
-    max_len: m.maxLen,
-    batching: m.batching,
+    labels: m.labelNames.map((_, i) => i),
+    label_names: [...m.labelNames],
     cleaning_version: CLEANING_VERSION,
-    num_words: m.numWords,
-    recurrent_activation: m.recurrentActivation,
+    members: m.members,
+    settings: settingsToJson(m.settings),
     data_file: m.dataFile,
     data_sha256: m.dataSha256,
     engine: m.engine,
@@ -53,4 +54,51 @@ export function makeMeta(m: MetaInputs): ModelMeta {
     tfjs_version: tf.version.tfjs,
     created: new Date().toISOString(),
   };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * meta.json as read back, checked field by field against what this version needs; `params` is a
+ * version-1 history's settings record (version 1 kept them there).
+ */
+export function metaFromJson(json: unknown, file: string, params: unknown = null): ModelMeta {
+  const bad = (what: string) => new InputError(what, { file });
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad('expected a JSON object');
+  const m = json as Json;
+  if (typeof m.format_version !== 'number' || m.format_version > META_FORMAT_VERSION) {
+    throw bad(`format_version ${JSON.stringify(m.format_version)} is not one this version reads (up to ${META_FORMAT_VERSION}); upgrade sentiment`);
+  }
+  if (m.cleaning_version !== CLEANING_VERSION) {
+    throw bad(`cleaning_version ${JSON.stringify(m.cleaning_version)} differs from this version's (${CLEANING_VERSION}); the model would see different text`);
+  }
+  const names = m.label_names;
+  if (!Array.isArray(names) || names.length < 2 || !names.every((n) => typeof n === 'string')) throw bad('label_names must list at least two class names');
+  const members = m.format_version >= 2 ? m.members : [{ kind: 'lstm', path: '.', max_len: m.max_len, batching: m.batching }];
+  if (!Array.isArray(members) || members.length === 0) throw bad('members must list at least one member');
+  members.forEach((e, i) => checkEntry(e, i, bad));
+  const settings = m.format_version >= 2 ? m.settings : params;
+  return {
+    format_version: m.format_version,
+    labels: names.map((_, i) => i),
+    label_names: names as string[],
+    cleaning_version: CLEANING_VERSION,
+    members: members as MemberEntry[],
+    settings: settings === null || settings === undefined ? null : settingsToJson(settingsFromJson(settings, file)),
+    data_file: String(m.data_file ?? ''),
+    data_sha256: String(m.data_sha256 ?? ''),
+    engine: String(m.engine ?? ''),
+    package_version: String(m.package_version ?? ''),
+    tfjs_version: String(m.tfjs_version ?? ''),
+    created: String(m.created ?? ''),
+  };
+}
+
+function checkEntry(e: unknown, i: number, bad: (what: string) => InputError): void {
+  const o = (e ?? {}) as Json;
+  if (o.kind !== 'lstm') throw bad(`members[${i}]: unknown kind ${JSON.stringify(o.kind)}`);
+  if (typeof o.path !== 'string' || isAbsolute(o.path) || o.path.split(/[\\/]/).includes('..')) throw bad(`members[${i}]: path must be a directory inside the model directory`);
+  if (!Number.isInteger(o.max_len) || (o.max_len as number) < 1 || !(BATCHING_MODES as readonly unknown[]).includes(o.batching)) {
+    throw bad(`${i === 0 && o.path === '.' ? '' : `members[${i}]: `}max_len or batching is missing or invalid`);
+  }
 }

@@ -3,48 +3,28 @@
  * (glorot_uniform kernels, unit_forget_bias, Adam's epsilon).
  */
 import * as tf from '@tensorflow/tfjs';
-import { NUM_CLASSES } from '../data/labels.ts';
-import { FusedLSTM } from './fused-lstm.ts';
+import type { RunSettings } from '../settings.ts';
+import { FusedLSTM } from './lstm/layer.ts';
 
-export type RecurrentActivation = 'hardSigmoid' | 'sigmoid';
+/** The settings the recipe's layers are built from. */
+export type RecipeSettings = Pick<RunSettings, 'maxWords' | 'embeddingDim' | 'units' | 'denseUnits' | 'dropout' | 'learningRate' | 'recurrentActivation'>;
 
-export interface RecipeConfig {
-  /** Embedding rows (Tokenizer num_words). */
-  maxWords: number;
-  embeddingDim: number;
-  units: number;
-  /** Rate of SpatialDropout1D, the LSTM's input and recurrent dropout, and the Dropout layer. */
-  dropout: number;
-  denseUnits: number;
+export interface RecipeShape {
   numClasses: number;
-  learningRate: number;
-  recurrentActivation: RecurrentActivation;
   /** Fixed time steps (the seed's padded input), or null for variable-length batches. */
   inputLength: number | null;
 }
-
-export const SEED_RECIPE: RecipeConfig = {
-  maxWords: 8192,
-  embeddingDim: 256,
-  units: 256,
-  dropout: 0.3,
-  denseUnits: 256,
-  numClasses: NUM_CLASSES,
-  learningRate: 0.001,
-  recurrentActivation: 'hardSigmoid',
-  inputLength: 53,
-};
 
 /** Keras 2.2 Adam: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon K.epsilon() = 1e-7. */
 export function kerasAdam(learningRate: number): tf.Optimizer {
   return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
 }
 
-export function buildModel(cfg: RecipeConfig): tf.LayersModel {
-  return quietly(() => buildLayers(cfg));
+export function buildModel(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
+  return quietly(() => buildLayers(cfg, shape));
 }
 
-function buildLayers(cfg: RecipeConfig): tf.LayersModel {
+function buildLayers(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
   const model = tf.sequential({ name: 'sequential_1' });
   model.add(
     tf.layers.embedding({
@@ -52,7 +32,7 @@ function buildLayers(cfg: RecipeConfig): tf.LayersModel {
       inputDim: cfg.maxWords,
       outputDim: cfg.embeddingDim,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05 }),
-      ...(cfg.inputLength === null ? { batchInputShape: [null, null] } : { inputLength: cfg.inputLength, batchInputShape: [null, cfg.inputLength] }),
+      ...(shape.inputLength === null ? { batchInputShape: [null, null] } : { inputLength: shape.inputLength, batchInputShape: [null, shape.inputLength] }),
     }),
   );
   model.add(tf.layers.spatialDropout1d({ name: 'spatial_dropout1d_1', rate: cfg.dropout }));
@@ -61,7 +41,7 @@ function buildLayers(cfg: RecipeConfig): tf.LayersModel {
       name: 'lstm_1',
       units: cfg.units,
       activation: 'tanh',
-      recurrentActivation: cfg.recurrentActivation,
+      recurrentActivation: cfg.recurrentActivation === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid',
       useBias: true,
       kernelInitializer: 'glorotUniform',
       recurrentInitializer: 'orthogonal',
@@ -73,7 +53,7 @@ function buildLayers(cfg: RecipeConfig): tf.LayersModel {
   );
   model.add(tf.layers.dense({ name: 'dense_1', units: cfg.denseUnits, activation: 'relu', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }));
   model.add(tf.layers.dropout({ name: 'dropout_1', rate: cfg.dropout }));
-  model.add(tf.layers.dense({ name: 'dense_2', units: cfg.numClasses, activation: 'softmax', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }));
+  model.add(tf.layers.dense({ name: 'dense_2', units: shape.numClasses, activation: 'softmax', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }));
   compileModel(model, cfg.learningRate);
   return model;
 }

@@ -2,7 +2,7 @@
  * Training curves from a history file: ours (`{params, epochs: [{epoch, loss, acc, val_loss, val_acc}]}`)
  * or Keras' `history.history` saved as JSON (`{loss: [...], acc|accuracy: [...], val_loss, val_acc|val_accuracy}`).
  */
-import { InputError } from '../data/errors.ts';
+import { InputError } from '../errors.ts';
 
 export interface Curves {
   epochs: number[];

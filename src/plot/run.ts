@@ -1,9 +1,10 @@
 /** `sentiment plot-history`: history.json in, history.png and history.svg out. */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { InputError } from '../data/errors.ts';
-import { checkOutputFile, writeFileAtomic } from '../model/atomic.ts';
-import { MODEL_FILES, readJsonFile } from '../model/files.ts';
+import { InputError, NotTrainedError, SettingError } from '../errors.ts';
+import { checkOutputFile, writeFileAtomic } from '../fs/atomic-file.ts';
+import { readJsonFile } from '../fs/read.ts';
+import { MODEL_FILES } from '../model/files.ts';
 import { curvesFromHistory, finalValAcc, type Curves } from './curves.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { historySpec } from './spec.ts';
@@ -32,8 +33,8 @@ export async function plotHistory(opts: PlotOptions): Promise<PlotResult> {
   await checkHistoryExists(file, opts);
   const outputs = opts.out ? [opts.out] : ['history.png', 'history.svg'].map((f) => join(dirname(file), f));
   for (const out of outputs) {
-    if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase())) throw new InputError(`--out must end in ${PLOT_FORMATS.join(' or ')}`, { file: out });
-    await checkOutputFile(out, '--out');
+    if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase())) throw new SettingError('out', `must end in ${PLOT_FORMATS.join(' or ')}`, { given: out });
+    await checkOutputFile(out, 'out');
   }
   const curves = curvesFromHistory(await readJsonFile<unknown>(file), file);
   const title = plotTitle(opts.historyFile ? basename(file, extname(file)) : basename(resolve(opts.modelDir)), curves);
@@ -56,6 +57,6 @@ async function checkHistoryExists(file: string, opts: PlotOptions): Promise<void
   const s = await stat(file).catch(() => null);
   if (s?.isFile()) return;
   if (s?.isDirectory()) throw new InputError('is a directory, expected a history JSON file', { file });
-  const how = opts.historyFile ? 'check the path' : `train a model first (\`sentiment train data/train.tsv --out ${opts.modelDir}\` writes it) or pass --history FILE`;
-  throw new InputError(`no history here; ${how}`, { file });
+  if (opts.historyFile) throw new InputError('no such file', { file });
+  throw new NotTrainedError('history', opts.modelDir, file);
 }

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { checkInputFile } from '../data/input-file.ts';
+import { checkInputFile } from '../fs/read.ts';
 
 export interface TextLine {
   text: string;
@@ -10,7 +10,7 @@ export interface TextLine {
   line: number;
 }
 
-export const STDIN = '-';
+const STDIN = '-';
 
 /** Yields the lines of `path` ('-' for stdin) in chunks of at most `chunkSize`; a BOM and CR line ends are dropped. */
 export async function* readTextLines(path: string, chunkSize: number, stdin: Readable = process.stdin): AsyncGenerator<TextLine[]> {

@@ -1,17 +1,16 @@
 /**
- * Texts to class probabilities with a loaded model, fed exactly as it was trained: same cleaning and
- * tokenizer, cut to its max length, grouped by length (or pre-padded for 'max' models). A phrase is
- * never padded to fit its batch-mates, so its probabilities do not depend on them.
+ * Texts to class probabilities with a loaded model: each text cleaned once, then every member's
+ * probabilities (fed as that member was trained). A text's probabilities never depend on the other
+ * texts it is predicted with.
  */
-import { makeBatches, range } from '../data/batches.ts';
-import { InputError } from '../data/errors.ts';
-import { LABEL_NAMES } from '../data/labels.ts';
-import { cleanText } from '../data/clean.ts';
-import { truncatePre } from '../data/sequences.ts';
+import { cleanTexts } from '../data/encode.ts';
+import { InputError, type Where } from '../errors.ts';
 import type { LoadedModel } from '../model/directory.ts';
-import { argmax, predictBatch } from '../train/evaluate.ts';
+import type { PredictOptions } from '../model/member.ts';
+import { DEFAULT_BATCH_SIZE } from '../model/recipe-member.ts';
+import { argmax } from '../model/scores.ts';
 
-export const PREDICT_BATCH_SIZE = 512;
+export const PREDICT_BATCH_SIZE = DEFAULT_BATCH_SIZE;
 
 export interface Prediction {
   label: number;
@@ -20,59 +19,39 @@ export interface Prediction {
   probabilities: number[];
 }
 
-export interface EncodedTexts {
-  sequences: number[][];
-  /** How many texts had more tokens than the model's max length (cut 'pre'). */
-  truncated: number;
-}
-
 export class Predictor {
   constructor(
     readonly loaded: LoadedModel,
     readonly batchSize = PREDICT_BATCH_SIZE,
   ) {}
 
-  encode(texts: ReadonlyArray<string>): EncodedTexts {
-    const { tokenizer, settings } = this.loaded;
-    let truncated = 0;
-    const sequences = texts.map((t) => {
-      const full = tokenizer.textToSequence(cleanText(t));
-      if (full.length > settings.maxLen) truncated += 1;
-      return truncatePre(full, settings.maxLen);
-    });
-    return { sequences, truncated };
+  get labelNames(): readonly string[] {
+    return this.loaded.labelNames;
   }
 
-  /** Probabilities for already-encoded sequences, in their order. */
-  predictSequences(sequences: ReadonlyArray<ArrayLike<number>>, onProgress?: (done: number, total: number) => void): Prediction[] {
-    const { model, settings } = this.loaded;
-    const out = new Array<Prediction>(sequences.length);
-    const batches = makeBatches(sequences, range(0, sequences.length), { mode: settings.batching, batchSize: this.batchSize, maxLen: settings.maxLen });
-    let done = 0;
-    for (const batch of batches) {
-      const probs = predictBatch(model, sequences, batch);
-      done += batch.rows.length;
-      const k = probs.length / batch.rows.length;
-      batch.rows.forEach((row, i) => {
-        out[row] = toPrediction(Array.from(probs.subarray(i * k, (i + 1) * k)));
-      });
-      onProgress?.(done, sequences.length);
-    }
-    return out;
+  /** The shortest input limit among the members: longer texts are cut (counted in `truncated`). */
+  get maxLen(): number | null {
+    const limits = this.loaded.members.map((m) => m.maxLen).filter((n): n is number => n !== null);
+    return limits.length ? Math.min(...limits) : null;
   }
 
-  predict(texts: ReadonlyArray<string>): { predictions: Prediction[]; truncated: number } {
-    const { sequences, truncated } = this.encode(texts);
-    return { predictions: this.predictSequences(sequences), truncated };
+  /** Probabilities of each text, in order; `truncated` counts texts cut to fit a member. */
+  predict(texts: ReadonlyArray<string>, onProgress?: PredictOptions['onProgress']): { predictions: Prediction[]; truncated: number } {
+    const cleaned = cleanTexts(texts);
+    const [member] = this.loaded.members;
+    const { probabilities, truncated } = member.predict(cleaned, { batchSize: this.batchSize, onProgress });
+    const k = member.numClasses;
+    const predictions = texts.map((_, i) => this.toPrediction(Array.from(probabilities.subarray(i * k, (i + 1) * k))));
+    return { predictions, truncated };
   }
-}
 
-export function toPrediction(probabilities: number[]): Prediction {
-  const label = argmax(probabilities);
-  return { label, labelName: LABEL_NAMES[label] ?? String(label), probabilities };
+  toPrediction(probabilities: number[]): Prediction {
+    const label = argmax(probabilities);
+    return { label, labelName: this.labelNames[label] ?? String(label), probabilities };
+  }
 }
 
 /** The texts a user typed must say something. */
-export function checkText(text: string, where: { file?: string; line?: number } = {}): void {
+export function checkText(text: string, where: Where = {}): void {
   if (text.trim() === '') throw new InputError(where.line ? 'empty text (one text per line)' : 'empty text: give a phrase to classify', where);
 }

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { labelCounts } from '../data/labels.ts';
 import { readPhraseTsv } from '../data/tsv.ts';
 import { initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
-import { checkOutputFile, writeFileAtomic } from '../model/atomic.ts';
+import { checkOutputFile, writeFileAtomic } from '../fs/atomic-file.ts';
 import { loadModelDirectory } from '../model/directory.ts';
 import { readTextLines } from './lines.ts';
 import { checkText, PREDICT_BATCH_SIZE, Predictor, type Prediction } from './predictor.ts';
@@ -15,7 +15,7 @@ export interface OpenOptions {
   batchSize?: number;
 }
 
-/** Starts the engine and loads the model (model problems are reported before the engine starts where they can be). */
+/** Starts the engine and loads the model. */
 export async function openPredictor(opts: OpenOptions): Promise<{ predictor: Predictor; engine: EngineInfo }> {
   const engine = await initEngine(opts.backend);
   const loaded = await loadModelDirectory(opts.modelDir);
@@ -67,13 +67,12 @@ export interface SubmissionResult {
 
 /** Scores every row of a Kaggle-style TSV and writes `PhraseId,Sentiment` in input order. */
 export async function writeSubmission(predictor: Predictor, opts: SubmissionOptions): Promise<SubmissionResult> {
-  await checkOutputFile(opts.submission, '--submission');
+  await checkOutputFile(opts.submission, 'submission');
   const table = await readPhraseTsv(opts.input, { labelled: false, ids: true });
   const started = performance.now();
   opts.onStart?.(table.rows.length);
-  const { sequences, truncated } = predictor.encode(table.rows.map((r) => r.phrase));
-  const predictions = predictor.predictSequences(sequences, opts.onProgress);
+  const { predictions, truncated } = predictor.predict(table.rows.map((r) => r.phrase), opts.onProgress);
   const labels = Int32Array.from(predictions, (p) => p.label);
   await writeFileAtomic(opts.submission, submissionCsv(table.rows, labels));
-  return { rows: table.rows.length, truncated, seconds: (performance.now() - started) / 1000, labelCounts: labelCounts(labels) };
+  return { rows: table.rows.length, truncated, seconds: (performance.now() - started) / 1000, labelCounts: labelCounts(labels, predictor.labelNames.length) };
 }

@@ -5,43 +5,25 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BatchingMode } from '../data/batches.ts';
-import { InputError } from '../data/errors.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
-import { writeFileAtomic } from '../model/atomic.ts';
-import { pauseForTest, recoverDirectory, replaceDirectory } from '../model/atomic-dir.ts';
-import type { RecurrentActivation } from '../model/recipe.ts';
-import { checkedWeightData, loadLayersModel, loadTokenizer, readBinaryFile, readJsonFile, saveJson, saveLayersModel, saveTokenizer } from '../model/files.ts';
-import type { EpochLog } from './history.ts';
+import { InputError, SettingError } from '../errors.ts';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
+import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
+import { readBinaryFile, readJsonFile } from '../fs/read.ts';
+import { checkedWeightData, loadLayersModel, loadTokenizer, MODEL_FILES, saveJson, saveLayersModel, saveTokenizer } from '../model/files.ts';
+import type { EpochLog } from '../model/history.ts';
+import { settingsFromJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
 
 export const CHECKPOINT_DIR = 'checkpoint';
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export const CHECKPOINT_FORMAT_VERSION = 2;
 const FILES = { state: 'state.json', optimizer: 'optimizer.json', optimizerWeights: 'optimizer.bin' } as const;
-
-/** The options that define a run: a resume must use the same ones. */
-export const RUN_SETTING_KEYS = ['maxWords', 'embeddingDim', 'units', 'denseUnits', 'dropout', 'learningRate', 'seed', 'pad', 'recurrentActivation', 'validationSplit', 'batchSize', 'maxLen'] as const satisfies readonly (keyof RunSettings)[];
-
-export interface RunSettings {
-  maxWords: number;
-  embeddingDim: number;
-  units: number;
-  denseUnits: number;
-  dropout: number;
-  learningRate: number;
-  seed: number;
-  pad: BatchingMode;
-  recurrentActivation: RecurrentActivation;
-  validationSplit: number;
-  batchSize: number;
-  maxLen: number;
-}
 
 export interface CheckpointState {
   format_version: number;
   /** Epochs completed. */
   epoch: number;
   history: EpochLog[];
-  settings: RunSettings;
+  settings: RunSettingsJson;
   data_file: string;
   data_sha256: string;
   param_count: number;
@@ -55,11 +37,11 @@ interface OptimizerFile {
 
 export const checkpointPath = (out: string) => join(out, CHECKPOINT_DIR);
 
-export async function saveCheckpoint(out: string, model: tf.LayersModel, tokenizer: Tokenizer, state: CheckpointState): Promise<void> {
+export async function saveCheckpoint(out: string, model: tf.LayersModel, tokenizer: Tokenizer, state: CheckpointState, onStaged?: StagedHook): Promise<void> {
   const optimizer = await tf.io.encodeWeights(await model.optimizer.getWeights());
   await replaceDirectory(checkpointPath(out), async (stage) => {
     await saveLayersModel(model, stage);
-    await pauseForTest();
+    await onStaged?.(MODEL_FILES.weights);
     await writeFileAtomic(join(stage, FILES.optimizerWeights), new Uint8Array(optimizer.data));
     await saveJson(stage, FILES.optimizer, { weights: optimizer.specs } satisfies OptimizerFile);
     await saveTokenizer(tokenizer, stage);
@@ -70,6 +52,8 @@ export async function saveCheckpoint(out: string, model: tf.LayersModel, tokeniz
 export interface Checkpoint {
   dir: string;
   state: CheckpointState;
+  /** The state's settings, checked and typed. */
+  settings: RunSettings;
   tokenizer: Tokenizer;
   /** Puts the checkpoint's weights and optimizer state into a model built with the same settings. */
   restore(model: tf.LayersModel): Promise<void>;
@@ -81,15 +65,17 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
   const statePath = join(dir, FILES.state);
   const state = await readJsonFile<CheckpointState>(statePath).catch((err: unknown) => {
     if (err instanceof InputError && err.message.endsWith(': missing')) {
-      throw new InputError(`no checkpoint to resume from (${statePath} is missing); train without --resume`, { file: out });
+      throw new SettingError('resume', `no checkpoint to resume from (${statePath} is missing); start a new run instead`, { where: { file: out } });
     }
     throw err;
   });
-  if (state.format_version !== CHECKPOINT_FORMAT_VERSION) throw new InputError(`format_version ${state.format_version} is not one this version reads`, { file: statePath });
+  checkState(state, statePath);
+  const settings = settingsFromJson(state.settings, statePath);
   const tokenizer = await loadTokenizer(dir);
   return {
     dir,
     state,
+    settings,
     tokenizer,
     async restore(model) {
       const saved = await loadLayersModel(dir);
@@ -104,6 +90,17 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
       await model.optimizer.setWeights(await readOptimizerWeights(dir));
     },
   };
+}
+
+/** Version 1 kept the settings camelCase; both read the same. */
+function checkState(state: CheckpointState, file: string): void {
+  const bad = (what: string) => new InputError(what, { file });
+  if (state === null || typeof state !== 'object') throw bad('expected a JSON object');
+  if (state.format_version !== 1 && state.format_version !== CHECKPOINT_FORMAT_VERSION) throw bad(`format_version ${state.format_version} is not one this version reads`);
+  if (!Number.isInteger(state.epoch) || state.epoch < 0) throw bad('epoch is missing or not a whole number');
+  if (!Array.isArray(state.history) || state.history.length !== state.epoch) throw bad('history is missing or does not have one entry per epoch done');
+  if (typeof state.data_sha256 !== 'string' || typeof state.data_file !== 'string') throw bad('data_file or data_sha256 is missing');
+  if (!Number.isInteger(state.param_count)) throw bad('param_count is missing');
 }
 
 async function readOptimizerWeights(dir: string): Promise<{ name: string; tensor: tf.Tensor }[]> {

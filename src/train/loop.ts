@@ -3,10 +3,13 @@
  * epoch, sample-weighted epoch metrics) over grouped or padded batches.
  */
 import * as tf from '@tensorflow/tfjs';
-import { encodeBatch, makeBatches, oneHotBatch, range, validationSplitIndex, type Batch, type BatchingMode } from '../data/batches.ts';
+import { encodeBatch, makeBatches, oneHotBatch, type Batch } from '../data/batches.ts';
 import { makeRng, withSeededMathRandom } from '../data/random.ts';
-import { scoreBatches } from './evaluate.ts';
-import type { EpochLog } from './history.ts';
+import { splitRows } from '../data/split.ts';
+import type { EpochLog } from '../model/history.ts';
+import { predictRows } from '../model/recipe-member.ts';
+import { scoreProbabilities } from '../model/scores.ts';
+import type { BatchingMode } from '../settings.ts';
 
 export interface TrainOptions {
   /** The epoch to stop after (the total, counting epochs done before a resume). */
@@ -54,16 +57,6 @@ export interface TrainData {
   labels: ArrayLike<number>;
 }
 
-export interface TrainSplit {
-  trainRows: Int32Array;
-  valRows: Int32Array;
-}
-
-export function splitRows(n: number, validationSplit: number): TrainSplit {
-  const at = validationSplit > 0 ? validationSplitIndex(n, validationSplit) : n;
-  return { trainRows: range(0, at), valRows: range(at, n) };
-}
-
 /**
  * Each epoch's shuffling and dropout masks come from generators seeded with (seed, epoch), so a run
  * resumed after epoch k continues exactly as the uninterrupted run would have.
@@ -71,12 +64,11 @@ export function splitRows(n: number, validationSplit: number): TrainSplit {
 export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
   const { trainRows, valRows } = splitRows(data.sequences.length, opts.validationSplit);
   const batchOpts = { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen };
-  const valBatches = makeBatches(data.sequences, valRows, batchOpts);
   const history: EpochLog[] = [...(opts.history ?? [])];
   for (let epoch = history.length + 1; epoch <= opts.epochs; epoch++) {
     if (opts.signal?.aborted) return { history, stopped: true };
     const log = await withSeededMathRandom(`${opts.seed}:${epoch}`, () =>
-      runEpoch(model, data, epoch, makeBatches(data.sequences, trainRows, { ...batchOpts, rng: makeRng(`shuffle:${opts.seed}:${epoch}`) }), valBatches, opts, callbacks),
+      runEpoch(model, data, epoch, makeBatches(data.sequences, trainRows, { ...batchOpts, rng: makeRng(`shuffle:${opts.seed}:${epoch}`) }), valRows, opts, callbacks),
     );
     if (log === null) return { history, stopped: true };
     history.push(log);
@@ -85,7 +77,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
   return { history, stopped: false };
 }
 
-async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, batches: Batch[], valBatches: Batch[], opts: TrainOptions, callbacks: TrainCallbacks): Promise<EpochLog | null> {
+async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, batches: Batch[], valRows: Int32Array, opts: TrainOptions, callbacks: TrainCallbacks): Promise<EpochLog | null> {
   const started = performance.now();
   const phrases = batches.reduce((n, b) => n + b.rows.length, 0);
   callbacks.onEpochBegin?.(epoch, batches.length, phrases);
@@ -102,9 +94,10 @@ async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, b
     if (opts.signal?.aborted) return null;
   }
   let val = { loss: null as number | null, acc: null as number | null };
-  if (valBatches.length > 0) {
+  if (valRows.length > 0) {
     callbacks.onValidationBegin?.(epoch);
-    const s = scoreBatches(model, data.sequences, data.labels, valBatches);
+    const probabilities = predictRows(model, data.sequences, valRows, { maxLen: opts.maxLen, batching: opts.batching, batchSize: opts.batchSize });
+    const s = scoreProbabilities(probabilities, opts.numClasses, Int32Array.from(valRows, (r) => data.labels[r]));
     val = { loss: s.loss, acc: s.acc };
   }
   return { epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc, seconds: (performance.now() - started) / 1000 };

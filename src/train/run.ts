@@ -1,54 +1,38 @@
 /** `sentiment train`: data file in, model directory out. */
 import { stat } from 'node:fs/promises';
-import type { BatchingMode } from '../data/batches.ts';
-import { InputError } from '../data/errors.ts';
 import { LABEL_NAMES, NUM_CLASSES, labelCounts } from '../data/labels.ts';
 import { prepareTrainingData } from '../data/prepare.ts';
 import { withSeededMathRandom } from '../data/random.ts';
+import { splitRows } from '../data/split.ts';
 import { readPhraseTsv } from '../data/tsv.ts';
 import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
-import { saveModelDirectory } from '../model/files.ts';
+import { InputError, ResumeMismatchError, SettingError } from '../errors.ts';
+import type { StagedHook } from '../fs/atomic-dir.ts';
+import { saveModelDirectory } from '../model/directory.ts';
+import { bestEpoch, type EpochLog } from '../model/history.ts';
 import { makeMeta } from '../model/meta.ts';
-import { buildModel, SEED_RECIPE, type RecurrentActivation } from '../model/recipe.ts';
-import { checkpointPath, CHECKPOINT_FORMAT_VERSION, loadCheckpoint, RUN_SETTING_KEYS, saveCheckpoint, type CheckpointState, type RunSettings } from './checkpoint.ts';
-import { bestEpoch, type EpochLog } from './history.ts';
-import { splitRows, trainModel, type TrainCallbacks } from './loop.ts';
+import { buildModel } from '../model/recipe.ts';
+import { RecipeMember } from '../model/recipe-member.ts';
+import { FIXED_ON_RESUME, settingsToJson, type RunSettings, type SettingKey } from '../settings.ts';
+import { checkpointPath, CHECKPOINT_FORMAT_VERSION, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { trainModel, type TrainCallbacks } from './loop.ts';
 
-export interface TrainRunOptions extends Omit<RunSettings, 'maxLen'> {
+export interface TrainRunOptions extends RunSettings {
   dataFile: string;
   out: string;
-  epochs: number;
-  /** Longest input; null: the longest phrase, at most MAX_LEN_CAP. Longer phrases are cut 'pre'. */
-  maxLen: number | null;
   backend: EngineRequest;
   /** Continue from the checkpoint in `out`. */
   resume?: boolean;
   /**
-   * With `resume`: the options the user gave. Those not given take the checkpoint's values; given
+   * With `resume`: the settings the user chose. Those not chosen take the checkpoint's values; chosen
    * ones must equal them.
    */
-  explicit?: ReadonlySet<keyof RunSettings>;
+  explicit?: ReadonlySet<SettingKey>;
   /** Aborting it stops training after the current batch (the last epoch's checkpoint stays). */
   signal?: AbortSignal;
+  /** Called after each file a save stages (the model directory's and the checkpoint's). */
+  onStaged?: StagedHook;
 }
-
-export const TRAIN_DEFAULTS: Omit<TrainRunOptions, 'dataFile'> = {
-  out: 'models/sentiment',
-  epochs: 8,
-  batchSize: 512,
-  validationSplit: 0.1,
-  maxWords: SEED_RECIPE.maxWords,
-  embeddingDim: SEED_RECIPE.embeddingDim,
-  units: SEED_RECIPE.units,
-  denseUnits: SEED_RECIPE.denseUnits,
-  dropout: SEED_RECIPE.dropout,
-  learningRate: SEED_RECIPE.learningRate,
-  seed: 42,
-  pad: 'group',
-  recurrentActivation: SEED_RECIPE.recurrentActivation,
-  maxLen: null,
-  backend: 'auto',
-};
 
 export interface DataSummary {
   file: string;
@@ -58,6 +42,7 @@ export interface DataSummary {
   vocabulary: number;
   maxLen: number;
   labelCounts: number[];
+  labelNames: readonly string[];
   truncated: number;
   longestPhrase: number;
 }
@@ -80,19 +65,26 @@ export interface TrainResult {
   interrupted: string | null;
   completedEpochs: number;
   checkpoint: string | null;
+  /** The settings the run used (a resumed run's come from its checkpoint). */
+  settings: RunSettings;
 }
 
 export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
   await checkOutDir(opts.out);
   // Data and checkpoint problems are reported before the engine starts.
   const table = await readPhraseTsv(opts.dataFile, { labelled: true });
-  checkLabels(table.rows.map((r) => r.sentiment ?? -1), opts.dataFile);
+  const labels = table.rows.map((r) => r.sentiment);
+  checkLabels(labels, opts.dataFile);
   const checkpoint = opts.resume ? await loadCheckpoint(opts.out) : null;
-  const settings = checkpoint ? resumeSettings(opts, checkpoint.state, table.sha256) : null;
-  const run: TrainRunOptions = settings ? { ...opts, ...settings } : opts;
-  const data = prepareTrainingData(table.rows, { maxWords: run.maxWords, maxLen: run.maxLen, tokenizer: checkpoint?.tokenizer });
-  const { trainRows, valRows } = splitRows(data.sequences.length, run.validationSplit);
-  if (trainRows.length === 0) throw new InputError(`--validation-split ${run.validationSplit} leaves no training rows`, { file: opts.dataFile });
+  const requested = checkpoint ? resumeSettings(opts, checkpoint, table.sha256) : pickSettings(opts);
+  const data = prepareTrainingData(
+    table.rows.map((r) => r.phrase),
+    labels,
+    { maxWords: requested.maxWords, maxLen: requested.maxLen, tokenizer: checkpoint?.tokenizer },
+  );
+  const settings: RunSettings = { ...requested, maxLen: data.maxLen };
+  const { trainRows, valRows } = splitRows(data.sequences.length, settings.validationSplit);
+  if (trainRows.length === 0) throw new SettingError('validationSplit', 'leaves no training rows', { given: settings.validationSplit, where: { file: opts.dataFile } });
 
   const engine = await initEngine(opts.backend);
   reporter.onEngine?.(engine, describeEngine(engine));
@@ -104,50 +96,45 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
     vocabulary: data.tokenizer.wordIndex.size,
     maxLen: data.maxLen,
     labelCounts: labelCounts(data.labels),
+    labelNames: LABEL_NAMES,
     truncated: data.truncated,
     longestPhrase: data.longestPhrase,
   });
-  const runSettings: RunSettings = { ...pick(run, RUN_SETTING_KEYS), maxLen: data.maxLen };
-  const params = { data_file: opts.dataFile, epochs: run.epochs, ...snakeCase(runSettings), engine: engine.name };
 
-  return withSeededMathRandom(run.seed, async () => {
-    const model = buildModel({
-      ...SEED_RECIPE,
-      maxWords: run.maxWords,
-      embeddingDim: run.embeddingDim,
-      units: run.units,
-      denseUnits: run.denseUnits,
-      dropout: run.dropout,
-      learningRate: run.learningRate,
-      recurrentActivation: run.recurrentActivation,
-      inputLength: run.pad === 'max' ? data.maxLen : null,
-    });
+  return withSeededMathRandom(settings.seed, async () => {
+    const model = buildModel(settings, { numClasses: NUM_CLASSES, inputLength: settings.pad === 'max' ? data.maxLen : null });
     try {
       if (checkpoint) {
         if (model.countParams() !== checkpoint.state.param_count) {
           throw new InputError(`the checkpoint's model has ${checkpoint.state.param_count} parameters, these settings make ${model.countParams()}`, { file: checkpoint.dir });
         }
         await checkpoint.restore(model);
-        reporter.onResume?.(checkpoint.state.epoch, run.epochs);
+        reporter.onResume?.(checkpoint.state.epoch, settings.epochs);
       }
       reporter.onModel?.(model.countParams());
       const saveEpoch = async (history: EpochLog[]) => {
-        await saveCheckpoint(opts.out, model, data.tokenizer, {
-          format_version: CHECKPOINT_FORMAT_VERSION,
-          epoch: history.length,
-          history,
-          settings: runSettings,
-          data_file: opts.dataFile,
-          data_sha256: table.sha256,
-          param_count: model.countParams(),
-          engine: engine.name,
-          saved: new Date().toISOString(),
-        });
+        await saveCheckpoint(
+          opts.out,
+          model,
+          data.tokenizer,
+          {
+            format_version: CHECKPOINT_FORMAT_VERSION,
+            epoch: history.length,
+            history,
+            settings: settingsToJson(settings),
+            data_file: opts.dataFile,
+            data_sha256: table.sha256,
+            param_count: model.countParams(),
+            engine: engine.name,
+            saved: new Date().toISOString(),
+          },
+          opts.onStaged,
+        );
       };
       const outcome = await trainModel(
         model,
         { sequences: data.sequences, labels: data.labels },
-        { epochs: run.epochs, batchSize: run.batchSize, validationSplit: run.validationSplit, batching: run.pad, maxLen: data.maxLen, numClasses: NUM_CLASSES, seed: run.seed, history: checkpoint?.state.history, signal: opts.signal },
+        { epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, batching: settings.pad, maxLen: data.maxLen, numClasses: NUM_CLASSES, seed: settings.seed, history: checkpoint?.state.history, signal: opts.signal },
         {
           ...reporter,
           onEpochEnd: async (log, history) => {
@@ -163,24 +150,36 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
         engine,
         completedEpochs: outcome.history.length,
         checkpoint: outcome.history.length > 0 ? checkpointPath(opts.out) : null,
+        settings,
       };
       if (outcome.stopped) return { ...result, interrupted: String(opts.signal?.reason ?? 'aborted') };
-      const meta = makeMeta({
-        maxLen: data.maxLen,
-        batching: run.pad,
-        numWords: run.maxWords,
-        recurrentActivation: run.recurrentActivation,
-        dataFile: opts.dataFile,
-        dataSha256: table.sha256,
-        engine: engine.name,
-      });
-      const files = await saveModelDirectory(opts.out, { model, tokenizer: data.tokenizer, history: { params, epochs: outcome.history }, meta });
+      const member = new RecipeMember(model, data.tokenizer, { maxLen: data.maxLen, batching: settings.pad });
+      const meta = makeMeta({ labelNames: LABEL_NAMES, members: [member.entry('.')], settings, dataFile: opts.dataFile, dataSha256: table.sha256, engine: engine.name });
+      const files = await saveModelDirectory(opts.out, { members: [{ member, path: '.' }], history: { settings: settingsToJson(settings), epochs: outcome.history }, meta }, opts.onStaged);
       reporter.onSaved?.(opts.out, files);
       return { ...result, interrupted: null };
     } finally {
       model.dispose();
     }
   });
+}
+
+function pickSettings(o: RunSettings): RunSettings {
+  return {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    validationSplit: o.validationSplit,
+    maxWords: o.maxWords,
+    embeddingDim: o.embeddingDim,
+    units: o.units,
+    denseUnits: o.denseUnits,
+    dropout: o.dropout,
+    learningRate: o.learningRate,
+    seed: o.seed,
+    pad: o.pad,
+    recurrentActivation: o.recurrentActivation,
+    maxLen: o.maxLen,
+  };
 }
 
 /** A classifier needs two classes; one label in the whole file is a wrong file or a wrong column. */
@@ -192,38 +191,22 @@ function checkLabels(labels: number[], file: string): void {
   }
 }
 
-/** The checkpoint's settings, with a clear refusal where the user asked for different ones or gave other data. */
-function resumeSettings(opts: TrainRunOptions, state: CheckpointState, sha256: string): RunSettings {
+/** The checkpoint's settings (the epochs to reach aside), refused where the user chose others or gave other data. */
+function resumeSettings(opts: TrainRunOptions, checkpoint: Checkpoint, sha256: string): RunSettings {
+  const { state, settings } = checkpoint;
   if (state.data_sha256 !== sha256) {
-    throw new InputError(`--resume: this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`, { file: opts.dataFile });
+    throw new SettingError('resume', `this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`, { where: { file: opts.dataFile } });
   }
-  const explicit = opts.explicit ?? new Set<keyof RunSettings>();
-  const differ = RUN_SETTING_KEYS.filter((k) => explicit.has(k) && opts[k] !== null && opts[k] !== state.settings[k]);
-  if (differ.length > 0) {
-    const list = differ.map((k) => `${flagName(k)} ${String(opts[k])} (checkpoint: ${String(state.settings[k])})`).join(', ');
-    throw new InputError(`--resume: ${list}; a resumed run keeps the checkpoint's settings (drop these flags)`, { file: checkpointPath(opts.out) });
-  }
+  const explicit = opts.explicit ?? new Set<SettingKey>();
+  const differ = FIXED_ON_RESUME.filter((k) => explicit.has(k) && opts[k] !== null && opts[k] !== settings[k]);
+  if (differ.length > 0) throw new ResumeMismatchError(differ.map((k) => ({ setting: k, given: opts[k], checkpoint: settings[k] })), checkpointPath(opts.out));
   if (opts.epochs < state.epoch) {
-    throw new InputError(`--resume: the checkpoint has ${state.epoch} epochs done, more than --epochs ${opts.epochs}`, { file: checkpointPath(opts.out) });
+    throw new SettingError('epochs', `the checkpoint has ${state.epoch} epochs done, more than the ${opts.epochs} asked for`, { where: { file: checkpointPath(opts.out) } });
   }
-  return state.settings;
-}
-
-const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
-}
-
-function snakeCase(o: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  return { ...settings, epochs: opts.epochs };
 }
 
 async function checkOutDir(out: string): Promise<void> {
-  try {
-    const s = await stat(out);
-    if (!s.isDirectory()) throw new InputError('--out points at an existing file; give a directory', { file: out });
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-  }
+  const s = await stat(out).catch(() => null);
+  if (s && !s.isDirectory()) throw new SettingError('out', 'points at an existing file; give a directory', { given: out });
 }

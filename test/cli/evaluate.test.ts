@@ -2,19 +2,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { HistoryFile } from '../../src/train/history.ts';
+import type { EpochLog } from '../../src/model/history.ts';
 import { sentiment, TEST_TSV, trainHead, tinyModel } from '../helpers.ts';
 
 describe('sentiment evaluate (the built CLI)', () => {
   let model = '';
-  let history: HistoryFile;
+  let history: { epochs: EpochLog[] };
+  let dataFile = '';
   before(async () => {
     model = await tinyModel({ rows: 600, epochs: 2 });
-    history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8')) as HistoryFile;
+    history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8')) as { epochs: EpochLog[] };
+    dataFile = (JSON.parse(readFileSync(join(model, 'meta.json'), 'utf8')) as { data_file: string }).data_file;
   });
 
   it("--validation scores exactly the rows training held out: accuracy equals the last epoch's val_acc", () => {
-    const r = sentiment(['evaluate', String(history.params.data_file), '--validation', '--model', model, '--json']);
+    const r = sentiment(['evaluate', dataFile, '--validation', '--model', model, '--json']);
     assert.equal(r.code, 0, r.err);
     const e = JSON.parse(r.out) as { rows: number; accuracy: number; loss: number; macro_f1: number; per_class: { support: number }[]; confusion: { matrix: number[][] } };
     const last = history.epochs[history.epochs.length - 1];

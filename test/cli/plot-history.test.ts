@@ -28,7 +28,7 @@ describe('sentiment plot-history (the built CLI)', () => {
     assert.match(r.err, /history\.json: no history here; train a model first/);
     const theme = sentiment(['plot-history', '--model', dir, '--theme', 'blue']);
     assert.notEqual(theme.code, 0);
-    assert.match(theme.err, /expected one of: dark, light/);
+    assert.match(theme.err, /argument 'blue' is invalid\. Allowed choices are dark, light/);
   });
 
   it('has help for the command and every flag', () => {

@@ -109,7 +109,7 @@ describe('sentiment predict (the built CLI)', () => {
     mkdirSync(dir);
     const r = sentiment(['predict', '--input', TEST_TSV, '--submission', dir, '--model', model]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /--submission points at a directory/);
+    assert.match(r.err, /--submission \S+: points at a directory; give a file name/);
   });
 
   it('has help for the command and every flag', () => {

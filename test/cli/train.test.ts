@@ -29,12 +29,13 @@ describe('sentiment train (the built CLI)', () => {
     for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'history.json', 'meta.json', 'history.png', 'history.svg']) assert.ok(existsSync(join(out, f)), f);
     assert.match(r.out, /^plot {4}.*history\.png, .*history\.svg$/m);
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
-    assert.equal(meta.batching, 'group');
+    assert.deepEqual(meta.members, [{ kind: 'lstm', path: '.', max_len: (meta.settings as { max_len: number }).max_len, batching: 'group' }]);
     assert.equal(meta.engine, auto);
     assert.match(String(meta.data_sha256), /^[0-9a-f]{64}$/);
-    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: unknown[]; params: Record<string, unknown> };
+    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: unknown[]; settings: Record<string, unknown> };
     assert.equal(history.epochs.length, 2);
-    assert.equal(history.params.units, 8);
+    assert.equal(history.settings.units, 8);
+    assert.deepEqual(history.settings, meta.settings, 'one record of the settings, the same in both files');
   });
 
   it('prints plain progress lines without a TTY', () => {
@@ -43,7 +44,7 @@ describe('sentiment train (the built CLI)', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^epoch 1\/1 {2}\d+\/\d+ batches {2}[\d,]+ phrases\/s {2}ETA \S+ {2}loss/m);
     assert.ok(!r.out.includes('\u001b['), 'no terminal escape codes');
-    assert.equal(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')).batching, 'max');
+    assert.equal(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')).members[0].batching, 'max');
   });
 
   it('fails with exit 2 and file:line for bad data, leaving no model', () => {
@@ -66,7 +67,7 @@ describe('sentiment train (the built CLI)', () => {
     writeFileSync(file, 'x');
     const r = sentiment(['train', 'data/train.tsv', '--out', file]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /--out points at an existing file/);
+    assert.match(r.err, /--out \S+: points at an existing file/);
     assert.equal(readFileSync(file, 'utf8'), 'x');
   });
 

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeBatch, groupLength, makeBatches, oneHotBatch, range, validationSplitIndex } from '../../src/data/batches.ts';
+import { encodeBatch, groupLength, makeBatches, oneHotBatch } from '../../src/data/batches.ts';
 import { makeRng } from '../../src/data/random.ts';
-import { readFixture } from '../helpers.ts';
+import { range } from '../../src/data/split.ts';
 
 describe('batches', () => {
   const seqs = [[5], [1, 2], [], [3, 4], [7, 8, 9], [6]];
-
-  it("takes Keras' validation split: the last 10% of rows (row 140,454 of 156,060)", () => {
-    const split = readFixture<{ rows: number; first_validation_row_index: number }>('golden/split.json');
-    assert.equal(validationSplitIndex(split.rows, 0.1), split.first_validation_row_index);
-  });
 
   it('groups phrases of one token length; a phrase with no known word is one padding token', () => {
     const batches = makeBatches(seqs, range(0, seqs.length), { mode: 'group', batchSize: 2, maxLen: 53 });

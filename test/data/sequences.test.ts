@@ -19,11 +19,11 @@ interface Golden {
 const golden = readFixture<Golden>('golden/sequences.json');
 
 describe('pad_sequences parity with the seed on data/train.tsv', () => {
-  let rows: PhraseRow[];
+  let rows: PhraseRow<number>[];
   let data: ReturnType<typeof prepareTrainingData>;
   before(async () => {
     rows = (await readPhraseTsv(TRAIN_TSV, { labelled: true })).rows;
-    data = prepareTrainingData(rows, { maxWords: 8192 });
+    data = prepareTrainingData(rows.map((r) => r.phrase), rows.map((r) => r.sentiment), { maxWords: 8192 });
   });
 
   it('computes max_phrase_len 53 as the seed does', () => {

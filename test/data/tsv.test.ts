@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InputError } from '../../src/data/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { labelCounts } from '../../src/data/labels.ts';
 import { readPhraseTsv } from '../../src/data/tsv.ts';
 import { readFixture, tempDir, TEST_TSV, TRAIN_TSV } from '../helpers.ts';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { chooseNativePackage, EngineUnavailableError, initEngine, type NativePackage, type PackageLoader } from '../../src/engine/engine.ts';
-import { type AddonLoader, fusedLstmKernelActive, loadFusedLstmAddon } from '../../src/engine/fused-lstm-kernels.ts';
+import { chooseNativePackage, initEngine, nativeLstmAddon, planEngine, type EngineProbe, type NativePackage, type PackageLoader } from '../../src/engine/engine.ts';
+import { addonFailure, describeAddon, loadFusedLstmAddon, type AddonLoad } from '../../src/engine/native-addon.ts';
+import { EngineUnavailableError } from '../../src/errors.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { tinyModel } from '../helpers.ts';
@@ -20,18 +21,21 @@ function simulate(installed: NativePackage[], broken: Partial<Record<NativePacka
 }
 
 /** The addon as its loader throws when the build failed (native/fused-lstm/index.cjs). */
-function addonAbsent(message: string): AddonLoader {
-  return () => {
-    throw Object.assign(new Error(message), { code: 'SENTIMENT_FUSED_LSTM_UNAVAILABLE' });
-  };
+function addonAbsent(message: string): AddonLoad {
+  return { ok: false, why: addonFailure(Object.assign(new Error(message), { code: 'SENTIMENT_FUSED_LSTM_UNAVAILABLE' })) };
 }
 
 /** A stand-in addon: choice logic only, it never computes (the kernels are tested with the real one). */
-function addonPresent(): AddonLoader {
+function addonPresent(): AddonLoad {
   const fail = () => {
     throw new Error('the stand-in addon does not compute');
   };
-  return () => ({ forward: fail, backward: fail, info: () => ({ config: 'OpenBLAS 0.3.0 DYNAMIC_ARCH', core: 'Haswell', threads: 2 }) });
+  return describeAddon({ forward: fail, backward: fail, info: () => ({ config: 'OpenBLAS 0.3.0 DYNAMIC_ARCH', core: 'Haswell', threads: 2 }) });
+}
+
+/** What planEngine sees: no native package, and the addon as given. */
+function probe(addon: AddonLoad, installed: NativePackage[] = []): EngineProbe {
+  return { native: () => chooseNativePackage(simulate(installed).load), addon: () => addon };
 }
 
 describe('engine choice', () => {
@@ -56,48 +60,68 @@ describe('engine choice', () => {
     assert.deepEqual(choice, { ok: false, why: '@tensorflow/tfjs-node-gpu is not installed; @tensorflow/tfjs-node is not installed' });
   });
 
-  it('--backend tensorflow without a native package is an error that says how to install one, not a fallback', async () => {
-    await assert.rejects(initEngine('tensorflow', { native: simulate([]).load }), (err: Error) => {
+  it('a tensorflow request without a native package is an error that says how to install one, not a fallback', async () => {
+    await assert.rejects(planEngine('tensorflow', probe(addonPresent())), (err: Error) => {
       assert.ok(err instanceof EngineUnavailableError);
-      assert.match(err.message, /^--backend tensorflow: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\. /);
-      assert.match(err.message, /TFJS_NODE_CDN_STORAGE=.* npm install @tensorflow\/tfjs-node/);
-      assert.match(err.message, /npm install @tensorflow\/tfjs-node-gpu/);
+      assert.equal(err.engine, 'tensorflow');
+      assert.match(err.detail, /^@tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed\. /);
+      assert.match(err.detail, /TFJS_NODE_CDN_STORAGE=.* npm install @tensorflow\/tfjs-node/);
+      assert.match(err.detail, /npm install @tensorflow\/tfjs-node-gpu/);
       return true;
     });
+  });
+
+  it('auto takes tfjs-node when it loads, saying which package', async () => {
+    const plan = await planEngine('auto', probe(addonPresent(), ['@tensorflow/tfjs-node']));
+    assert.equal(plan.info.name, 'tensorflow');
+    assert.equal(plan.backend, 'tensorflow');
+    assert.equal(plan.addon, null);
+    assert.match(plan.info.reason, /^@tensorflow\/tfjs-node loaded \(native libtensorflow\); @tensorflow\/tfjs-node-gpu is not installed$/);
   });
 
   it('auto without a native package or the fused-LSTM addon runs plain wasm and says why in one line', async () => {
-    const info = await initEngine('auto', { native: simulate([]).load, addon: addonAbsent('not built: OpenBLAS is not installed (no cblas.h)') });
-    assert.equal(info.name, 'wasm');
-    assert.equal(tf.getBackend(), 'wasm');
-    assert.equal(fusedLstmKernelActive(), false);
+    const plan = await planEngine('auto', probe(addonAbsent('not built: OpenBLAS is not installed (no cblas.h)')));
+    assert.equal(plan.info.name, 'wasm');
+    assert.equal(plan.backend, 'wasm');
+    assert.equal(plan.addon, null);
     assert.match(
-      info.reason,
+      plan.info.reason,
       /^@tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\); using WebAssembly; the native fused LSTM is off: sentiment-fused-lstm not built: OpenBLAS is not installed \(no cblas\.h\) \(to build it: apt-get install g\+\+ make libopenblas-dev, then npm rebuild sentiment-fused-lstm\)$/,
     );
-    assert.ok(!info.reason.includes('\n'));
-    const missing = await initEngine('auto', { native: simulate([]).load, addon: () => { throw Object.assign(new Error("Cannot find module 'sentiment-fused-lstm'"), { code: 'MODULE_NOT_FOUND' }); } });
-    assert.match(missing.reason, /the native fused LSTM is off: sentiment-fused-lstm is not installed \(to build it: /);
+    assert.ok(!plan.info.reason.includes('\n'));
+    const missing = await planEngine('auto', probe({ ok: false, why: addonFailure(Object.assign(new Error("Cannot find module 'sentiment-fused-lstm'"), { code: 'MODULE_NOT_FOUND' })) }));
+    assert.match(missing.info.reason, /the native fused LSTM is off: sentiment-fused-lstm is not installed \(to build it: /);
   });
 
   it('auto without a native package but with the addon runs blas: wasm plus the native LSTM kernels', async () => {
-    const info = await initEngine('auto', { native: simulate([]).load, addon: addonPresent() });
-    assert.equal(info.name, 'blas');
-    assert.equal(tf.getBackend(), 'wasm');
-    assert.equal(fusedLstmKernelActive(), true);
-    assert.match(info.reason, /; using WebAssembly with the native fused LSTM \(OpenBLAS 0\.3\.0, Haswell kernels.*, 2 threads\)$/);
-    // --backend wasm is the plain path again, for comparison.
-    const plain = await initEngine('wasm');
-    assert.equal(plain.name, 'wasm');
-    assert.equal(fusedLstmKernelActive(), false);
+    const present = addonPresent();
+    const plan = await planEngine('auto', probe(present));
+    assert.equal(plan.info.name, 'blas');
+    assert.equal(plan.backend, 'wasm');
+    assert.equal(plan.addon, present.ok ? present.addon : null);
+    assert.match(plan.info.reason, /; using WebAssembly with the native fused LSTM \(OpenBLAS 0\.3\.0, Haswell kernels.*, 2 threads\)$/);
   });
 
-  it('--backend blas without the addon is an error that says how to build it, not a fallback', async () => {
-    await assert.rejects(initEngine('blas', { addon: addonAbsent('not built: no C++ compiler or make') }), (err: Error) => {
+  it('a blas request without the addon is an error that says how to build it, not a fallback', async () => {
+    await assert.rejects(planEngine('blas', probe(addonAbsent('not built: no C++ compiler or make'))), (err: Error) => {
       assert.ok(err instanceof EngineUnavailableError);
-      assert.equal(err.message, '--backend blas: sentiment-fused-lstm not built: no C++ compiler or make; to build it: apt-get install g++ make libopenblas-dev, then npm rebuild sentiment-fused-lstm.');
+      assert.equal(err.engine, 'blas');
+      assert.equal(err.detail, 'sentiment-fused-lstm not built: no C++ compiler or make; to build it: apt-get install g++ make libopenblas-dev, then npm rebuild sentiment-fused-lstm.');
       return true;
     });
+  });
+
+  it('the running engine hands the LSTM the addon on blas only; wasm is the plain path again', async () => {
+    if (loadFusedLstmAddon().ok) {
+      assert.equal((await initEngine('blas')).name, 'blas');
+      assert.equal(tf.getBackend(), 'wasm');
+      assert.notEqual(nativeLstmAddon(), null);
+    }
+    assert.equal((await initEngine('wasm')).name, 'wasm');
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.equal(nativeLstmAddon(), null);
+    await initEngine('cpu');
+    assert.equal(nativeLstmAddon(), null);
     await initEngine('wasm');
   });
 
@@ -109,7 +133,7 @@ describe('engine choice', () => {
       try {
         return new Predictor(loaded).predict(texts).predictions.map((p) => p.probabilities);
       } finally {
-        loaded.model.dispose();
+        loaded.dispose();
       }
     };
     const same = (a: number[][], b: number[][], what: string) => a.forEach((row, i) => row.forEach((p, j) => assert.ok(Math.abs(p - b[i][j]) <= 1e-4, `${what}: ${texts[i]}[${j}]: ${p} vs ${b[i][j]}`)));

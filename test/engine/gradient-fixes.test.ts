@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/engine.ts';
-import { buildModel, SEED_RECIPE } from '../../src/model/recipe.ts';
+import { buildModel } from '../../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 
 describe('gradient fixes', () => {
   it('trains an LSTM on a batch of one time step (tfjs Unpack gradient)', async () => {
     await initEngine('wasm');
-    const model = buildModel({ ...SEED_RECIPE, maxWords: 20, embeddingDim: 4, units: 4, denseUnits: 4, inputLength: null });
+    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 20, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
     const x = tf.tensor2d([[3], [0], [7]], [3, 1], 'int32');
     const y = tf.oneHot(tf.tensor1d([0, 2, 4], 'int32'), 5).toFloat();
     const [loss] = (await model.trainOnBatch(x, y)) as number[];

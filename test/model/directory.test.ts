@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../../src/data/random.ts';
+import { cleanTexts } from '../../src/data/encode.ts';
 import { padSequence } from '../../src/data/sequences.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
-import { buildModel, SEED_RECIPE } from '../../src/model/recipe.ts';
+import { NotTrainedError } from '../../src/errors.ts';
+import { buildModel } from '../../src/model/recipe.ts';
+import { RecipeMember } from '../../src/model/recipe-member.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
-import { FIXTURES, readFixture, tempDir, tinyModel } from '../helpers.ts';
+import { runTraining } from '../../src/train/run.ts';
+import { FIXTURES, readFixture, ROOT, tempDir, tinyModel, trainHead } from '../helpers.ts';
 
 interface ManifestGroup {
   paths: string[];
@@ -43,31 +49,37 @@ describe('loading a model directory', () => {
   it("loads the seed's converted Keras model with its tokenizer.json and no meta.json, feeding it as the seed did", async () => {
     const { dir, weights } = kerasModelDirectory();
     const loaded = await loadModelDirectory(dir);
-    assert.deepEqual(loaded.settings, { maxLen: 53, batching: 'max', layout: 'keras' });
+    assert.equal(loaded.layout, 'keras');
     assert.equal(loaded.meta, null);
+    assert.equal(loaded.settings, null);
+    const [member] = loaded.members;
+    assert.ok(member instanceof RecipeMember);
+    assert.deepEqual(member.input, { maxLen: 53, batching: 'max' });
     const predictor = new Predictor(loaded);
 
     // The seed's cleaning, tokenizer and pre-padding to 53: the golden padded rows.
     const crafted = readFixture<{ crafted: { input: string; padded: number[] }[] }>('golden/sequences.json').crafted;
-    const encoded = predictor.encode(crafted.map((c) => c.input)).sequences;
+    const encoded = member.encode(cleanTexts(crafted.map((c) => c.input))).sequences;
     crafted.forEach((c, i) => assert.deepEqual(Array.from(padSequence(encoded[i], { maxLen: 53 })), c.padded, c.input));
 
     // Same numbers as our own recipe carrying the same weights, fed the golden padded rows.
-    const reference = buildModel({ ...SEED_RECIPE, embeddingDim: 6, units: 6, denseUnits: 6, inputLength: 53 });
+    const reference = buildModel({ ...DEFAULT_SETTINGS, embeddingDim: 6, units: 6, denseUnits: 6 }, { numClasses: 5, inputLength: 53 });
     reference.setWeights(reference.weights.map((w) => tf.tensor(weights.get(w.originalName) ?? assert.fail(`no weight ${w.originalName}`), w.shape as number[])));
     const x = tf.tensor2d(crafted.map((c) => c.padded), [crafted.length, 53], 'int32');
     const expected = (reference.predict(x) as tf.Tensor).arraySync() as number[][];
     const got = predictor.predict(crafted.map((c) => c.input)).predictions;
     got.forEach((p, i) => p.probabilities.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= 1e-5, crafted[i].input)));
-    assert.equal(loaded.model.layers[2].getConfig().recurrentActivation, 'hardSigmoid');
-    loaded.model.dispose();
+    assert.equal(member.model.layers[2].getConfig().recurrentActivation, 'hardSigmoid');
+    loaded.dispose();
     reference.dispose();
   });
 
-  it('says there is no model, and how to train one, when the directory is missing or empty', async () => {
+  it('says there is no model when the directory is missing or empty', async () => {
     for (const dir of [join(tempDir(), 'nothing'), tempDir()]) {
       await assert.rejects(loadModelDirectory(dir), (err: Error) => {
-        assert.match(err.message, /^no model in .*; train one with `sentiment train data\/train\.tsv --out /);
+        assert.ok(err instanceof NotTrainedError);
+        assert.equal(err.what, 'model');
+        assert.equal(err.dir, dir);
         return true;
       });
     }
@@ -93,6 +105,28 @@ describe('loading a model directory', () => {
     for (const [name, mutate, expected] of cases) {
       await assert.rejects(loadModelDirectory(broken(mutate)), expected, name);
     }
+  });
+
+  it('a process killed while saving leaves the old complete model, and the next save cleans up', async () => {
+    const data = trainHead(300);
+    const out = join(tempDir(), 'model');
+    cpSync(await tinyModel({ rows: 100 }), out, { recursive: true });
+    const oldWeights = readFileSync(join(out, 'weights.bin'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'model', 'slow-save-child.ts'), data, out], { cwd: ROOT });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // The checkpoint is staged first, then the model directory in .model.new: kill during the latter.
+    const staging = join(out, '..', '.model.new');
+    for (let i = 0; i < 800 && !existsSync(join(staging, 'weights.bin')); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(existsSync(join(staging, 'weights.bin')), 'the model directory was being staged');
+    child.kill('SIGKILL');
+    await exited;
+
+    const loaded = await loadModelDirectory(out);
+    loaded.dispose();
+    assert.deepEqual(readFileSync(join(out, 'weights.bin')), oldWeights, 'the old model, whole');
+    await runTraining({ ...DEFAULT_SETTINGS, dataFile: data, out, epochs: 1, units: 8, embeddingDim: 8, denseUnits: 8, maxWords: 400, batchSize: 64, backend: 'wasm' });
+    assert.ok(!readdirSync(join(out, '..')).some((f) => f.startsWith('.model.')), 'no staging left');
+    assert.notDeepEqual(readFileSync(join(out, 'weights.bin')), oldWeights, 'the new model');
   });
 });
 

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Tokenizer } from '../../src/data/tokenizer.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadLayersModel, loadTokenizer, saveLayersModel, saveTokenizer } from '../../src/model/files.ts';
-import { buildModel, SEED_RECIPE } from '../../src/model/recipe.ts';
+import { buildModel } from '../../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { tempDir } from '../helpers.ts';
 
 describe('model directory files', () => {
@@ -15,7 +16,7 @@ describe('model directory files', () => {
   });
 
   it('saves model.json + weights.bin that reload into a model predicting the same probabilities', async () => {
-    const model = buildModel({ ...SEED_RECIPE, maxWords: 100, embeddingDim: 8, units: 8, denseUnits: 8, inputLength: null });
+    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 100, embeddingDim: 8, units: 8, denseUnits: 8 }, { numClasses: 5, inputLength: null });
     const dir = tempDir();
     await saveLayersModel(model, dir);
     assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'weights.bin']);
@@ -32,7 +33,7 @@ describe('model directory files', () => {
   });
 
   it('refuses a truncated weights.bin, naming it', async () => {
-    const model = buildModel({ ...SEED_RECIPE, maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4, inputLength: null });
+    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
     const dir = tempDir();
     await saveLayersModel(model, dir);
     truncateSync(join(dir, 'weights.bin'), 100);

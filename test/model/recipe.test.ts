@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/engine.ts';
-import { buildModel, SEED_RECIPE } from '../../src/model/recipe.ts';
+import { buildModel } from '../../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { readFixture } from '../helpers.ts';
 
 interface KerasLayer {
@@ -17,7 +18,7 @@ describe('the seed model', () => {
   let model: tf.LayersModel;
   before(async () => {
     await initEngine('wasm');
-    model = buildModel(SEED_RECIPE);
+    model = buildModel(DEFAULT_SETTINGS, { numClasses: 5, inputLength: 53 });
   });
 
   it('has the layer stack, output shapes and 2,689,541 parameters of the seed', () => {
@@ -56,7 +57,7 @@ describe('the seed model', () => {
   });
 
   it("offers Keras 2.3's sigmoid gates and variable-length input", () => {
-    const m = buildModel({ ...SEED_RECIPE, recurrentActivation: 'sigmoid', inputLength: null, maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 });
+    const m = buildModel({ ...DEFAULT_SETTINGS, recurrentActivation: 'sigmoid', maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
     const lstm = m.layers[2].getConfig() as { recurrentActivation: string };
     assert.equal(lstm.recurrentActivation, 'sigmoid');
     assert.deepEqual(m.inputs[0].shape, [null, null]);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadModelDirectory } from '../../src/model/directory.ts';
+import { cleanTexts } from '../../src/data/encode.ts';
+import { RecipeMember } from '../../src/model/recipe-member.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { tinyModel } from '../helpers.ts';
 
@@ -29,7 +31,7 @@ describe('Predictor', () => {
   for (const mode of ['group', 'max'] as const) {
     it(`gives a phrase the same probabilities alone and among phrases of other lengths (${mode} batching)`, async () => {
       const loaded = await loadModelDirectory(dirs[mode]);
-      assert.equal(loaded.settings.batching, mode);
+      assert.equal((loaded.members[0] as RecipeMember).input.batching, mode);
       const alone = TEXTS.map((t) => new Predictor(loaded).predict([t]).predictions[0]);
       for (const batchSize of [1, 3, 512]) {
         const together = new Predictor(loaded, batchSize).predict(TEXTS).predictions;
@@ -38,7 +40,7 @@ describe('Predictor', () => {
           assert.equal(p.label, alone[i].label);
         });
       }
-      loaded.model.dispose();
+      loaded.dispose();
     });
   }
 
@@ -51,13 +53,13 @@ describe('Predictor', () => {
       assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5);
       assert.equal(p.probabilities[p.label], Math.max(...p.probabilities));
     }
-    loaded.model.dispose();
+    loaded.dispose();
   });
 
   it("cuts a text longer than the model's length to its last tokens, as pad_sequences does, and counts it", async () => {
     const loaded = await loadModelDirectory(dirs.group);
     const predictor = new Predictor(loaded);
-    const maxLen = loaded.settings.maxLen;
+    const maxLen = (loaded.members[0] as RecipeMember).input.maxLen;
     const words = Array.from({ length: maxLen + 20 }, (_, i) => (i % 3 === 0 ? 'good' : i % 3 === 1 ? 'goose' : 'story'));
     const long = words.join(' ');
     const tail = words.slice(20).join(' ');
@@ -65,8 +67,9 @@ describe('Predictor', () => {
     const b = predictor.predict([tail]);
     assert.equal(a.truncated, 1);
     assert.equal(b.truncated, 0);
-    assert.deepEqual(predictor.encode([long]).sequences[0], predictor.encode([tail]).sequences[0]);
+    const member = loaded.members[0] as RecipeMember;
+    assert.deepEqual(member.encode(cleanTexts([long])).sequences[0], member.encode(cleanTexts([tail])).sequences[0]);
     assert.ok(maxDiff(a.predictions[0].probabilities, b.predictions[0].probabilities) <= 1e-6);
-    loaded.model.dispose();
+    loaded.dispose();
   });
 });

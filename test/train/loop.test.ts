@@ -5,24 +5,25 @@ import { prepareTrainingData } from '../../src/data/prepare.ts';
 import { withSeededMathRandom } from '../../src/data/random.ts';
 import { readPhraseTsv } from '../../src/data/tsv.ts';
 import { initEngine } from '../../src/engine/engine.ts';
-import { buildModel, SEED_RECIPE } from '../../src/model/recipe.ts';
-import { bestEpoch, type EpochLog } from '../../src/train/history.ts';
+import { buildModel } from '../../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings.ts';
+import { bestEpoch, type EpochLog } from '../../src/model/history.ts';
 import { trainModel, type TrainOptions } from '../../src/train/loop.ts';
 import { trainHead } from '../helpers.ts';
 
-const TINY = { ...SEED_RECIPE, maxWords: 500, embeddingDim: 16, units: 16, denseUnits: 16, learningRate: 0.01 };
+const TINY = { ...DEFAULT_SETTINGS, maxWords: 500, embeddingDim: 16, units: 16, denseUnits: 16, learningRate: 0.01 };
 
 describe('training loop', () => {
   let data: ReturnType<typeof prepareTrainingData>;
   before(async () => {
     await initEngine('wasm');
     const table = await readPhraseTsv(trainHead(400), { labelled: true });
-    data = prepareTrainingData(table.rows, { maxWords: TINY.maxWords });
+    data = prepareTrainingData(table.rows.map((r) => r.phrase), table.rows.map((r) => r.sentiment), { maxWords: TINY.maxWords });
   });
 
   const run = (batching: 'group' | 'max', epochs: number, seed = 7, onEpoch?: (log: EpochLog) => void) =>
     withSeededMathRandom(seed, async () => {
-      const model = buildModel({ ...TINY, inputLength: batching === 'max' ? data.maxLen : null });
+      const model = buildModel(TINY, { numClasses: 5, inputLength: batching === 'max' ? data.maxLen : null });
       const opts: TrainOptions = { epochs, batchSize: 64, validationSplit: 0.1, batching, maxLen: data.maxLen, numClasses: 5, seed };
       try {
         return (await trainModel(model, data, opts, { onEpochEnd: onEpoch })).history;

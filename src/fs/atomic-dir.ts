@@ -6,7 +6,6 @@
  */
 import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 const staged = (dir: string) => join(dirname(dir), `.${basename(dir)}.new`);
 const retired = (dir: string) => join(dirname(dir), `.${basename(dir)}.old`);
@@ -32,11 +31,8 @@ export interface ReplaceOptions {
   keepOthers?: boolean;
 }
 
-/** Pauses between staged files when SENTIMENT_TEST_SAVE_DELAY_MS is set: a test hook to kill a save midway. */
-export async function pauseForTest(): Promise<void> {
-  const ms = Number(process.env.SENTIMENT_TEST_SAVE_DELAY_MS ?? 0);
-  if (Number.isFinite(ms) && ms > 0) await sleep(ms);
-}
+/** Called by a writer after each file it stages: lets a caller watch (or, in tests, slow) a save. */
+export type StagedHook = (file: string) => Promise<void> | void;
 
 /** Writes a new version of `dir` through `write(stagingDir)` and swaps it in. */
 export async function replaceDirectory(dir: string, write: (staging: string) => Promise<void>, opts: ReplaceOptions = {}): Promise<void> {

@@ -1,13 +1,12 @@
 /**
- * tfjs-layers' LSTM, trained through one sequence-level op (src/engine/lstm-sequence.ts) instead of
- * a per-step loop. It is the same layer to everything else: class name `LSTM`, same config, same
- * weights and names, so a saved model is an ordinary tfjs (and Keras) LSTM model. Inference runs
- * through the native kernel where the engine has it; elsewhere inference, and any configuration the
- * fused op does not cover (sequences out, states, masks, go-backwards), use tfjs' own path.
+ * tfjs-layers' LSTM, trained through one sequence-level op (sequence.ts) instead of a per-step loop.
+ * It is the same layer to everything else: class name `LSTM`, same config, same weights and names,
+ * so a saved model is an ordinary tfjs (and Keras) LSTM model. Where the engine has the native kernel
+ * it runs inference too; configurations the op does not cover (sequences out, states, masks,
+ * go-backwards) use tfjs' own path.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedLstmKernelActive } from '../engine/fused-lstm-kernels.ts';
-import { lstmLastOutputByKernel, lstmSequence, type GateActivation } from '../engine/lstm-sequence.ts';
+import { lstmLastOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence.ts';
 
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
 type LstmLayer = ReturnType<typeof tf.layers.lstm>;
@@ -41,8 +40,6 @@ const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0]
 
 export class FusedLSTM extends LstmBase {
   static className = 'LSTM';
-  /** Calls that took the fused path (tests and the benchmark check it is used). */
-  static fusedCalls = 0;
 
   static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
     return new cls(config);
@@ -65,9 +62,8 @@ export class FusedLSTM extends LstmBase {
       x.rank === 3 &&
       gate !== undefined &&
       cell.activation.getClassName() === 'tanh';
-    // Inference through the fused path only where it is a single native call.
-    if (!fusable || (!training && !fusedLstmKernelActive())) return super.call(inputs, kwargs);
-    FusedLSTM.fusedCalls += 1;
+    const path = fusable ? lstmPath(training) : 'layer';
+    if (path === 'layer') return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const [batch, , features] = x.shape;
       const units = cell.units;

@@ -4,66 +4,15 @@
  * output is allocated first (an allocation may grow, and so move, the heap), then the views are
  * taken and handed over.
  */
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
+import type { FusedLstmAddon } from '../../engine/native-addon.ts';
+import type { KernelArgs, KernelFunc, TensorInfo } from '../../engine/wasm-kernel-types.ts';
 
 export const FUSED_LSTM = 'FusedLstm';
 export const FUSED_LSTM_GRAD = 'FusedLstmGrad';
-export const ADDON_PACKAGE = 'sentiment-fused-lstm';
-export const ADDON_HINT = `to build it: apt-get install g++ make libopenblas-dev, then npm rebuild ${ADDON_PACKAGE}`;
 
 type Floats = Float32Array;
-
-interface AddonShape {
-  batch: number;
-  steps: number;
-  features: number;
-  units: number;
-  hardSigmoid: boolean;
-}
-
-interface AddonCommon extends AddonShape {
-  w: Floats;
-  u: Floats;
-  mx: Floats;
-  mh: Floats;
-  xm: Floats;
-  act: Floats;
-  c: Floats;
-  tc: Floats;
-  hm: Floats;
-}
-
-export interface FusedLstmAddon {
-  forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats }): void;
-  backward(args: AddonCommon & { dy: Floats; dx: Floats; dw: Floats; du: Floats; db: Floats; scratch: Floats }): void;
-  info(): { config: string; core: string; threads: number };
-}
-
-export type AddonLoad = { ok: true; addon: FusedLstmAddon; description: string } | { ok: false; why: string };
-
-/** Loads the addon; replaced in tests to simulate its absence. */
-export type AddonLoader = () => FusedLstmAddon;
-
-const require = createRequire(import.meta.url);
-const requireAddon: AddonLoader = () => require(ADDON_PACKAGE) as FusedLstmAddon;
-
-export function loadFusedLstmAddon(load: AddonLoader = requireAddon): AddonLoad {
-  try {
-    const addon = load();
-    const { config, core, threads } = addon.info();
-    const pinned = process.env.OPENBLAS_CORETYPE ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE})` : '';
-    return { ok: true, addon, description: `${config.split(' ').slice(0, 2).join(' ')}, ${core} kernels${pinned}, ${threads} thread${threads === 1 ? '' : 's'}` };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if ((e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') && e.message.includes(ADDON_PACKAGE)) {
-      return { ok: false, why: `${ADDON_PACKAGE} is not installed` };
-    }
-    return { ok: false, why: `${ADDON_PACKAGE} ${e.message.split('\n')[0]}` };
-  }
-}
 
 interface Shape {
   batch: number;
@@ -167,21 +116,15 @@ function backwardKernel(addon: FusedLstmAddon) {
 }
 
 const BACKEND = 'wasm';
+let registeredFor: FusedLstmAddon | null = null;
 
-/** Registers both kernels on the wasm backend (once per addon). */
+/** Registers both kernels on the wasm backend for `addon` (once per addon). */
 export function registerFusedLstmKernels(addon: FusedLstmAddon): void {
-  unregisterFusedLstmKernels();
+  if (registeredFor === addon) return;
+  for (const name of [FUSED_LSTM, FUSED_LSTM_GRAD]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
   const register = (kernelName: string, kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo[]) =>
     tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc });
   register(FUSED_LSTM, forwardKernel(addon));
   register(FUSED_LSTM_GRAD, backwardKernel(addon));
-}
-
-/** The plain wasm path again (`--backend wasm`, and tests that compare the two). */
-export function unregisterFusedLstmKernels(): void {
-  for (const name of [FUSED_LSTM, FUSED_LSTM_GRAD]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
-}
-
-export function fusedLstmKernelActive(): boolean {
-  return tf.getKernel(FUSED_LSTM, tf.getBackend()) !== undefined;
+  registeredFor = addon;
 }

@@ -1,4 +1,5 @@
-/** Per-epoch training record, saved as history.json. */
+/** Per-epoch training record, saved as history.json with the run's settings. */
+import type { RunSettingsJson } from '../settings.ts';
 
 export interface EpochLog {
   epoch: number;
@@ -10,8 +11,7 @@ export interface EpochLog {
 }
 
 export interface HistoryFile {
-  /** The hyper-parameters and data the run used. */
-  params: Record<string, unknown>;
+  settings: RunSettingsJson;
   epochs: EpochLog[];
 }
 

@@ -1,9 +1,9 @@
 /** What the LSTM tests compare against: tfjs-layers' LSTMCell arithmetic, differentiated by tfjs. */
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../../src/data/random.ts';
-import type { GateActivation } from '../../src/engine/lstm-sequence.ts';
-import { FusedLSTM } from '../../src/model/fused-lstm.ts';
+import { makeRng } from '../../../src/data/random.ts';
+import { FusedLSTM } from '../../../src/model/lstm/layer.ts';
+import type { GateActivation } from '../../../src/model/lstm/sequence.ts';
 
 export function randomTensors(seed: string) {
   const rng = makeRng(seed);
@@ -64,4 +64,10 @@ export function sameGradients(got: { value: tf.Scalar; grads: tf.NamedTensorMap 
   const keysWant = Object.keys(want.grads).sort();
   const keysGot = Object.keys(got.grads).sort();
   keysWant.forEach((k, i) => close(got.grads[keysGot[i]], want.grads[k], k));
+}
+
+/** The names of the kernels tfjs ran for `f`: which path an LSTM call took shows in them. */
+export async function kernelsRun(f: () => tf.TensorContainer): Promise<Set<string>> {
+  const info = await tf.profile(f);
+  return new Set(info.kernelNames);
 }

@@ -6,12 +6,13 @@
  * tfjs runs its LSTM one time step at a time through autodiff: ~60 kernels a step forward and back.
  * Here the gradient is written out: the recurrent product and the gate arithmetic run per step, the
  * input projection and the kernel, recurrent-kernel, bias and input gradients once per few steps.
- * Same values, fewer kernels. Where the engine has the native kernel (fused-lstm-kernels.ts), the
- * whole sequence, forward and backward, is one call each.
+ * Same values, fewer kernels. Where the engine has the native kernel (kernels.ts), the whole
+ * sequence, forward and backward, is one call each. `lstmPath` is the one place that chooses.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FUSED_LSTM, FUSED_LSTM_GRAD, fusedLstmKernelActive } from './fused-lstm-kernels.ts';
-import { clipGradient } from './gradient-fixes.ts';
+import { nativeLstmAddon } from '../../engine/engine.ts';
+import { clipGradient } from '../../engine/gradient-fixes.ts';
+import { FUSED_LSTM, FUSED_LSTM_GRAD, registerFusedLstmKernels } from './kernels.ts';
 
 export type GateActivation = 'hardSigmoid' | 'sigmoid';
 
@@ -88,8 +89,28 @@ function cellBackward(dh: tf.Tensor, dc: tf.Tensor, kept: tf.Tensor[], cPrev: tf
  */
 export const STEPS_PER_PRODUCT = 4;
 
-export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation, chunk = STEPS_PER_PRODUCT): tf.Tensor2D {
-  if (fusedLstmKernelActive()) return lstmSequenceByKernel(inputs, activation);
+/**
+ * Which implementation runs an LSTM: `native` (the addon's kernels, on the blas engine), `ops` (the
+ * op below, for training elsewhere), or `layer` (tfjs' own LSTM, for inference elsewhere: as fast as
+ * the op without the kernel).
+ */
+export type LstmPath = 'native' | 'ops' | 'layer';
+
+export function lstmPath(training: boolean): LstmPath {
+  const addon = nativeLstmAddon();
+  if (addon) {
+    registerFusedLstmKernels(addon);
+    return 'native';
+  }
+  return training ? 'ops' : 'layer';
+}
+
+/** The LSTM's last output, differentiable: through the native kernels where the engine has them, else tfjs ops. */
+export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation): tf.Tensor2D {
+  return lstmPath(true) === 'native' ? lstmSequenceByKernel(inputs, activation) : lstmSequenceByOps(inputs, activation);
+}
+
+function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivation, chunk = STEPS_PER_PRODUCT): tf.Tensor2D {
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
   const [batch, steps, features] = x.shape;
   const units = recurrentKernel.shape[0];
@@ -162,7 +183,7 @@ export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivat
   return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask) as tf.Tensor2D;
 }
 
-/** The last output alone, for inference, through the native kernel (fusedLstmKernelActive()). */
+/** The last output alone, for inference, through the native forward kernel (lstmPath() is 'native'). */
 export function lstmLastOutputByKernel(inputs: LstmSequenceInputs, activation: GateActivation): tf.Tensor2D {
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
   const [h, ...kept] = tf.engine().runKernel(FUSED_LSTM, { x, kernel, recurrentKernel, bias, inputMask, recurrentMask }, { hardSigmoid: activation === 'hardSigmoid' }) as tf.Tensor[];

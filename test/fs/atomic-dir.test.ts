@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { recoverDirectory, replaceDirectory } from '../../src/model/atomic-dir.ts';
+import { recoverDirectory, replaceDirectory } from '../../src/fs/atomic-dir.ts';
 import { tempDir } from '../helpers.ts';
 
 const write = (files: Record<string, string>) => async (stage: string) => {

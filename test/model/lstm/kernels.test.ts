@@ -4,12 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from '../../src/engine/engine.ts';
-import { type FusedLstmAddon, fusedLstmKernelActive, loadFusedLstmAddon } from '../../src/engine/fused-lstm-kernels.ts';
-import { lstmSequence, type GateActivation } from '../../src/engine/lstm-sequence.ts';
-import { FusedLSTM } from '../../src/model/fused-lstm.ts';
-import { ROOT, tinyModel } from '../helpers.ts';
-import { close, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from './lstm-reference.ts';
+import { initEngine } from '../../../src/engine/engine.ts';
+import { type FusedLstmAddon, loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
+import { lstmPath, lstmSequence, type GateActivation } from '../../../src/model/lstm/sequence.ts';
+import { ROOT, tinyModel } from '../../helpers.ts';
+import { close, kernelsRun, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from './reference.ts';
 
 // CI builds the addon (.ci/run installs OpenBLAS) and sets SENTIMENT_REQUIRE_NATIVE=1, so these
 // tests run there; elsewhere a machine without the addon skips them and says why.
@@ -36,7 +35,7 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     for (const rate of [0, 0.3]) {
       it(`output and every gradient equal tfjs' LSTM arithmetic (${act}, dropout ${rate})`, (t) => {
         if (!needAddon(t)) return;
-        assert.equal(fusedLstmKernelActive(), true);
+        assert.equal(lstmPath(true), 'native');
         for (const [batch, steps, features, units] of cases) compare(batch, steps, features, units, act, rate);
       });
     }
@@ -68,23 +67,22 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     }
   });
 
-  it("as a layer: training gradients and inference equal tfjs' own LSTM layer, through the kernels", (t) => {
+  it("as a layer: training gradients and inference equal tfjs' own LSTM layer, through the kernels", async (t) => {
     if (!needAddon(t)) return;
     const x = rand([4, 6, 3]);
     const { plain, fused } = twinLayers(5, x, ['plain_k', 'fused_k']);
-    const before = FusedLSTM.fusedCalls;
     close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
-    assert.equal(FusedLSTM.fusedCalls, before + 1, 'inference went through the native kernel');
+    assert.ok((await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'), 'inference went through the native kernel');
     const r = rand([4, 5]);
     sameGradients(trainingGradients(fused, x, r), trainingGradients(plain, x, r));
+    const trained = await kernelsRun(() => trainingGradients(fused, x, r).value);
+    assert.ok(trained.has('FusedLstm') && trained.has('FusedLstmGrad'), 'training went through both kernels');
   });
 
   it('a small training run on blas follows the same run on plain wasm (same seed, same dropout masks)', async (t) => {
     if (!needAddon(t)) return;
     const history = async (backend: 'wasm' | 'blas') => {
-      const before = FusedLSTM.fusedCalls;
       const dir = await tinyModel({ rows: 600, epochs: 3, backend });
-      assert.ok(FusedLSTM.fusedCalls > before, `${backend} trained through the fused LSTM`);
       const h = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as { epochs: Record<string, number>[] };
       return h.epochs;
     };

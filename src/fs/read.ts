@@ -1,0 +1,43 @@
+/** Reading the files a user points at: each failure becomes an InputError naming the file. */
+import { readFile, stat } from 'node:fs/promises';
+import { InputError } from '../errors.ts';
+
+/** Throws an InputError naming `path` when it is missing, a directory or unreadable; `kind` says what was expected. */
+export async function checkInputFile(path: string, kind: string): Promise<void> {
+  try {
+    if ((await stat(path)).isDirectory()) throw new InputError(`is a directory, expected a ${kind}`, { file: path });
+  } catch (err) {
+    throw asInputError(err, path);
+  }
+}
+
+/** Node's file errors as the one-line InputError the CLI prints; `missing` words a file that is not there. */
+export function asInputError(err: unknown, path: string, missing = 'no such file'): InputError {
+  if (err instanceof InputError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new InputError(missing, { file: path });
+  if (code === 'EISDIR') return new InputError('is a directory, expected a file', { file: path });
+  return new InputError(`cannot read: ${(err as Error).message}`, { file: path });
+}
+
+/** A file a model directory or a checkpoint should hold ('missing' when it does not). */
+export async function readBinaryFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw asInputError(err, path, 'missing');
+  }
+}
+
+export async function readTextFile(path: string): Promise<string> {
+  return (await readBinaryFile(path)).toString('utf8');
+}
+
+export async function readJsonFile<T>(path: string): Promise<T> {
+  const text = await readTextFile(path);
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new InputError(`is not valid JSON (${(err as Error).message})`, { file: path });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * A member of a model: something that turns cleaned texts into class probabilities, saves and loads
+ * itself, and says its kind in meta.json. A model directory holds one member (the seed recipe's LSTM)
+ * or several, whose probabilities are blended.
+ */
+
+export const MEMBER_KINDS = ['lstm'] as const;
+export type MemberKind = (typeof MEMBER_KINDS)[number];
+
+export interface PredictOptions {
+  /** Texts per forward pass; results do not depend on it. */
+  batchSize?: number;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface MemberOutput {
+  /** Row-major [texts, classes]; a text's row never depends on the other texts. */
+  probabilities: Float32Array;
+  /** Texts longer than the member takes, cut to fit. */
+  truncated: number;
+}
+
+export interface Member {
+  readonly kind: MemberKind;
+  readonly numClasses: number;
+  /** Longest input in tokens it reads (longer texts are cut from the front), or null for no limit. */
+  readonly maxLen: number | null;
+  /** Class probabilities of texts already cleaned (data/encode.ts `cleanTexts`). */
+  predict(cleaned: ReadonlyArray<string>, opts?: PredictOptions): MemberOutput;
+  /** Writes the member's files into `dir`; returns their names. */
+  save(dir: string): Promise<string[]>;
+  /** What meta.json records about it (path is where its files are, relative to the model directory). */
+  entry(path: string): MemberEntry;
+  dispose(): void;
+}
+
+/** The recipe LSTM in meta.json: where its files are and how texts are fed to it. */
+export interface LstmEntry {
+  kind: 'lstm';
+  path: string;
+  max_len: number;
+  batching: 'group' | 'max';
+}
+
+export type MemberEntry = LstmEntry;

@@ -1,0 +1,134 @@
+/**
+ * The seed recipe's LSTM as a member: its Keras tokenizer, its layers model, and how texts are fed to it
+ * (cut to maxLen, grouped by length or pre-padded). A phrase is never padded to fit its batch-mates,
+ * so its probabilities do not depend on them.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { encodeBatch, makeBatches, type Batch } from '../data/batches.ts';
+import { toSequences, type EncodedTexts } from '../data/encode.ts';
+import { range } from '../data/split.ts';
+import type { Tokenizer } from '../data/tokenizer.ts';
+import { InputError } from '../errors.ts';
+import type { BatchingMode } from '../settings.ts';
+import { loadLayersModel, loadTokenizer, MODEL_FILES, saveLayersModel, saveTokenizer } from './files.ts';
+import type { LstmEntry, Member, MemberOutput, PredictOptions } from './member.ts';
+
+export const DEFAULT_BATCH_SIZE = 512;
+
+/** How texts are fed to an LSTM member. */
+export interface SequenceInput {
+  /** Longest input; longer sequences are cut 'pre'. */
+  maxLen: number;
+  /** 'group': fed unpadded at their own length; 'max': pre-padded to maxLen. */
+  batching: BatchingMode;
+}
+
+export class RecipeMember implements Member {
+  readonly kind = 'lstm' as const;
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly tokenizer: Tokenizer,
+    readonly input: SequenceInput,
+  ) {}
+
+  get maxLen(): number {
+    return this.input.maxLen;
+  }
+
+  get numClasses(): number {
+    const shape = this.model.outputs[0].shape;
+    return shape[shape.length - 1] as number;
+  }
+
+  encode(cleaned: ReadonlyArray<string>): EncodedTexts {
+    return toSequences(cleaned, this.tokenizer, this.input.maxLen);
+  }
+
+  /** Probabilities of already-encoded sequences, in their order. */
+  predictSequences(sequences: ReadonlyArray<ArrayLike<number>>, opts: PredictOptions = {}): Float32Array {
+    return predictRows(this.model, sequences, range(0, sequences.length), { ...this.input, batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE }, opts.onProgress);
+  }
+
+  predict(cleaned: ReadonlyArray<string>, opts: PredictOptions = {}): MemberOutput {
+    const { sequences, truncated } = this.encode(cleaned);
+    return { probabilities: this.predictSequences(sequences, opts), truncated };
+  }
+
+  async save(dir: string): Promise<string[]> {
+    await saveLayersModel(this.model, dir);
+    await saveTokenizer(this.tokenizer, dir);
+    return [MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.tokenizer];
+  }
+
+  entry(path: string): LstmEntry {
+    return { kind: 'lstm', path, max_len: this.input.maxLen, batching: this.input.batching };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+
+  /** Loads model.json, its weights and tokenizer.json from `dir`; checks the tokenizer fits the embedding. */
+  static async load(dir: string, input: SequenceInput | ((model: tf.LayersModel) => SequenceInput)): Promise<RecipeMember> {
+    const tokenizer = await loadTokenizer(dir);
+    const model = await loadLayersModel(dir);
+    try {
+      checkVocabularyFits(tokenizer, model, dir);
+      return new RecipeMember(model, tokenizer, typeof input === 'function' ? input(model) : input);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  }
+}
+
+/** Every index the tokenizer can produce must have an embedding row. */
+function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: string): void {
+  const embedding = model.layers.find((l) => l.getClassName() === 'Embedding');
+  const inputDim = embedding?.getConfig().inputDim;
+  if (typeof inputDim !== 'number') return;
+  // A declared num_words larger than the embedding means the two files do not belong together.
+  const rowsNeeded = tokenizer.numWords ?? tokenizer.vocabularySize;
+  if (rowsNeeded > inputDim) {
+    throw new InputError(`num_words ${tokenizer.numWords ?? `(all ${tokenizer.wordIndex.size} words)`} does not fit the model's embedding of ${inputDim} rows`, {
+      file: join(dir, MODEL_FILES.tokenizer),
+    });
+  }
+}
+
+/** Class probabilities of one batch, row-major [rows, classes]. */
+function predictBatch(model: tf.LayersModel, seqs: ReadonlyArray<ArrayLike<number>>, batch: Batch): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(encodeBatch(seqs, batch), [batch.rows.length, batch.length], 'int32');
+    const p = model.predictOnBatch(x) as tf.Tensor;
+    return p.dataSync() as Float32Array;
+  });
+}
+
+/**
+ * Probabilities of the sequences at `rows`, in that order (row-major [rows.length, classes]), fed as
+ * the model was trained. Training's validation and prediction both come through here.
+ */
+export function predictRows(
+  model: tf.LayersModel,
+  seqs: ReadonlyArray<ArrayLike<number>>,
+  rows: Int32Array,
+  opts: SequenceInput & { batchSize: number },
+  onProgress?: (done: number, total: number) => void,
+): Float32Array {
+  const position = new Int32Array(seqs.length);
+  rows.forEach((r, i) => (position[r] = i));
+  let out: Float32Array | null = null;
+  let done = 0;
+  for (const batch of makeBatches(seqs, rows, { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen })) {
+    const probs = predictBatch(model, seqs, batch);
+    const k = probs.length / batch.rows.length;
+    out ??= new Float32Array(rows.length * k);
+    batch.rows.forEach((r, i) => out?.set(probs.subarray(i * k, (i + 1) * k), position[r] * k));
+    done += batch.rows.length;
+    onProgress?.(done, rows.length);
+  }
+  return out ?? new Float32Array(0);
+}
