@@ -2,6 +2,7 @@
 import { NUM_CLASSES } from '../src/data/labels.ts';
 import { prepareTrainingData } from '../src/data/prepare.ts';
 import { withSeededMathRandom } from '../src/data/random.ts';
+import { splitRows } from '../src/data/split.ts';
 import { readPhraseTsv } from '../src/data/tsv.ts';
 import { buildModel } from '../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
@@ -29,7 +30,7 @@ export async function benchEpoch(trainTsv: string, sampleBatches: number | null)
       await trainModel(
         model,
         { sequences: data.sequences, labels: data.labels },
-        { epochs: 1, batchSize: 512, validationSplit: 0.1, batching: 'group', maxLen: data.maxLen, numClasses: NUM_CLASSES, seed: 42, signal: stop.signal },
+        { epochs: 1, batchSize: 512, split: splitRows(data.sequences.length, 0.1), batching: 'group', maxLen: data.maxLen, numClasses: NUM_CLASSES, seed: 42, monitor: 'val_acc', earlyStop: null, signal: stop.signal },
         {
           onBatchEnd(_epoch, log) {
             total = log.total;

@@ -12,7 +12,7 @@ import { initEngine } from '../src/engine/engine.ts';
 import { saveModelDirectory } from '../src/model/directory.ts';
 import { makeMeta } from '../src/model/meta.ts';
 import { buildModel } from '../src/model/recipe.ts';
-import { RecipeMember } from '../src/model/recipe-member.ts';
+import { SequenceMember } from '../src/model/sequence-member.ts';
 import { DEFAULT_SETTINGS, settingsToJson } from '../src/settings.ts';
 
 export const TRAINED_MODEL = 'models/sentiment';
@@ -25,9 +25,9 @@ export async function benchModel(trainTsv: string): Promise<{ dir: string; train
   const table = await readPhraseTsv(trainTsv, { labelled: true });
   const data = prepareTrainingData(table.rows.map((r) => r.phrase), table.rows.map((r) => r.sentiment), { maxWords: DEFAULT_SETTINGS.maxWords });
   const settings = { ...DEFAULT_SETTINGS, maxLen: data.maxLen };
-  const member = new RecipeMember(buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }), data.tokenizer, { maxLen: data.maxLen, batching: 'group' });
-  const meta = makeMeta({ labelNames: LABEL_NAMES, members: [member.entry('.')], settings, dataFile: trainTsv, dataSha256: table.sha256, engine: engine.name });
-  await saveModelDirectory(dir, { members: [{ member, path: '.' }], history: { settings: settingsToJson(settings), epochs: [] }, meta });
+  const member = new SequenceMember(buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }), data.tokenizer, { maxLen: data.maxLen, batching: 'group' });
+  const meta = makeMeta({ labelNames: LABEL_NAMES, members: [member.entry('.')], blend: null, memory: null, settings, dataFile: trainTsv, dataSha256: table.sha256, engine: engine.name });
+  await saveModelDirectory(dir, { members: [{ member, path: '.' }], memory: null, history: { settings: settingsToJson(settings), epochs: [], kept_epoch: null }, meta });
   member.dispose();
   return { dir, trained: false };
 }

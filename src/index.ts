@@ -12,7 +12,7 @@ export { makeBatches, encodeBatch, oneHotBatch, groupLength, type Batch } from '
 export { splitRows, validationSplitIndex, type RowSplit } from './data/split.ts';
 export { makeRng, shuffleInPlace, withSeededMathRandom } from './data/random.ts';
 export { buildModel, compileModel, kerasAdam, type RecipeSettings, type RecipeShape } from './model/recipe.ts';
-export { RecipeMember, predictRows, type SequenceInput } from './model/recipe-member.ts';
+export { SequenceMember, predictRows, type SequenceInput } from './model/sequence-member.ts';
 export { MEMBER_KINDS, type Member, type MemberKind, type MemberEntry, type MemberOutput } from './model/member.ts';
 export { saveLayersModel, loadLayersModel, saveTokenizer, loadTokenizer, MODEL_FILES } from './model/files.ts';
 export { loadModelDirectory, saveModelDirectory, type LoadedModel, type ModelDirectory } from './model/directory.ts';

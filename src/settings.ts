@@ -4,15 +4,39 @@
  */
 import { InputError } from './errors.ts';
 
-/** `group`: one token length per batch, nothing padded; `max`: every phrase pre-padded to maxLen (the seed). */
-export type BatchingMode = 'group' | 'max';
-export const BATCHING_MODES: readonly BatchingMode[] = ['group', 'max'];
+/**
+ * `mix`: a training batch joins parts of different lengths, each unpadded, into one step; `group`: one
+ * token length per batch, nothing padded; `max`: every phrase pre-padded to maxLen (the seed).
+ */
+export type BatchingMode = 'mix' | 'group' | 'max';
+export const BATCHING_MODES: readonly BatchingMode[] = ['mix', 'group', 'max'];
 
 /** The LSTM's gate activation, as Keras spells it: `hard_sigmoid` (Keras 2.2, the seed) or `sigmoid` (Keras 2.3+). */
 export type RecurrentActivation = 'hard_sigmoid' | 'sigmoid';
 export const RECURRENT_ACTIVATIONS: readonly RecurrentActivation[] = ['hard_sigmoid', 'sigmoid'];
 
+/** Which epoch's weights the model directory keeps: the best one by `monitor`, or the last. */
+export type KeepPolicy = 'best' | 'last';
+export const KEEP_POLICIES: readonly KeepPolicy[] = ['best', 'last'];
+
+/** What "best" means (Keras' `monitor`): higher val_acc, or lower val_loss. */
+export type Monitor = 'val_acc' | 'val_loss';
+export const MONITORS: readonly Monitor[] = ['val_acc', 'val_loss'];
+
+/**
+ * What a run trains: `seed` the recipe's LSTM alone; `ensemble` the LSTM and the n-gram model (and the
+ * bidirectional LSTM on pretrained vectors when `embeddings` is set), blended; `vectors` the
+ * bidirectional LSTM on pretrained vectors alone.
+ */
+export type Preset = 'seed' | 'ensemble' | 'vectors';
+export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors'];
+
+/** How the member on pretrained vectors reads its LSTM's outputs: the last one, or max and mean over time. */
+export type Pooling = 'last' | 'max-mean';
+export const POOLINGS: readonly Pooling[] = ['max-mean', 'last'];
+
 export interface RunSettings {
+  preset: Preset;
   /** The epoch to stop after. */
   epochs: number;
   batchSize: number;
@@ -32,12 +56,25 @@ export interface RunSettings {
   recurrentActivation: RecurrentActivation;
   /** Longest input in tokens; null until the data sets it (the longest phrase, at most MAX_LEN_CAP). */
   maxLen: number | null;
+  keep: KeepPolicy;
+  monitor: Monitor;
+  /** Stop after this many epochs without improvement of `monitor`; null: run every epoch. */
+  earlyStop: number | null;
+  /** Store the training phrases' labels with the model (the phrase memory). */
+  memory: boolean;
+  /** Pretrained word vectors: `glove-100d` (the npm package) or a vectors file; null: none. */
+  embeddings: string | null;
+  /** Words of the member on pretrained vectors: the training words, then the most frequent pretrained ones. */
+  vocabSize: number;
+  bidirectional: boolean;
+  pooling: Pooling;
 }
 
 export type SettingKey = keyof RunSettings;
 
 /** The seed recipe. */
 export const DEFAULT_SETTINGS: Readonly<RunSettings> = Object.freeze({
+  preset: 'seed',
   epochs: 8,
   batchSize: 512,
   validationSplit: 0.1,
@@ -48,12 +85,49 @@ export const DEFAULT_SETTINGS: Readonly<RunSettings> = Object.freeze({
   dropout: 0.3,
   learningRate: 0.001,
   seed: 42,
-  pad: 'group',
+  pad: 'mix',
   recurrentActivation: 'hard_sigmoid',
   maxLen: null,
+  keep: 'best',
+  monitor: 'val_acc',
+  earlyStop: null,
+  memory: true,
+  embeddings: null,
+  vocabSize: 100_000,
+  bidirectional: true,
+  pooling: 'max-mean',
 });
 
+/** What files written before a setting existed did, for reading them back: they kept the last epoch. */
+const BEFORE_THE_SETTING_EXISTED: Partial<RunSettings> = {
+  preset: 'seed',
+  keep: 'last',
+  monitor: 'val_acc',
+  earlyStop: null,
+  memory: false,
+  embeddings: null,
+  vocabSize: DEFAULT_SETTINGS.vocabSize,
+  bidirectional: DEFAULT_SETTINGS.bidirectional,
+  pooling: DEFAULT_SETTINGS.pooling,
+};
+
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
+
+/** What a preset changes from the defaults, for the settings a user leaves alone. */
+export const PRESET_DEFAULTS: Readonly<Record<Preset, Partial<RunSettings>>> = {
+  seed: {},
+  ensemble: { earlyStop: 2 },
+  vectors: { epochs: 4, earlyStop: 1 },
+};
+
+/** `settings` with the preset's defaults put in for every setting not in `chosen`. */
+export function applyPreset(settings: RunSettings, chosen: ReadonlySet<SettingKey>): RunSettings {
+  const out = { ...settings };
+  for (const [k, v] of Object.entries(PRESET_DEFAULTS[settings.preset]) as [SettingKey, unknown][]) {
+    if (!chosen.has(k)) (out as Record<SettingKey, unknown>)[k] = v;
+  }
+  return out;
+}
 
 /** What a resumed run must share with its checkpoint: everything but the number of epochs to reach. */
 export const FIXED_ON_RESUME: readonly SettingKey[] = SETTING_KEYS.filter((k) => k !== 'epochs');
@@ -73,6 +147,7 @@ const isPositiveInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >
 const isFraction = (v: unknown) => typeof v === 'number' && v >= 0 && v < 1;
 
 const VALID: { [K in SettingKey]: (v: unknown) => boolean } = {
+  preset: (v) => (PRESETS as readonly unknown[]).includes(v),
   epochs: isPositiveInt,
   batchSize: isPositiveInt,
   validationSplit: isFraction,
@@ -86,6 +161,14 @@ const VALID: { [K in SettingKey]: (v: unknown) => boolean } = {
   pad: (v) => (BATCHING_MODES as readonly unknown[]).includes(v),
   recurrentActivation: (v) => (RECURRENT_ACTIVATIONS as readonly unknown[]).includes(v),
   maxLen: (v) => v === null || isPositiveInt(v),
+  keep: (v) => (KEEP_POLICIES as readonly unknown[]).includes(v),
+  monitor: (v) => (MONITORS as readonly unknown[]).includes(v),
+  earlyStop: (v) => v === null || isPositiveInt(v),
+  memory: (v) => typeof v === 'boolean',
+  embeddings: (v) => v === null || (typeof v === 'string' && v !== ''),
+  vocabSize: isPositiveInt,
+  bidirectional: (v) => typeof v === 'boolean',
+  pooling: (v) => (POOLINGS as readonly unknown[]).includes(v),
 };
 
 /**
@@ -100,6 +183,7 @@ export function settingsFromJson(json: unknown, file: string): RunSettings {
     let v = snake(k) in o ? o[snake(k)] : o[k];
     if (k === 'recurrentActivation' && v === 'hardSigmoid') v = 'hard_sigmoid';
     if (k === 'epochs' && v === undefined) v = DEFAULT_SETTINGS.epochs;
+    if (v === undefined && k in BEFORE_THE_SETTING_EXISTED) v = BEFORE_THE_SETTING_EXISTED[k];
     if (!VALID[k](v)) throw new InputError(`settings: ${snake(k)} is ${v === undefined ? 'missing' : `not valid (${JSON.stringify(v)})`}`, { file });
     out[k] = v;
   }

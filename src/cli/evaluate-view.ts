@@ -19,6 +19,8 @@ export function formatEvaluation(e: Evaluation): string {
     `${chalk.bold('model')}     ${e.model}/`,
     `${chalk.bold('data')}      ${e.file}: ${what}`,
   ];
+  for (const p of e.parts) lines.push(`${chalk.bold(p.kind === 'blend' ? 'blend ' : 'member')}    ${(p.kind === 'blend' ? '' : p.kind).padEnd(6)} accuracy ${f4(p.accuracy)}   loss ${f4(p.loss)}`);
+  if (e.fromMemory > 0) lines.push(`${chalk.bold('memory')}    ${formatCount(e.fromMemory)} rows answered from the phrase memory (training phrases; --no-memory for the model's own answers)`);
   if (e.isTrainingFile) lines.push(chalk.yellow('note: this is the file the model was trained on; most rows were seen in training (--validation scores the held-out part)'));
   lines.push(
     `${chalk.bold('accuracy')}  ${chalk.green(f4(r.accuracy))}   macro-F1 ${chalk.green(f4(r.macroF1))}   loss ${f4(e.loss)}`,
@@ -55,6 +57,8 @@ export function evaluationJson(e: Evaluation): string {
     loss: e.loss,
     majority_label: r.majorityLabel,
     majority_accuracy: r.majorityAccuracy,
+    members: e.parts,
+    from_memory: e.fromMemory,
     per_class: r.perClass.map((c, i) => ({ label: i, label_name: names[i], ...c })),
     confusion: { rows: 'true', columns: 'predicted', labels: [...names], matrix: r.confusion },
     engine: e.engine.name,

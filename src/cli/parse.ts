@@ -13,6 +13,12 @@ export function wholeNumber(value: string): number {
   return n;
 }
 
+export function atLeastTwo(value: string): number {
+  const n = positiveInt(value);
+  if (n < 2) throw new InvalidArgumentError('expected a whole number of at least 2');
+  return n;
+}
+
 /** A fraction in [0, 1). */
 export function fraction(value: string): number {
   const n = Number(value);

@@ -14,7 +14,8 @@ export function bar(p: number, width = BAR_WIDTH): string {
 export function formatPrediction(r: TextPrediction, labelNames: readonly string[]): string {
   const order = r.probabilities.map((p, label) => ({ p, label })).sort((a, b) => b.p - a.p);
   const width = Math.max(...labelNames.map((n) => n.length));
-  const lines = [`${chalk.bold(JSON.stringify(r.text))}  →  ${(CLASS_COLOURS[r.label] ?? chalk.white)(chalk.bold(r.labelName))}`];
+  const source = r.source === 'memory' ? chalk.dim('  (from memory: a training phrase, its stored labels)') : '';
+  const lines = [`${chalk.bold(JSON.stringify(r.text))}  →  ${(CLASS_COLOURS[r.label] ?? chalk.white)(chalk.bold(r.labelName))}${source}`];
   for (const { p, label } of order) {
     const colour = CLASS_COLOURS[label] ?? chalk.white;
     const name = (labelNames[label] ?? String(label)).padEnd(width);
@@ -24,5 +25,5 @@ export function formatPrediction(r: TextPrediction, labelNames: readonly string[
 }
 
 export function predictionJson(r: TextPrediction, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ text: r.text, label: r.label, label_name: r.labelName, probabilities: r.probabilities, ...extra });
+  return JSON.stringify({ text: r.text, label: r.label, label_name: r.labelName, probabilities: r.probabilities, source: r.source, ...extra });
 }

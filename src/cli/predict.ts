@@ -31,7 +31,7 @@ Examples:
     if (sources !== 1) cmd.error('error: give texts, --file FILE (or -), or --input TSV: exactly one of them');
     if (flags.submission && !flags.input) cmd.error('error: --submission needs --input TSV (the rows it scores)');
 
-    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend: backendFromEnv(cmd, flags.backend), batchSize: flags.batchSize });
+    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend: backendFromEnv(cmd, flags.backend), batchSize: flags.batchSize, memory: flags.memory });
     process.stderr.write(chalk.dim(`engine  ${describeEngine(engine)}\n`));
     const print = (r: TextPrediction, extra: Record<string, unknown> = {}) =>
       process.stdout.write(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, predictor.labelNames)}\n`);
@@ -70,7 +70,8 @@ async function submit(predictor: Predictor, input: string, submission: string): 
   bar.progress?.stop();
   warnTruncated(result.truncated, predictor.maxLen);
   const share = result.labelCounts.map((c, i) => `${predictor.labelNames[i]} ${((100 * c) / result.rows).toFixed(1)}%`).join(', ');
-  process.stdout.write(`wrote ${submission}: ${formatCount(result.rows)} rows in ${result.seconds.toFixed(1)} s (${formatCount(Math.round(result.rows / result.seconds))} phrases/s); ${share}\n`);
+  const memory = predictor.loaded.memory && predictor.useMemory ? `; ${formatCount(result.fromMemory)} from the phrase memory` : '';
+  process.stdout.write(`wrote ${submission}: ${formatCount(result.rows)} rows in ${result.seconds.toFixed(1)} s (${formatCount(Math.round(result.rows / result.seconds))} phrases/s); ${share}${memory}\n`);
 }
 
 function warnTruncated(n: number, maxLen: number | null): void {

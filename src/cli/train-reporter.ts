@@ -18,6 +18,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
   let bar: cliProgress.SingleBar | null = null;
   let epochStart = 0;
   let nextPlain = 0;
+  let vectorsQuarter = 0;
 
   const status = (log: BatchLog) => {
     const elapsed = (performance.now() - epochStart) / 1000;
@@ -31,7 +32,8 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       write(`${chalk.bold('engine')}  ${line}`);
     },
     onData(s: DataSummary) {
-      write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation)`);
+      const parts = s.folds ? `${s.folds} folds by sentence, about ${formatCount(s.valRows)} validation rows each` : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
+      write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
       write(`${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`);
       write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${i} ${s.labelNames[i]}: ${formatCount(c)}`).join(', ')}`);
       if (s.truncated > 0) {
@@ -39,8 +41,8 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         write(chalk.yellow(`warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`));
       }
     },
-    onModel(params) {
-      write(`${chalk.bold('model')}   Embedding → SpatialDropout1D → LSTM → Dense(relu) → Dropout → Dense(softmax), ${formatCount(params)} parameters`);
+    onModel(params, layers) {
+      write(`${chalk.bold('model')}   ${layers}, ${formatCount(params)} parameters`);
     },
     onEpochBegin(epoch, total) {
       epochStart = performance.now();
@@ -74,18 +76,46 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         bar = null;
       }
     },
-    onEpochEnd(log: EpochLog) {
+    onEpochEnd(log: EpochLog, _history, improved) {
       if (bar) {
         bar.stop();
         bar = null;
       }
       write(
         `${chalk.bold(`epoch ${log.epoch}/${epochs}`)}  loss ${chalk.cyan(fmt4(log.loss))}  acc ${chalk.cyan(fmt4(log.acc))}  ` +
-          `val_loss ${chalk.magenta(fmt4(log.val_loss))}  val_acc ${chalk.magenta(fmt4(log.val_acc))}  ${chalk.dim(`${log.seconds.toFixed(1)}s`)}`,
+          `val_loss ${chalk.magenta(fmt4(log.val_loss))}  val_acc ${chalk.magenta(fmt4(log.val_acc))}  ${chalk.dim(`${log.seconds.toFixed(1)}s`)}${improved ? chalk.green('  best so far') : ''}`,
       );
     },
     onResume(done, total) {
       write(`${chalk.bold('resume')}  from the checkpoint: ${done} of ${total} epochs done${done >= total ? ' (nothing left to train; writing the model)' : ''}`);
+    },
+    onMember(kind) {
+      const what: Record<string, string> = {
+        lstm: "the recipe's LSTM",
+        ngram: 'the n-gram model',
+        bilstm: 'the bidirectional LSTM on pretrained vectors',
+      };
+      write(`${chalk.bold('member')}  ${kind}: ${what[kind] ?? kind}`);
+    },
+    onVectors(p) {
+      const quarter = Math.floor((4 * p.bytesRead) / Math.max(1, p.totalBytes));
+      if (quarter > vectorsQuarter) {
+        vectorsQuarter = quarter;
+        write(`${chalk.bold('vectors')} read ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}% of ${(p.totalBytes / 1e6).toFixed(p.totalBytes < 1e7 ? 1 : 0)} MB`);
+      }
+    },
+    onVocabulary(v) {
+      write(
+        `${chalk.bold('vocab')}   ${formatCount(v.words)} words: ${formatCount(v.words - v.added - 1)} from training (${formatCount(v.covered)} with a vector), ` +
+          `${formatCount(v.added)} more of the ${formatCount(v.fileWords)} in ${v.source}; ${v.dims} dimensions`,
+      );
+    },
+    onNgram(p) {
+      if (p.phase === 'features') {
+        write(`${chalk.bold('n-grams')} tf-idf of word 1–3-grams and character 2–5-grams of ${formatCount(p.total)} training phrases`);
+        return;
+      }
+      if (p.done === p.total) write(`${chalk.bold('n-grams')} epoch ${p.epoch} done`);
     },
     onSaved(dir, files) {
       write(`${chalk.bold('saved')}   ${dir}/ (${files.join(', ')})`);

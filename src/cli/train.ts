@@ -1,10 +1,13 @@
 /** `sentiment train FILE`: flags in, progress out, work done by runTraining; Ctrl-C stops cleanly. */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
 import { plotHistory } from '../plot/run.ts';
-import { DEFAULT_SETTINGS, SETTING_KEYS } from '../settings.ts';
-import { runTraining, type TrainResult } from '../train/run.ts';
-import { fmt4, formatDuration } from './format.ts';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
+import { applyPreset, DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson } from '../settings.ts';
+import { crossValidate, runTraining, type TrainResult, type TrainRunOptions } from '../train/run.ts';
+import { fmt4, formatCount, formatDuration } from './format.ts';
 import { TRAIN_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv } from './program.ts';
 import { makeTrainReporter } from './train-reporter.ts';
@@ -20,18 +23,29 @@ export function registerTrain(program: Command): void {
   cmd.action(async (file: string, flags: FlagValues<typeof TRAIN_FLAGS>) => {
     const started = performance.now();
     const write = (line: string) => process.stdout.write(`${line}\n`);
-    const { plot, maxLen, resume, ...settings } = flags;
+    const { plot, maxLen, earlyStop, embeddings, resume, folds, ...rest } = flags;
+    const chosen = new Set(SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+    const settings = { ...rest, ...applyPreset({ ...rest, maxLen: maxLen ?? null, earlyStop: earlyStop ?? null, embeddings: embeddings ?? null }, chosen) };
     const stop = interruptOnSignals();
+    if (folds !== undefined) {
+      try {
+        if (resume) cmd.error('error: --folds trains from scratch; it cannot --resume');
+        await crossValidateCommand({ ...settings, resume: false, backend: backendFromEnv(cmd, flags.backend), dataFile: file, signal: stop.signal }, folds, flags.epochs, write);
+      } finally {
+        stop.dispose();
+      }
+      write(`${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)}`);
+      return;
+    }
     let result: TrainResult;
     try {
       result = await runTraining(
         {
           ...settings,
-          maxLen: maxLen ?? null,
           resume: resume === true,
           backend: backendFromEnv(cmd, flags.backend),
           dataFile: file,
-          explicit: new Set(SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli')),
+          explicit: chosen,
           signal: stop.signal,
         },
         makeTrainReporter({ epochs: flags.epochs, tty: Boolean(process.stdout.isTTY), write }),
@@ -49,18 +63,42 @@ export function registerTrain(program: Command): void {
       process.exitCode = EXIT_CODE[result.interrupted] ?? 1;
       return;
     }
-    const best = result.best;
-    if (best?.val_acc != null) {
-      write(`${chalk.bold('best')}    epoch ${best.epoch}: val_acc ${chalk.green(fmt4(best.val_acc))}, val_loss ${fmt4(best.val_loss)}`);
-    } else if (best) {
-      write(`${chalk.bold('best')}    epoch ${best.epoch}: loss ${chalk.green(fmt4(best.loss))} (no validation rows)`);
+    const { kept, best } = result;
+    if (result.stoppedEarly && best) write(`${chalk.bold('stopped')} early: ${result.settings.earlyStop} epoch${result.settings.earlyStop === 1 ? '' : 's'} without a better ${result.settings.monitor} than epoch ${best.epoch}'s`);
+    if (kept) {
+      const why = result.settings.keep === 'last' ? 'the last epoch' : kept.val_acc === null ? 'the lowest training loss: no validation rows' : `the best ${result.settings.monitor}`;
+      const scores = kept.val_acc === null ? `loss ${chalk.green(fmt4(kept.loss))}` : `val_acc ${chalk.green(fmt4(kept.val_acc))}, val_loss ${fmt4(kept.val_loss)}`;
+      write(`${chalk.bold('kept')}    epoch ${kept.epoch} (${why}): ${scores}`);
+      if (best && best !== kept && best.val_acc !== null) write(`${chalk.bold('best')}    epoch ${best.epoch}: val_acc ${fmt4(best.val_acc)}, val_loss ${fmt4(best.val_loss)}`);
     }
+    for (const s of result.scores) {
+      const name = s.kind === 'blend' ? `blend (${result.blend?.method}, weights ${result.blend?.weights.map((w) => w.toFixed(2)).join(' / ')})` : `member ${s.kind}`;
+      if (result.scores.length > 1) write(`${chalk.bold('score')}   ${name}: val_acc ${s.kind === 'blend' ? chalk.green(fmt4(s.valAcc)) : fmt4(s.valAcc)}, val_loss ${fmt4(s.valLoss)}`);
+    }
+    if (result.memoryPhrases > 0) write(`${chalk.bold('memory')}  ${formatCount(result.memoryPhrases)} training phrases and their labels (predict answers these from memory; --no-memory to leave it out)`);
     if (plot) {
       const drawn = await plotHistory({ modelDir: result.out, theme: 'dark' });
       write(`${chalk.bold('plot')}    ${drawn.written.join(', ')}`);
     }
     write(`${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)} on ${result.engine.name}; model in ${result.out}/`);
   });
+}
+
+async function crossValidateCommand(opts: TrainRunOptions, k: number, epochs: number, write: (line: string) => void): Promise<void> {
+  const reporter = makeTrainReporter({ epochs, tty: Boolean(process.stdout.isTTY), write });
+  const cv = await crossValidate(opts, k, { ...reporter, onFold: (fold, of) => write(`${chalk.bold(`fold ${fold}/${of}`)}`) });
+  for (const f of cv.folds) {
+    write(`${chalk.bold(`fold ${f.fold}`)}  ${formatCount(f.trainRows)} train, ${formatCount(f.valRows)} validation rows; kept epoch ${f.kept?.epoch ?? '-'}; ${f.scores.map((s) => `${s.kind} ${fmt4(s.valAcc)}`).join(', ')}`);
+  }
+  for (const s of cv.summary) write(`${chalk.bold('mean')}    ${s.kind}: val_acc ${chalk.green(fmt4(s.mean))} ± ${fmt4(s.sd)} over ${cv.folds.length} folds`);
+  await mkdir(opts.out, { recursive: true });
+  const file = join(opts.out, 'crossval.json');
+  await writeFileAtomic(file, `${JSON.stringify({ folds: cv.folds, summary: cv.summary, settings: settingsToJson(cv.settings), data_file: opts.dataFile }, null, 2)}\n`);
+  write(`${chalk.bold('saved')}   ${file}`);
+  if (cv.interrupted) {
+    write(`${chalk.yellow('stopped')} by ${cv.interrupted} after ${cv.folds.length} of ${k} folds`);
+    process.exitCode = EXIT_CODE[cv.interrupted] ?? 1;
+  }
 }
 
 /** First SIGINT/SIGTERM: stop after the current batch. Second: leave at once (every file write is atomic, so nothing is left half-written). */

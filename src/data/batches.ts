@@ -1,7 +1,9 @@
 /**
  * Batches for training and evaluation. `group` puts phrases of one token length together so a
- * batch needs no padding (7x fewer LSTM steps on this data); `max` pre-pads everything to
- * `maxLen` exactly as the seed does.
+ * batch needs no padding (7x fewer LSTM steps on this data); `mix` trains on batches of MIX_PARTS
+ * such groups of different lengths, one optimiser step for all, so a step's labels and lengths are
+ * mixed as in a padded batch (scoring is as `group`); `max` pre-pads everything to `maxLen`
+ * exactly as the seed does.
  */
 import type { BatchingMode } from '../settings.ts';
 import { padSequence } from './sequences.ts';
@@ -12,12 +14,22 @@ export interface Batch {
   rows: Int32Array;
   /** Time steps of this batch's input. */
   length: number;
+  /** A mixed batch's parts, one length each: their gradients make one training step. */
+  parts?: Batch[];
 }
+
+/**
+ * Parts of one length that a `mix` training batch is made of. One-length batches bias each step
+ * (a batch of one-word phrases is three quarters neutral); four parts recover the padded recipe's
+ * accuracy at about 1.1 times the cost of `group`.
+ */
+export const MIX_PARTS = 4;
 
 /** The length a phrase is fed with in `group` mode: no known word means one padding token. */
 export function groupLength(seq: ArrayLike<number>, maxLen: number): number {
   return Math.max(1, Math.min(seq.length, maxLen));
 }
+
 
 export interface MakeBatchesOptions {
   mode: BatchingMode;
@@ -29,6 +41,8 @@ export interface MakeBatchesOptions {
 
 export function makeBatches(seqs: ReadonlyArray<ArrayLike<number>>, rows: ArrayLike<number>, opts: MakeBatchesOptions): Batch[] {
   const { mode, batchSize, maxLen, rng } = opts;
+  // Training batches of `mix` join parts of different lengths; for scoring it is `group`.
+  if (mode === 'mix' && rng) return mixParts(makeBatches(seqs, rows, { ...opts, mode: 'group', batchSize: Math.ceil(batchSize / MIX_PARTS) }));
   if (mode === 'max') {
     const order = Int32Array.from(rows);
     if (rng) shuffleInPlace(order, rng);
@@ -49,6 +63,22 @@ export function makeBatches(seqs: ReadonlyArray<ArrayLike<number>>, rows: ArrayL
   }
   if (rng) shuffleInPlace(batches, rng);
   return batches;
+}
+
+/** Consecutive parts of the shuffled list, MIX_PARTS at a time, as one batch each. */
+function mixParts(parts: Batch[]): Batch[] {
+  const out: Batch[] = [];
+  for (let i = 0; i < parts.length; i += MIX_PARTS) {
+    const group = parts.slice(i, i + MIX_PARTS);
+    const rows = new Int32Array(group.reduce((n, p) => n + p.rows.length, 0));
+    let at = 0;
+    for (const p of group) {
+      rows.set(p.rows, at);
+      at += p.rows.length;
+    }
+    out.push({ rows, length: Math.max(...group.map((p) => p.length)), parts: group });
+  }
+  return out;
 }
 
 function chunk(a: Int32Array, size: number): Int32Array[] {

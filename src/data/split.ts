@@ -24,3 +24,20 @@ export function range(start: number, end: number): Int32Array {
   for (let i = 0; i < out.length; i++) out[i] = start + i;
   return out;
 }
+
+/**
+ * Fold `fold` of `k` by groups (a sentence's phrases stay together): the distinct groups, in the
+ * order they first appear, cut into k contiguous blocks; fold i validates block i.
+ */
+export function foldSplit(groups: ArrayLike<number>, k: number, fold: number): RowSplit {
+  const order = new Map<number, number>();
+  for (let i = 0; i < groups.length; i++) if (!order.has(groups[i])) order.set(groups[i], order.size);
+  const n = order.size;
+  const train: number[] = [];
+  const val: number[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const block = Math.floor(((order.get(groups[i]) as number) * k) / n);
+    (block === fold ? val : train).push(i);
+  }
+  return { trainRows: Int32Array.from(train), valRows: Int32Array.from(val) };
+}

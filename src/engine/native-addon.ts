@@ -30,8 +30,30 @@ interface AddonCommon extends AddonShape {
 }
 
 export interface FusedLstmAddon {
-  forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats }): void;
-  backward(args: AddonCommon & { dy: Floats; dx: Floats; dw: Floats; du: Floats; db: Floats; scratch: Floats }): void;
+  /** With `sequences`, hSeq [batch, steps, units] receives every step's h too. */
+  forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats; sequences?: boolean; hSeq?: Floats }): void;
+  /** With `sequences`, dy is [batch, steps, units]: every step's output gradient. */
+  backward(args: AddonCommon & { dy: Floats; dx: Floats; dw: Floats; du: Floats; db: Floats; scratch: Floats; sequences?: boolean }): void;
+  /** Adam's step for one variable (n values), float32 as tfjs computes it. */
+  adam(args: {
+    n: number;
+    beta1: number;
+    beta2: number;
+    /** 1 − β in double precision (tfjs computes it in JavaScript). */
+    oneMinusBeta1: number;
+    oneMinusBeta2: number;
+    epsilon: number;
+    learningRate: number;
+    correction1: number;
+    correction2: number;
+    value: Floats;
+    m: Floats;
+    v: Floats;
+    g: Floats;
+    valueOut: Floats;
+    mOut: Floats;
+    vOut: Floats;
+  }): void;
   info(): { config: string; core: string; threads: number };
 }
 

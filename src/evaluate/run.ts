@@ -6,7 +6,9 @@ import type { EngineInfo, EngineRequest } from '../engine/engine.ts';
 import { SettingError } from '../errors.ts';
 import type { LoadedModel } from '../model/directory.ts';
 import { MODEL_FILES } from '../model/files.ts';
-import { clippedCrossEntropy } from '../model/scores.ts';
+import { blendProbabilities } from '../model/blend.ts';
+import { clippedCrossEntropy, scoreProbabilities } from '../model/scores.ts';
+import type { Predictor } from '../predict/predictor.ts';
 import { openPredictor } from '../predict/run.ts';
 import { classificationReport, type ClassificationReport } from './metrics.ts';
 
@@ -17,6 +19,8 @@ export interface EvaluateOptions {
   /** Only the rows training held out for validation (the file must be the training file). */
   validation: boolean;
   batchSize?: number;
+  /** Answer training phrases from the model's phrase memory (default true). */
+  memory?: boolean;
   onEngine?(engine: EngineInfo): void;
   onProgress?(done: number, total: number): void;
 }
@@ -31,6 +35,10 @@ export interface Evaluation {
   loss: number;
   labelNames: readonly string[];
   report: ClassificationReport;
+  /** Each member's own accuracy and loss on the same rows (memory aside), and the blend's with several. */
+  parts: { kind: string; accuracy: number; loss: number }[];
+  /** Rows answered from the phrase memory. */
+  fromMemory: number;
   /** The file is the one the model was trained on (and validation was not asked for). */
   isTrainingFile: boolean;
   engine: EngineInfo;
@@ -38,7 +46,7 @@ export interface Evaluation {
 
 export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
   const table = await readPhraseTsv(opts.file, { labelled: true });
-  const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize });
+  const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize, memory: opts.memory });
   opts.onEngine?.(engine);
   try {
     const { meta } = predictor.loaded;
@@ -46,11 +54,12 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
     const rows = opts.validation ? validationRows(predictor.loaded, table.rows.length, trainedOn, opts.file) : table.rows.map((_, i) => i);
     const picked = rows.map((i) => table.rows[i]);
     const truth = Int32Array.from(picked, (r) => r.sentiment);
-    const { predictions } = predictor.predict(picked.map((r) => r.phrase), opts.onProgress);
+    const { predictions, fromMemory, memberOutputs } = predictor.predict(picked.map((r) => r.phrase), opts.onProgress);
     let lossSum = 0;
     predictions.forEach((p, i) => {
       lossSum += clippedCrossEntropy(p.probabilities[truth[i]]);
     });
+    const parts = memberScores(predictor, memberOutputs, truth);
     return {
       file: opts.file,
       model: opts.modelDir,
@@ -59,12 +68,23 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       loss: lossSum / Math.max(1, predictions.length),
       labelNames: predictor.labelNames,
       report: classificationReport(truth, Int32Array.from(predictions, (p) => p.label), predictor.labelNames.length),
+      parts,
+      fromMemory,
       isTrainingFile: trainedOn && !opts.validation,
       engine,
     };
   } finally {
     predictor.loaded.dispose();
   }
+}
+
+/** With several members, each one's scores and the blend's (without the memory) on the same rows. */
+function memberScores(predictor: Predictor, outputs: Float32Array[], truth: Int32Array): Evaluation['parts'] {
+  const { members, blend } = predictor.loaded;
+  if (members.length < 2 || !blend) return [];
+  const k = predictor.labelNames.length;
+  const score = (p: Float32Array) => scoreProbabilities(p, k, truth);
+  return [...members.map((m, i) => ({ kind: m.kind, ...score(outputs[i]) })), { kind: 'blend', ...score(blendProbabilities(outputs, k, blend)) }].map((s) => ({ kind: s.kind, accuracy: s.acc, loss: s.loss }));
 }
 
 /** The rows `train` held out: the last validation_split of the file, as Keras splits before shuffling. */

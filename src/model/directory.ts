@@ -16,8 +16,11 @@ import { settingsFromJson, type RunSettings } from '../settings.ts';
 import { MODEL_FILES, saveJson } from './files.ts';
 import type { HistoryFile } from './history.ts';
 import type { Member } from './member.ts';
+import type { Blend } from './blend.ts';
+import { PhraseMemory } from './memory.ts';
+import { loadMember } from './members.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
-import { RecipeMember } from './recipe-member.ts';
+import { SequenceMember } from './sequence-member.ts';
 
 /** Where `train` writes and the other commands look when no directory is given. */
 export const DEFAULT_MODEL_DIR = 'models/sentiment';
@@ -32,6 +35,9 @@ export interface LoadedModel {
   settings: RunSettings | null;
   labelNames: string[];
   members: Member[];
+  /** How the members' probabilities combine; null with one member. */
+  blend: Blend | null;
+  memory: PhraseMemory | null;
   dispose(): void;
 }
 
@@ -48,10 +54,10 @@ export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
   const members: Member[] = [];
   try {
     if (meta) {
-      for (const e of meta.members) members.push(await RecipeMember.load(join(dir, e.path), { maxLen: e.max_len, batching: e.batching }));
+      for (const e of meta.members) members.push(await loadMember(dir, e));
     } else {
       // The seed pre-pads every phrase to the model's fixed input length.
-      members.push(await RecipeMember.load(dir, (model) => {
+      members.push(await SequenceMember.load(dir, (model) => {
         const steps = model.inputs[0]?.shape[1];
         return typeof steps === 'number' ? { maxLen: steps, batching: 'max' } : { maxLen: MAX_LEN_CAP, batching: 'group' };
       }));
@@ -60,6 +66,7 @@ export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
     for (const m of members) m.dispose();
     throw err;
   }
+  const memory = meta?.memory ? await PhraseMemory.load(dir, meta.label_names.length) : null;
   return {
     dir,
     layout: meta ? 'sentiment' : 'keras',
@@ -68,6 +75,8 @@ export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
     settings: meta?.settings ? settingsFromJson(meta.settings, metaPath) : null,
     labelNames: meta ? meta.label_names : [...LABEL_NAMES],
     members,
+    blend: meta?.blend ?? null,
+    memory,
     dispose: () => members.forEach((m) => m.dispose()),
   };
 }
@@ -86,6 +95,7 @@ async function listDirectory(dir: string): Promise<string[]> {
 export interface ModelDirectory {
   /** Each member with the directory it goes in, relative to the model directory ('.' for the first). */
   members: { member: Member; path: string }[];
+  memory: PhraseMemory | null;
   history: HistoryFile;
   meta: ModelMeta;
 }
@@ -105,6 +115,7 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
           await onStaged?.(f);
         }
       }
+      if (m.memory) written.push(...(await m.memory.save(stage)));
       await saveJson(stage, MODEL_FILES.history, m.history);
       await saveJson(stage, MODEL_FILES.meta, m.meta);
       written.push(MODEL_FILES.history, MODEL_FILES.meta);

@@ -1,5 +1,5 @@
-/** Per-epoch training record, saved as history.json with the run's settings. */
-import type { RunSettingsJson } from '../settings.ts';
+/** Per-epoch training record, saved as history.json with the run's settings and the epoch the model kept. */
+import type { Monitor, RunSettingsJson } from '../settings.ts';
 
 export interface EpochLog {
   epoch: number;
@@ -13,14 +13,23 @@ export interface EpochLog {
 export interface HistoryFile {
   settings: RunSettingsJson;
   epochs: EpochLog[];
+  /** The epoch whose weights the model directory holds. */
+  kept_epoch: number | null;
 }
 
-/** The epoch with the highest val_acc (or lowest loss without validation); null before any epoch. */
-export function bestEpoch(epochs: ReadonlyArray<EpochLog>): EpochLog | null {
+/**
+ * Whether `a` beats `b` by `monitor` (higher val_acc, lower val_loss). Without validation scores
+ * (no validation rows) the training loss decides.
+ */
+export function isBetter(a: EpochLog, b: EpochLog, monitor: Monitor): boolean {
+  if (monitor === 'val_acc' && a.val_acc !== null && b.val_acc !== null) return a.val_acc > b.val_acc;
+  if (monitor === 'val_loss' && a.val_loss !== null && b.val_loss !== null) return a.val_loss < b.val_loss;
+  return a.loss < b.loss;
+}
+
+/** The first epoch nothing later beats by `monitor`; null before any epoch. */
+export function bestEpoch(epochs: ReadonlyArray<EpochLog>, monitor: Monitor = 'val_acc'): EpochLog | null {
   let best: EpochLog | null = null;
-  for (const e of epochs) {
-    if (best === null) best = e;
-    else if (e.val_acc !== null && best.val_acc !== null ? e.val_acc > best.val_acc : e.loss < best.loss) best = e;
-  }
+  for (const e of epochs) if (best === null || isBetter(e, best, monitor)) best = e;
   return best;
 }

@@ -4,7 +4,9 @@
  * or several, whose probabilities are blended.
  */
 
-export const MEMBER_KINDS = ['lstm'] as const;
+import type { BatchingMode } from '../settings.ts';
+
+export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
 
 export interface PredictOptions {
@@ -34,12 +36,21 @@ export interface Member {
   dispose(): void;
 }
 
-/** The recipe LSTM in meta.json: where its files are and how texts are fed to it. */
-export interface LstmEntry {
-  kind: 'lstm';
+/**
+ * A member fed token sequences (the recipe's LSTM, `lstm`; the bidirectional LSTM on pretrained
+ * vectors, `bilstm`) in meta.json: where its files are and how texts are fed to it.
+ */
+export interface SequenceEntry {
+  kind: 'lstm' | 'bilstm';
   path: string;
   max_len: number;
-  batching: 'group' | 'max';
+  batching: BatchingMode;
 }
 
-export type MemberEntry = LstmEntry;
+/** The bag-of-n-grams model in meta.json: where its files are. */
+export interface NgramEntry {
+  kind: 'ngram';
+  path: string;
+}
+
+export type MemberEntry = SequenceEntry | NgramEntry;

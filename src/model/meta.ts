@@ -3,13 +3,14 @@
  * members, labels, cleaning rules), and how it was made (settings, data, engine, versions).
  * Version 1 (one LSTM, its max_len and batching at the top) is read as a one-member version 2.
  */
-import { isAbsolute } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CLEANING_VERSION } from '../data/clean.ts';
 import { InputError } from '../errors.ts';
-import { BATCHING_MODES, settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
+import { settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
 import { PACKAGE_VERSION } from '../version.ts';
+import { blendProblem, type Blend } from './blend.ts';
 import type { MemberEntry } from './member.ts';
+import { entryProblem } from './members.ts';
 
 export const META_FORMAT_VERSION = 2;
 
@@ -19,6 +20,10 @@ export interface ModelMeta {
   label_names: string[];
   cleaning_version: number;
   members: MemberEntry[];
+  /** How the members' probabilities are combined (null: one member). */
+  blend: Blend | null;
+  /** The phrase memory (memory.tsv.gz), or null when the model has none. */
+  memory: { phrases: number } | null;
   /** How the model was trained (null for a version-1 directory without history.json). */
   settings: RunSettingsJson | null;
   data_file: string;
@@ -32,6 +37,8 @@ export interface ModelMeta {
 export interface MetaInputs {
   labelNames: readonly string[];
   members: MemberEntry[];
+  blend: Blend | null;
+  memory: { phrases: number } | null;
   settings: RunSettings;
   dataFile: string;
   dataSha256: string;
@@ -46,6 +53,8 @@ export function makeMeta(m: MetaInputs): ModelMeta {
     label_names: [...m.labelNames],
     cleaning_version: CLEANING_VERSION,
     members: m.members,
+    blend: m.blend,
+    memory: m.memory,
     settings: settingsToJson(m.settings),
     data_file: m.dataFile,
     data_sha256: m.dataSha256,
@@ -76,7 +85,17 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
   if (!Array.isArray(names) || names.length < 2 || !names.every((n) => typeof n === 'string')) throw bad('label_names must list at least two class names');
   const members = m.format_version >= 2 ? m.members : [{ kind: 'lstm', path: '.', max_len: m.max_len, batching: m.batching }];
   if (!Array.isArray(members) || members.length === 0) throw bad('members must list at least one member');
-  members.forEach((e, i) => checkEntry(e, i, bad));
+  members.forEach((e, i) => {
+    const problem = entryProblem(e);
+    if (problem) throw bad((m.format_version as number) >= 2 ? `members[${i}]: ${problem}` : problem);
+  });
+  const blend = m.format_version >= 2 && m.blend !== null && m.blend !== undefined ? (m.blend as Blend) : null;
+  if (members.length > 1 || blend) {
+    const problem = blendProblem(blend, members.length);
+    if (problem) throw bad(problem);
+  }
+  const memory = m.format_version >= 2 && m.memory !== null && m.memory !== undefined ? m.memory : null;
+  if (memory !== null && !Number.isInteger((memory as { phrases?: unknown }).phrases)) throw bad('memory.phrases must be a whole number');
   const settings = m.format_version >= 2 ? m.settings : params;
   return {
     format_version: m.format_version,
@@ -84,6 +103,8 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
     label_names: names as string[],
     cleaning_version: CLEANING_VERSION,
     members: members as MemberEntry[],
+    blend,
+    memory: memory as { phrases: number } | null,
     settings: settings === null || settings === undefined ? null : settingsToJson(settingsFromJson(settings, file)),
     data_file: String(m.data_file ?? ''),
     data_sha256: String(m.data_sha256 ?? ''),
@@ -92,13 +113,4 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
     tfjs_version: String(m.tfjs_version ?? ''),
     created: String(m.created ?? ''),
   };
-}
-
-function checkEntry(e: unknown, i: number, bad: (what: string) => InputError): void {
-  const o = (e ?? {}) as Json;
-  if (o.kind !== 'lstm') throw bad(`members[${i}]: unknown kind ${JSON.stringify(o.kind)}`);
-  if (typeof o.path !== 'string' || isAbsolute(o.path) || o.path.split(/[\\/]/).includes('..')) throw bad(`members[${i}]: path must be a directory inside the model directory`);
-  if (!Number.isInteger(o.max_len) || (o.max_len as number) < 1 || !(BATCHING_MODES as readonly unknown[]).includes(o.batching)) {
-    throw bad(`${i === 0 && o.path === '.' ? '' : `members[${i}]: `}max_len or batching is missing or invalid`);
-  }
 }

@@ -4,7 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunSettings } from '../settings.ts';
+import { FusedAdam } from './adam.ts';
 import { FusedLSTM } from './lstm/layer.ts';
+import { quietly } from './quietly.ts';
 
 /** The settings the recipe's layers are built from. */
 export type RecipeSettings = Pick<RunSettings, 'maxWords' | 'embeddingDim' | 'units' | 'denseUnits' | 'dropout' | 'learningRate' | 'recurrentActivation'>;
@@ -15,9 +17,9 @@ export interface RecipeShape {
   inputLength: number | null;
 }
 
-/** Keras 2.2 Adam: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon K.epsilon() = 1e-7. */
+/** Keras 2.2 Adam: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon K.epsilon() = 1e-7 (tfjs' Adam, one pass a variable where it can). */
 export function kerasAdam(learningRate: number): tf.Optimizer {
-  return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
+  return new FusedAdam(learningRate, 0.9, 0.999, 1e-7);
 }
 
 export function buildModel(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
@@ -60,18 +62,4 @@ function buildLayers(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
 
 export function compileModel(model: tf.LayersModel, learningRate: number): void {
   model.compile({ optimizer: kerasAdam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-}
-
-/** Mutes tfjs' warning that the 256x1024 orthogonal initialiser may be slow (about a second on wasm). */
-function quietly<T>(fn: () => T): T {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('Orthogonal initializer')) return;
-    warn(...args);
-  };
-  try {
-    return fn();
-  } finally {
-    console.warn = warn;
-  }
 }

@@ -10,6 +10,8 @@ export interface Curves {
   valLoss: (number | null)[];
   acc: (number | null)[];
   valAcc: (number | null)[];
+  /** The epoch whose weights the model kept (our history.json says), or null. */
+  kept: number | null;
 }
 
 type Json = Record<string, unknown>;
@@ -17,12 +19,14 @@ type Json = Record<string, unknown>;
 export function curvesFromHistory(json: unknown, file: string): Curves {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError('expected a JSON object with per-epoch loss and accuracy', { file });
   const h = json as Json;
-  const curves = Array.isArray(h.epochs) ? fromOurs(h.epochs, file) : fromKeras(h, file);
+  const curves = Array.isArray(h.epochs) ? { ...fromOurs(h.epochs, file), kept: keptEpoch(h.kept_epoch) } : { ...fromKeras(h, file), kept: null };
   if (curves.epochs.length === 0) throw new InputError('holds no epochs yet', { file });
   return curves;
 }
 
-function fromOurs(epochs: unknown[], file: string): Curves {
+const keptEpoch = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
+
+function fromOurs(epochs: unknown[], file: string): Omit<Curves, 'kept'> {
   const logs = epochs.map((e, i) => {
     if (typeof e !== 'object' || e === null) throw new InputError(`epochs[${i}] is not an object`, { file });
     return e as Json;
@@ -36,7 +40,7 @@ function fromOurs(epochs: unknown[], file: string): Curves {
   };
 }
 
-function fromKeras(h: Json, file: string): Curves {
+function fromKeras(h: Json, file: string): Omit<Curves, 'kept'> {
   const series = (...keys: string[]) => {
     const key = keys.find((k) => k in h);
     if (key === undefined) return null;
@@ -60,7 +64,8 @@ function fromKeras(h: Json, file: string): Curves {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** The last epoch's validation accuracy, or null when there was no validation. */
+/** The kept epoch's validation accuracy (the last epoch's when none is marked), or null when there was no validation. */
 export function finalValAcc(c: Curves): number | null {
-  return c.valAcc[c.valAcc.length - 1] ?? null;
+  const i = c.kept === null ? c.valAcc.length - 1 : c.epochs.indexOf(c.kept);
+  return c.valAcc[i] ?? null;
 }

@@ -49,8 +49,10 @@ export function plotTitle(name: string, curves: Curves): string {
   const val = finalValAcc(curves);
   const acc = curves.acc[curves.acc.length - 1];
   const n = curves.epochs.length;
+  const of = `${n} epoch${n === 1 ? '' : 's'}`;
+  if (curves.kept !== null && val !== null) return `${name}: kept epoch ${curves.kept} of ${n}, val_acc ${val.toFixed(4)}`;
   const summary = val !== null ? `final val_acc ${val.toFixed(4)}` : acc !== null ? `final acc ${acc.toFixed(4)} (no validation)` : `${n} epochs`;
-  return `${name}: ${summary} after ${n} epoch${n === 1 ? '' : 's'}`;
+  return `${name}: ${summary} after ${of}`;
 }
 
 async function checkHistoryExists(file: string, opts: PlotOptions): Promise<void> {

@@ -26,21 +26,39 @@ export function historySpec(curves: Curves, title: string, theme: Theme): TopLev
   const first = curves.epochs[0];
   // One epoch: widen the axis so the lone points sit in the middle.
   const domain = last > first ? [first, last] : [first - 1, last + 1];
+  const x = { field: 'epoch', type: 'quantitative' as const, title: 'Epochs', scale: { domain, nice: false }, axis: { tickMinStep: 1, format: 'd' } };
+  // A dashed rule, labelled, where the model's weights come from (the best epoch, usually).
+  const keptMarker =
+    curves.kept === null
+      ? []
+      : [
+          { data: { values: [{ epoch: curves.kept }] }, mark: { type: 'rule' as const, strokeDash: [6, 4], strokeWidth: 1.5, color: theme.foreground }, encoding: { x } },
+          {
+            data: { values: [{ epoch: curves.kept }] },
+            mark: { type: 'text' as const, text: 'kept', align: 'left' as const, baseline: 'top' as const, dx: 4, dy: 4, fontSize: 12, color: theme.foreground },
+            encoding: { x, y: { value: 0 } },
+          },
+        ];
   const panel = (values: Point[], yTitle: string) => ({
     width: PANEL.width,
     height: PANEL.height,
-    data: { values },
-    mark: { type: 'line' as const, point: { filled: true, size: 60 }, strokeWidth: 2.5 },
-    encoding: {
-      x: { field: 'epoch', type: 'quantitative' as const, title: 'Epochs', scale: { domain, nice: false }, axis: { tickMinStep: 1, format: 'd' } },
-      y: { field: 'value', type: 'quantitative' as const, title: yTitle, scale: { zero: false } },
-      color: {
-        field: 'series',
-        type: 'nominal' as const,
-        title: null,
-        scale: { domain: ['training', 'validation'], range: [theme.training, theme.validation] },
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line' as const, point: { filled: true, size: 60 }, strokeWidth: 2.5 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative' as const, title: yTitle, scale: { zero: false } },
+          color: {
+            field: 'series',
+            type: 'nominal' as const,
+            title: null,
+            scale: { domain: ['training', 'validation'], range: [theme.training, theme.validation] },
+          },
+        },
       },
-    },
+      ...keptMarker,
+    ],
     title: { text: yTitle, fontSize: 15 },
   });
   return {

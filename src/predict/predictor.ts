@@ -1,13 +1,14 @@
 /**
  * Texts to class probabilities with a loaded model: each text cleaned once, then every member's
- * probabilities (fed as that member was trained). A text's probabilities never depend on the other
- * texts it is predicted with.
+ * probabilities (fed as that member was trained), blended; a text the phrase memory holds gets its
+ * stored labels instead. A text's probabilities never depend on the other texts it is predicted with.
  */
 import { cleanTexts } from '../data/encode.ts';
 import { InputError, type Where } from '../errors.ts';
+import { blendProbabilities } from '../model/blend.ts';
 import type { LoadedModel } from '../model/directory.ts';
 import type { PredictOptions } from '../model/member.ts';
-import { DEFAULT_BATCH_SIZE } from '../model/recipe-member.ts';
+import { DEFAULT_BATCH_SIZE } from '../model/sequence-member.ts';
 import { argmax } from '../model/scores.ts';
 
 export const PREDICT_BATCH_SIZE = DEFAULT_BATCH_SIZE;
@@ -17,13 +18,38 @@ export interface Prediction {
   labelName: string;
   /** One per class, in label order. */
   probabilities: number[];
+  /** `memory`: the text is a training phrase and these are its stored label frequencies; `model`: the model's guess. */
+  source: 'model' | 'memory';
+}
+
+export interface PredictorOptions {
+  /** Texts per forward pass; results do not depend on it. */
+  batchSize?: number;
+  /** Answer training phrases from the phrase memory, where the model has one (default true). */
+  memory?: boolean;
+}
+
+export interface Predictions {
+  predictions: Prediction[];
+  /** Texts cut to fit a member's longest input. */
+  truncated: number;
+  /** Texts answered from the phrase memory. */
+  fromMemory: number;
+  /** Each member's probabilities, row-major [texts, classes], in member order (the memory aside). */
+  memberOutputs: Float32Array[];
 }
 
 export class Predictor {
+  readonly batchSize: number;
+  readonly useMemory: boolean;
+
   constructor(
     readonly loaded: LoadedModel,
-    readonly batchSize = PREDICT_BATCH_SIZE,
-  ) {}
+    opts: PredictorOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? PREDICT_BATCH_SIZE;
+    this.useMemory = opts.memory ?? true;
+  }
 
   get labelNames(): readonly string[] {
     return this.loaded.labelNames;
@@ -35,19 +61,37 @@ export class Predictor {
     return limits.length ? Math.min(...limits) : null;
   }
 
-  /** Probabilities of each text, in order; `truncated` counts texts cut to fit a member. */
-  predict(texts: ReadonlyArray<string>, onProgress?: PredictOptions['onProgress']): { predictions: Prediction[]; truncated: number } {
-    const cleaned = cleanTexts(texts);
-    const [member] = this.loaded.members;
-    const { probabilities, truncated } = member.predict(cleaned, { batchSize: this.batchSize, onProgress });
-    const k = member.numClasses;
-    const predictions = texts.map((_, i) => this.toPrediction(Array.from(probabilities.subarray(i * k, (i + 1) * k))));
-    return { predictions, truncated };
+  /** Each member's probabilities of cleaned texts (row-major [texts, classes]), in member order. */
+  memberOutputs(cleaned: ReadonlyArray<string>, onProgress?: PredictOptions['onProgress']): { outputs: Float32Array[]; truncated: number } {
+    const { members } = this.loaded;
+    let truncated = 0;
+    const outputs = members.map((m, i) => {
+      const out = m.predict(cleaned, { batchSize: this.batchSize, onProgress: onProgress && ((done) => onProgress(i * cleaned.length + done, members.length * cleaned.length)) });
+      truncated = Math.max(truncated, out.truncated);
+      return out.probabilities;
+    });
+    return { outputs, truncated };
   }
 
-  toPrediction(probabilities: number[]): Prediction {
+  /** Probabilities of each text, in order. */
+  predict(texts: ReadonlyArray<string>, onProgress?: PredictOptions['onProgress']): Predictions {
+    const cleaned = cleanTexts(texts);
+    const { outputs, truncated } = this.memberOutputs(cleaned, onProgress);
+    const k = this.loaded.members[0].numClasses;
+    const blended = outputs.length === 1 || !this.loaded.blend ? outputs[0] : blendProbabilities(outputs, k, this.loaded.blend);
+    const memory = this.useMemory ? this.loaded.memory : null;
+    let fromMemory = 0;
+    const predictions = cleaned.map((c, i) => {
+      const stored = memory?.lookup(c);
+      if (stored) fromMemory += 1;
+      return this.toPrediction(Array.from(stored ?? blended.subarray(i * k, (i + 1) * k)), stored ? 'memory' : 'model');
+    });
+    return { predictions, truncated, fromMemory, memberOutputs: outputs };
+  }
+
+  toPrediction(probabilities: number[], source: Prediction['source'] = 'model'): Prediction {
     const label = argmax(probabilities);
-    return { label, labelName: this.labelNames[label] ?? String(label), probabilities };
+    return { label, labelName: this.labelNames[label] ?? String(label), probabilities, source };
   }
 }
 

@@ -16,7 +16,7 @@ import { settingsFromJson, type RunSettings, type RunSettingsJson } from '../set
 
 export const CHECKPOINT_DIR = 'checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 2;
-const FILES = { state: 'state.json', optimizer: 'optimizer.json', optimizerWeights: 'optimizer.bin' } as const;
+const FILES = { state: 'state.json', optimizer: 'optimizer.json', optimizerWeights: 'optimizer.bin', best: 'best.json', bestWeights: 'best.bin' } as const;
 
 export interface CheckpointState {
   format_version: number;
@@ -29,23 +29,36 @@ export interface CheckpointState {
   param_count: number;
   engine: string;
   saved: string;
+  /** The best epoch so far by the run's monitor; its weights are in best.bin (version 1 kept none). */
+  best_epoch?: number | null;
 }
 
-interface OptimizerFile {
+interface WeightsFile {
   weights: tf.io.WeightsManifestEntry[];
+}
+
+/** The weights of the best epoch so far, in the model's weight order. */
+export interface BestWeights {
+  epoch: number;
+  weights: tf.Tensor[];
 }
 
 export const checkpointPath = (out: string) => join(out, CHECKPOINT_DIR);
 
-export async function saveCheckpoint(out: string, model: tf.LayersModel, tokenizer: Tokenizer, state: CheckpointState, onStaged?: StagedHook): Promise<void> {
+export async function saveCheckpoint(out: string, model: tf.LayersModel, tokenizer: Tokenizer, state: CheckpointState, best: BestWeights | null, onStaged?: StagedHook): Promise<void> {
   const optimizer = await tf.io.encodeWeights(await model.optimizer.getWeights());
+  const bestEncoded = best ? await tf.io.encodeWeights(best.weights.map((tensor, i) => ({ name: String(i), tensor }))) : null;
   await replaceDirectory(checkpointPath(out), async (stage) => {
     await saveLayersModel(model, stage);
     await onStaged?.(MODEL_FILES.weights);
     await writeFileAtomic(join(stage, FILES.optimizerWeights), new Uint8Array(optimizer.data));
-    await saveJson(stage, FILES.optimizer, { weights: optimizer.specs } satisfies OptimizerFile);
+    await saveJson(stage, FILES.optimizer, { weights: optimizer.specs } satisfies WeightsFile);
+    if (bestEncoded) {
+      await writeFileAtomic(join(stage, FILES.bestWeights), new Uint8Array(bestEncoded.data));
+      await saveJson(stage, FILES.best, { weights: bestEncoded.specs } satisfies WeightsFile);
+    }
     await saveTokenizer(tokenizer, stage);
-    await saveJson(stage, FILES.state, state);
+    await saveJson(stage, FILES.state, { ...state, best_epoch: best?.epoch ?? null });
   });
 }
 
@@ -57,6 +70,8 @@ export interface Checkpoint {
   tokenizer: Tokenizer;
   /** Puts the checkpoint's weights and optimizer state into a model built with the same settings. */
   restore(model: tf.LayersModel): Promise<void>;
+  /** The best epoch's weights, where the checkpoint kept them. */
+  best(): Promise<BestWeights | null>;
 }
 
 export async function loadCheckpoint(out: string): Promise<Checkpoint> {
@@ -87,7 +102,12 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
       } finally {
         saved.dispose();
       }
-      await model.optimizer.setWeights(await readOptimizerWeights(dir));
+      await model.optimizer.setWeights(await readWeights(dir, FILES.optimizer, FILES.optimizerWeights));
+    },
+    async best() {
+      if (typeof state.best_epoch !== 'number') return null;
+      const weights = await readWeights(dir, FILES.best, FILES.bestWeights);
+      return { epoch: state.best_epoch, weights: weights.map((w) => w.tensor) };
     },
   };
 }
@@ -103,10 +123,10 @@ function checkState(state: CheckpointState, file: string): void {
   if (!Number.isInteger(state.param_count)) throw bad('param_count is missing');
 }
 
-async function readOptimizerWeights(dir: string): Promise<{ name: string; tensor: tf.Tensor }[]> {
-  const { weights: specs } = await readJsonFile<OptimizerFile>(join(dir, FILES.optimizer));
-  const path = join(dir, FILES.optimizerWeights);
-  const tensors = tf.io.decodeWeights(checkedWeightData([await readBinaryFile(path)], specs, path, FILES.optimizer), specs);
-  // In the order Adam wrote them: it restores its moments by position.
+/** Weights written with tf.io.encodeWeights, in the order they were written (Adam restores its moments by position). */
+async function readWeights(dir: string, specsFile: string, dataFile: string): Promise<{ name: string; tensor: tf.Tensor }[]> {
+  const { weights: specs } = await readJsonFile<WeightsFile>(join(dir, specsFile));
+  const path = join(dir, dataFile);
+  const tensors = tf.io.decodeWeights(checkedWeightData([await readBinaryFile(path)], specs, path, specsFile), specs);
   return specs.map((s) => ({ name: s.name, tensor: tensors[s.name] }));
 }

@@ -5,23 +5,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodeBatch, makeBatches, oneHotBatch, type Batch } from '../data/batches.ts';
 import { makeRng, withSeededMathRandom } from '../data/random.ts';
-import { splitRows } from '../data/split.ts';
-import type { EpochLog } from '../model/history.ts';
-import { predictRows } from '../model/recipe-member.ts';
+import type { RowSplit } from '../data/split.ts';
+import { bestEpoch, isBetter, type EpochLog } from '../model/history.ts';
+import { predictRows } from '../model/sequence-member.ts';
 import { scoreProbabilities } from '../model/scores.ts';
-import type { BatchingMode } from '../settings.ts';
+import type { BatchingMode, Monitor } from '../settings.ts';
 
 export interface TrainOptions {
   /** The epoch to stop after (the total, counting epochs done before a resume). */
   epochs: number;
   batchSize: number;
-  validationSplit: number;
+  /** Which rows train and which score each epoch. */
+  split: RowSplit;
+  /** Training targets of (1 − s)·one-hot + s/classes, as Keras' label_smoothing; 0 or absent for none. */
+  labelSmoothing?: number;
   batching: BatchingMode;
   maxLen: number;
   numClasses: number;
   seed: number;
   /** Epochs already done (resuming from a checkpoint); training starts with the next one. */
   history?: EpochLog[];
+  /** What makes an epoch the best so far. */
+  monitor: Monitor;
+  /** The best epoch before this run (resuming); default: the best of `history`. */
+  best?: EpochLog | null;
+  /** Stop after this many epochs without a new best; null: never early. */
+  earlyStop: number | null;
   /** Checked after every batch: once aborted, the loop stops and returns what is complete. */
   signal?: AbortSignal;
 }
@@ -31,6 +40,10 @@ export interface TrainOutcome {
   history: EpochLog[];
   /** The epoch in progress was abandoned because the signal was aborted. */
   stopped: boolean;
+  /** The best epoch by the monitor, among all completed ones. */
+  best: EpochLog | null;
+  /** Training ended before `epochs` because `earlyStop` epochs passed without a new best. */
+  stoppedEarly: boolean;
 }
 
 export interface BatchLog {
@@ -48,8 +61,8 @@ export interface TrainCallbacks {
   onEpochBegin?(epoch: number, totalBatches: number, phrases: number): void;
   onBatchEnd?(epoch: number, log: BatchLog): void;
   onValidationBegin?(epoch: number): void;
-  /** After each epoch, with every epoch done so far (a resumed run's earlier ones included). */
-  onEpochEnd?(log: EpochLog, history: readonly EpochLog[]): void | Promise<void>;
+  /** After each epoch, with every epoch done so far (a resumed run's earlier ones included); `improved`: it is the new best. */
+  onEpochEnd?(log: EpochLog, history: readonly EpochLog[], improved: boolean): void | Promise<void>;
 }
 
 export interface TrainData {
@@ -62,19 +75,24 @@ export interface TrainData {
  * resumed after epoch k continues exactly as the uninterrupted run would have.
  */
 export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
-  const { trainRows, valRows } = splitRows(data.sequences.length, opts.validationSplit);
+  const { trainRows, valRows } = opts.split;
   const batchOpts = { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen };
   const history: EpochLog[] = [...(opts.history ?? [])];
+  let best = opts.best !== undefined ? opts.best : bestEpoch(history, opts.monitor);
+  const outcome = (stopped: boolean, stoppedEarly = false): TrainOutcome => ({ history, stopped, best, stoppedEarly });
   for (let epoch = history.length + 1; epoch <= opts.epochs; epoch++) {
-    if (opts.signal?.aborted) return { history, stopped: true };
+    if (opts.signal?.aborted) return outcome(true);
+    if (best !== null && opts.earlyStop !== null && epoch - 1 - best.epoch >= opts.earlyStop) return outcome(false, true);
     const log = await withSeededMathRandom(`${opts.seed}:${epoch}`, () =>
       runEpoch(model, data, epoch, makeBatches(data.sequences, trainRows, { ...batchOpts, rng: makeRng(`shuffle:${opts.seed}:${epoch}`) }), valRows, opts, callbacks),
     );
-    if (log === null) return { history, stopped: true };
+    if (log === null) return outcome(true);
     history.push(log);
-    await callbacks.onEpochEnd?.(log, history);
+    const improved = best === null || isBetter(log, best, opts.monitor);
+    if (improved) best = log;
+    await callbacks.onEpochEnd?.(log, history, improved);
   }
-  return { history, stopped: false };
+  return outcome(false);
 }
 
 async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, batches: Batch[], valRows: Int32Array, opts: TrainOptions, callbacks: TrainCallbacks): Promise<EpochLog | null> {
@@ -85,7 +103,7 @@ async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, b
   let accSum = 0;
   let seen = 0;
   for (let b = 0; b < batches.length; b++) {
-    const { loss, acc } = await trainOnBatch(model, data, batches[b], opts.numClasses);
+    const { loss, acc } = await trainOnBatch(model, data, batches[b], opts.numClasses, opts.labelSmoothing ?? 0);
     const n = batches[b].rows.length;
     lossSum += loss * n;
     accSum += acc * n;
@@ -103,10 +121,18 @@ async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, b
   return { epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc, seconds: (performance.now() - started) / 1000 };
 }
 
-async function trainOnBatch(model: tf.LayersModel, data: TrainData, batch: Batch, numClasses: number): Promise<{ loss: number; acc: number }> {
+/** One-hot targets, smoothed towards the uniform distribution by `smoothing`. */
+function targets(data: TrainData, batch: Batch, numClasses: number, smoothing: number): tf.Tensor2D {
+  const y = oneHotBatch(data.labels, batch, numClasses);
+  if (smoothing > 0) for (let i = 0; i < y.length; i++) y[i] = y[i] * (1 - smoothing) + smoothing / numClasses;
+  return tf.tensor2d(y, [batch.rows.length, numClasses]);
+}
+
+async function trainOnBatch(model: tf.LayersModel, data: TrainData, batch: Batch, numClasses: number, smoothing: number): Promise<{ loss: number; acc: number }> {
+  if (batch.parts) return trainOnParts(model, data, batch.parts, numClasses, smoothing);
   const n = batch.rows.length;
   const x = tf.tensor2d(encodeBatch(data.sequences, batch), [n, batch.length], 'int32');
-  const y = tf.tensor2d(oneHotBatch(data.labels, batch, numClasses), [n, numClasses]);
+  const y = targets(data, batch, numClasses, smoothing);
   try {
     const out = await model.trainOnBatch(x, y);
     const [loss, acc] = Array.isArray(out) ? out : [out, NaN];
@@ -114,5 +140,41 @@ async function trainOnBatch(model: tf.LayersModel, data: TrainData, batch: Batch
   } finally {
     x.dispose();
     y.dispose();
+  }
+}
+
+/**
+ * One optimiser step over parts of different lengths, each fed unpadded: the loss is the mean over all
+ * their rows, as one batch's would be, so the step follows the gradient of a batch that mixes lengths.
+ */
+async function trainOnParts(model: tf.LayersModel, data: TrainData, parts: Batch[], numClasses: number, smoothing: number): Promise<{ loss: number; acc: number }> {
+  const total = parts.reduce((n, p) => n + p.rows.length, 0);
+  let correct = 0;
+  const inputs = parts.map((p) => ({
+    x: tf.tensor2d(encodeBatch(data.sequences, p), [p.rows.length, p.length], 'int32'),
+    y: targets(data, p, numClasses, smoothing),
+  }));
+  const hits: tf.Tensor[] = [];
+  try {
+    const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const loss = model.optimizer.minimize(
+      () =>
+        tf.addN(
+          inputs.map(({ x, y }) => {
+            const p = model.apply(x, { training: true }) as tf.Tensor;
+            hits.push(tf.keep(tf.sum(tf.metrics.categoricalAccuracy(y, p))));
+            return tf.mul(tf.sum(tf.metrics.categoricalCrossentropy(y, p)), 1 / total);
+          }),
+        ) as tf.Scalar,
+      true,
+      weights,
+    );
+    const value = (await loss?.data())?.[0] ?? NaN;
+    loss?.dispose();
+    for (const h of hits) correct += (await h.data())[0];
+    return { loss: value, acc: correct / total };
+  } finally {
+    tf.dispose(hits);
+    for (const { x, y } of inputs) tf.dispose([x, y]);
   }
 }

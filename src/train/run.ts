@@ -1,21 +1,30 @@
 /** `sentiment train`: data file in, model directory out. */
 import { stat } from 'node:fs/promises';
+import type * as tf from '@tensorflow/tfjs';
 import { LABEL_NAMES, NUM_CLASSES, labelCounts } from '../data/labels.ts';
-import { prepareTrainingData } from '../data/prepare.ts';
-import { withSeededMathRandom } from '../data/random.ts';
-import { splitRows } from '../data/split.ts';
-import { readPhraseTsv } from '../data/tsv.ts';
+import { prepareTrainingData, type PreparedData } from '../data/prepare.ts';
+import { makeRng } from '../data/random.ts';
+import { foldSplit, splitRows, type RowSplit } from '../data/split.ts';
+import { readPhraseTsv, type PhraseTable } from '../data/tsv.ts';
 import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
 import { InputError, ResumeMismatchError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
+import type { Blend } from '../model/blend.ts';
 import { saveModelDirectory } from '../model/directory.ts';
-import { bestEpoch, type EpochLog } from '../model/history.ts';
+import type { EpochLog } from '../model/history.ts';
+import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
+import type { Member, MemberKind } from '../model/member.ts';
+import { loadLayersModel } from '../model/files.ts';
+import { buildModel, compileModel } from '../model/recipe.ts';
+import { PhraseMemory } from '../model/memory.ts';
 import { makeMeta } from '../model/meta.ts';
-import { buildModel } from '../model/recipe.ts';
-import { RecipeMember } from '../model/recipe-member.ts';
-import { FIXED_ON_RESUME, settingsToJson, type RunSettings, type SettingKey } from '../settings.ts';
-import { checkpointPath, CHECKPOINT_FORMAT_VERSION, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { trainModel, type TrainCallbacks } from './loop.ts';
+import { scoreProbabilities } from '../model/scores.ts';
+import { FIXED_ON_RESUME, SETTING_KEYS, settingsToJson, type RunSettings, type SettingKey } from '../settings.ts';
+import { fitBlend } from './blend.ts';
+import { checkpointPath, loadCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { trainSequenceMember, type LstmCallbacks, type LstmOutcome, type LstmTraining, type SequenceData } from './sequence.ts';
+import { prepareVectors, sequencesOf, type VectorsProgress } from './vectors.ts';
+import { NGRAM_TRAINING, trainNgram, type NgramProgress } from './ngram.ts';
 
 export interface TrainRunOptions extends RunSettings {
   dataFile: string;
@@ -36,6 +45,8 @@ export interface TrainRunOptions extends RunSettings {
 
 export interface DataSummary {
   file: string;
+  /** Cross-validation: the number of folds (trainRows and valRows are then the first fold's). */
+  folds?: number;
   rows: number;
   trainRows: number;
   valRows: number;
@@ -47,18 +58,35 @@ export interface DataSummary {
   longestPhrase: number;
 }
 
-export interface TrainReporter extends TrainCallbacks {
+export interface TrainReporter extends LstmCallbacks {
   onEngine?(info: EngineInfo, line: string): void;
   onData?(summary: DataSummary): void;
-  onModel?(params: number): void;
+  /** A member's training begins. */
+  onMember?(kind: MemberKind): void;
+  /** The n-gram member's training (ensemble): the vectoriser, then its epochs. */
+  onNgram?(progress: NgramProgress): void;
+  /** Reading the pretrained vectors. */
+  onVectors?(progress: VectorsProgress): void;
+  /** The vocabulary of the member on pretrained vectors. */
+  onVocabulary?(v: { words: number; covered: number; added: number; dims: number; fileWords: number; source: string }): void;
   onSaved?(dir: string, files: string[]): void;
-  /** Training continues after `done` of `epochs` epochs. */
-  onResume?(done: number, epochs: number): void;
+}
+
+/** A member's (or the blend's) scores on the validation rows. */
+export interface MemberScore {
+  kind: string;
+  valAcc: number | null;
+  valLoss: number | null;
 }
 
 export interface TrainResult {
   history: EpochLog[];
+  /** The best epoch by the monitor. */
   best: EpochLog | null;
+  /** The epoch whose weights the model directory holds (the best, or the last with keep 'last'). */
+  kept: EpochLog | null;
+  /** Training ended early: `earlyStop` epochs passed without a new best. */
+  stoppedEarly: boolean;
   out: string;
   engine: EngineInfo;
   /** Set when a signal stopped training: the model directory was not written, the checkpoint holds `completedEpochs`. */
@@ -67,9 +95,23 @@ export interface TrainResult {
   checkpoint: string | null;
   /** The settings the run used (a resumed run's come from its checkpoint). */
   settings: RunSettings;
+  /** Each member's validation scores, then the blend's (with more than one member). */
+  scores: MemberScore[];
+  blend: Blend | null;
+  /** Training phrases the phrase memory holds (0 without one). */
+  memoryPhrases: number;
 }
 
-export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
+/** What every run starts from: the data read and encoded, the settings resolved, the engine started. */
+interface Prepared {
+  table: PhraseTable<number>;
+  data: PreparedData;
+  settings: RunSettings & { maxLen: number };
+  checkpoint: Checkpoint | null;
+  engine: EngineInfo;
+}
+
+async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: (table: PhraseTable<number>, settings: RunSettings) => RowSplit, folds?: number): Promise<Prepared & { split: RowSplit }> {
   await checkOutDir(opts.out);
   // Data and checkpoint problems are reported before the engine starts.
   const table = await readPhraseTsv(opts.dataFile, { labelled: true });
@@ -82,17 +124,18 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
     labels,
     { maxWords: requested.maxWords, maxLen: requested.maxLen, tokenizer: checkpoint?.tokenizer },
   );
-  const settings: RunSettings = { ...requested, maxLen: data.maxLen };
-  const { trainRows, valRows } = splitRows(data.sequences.length, settings.validationSplit);
-  if (trainRows.length === 0) throw new SettingError('validationSplit', 'leaves no training rows', { given: settings.validationSplit, where: { file: opts.dataFile } });
+  const settings = { ...requested, maxLen: data.maxLen };
+  const rows = split(table, settings);
+  if (rows.trainRows.length === 0) throw new SettingError('validationSplit', 'leaves no training rows', { given: settings.validationSplit, where: { file: opts.dataFile } });
 
   const engine = await initEngine(opts.backend);
   reporter.onEngine?.(engine, describeEngine(engine));
   reporter.onData?.({
     file: opts.dataFile,
+    folds,
     rows: table.rows.length,
-    trainRows: trainRows.length,
-    valRows: valRows.length,
+    trainRows: rows.trainRows.length,
+    valRows: rows.valRows.length,
     vocabulary: data.tokenizer.wordIndex.size,
     maxLen: data.maxLen,
     labelCounts: labelCounts(data.labels),
@@ -100,86 +143,206 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
     truncated: data.truncated,
     longestPhrase: data.longestPhrase,
   });
+  return { table, data, settings, checkpoint, engine, split: rows };
+}
 
-  return withSeededMathRandom(settings.seed, async () => {
-    const model = buildModel(settings, { numClasses: NUM_CLASSES, inputLength: settings.pad === 'max' ? data.maxLen : null });
-    try {
-      if (checkpoint) {
-        if (model.countParams() !== checkpoint.state.param_count) {
-          throw new InputError(`the checkpoint's model has ${checkpoint.state.param_count} parameters, these settings make ${model.countParams()}`, { file: checkpoint.dir });
-        }
-        await checkpoint.restore(model);
-        reporter.onResume?.(checkpoint.state.epoch, settings.epochs);
-      }
-      reporter.onModel?.(model.countParams());
-      const saveEpoch = async (history: EpochLog[]) => {
-        await saveCheckpoint(
-          opts.out,
-          model,
-          data.tokenizer,
-          {
-            format_version: CHECKPOINT_FORMAT_VERSION,
-            epoch: history.length,
-            history,
-            settings: settingsToJson(settings),
-            data_file: opts.dataFile,
-            data_sha256: table.sha256,
-            param_count: model.countParams(),
-            engine: engine.name,
-            saved: new Date().toISOString(),
-          },
-          opts.onStaged,
+interface TrainedMembers {
+  /** The first member's training (the one with a checkpoint): its epochs make history.json. */
+  primary: LstmOutcome;
+  /** Each member with its directory in the model directory; empty when a signal stopped training. */
+  members: { member: Member; path: string }[];
+  scores: MemberScore[];
+  blend: Blend | null;
+}
+
+/** The members a preset trains, the first one checkpointed. */
+export function membersOf(settings: RunSettings): MemberKind[] {
+  if (settings.preset === 'vectors') return ['bilstm'];
+  if (settings.preset === 'ensemble') return settings.embeddings ? ['lstm', 'ngram', 'bilstm'] : ['lstm', 'ngram'];
+  return ['lstm'];
+}
+
+/** Trains the preset's members on `split`, scores each on its validation rows, and fits their blend there. */
+async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions, out: string | null, reporter: TrainReporter): Promise<TrainedMembers> {
+  const { settings, data, table, engine } = p;
+  const { trainRows, valRows } = split;
+  const members: { member: Member; path: string }[] = [];
+  let primary: LstmOutcome | null = null;
+  const stopped = (): TrainedMembers => {
+    for (const m of members) m.member.dispose();
+    return { primary: primary ?? { member: null, history: [], best: null, kept: null, stoppedEarly: false }, members: [], scores: [], blend: null };
+  };
+  try {
+    for (const [i, kind] of membersOf(settings).entries()) {
+      reporter.onMember?.(kind);
+      const first = i === 0;
+      const common = { settings, split, out: first ? out : null, dataFile: opts.dataFile, dataSha256: table.sha256, engine, checkpoint: first ? p.checkpoint : null, signal: opts.signal, onStaged: opts.onStaged };
+      if (kind === 'ngram') {
+        const ngram = trainNgram(
+          Array.from(trainRows, (r) => data.cleaned[r]),
+          Int32Array.from(trainRows, (r) => data.labels[r]),
+          NUM_CLASSES,
+          makeRng(`ngram:${settings.seed}`),
+          NGRAM_TRAINING,
+          { onProgress: reporter.onNgram, signal: opts.signal },
         );
-      };
-      const outcome = await trainModel(
-        model,
-        { sequences: data.sequences, labels: data.labels },
-        { epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, batching: settings.pad, maxLen: data.maxLen, numClasses: NUM_CLASSES, seed: settings.seed, history: checkpoint?.state.history, signal: opts.signal },
-        {
-          ...reporter,
-          onEpochEnd: async (log, history) => {
-            await reporter.onEpochEnd?.(log, history);
-            await saveEpoch([...history]);
-          },
-        },
-      );
-      const result = {
-        history: outcome.history,
-        best: bestEpoch(outcome.history),
-        out: opts.out,
-        engine,
-        completedEpochs: outcome.history.length,
-        checkpoint: outcome.history.length > 0 ? checkpointPath(opts.out) : null,
-        settings,
-      };
-      if (outcome.stopped) return { ...result, interrupted: String(opts.signal?.reason ?? 'aborted') };
-      const member = new RecipeMember(model, data.tokenizer, { maxLen: data.maxLen, batching: settings.pad });
-      const meta = makeMeta({ labelNames: LABEL_NAMES, members: [member.entry('.')], settings, dataFile: opts.dataFile, dataSha256: table.sha256, engine: engine.name });
-      const files = await saveModelDirectory(opts.out, { members: [{ member, path: '.' }], history: { settings: settingsToJson(settings), epochs: outcome.history }, meta }, opts.onStaged);
-      reporter.onSaved?.(opts.out, files);
-      return { ...result, interrupted: null };
-    } finally {
-      model.dispose();
+        if (ngram === null) return stopped();
+        members.push({ member: ngram, path: 'ngram' });
+        continue;
+      }
+      let outcome: LstmOutcome;
+      if (kind === 'lstm') {
+        const build = () => buildModel(settings, { numClasses: NUM_CLASSES, inputLength: settings.pad === 'max' ? data.maxLen : null });
+        outcome = await trainSequenceMember({ ...common, kind, build, data, batchSize: settings.batchSize, labelSmoothing: 0 }, reporter);
+      } else {
+        outcome = await trainVectorsMember(p, common, reporter);
+      }
+      if (first) primary = outcome;
+      if (outcome.member === null) return stopped();
+      members.push({ member: outcome.member, path: first ? '.' : kind });
     }
+    const valLabels = Int32Array.from(valRows, (r) => data.labels[r]);
+    const valTexts = Array.from(valRows, (r) => data.cleaned[r]);
+    const outputs = valRows.length ? members.map(({ member }) => member.predict(valTexts).probabilities) : [];
+    const scores: MemberScore[] = members.map(({ member }, i) => {
+      const s = valRows.length ? scoreProbabilities(outputs[i], NUM_CLASSES, valLabels) : null;
+      return { kind: member.kind, valAcc: s?.acc ?? null, valLoss: s?.loss ?? null };
+    });
+    let blend: Blend | null = null;
+    if (members.length > 1) {
+      // Without validation rows nothing can weigh the members: they count the same.
+      const fitted = valRows.length ? fitBlend(outputs, valLabels, NUM_CLASSES, 'linear') : null;
+      blend = fitted?.blend ?? { method: 'linear', weights: members.map(() => 1 / members.length) };
+      scores.push({ kind: 'blend', valAcc: fitted?.scores.acc ?? null, valLoss: fitted?.scores.loss ?? null });
+    }
+    return { primary: primary as unknown as LstmOutcome, members, scores, blend };
+  } catch (err) {
+    for (const m of members) m.member.dispose();
+    throw err;
+  }
+}
+
+/** The bidirectional LSTM on pretrained vectors: vocabulary and vectors read (or, resumed, the checkpoint's), then trained. */
+async function trainVectorsMember(p: Prepared, common: Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>, reporter: TrainReporter): Promise<LstmOutcome> {
+  const { settings, data } = p;
+  const shape = (rows: number, dims: number) => ({ rows, dims, units: BILSTM_DEFAULTS.units, bidirectional: settings.bidirectional, pooling: settings.pooling, numClasses: NUM_CLASSES, learningRate: BILSTM_DEFAULTS.learningRate });
+  const train = (seqData: SequenceData, build: () => tf.LayersModel | Promise<tf.LayersModel>) =>
+    trainSequenceMember({ ...common, kind: 'bilstm', build, data: seqData, batchSize: BILSTM_DEFAULTS.batchSize, labelSmoothing: BILSTM_DEFAULTS.labelSmoothing }, reporter);
+  const checkpoint = common.checkpoint;
+  if (checkpoint) {
+    // Resuming: the checkpoint holds the vocabulary and the model; the vectors need not be read again.
+    const build = async () => {
+      const model = await loadLayersModel(checkpoint.dir);
+      compileModel(model, BILSTM_DEFAULTS.learningRate);
+      return model;
+    };
+    return train(sequencesOf(checkpoint.tokenizer, data.cleaned, data.labels, data.maxLen), build);
+  }
+  if (!settings.embeddings) throw new SettingError('embeddings', 'the vectors preset needs pretrained word vectors', { given: '(none)' });
+  const v = await prepareVectors(data.cleaned, data.labels, common.split.trainRows, {
+    embeddings: settings.embeddings,
+    vocabSize: settings.vocabSize,
+    maxLen: data.maxLen,
+    seed: settings.seed,
+    onProgress: reporter.onVectors,
+  });
+  reporter.onVocabulary?.({ words: v.vocabulary.rows - 1, covered: v.vocabulary.covered, added: v.vocabulary.added, dims: v.vocabulary.dims, fileWords: v.fileWords, source: v.source });
+  return train(v.data, () => buildBiLstm(shape(v.vocabulary.rows, v.vocabulary.dims), v.vocabulary.embeddings));
+}
+
+export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
+  const p = await prepare(opts, reporter, (table, s) => splitRows(table.rows.length, s.validationSplit));
+  const { settings, data, table, engine } = p;
+  const { primary: lstm, members, scores, blend } = await trainMembers(p, p.split, opts, opts.out, reporter);
+  const result = {
+    history: lstm.history,
+    best: lstm.best,
+    kept: lstm.kept,
+    stoppedEarly: lstm.stoppedEarly,
+    out: opts.out,
+    engine,
+    completedEpochs: lstm.history.length,
+    checkpoint: lstm.history.length > 0 ? checkpointPath(opts.out) : null,
+    settings,
+    scores,
+    blend,
+    memoryPhrases: 0,
+  };
+  if (members.length === 0) return { ...result, interrupted: String(opts.signal?.reason ?? 'aborted') };
+  try {
+    const memory = settings.memory ? PhraseMemory.build(data.cleaned, data.labels, p.split.trainRows, NUM_CLASSES) : null;
+    result.memoryPhrases = memory?.size ?? 0;
+    const meta = makeMeta({
+      labelNames: LABEL_NAMES,
+      members: members.map(({ member, path }) => member.entry(path)),
+      blend,
+      memory: memory ? { phrases: memory.size } : null,
+      settings,
+      dataFile: opts.dataFile,
+      dataSha256: table.sha256,
+      engine: engine.name,
+    });
+    const history = { settings: settingsToJson(settings), epochs: lstm.history, kept_epoch: lstm.kept?.epoch ?? null };
+    const files = await saveModelDirectory(opts.out, { members, memory, history, meta }, opts.onStaged);
+    reporter.onSaved?.(opts.out, files);
+    return { ...result, interrupted: null };
+  } finally {
+    for (const { member } of members) member.dispose();
+  }
+}
+
+export interface FoldResult {
+  fold: number;
+  trainRows: number;
+  valRows: number;
+  /** The kept epoch of the LSTM. */
+  kept: EpochLog | null;
+  scores: MemberScore[];
+}
+
+export interface CrossValidation {
+  folds: FoldResult[];
+  /** For each member and the blend: mean and standard deviation of val_acc over the folds. */
+  summary: { kind: string; mean: number; sd: number }[];
+  settings: RunSettings;
+  /** Set when a signal stopped it: the folds done so far are in `folds`. */
+  interrupted: string | null;
+}
+
+/**
+ * K-fold cross-validation by groups (the Kaggle file's SentenceId: a sentence's phrases are never on
+ * both sides): each fold's groups, a contiguous block of the file, validate what the others train.
+ * Nothing is saved; each fold trains the whole preset from scratch.
+ */
+export async function crossValidate(opts: TrainRunOptions, k: number, reporter: TrainReporter & { onFold?(fold: number, of: number): void } = {}): Promise<CrossValidation> {
+  const groups = (table: PhraseTable<number>) => table.rows.map((r) => r.sentenceId ?? -r.line);
+  const p = await prepare({ ...opts, resume: false }, reporter, (table) => foldSplit(groups(table), k, 0), k);
+  const folds: FoldResult[] = [];
+  const done = (interrupted: string | null): CrossValidation => ({ folds, summary: summarise(folds), settings: p.settings, interrupted });
+  for (let i = 0; i < k; i++) {
+    reporter.onFold?.(i + 1, k);
+    const split = foldSplit(groups(p.table), k, i);
+    const t = await trainMembers(p, split, opts, null, reporter);
+    for (const { member } of t.members) member.dispose();
+    if (t.members.length === 0) return done(String(opts.signal?.reason ?? 'aborted'));
+    folds.push({ fold: i + 1, trainRows: split.trainRows.length, valRows: split.valRows.length, kept: t.primary.kept, scores: t.scores });
+  }
+  return done(null);
+}
+
+function summarise(folds: FoldResult[]): CrossValidation['summary'] {
+  if (folds.length === 0) return [];
+  return folds[0].scores.map(({ kind }) => {
+    const accs = folds.map((f) => f.scores.find((s) => s.kind === kind)?.valAcc ?? NaN);
+    const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
+    const sd = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, accs.length - 1));
+    return { kind, mean, sd };
   });
 }
 
+/** The run's settings out of the options (which carry more). */
 function pickSettings(o: RunSettings): RunSettings {
-  return {
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    validationSplit: o.validationSplit,
-    maxWords: o.maxWords,
-    embeddingDim: o.embeddingDim,
-    units: o.units,
-    denseUnits: o.denseUnits,
-    dropout: o.dropout,
-    learningRate: o.learningRate,
-    seed: o.seed,
-    pad: o.pad,
-    recurrentActivation: o.recurrentActivation,
-    maxLen: o.maxLen,
-  };
+  return Object.fromEntries(SETTING_KEYS.map((k) => [k, o[k]])) as unknown as RunSettings;
 }
 
 /** A classifier needs two classes; one label in the whole file is a wrong file or a wrong column. */

@@ -41,7 +41,7 @@ describe('sentiment predict (the built CLI)', () => {
     const alone = sentiment(['predict', 'not good', '--model', model, '--json']);
     assert.equal(alone.code, 0, alone.err);
     const [a] = parseLines(alone.out);
-    assert.deepEqual(Object.keys(a), ['text', 'label', 'label_name', 'probabilities']);
+    assert.deepEqual(Object.keys(a), ['text', 'label', 'label_name', 'probabilities', 'source']);
     assert.equal(a.label_name, LABEL_NAMES[a.label]);
     assert.equal(a.probabilities.length, 5);
 

@@ -25,7 +25,7 @@ describe('sentiment train (the built CLI)', () => {
     assert.match(r.out, /^data {4}.*300 phrases \(270 train, 30 validation\)/m);
     assert.match(r.out, /^labels {2}0 negative: \d+/m);
     assert.match(r.out, /^epoch 1\/2 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_acc \d\.\d{4}/m);
-    assert.match(r.out, /^best {4}epoch \d: val_acc/m);
+    assert.match(r.out, /^kept {4}epoch \d \(the best val_acc\): val_acc/m);
     for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'history.json', 'meta.json', 'history.png', 'history.svg']) assert.ok(existsSync(join(out, f)), f);
     assert.match(r.out, /^plot {4}.*history\.png, .*history\.svg$/m);
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;

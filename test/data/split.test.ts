@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { range, splitRows, validationSplitIndex } from '../../src/data/split.ts';
+import { foldSplit, range, splitRows, validationSplitIndex } from '../../src/data/split.ts';
 import { readFixture } from '../helpers.ts';
 
 describe('validation split', () => {
@@ -15,5 +15,27 @@ describe('validation split', () => {
 
   it('holds out nothing with a split of 0', () => {
     assert.deepEqual(splitRows(5, 0), { trainRows: range(0, 5), valRows: range(5, 5) });
+  });
+});
+
+describe('folds by group', () => {
+  // Ten sentences of 1–3 phrases each, in file order.
+  const groups = [1, 1, 2, 3, 3, 3, 4, 5, 5, 6, 7, 7, 8, 9, 10, 10];
+
+  it('every row validates exactly once over the folds, and a group never straddles train and validation', () => {
+    const seen = new Array<number>(groups.length).fill(0);
+    for (let fold = 0; fold < 3; fold++) {
+      const { trainRows, valRows } = foldSplit(groups, 3, fold);
+      assert.equal(trainRows.length + valRows.length, groups.length);
+      for (const r of valRows) seen[r] += 1;
+      const valGroups = new Set(Array.from(valRows, (r) => groups[r]));
+      for (const r of trainRows) assert.ok(!valGroups.has(groups[r]), `group ${groups[r]} on both sides`);
+    }
+    assert.deepEqual(seen, new Array<number>(groups.length).fill(1));
+  });
+
+  it('holds out contiguous blocks of groups, in file order', () => {
+    assert.deepEqual(Array.from(foldSplit(groups, 2, 0).valRows), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(Array.from(foldSplit(groups, 2, 1).valRows), [9, 10, 11, 12, 13, 14, 15]);
   });
 });

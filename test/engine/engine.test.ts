@@ -30,7 +30,7 @@ function addonPresent(): AddonLoad {
   const fail = () => {
     throw new Error('the stand-in addon does not compute');
   };
-  return describeAddon({ forward: fail, backward: fail, info: () => ({ config: 'OpenBLAS 0.3.0 DYNAMIC_ARCH', core: 'Haswell', threads: 2 }) });
+  return describeAddon({ forward: fail, backward: fail, adam: fail, info: () => ({ config: 'OpenBLAS 0.3.0 DYNAMIC_ARCH', core: 'Haswell', threads: 2 }) });
 }
 
 /** What planEngine sees: no native package, and the addon as given. */

@@ -11,7 +11,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { NotTrainedError } from '../../src/errors.ts';
 import { buildModel } from '../../src/model/recipe.ts';
-import { RecipeMember } from '../../src/model/recipe-member.ts';
+import { SequenceMember } from '../../src/model/sequence-member.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { runTraining } from '../../src/train/run.ts';
@@ -53,7 +53,7 @@ describe('loading a model directory', () => {
     assert.equal(loaded.meta, null);
     assert.equal(loaded.settings, null);
     const [member] = loaded.members;
-    assert.ok(member instanceof RecipeMember);
+    assert.ok(member instanceof SequenceMember);
     assert.deepEqual(member.input, { maxLen: 53, batching: 'max' });
     const predictor = new Predictor(loaded);
 

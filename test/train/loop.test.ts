@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { prepareTrainingData } from '../../src/data/prepare.ts';
 import { withSeededMathRandom } from '../../src/data/random.ts';
+import { splitRows } from '../../src/data/split.ts';
 import { readPhraseTsv } from '../../src/data/tsv.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/model/recipe.ts';
@@ -24,7 +25,7 @@ describe('training loop', () => {
   const run = (batching: 'group' | 'max', epochs: number, seed = 7, onEpoch?: (log: EpochLog) => void) =>
     withSeededMathRandom(seed, async () => {
       const model = buildModel(TINY, { numClasses: 5, inputLength: batching === 'max' ? data.maxLen : null });
-      const opts: TrainOptions = { epochs, batchSize: 64, validationSplit: 0.1, batching, maxLen: data.maxLen, numClasses: 5, seed };
+      const opts: TrainOptions = { epochs, batchSize: 64, split: splitRows(data.sequences.length, 0.1), batching, maxLen: data.maxLen, numClasses: 5, seed, monitor: 'val_acc', earlyStop: null };
       try {
         return (await trainModel(model, data, opts, { onEpochEnd: onEpoch })).history;
       } finally {

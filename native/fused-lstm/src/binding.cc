@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "adam.h"
 #include "lstm.h"
 
 namespace {
@@ -53,6 +54,14 @@ Common common(const Napi::Object& args) {
   };
 }
 
+// An optional boolean argument: false when absent.
+bool flag(const Napi::Object& args, const char* name) {
+  Napi::Value v = args.Get(name);
+  if (v.IsUndefined()) return false;
+  if (!v.IsBoolean()) throw Napi::TypeError::New(args.Env(), std::string(name) + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
 Napi::Object argsOf(const Napi::CallbackInfo& info) {
   if (info.Length() != 1 || !info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "expected one object of arguments");
   return info[0].As<Napi::Object>();
@@ -63,7 +72,9 @@ void Forward(const Napi::CallbackInfo& info) {
   Common c = common(args);
   const int64_t B = c.d.batch, T = c.d.steps, D = c.d.features, U = c.d.units;
   c.p.b = floats(args, "b", 4 * U);
-  fused_lstm::forward(c.d, c.hard, floats(args, "x", B * T * D), c.p, c.k, floats(args, "h", B * U));
+  // With `sequences`, hSeq receives every step's h.
+  float* hSeq = flag(args, "sequences") ? floats(args, "hSeq", B * T * U) : nullptr;
+  fused_lstm::forward(c.d, c.hard, floats(args, "x", B * T * D), c.p, c.k, floats(args, "h", B * U), hSeq);
 }
 
 void Backward(const Napi::CallbackInfo& info) {
@@ -71,7 +82,24 @@ void Backward(const Napi::CallbackInfo& info) {
   Common c = common(args);
   const int64_t B = c.d.batch, T = c.d.steps, D = c.d.features, U = c.d.units;
   fused_lstm::Grads g{floats(args, "dx", B * T * D), floats(args, "dw", D * 4 * U), floats(args, "du", U * 4 * U), floats(args, "db", 4 * U)};
-  fused_lstm::backward(c.d, c.hard, floats(args, "dy", B * U), c.p, c.k, g, floats(args, "scratch", B * T * 4 * U + 2 * B * U));
+  const bool sequences = flag(args, "sequences");
+  fused_lstm::backward(c.d, c.hard, sequences, floats(args, "dy", sequences ? B * T * U : B * U), c.p, c.k, g, floats(args, "scratch", B * T * 4 * U + 2 * B * U));
+}
+
+float number(const Napi::Object& args, const char* name) {
+  Napi::Value v = args.Get(name);
+  if (!v.IsNumber()) throw Napi::TypeError::New(args.Env(), std::string(name) + " must be a number");
+  return v.As<Napi::Number>().FloatValue();
+}
+
+// Adam's step for one variable: value, m, v, g in; value, m, v out (n floats each).
+void Adam(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  Napi::Value nv = args.Get("n");
+  if (!nv.IsNumber() || nv.As<Napi::Number>().Int64Value() < 0) throw Napi::RangeError::New(info.Env(), "n must be a whole number");
+  const int64_t n = nv.As<Napi::Number>().Int64Value();
+  const fused_lstm::AdamStep s{number(args, "beta1"), number(args, "beta2"), number(args, "oneMinusBeta1"), number(args, "oneMinusBeta2"), number(args, "epsilon"), number(args, "learningRate"), number(args, "correction1"), number(args, "correction2")};
+  fused_lstm::adam(n, s, floats(args, "value", n), floats(args, "m", n), floats(args, "v", n), floats(args, "g", n), floats(args, "valueOut", n), floats(args, "mOut", n), floats(args, "vOut", n));
 }
 
 Napi::Value Info(const Napi::CallbackInfo& info) {
@@ -85,6 +113,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("backward", Napi::Function::New(env, Backward));
+  exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;
 }

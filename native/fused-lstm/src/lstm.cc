@@ -103,8 +103,23 @@ void maskRows(int64_t rows, int64_t n, const float* src, float* dst, const float
   }
 }
 
+// h = o * tanh(c) of every step, from the kept gate values and tanh(c).
 template <bool Hard>
-void forwardAs(const Dims& d, const float* x, const Weights& p, const Kept& k, float* hLast) {
+VECTOR_CLONES void sequenceOut(int64_t rows, int64_t units, const float* __restrict act, const float* __restrict tc, float* __restrict h) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* __restrict ko = act + r * 4 * units + 3 * units;
+    for (int64_t j = 0; j < units; j++) h[r * units + j] = gateValue<Hard>(ko[j]) * tc[r * units + j];
+  }
+}
+
+// dst += src, element by element.
+VECTOR_CLONES
+void addInto(int64_t n, float* __restrict dst, const float* __restrict src) {
+  for (int64_t j = 0; j < n; j++) dst[j] += src[j];
+}
+
+template <bool Hard>
+void forwardAs(const Dims& d, const float* x, const Weights& p, const Kept& k, float* hLast, float* hSeq) {
   const int64_t B = d.batch, T = d.steps, D = d.features, U = d.units, G = 4 * U, BT = B * T;
   maskRows(BT, D, x, k.xm, p.mx, T);
   // The input projection of every step at once; the bias is added in the step pass.
@@ -128,16 +143,22 @@ void forwardAs(const Dims& d, const float* x, const Weights& p, const Kept& k, f
                        last ? ones.data() : p.mh + b * U, last ? hLast + b * U : k.hm + row + U);
     }
   }
+  if (hSeq) sequenceOut<Hard>(BT, U, k.act, k.tc, hSeq);
 }
 
 template <bool Hard>
-void backwardAs(const Dims& d, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch) {
+void backwardAs(const Dims& d, bool sequences, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch) {
   const int64_t B = d.batch, T = d.steps, D = d.features, U = d.units, G = 4 * U, BT = B * T;
   float* dz = scratch;
   float* dh = dz + BT * G;
   float* dc = dh + B * U;
   const std::vector<float> zeros(U, 0.0f);
-  std::memcpy(dh, dy, sizeof(float) * B * U);
+  // The last step's dh is its output's gradient; with sequences every step's output adds its own.
+  if (sequences) {
+    for (int64_t b = 0; b < B; b++) std::memcpy(dh + b * U, dy + b * T * U + (T - 1) * U, sizeof(float) * U);
+  } else {
+    std::memcpy(dh, dy, sizeof(float) * B * U);
+  }
   std::memset(dc, 0, sizeof(float) * B * U);
   for (int64_t t = T - 1; t >= 0; t--) {
     for (int64_t b = 0; b < B; b++) {
@@ -149,6 +170,9 @@ void backwardAs(const Dims& d, const float* dy, const Weights& p, const Kept& k,
       // dh_prev = (dz·Uᵀ) * mh
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, U, G, 1.0f, dz + t * G, T * G, p.u, G, 0.0f, dh, U);
       maskRows(B, U, dh, dh, p.mh, 1);
+      if (sequences) {
+        for (int64_t b = 0; b < B; b++) addInto(U, dh + b * U, dy + b * T * U + (t - 1) * U);
+      }
     }
   }
   // Weight gradients and the input gradient over all steps at once.
@@ -165,14 +189,14 @@ void backwardAs(const Dims& d, const float* dy, const Weights& p, const Kept& k,
 
 }  // namespace
 
-void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast) {
-  if (hardSigmoid) forwardAs<true>(d, x, p, k, hLast);
-  else forwardAs<false>(d, x, p, k, hLast);
+void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast, float* hSeq) {
+  if (hardSigmoid) forwardAs<true>(d, x, p, k, hLast, hSeq);
+  else forwardAs<false>(d, x, p, k, hLast, hSeq);
 }
 
-void backward(const Dims& d, bool hardSigmoid, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch) {
-  if (hardSigmoid) backwardAs<true>(d, dy, p, k, g, scratch);
-  else backwardAs<false>(d, dy, p, k, g, scratch);
+void backward(const Dims& d, bool hardSigmoid, bool sequences, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch) {
+  if (hardSigmoid) backwardAs<true>(d, sequences, dy, p, k, g, scratch);
+  else backwardAs<false>(d, sequences, dy, p, k, g, scratch);
 }
 
 }  // namespace fused_lstm

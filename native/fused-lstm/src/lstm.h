@@ -1,7 +1,8 @@
 // An LSTM layer over a whole sequence, forward and backward, with tfjs-layers' LSTM semantics:
 // z = (x*mx)·W + (h*mh)·U + b, gates [i f c o]; i, f, o through the recurrent activation (hard
 // sigmoid clip(0.2z + 0.5, 0, 1), or sigmoid), c~ = tanh; c = f*c_prev + i*c~, h = o*tanh(c);
-// one input mask mx and one recurrent mask mh, fixed across time; the output is the last h.
+// one input mask mx and one recurrent mask mh, fixed across time; the output is the last h, and
+// with `hSeq` every step's h (return_sequences).
 // All arrays are row-major float32, batch-major ([batch, steps, ...]); products go through cblas.
 #pragma once
 #include <cstdint>
@@ -29,7 +30,8 @@ struct Weights {
   const float* mh;  // [batch, units]
 };
 
-void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast);
+// hSeq: [batch, steps, units], or null when only the last h is wanted.
+void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast, float* hSeq);
 
 struct Grads {
   float* dx;  // [batch, steps, features]
@@ -38,7 +40,8 @@ struct Grads {
   float* db;  // [4*units]
 };
 
-// dy: [batch, units], the gradient of the last output. `scratch` holds batch*steps*4*units + 2*batch*units floats.
-void backward(const Dims& d, bool hardSigmoid, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch);
+// dy: [batch, units], the gradient of the last output, or with `sequences` [batch, steps, units], the
+// gradient of every step's output. `scratch` holds batch*steps*4*units + 2*batch*units floats.
+void backward(const Dims& d, bool hardSigmoid, bool sequences, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch);
 
 }  // namespace fused_lstm

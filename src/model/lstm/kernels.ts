@@ -37,7 +37,8 @@ function keptShapes({ batch, steps, features, units }: Shape): number[][] {
   ];
 }
 
-type Attrs = { hardSigmoid: boolean };
+/** `sequences`: every step's output (return_sequences), [batch, steps, units]; else the last, [batch, units]. */
+type Attrs = { hardSigmoid: boolean; sequences?: boolean };
 
 /** Runs the addon; if it throws (a size it rejects), the outputs made for it are freed. */
 function withOutputs(wasm: BackendWasm, outputs: TensorInfo[], call: () => void): void {
@@ -53,7 +54,9 @@ function forwardKernel(addon: FusedLstmAddon) {
   return ({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] => {
     const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs as Record<string, TensorInfo>;
     const shape = shapeOf(x, recurrentKernel);
+    const sequences = (attrs as Attrs).sequences === true;
     const h = wasm.makeOutput([shape.batch, shape.units], 'float32');
+    const hSeq = sequences ? wasm.makeOutput([shape.batch, shape.steps, shape.units], 'float32') : null;
     const kept = keptShapes(shape).map((s) => wasm.makeOutput(s, 'float32'));
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Floats;
     const [xm, act, c, tc, hm] = kept.map(view);
@@ -72,9 +75,13 @@ function forwardKernel(addon: FusedLstmAddon) {
       tc,
       hm,
       h: view(h),
+      sequences,
+      ...(hSeq ? { hSeq: view(hSeq) } : {}),
     };
-    withOutputs(wasm, [h, ...kept], () => addon.forward(args));
-    return [h, ...kept];
+    withOutputs(wasm, [h, ...(hSeq ? [hSeq] : []), ...kept], () => addon.forward(args));
+    if (!hSeq) return [h, ...kept];
+    wasm.disposeData(h.dataId);
+    return [hSeq, ...kept];
   };
 }
 
@@ -90,6 +97,7 @@ function backwardKernel(addon: FusedLstmAddon) {
     const args = {
       ...shape,
       hardSigmoid: (attrs as Attrs).hardSigmoid,
+      sequences: (attrs as Attrs).sequences === true,
       dy: view(i.dy),
       w: view(i.kernel),
       u: view(i.recurrentKernel),

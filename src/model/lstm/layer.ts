@@ -2,11 +2,12 @@
  * tfjs-layers' LSTM, trained through one sequence-level op (sequence.ts) instead of a per-step loop.
  * It is the same layer to everything else: class name `LSTM`, same config, same weights and names,
  * so a saved model is an ordinary tfjs (and Keras) LSTM model. Where the engine has the native kernel
- * it runs inference too; configurations the op does not cover (sequences out, states, masks,
- * go-backwards) use tfjs' own path.
+ * it runs inference too; configurations the op does not cover (states, masks, stateful) use tfjs'
+ * own path. Every step's output (returnSequences) and the reversed direction (goBackwards, as the
+ * backward half of a Bidirectional layer) go through the op: the latter reads the sequence reversed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { lstmLastOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence.ts';
+import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence.ts';
 
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
 type LstmLayer = ReturnType<typeof tf.layers.lstm>;
@@ -55,9 +56,7 @@ export class FusedLSTM extends LstmBase {
       (!Array.isArray(inputs) || inputs.length === 1) &&
       kwargs.mask == null &&
       kwargs.initialState == null &&
-      !self.returnSequences &&
       !self.returnState &&
-      !self.goBackwards &&
       !self.stateful &&
       x.rank === 3 &&
       gate !== undefined &&
@@ -69,14 +68,15 @@ export class FusedLSTM extends LstmBase {
       const units = cell.units;
       const mask = (shape: [number, number], rate: number) => (training && rate > 0 && rate < 1 ? tf.dropout(tf.ones(shape), rate) : tf.ones(shape)) as tf.Tensor2D;
       const args = {
-        x: x as tf.Tensor3D,
+        // tfjs' RNN reads the reversed sequence and returns its outputs in that order.
+        x: (self.goBackwards ? tf.reverse(x, 1) : x) as tf.Tensor3D,
         kernel: cell.kernel.read() as tf.Tensor2D,
         recurrentKernel: cell.recurrentKernel.read() as tf.Tensor2D,
         bias: (cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * units])) as tf.Tensor1D,
         inputMask: mask([batch, features], cell.dropout),
         recurrentMask: mask([batch, units], cell.recurrentDropout),
       };
-      return training ? lstmSequence(args, gate) : lstmLastOutputByKernel(args, gate);
+      return training ? lstmSequence(args, gate, self.returnSequences) : lstmOutputByKernel(args, gate, self.returnSequences);
     });
   }
 }

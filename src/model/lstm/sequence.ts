@@ -105,12 +105,15 @@ export function lstmPath(training: boolean): LstmPath {
   return training ? 'ops' : 'layer';
 }
 
-/** The LSTM's last output, differentiable: through the native kernels where the engine has them, else tfjs ops. */
-export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation): tf.Tensor2D {
-  return lstmPath(true) === 'native' ? lstmSequenceByKernel(inputs, activation) : lstmSequenceByOps(inputs, activation);
+/**
+ * The LSTM's last output [batch, units], or with `sequences` every step's [batch, steps, units],
+ * differentiable: through the native kernels where the engine has them, else tfjs ops.
+ */
+export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation, sequences = false): tf.Tensor {
+  return lstmPath(true) === 'native' ? lstmSequenceByKernel(inputs, activation, sequences) : lstmSequenceByOps(inputs, activation, sequences);
 }
 
-function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivation, chunk = STEPS_PER_PRODUCT): tf.Tensor2D {
+function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivation, sequences: boolean, chunk = STEPS_PER_PRODUCT): tf.Tensor {
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
   const [batch, steps, features] = x.shape;
   const units = recurrentKernel.shape[0];
@@ -126,6 +129,7 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
     const kept: tf.Tensor[][] = [];
     const cs: tf.Tensor[] = [];
     const hms: tf.Tensor[] = [];
+    const hs: tf.Tensor[] = [];
     let h: tf.Tensor = tf.zeros([batch, units]);
     let c: tf.Tensor = tf.zeros([batch, units]);
     cs.push(c);
@@ -141,6 +145,7 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
         kept.push(step.kept);
         cs.push(c);
         hms.push(hm);
+        hs.push(h);
       }
     }
     save([xt, w, u, mx, mh, ...kept.flat(), ...cs, ...hms]);
@@ -150,7 +155,10 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
       const sk = saved.slice(5, 5 + PER_STEP * steps);
       const sc = saved.slice(5 + PER_STEP * steps, 6 + (PER_STEP + 1) * steps);
       const shm = saved.slice(6 + (PER_STEP + 1) * steps);
-      let dh = Array.isArray(dy) ? dy[0] : dy;
+      const dOut = Array.isArray(dy) ? dy[0] : dy;
+      // With sequences, step t's output adds its own gradient to the dh flowing back into it.
+      const stepGrad = (t: number) => tf.reshape(tf.slice(dOut, [0, t, 0], [batch, 1, units]), [batch, units]);
+      let dh = sequences ? stepGrad(steps - 1) : dOut;
       let dc: tf.Tensor = tf.zerosLike(dh);
       let dw: tf.Tensor = tf.zerosLike(sw);
       let du: tf.Tensor = tf.zerosLike(su);
@@ -164,6 +172,7 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
           const dz = back.dz;
           dc = back.dc;
           dh = tf.mul(tf.matMul(dz, su, false, true), smh);
+          if (sequences && t > 0) dh = tf.add(dh, stepGrad(t - 1));
           dzs[t - t0] = dz;
         }
         const [r0, n] = rows(t0, t1);
@@ -178,23 +187,23 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
       const dx = tf.mul(tf.transpose(tf.reshape(dxt, [steps, batch, features]), [1, 0, 2]), tf.expandDims(smx, 1));
       return [dx, dw, du, db, tf.zerosLike(smx), tf.zerosLike(smh)];
     };
-    return { value: h, gradFunc };
+    return { value: sequences ? tf.stack(hs, 1) : h, gradFunc };
   });
-  return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask) as tf.Tensor2D;
+  return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask);
 }
 
-/** The last output alone, for inference, through the native forward kernel (lstmPath() is 'native'). */
-export function lstmLastOutputByKernel(inputs: LstmSequenceInputs, activation: GateActivation): tf.Tensor2D {
+/** The output alone, for inference, through the native forward kernel (lstmPath() is 'native'). */
+export function lstmOutputByKernel(inputs: LstmSequenceInputs, activation: GateActivation, sequences = false): tf.Tensor {
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
-  const [h, ...kept] = tf.engine().runKernel(FUSED_LSTM, { x, kernel, recurrentKernel, bias, inputMask, recurrentMask }, { hardSigmoid: activation === 'hardSigmoid' }) as tf.Tensor[];
+  const [h, ...kept] = tf.engine().runKernel(FUSED_LSTM, { x, kernel, recurrentKernel, bias, inputMask, recurrentMask }, { hardSigmoid: activation === 'hardSigmoid', sequences }) as tf.Tensor[];
   tf.dispose(kept);
-  return h as tf.Tensor2D;
+  return h;
 }
 
 /** The same op through the FusedLstm/FusedLstmGrad kernels. */
-function lstmSequenceByKernel(inputs: LstmSequenceInputs, activation: GateActivation): tf.Tensor2D {
+function lstmSequenceByKernel(inputs: LstmSequenceInputs, activation: GateActivation, sequences: boolean): tf.Tensor {
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
-  const attrs = { hardSigmoid: activation === 'hardSigmoid' };
+  const attrs = { hardSigmoid: activation === 'hardSigmoid', sequences };
   const run = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
     const [xs, w, u, b, mx, mh] = args as tf.Tensor[];
     const save = args[6] as (saved: tf.Tensor[]) => void;
@@ -211,5 +220,5 @@ function lstmSequenceByKernel(inputs: LstmSequenceInputs, activation: GateActiva
     };
     return { value: h, gradFunc };
   });
-  return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask) as tf.Tensor2D;
+  return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask);
 }

@@ -41,6 +41,25 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     }
   }
 
+  for (const act of ['hardSigmoid', 'sigmoid'] as GateActivation[]) {
+    it(`every step's output (returnSequences) and every gradient equal tfjs' LSTM arithmetic (${act})`, (t) => {
+      if (!needAddon(t)) return;
+      for (const [batch, steps, features, units] of [[1, 1, 1, 1], [3, 5, 4, 2], [64, 20, 16, 33], [8, 40, 100, 128]]) compare(batch, steps, features, units, act, 0.3, 1, true);
+    });
+  }
+
+  for (const opts of [{ returnSequences: true }, { goBackwards: true }, { returnSequences: true, goBackwards: true }]) {
+    it(`as a layer with ${JSON.stringify(opts)}: outputs and training gradients equal tfjs' LSTM layer, through the kernels`, async (t) => {
+      if (!needAddon(t)) return;
+      const x = rand([4, 7, 3]);
+      const { plain, fused } = twinLayers(5, x, ['plain_q', 'fused_q'], opts);
+      close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
+      assert.ok((await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'), 'inference went through the native kernel');
+      const r = rand(opts.returnSequences ? [4, 7, 5] : [4, 5]);
+      sameGradients(trainingGradients(fused, x, r), trainingGradients(plain, x, r));
+    });
+  }
+
   it("the seed's shape: 512 phrases × 53 steps, 256 features and units, hard sigmoid, dropout 0.3", (t) => {
     if (!needAddon(t)) return;
     compare(512, 53, 256, 256, 'hardSigmoid', 0.3, 0.5);
@@ -141,7 +160,7 @@ describe('the native fused LSTM kernels (blas engine)', () => {
  * the edges themselves are checked exactly below). The reference runs in slices of rows (rows are
  * independent; the weight gradients add up), to fit tfjs' per-step tape in the wasm heap.
  */
-function compare(batch: number, steps: number, features: number, units: number, act: GateActivation, rate: number, zStd = 1): void {
+function compare(batch: number, steps: number, features: number, units: number, act: GateActivation, rate: number, zStd = 1, sequences = false): void {
   tf.tidy(() => {
     const x = rand([batch, steps, features]);
     const w = rand([features, 4 * units], (3 * zStd) / Math.sqrt(features));
@@ -149,10 +168,10 @@ function compare(batch: number, steps: number, features: number, units: number, 
     const b = rand([4 * units], 0.5);
     const mx = mask([batch, features], rate);
     const mh = mask([batch, units], rate);
-    const r = rand([batch, units]);
-    const what = `${act} ${batch}x${steps}x${features}, ${units} units, dropout ${rate}`;
+    const r = rand(sequences ? [batch, steps, units] : [batch, units]);
+    const what = `${act} ${batch}x${steps}x${features}, ${units} units, dropout ${rate}${sequences ? ', every step' : ''}`;
     const fused = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) =>
-      tf.sum(tf.mul(lstmSequence({ x: xs as tf.Tensor3D, kernel: ws as tf.Tensor2D, recurrentKernel: us as tf.Tensor2D, bias: bs as tf.Tensor1D, inputMask: mx, recurrentMask: mh }, act), r)),
+      tf.sum(tf.mul(lstmSequence({ x: xs as tf.Tensor3D, kernel: ws as tf.Tensor2D, recurrentKernel: us as tf.Tensor2D, bias: bs as tf.Tensor1D, inputMask: mx, recurrentMask: mh }, act, sequences), r)),
     )([x, w, u, b]);
     const SLICE = 64;
     let loss = tf.scalar(0);
@@ -162,7 +181,7 @@ function compare(batch: number, steps: number, features: number, units: number, 
       const n = Math.min(SLICE, batch - r0);
       const rows = <T extends tf.Tensor>(t: T) => tf.slice(t, r0, n) as T;
       const [mxs, mhs, rs] = [rows(mx), rows(mh), rows(r)];
-      const ref = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(referenceLstm(xs, ws, us, bs, mxs, mhs, act), rs)))([rows(x), w, u, b]);
+      const ref = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(referenceLstm(xs, ws, us, bs, mxs, mhs, act, sequences), rs)))([rows(x), w, u, b]);
       loss = tf.keep(tf.add(loss, ref.value));
       dxs.push(tf.keep(ref.grads[0]));
       [dw, du, db] = [tf.keep(tf.add(dw, ref.grads[1])), tf.keep(tf.add(du, ref.grads[2])), tf.keep(tf.add(db, ref.grads[3]))];

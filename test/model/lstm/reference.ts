@@ -24,27 +24,29 @@ export function close(a: tf.Tensor, b: tf.Tensor, what: string, tol = 1e-4): voi
 }
 
 /** tfjs-layers' LSTMCell arithmetic (implementation 2) step by step, differentiated by tfjs' autodiff. */
-export function referenceLstm(x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor, mx: tf.Tensor, mh: tf.Tensor, act: GateActivation): tf.Tensor {
+export function referenceLstm(x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor, mx: tf.Tensor, mh: tf.Tensor, act: GateActivation, sequences = false): tf.Tensor {
   const [batch, steps] = x.shape;
   const units = u.shape[0];
   const gate = (z: tf.Tensor) => (act === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(tf.mul(0.2, z), 0.5), 0, 1));
   let h: tf.Tensor = tf.zeros([batch, units]);
   let c: tf.Tensor = tf.zeros([batch, units]);
+  const hs: tf.Tensor[] = [];
   for (let t = 0; t < steps; t++) {
     const xt = tf.squeeze(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]);
     const z = tf.add(tf.add(tf.matMul(tf.mul(xt, mx), w), tf.matMul(tf.mul(h, mh), u)), b);
     const [zi, zf, zg, zo] = tf.split(z, 4, 1);
     c = tf.add(tf.mul(gate(zf), c), tf.mul(gate(zi), tf.tanh(zg)));
     h = tf.mul(gate(zo), tf.tanh(c));
+    hs.push(h);
   }
-  return h;
+  return sequences ? tf.stack(hs, 1) : h;
 }
 
 type Layer = ReturnType<typeof tf.layers.lstm>;
 
 /** tfjs' LSTM layer and ours, built on `x` with the same weights. */
-export function twinLayers(units: number, x: tf.Tensor, names: [string, string]): { plain: Layer; fused: FusedLSTM } {
-  const args = { units, recurrentActivation: 'hardSigmoid' as const, unitForgetBias: true, inputShape: x.shape.slice(1) };
+export function twinLayers(units: number, x: tf.Tensor, names: [string, string], opts: { returnSequences?: boolean; goBackwards?: boolean } = {}): { plain: Layer; fused: FusedLSTM } {
+  const args = { units, recurrentActivation: 'hardSigmoid' as const, unitForgetBias: true, inputShape: x.shape.slice(1), ...opts };
   const plain = tf.layers.lstm({ ...args, name: names[0] });
   const fused = new FusedLSTM({ ...args, name: names[1] });
   plain.apply(x);

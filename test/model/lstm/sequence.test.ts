@@ -36,6 +36,41 @@ describe('the sequence-level LSTM', () => {
     });
   }
 
+  for (const engine of ['wasm', 'cpu'] as const) {
+    it(`every step's output (returnSequences) and every gradient equal tfjs' step-by-step LSTM (${engine})`, async () => {
+      await initEngine(engine);
+      for (const [batch, steps, features, units] of [[1, 1, 2, 1], [3, 5, 4, 2], [2, 9, 3, 5]]) {
+        const x = rand([batch, steps, features], 2);
+        const w = rand([features, 4 * units]);
+        const u = rand([units, 4 * units]);
+        const b = rand([4 * units], 0.5);
+        const mx = tf.tensor2d(Float32Array.from({ length: batch * features }, () => (rng() < 0.3 ? 0 : 1 / 0.7)), [batch, features]);
+        const mh = tf.tensor2d(Float32Array.from({ length: batch * units }, () => (rng() < 0.3 ? 0 : 1 / 0.7)), [batch, units]);
+        const r = rand([batch, steps, units]);
+        const loss = (f: (...t: tf.Tensor[]) => tf.Tensor) => (xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(f(xs, ws, us, bs), r));
+        const fused = loss((xs, ws, us, bs) => lstmSequence({ x: xs as tf.Tensor3D, kernel: ws as tf.Tensor2D, recurrentKernel: us as tf.Tensor2D, bias: bs as tf.Tensor1D, inputMask: mx, recurrentMask: mh }, 'sigmoid', true));
+        const ref = loss((xs, ws, us, bs) => referenceLstm(xs, ws, us, bs, mx, mh, 'sigmoid', true));
+        const what = `${batch}x${steps}x${features}, ${units} units`;
+        close(fused(x, w, u, b), ref(x, w, u, b), `${what} loss`);
+        const gf = tf.grads(fused)([x, w, u, b]);
+        const gr = tf.grads(ref)([x, w, u, b]);
+        ['input', 'kernel', 'recurrent kernel', 'bias'].forEach((name, i) => close(gf[i], gr[i], `${what} d${name}`));
+      }
+      await initEngine('wasm');
+    });
+  }
+
+  for (const opts of [{ returnSequences: true }, { goBackwards: true }, { returnSequences: true, goBackwards: true }]) {
+    it(`as a layer with ${JSON.stringify(opts)}: the same outputs and training gradients as tfjs' LSTM, through the sequence-level op`, async () => {
+      const x = rand([3, 6, 2]);
+      const { plain, fused } = twinLayers(4, x, ['plain_s', 'fused_s'], opts);
+      close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
+      const r = rand(opts.returnSequences ? [3, 6, 4] : [3, 4]);
+      sameGradients(trainingGradients(fused, x, r), trainingGradients(plain, x, r));
+      assert.ok(!(await kernelsRun(() => trainingGradients(fused, x, r).value)).has('Unpack'), 'training took the sequence-level op');
+    });
+  }
+
   it("as a layer: the same class name, config and weights as tfjs' LSTM; the same training gradients without dropout", async () => {
     const x = rand([2, 4, 2]);
     const { plain, fused } = twinLayers(3, x, ['plain', 'fused']);

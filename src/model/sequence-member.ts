@@ -1,7 +1,8 @@
 /**
- * The seed recipe's LSTM as a member: its Keras tokenizer, its layers model, and how texts are fed to it
- * (cut to maxLen, grouped by length or pre-padded). A phrase is never padded to fit its batch-mates,
- * so its probabilities do not depend on them.
+ * A member fed token sequences: its Keras tokenizer, its layers model (the seed recipe's LSTM, or
+ * the bidirectional LSTM on pretrained vectors), and how texts are fed to it (cut to maxLen, grouped
+ * by length or pre-padded). A phrase is never padded to fit its batch-mates, so its probabilities do
+ * not depend on them.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -12,7 +13,7 @@ import type { Tokenizer } from '../data/tokenizer.ts';
 import { InputError } from '../errors.ts';
 import type { BatchingMode } from '../settings.ts';
 import { loadLayersModel, loadTokenizer, MODEL_FILES, saveLayersModel, saveTokenizer } from './files.ts';
-import type { LstmEntry, Member, MemberOutput, PredictOptions } from './member.ts';
+import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
 
 export const DEFAULT_BATCH_SIZE = 512;
 
@@ -24,13 +25,12 @@ export interface SequenceInput {
   batching: BatchingMode;
 }
 
-export class RecipeMember implements Member {
-  readonly kind = 'lstm' as const;
-
+export class SequenceMember implements Member {
   constructor(
     readonly model: tf.LayersModel,
     readonly tokenizer: Tokenizer,
     readonly input: SequenceInput,
+    readonly kind: SequenceEntry['kind'] = 'lstm',
   ) {}
 
   get maxLen(): number {
@@ -62,8 +62,8 @@ export class RecipeMember implements Member {
     return [MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.tokenizer];
   }
 
-  entry(path: string): LstmEntry {
-    return { kind: 'lstm', path, max_len: this.input.maxLen, batching: this.input.batching };
+  entry(path: string): SequenceEntry {
+    return { kind: this.kind, path, max_len: this.input.maxLen, batching: this.input.batching };
   }
 
   dispose(): void {
@@ -71,12 +71,12 @@ export class RecipeMember implements Member {
   }
 
   /** Loads model.json, its weights and tokenizer.json from `dir`; checks the tokenizer fits the embedding. */
-  static async load(dir: string, input: SequenceInput | ((model: tf.LayersModel) => SequenceInput)): Promise<RecipeMember> {
+  static async load(dir: string, input: SequenceInput | ((model: tf.LayersModel) => SequenceInput), kind: SequenceEntry['kind'] = 'lstm'): Promise<SequenceMember> {
     const tokenizer = await loadTokenizer(dir);
     const model = await loadLayersModel(dir);
     try {
       checkVocabularyFits(tokenizer, model, dir);
-      return new RecipeMember(model, tokenizer, typeof input === 'function' ? input(model) : input);
+      return new SequenceMember(model, tokenizer, typeof input === 'function' ? input(model) : input, kind);
     } catch (err) {
       model.dispose();
       throw err;

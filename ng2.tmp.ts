@@ -1,0 +1,13 @@
+import { cleanTexts } from './src/data/encode.ts';
+import { readPhraseTsv } from './src/data/tsv.ts';
+import { DEFAULT_NGRAMS } from './src/model/ngram/features.ts';
+import { TfidfVectorizer } from './src/model/ngram/vectorizer.ts';
+import { SoftmaxRegression } from './src/model/ngram/softmax.ts';
+const t = await readPhraseTsv('data/train.tsv', { labelled: true });
+const texts = cleanTexts(t.rows.map((r) => r.phrase)).slice(0, 140454);
+const labels = Int32Array.from(t.rows.slice(0, 140454), (r) => r.sentiment);
+const vec = TfidfVectorizer.fit(texts, DEFAULT_NGRAMS, 1);
+const X = vec.transform(texts);
+let t0 = performance.now();
+let last = t0;
+SoftmaxRegression.fit(X, labels, { features: vec.features, classes: 5 }, { c: 1, maxIterations: 6, onIteration: (i) => { const n = performance.now(); console.log(i, ((n - last) / 1000).toFixed(2)); last = n; } });

@@ -1,0 +1,150 @@
+/**
+ * Trains a member fed token sequences (the recipe's LSTM, or the bidirectional LSTM on pretrained
+ * vectors): builds it (or restores the checkpoint), runs the epochs with a checkpoint after each,
+ * keeps the best epoch's weights when asked, and hands back the member.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { NUM_CLASSES } from '../data/labels.ts';
+import { withSeededMathRandom } from '../data/random.ts';
+import type { Tokenizer } from '../data/tokenizer.ts';
+import type { EngineInfo } from '../engine/engine.ts';
+import { InputError } from '../errors.ts';
+import type { StagedHook } from '../fs/atomic-dir.ts';
+import type { EpochLog } from '../model/history.ts';
+import type { SequenceEntry } from '../model/member.ts';
+import { describeLayers } from '../model/quietly.ts';
+import { SequenceMember } from '../model/sequence-member.ts';
+import type { RowSplit } from '../data/split.ts';
+import { settingsToJson, type RunSettings } from '../settings.ts';
+import { CHECKPOINT_FORMAT_VERSION, saveCheckpoint, type BestWeights, type Checkpoint } from './checkpoint.ts';
+import { trainModel, type TrainCallbacks } from './loop.ts';
+
+/** What a sequence member trains on: its tokenizer's sequences of every row, and the labels. */
+export interface SequenceData {
+  tokenizer: Tokenizer;
+  sequences: number[][];
+  labels: Int32Array;
+  maxLen: number;
+}
+
+export interface LstmTraining {
+  kind: SequenceEntry['kind'];
+  /** Builds and compiles the model (inside the run's seeded randomness). */
+  build(): tf.LayersModel | Promise<tf.LayersModel>;
+  /** The run's settings, maxLen known. */
+  settings: RunSettings & { maxLen: number };
+  data: SequenceData;
+  batchSize: number;
+  /** Targets of (1 − s)·one-hot + s/classes (Keras' label_smoothing); 0 for none. */
+  labelSmoothing: number;
+  split: RowSplit;
+  /** Where the checkpoint goes after each epoch; null: none (cross-validation). */
+  out: string | null;
+  dataFile: string;
+  dataSha256: string;
+  engine: EngineInfo;
+  checkpoint: Checkpoint | null;
+  signal?: AbortSignal;
+  onStaged?: StagedHook;
+}
+
+export interface LstmCallbacks extends TrainCallbacks {
+  /** The model built: its parameter count and its layers, in one line. */
+  onModel?(params: number, layers: string): void;
+  onResume?(done: number, epochs: number): void;
+}
+
+export interface LstmOutcome {
+  /** The trained member, with the kept epoch's weights; null when a signal stopped training. */
+  member: SequenceMember | null;
+  history: EpochLog[];
+  best: EpochLog | null;
+  kept: EpochLog | null;
+  stoppedEarly: boolean;
+}
+
+export async function trainSequenceMember(t: LstmTraining, callbacks: LstmCallbacks = {}): Promise<LstmOutcome> {
+  const { settings, data, checkpoint } = t;
+  return withSeededMathRandom(`${settings.seed}${t.kind === 'lstm' ? '' : `:${t.kind}`}`, async () => {
+    const model = await t.build();
+    // The best epoch's weights, kept while later epochs train (keep 'best').
+    let kept: BestWeights | null = null;
+    let handedOver = false;
+    try {
+      if (checkpoint) {
+        if (model.countParams() !== checkpoint.state.param_count) {
+          throw new InputError(`the checkpoint's model has ${checkpoint.state.param_count} parameters, these settings make ${model.countParams()}`, { file: checkpoint.dir });
+        }
+        await checkpoint.restore(model);
+        callbacks.onResume?.(checkpoint.state.epoch, settings.epochs);
+      }
+      callbacks.onModel?.(model.countParams(), describeLayers(model));
+      if (settings.keep === 'best' && checkpoint) {
+        kept = (await checkpoint.best()) ?? { epoch: checkpoint.state.epoch, weights: model.getWeights().map((w) => w.clone()) };
+      }
+      const keepNow = (epoch: number) => {
+        if (kept) tf.dispose(kept.weights);
+        kept = { epoch, weights: model.getWeights().map((w) => w.clone()) };
+      };
+      const saveEpoch = async (history: EpochLog[]) => {
+        if (t.out === null) return;
+        await saveCheckpoint(
+          t.out,
+          model,
+          data.tokenizer,
+          {
+            format_version: CHECKPOINT_FORMAT_VERSION,
+            epoch: history.length,
+            history,
+            settings: settingsToJson(settings),
+            data_file: t.dataFile,
+            data_sha256: t.dataSha256,
+            param_count: model.countParams(),
+            engine: t.engine.name,
+            saved: new Date().toISOString(),
+          },
+          kept,
+          t.onStaged,
+        );
+      };
+      const outcome = await trainModel(
+        model,
+        { sequences: data.sequences, labels: data.labels },
+        {
+          epochs: settings.epochs,
+          batchSize: t.batchSize,
+          labelSmoothing: t.labelSmoothing,
+          split: t.split,
+          batching: settings.pad,
+          maxLen: data.maxLen,
+          numClasses: NUM_CLASSES,
+          seed: settings.seed,
+          history: checkpoint?.state.history,
+          best: kept === null ? undefined : (checkpoint?.state.history.find((e) => e.epoch === (kept as BestWeights).epoch) ?? null),
+          monitor: settings.monitor,
+          earlyStop: settings.earlyStop,
+          signal: t.signal,
+        },
+        {
+          ...callbacks,
+          onEpochEnd: async (log, history, improved) => {
+            if (improved && settings.keep === 'best') keepNow(log.epoch);
+            await callbacks.onEpochEnd?.(log, history, improved);
+            await saveEpoch([...history]);
+          },
+        },
+      );
+      const last = outcome.history[outcome.history.length - 1] ?? null;
+      const keptEpoch = kept === null ? null : (kept as BestWeights).epoch;
+      const keptLog = settings.keep === 'best' && keptEpoch !== null ? (outcome.history.find((e) => e.epoch === keptEpoch) ?? last) : last;
+      const result = { history: outcome.history, best: outcome.best, kept: keptLog, stoppedEarly: outcome.stoppedEarly };
+      if (outcome.stopped) return { ...result, member: null };
+      if (kept && keptLog !== last) model.setWeights((kept as BestWeights).weights);
+      handedOver = true;
+      return { ...result, member: new SequenceMember(model, data.tokenizer, { maxLen: data.maxLen, batching: settings.pad }, t.kind) };
+    } finally {
+      if (kept) tf.dispose((kept as BestWeights).weights);
+      if (!handedOver) model.dispose();
+    }
+  });
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { cleanTexts } from '../../src/data/encode.ts';
+import { PhraseMemory } from '../../src/model/memory.ts';
+import { tempDir } from '../helpers.ts';
+
+describe('phrase memory', () => {
+  const texts = ['A gorgeous , witty film', 'Dull', 'dull', "It's not bad", 'the validation phrase'];
+  const labels = [4, 1, 0, 3, 2];
+  const cleaned = cleanTexts(texts);
+  // The last row stands for a validation row: never in memory.
+  const memory = PhraseMemory.build(cleaned, labels, [0, 1, 2, 3], 5);
+
+  it('returns the stored label frequencies for a training phrase, folded as the cleaner folds it', () => {
+    assert.deepEqual(Array.from(memory.lookup(cleanTexts(['a   GORGEOUS, witty film'])[0]) ?? []), [0, 0, 0, 0, 1]);
+    assert.deepEqual(Array.from(memory.lookup(cleanTexts(['It’s not bad'.replace('’', "'")])[0]) ?? []), [0, 0, 0, 1, 0]);
+  });
+
+  it('counts a phrase seen with two labels as their frequencies', () => {
+    assert.deepEqual(Array.from(memory.lookup('dull') ?? []), [0.5, 0.5, 0, 0, 0]);
+  });
+
+  it('knows nothing of rows it was not built from (validation rows) or of unseen text', () => {
+    assert.equal(memory.lookup(cleaned[4]), null);
+    assert.equal(memory.lookup('a gorgeous film'), null);
+    assert.equal(memory.size, 3);
+  });
+
+  it('saves and loads the same entries', async () => {
+    const dir = tempDir();
+    await memory.save(dir);
+    const back = await PhraseMemory.load(dir, 5);
+    assert.equal(back.size, memory.size);
+    for (const c of cleaned) assert.deepEqual(back.lookup(c), memory.lookup(c));
+  });
+
+  it('refuses a memory file whose labels do not fit the model, naming file and line', async () => {
+    const dir = tempDir();
+    const { writeFileSync } = await import('node:fs');
+    const { gzipSync } = await import('node:zlib');
+    writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync('2:1\tfine\n7:1\tbad label\n'));
+    await assert.rejects(PhraseMemory.load(dir, 5), /memory\.tsv\.gz:2: expected label:count pairs for 5 classes/);
+  });
+});

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { cleanTexts } from '../../../src/data/encode.ts';
+import { makeRng } from '../../../src/data/random.ts';
+import { NgramMember } from '../../../src/model/ngram/member.ts';
+import { trainNgram } from '../../../src/train/ngram.ts';
+import { tempDir } from '../../helpers.ts';
+
+const TEXTS = cleanTexts(['a great film', 'great acting', 'a terrible film', 'terrible acting , awful', 'it is a film', 'the film']);
+const LABELS = [4, 4, 0, 0, 2, 2];
+
+describe('the n-gram member', () => {
+  const member = trainNgram(TEXTS, LABELS, 5, makeRng(1), { config: { wordN: [1, 3], charN: [2, 5], hashBits: 16 }, epochs: 30, learningRate: 0.5, batchSize: 2 });
+  assert.ok(member);
+
+  it('learns its training phrases and gives each text probabilities summing to 1', () => {
+    const p = member.predict(TEXTS).probabilities;
+    TEXTS.forEach((_, i) => {
+      const row = Array.from(p.subarray(i * 5, i * 5 + 5));
+      assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+      assert.equal(row.indexOf(Math.max(...row)), LABELS[i], TEXTS[i]);
+    });
+  });
+
+  it('saves and loads to the same predictions; a text scores the same alone and with others', async () => {
+    const dir = tempDir();
+    const files = await member.save(dir);
+    assert.deepEqual(files, ['ngram.json', 'ngram.bin']);
+    const back = await NgramMember.load(dir);
+    const texts = cleanTexts(['great , great film', 'awful', 'unseen words only']);
+    assert.deepEqual(back.predict(texts).probabilities, member.predict(texts).probabilities);
+    assert.deepEqual(back.predict([texts[1]]).probabilities, member.predict(texts).probabilities.slice(5, 10));
+  });
+
+  it('refuses a truncated or mismatched file, naming it', async () => {
+    const dir = tempDir();
+    await member.save(dir);
+    const cut = tempDir();
+    await member.save(cut);
+    truncateSync(join(cut, 'ngram.bin'), 100);
+    await assert.rejects(NgramMember.load(cut), /ngram\.bin: has 100 bytes, ngram\.json declares \d+/);
+    const json = JSON.parse(readFileSync(join(dir, 'ngram.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'ngram.json'), JSON.stringify({ ...json, classes: 1 }));
+    await assert.rejects(NgramMember.load(dir), /ngram\.json: features or classes is missing or invalid/);
+  });
+
+  it('stops when its signal is aborted', () => {
+    const controller = new AbortController();
+    controller.abort('SIGINT');
+    assert.equal(trainNgram(TEXTS, LABELS, 5, makeRng(1), undefined, { signal: controller.signal }), null);
+  });
+});

@@ -1,0 +1,119 @@
+/** The `train` job through the library: presets, the kept epoch across a resume, early stopping, the blend. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { cleanTexts } from '../../src/data/encode.ts';
+import { splitRows } from '../../src/data/split.ts';
+import { readPhraseTsv } from '../../src/data/tsv.ts';
+import { initEngine } from '../../src/engine/engine.ts';
+import { loadModelDirectory } from '../../src/model/directory.ts';
+import { SequenceMember } from '../../src/model/sequence-member.ts';
+import { Predictor } from '../../src/predict/predictor.ts';
+import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
+import { fitBlend } from '../../src/train/blend.ts';
+import { runTraining } from '../../src/train/run.ts';
+import { tempDir, trainHead } from '../helpers.ts';
+
+const TINY: RunSettings = { ...DEFAULT_SETTINGS, batchSize: 32, maxWords: 600, embeddingDim: 8, units: 8, denseUnits: 8, learningRate: 0.01 };
+
+describe('training runs', () => {
+  let data = '';
+  before(async () => {
+    await initEngine('wasm');
+    data = trainHead(800);
+  });
+  const run = (settings: Partial<RunSettings> & { out?: string; resume?: boolean }) =>
+    runTraining({ ...TINY, dataFile: data, out: join(tempDir(), 'model'), backend: 'wasm', ...settings });
+
+  it('keeps the best epoch: the saved weights score its val_acc, history.json marks it', async () => {
+    const r = await run({ epochs: 5, seed: 3 });
+    assert.ok(r.kept && r.best);
+    assert.equal(r.kept.epoch, r.best.epoch);
+    assert.equal(r.kept.val_acc, Math.max(...r.history.map((e) => e.val_acc ?? 0)));
+    const history = JSON.parse(readFileSync(join(r.out, 'history.json'), 'utf8')) as { kept_epoch: number; epochs: unknown[] };
+    assert.equal(history.kept_epoch, r.kept.epoch);
+    assert.equal(history.epochs.length, 5);
+    const loaded = await loadModelDirectory(r.out);
+    const p = new Predictor(loaded, { memory: false });
+    const table = await readPhraseTsv(data, { labelled: true });
+    const { valRows } = splitRows(table.rows.length, 0.1);
+    const { predictions } = p.predict(Array.from(valRows, (i) => table.rows[i].phrase));
+    const acc = predictions.filter((q, i) => q.label === table.rows[valRows[i]].sentiment).length / valRows.length;
+    assert.equal(acc, r.kept.val_acc);
+    loaded.dispose();
+  });
+
+  it('keep last saves the last epoch whatever came before', async () => {
+    const r = await run({ epochs: 3, seed: 3, keep: 'last' });
+    assert.equal(r.kept?.epoch, 3);
+  });
+
+  it('a resumed run keeps the same best epoch, with the same weights, as an uninterrupted one', async () => {
+    const whole = await run({ epochs: 4, seed: 5 });
+    const out = join(tempDir(), 'model');
+    await run({ epochs: 2, seed: 5, out });
+    const resumed = await run({ epochs: 4, seed: 5, out, resume: true });
+    assert.equal(resumed.kept?.epoch, whole.kept?.epoch);
+    resumed.history.forEach((e, i) => assert.ok(Math.abs((e.val_loss ?? 0) - (whole.history[i].val_loss ?? 0)) < 1e-4, `epoch ${i + 1}`));
+    const [a, b] = await Promise.all([loadModelDirectory(whole.out), loadModelDirectory(out)]);
+    const wa = (a.members[0] as SequenceMember).model.getWeights();
+    const wb = (b.members[0] as SequenceMember).model.getWeights();
+    wa.forEach((w, i) => assert.ok(tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0] < 1e-4, `weight ${i}`));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('stops early after the patience runs out, and says so', async () => {
+    const r = await run({ epochs: 30, seed: 3, earlyStop: 1, learningRate: 0.05 });
+    assert.ok(r.stoppedEarly, `ran ${r.history.length} epochs`);
+    assert.ok(r.best);
+    assert.equal(r.history.length, r.best.epoch + 1);
+  });
+
+  it('the ensemble: both members saved, blend weights fitted on the validation rows, the same scores after loading', async () => {
+    const r = await run({ preset: 'ensemble', epochs: 2, seed: 1 });
+    assert.deepEqual(r.scores.map((s) => s.kind), ['lstm', 'ngram', 'blend']);
+    assert.ok(r.blend);
+    const meta = JSON.parse(readFileSync(join(r.out, 'meta.json'), 'utf8')) as { members: { kind: string; path: string }[]; blend: unknown; memory: { phrases: number } };
+    assert.deepEqual(meta.members.map((m) => [m.kind, m.path]), [['lstm', '.'], ['ngram', 'ngram']]);
+    assert.deepEqual(meta.blend, r.blend);
+    assert.equal(meta.memory.phrases, r.memoryPhrases);
+
+    const loaded = await loadModelDirectory(r.out);
+    const predictor = new Predictor(loaded, { memory: false });
+    const table = await readPhraseTsv(data, { labelled: true });
+    const { valRows } = splitRows(table.rows.length, 0.1);
+    const texts = Array.from(valRows, (i) => table.rows[i].phrase);
+    const labels = Int32Array.from(valRows, (i) => table.rows[i].sentiment);
+    const { memberOutputs, predictions } = predictor.predict(texts);
+    // Refitting on the validation rows with the loaded members gives the saved weights and scores.
+    const refit = fitBlend(memberOutputs, labels, 5, 'linear');
+    assert.deepEqual(refit.blend, r.blend);
+    const blend = r.scores[2];
+    assert.ok(Math.abs(refit.scores.acc - (blend.valAcc ?? NaN)) < 1e-9 && Math.abs(refit.scores.loss - (blend.valLoss ?? NaN)) < 1e-6);
+    assert.equal(predictions.filter((p, i) => p.label === labels[i]).length / labels.length, blend.valAcc);
+    // A text's answer does not depend on the texts around it.
+    const alone = texts.slice(0, 20).map((t) => predictor.predict([t]).predictions[0].probabilities);
+    alone.forEach((p, i) => p.forEach((v, j) => assert.ok(Math.abs(v - predictions[i].probabilities[j]) <= 1e-5)));
+    loaded.dispose();
+  });
+
+  it('the phrase memory holds the training rows, never the validation rows', async () => {
+    const r = await run({ epochs: 1, seed: 1 });
+    const loaded = await loadModelDirectory(r.out);
+    const table = await readPhraseTsv(data, { labelled: true });
+    const { trainRows, valRows } = splitRows(table.rows.length, 0.1);
+    const cleaned = cleanTexts(table.rows.map((x) => x.phrase));
+    const trainSet = new Set(Array.from(trainRows, (i) => cleaned[i]));
+    assert.equal(loaded.memory?.size, trainSet.size);
+    for (const i of trainRows) assert.ok(loaded.memory?.lookup(cleaned[i]), cleaned[i]);
+    for (const i of valRows) if (!trainSet.has(cleaned[i])) assert.equal(loaded.memory?.lookup(cleaned[i]), null, cleaned[i]);
+    const off = await run({ epochs: 1, seed: 1, memory: false });
+    const none = await loadModelDirectory(off.out);
+    assert.equal(none.memory, null);
+    loaded.dispose();
+    none.dispose();
+  });
+});
