@@ -3,7 +3,7 @@ import { NUM_CLASSES } from '../src/data/labels.ts';
 import { prepareTrainingData } from '../src/data/prepare.ts';
 import { withSeededMathRandom } from '../src/data/random.ts';
 import { splitRows } from '../src/data/split.ts';
-import { readPhraseTsv } from '../src/data/tsv.ts';
+import { readLabelled } from '../src/data/labels.ts';
 import { buildModel } from '../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { trainModel } from '../src/train/loop.ts';
@@ -17,8 +17,8 @@ export interface EpochBench {
 }
 
 export async function benchEpoch(trainTsv: string, sampleBatches: number | null): Promise<EpochBench> {
-  const table = await readPhraseTsv(trainTsv, { labelled: true });
-  const data = prepareTrainingData(table.rows.map((r) => r.phrase), table.rows.map((r) => r.sentiment), { maxWords: DEFAULT_SETTINGS.maxWords });
+  const table = await readLabelled(trainTsv);
+  const data = prepareTrainingData(table.texts, table.index, { maxWords: DEFAULT_SETTINGS.maxWords });
   return withSeededMathRandom('bench-epoch', async () => {
     const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null });
     const stop = new AbortController();

@@ -2,10 +2,10 @@
 export { InputError, SettingError, ResumeMismatchError, EngineUnavailableError, NotTrainedError, type Where, type SettingMismatch } from './errors.ts';
 export { DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson, settingsFromJson, type RunSettings, type RunSettingsJson, type SettingKey, type BatchingMode, type RecurrentActivation } from './settings.ts';
 export { cleanText, collapseWhitespace, CLEANING_VERSION, REPLACEMENTS } from './data/clean.ts';
-export { LABEL_NAMES, NUM_CLASSES, labelCounts } from './data/labels.ts';
+export { LABEL_NAMES, NUM_CLASSES, KAGGLE_CLASSES, labelCounts, classesOf, indexLabels, type Classes } from './data/labels.ts';
 export { Tokenizer, SEED_FILTERS, type KerasTokenizerJson, type TokenizerOptions } from './data/tokenizer.ts';
 export { padSequence, padSequences, truncatePre, maxPhraseLength, phraseLength, type PadOptions } from './data/sequences.ts';
-export { readPhraseTsv, type PhraseRow, type PhraseTable } from './data/tsv.ts';
+export { readTable, formatOf, type TextTable, type TableRow, type ReadTableOptions, type ColumnNames } from './data/table.ts';
 export { cleanTexts, toSequences, type EncodedTexts } from './data/encode.ts';
 export { prepareTrainingData, MAX_LEN_CAP, type PreparedData } from './data/prepare.ts';
 export { makeBatches, encodeBatch, oneHotBatch, groupLength, type Batch } from './data/batches.ts';
@@ -26,7 +26,7 @@ export { runTraining, type TrainRunOptions, type TrainReporter, type TrainResult
 export { saveCheckpoint, loadCheckpoint, type CheckpointState } from './train/checkpoint.ts';
 export { initEngine, planEngine, describeEngine, ENGINE_CHOICES, type EngineInfo, type EngineName, type EngineRequest, type EnginePlan } from './engine/engine.ts';
 export { Predictor, PREDICT_BATCH_SIZE, type Prediction } from './predict/predictor.ts';
-export { openPredictor, predictTexts, predictLines, predictTsv, writeSubmission, type TextPrediction, type SubmissionResult } from './predict/run.ts';
+export { openPredictor, predictTexts, predictLines, predictFile, writeSubmission, type TextPrediction, type SubmissionResult } from './predict/run.ts';
 export { readTextLines, type TextLine } from './predict/lines.ts';
 export { evaluateFile, type Evaluation, type EvaluateOptions } from './evaluate/run.ts';
 export { classificationReport, confusionMatrix, type ClassificationReport, type ClassScores } from './evaluate/metrics.ts';

@@ -35,8 +35,25 @@ export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors'];
 export type Pooling = 'last' | 'max-mean';
 export const POOLINGS: readonly Pooling[] = ['max-mean', 'last'];
 
+/** How a data file is read: TSV (quoting off, as the Kaggle files), CSV (RFC 4180) or JSON Lines. */
+export type DataFormat = 'tsv' | 'csv' | 'jsonl';
+export const DATA_FORMATS: readonly DataFormat[] = ['tsv', 'csv', 'jsonl'];
+
 export interface RunSettings {
   preset: Preset;
+  /** The data file's format; null: from its extension (.tsv, .csv, .jsonl, each .gz too). */
+  format: DataFormat | null;
+  /** Columns (fields, for JSON Lines) of the texts, labels and groups; null: found by their usual names. */
+  textColumn: string | null;
+  labelColumn: string | null;
+  /** Rows of one group (a sentence's phrases) never straddle the validation split or a fold. */
+  groupColumn: string | null;
+  /** The classes in this order; null: numbers ascending, words as they first appear. */
+  labels: string[] | null;
+  /** Validation rows from this labelled file instead of the training file's last rows. */
+  validationFile: string | null;
+  /** Hold out a seeded random share of the rows (or groups) instead of the last ones (for files sorted by label). */
+  shuffleSplit: boolean;
   /** The epoch to stop after. */
   epochs: number;
   batchSize: number;
@@ -75,6 +92,13 @@ export type SettingKey = keyof RunSettings;
 /** The seed recipe. */
 export const DEFAULT_SETTINGS: Readonly<RunSettings> = Object.freeze({
   preset: 'seed',
+  format: null,
+  textColumn: null,
+  labelColumn: null,
+  groupColumn: null,
+  labels: null,
+  validationFile: null,
+  shuffleSplit: false,
   epochs: 8,
   batchSize: 512,
   validationSplit: 0.1,
@@ -101,6 +125,13 @@ export const DEFAULT_SETTINGS: Readonly<RunSettings> = Object.freeze({
 /** What files written before a setting existed did, for reading them back: they kept the last epoch. */
 const BEFORE_THE_SETTING_EXISTED: Partial<RunSettings> = {
   preset: 'seed',
+  format: null,
+  textColumn: null,
+  labelColumn: null,
+  groupColumn: null,
+  labels: null,
+  validationFile: null,
+  shuffleSplit: false,
   keep: 'last',
   monitor: 'val_acc',
   earlyStop: null,
@@ -146,8 +177,17 @@ export function settingsToJson(s: RunSettings): RunSettingsJson {
 const isPositiveInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1;
 const isFraction = (v: unknown) => typeof v === 'number' && v >= 0 && v < 1;
 
+const nameOrNull = (v: unknown) => v === null || (typeof v === 'string' && v !== '');
+
 const VALID: { [K in SettingKey]: (v: unknown) => boolean } = {
   preset: (v) => (PRESETS as readonly unknown[]).includes(v),
+  format: (v) => v === null || (DATA_FORMATS as readonly unknown[]).includes(v),
+  textColumn: nameOrNull,
+  labelColumn: nameOrNull,
+  groupColumn: nameOrNull,
+  labels: (v) => v === null || (Array.isArray(v) && v.length >= 2 && v.every((x) => typeof x === 'string' && x !== '')),
+  validationFile: nameOrNull,
+  shuffleSplit: (v) => typeof v === 'boolean',
   epochs: isPositiveInt,
   batchSize: isPositiveInt,
   validationSplit: isFraction,

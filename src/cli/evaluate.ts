@@ -11,13 +11,15 @@ import { startProgress, type Progress } from './progress.ts';
 export function registerEvaluate(program: Command): void {
   const cmd = program
     .command('evaluate')
-    .description('score a model on a labelled TSV (same columns as train.tsv): accuracy, macro-F1, per-class scores, confusion matrix')
-    .argument('<file>', 'labelled TSV, e.g. a held-out file, or data/train.tsv with --validation');
+    .description('score a model on labelled data (TSV, CSV or JSON Lines): accuracy, macro-F1, per-class scores, confusion matrix')
+    .argument('<file>', 'labelled data, e.g. a held-out file, or the training file with --validation');
   addOptions(cmd, EVALUATE_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof EVALUATE_FLAGS>) => {
     const bar: { progress?: Progress } = {};
     const result = await evaluateFile({
       file,
+      format: flags.format,
+      columns: { text: flags.textColumn, label: flags.labelColumn },
       modelDir: flags.model,
       backend: backendFromEnv(cmd, flags.backend),
       validation: Boolean(flags.validation),

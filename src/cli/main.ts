@@ -7,6 +7,7 @@ import { registerEvaluate } from './evaluate.ts';
 import { flagFor } from './options.ts';
 import { registerPlotHistory } from './plot-history.ts';
 import { registerPredict } from './predict.ts';
+import { applyColourPreference } from './terminal.ts';
 import { registerTrain } from './train.ts';
 
 export function makeProgram(): Command {
@@ -22,6 +23,7 @@ export function makeProgram(): Command {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  applyColourPreference();
   try {
     await makeProgram().parseAsync(argv);
     // A command that ends early on purpose (an interrupted training) sets its own code.

@@ -7,8 +7,8 @@ import { ENGINE_CHOICES, type EngineRequest } from '../engine/engine.ts';
 import { THEMES, type ThemeName } from '../plot/theme.ts';
 import { DEFAULT_MODEL_DIR } from '../model/directory.ts';
 import { PREDICT_BATCH_SIZE } from '../predict/predictor.ts';
-import { BATCHING_MODES, DEFAULT_SETTINGS, KEEP_POLICIES, MONITORS, POOLINGS, PRESETS, RECURRENT_ACTIVATIONS, type BatchingMode, type KeepPolicy, type Monitor, type Pooling, type Preset, type RecurrentActivation } from '../settings.ts';
-import { atLeastTwo, fraction, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
+import { BATCHING_MODES, DATA_FORMATS, DEFAULT_SETTINGS, KEEP_POLICIES, MONITORS, POOLINGS, PRESETS, RECURRENT_ACTIVATIONS, type BatchingMode, type DataFormat, type KeepPolicy, type Monitor, type Pooling, type Preset, type RecurrentActivation } from '../settings.ts';
+import { atLeastTwo, fraction, nameList, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
 
 export interface Flag<T> {
   /** commander's spelling: `-o, --out <dir>`, `--resume`, `--no-terminal`. */
@@ -51,6 +51,10 @@ const forwardBatch = flag<number>({ flags: '--batch-size <n>', description: 'phr
 
 const d = DEFAULT_SETTINGS;
 
+const format = flag<DataFormat>({ flags: '--format <format>', description: 'how to read the data file: tsv (quoting off, as the Kaggle files), csv (RFC 4180 quoting) or jsonl (one JSON object per line); default: from the extension (.gz read as is)', choices: DATA_FORMATS });
+const textColumn = flag<string>({ flags: '--text-column <name>', description: 'column (JSON field) of the texts; default: Phrase, else the first of text, review, sentence, phrase (any case)' });
+const labelColumn = flag<string>({ flags: '--label-column <name>', description: 'column of the labels; default: Sentiment, else the first of label, sentiment, rating, stars (any case)' });
+
 export const TRAIN_FLAGS = {
   out: flag<string>({ flags: '-o, --out <dir>', description: 'model directory to write', default: DEFAULT_MODEL_DIR }),
   preset: flag<Preset>({
@@ -62,6 +66,13 @@ export const TRAIN_FLAGS = {
   epochs: flag<number>({ flags: '--epochs <n>', description: 'passes over the training rows', default: d.epochs, parse: positiveInt }),
   batchSize: flag<number>({ flags: '--batch-size <n>', description: 'phrases per training step', default: d.batchSize, parse: positiveInt }),
   validationSplit: flag<number>({ flags: '--validation-split <f>', description: 'last fraction of rows held out for validation, as Keras takes it (0 ≤ f < 1)', default: d.validationSplit, parse: fraction }),
+  format,
+  textColumn,
+  labelColumn,
+  groupColumn: flag<string>({ flags: '--group-column <name>', description: "column of a grouping id (the Kaggle file's SentenceId): a group's rows never straddle the validation split or a fold; --folds groups by SentenceId where there is one" }),
+  labels: flag<string[]>({ flags: '--labels <list>', description: 'the classes, in this order, comma-separated (every label must be one of them); default: numbers ascending, words as they first appear', parse: nameList }),
+  validationFile: flag<string>({ flags: '--validation-file <file>', description: 'validation rows from this labelled file (same columns) instead of the last rows of the training file' }),
+  shuffleSplit: sw('--shuffle-split', 'hold out a seeded random --validation-split of the rows (of the groups, with --group-column) instead of the last ones: for files sorted by label'),
   maxWords: flag<number>({ flags: '--max-words <n>', description: 'tokenizer num_words: keep word indices 1..n-1', default: d.maxWords, parse: positiveInt }),
   embeddingDim: flag<number>({ flags: '--embedding-dim <n>', description: 'embedding vector size', default: d.embeddingDim, parse: positiveInt }),
   units: flag<number>({ flags: '--units <n>', description: 'LSTM units', default: d.units, parse: positiveInt }),
@@ -90,9 +101,12 @@ const noMemory = flag<boolean>({ flags: '--no-memory', description: "give the mo
 
 export const PREDICT_FLAGS = {
   model,
+  format,
+  textColumn,
+  idColumn: flag<string>({ flags: '--id-column <name>', description: 'with --input: column of the row ids a submission is keyed by; default: PhraseId, else id' }),
   file: flag<string>({ flags: '-f, --file <file>', description: "texts to classify, one per line ('-' reads standard input); read as a stream" }),
-  input: flag<string>({ flags: '-i, --input <tsv>', description: 'Kaggle-style TSV to score (PhraseId, SentenceId, Phrase), e.g. data/test.tsv' }),
-  submission: flag<string>({ flags: '-s, --submission <csv>', description: 'with --input: write PhraseId,Sentiment for every row, in input order' }),
+  input: flag<string>({ flags: '-i, --input <file>', description: 'a data file to score (TSV, CSV or JSON Lines: its text column, and ids), e.g. data/test.tsv' }),
+  submission: flag<string>({ flags: '-s, --submission <csv>', description: "with --input: write every row's id and predicted label, in input order (PhraseId,Sentiment for Kaggle's files, else id,label)" }),
   json: sw('--json', 'one JSON object per text (text, label, label_name, probabilities, source: model or memory)'),
   memory: noMemory,
   batchSize: forwardBatch,
@@ -101,6 +115,9 @@ export const PREDICT_FLAGS = {
 
 export const EVALUATE_FLAGS = {
   model,
+  format,
+  textColumn,
+  labelColumn,
   validation: sw('--validation', "score only the rows training held out (the file must be the model's training file)"),
   json: sw('--json', 'print the numbers as one JSON object'),
   memory: noMemory,

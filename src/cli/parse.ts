@@ -19,6 +19,13 @@ export function atLeastTwo(value: string): number {
   return n;
 }
 
+/** Comma-separated names, at least two, none empty: `neg,neutral,pos`. */
+export function nameList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim());
+  if (names.length < 2 || names.some((n) => n === '') || new Set(names).size !== names.length) throw new InvalidArgumentError('expected two or more different names separated by commas, e.g. neg,neutral,pos');
+  return names;
+}
+
 /** A fraction in [0, 1). */
 export function fraction(value: string): number {
   const n = Number(value);

@@ -4,6 +4,7 @@ import { plotHistory } from '../plot/run.ts';
 import { terminalChart } from '../plot/terminal.ts';
 import { PLOT_FLAGS, type FlagValues } from './options.ts';
 import { addOptions } from './program.ts';
+import { canRedraw } from './terminal.ts';
 
 export function registerPlotHistory(program: Command): void {
   const cmd = program
@@ -12,7 +13,7 @@ export function registerPlotHistory(program: Command): void {
   addOptions(cmd, PLOT_FLAGS);
   cmd.action(async (flags: FlagValues<typeof PLOT_FLAGS>) => {
     const result = await plotHistory({ modelDir: flags.model, historyFile: flags.history, out: flags.out, theme: flags.theme });
-    if (flags.terminal && process.stdout.isTTY) process.stdout.write(`${result.title}\n${terminalChart(result.curves)}\n\n`);
+    if (flags.terminal && canRedraw(process.stdout)) process.stdout.write(`${result.title}\n${terminalChart(result.curves)}\n\n`);
     for (const f of result.written) process.stdout.write(`wrote ${f}\n`);
   });
 }

@@ -3,8 +3,9 @@ import chalk from 'chalk';
 import type { Command } from 'commander';
 import { describeEngine } from '../engine/engine.ts';
 import type { Predictor } from '../predict/predictor.ts';
-import { openPredictor, predictLines, predictTexts, predictTsv, writeSubmission, type TextPrediction } from '../predict/run.ts';
+import { openPredictor, predictFile, predictLines, predictTexts, writeSubmission, type InputFileOptions, type TextPrediction } from '../predict/run.ts';
 import { formatCount } from './format.ts';
+import { stdoutClosed, watchStdout, writeOut } from './output.ts';
 import { PREDICT_FLAGS, type FlagValues } from './options.ts';
 import { formatPrediction, predictionJson } from './predict-view.ts';
 import { addOptions, backendFromEnv } from './program.ts';
@@ -33,35 +34,41 @@ Examples:
 
     const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend: backendFromEnv(cmd, flags.backend), batchSize: flags.batchSize, memory: flags.memory });
     process.stderr.write(chalk.dim(`engine  ${describeEngine(engine)}\n`));
-    const print = (r: TextPrediction, extra: Record<string, unknown> = {}) =>
-      process.stdout.write(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, predictor.labelNames)}\n`);
+    watchStdout();
+    const print = (r: TextPrediction, extra: Record<string, unknown> = {}) => writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, predictor.labelNames)}\n`);
     let truncated = 0;
+    let blank = 0;
 
+    const input: InputFileOptions = { format: flags.format, columns: { text: flags.textColumn, id: flags.idColumn } };
     if (flags.input && flags.submission) {
-      await submit(predictor, flags.input, flags.submission);
+      await submit(predictor, flags.input, flags.submission, input);
       return;
     }
     if (flags.input) {
-      const { results, truncated: cut } = await predictTsv(predictor, flags.input);
-      results.forEach((r) => print(r, { phrase_id: r.phraseId }));
+      const { results, truncated: cut } = await predictFile(predictor, flags.input, input);
+      for (const r of results) await print(r, { id: r.id, line: r.line });
       truncated = cut;
     } else if (file !== undefined) {
       for await (const chunk of predictLines(predictor, file, 4 * flags.batchSize)) {
-        for (const r of chunk.results) print(r, { line: r.line });
+        for (const r of chunk.results) await print(r, { line: r.line });
         truncated += chunk.truncated;
+        blank += chunk.blank ?? 0;
+        if (stdoutClosed()) return;
       }
     } else {
       const { results, truncated: cut } = predictTexts(predictor, texts);
-      results.forEach((r) => print(r));
+      for (const r of results) await print(r);
       truncated = cut;
     }
     warnTruncated(truncated, predictor.maxLen);
+    if (blank > 0) process.stderr.write(chalk.dim(`skipped ${formatCount(blank)} blank line${blank === 1 ? '' : 's'}\n`));
   });
 }
 
-async function submit(predictor: Predictor, input: string, submission: string): Promise<void> {
+async function submit(predictor: Predictor, input: string, submission: string, read: InputFileOptions): Promise<void> {
   const bar: { progress?: Progress } = {};
   const result = await writeSubmission(predictor, {
+    ...read,
     input,
     submission,
     onStart: (rows) => (bar.progress = startProgress('scoring', rows)),

@@ -1,6 +1,7 @@
 /** A progress bar on a TTY, a plain line every tenth of the work otherwise; written to stderr so stdout stays data. */
 import cliProgress from 'cli-progress';
 import { formatCount, formatDuration } from './format.ts';
+import { canRedraw } from './terminal.ts';
 
 export interface Progress {
   update(done: number): void;
@@ -10,7 +11,7 @@ export interface Progress {
 export function startProgress(label: string, total: number, out: NodeJS.WriteStream = process.stderr): Progress {
   const started = performance.now();
   const rate = (done: number) => done / Math.max((performance.now() - started) / 1000, 1e-9);
-  if (out.isTTY) {
+  if (canRedraw(out)) {
     const bar = new cliProgress.SingleBar(
       { format: `${label} {bar} {value}/{total} | {rate}/s | ETA {remaining}`, barsize: 24, hideCursor: true, clearOnComplete: true, stream: out },
       cliProgress.Presets.shades_classic,

@@ -35,7 +35,8 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       const parts = s.folds ? `${s.folds} folds by sentence, about ${formatCount(s.valRows)} validation rows each` : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
       write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
       write(`${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`);
-      write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${i} ${s.labelNames[i]}: ${formatCount(c)}`).join(', ')}`);
+      const name = (i: number) => (s.labels[i] === s.labelNames[i] ? s.labelNames[i] : `${s.labels[i]} ${s.labelNames[i]}`);
+      write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${name(i)}: ${formatCount(c)}`).join(', ')}`);
       if (s.truncated > 0) {
         const one = s.truncated === 1;
         write(chalk.yellow(`warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`));
@@ -116,6 +117,9 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         return;
       }
       if (p.done === p.total) write(`${chalk.bold('n-grams')} epoch ${p.epoch} done`);
+    },
+    onWarning(w) {
+      write(chalk.yellow(`warning: every validation row (the last ${formatCount(w.rows)}) has label ${w.label}: the file looks sorted by label, so validation says nothing of the other classes; add --shuffle-split (or shuffle the file)`));
     },
     onSaved(dir, files) {
       write(`${chalk.bold('saved')}   ${dir}/ (${files.join(', ')})`);

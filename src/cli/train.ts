@@ -5,11 +5,12 @@ import chalk from 'chalk';
 import type { Command } from 'commander';
 import { plotHistory } from '../plot/run.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
-import { applyPreset, DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson } from '../settings.ts';
+import { applyPreset, DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson, type RunSettings } from '../settings.ts';
 import { crossValidate, runTraining, type TrainResult, type TrainRunOptions } from '../train/run.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 import { TRAIN_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv } from './program.ts';
+import { canRedraw } from './terminal.ts';
 import { makeTrainReporter } from './train-reporter.ts';
 
 const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -17,20 +18,20 @@ const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
-    .description('train the LSTM sentiment classifier on a Kaggle-style TSV (PhraseId, SentenceId, Phrase, Sentiment)')
-    .argument('<file>', 'labelled TSV, e.g. data/train.tsv');
+    .description('train a sentiment classifier on labelled texts: the Kaggle TSV (PhraseId, SentenceId, Phrase, Sentiment), or your own TSV, CSV or JSON Lines')
+    .argument('<file>', 'labelled data, e.g. data/train.tsv or reviews.csv (.gz too)');
   addOptions(cmd, TRAIN_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof TRAIN_FLAGS>) => {
     const started = performance.now();
     const write = (line: string) => process.stdout.write(`${line}\n`);
-    const { plot, maxLen, earlyStop, embeddings, resume, folds, ...rest } = flags;
+    const { plot, resume, folds, out } = flags;
     const chosen = new Set(SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-    const settings = { ...rest, ...applyPreset({ ...rest, maxLen: maxLen ?? null, earlyStop: earlyStop ?? null, embeddings: embeddings ?? null }, chosen) };
+    const settings = { ...applyPreset(settingsFrom(flags), chosen), out };
     const stop = interruptOnSignals();
     if (folds !== undefined) {
       try {
         if (resume) cmd.error('error: --folds trains from scratch; it cannot --resume');
-        await crossValidateCommand({ ...settings, resume: false, backend: backendFromEnv(cmd, flags.backend), dataFile: file, signal: stop.signal }, folds, flags.epochs, write);
+        await crossValidateCommand({ ...settings, resume: false, backend: backendFromEnv(cmd, flags.backend), dataFile: file, signal: stop.signal }, folds, settings.epochs, write);
       } finally {
         stop.dispose();
       }
@@ -48,16 +49,16 @@ export function registerTrain(program: Command): void {
           explicit: chosen,
           signal: stop.signal,
         },
-        makeTrainReporter({ epochs: flags.epochs, tty: Boolean(process.stdout.isTTY), write }),
+        makeTrainReporter({ epochs: settings.epochs, tty: canRedraw(process.stdout), write }),
       );
     } finally {
       stop.dispose();
     }
     if (result.interrupted !== null) {
-      const again = `sentiment train ${file} --out ${result.out} --resume${flags.epochs !== DEFAULT_SETTINGS.epochs ? ` --epochs ${flags.epochs}` : ''}`;
+      const again = `sentiment train ${file} --out ${result.out} --resume${settings.epochs !== DEFAULT_SETTINGS.epochs ? ` --epochs ${settings.epochs}` : ''}`;
       write(
         result.checkpoint
-          ? `${chalk.yellow('stopped')} by ${result.interrupted} after epoch ${result.completedEpochs}/${flags.epochs}; checkpoint in ${result.checkpoint}/\n        resume with: ${again}`
+          ? `${chalk.yellow('stopped')} by ${result.interrupted} after epoch ${result.completedEpochs}/${settings.epochs}; checkpoint in ${result.checkpoint}/\n        resume with: ${again}`
           : `${chalk.yellow('stopped')} by ${result.interrupted} before the first epoch ended; nothing to resume`,
       );
       process.exitCode = EXIT_CODE[result.interrupted] ?? 1;
@@ -85,7 +86,7 @@ export function registerTrain(program: Command): void {
 }
 
 async function crossValidateCommand(opts: TrainRunOptions, k: number, epochs: number, write: (line: string) => void): Promise<void> {
-  const reporter = makeTrainReporter({ epochs, tty: Boolean(process.stdout.isTTY), write });
+  const reporter = makeTrainReporter({ epochs, tty: canRedraw(process.stdout), write });
   const cv = await crossValidate(opts, k, { ...reporter, onFold: (fold, of) => write(`${chalk.bold(`fold ${fold}/${of}`)}`) });
   for (const f of cv.folds) {
     write(`${chalk.bold(`fold ${f.fold}`)}  ${formatCount(f.trainRows)} train, ${formatCount(f.valRows)} validation rows; kept epoch ${f.kept?.epoch ?? '-'}; ${f.scores.map((s) => `${s.kind} ${fmt4(s.valAcc)}`).join(', ')}`);
@@ -99,6 +100,12 @@ async function crossValidateCommand(opts: TrainRunOptions, k: number, epochs: nu
     write(`${chalk.yellow('stopped')} by ${cv.interrupted} after ${cv.folds.length} of ${k} folds`);
     process.exitCode = EXIT_CODE[cv.interrupted] ?? 1;
   }
+}
+
+/** The run's settings from the flags: a flag left out (one without a default) is the setting's default. */
+function settingsFrom(flags: FlagValues<typeof TRAIN_FLAGS>): RunSettings {
+  const given = flags as Record<string, unknown>;
+  return Object.fromEntries(SETTING_KEYS.map((k) => [k, given[k] ?? DEFAULT_SETTINGS[k]])) as unknown as RunSettings;
 }
 
 /** First SIGINT/SIGTERM: stop after the current batch. Second: leave at once (every file write is atomic, so nothing is left half-written). */

@@ -25,11 +25,13 @@ export interface PrepareOptions {
   maxLen?: number | null;
   /** A tokenizer fitted before (resuming); otherwise one is fitted on these texts. */
   tokenizer?: Tokenizer;
+  /** Fit on the first `fitRows` texts only (the training file's, not a validation file's); default all. */
+  fitRows?: number;
 }
 
 export function prepareTrainingData(texts: ReadonlyArray<string>, labels: ArrayLike<number>, opts: PrepareOptions): PreparedData {
   const cleaned = cleanTexts(texts);
-  const tokenizer = opts.tokenizer ?? new Tokenizer({ numWords: opts.maxWords, filters: SEED_FILTERS }).fitOnTexts(cleaned);
+  const tokenizer = opts.tokenizer ?? new Tokenizer({ numWords: opts.maxWords, filters: SEED_FILTERS }).fitOnTexts(cleaned.slice(0, opts.fitRows ?? cleaned.length));
   const longestPhrase = maxPhraseLength(cleaned);
   const maxLen = opts.maxLen ?? Math.min(longestPhrase, MAX_LEN_CAP);
   const { sequences, truncated } = toSequences(cleaned, tokenizer, maxLen);

@@ -1,3 +1,5 @@
+import { makeRng } from './random.ts';
+
 /**
  * Which rows train and which validate: Keras' validation_split, the last fraction of the rows taken
  * before any shuffling. On the Kaggle file (rows ordered by SentenceId) that holds out whole sentences.
@@ -29,8 +31,8 @@ export function range(start: number, end: number): Int32Array {
  * Fold `fold` of `k` by groups (a sentence's phrases stay together): the distinct groups, in the
  * order they first appear, cut into k contiguous blocks; fold i validates block i.
  */
-export function foldSplit(groups: ArrayLike<number>, k: number, fold: number): RowSplit {
-  const order = new Map<number, number>();
+export function foldSplit(groups: ArrayLike<number | string>, k: number, fold: number): RowSplit {
+  const order = new Map<number | string, number>();
   for (let i = 0; i < groups.length; i++) if (!order.has(groups[i])) order.set(groups[i], order.size);
   const n = order.size;
   const train: number[] = [];
@@ -40,4 +42,45 @@ export function foldSplit(groups: ArrayLike<number>, k: number, fold: number): R
     (block === fold ? val : train).push(i);
   }
   return { trainRows: Int32Array.from(train), valRows: Int32Array.from(val) };
+}
+
+/** The last share of the rows, moved to the next group boundary so that no group straddles the split. */
+export function groupedSplit(groups: ReadonlyArray<string>, validationSplit: number): RowSplit {
+  if (validationSplit <= 0) return splitRows(groups.length, 0);
+  let at = validationSplitIndex(groups.length, validationSplit);
+  while (at > 0 && at < groups.length && groups[at] === groups[at - 1]) at++;
+  return { trainRows: range(0, at), valRows: range(at, groups.length) };
+}
+
+/** A seeded random share of the groups (a row is its own group when there are none) validates. */
+export function shuffledSplit(groups: ReadonlyArray<string>, validationSplit: number, rng: () => number): RowSplit {
+  const distinct = [...new Set(groups)];
+  for (let i = distinct.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [distinct[i], distinct[j]] = [distinct[j], distinct[i]];
+  }
+  const held = new Set(distinct.slice(validationSplitIndex(distinct.length, validationSplit)));
+  const train: number[] = [];
+  const val: number[] = [];
+  groups.forEach((g, i) => (held.has(g) ? val : train).push(i));
+  return { trainRows: Int32Array.from(train), valRows: Int32Array.from(val) };
+}
+
+/** What decides the rows a run holds out of its training file. */
+export interface HoldOut {
+  validationSplit: number;
+  shuffleSplit: boolean;
+  /** With a group column, groups are whole on either side. */
+  groupColumn: string | null;
+  seed: number;
+}
+
+/**
+ * The rows a run holds out of its file (`groups`: each row's group, or its own): the last share as
+ * Keras takes it, moved to a group boundary with a group column, or a seeded random share.
+ */
+export function heldOutRows(groups: ReadonlyArray<string>, h: HoldOut): RowSplit {
+  const grouped = h.groupColumn !== null ? groups : null;
+  if (h.shuffleSplit) return shuffledSplit(grouped ?? groups.map((_, i) => String(i)), h.validationSplit, makeRng(`split:${h.seed}`));
+  return grouped ? groupedSplit(grouped, h.validationSplit) : splitRows(groups.length, h.validationSplit);
 }

@@ -2,7 +2,8 @@
  * Data-movement kernels as block copies on the wasm heap. tfjs' wasm versions are generic strided
  * loops, 10-100x slower than a memcpy for the shapes an LSTM makes: the per-step slices (Unpack,
  * SplitV), the gate concatenation (Concat), the embedding lookup (GatherV2), weight transposes
- * (Transpose of the last two axes; tfjs' own is faster for the LSTM's time-major swap).
+ * (Transpose of the last two axes; tfjs' own is faster for the LSTM's time-major swap), the reversed
+ * sequence of a bidirectional layer (Reverse of one axis).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -174,5 +175,20 @@ export function slice({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorI
       index[d] = 0;
     }
   }
+  return out;
+}
+
+/** Reverse along one axis: blocks of the inner size in reverse order; several axes fall back. */
+export function reverse({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  const dims = (attrs as { dims: number | number[] }).dims;
+  const axes = (Array.isArray(dims) ? dims : [dims]).map((d) => (d < 0 ? d + x.shape.length : d));
+  if (axes.length !== 1 || x.dtype === 'string') return null;
+  const axis = axes[0];
+  const n = x.shape[axis];
+  const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
+  const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
+  const out = wasm.makeOutput([...x.shape], x.dtype);
+  copyBlocks(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), outer * n, inner, (i) => (Math.floor(i / n) * n + (n - 1 - (i % n))) * inner);
   return out;
 }

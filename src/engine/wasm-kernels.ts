@@ -7,15 +7,16 @@
  * - Slow generic paths replaced by heap loops and block copies: Unpack, SplitV, Concat, Slice, GatherV2,
  *   Transpose of the last two axes (wasm-copy-kernels.ts); Sum over leading axes (wasm-math-kernels.ts).
  * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
- * - Tanh through wasm's SIMD Sigmoid (wasm-math-kernels.ts).
+ * - Tanh through wasm's SIMD Sigmoid; Equal with broadcasting as one strided loop (wasm-math-kernels.ts).
+ * - Reverse of one axis as block copies (wasm-copy-kernels.ts).
  * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
  * checked against it in test/engine/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { concat, gatherV2, identity, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
+import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
-import { CLIP_BY_VALUE_GRAD, clipByValueGrad, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
+import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
 const BACKEND = 'wasm';
 let installed = false;
@@ -35,6 +36,8 @@ export function installWasmKernelFixes(): void {
   replaceKernel('Identity', identity);
   replaceKernel('Sum', sum);
   replaceKernel('Tanh', tanh);
+  replaceKernel('Reverse', reverse);
+  replaceKernel('Equal', equal);
 }
 
 function addKernel(kernelName: string, kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo | TensorInfo[]): void {

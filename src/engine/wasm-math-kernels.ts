@@ -3,6 +3,8 @@
  * - UnsortedSegmentSum (the embedding's gradient) is missing on wasm.
  * - Sum over leading axes (every bias gradient) transposes the whole input first on wasm.
  * - ClipByValue's gradient (hard sigmoid, three per LSTM step) is four kernels; here it is one.
+ * - Equal with broadcasting (max pooling's gradient compares every step with the maximum) takes a
+ *   generic path on wasm, about 200 ns an element; here one strided loop.
  * - Tanh (two per LSTM step) calls libm's tanh per element on wasm, 17x slower than its XNNPACK
  *   Sigmoid: here tanh(x) = 2·sigmoid(2x) − 1 (absolute error ≤ 2.5e-7; near 0 that is a loss of
  *   relative precision, harmless for the LSTM's gate values).
@@ -103,5 +105,57 @@ export function tanh(args: KernelArgs, wasm: BackendWasm): TensorInfo | null {
   const twiceS = run(mul, { a: s, b: two });
   const out = run(sub, { a: twiceS, b: one });
   for (const t of [twiceX, s, twiceS]) wasm.disposeData(t.dataId);
+  return out;
+}
+
+/** a == b where b broadcasts along some axes of a's shape (or a along b's): a strided loop; other cases fall back. */
+export function equal({ inputs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== b.shape.length) return null;
+  const sameShape = a.shape.every((d, i) => d === b.shape[i]);
+  const bAlongA = b.shape.every((d, i) => d === a.shape[i] || d === 1);
+  const aAlongB = a.shape.every((d, i) => d === b.shape[i] || d === 1);
+  if (sameShape || !(bAlongA || aAlongB)) return null;
+  const [full, small] = bAlongA ? [a, b] : [b, a];
+  const shape = full.shape;
+  // Strides of the broadcast operand: 0 along its size-1 axes.
+  const strides = new Array<number>(shape.length);
+  for (let i = shape.length - 1, s = 1; i >= 0; i--) {
+    strides[i] = small.shape[i] === 1 ? 0 : s;
+    s *= small.shape[i];
+  }
+  const out = wasm.makeOutput([...shape], 'bool');
+  const o = wasm.typedArrayFromHeap(out) as Uint8Array;
+  const f = wasm.typedArrayFromHeap(full) as Float32Array;
+  const g = wasm.typedArrayFromHeap(small) as Float32Array;
+  // One run of broadcast axes (max over time: [batch, steps, units] against [batch, 1, units]) is three plain loops.
+  const ones = shape.map((_, i) => small.shape[i] === 1 && shape[i] !== 1);
+  const first = ones.indexOf(true);
+  const last = ones.lastIndexOf(true);
+  if (ones.slice(first, last + 1).every(Boolean)) {
+    const outer = tf.util.sizeFromShape(shape.slice(0, first));
+    const mid = tf.util.sizeFromShape(shape.slice(first, last + 1));
+    const inner = tf.util.sizeFromShape(shape.slice(last + 1));
+    for (let p = 0, i = 0; p < outer; p++) {
+      for (let m = 0; m < mid; m++) {
+        for (let q = 0, at = p * inner; q < inner; q++, i++, at++) o[i] = f[i] === g[at] ? 1 : 0;
+      }
+    }
+    return out;
+  }
+  const index = new Array<number>(shape.length).fill(0);
+  let at = 0;
+  for (let i = 0; i < o.length; i++) {
+    o[i] = f[i] === g[at] ? 1 : 0;
+    // The next index, carrying over the axes; the broadcast operand's offset follows.
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d] += 1;
+      at += strides[d];
+      if (index[d] < shape[d]) break;
+      at -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
   return out;
 }

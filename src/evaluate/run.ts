@@ -1,7 +1,8 @@
 /** `sentiment evaluate`: a labelled TSV (or the validation part of the training file) scored by a model. */
 import { join } from 'node:path';
-import { splitRows } from '../data/split.ts';
-import { readPhraseTsv } from '../data/tsv.ts';
+import { heldOutRows } from '../data/split.ts';
+import { indexLabels } from '../data/labels.ts';
+import { readTable, type ColumnNames, type TableFormat, type TextTable } from '../data/table.ts';
 import type { EngineInfo, EngineRequest } from '../engine/engine.ts';
 import { SettingError } from '../errors.ts';
 import type { LoadedModel } from '../model/directory.ts';
@@ -14,6 +15,10 @@ import { classificationReport, type ClassificationReport } from './metrics.ts';
 
 export interface EvaluateOptions {
   file: string;
+  /** How to read the file; default: from its extension. */
+  format?: TableFormat;
+  /** Its text and label columns; default: the model's training columns, else the usual names. */
+  columns?: ColumnNames;
   modelDir: string;
   backend: EngineRequest;
   /** Only the rows training held out for validation (the file must be the training file). */
@@ -45,16 +50,25 @@ export interface Evaluation {
 }
 
 export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
-  const table = await readPhraseTsv(opts.file, { labelled: true });
   const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize, memory: opts.memory });
   opts.onEngine?.(engine);
   try {
-    const { meta } = predictor.loaded;
+    const { meta, settings } = predictor.loaded;
+    const table = await readTable(opts.file, {
+      labelled: true,
+      format: opts.format ?? settings?.format ?? undefined,
+      columns: {
+        text: opts.columns?.text ?? settings?.textColumn ?? undefined,
+        label: opts.columns?.label ?? settings?.labelColumn ?? undefined,
+        group: settings?.groupColumn ?? undefined,
+      },
+    });
+    const classes = { labels: [...predictor.labels], names: [...predictor.labelNames] };
     const trainedOn = meta !== null && meta.data_sha256 === table.sha256;
-    const rows = opts.validation ? validationRows(predictor.loaded, table.rows.length, trainedOn, opts.file) : table.rows.map((_, i) => i);
+    const rows = opts.validation ? validationRows(predictor.loaded, table, trainedOn, opts.file) : table.rows.map((_, i) => i);
     const picked = rows.map((i) => table.rows[i]);
-    const truth = Int32Array.from(picked, (r) => r.sentiment);
-    const { predictions, fromMemory, memberOutputs } = predictor.predict(picked.map((r) => r.phrase), opts.onProgress);
+    const truth = indexLabels(picked, classes, table.path);
+    const { predictions, fromMemory, memberOutputs } = predictor.predict(picked.map((r) => r.text), opts.onProgress);
     let lossSum = 0;
     predictions.forEach((p, i) => {
       lossSum += clippedCrossEntropy(p.probabilities[truth[i]]);
@@ -88,10 +102,11 @@ function memberScores(predictor: Predictor, outputs: Float32Array[], truth: Int3
 }
 
 /** The rows `train` held out: the last validation_split of the file, as Keras splits before shuffling. */
-function validationRows(loaded: LoadedModel, n: number, trainedOn: boolean, file: string): number[] {
+function validationRows(loaded: LoadedModel, table: TextTable, trainedOn: boolean, file: string): number[] {
   const { meta, settings, dir } = loaded;
   if (!meta || !settings) throw new SettingError('validation', `needs ${MODEL_FILES.meta} and the training settings from \`sentiment train\`; this model has none`, { where: { file: dir } });
   if (!trainedOn) throw new SettingError('validation', `this is not the file the model was trained on (${meta.data_file}, sha256 ${meta.data_sha256.slice(0, 12)}…)`, { where: { file } });
   if (settings.validationSplit <= 0) throw new SettingError('validation', 'the model was trained without a validation split', { where: { file: join(dir, MODEL_FILES.meta) } });
-  return Array.from(splitRows(n, settings.validationSplit).valRows);
+  if (settings.validationFile) throw new SettingError('validation', `the model was validated on ${settings.validationFile}: evaluate that file`, { where: { file } });
+  return Array.from(heldOutRows(table.rows.map((r) => r.group ?? `line ${r.line}`), settings).valRows);
 }

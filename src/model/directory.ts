@@ -7,7 +7,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LABEL_NAMES } from '../data/labels.ts';
+import { KAGGLE_CLASSES } from '../data/labels.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
 import { InputError, NotTrainedError } from '../errors.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
@@ -33,6 +33,8 @@ export interface LoadedModel {
   history: HistoryFile | null;
   /** How it was trained, where the directory says. */
   settings: RunSettings | null;
+  /** Each class's label as the training data wrote it, and its name. */
+  labels: string[];
   labelNames: string[];
   members: Member[];
   /** How the members' probabilities combine; null with one member. */
@@ -73,7 +75,8 @@ export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
     meta,
     history,
     settings: meta?.settings ? settingsFromJson(meta.settings, metaPath) : null,
-    labelNames: meta ? meta.label_names : [...LABEL_NAMES],
+    labels: meta ? meta.labels : [...KAGGLE_CLASSES.labels],
+    labelNames: meta ? meta.label_names : [...KAGGLE_CLASSES.names],
     members,
     blend: meta?.blend ?? null,
     memory,

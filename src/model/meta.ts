@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CLEANING_VERSION } from '../data/clean.ts';
+import type { Classes } from '../data/labels.ts';
 import { InputError } from '../errors.ts';
 import { settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
 import { PACKAGE_VERSION } from '../version.ts';
@@ -12,11 +13,12 @@ import { blendProblem, type Blend } from './blend.ts';
 import type { MemberEntry } from './member.ts';
 import { entryProblem } from './members.ts';
 
-export const META_FORMAT_VERSION = 2;
+export const META_FORMAT_VERSION = 3;
 
 export interface ModelMeta {
   format_version: number;
-  labels: number[];
+  /** Each class's label as the training data wrote it (Kaggle: "0" … "4"); predictions index them. */
+  labels: string[];
   label_names: string[];
   cleaning_version: number;
   members: MemberEntry[];
@@ -35,7 +37,7 @@ export interface ModelMeta {
 }
 
 export interface MetaInputs {
-  labelNames: readonly string[];
+  classes: Classes;
   members: MemberEntry[];
   blend: Blend | null;
   memory: { phrases: number } | null;
@@ -49,8 +51,8 @@ export interface MetaInputs {
 export function makeMeta(m: MetaInputs): ModelMeta {
   return {
     format_version: META_FORMAT_VERSION,
-    labels: m.labelNames.map((_, i) => i),
-    label_names: [...m.labelNames],
+    labels: [...m.classes.labels],
+    label_names: [...m.classes.names],
     cleaning_version: CLEANING_VERSION,
     members: m.members,
     blend: m.blend,
@@ -83,6 +85,9 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
   }
   const names = m.label_names;
   if (!Array.isArray(names) || names.length < 2 || !names.every((n) => typeof n === 'string')) throw bad('label_names must list at least two class names');
+  // Before version 3 labels were the class numbers.
+  const labels = Array.isArray(m.labels) ? m.labels.map(String) : names.map((_, i) => String(i));
+  if (labels.length !== names.length || new Set(labels).size !== labels.length) throw bad('labels must list one distinct label per name in label_names');
   const members = m.format_version >= 2 ? m.members : [{ kind: 'lstm', path: '.', max_len: m.max_len, batching: m.batching }];
   if (!Array.isArray(members) || members.length === 0) throw bad('members must list at least one member');
   members.forEach((e, i) => {
@@ -99,7 +104,7 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
   const settings = m.format_version >= 2 ? m.settings : params;
   return {
     format_version: m.format_version,
-    labels: names.map((_, i) => i),
+    labels,
     label_names: names as string[],
     cleaning_version: CLEANING_VERSION,
     members: members as MemberEntry[],

@@ -21,7 +21,42 @@ export function curvesFromHistory(json: unknown, file: string): Curves {
   const h = json as Json;
   const curves = Array.isArray(h.epochs) ? { ...fromOurs(h.epochs, file), kept: keptEpoch(h.kept_epoch) } : { ...fromKeras(h, file), kept: null };
   if (curves.epochs.length === 0) throw new InputError('holds no epochs yet', { file });
+  if (![curves.loss, curves.valLoss, curves.acc, curves.valAcc].some((s) => s.some((v) => v !== null))) {
+    throw new InputError('holds no numbers: every loss and accuracy is missing or not finite', { file });
+  }
   return curves;
+}
+
+/**
+ * JSON as Python's json.dump writes it: NaN, Infinity and -Infinity (a diverged run's losses) are
+ * read as null, outside strings only; a UTF-8 byte order mark is dropped.
+ */
+export function parsePythonJson(text: string, file: string): unknown {
+  let out = '';
+  let inString = false;
+  const src = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += src[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    const bare = /^(-?Infinity|NaN)/.exec(src.slice(i, i + 9));
+    if (!inString && bare) {
+      out += 'null';
+      i += bare[0].length - 1;
+      continue;
+    }
+    out += c;
+  }
+  try {
+    return JSON.parse(out);
+  } catch (err) {
+    throw new InputError(`is not valid JSON (${(err as Error).message})`, { file });
+  }
 }
 
 const keptEpoch = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);

@@ -3,9 +3,9 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError, NotTrainedError, SettingError } from '../errors.ts';
 import { checkOutputFile, writeFileAtomic } from '../fs/atomic-file.ts';
-import { readJsonFile } from '../fs/read.ts';
+import { readTextFile } from '../fs/read.ts';
 import { MODEL_FILES } from '../model/files.ts';
-import { curvesFromHistory, finalValAcc, type Curves } from './curves.ts';
+import { curvesFromHistory, finalValAcc, parsePythonJson, type Curves } from './curves.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { historySpec } from './spec.ts';
 import { THEME, type ThemeName } from './theme.ts';
@@ -36,7 +36,7 @@ export async function plotHistory(opts: PlotOptions): Promise<PlotResult> {
     if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase())) throw new SettingError('out', `must end in ${PLOT_FORMATS.join(' or ')}`, { given: out });
     await checkOutputFile(out, 'out');
   }
-  const curves = curvesFromHistory(await readJsonFile<unknown>(file), file);
+  const curves = curvesFromHistory(parsePythonJson(await readTextFile(file), file), file);
   const title = plotTitle(opts.historyFile ? basename(file, extname(file)) : basename(resolve(opts.modelDir)), curves);
   const svg = await renderSvg(historySpec(curves, title, THEME[opts.theme]));
   for (const out of outputs) {

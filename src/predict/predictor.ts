@@ -55,6 +55,11 @@ export class Predictor {
     return this.loaded.labelNames;
   }
 
+  /** Each class's label as the training data wrote it (what a submission writes). */
+  get labels(): readonly string[] {
+    return this.loaded.labels;
+  }
+
   /** The shortest input limit among the members: longer texts are cut (counted in `truncated`). */
   get maxLen(): number | null {
     const limits = this.loaded.members.map((m) => m.maxLen).filter((n): n is number => n !== null);

@@ -1,13 +1,15 @@
 /** `sentiment predict`: a model directory and texts in, predictions (or a Kaggle submission) out. */
+import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { labelCounts } from '../data/labels.ts';
-import { readPhraseTsv } from '../data/tsv.ts';
+import { readTable, type ColumnNames, type TableFormat } from '../data/table.ts';
+import { SettingError } from '../errors.ts';
 import { initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
 import { checkOutputFile, writeFileAtomic } from '../fs/atomic-file.ts';
 import { loadModelDirectory } from '../model/directory.ts';
 import { readTextLines } from './lines.ts';
 import { checkText, PREDICT_BATCH_SIZE, Predictor, type Prediction, type PredictorOptions } from './predictor.ts';
-import { submissionCsv } from './submission.ts';
+import { checkIds, isKaggleInput, KAGGLE_SUBMISSION_HEADER, submissionCsv } from './submission.ts';
 
 export interface OpenOptions extends PredictorOptions {
   modelDir: string;
@@ -31,6 +33,8 @@ export interface TextResults<T extends TextPrediction = TextPrediction> {
   results: T[];
   truncated: number;
   fromMemory: number;
+  /** Blank lines skipped (a file of texts). */
+  blank?: number;
 }
 
 export function predictTexts(predictor: Predictor, texts: ReadonlyArray<string>): TextResults {
@@ -42,21 +46,27 @@ export function predictTexts(predictor: Predictor, texts: ReadonlyArray<string>)
 /** Predictions for each line of a file ('-': stdin), a chunk at a time, in input order. */
 export async function* predictLines(predictor: Predictor, path: string, chunkSize = 4 * PREDICT_BATCH_SIZE): AsyncGenerator<TextResults> {
   const file = path === '-' ? 'stdin' : path;
-  for await (const chunk of readTextLines(path, chunkSize)) {
-    chunk.forEach((l) => checkText(l.text, { file, line: l.line }));
-    const { predictions, truncated, fromMemory } = predictor.predict(chunk.map((l) => l.text));
-    yield { results: predictions.map((p, i) => ({ ...p, text: chunk[i].text, line: chunk[i].line })), truncated, fromMemory };
+  for await (const { lines, blank } of readTextLines(path, chunkSize)) {
+    lines.forEach((l) => checkText(l.text, { file, line: l.line }));
+    const { predictions, truncated, fromMemory } = predictor.predict(lines.map((l) => l.text));
+    yield { results: predictions.map((p, i) => ({ ...p, text: lines[i].text, line: lines[i].line })), truncated, fromMemory, blank };
   }
 }
 
-/** Every row of a phrase TSV, labelled or not, with its PhraseId. */
-export async function predictTsv(predictor: Predictor, input: string): Promise<TextResults<TextPrediction & { phraseId: number | null }>> {
-  const table = await readPhraseTsv(input, { labelled: false });
-  const { predictions, truncated, fromMemory } = predictor.predict(table.rows.map((r) => r.phrase));
-  return { results: predictions.map((p, i) => ({ ...p, text: table.rows[i].phrase, line: table.rows[i].line, phraseId: table.rows[i].phraseId })), truncated, fromMemory };
+/** How an input data file is read: its format and the columns of its texts and ids. */
+export interface InputFileOptions {
+  format?: TableFormat;
+  columns?: ColumnNames;
 }
 
-export interface SubmissionOptions {
+/** Every row of a data file (TSV, CSV, JSON Lines), labelled or not, with its id where it has one. */
+export async function predictFile(predictor: Predictor, input: string, opts: InputFileOptions = {}): Promise<TextResults<TextPrediction & { id: string | null }>> {
+  const table = await readTable(input, { labelled: false, format: opts.format, columns: opts.columns });
+  const { predictions, truncated, fromMemory } = predictor.predict(table.rows.map((r) => r.text));
+  return { results: predictions.map((p, i) => ({ ...p, text: table.rows[i].text, line: table.rows[i].line, id: table.rows[i].id })), truncated, fromMemory };
+}
+
+export interface SubmissionOptions extends InputFileOptions {
   input: string;
   submission: string;
   onStart?(rows: number): void;
@@ -72,14 +82,23 @@ export interface SubmissionResult {
   labelCounts: number[];
 }
 
-/** Scores every row of a Kaggle-style TSV and writes `PhraseId,Sentiment` in input order. */
+/** Scores every row of a data file and writes each id with its predicted label, in input order. */
 export async function writeSubmission(predictor: Predictor, opts: SubmissionOptions): Promise<SubmissionResult> {
   await checkOutputFile(opts.submission, 'submission');
-  const table = await readPhraseTsv(opts.input, { labelled: false, ids: true });
+  if (await sameFile(opts.submission, opts.input)) throw new SettingError('submission', 'is the input file: writing it would destroy the data; give another name', { given: opts.submission });
+  const table = await readTable(opts.input, { labelled: false, ids: true, format: opts.format, columns: opts.columns });
+  checkIds(table.rows, table.path);
   const started = performance.now();
   opts.onStart?.(table.rows.length);
-  const { predictions, truncated, fromMemory } = predictor.predict(table.rows.map((r) => r.phrase), opts.onProgress);
+  const { predictions, truncated, fromMemory } = predictor.predict(table.rows.map((r) => r.text), opts.onProgress);
   const labels = Int32Array.from(predictions, (p) => p.label);
-  await writeFileAtomic(opts.submission, submissionCsv(table.rows, labels));
+  const header = isKaggleInput(table) ? KAGGLE_SUBMISSION_HEADER : (['id', 'label'] as const);
+  await writeFileAtomic(opts.submission, submissionCsv(header, table.rows.map((r) => r.id as string), Array.from(labels, (l) => predictor.labels[l])));
   return { rows: table.rows.length, truncated, fromMemory, seconds: (performance.now() - started) / 1000, labelCounts: labelCounts(labels, predictor.labelNames.length) };
+}
+
+/** Whether two paths name one file (through links); false when either is not there. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return x !== null && y !== null && x.dev === y.dev && x.ino === y.ino;
 }

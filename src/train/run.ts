@@ -1,30 +1,32 @@
 /** `sentiment train`: data file in, model directory out. */
 import { stat } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import { LABEL_NAMES, NUM_CLASSES, labelCounts } from '../data/labels.ts';
+import { classesOf, indexLabels, labelCounts, type Classes } from '../data/labels.ts';
 import { prepareTrainingData, type PreparedData } from '../data/prepare.ts';
 import { makeRng } from '../data/random.ts';
-import { foldSplit, splitRows, type RowSplit } from '../data/split.ts';
-import { readPhraseTsv, type PhraseTable } from '../data/tsv.ts';
+import { foldSplit, heldOutRows, range, type RowSplit } from '../data/split.ts';
+import { readTable } from '../data/table.ts';
+import { resolveEmbeddings } from '../data/vectors.ts';
 import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
 import { InputError, ResumeMismatchError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
+import { checkInputFile } from '../fs/read.ts';
+import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
 import type { Blend } from '../model/blend.ts';
 import { saveModelDirectory } from '../model/directory.ts';
-import type { EpochLog } from '../model/history.ts';
-import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
-import type { Member, MemberKind } from '../model/member.ts';
 import { loadLayersModel } from '../model/files.ts';
-import { buildModel, compileModel } from '../model/recipe.ts';
+import type { EpochLog } from '../model/history.ts';
+import type { Member, MemberKind } from '../model/member.ts';
 import { PhraseMemory } from '../model/memory.ts';
 import { makeMeta } from '../model/meta.ts';
+import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import { FIXED_ON_RESUME, SETTING_KEYS, settingsToJson, type RunSettings, type SettingKey } from '../settings.ts';
 import { fitBlend } from './blend.ts';
 import { checkpointPath, loadCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { NGRAM_TRAINING, trainNgram, type NgramProgress } from './ngram.ts';
 import { trainSequenceMember, type LstmCallbacks, type LstmOutcome, type LstmTraining, type SequenceData } from './sequence.ts';
 import { prepareVectors, sequencesOf, type VectorsProgress } from './vectors.ts';
-import { NGRAM_TRAINING, trainNgram, type NgramProgress } from './ngram.ts';
 
 export interface TrainRunOptions extends RunSettings {
   dataFile: string;
@@ -53,6 +55,8 @@ export interface DataSummary {
   vocabulary: number;
   maxLen: number;
   labelCounts: number[];
+  /** Each class's label as written, and its name. */
+  labels: readonly string[];
   labelNames: readonly string[];
   truncated: number;
   longestPhrase: number;
@@ -70,6 +74,8 @@ export interface TrainReporter extends LstmCallbacks {
   /** The vocabulary of the member on pretrained vectors. */
   onVocabulary?(v: { words: number; covered: number; added: number; dims: number; fileWords: number; source: string }): void;
   onSaved?(dir: string, files: string[]): void;
+  /** Something about the data the user should know before training. */
+  onWarning?(warning: DataWarning): void;
 }
 
 /** A member's (or the blend's) scores on the validation rows. */
@@ -104,46 +110,88 @@ export interface TrainResult {
 
 /** What every run starts from: the data read and encoded, the settings resolved, the engine started. */
 interface Prepared {
-  table: PhraseTable<number>;
+  /** The training file's sha256 (what a checkpoint and `evaluate --validation` check). */
+  sha256: string;
+  classes: Classes;
+  /** Each row's group (the file's group column, else its own line), for folds. */
+  groups: string[];
   data: PreparedData;
   settings: RunSettings & { maxLen: number };
   checkpoint: Checkpoint | null;
   engine: EngineInfo;
 }
 
-async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: (table: PhraseTable<number>, settings: RunSettings) => RowSplit, folds?: number): Promise<Prepared & { split: RowSplit }> {
+/** How the rows split: the validation file's rows, a shuffled share, the last share (at a group boundary with a group column), or a fold. */
+type SplitRule = (p: { rows: number; fileRows: number; groups: string[]; settings: RunSettings }) => RowSplit;
+
+async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: SplitRule, folds?: number): Promise<Prepared & { split: RowSplit }> {
   await checkOutDir(opts.out);
   // Data and checkpoint problems are reported before the engine starts.
-  const table = await readPhraseTsv(opts.dataFile, { labelled: true });
-  const labels = table.rows.map((r) => r.sentiment);
-  checkLabels(labels, opts.dataFile);
   const checkpoint = opts.resume ? await loadCheckpoint(opts.out) : null;
-  const requested = checkpoint ? resumeSettings(opts, checkpoint, table.sha256) : pickSettings(opts);
+  const requested = checkpoint ? resumeSettings(opts, checkpoint) : pickSettings(opts);
+  const read = (file: string) =>
+    readTable(file, {
+      labelled: true,
+      format: requested.format ?? undefined,
+      columns: { text: requested.textColumn ?? undefined, label: requested.labelColumn ?? undefined, group: requested.groupColumn ?? undefined },
+    });
+  const table = await read(opts.dataFile);
+  if (checkpoint) checkSameData(checkpoint, table.sha256, opts.dataFile);
+  const classes = classesOf(table, requested.labels ?? undefined);
+  const validation = requested.validationFile ? await read(requested.validationFile) : null;
+  const valIndex = validation ? indexLabels(validation.rows, classes, validation.path) : new Int32Array(0);
+  await checkEmbeddings(requested, checkpoint !== null);
+  const rows = [...table.rows, ...(validation?.rows ?? [])];
+  const labels = Int32Array.from([...classes.index, ...valIndex]);
   const data = prepareTrainingData(
-    table.rows.map((r) => r.phrase),
+    rows.map((r) => r.text),
     labels,
-    { maxWords: requested.maxWords, maxLen: requested.maxLen, tokenizer: checkpoint?.tokenizer },
+    { maxWords: requested.maxWords, maxLen: requested.maxLen, tokenizer: checkpoint?.tokenizer, fitRows: table.rows.length },
   );
   const settings = { ...requested, maxLen: data.maxLen };
-  const rows = split(table, settings);
-  if (rows.trainRows.length === 0) throw new SettingError('validationSplit', 'leaves no training rows', { given: settings.validationSplit, where: { file: opts.dataFile } });
+  const groups = rows.map((r) => r.group ?? `line ${r.line}`);
+  const rowSplit = split({ rows: rows.length, fileRows: table.rows.length, groups, settings });
+  if (rowSplit.trainRows.length === 0) throw new SettingError('validationSplit', 'leaves no training rows', { given: settings.validationSplit, where: { file: opts.dataFile } });
+  const warning = sortedByLabel(labels, rowSplit, classes, settings);
+  if (warning) reporter.onWarning?.(warning);
 
   const engine = await initEngine(opts.backend);
   reporter.onEngine?.(engine, describeEngine(engine));
   reporter.onData?.({
     file: opts.dataFile,
     folds,
-    rows: table.rows.length,
-    trainRows: rows.trainRows.length,
-    valRows: rows.valRows.length,
+    rows: rows.length,
+    trainRows: rowSplit.trainRows.length,
+    valRows: rowSplit.valRows.length,
     vocabulary: data.tokenizer.wordIndex.size,
     maxLen: data.maxLen,
-    labelCounts: labelCounts(data.labels),
-    labelNames: LABEL_NAMES,
+    labelCounts: labelCounts(data.labels, classes.labels.length),
+    labelNames: classes.names,
+    labels: classes.labels,
     truncated: data.truncated,
     longestPhrase: data.longestPhrase,
   });
-  return { table, data, settings, checkpoint, engine, split: rows };
+  return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit };
+}
+
+/** The default rule: the validation file's rows, else the last (or a shuffled) share of the file's rows. */
+const validationRule: SplitRule = ({ rows, fileRows, groups, settings }) =>
+  settings.validationFile ? { trainRows: range(0, fileRows), valRows: range(fileRows, rows) } : heldOutRows(groups, settings);
+
+/** The validation rows (the last ones) all have one label: the file is likely sorted by label. */
+export interface DataWarning {
+  kind: 'sorted-by-label';
+  label: string;
+  rows: number;
+}
+
+/** A file sorted by label puts one class in the last rows: the validation rows then say nothing of the others. */
+function sortedByLabel(labels: Int32Array, split: RowSplit, classes: Classes, settings: RunSettings): DataWarning | null {
+  if (settings.validationFile || settings.shuffleSplit || split.valRows.length === 0) return null;
+  const valClasses = new Set(Array.from(split.valRows, (r) => labels[r]));
+  if (valClasses.size > 1 || classes.labels.length < 2) return null;
+  const [only] = valClasses;
+  return { kind: 'sorted-by-label', label: classes.labels[only], rows: split.valRows.length };
 }
 
 interface TrainedMembers {
@@ -164,7 +212,8 @@ export function membersOf(settings: RunSettings): MemberKind[] {
 
 /** Trains the preset's members on `split`, scores each on its validation rows, and fits their blend there. */
 async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions, out: string | null, reporter: TrainReporter): Promise<TrainedMembers> {
-  const { settings, data, table, engine } = p;
+  const { settings, data, engine } = p;
+  const k = p.classes.labels.length;
   const { trainRows, valRows } = split;
   const members: { member: Member; path: string }[] = [];
   let primary: LstmOutcome | null = null;
@@ -176,12 +225,12 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
     for (const [i, kind] of membersOf(settings).entries()) {
       reporter.onMember?.(kind);
       const first = i === 0;
-      const common = { settings, split, out: first ? out : null, dataFile: opts.dataFile, dataSha256: table.sha256, engine, checkpoint: first ? p.checkpoint : null, signal: opts.signal, onStaged: opts.onStaged };
+      const common = { settings, split, out: first ? out : null, dataFile: opts.dataFile, dataSha256: p.sha256, engine, checkpoint: first ? p.checkpoint : null, signal: opts.signal, onStaged: opts.onStaged };
       if (kind === 'ngram') {
         const ngram = trainNgram(
           Array.from(trainRows, (r) => data.cleaned[r]),
           Int32Array.from(trainRows, (r) => data.labels[r]),
-          NUM_CLASSES,
+          k,
           makeRng(`ngram:${settings.seed}`),
           NGRAM_TRAINING,
           { onProgress: reporter.onNgram, signal: opts.signal },
@@ -192,7 +241,7 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
       }
       let outcome: LstmOutcome;
       if (kind === 'lstm') {
-        const build = () => buildModel(settings, { numClasses: NUM_CLASSES, inputLength: settings.pad === 'max' ? data.maxLen : null });
+        const build = () => buildModel(settings, { numClasses: k, inputLength: settings.pad === 'max' ? data.maxLen : null });
         outcome = await trainSequenceMember({ ...common, kind, build, data, batchSize: settings.batchSize, labelSmoothing: 0 }, reporter);
       } else {
         outcome = await trainVectorsMember(p, common, reporter);
@@ -205,13 +254,13 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
     const valTexts = Array.from(valRows, (r) => data.cleaned[r]);
     const outputs = valRows.length ? members.map(({ member }) => member.predict(valTexts).probabilities) : [];
     const scores: MemberScore[] = members.map(({ member }, i) => {
-      const s = valRows.length ? scoreProbabilities(outputs[i], NUM_CLASSES, valLabels) : null;
+      const s = valRows.length ? scoreProbabilities(outputs[i], k, valLabels) : null;
       return { kind: member.kind, valAcc: s?.acc ?? null, valLoss: s?.loss ?? null };
     });
     let blend: Blend | null = null;
     if (members.length > 1) {
       // Without validation rows nothing can weigh the members: they count the same.
-      const fitted = valRows.length ? fitBlend(outputs, valLabels, NUM_CLASSES, 'linear') : null;
+      const fitted = valRows.length ? fitBlend(outputs, valLabels, k, 'linear') : null;
       blend = fitted?.blend ?? { method: 'linear', weights: members.map(() => 1 / members.length) };
       scores.push({ kind: 'blend', valAcc: fitted?.scores.acc ?? null, valLoss: fitted?.scores.loss ?? null });
     }
@@ -225,7 +274,7 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
 /** The bidirectional LSTM on pretrained vectors: vocabulary and vectors read (or, resumed, the checkpoint's), then trained. */
 async function trainVectorsMember(p: Prepared, common: Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>, reporter: TrainReporter): Promise<LstmOutcome> {
   const { settings, data } = p;
-  const shape = (rows: number, dims: number) => ({ rows, dims, units: BILSTM_DEFAULTS.units, bidirectional: settings.bidirectional, pooling: settings.pooling, numClasses: NUM_CLASSES, learningRate: BILSTM_DEFAULTS.learningRate });
+  const shape = (rows: number, dims: number) => ({ rows, dims, units: BILSTM_DEFAULTS.units, bidirectional: settings.bidirectional, pooling: settings.pooling, numClasses: p.classes.labels.length, learningRate: BILSTM_DEFAULTS.learningRate });
   const train = (seqData: SequenceData, build: () => tf.LayersModel | Promise<tf.LayersModel>) =>
     trainSequenceMember({ ...common, kind: 'bilstm', build, data: seqData, batchSize: BILSTM_DEFAULTS.batchSize, labelSmoothing: BILSTM_DEFAULTS.labelSmoothing }, reporter);
   const checkpoint = common.checkpoint;
@@ -251,8 +300,8 @@ async function trainVectorsMember(p: Prepared, common: Omit<LstmTraining, 'kind'
 }
 
 export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
-  const p = await prepare(opts, reporter, (table, s) => splitRows(table.rows.length, s.validationSplit));
-  const { settings, data, table, engine } = p;
+  const p = await prepare(opts, reporter, validationRule);
+  const { settings, data, engine } = p;
   const { primary: lstm, members, scores, blend } = await trainMembers(p, p.split, opts, opts.out, reporter);
   const result = {
     history: lstm.history,
@@ -270,16 +319,16 @@ export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter
   };
   if (members.length === 0) return { ...result, interrupted: String(opts.signal?.reason ?? 'aborted') };
   try {
-    const memory = settings.memory ? PhraseMemory.build(data.cleaned, data.labels, p.split.trainRows, NUM_CLASSES) : null;
+    const memory = settings.memory ? PhraseMemory.build(data.cleaned, data.labels, p.split.trainRows, p.classes.labels.length) : null;
     result.memoryPhrases = memory?.size ?? 0;
     const meta = makeMeta({
-      labelNames: LABEL_NAMES,
+      classes: p.classes,
       members: members.map(({ member, path }) => member.entry(path)),
       blend,
       memory: memory ? { phrases: memory.size } : null,
       settings,
       dataFile: opts.dataFile,
-      dataSha256: table.sha256,
+      dataSha256: p.sha256,
       engine: engine.name,
     });
     const history = { settings: settingsToJson(settings), epochs: lstm.history, kept_epoch: lstm.kept?.epoch ?? null };
@@ -315,13 +364,12 @@ export interface CrossValidation {
  * Nothing is saved; each fold trains the whole preset from scratch.
  */
 export async function crossValidate(opts: TrainRunOptions, k: number, reporter: TrainReporter & { onFold?(fold: number, of: number): void } = {}): Promise<CrossValidation> {
-  const groups = (table: PhraseTable<number>) => table.rows.map((r) => r.sentenceId ?? -r.line);
-  const p = await prepare({ ...opts, resume: false }, reporter, (table) => foldSplit(groups(table), k, 0), k);
+  const p = await prepare({ ...opts, resume: false }, reporter, ({ groups }) => foldSplit(groups, k, 0), k);
   const folds: FoldResult[] = [];
   const done = (interrupted: string | null): CrossValidation => ({ folds, summary: summarise(folds), settings: p.settings, interrupted });
   for (let i = 0; i < k; i++) {
     reporter.onFold?.(i + 1, k);
-    const split = foldSplit(groups(p.table), k, i);
+    const split = foldSplit(p.groups, k, i);
     const t = await trainMembers(p, split, opts, null, reporter);
     for (const { member } of t.members) member.dispose();
     if (t.members.length === 0) return done(String(opts.signal?.reason ?? 'aborted'));
@@ -345,21 +393,24 @@ function pickSettings(o: RunSettings): RunSettings {
   return Object.fromEntries(SETTING_KEYS.map((k) => [k, o[k]])) as unknown as RunSettings;
 }
 
-/** A classifier needs two classes; one label in the whole file is a wrong file or a wrong column. */
-function checkLabels(labels: number[], file: string): void {
-  const distinct = new Set(labels);
-  if (distinct.size === 1) {
-    const [only] = distinct;
-    throw new InputError(`every row has Sentiment ${only} (${LABEL_NAMES[only] ?? only}); training needs at least two different labels`, { file });
+/** The vectors a run needs are there (or installable, said how) before any work starts. */
+async function checkEmbeddings(settings: RunSettings, resuming: boolean): Promise<void> {
+  const members = membersOf(settings);
+  if (!members.includes('bilstm') || (resuming && members[0] === 'bilstm')) return;
+  if (!settings.embeddings) throw new SettingError('embeddings', 'the vectors preset trains on pretrained word vectors: give glove-100d or a vectors file', { given: '(none)' });
+  await checkInputFile(resolveEmbeddings(settings.embeddings).path, 'word vectors file');
+}
+
+/** A checkpoint resumes on the data it was trained on, to the byte. */
+function checkSameData(checkpoint: Checkpoint, sha256: string, file: string): void {
+  const { state } = checkpoint;
+  if (state.data_sha256 !== sha256) {
+    throw new SettingError('resume', `this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`, { where: { file } });
   }
 }
 
-/** The checkpoint's settings (the epochs to reach aside), refused where the user chose others or gave other data. */
-function resumeSettings(opts: TrainRunOptions, checkpoint: Checkpoint, sha256: string): RunSettings {
+function resumeSettings(opts: TrainRunOptions, checkpoint: Checkpoint): RunSettings {
   const { state, settings } = checkpoint;
-  if (state.data_sha256 !== sha256) {
-    throw new SettingError('resume', `this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`, { where: { file: opts.dataFile } });
-  }
   const explicit = opts.explicit ?? new Set<SettingKey>();
   const differ = FIXED_ON_RESUME.filter((k) => explicit.has(k) && opts[k] !== null && opts[k] !== settings[k]);
   if (differ.length > 0) throw new ResumeMismatchError(differ.map((k) => ({ setting: k, given: opts[k], checkpoint: settings[k] })), checkpointPath(opts.out));

@@ -28,10 +28,10 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'missing file', file: (d) => join(d, 'nope.tsv'), code: 2, message: /nope\.tsv: no such file/ },
-  { name: 'a directory instead of a file', file: (d) => d, code: 2, message: /is a directory, expected a TSV file/ },
+  { name: 'a directory instead of a file', file: (d) => d, code: 2, message: /is a directory, expected a data file/ },
   { name: 'empty file', file: '', code: 2, message: /data\.tsv: the file is empty/ },
   { name: 'header only', file: `${HEADER}\n`, code: 2, message: /data\.tsv: the file has a header but no rows/ },
-  { name: 'header without Phrase', file: `PhraseId\tSentenceId\tText\tSentiment\n1\t1\tgood\t3\n`, code: 2, message: /data\.tsv:1: missing column Phrase \(header has: PhraseId, SentenceId, Text, Sentiment\)/ },
+  { name: 'header without a text column', file: `PhraseId\tSentenceId\tBody\tSentiment\n1\t1\tgood\t3\n`, code: 2, message: /data\.tsv:1: missing column Phrase \(no text column among Phrase, text, review, sentence, phrase; the header has: PhraseId, SentenceId, Body, Sentiment\)/ },
   { name: 'header without Sentiment', file: `PhraseId\tSentenceId\tPhrase\n1\t1\tgood\n`, code: 2, message: /data\.tsv:1: missing column Sentiment/ },
   { name: 'a CSV given as TSV', file: 'PhraseId,SentenceId,Phrase,Sentiment\n1,1,good,3\n', code: 2, message: /data\.tsv:1: the header has no tab: this looks like a comma-separated file/ },
   { name: 'a row with too few fields', file: `${HEADER}\n${rows(3).join('\n')}\n4\t1\tgood\n`, code: 2, message: /data\.tsv:5: expected 4 tab-separated fields, found 3/ },

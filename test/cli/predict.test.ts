@@ -88,12 +88,13 @@ describe('sentiment predict (the built CLI)', () => {
 
     const file = join(tempDir(), 'lines.txt');
     writeFileSync(file, 'good\n\nbad\n');
-    const blank = sentiment(['predict', '--file', file, '--model', model]);
-    assert.equal(blank.code, 2);
-    assert.match(blank.err, /lines\.txt:2: empty text/);
+    const blank = sentiment(['predict', '--file', file, '--model', model, '--json']);
+    assert.equal(blank.code, 0, blank.err);
+    assert.deepEqual(blank.out.trim().split('\n').map((l) => (JSON.parse(l) as { line: number }).line), [1, 3]);
+    assert.match(blank.err, /skipped 1 blank line/);
 
     const tsv = join(tempDir(), 'bad.tsv');
-    writeFileSync(tsv, 'PhraseId\tSentenceId\tText\n1\t1\tgood\n');
+    writeFileSync(tsv, 'PhraseId\tSentenceId\tBody\n1\t1\tgood\n');
     const out = join(tempDir(), 'sub.csv');
     const cols = sentiment(['predict', '--input', tsv, '--submission', out, '--model', model]);
     assert.equal(cols.code, 2);

@@ -29,7 +29,7 @@ describe('sentiment train (the built CLI)', () => {
     for (const f of ['model.json', 'weights.bin', 'tokenizer.json', 'history.json', 'meta.json', 'history.png', 'history.svg']) assert.ok(existsSync(join(out, f)), f);
     assert.match(r.out, /^plot {4}.*history\.png, .*history\.svg$/m);
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(meta.members, [{ kind: 'lstm', path: '.', max_len: (meta.settings as { max_len: number }).max_len, batching: 'group' }]);
+    assert.deepEqual(meta.members, [{ kind: 'lstm', path: '.', max_len: (meta.settings as { max_len: number }).max_len, batching: 'mix' }]);
     assert.equal(meta.engine, auto);
     assert.match(String(meta.data_sha256), /^[0-9a-f]{64}$/);
     const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: unknown[]; settings: Record<string, unknown> };

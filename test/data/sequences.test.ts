@@ -3,7 +3,8 @@ import { before, describe, it } from 'node:test';
 import { cleanText } from '../../src/data/clean.ts';
 import { prepareTrainingData } from '../../src/data/prepare.ts';
 import { maxPhraseLength, padSequence, padSequences } from '../../src/data/sequences.ts';
-import { readPhraseTsv, type PhraseRow } from '../../src/data/tsv.ts';
+import { readLabelled } from '../../src/data/labels.ts';
+import type { TableRow } from '../../src/data/table.ts';
 import { readFixture, TRAIN_TSV } from '../helpers.ts';
 
 interface Golden {
@@ -19,11 +20,12 @@ interface Golden {
 const golden = readFixture<Golden>('golden/sequences.json');
 
 describe('pad_sequences parity with the seed on data/train.tsv', () => {
-  let rows: PhraseRow<number>[];
+  let rows: TableRow[];
   let data: ReturnType<typeof prepareTrainingData>;
   before(async () => {
-    rows = (await readPhraseTsv(TRAIN_TSV, { labelled: true })).rows;
-    data = prepareTrainingData(rows.map((r) => r.phrase), rows.map((r) => r.sentiment), { maxWords: 8192 });
+    const table = await readLabelled(TRAIN_TSV);
+    rows = table.table.rows;
+    data = prepareTrainingData(table.texts, table.index, { maxWords: 8192 });
   });
 
   it('computes max_phrase_len 53 as the seed does', () => {
@@ -33,7 +35,7 @@ describe('pad_sequences parity with the seed on data/train.tsv', () => {
   });
 
   it('matches every golden row: cleaned text and padded sequence', () => {
-    const byId = new Map(rows.map((r, i) => [r.phraseId, i]));
+    const byId = new Map(rows.map((r, i) => [Number(r.id), i]));
     const golds = [...golden.first_rows, ...golden.sampled_rows];
     assert.ok(golds.length >= 2300);
     for (const g of golds) {

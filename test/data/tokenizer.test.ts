@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cleanText } from '../../src/data/clean.ts';
 import { SEED_FILTERS, Tokenizer, type KerasTokenizerJson } from '../../src/data/tokenizer.ts';
-import { readPhraseTsv } from '../../src/data/tsv.ts';
+import { readLabelled } from '../../src/data/labels.ts';
 import { FIXTURES, readFixture, TRAIN_TSV } from '../helpers.ts';
 
 const golden = readFixture<KerasTokenizerJson>('golden/tokenizer_keras.json');
@@ -21,8 +21,8 @@ function parsedConfig(json: KerasTokenizerJson): Record<string, unknown> {
 describe('Tokenizer (Keras parity on data/train.tsv)', () => {
   let tok: Tokenizer;
   before(async () => {
-    const table = await readPhraseTsv(TRAIN_TSV, { labelled: true });
-    tok = new Tokenizer({ numWords: 8192, filters: SEED_FILTERS }).fitOnTexts(table.rows.map((r) => cleanText(r.phrase)));
+    const table = await readLabelled(TRAIN_TSV);
+    tok = new Tokenizer({ numWords: 8192, filters: SEED_FILTERS }).fitOnTexts(table.texts.map(cleanText));
   });
 
   it('produces the same parsed values as Keras to_json()', () => {

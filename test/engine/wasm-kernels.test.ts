@@ -183,4 +183,21 @@ describe('wasm kernel fixes', () => {
     const ids = tf.tensor1d([1, 3, 3, 9], 'int32');
     await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.gather(t, ids).square().sum())(table));
   });
+
+  it('Reverse of one axis matches the reference, forward and as a gradient', async () => {
+    const x = rand([3, 5, 4]);
+    for (const axis of [0, 1, 2, -1]) await sameOnCpu(() => tf.reverse(x, axis));
+    await sameOnCpu(() => tf.reverse(x, [0, 2]));
+    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.reverse(t, 1).mul(tf.range(0, 60).reshape([3, 5, 4])).sum())(x));
+  });
+
+  it('Equal with broadcasting matches the reference (max pooling over time and its gradient)', async () => {
+    const x = tf.round(tf.mul(rand([2, 6, 3]), 2));
+    await sameOnCpu(() => tf.cast(tf.equal(x, tf.max(x, 1, true)), 'float32'));
+    await sameOnCpu(() => tf.cast(tf.equal(tf.max(x, 1, true), x), 'float32'));
+    await sameOnCpu(() => tf.cast(tf.equal(x, tf.max(x, [0, 2], true)), 'float32'));
+    await sameOnCpu(() => tf.cast(tf.equal(x, tf.max(x, 2, true)), 'float32'));
+    const y = rand([2, 4, 3]);
+    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.max(t, 1).mul(tf.range(1, 7).reshape([2, 3])).sum())(y));
+  });
 });

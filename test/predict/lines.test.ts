@@ -3,12 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { readTextLines, type TextLine } from '../../src/predict/lines.ts';
+import { readTextLines, type LineChunk } from '../../src/predict/lines.ts';
 import { tempDir } from '../helpers.ts';
 
-async function collect(gen: AsyncGenerator<TextLine[]>): Promise<TextLine[][]> {
-  const out: TextLine[][] = [];
-  for await (const chunk of gen) out.push(chunk);
+async function collect(gen: AsyncGenerator<LineChunk>): Promise<LineChunk['lines'][]> {
+  const out: LineChunk['lines'][] = [];
+  for await (const chunk of gen) out.push(chunk.lines);
   return out;
 }
 
@@ -31,5 +31,19 @@ describe('readTextLines', () => {
   it('names a missing file or a directory', async () => {
     await assert.rejects(collect(readTextLines(join(tempDir(), 'nope.txt'), 5)), /nope\.txt: no such file/);
     await assert.rejects(collect(readTextLines(tempDir(), 5)), /is a directory, expected a text file/);
+  });
+
+  it('skips blank lines and counts them; refuses invalid UTF-8 naming the line, and an input with no text', async () => {
+    const blanks: number[] = [];
+    for await (const c of readTextLines('-', 10, Readable.from(['good\n\n  \nbad\n\n']))) blanks.push(c.blank);
+    assert.equal(blanks.reduce((a, b) => a + b, 0), 3);
+    const bad = join(tempDir(), 'bad.txt');
+    writeFileSync(bad, Buffer.concat([Buffer.from('fine\nok\n'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    await assert.rejects(collect(readTextLines(bad, 5)), /bad\.txt:3: invalid UTF-8/);
+    const empty = join(tempDir(), 'empty.txt');
+    writeFileSync(empty, '');
+    await assert.rejects(collect(readTextLines(empty, 5)), /empty\.txt: the input is empty/);
+    writeFileSync(empty, '\n \n');
+    await assert.rejects(collect(readTextLines(empty, 5)), /empty\.txt: holds only blank lines/);
   });
 });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { prepareTrainingData } from '../../src/data/prepare.ts';
 import { withSeededMathRandom } from '../../src/data/random.ts';
 import { splitRows } from '../../src/data/split.ts';
-import { readPhraseTsv } from '../../src/data/tsv.ts';
+import { readLabelled } from '../../src/data/labels.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
@@ -18,8 +18,8 @@ describe('training loop', () => {
   let data: ReturnType<typeof prepareTrainingData>;
   before(async () => {
     await initEngine('wasm');
-    const table = await readPhraseTsv(trainHead(400), { labelled: true });
-    data = prepareTrainingData(table.rows.map((r) => r.phrase), table.rows.map((r) => r.sentiment), { maxWords: TINY.maxWords });
+    const table = await readLabelled(trainHead(400));
+    data = prepareTrainingData(table.texts, table.index, { maxWords: TINY.maxWords });
   });
 
   const run = (batching: 'group' | 'max', epochs: number, seed = 7, onEpoch?: (log: EpochLog) => void) =>

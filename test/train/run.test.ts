@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { cleanTexts } from '../../src/data/encode.ts';
 import { splitRows } from '../../src/data/split.ts';
-import { readPhraseTsv } from '../../src/data/tsv.ts';
+import { readLabelled } from '../../src/data/labels.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { SequenceMember } from '../../src/model/sequence-member.ts';
@@ -37,10 +37,10 @@ describe('training runs', () => {
     assert.equal(history.epochs.length, 5);
     const loaded = await loadModelDirectory(r.out);
     const p = new Predictor(loaded, { memory: false });
-    const table = await readPhraseTsv(data, { labelled: true });
-    const { valRows } = splitRows(table.rows.length, 0.1);
-    const { predictions } = p.predict(Array.from(valRows, (i) => table.rows[i].phrase));
-    const acc = predictions.filter((q, i) => q.label === table.rows[valRows[i]].sentiment).length / valRows.length;
+    const table = await readLabelled(data);
+    const { valRows } = splitRows(table.texts.length, 0.1);
+    const { predictions } = p.predict(Array.from(valRows, (i) => table.texts[i]));
+    const acc = predictions.filter((q, i) => q.label === table.index[valRows[i]]).length / valRows.length;
     assert.equal(acc, r.kept.val_acc);
     loaded.dispose();
   });
@@ -83,10 +83,10 @@ describe('training runs', () => {
 
     const loaded = await loadModelDirectory(r.out);
     const predictor = new Predictor(loaded, { memory: false });
-    const table = await readPhraseTsv(data, { labelled: true });
-    const { valRows } = splitRows(table.rows.length, 0.1);
-    const texts = Array.from(valRows, (i) => table.rows[i].phrase);
-    const labels = Int32Array.from(valRows, (i) => table.rows[i].sentiment);
+    const table = await readLabelled(data);
+    const { valRows } = splitRows(table.texts.length, 0.1);
+    const texts = Array.from(valRows, (i) => table.texts[i]);
+    const labels = Int32Array.from(valRows, (i) => table.index[i]);
     const { memberOutputs, predictions } = predictor.predict(texts);
     // Refitting on the validation rows with the loaded members gives the saved weights and scores.
     const refit = fitBlend(memberOutputs, labels, 5, 'linear');
@@ -103,9 +103,9 @@ describe('training runs', () => {
   it('the phrase memory holds the training rows, never the validation rows', async () => {
     const r = await run({ epochs: 1, seed: 1 });
     const loaded = await loadModelDirectory(r.out);
-    const table = await readPhraseTsv(data, { labelled: true });
-    const { trainRows, valRows } = splitRows(table.rows.length, 0.1);
-    const cleaned = cleanTexts(table.rows.map((x) => x.phrase));
+    const table = await readLabelled(data);
+    const { trainRows, valRows } = splitRows(table.texts.length, 0.1);
+    const cleaned = cleanTexts(table.texts);
     const trainSet = new Set(Array.from(trainRows, (i) => cleaned[i]));
     assert.equal(loaded.memory?.size, trainSet.size);
     for (const i of trainRows) assert.ok(loaded.memory?.lookup(cleaned[i]), cleaned[i]);
