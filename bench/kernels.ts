@@ -2,7 +2,9 @@
  * `node --import tsx bench/kernels.ts`: each wasm kernel replacement against tfjs' own kernel, on
  * the shapes the model makes (ms per call, median of 5 rounds). A replacement that loses goes.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// The chained methods (t.mul(…)): tfjs-core registers them at run time; their types live here.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import { initEngine } from '../src/engine/engine.ts';
 import { captureReferenceKernels } from '../test/engine/reference-kernels.ts';
 import { summarize } from './stats.ts';

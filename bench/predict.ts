@@ -11,6 +11,8 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
 export interface PredictBench {
   /** Process start to exit, seconds. */
   coldPredict: Sample;
+  /** Peak RSS of a cold predict (MB), where GNU time is there to measure it. */
+  coldPredictRssMb: number | null;
   /** Rows of the test TSV per second of the scoring itself (as the CLI reports it). */
   submissionPhrasesPerSecond: Sample;
   /** Whole `predict --input --submission` command, seconds. */
@@ -30,6 +32,7 @@ export async function benchPredict(opts: { model: string; testTsv: string; backe
   const env = { SENTIMENT_BACKEND: opts.backend };
   run(['predict', 'not good', '--model', opts.model], env); // warm the file cache
   const coldPredict = await repeat(opts.coldRuns, () => run(['predict', 'not good', '--model', opts.model], env).seconds);
+  const coldPredictRssMb = peakRssMb(['predict', 'not good', '--model', opts.model], env);
   const out = join(mkdtempSync(join(tmpdir(), 'sentiment-bench-')), 'submission.csv');
   let rows = 0;
   const rates: number[] = [];
@@ -41,5 +44,25 @@ export async function benchPredict(opts: { model: string; testTsv: string; backe
     rates.push(Number(m[2].replaceAll(',', '')));
     return r.seconds;
   });
-  return { coldPredict, submissionPhrasesPerSecond: summarize(rates), submissionWall, rows };
+  return { coldPredict, coldPredictRssMb, submissionPhrasesPerSecond: summarize(rates), submissionWall, rows };
+}
+
+/** `sentiment --version`, process start to exit: what every command pays before its work. */
+export async function benchStartup(runs: number): Promise<Sample> {
+  run(['--version'], {});
+  return repeat(runs, () => run(['--version'], {}).seconds);
+}
+
+/** A cold predict with another model (the ensemble), seconds. */
+export async function benchColdPredict(model: string, backend: string, runs: number): Promise<Sample> {
+  const env = { SENTIMENT_BACKEND: backend };
+  run(['predict', 'not good', '--model', model], env);
+  return repeat(runs, () => run(['predict', 'not good', '--model', model], env).seconds);
+}
+
+/** The child's peak RSS through GNU time (`/usr/bin/time -f %M`), or null where it is not installed. */
+function peakRssMb(args: string[], env: NodeJS.ProcessEnv): number | null {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, FORCE_COLOR: '0' } });
+  const kb = Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1]);
+  return r.status === 0 && kb > 0 ? kb / 1024 : null;
 }

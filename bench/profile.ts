@@ -1,5 +1,5 @@
 /** `node --import tsx bench/profile.ts [steps] [batch]`: where a training step's time goes, by kernel. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/engine/tf.ts';
 import { initEngine } from '../src/engine/engine.ts';
 import { NUM_CLASSES } from '../src/data/labels.ts';
 import { buildModel } from '../src/model/recipe.ts';

@@ -2,17 +2,18 @@
  * `npm run bench`: speed figures on this machine, as a table and as JSON under bench/results/.
  * Timings are medians of several runs with their range; the machine is noisy, so read the spread too.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/engine/tf.ts';
 import { chooseNativePackage, initEngine, type EngineName } from '../src/engine/engine.ts';
 import { loadFusedLstmAddon } from '../src/engine/native-addon.ts';
 import { PACKAGE_VERSION } from '../src/version.ts';
 import { benchEpoch, type EpochBench } from './epoch.ts';
 import { benchModel } from './model.ts';
-import { benchPredict, type PredictBench } from './predict.ts';
+import { benchColdPredict, benchPredict, benchStartup, type PredictBench } from './predict.ts';
+import { benchVectors } from './vectors.ts';
 import { formatSample, type Sample } from './stats.ts';
 import { benchStep } from './step.ts';
 
@@ -45,6 +46,8 @@ const trainTsv = values.data ?? 'data/train.tsv';
 const native = await chooseNativePackage();
 const engines = (values.engines?.split(',') ?? [...(native.ok ? ['tensorflow'] : []), ...(loadFusedLstmAddon().ok ? ['blas'] : []), 'wasm']) as EngineName[];
 const STEP_SHAPES = [53, 16, 8, 4];
+/** Timed for a cold predict too when it is there (`train --preset ensemble --embeddings glove-100d --out models/ensemble-glove`). */
+const ENSEMBLE_MODEL = 'models/ensemble-glove';
 
 interface EngineResult {
   engine: EngineName;
@@ -54,6 +57,7 @@ interface EngineResult {
 }
 
 const model = await benchModel(trainTsv);
+const startup = await benchStartup(quick ? 5 : 9);
 const notes: string[] = [`model for predict: ${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`];
 // One row per measure, one column per engine: the engines side by side.
 const table = new Map<string, Map<EngineName, string>>();
@@ -74,10 +78,19 @@ for (const engine of engines) {
   cell(`epoch (grouped, ${epoch.totalBatches} batches)`, engine, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}`);
   cell('8 epochs (estimate: 8 × epoch)', engine, `${((8 * epoch.seconds) / 60).toFixed(1)} min`);
   const predict = await benchPredict({ model: model.dir, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
-  cell('cold `predict "not good"`', engine, formatSample(predict.coldPredict, 's'));
+  cell('cold `predict "not good"`', engine, `${formatSample(predict.coldPredict, 's')}${predict.coldPredictRssMb === null ? '' : `, peak RSS ${predict.coldPredictRssMb.toFixed(0)} MB`}`);
+  if (existsSync(join(ENSEMBLE_MODEL, 'meta.json'))) cell(`cold predict, ${ENSEMBLE_MODEL}`, engine, formatSample(await benchColdPredict(ENSEMBLE_MODEL, engine, quick ? 3 : 5), 's'));
   cell(`submission (${predict.rows.toLocaleString('en-US')} rows)`, engine, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; ${predict.submissionWall.median.toFixed(1)} s`);
   results.push({ engine, steps, epoch, predict });
 }
+// The vectors member once, on the fastest engine timed (it reads 307 MB and trains for minutes).
+await initEngine(engines[0]);
+const vectors = await benchVectors(trainTsv, Number(values.sample));
+if (vectors.available) {
+  table.set('read GloVe 100d (wink, 307 MB)', new Map([[engines[0], `${vectors.readSeconds.toFixed(1)} s, +${vectors.readRssMb.toFixed(0)} MB peak RSS`]]));
+  table.set(`BiLSTM epoch (vectors member, ${vectors.totalBatches} batches)`, new Map([[engines[0], `${vectors.epochSeconds.toFixed(0)} s (from ${vectors.batchesTimed} batches, training only)`]]));
+} else notes.push(`vectors member: not timed: ${vectors.why}`);
+table.set('`sentiment --version` (start-up)', new Map(engines.map((e) => [e, formatSample(startup, 's')])));
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 notes.push(`peak RSS of this process (steps and epochs of every engine): ${peakRssMb.toFixed(0)} MB`);
 
@@ -86,12 +99,14 @@ const result = {
   host: hostname(),
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
   node: process.version,
-  tfjs: tf.version.tfjs,
+  tfjs: tf.version_core,
   package_version: PACKAGE_VERSION,
   quick,
   model: model.dir,
   trained_model: model.trained,
   engines: results,
+  startup_seconds: startup,
+  vectors,
   peak_rss_mb: peakRssMb,
 };
 const dir = join(import.meta.dirname, 'results');

@@ -1,5 +1,5 @@
 /** Time of one training step (trainOnBatch) of the seed's model at a given batch shape. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/engine/tf.ts';
 import { makeRng, withSeededMathRandom } from '../src/data/random.ts';
 import { NUM_CLASSES } from '../src/data/labels.ts';
 import { buildModel } from '../src/model/recipe.ts';

@@ -95,3 +95,17 @@ export class NotTrainedError extends Error {
     super(what === 'model' ? `no model in ${dir}/` : `${file}: no history here; train a model in ${dir} first`);
   }
 }
+
+/** Training stopped: the loss stopped being a number (Keras' TerminateOnNaN). */
+export class DivergedError extends Error {
+  override name = 'DivergedError';
+  constructor(
+    readonly epoch: number,
+    /** What went non-finite, and where: "the loss became NaN at batch 3". */
+    readonly symptom: string,
+    /** Epochs done before it, kept in the checkpoint. */
+    readonly completedEpochs: number,
+  ) {
+    super(`training diverged in epoch ${epoch}: ${symptom}`);
+  }
+}

@@ -1,5 +1,5 @@
 /** The library API of `sentiment`: everything the CLI does, importable by tests and other programs. */
-export { InputError, SettingError, ResumeMismatchError, EngineUnavailableError, NotTrainedError, type Where, type SettingMismatch } from './errors.ts';
+export { InputError, SettingError, ResumeMismatchError, EngineUnavailableError, NotTrainedError, DivergedError, type Where, type SettingMismatch } from './errors.ts';
 export { DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson, settingsFromJson, type RunSettings, type RunSettingsJson, type SettingKey, type BatchingMode, type RecurrentActivation } from './settings.ts';
 export { cleanText, collapseWhitespace, CLEANING_VERSION, REPLACEMENTS } from './data/clean.ts';
 export { LABEL_NAMES, NUM_CLASSES, KAGGLE_CLASSES, labelCounts, classesOf, indexLabels, type Classes } from './data/labels.ts';
@@ -9,7 +9,7 @@ export { readTable, formatOf, type TextTable, type TableRow, type ReadTableOptio
 export { cleanTexts, toSequences, type EncodedTexts } from './data/encode.ts';
 export { prepareTrainingData, MAX_LEN_CAP, type PreparedData } from './data/prepare.ts';
 export { makeBatches, encodeBatch, oneHotBatch, groupLength, type Batch } from './data/batches.ts';
-export { splitRows, validationSplitIndex, type RowSplit } from './data/split.ts';
+export { splitRows, validationSplitIndex, heldOutRows, foldSplit, type RowSplit, type HoldOut } from './data/split.ts';
 export { makeRng, shuffleInPlace, withSeededMathRandom } from './data/random.ts';
 export { buildModel, compileModel, kerasAdam, type RecipeSettings, type RecipeShape } from './model/recipe.ts';
 export { SequenceMember, predictRows, type SequenceInput } from './model/sequence-member.ts';
@@ -22,7 +22,7 @@ export { argmax, clippedCrossEntropy, scoreProbabilities, type Scores } from './
 export { FusedLSTM } from './model/lstm/layer.ts';
 export { lstmSequence, type LstmSequenceInputs } from './model/lstm/sequence.ts';
 export { trainModel, type TrainOptions, type TrainCallbacks, type BatchLog } from './train/loop.ts';
-export { runTraining, type TrainRunOptions, type TrainReporter, type TrainResult, type DataSummary } from './train/run.ts';
+export { runTraining, crossValidate, type TrainRunOptions, type TrainReporter, type TrainResult, type DataSummary } from './train/run.ts';
 export { saveCheckpoint, loadCheckpoint, type CheckpointState } from './train/checkpoint.ts';
 export { initEngine, planEngine, describeEngine, ENGINE_CHOICES, type EngineInfo, type EngineName, type EngineRequest, type EnginePlan } from './engine/engine.ts';
 export { Predictor, PREDICT_BATCH_SIZE, type Prediction } from './predict/predictor.ts';

@@ -89,6 +89,12 @@ export interface RunSettings {
 
 export type SettingKey = keyof RunSettings;
 
+/** Where `train` writes and the other commands look when no directory is given. */
+export const DEFAULT_MODEL_DIR = 'models/sentiment';
+
+/** Phrases per forward pass when predicting (results do not depend on it; memory does). */
+export const PREDICT_BATCH_SIZE = 512;
+
 /** The seed recipe. */
 export const DEFAULT_SETTINGS: Readonly<RunSettings> = Object.freeze({
   preset: 'seed',

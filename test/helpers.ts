@@ -1,6 +1,6 @@
 /** Shared test helpers: fixture paths and small data files. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,8 +33,29 @@ export function readFixture<T>(relative: string): T {
   return JSON.parse(readFileSync(join(FIXTURES, relative), 'utf8')) as T;
 }
 
+const made: string[] = [];
+// Each test file runs in its own process: its temporary directories go when it ends.
+process.on('exit', () => made.forEach(removeAll));
+
+/** A new empty directory in the system's temp folder, removed when the test process exits. */
 export function tempDir(prefix = 'sentiment-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes `dir`, making read-only directories in it (permission tests make some) writable first. */
+function removeAll(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    const open = (d: string) => {
+      chmodSync(d, 0o755);
+      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) open(join(d, e.name));
+    };
+    open(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The first `n` data rows of data/train.tsv (with its header) in a temp file. */

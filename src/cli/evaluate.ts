@@ -1,12 +1,9 @@
 /** `sentiment evaluate FILE`: accuracy, macro-F1, per-class scores and the confusion matrix of a model on a labelled TSV. */
-import chalk from 'chalk';
 import type { Command } from 'commander';
-import { describeEngine } from '../engine/engine.ts';
-import { evaluateFile } from '../evaluate/run.ts';
 import { evaluationJson, formatEvaluation } from './evaluate-view.ts';
 import { EVALUATE_FLAGS, type FlagValues } from './options.ts';
-import { addOptions, backendFromEnv } from './program.ts';
-import { startProgress, type Progress } from './progress.ts';
+import { addOptions, backendFromEnv, reportEngine } from './program.ts';
+import type { Progress } from './progress.ts';
 
 export function registerEvaluate(program: Command): void {
   const cmd = program
@@ -15,6 +12,10 @@ export function registerEvaluate(program: Command): void {
     .argument('<file>', 'labelled data, e.g. a held-out file, or the training file with --validation');
   addOptions(cmd, EVALUATE_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof EVALUATE_FLAGS>) => {
+    // Loaded here, not at the top: `--help` and flag errors answer without starting TensorFlow.js.
+    const { evaluateFile } = await import('../evaluate/run.ts');
+    const { describeEngine } = await import('../engine/engine.ts');
+    const { startProgress } = await import('./progress.ts');
     const bar: { progress?: Progress } = {};
     const result = await evaluateFile({
       file,
@@ -25,7 +26,7 @@ export function registerEvaluate(program: Command): void {
       validation: Boolean(flags.validation),
       batchSize: flags.batchSize,
       memory: flags.memory,
-      onEngine: (engine) => process.stderr.write(chalk.dim(`engine  ${describeEngine(engine)}\n`)),
+      onEngine: (engine) => reportEngine(engine, describeEngine(engine), flags.verbose === true),
       onProgress: (done, total) => {
         bar.progress ??= startProgress('scoring', total);
         bar.progress.update(done);

@@ -1,10 +1,11 @@
 /** Entry point of the `sentiment` command: runs it, and turns the library's typed errors into words and exit codes. */
 import chalk from 'chalk';
 import { Command, CommanderError } from 'commander';
-import { EngineUnavailableError, InputError, NotTrainedError, ResumeMismatchError, SettingError } from '../errors.ts';
+import { DivergedError, EngineUnavailableError, InputError, NotTrainedError, ResumeMismatchError, SettingError } from '../errors.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { registerEvaluate } from './evaluate.ts';
 import { flagFor } from './options.ts';
+import { STDOUT_NAME } from './output.ts';
 import { registerPlotHistory } from './plot-history.ts';
 import { registerPredict } from './predict.ts';
 import { applyColourPreference } from './terminal.ts';
@@ -47,6 +48,34 @@ export function userMessage(err: unknown): string | null {
       ? `no model in ${err.dir}/; train one with ${train} (or pass --model DIR)`
       : `${err.file}: no history here; train a model first (${train} writes it) or pass --history FILE`;
   }
+  if (err instanceof DivergedError) {
+    return `${err.message}: the learning rate is likely too high (try a lower --learning-rate; the recipe's is 0.001). Nothing was saved as the model${err.completedEpochs > 0 ? `; the checkpoint keeps epoch ${err.completedEpochs}` : ''}`;
+  }
   if (err instanceof InputError) return err.message;
+  const fileError = fileProblem(err);
+  if (fileError) return fileError;
   return null;
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EISDIR: 'is a directory',
+  EIO: 'an input/output error (the disk)',
+  EMFILE: 'too many open files',
+};
+
+/** A file-system error as one line naming its path (a full disk, a permission), or null. */
+function fileProblem(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException;
+  const words = typeof e?.code === 'string' ? FILE_PROBLEMS[e.code] : undefined;
+  if (!words) return null;
+  if (e.path === STDOUT_NAME) return `${STDOUT_NAME}: ${words}; the output stops short`;
+  // Files are written to a temporary name and renamed: a failed write leaves the old one.
+  const whole = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? '; nothing was left half-written' : '';
+  return e.path ? `${e.path}: ${words}${whole}` : `${words}${whole}`;
 }

@@ -3,11 +3,9 @@
  * --help from these, the commands' flag types derive from them, and errors that name a library setting
  * are reworded with the flag that sets it. A test checks the README's flag tables against --help.
  */
-import { ENGINE_CHOICES, type EngineRequest } from '../engine/engine.ts';
+import { ENGINE_CHOICES, type EngineRequest } from '../engine/names.ts';
 import { THEMES, type ThemeName } from '../plot/theme.ts';
-import { DEFAULT_MODEL_DIR } from '../model/directory.ts';
-import { PREDICT_BATCH_SIZE } from '../predict/predictor.ts';
-import { BATCHING_MODES, DATA_FORMATS, DEFAULT_SETTINGS, KEEP_POLICIES, MONITORS, POOLINGS, PRESETS, RECURRENT_ACTIVATIONS, type BatchingMode, type DataFormat, type KeepPolicy, type Monitor, type Pooling, type Preset, type RecurrentActivation } from '../settings.ts';
+import { BATCHING_MODES, DATA_FORMATS, DEFAULT_MODEL_DIR, DEFAULT_SETTINGS, PREDICT_BATCH_SIZE, KEEP_POLICIES, MONITORS, POOLINGS, PRESETS, RECURRENT_ACTIVATIONS, type BatchingMode, type DataFormat, type KeepPolicy, type Monitor, type Pooling, type Preset, type RecurrentActivation } from '../settings.ts';
 import { atLeastTwo, fraction, nameList, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
 
 export interface Flag<T> {
@@ -44,6 +42,8 @@ const backend = flag<EngineRequest>({
   default: 'auto',
   choices: ENGINE_CHOICES,
 });
+
+const verbose = sw('--verbose', 'say which engine runs and why in full (by default one short line, only when a faster one could run)');
 
 const model = flag<string>({ flags: '-m, --model <dir>', description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)', default: DEFAULT_MODEL_DIR, setting: 'modelDir' });
 
@@ -95,6 +95,7 @@ export const TRAIN_FLAGS = {
   resume: sw('--resume', 'continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach'),
   plot: sw('--plot', 'also draw the training curves (history.png, history.svg) when training ends'),
   backend,
+  verbose,
 } satisfies Flags;
 
 const noMemory = flag<boolean>({ flags: '--no-memory', description: "give the model's own guess for training phrases too, not their stored labels (the phrase memory)", default: true });
@@ -111,6 +112,7 @@ export const PREDICT_FLAGS = {
   memory: noMemory,
   batchSize: forwardBatch,
   backend,
+  verbose,
 } satisfies Flags;
 
 export const EVALUATE_FLAGS = {
@@ -123,6 +125,7 @@ export const EVALUATE_FLAGS = {
   memory: noMemory,
   batchSize: forwardBatch,
   backend,
+  verbose,
 } satisfies Flags;
 
 export const PLOT_FLAGS = {

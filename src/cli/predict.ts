@@ -1,15 +1,14 @@
 /** `sentiment predict`: texts, a file of lines, stdin, or a Kaggle TSV in; predictions or a submission out. */
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import { describeEngine } from '../engine/engine.ts';
 import type { Predictor } from '../predict/predictor.ts';
-import { openPredictor, predictFile, predictLines, predictTexts, writeSubmission, type InputFileOptions, type TextPrediction } from '../predict/run.ts';
+import type { InputFileOptions, TextPrediction } from '../predict/run.ts';
 import { formatCount } from './format.ts';
 import { stdoutClosed, watchStdout, writeOut } from './output.ts';
 import { PREDICT_FLAGS, type FlagValues } from './options.ts';
 import { formatPrediction, predictionJson } from './predict-view.ts';
-import { addOptions, backendFromEnv } from './program.ts';
-import { startProgress, type Progress } from './progress.ts';
+import { addOptions, backendFromEnv, reportEngine } from './program.ts';
+import type { Progress } from './progress.ts';
 
 export function registerPredict(program: Command): void {
   const cmd = program
@@ -27,13 +26,16 @@ Examples:
   sentiment predict --input data/test.tsv --submission submission.csv`,
   );
   cmd.action(async (texts: string[], flags: FlagValues<typeof PREDICT_FLAGS>) => {
+    // Loaded here, not at the top: `--help` and flag errors answer without starting TensorFlow.js.
+    const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/run.ts');
+    const { describeEngine } = await import('../engine/engine.ts');
     const file = texts.length === 1 && texts[0] === '-' ? '-' : flags.file;
     const sources = [texts.length > 0 && file !== '-', flags.file !== undefined || file === '-', flags.input !== undefined].filter(Boolean).length;
     if (sources !== 1) cmd.error('error: give texts, --file FILE (or -), or --input TSV: exactly one of them');
     if (flags.submission && !flags.input) cmd.error('error: --submission needs --input TSV (the rows it scores)');
 
     const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend: backendFromEnv(cmd, flags.backend), batchSize: flags.batchSize, memory: flags.memory });
-    process.stderr.write(chalk.dim(`engine  ${describeEngine(engine)}\n`));
+    reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
     const print = (r: TextPrediction, extra: Record<string, unknown> = {}) => writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, predictor.labelNames)}\n`);
     let truncated = 0;
@@ -67,6 +69,8 @@ Examples:
 
 async function submit(predictor: Predictor, input: string, submission: string, read: InputFileOptions): Promise<void> {
   const bar: { progress?: Progress } = {};
+  const { writeSubmission } = await import('../predict/run.ts');
+  const { startProgress } = await import('./progress.ts');
   const result = await writeSubmission(predictor, {
     ...read,
     input,

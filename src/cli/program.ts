@@ -1,6 +1,8 @@
 /** Helpers that put the flag descriptions (options.ts) on commander commands. */
 import { type Command, Option } from 'commander';
-import { ENGINE_CHOICES, type EngineRequest } from '../engine/engine.ts';
+import chalk from 'chalk';
+import type { EngineInfo } from '../engine/engine.ts';
+import { ENGINE_CHOICES, type EngineRequest } from '../engine/names.ts';
 import { InputError } from '../errors.ts';
 import type { Flag } from './options.ts';
 
@@ -28,4 +30,13 @@ export function backendFromEnv(cmd: Command, flag: EngineRequest): EngineRequest
     return env as EngineRequest;
   }
   return flag;
+}
+
+/**
+ * predict and evaluate name the engine on stderr only when it matters: with --verbose (in full), or
+ * when a faster one could run (one short line saying how). `full` is describeEngine's text.
+ */
+export function reportEngine(info: EngineInfo, full: string, verbose: boolean): void {
+  if (verbose) process.stderr.write(chalk.dim(`engine  ${full}\n`));
+  else if (info.fasterWith) process.stderr.write(chalk.dim(`engine  ${info.summary}: ${info.fasterWith}\n`));
 }

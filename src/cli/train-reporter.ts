@@ -11,6 +11,8 @@ export interface ReporterOptions {
   /** Animate a progress bar (a TTY); otherwise print a plain line every tenth of an epoch. */
   tty: boolean;
   write: (line: string) => void;
+  /** The engine's full reason instead of its summary. */
+  verbose?: boolean;
 }
 
 export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
@@ -28,8 +30,9 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
   };
 
   return {
-    onEngine(_info, line) {
-      write(`${chalk.bold('engine')}  ${line}`);
+    onEngine(info, line) {
+      write(`${chalk.bold('engine')}  ${opts.verbose ? line : info.summary}`);
+      if (info.fasterWith) write(`${chalk.yellow('note')}    ${info.fasterWith}`);
     },
     onData(s: DataSummary) {
       const parts = s.folds ? `${s.folds} folds by sentence, about ${formatCount(s.valRows)} validation rows each` : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;

@@ -3,17 +3,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import { plotHistory } from '../plot/run.ts';
-import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { applyPreset, DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson, type RunSettings } from '../settings.ts';
-import { crossValidate, runTraining, type TrainResult, type TrainRunOptions } from '../train/run.ts';
+import type { TrainResult, TrainRunOptions } from '../train/run.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 import { TRAIN_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv } from './program.ts';
+import { stdoutFailure, watchStdout, writeLine } from './output.ts';
+import { EXIT_CODE, interruptOnSignals } from './signals.ts';
 import { canRedraw } from './terminal.ts';
-import { makeTrainReporter } from './train-reporter.ts';
 
-const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function registerTrain(program: Command): void {
   const cmd = program
@@ -22,19 +20,26 @@ export function registerTrain(program: Command): void {
     .argument('<file>', 'labelled data, e.g. data/train.tsv or reviews.csv (.gz too)');
   addOptions(cmd, TRAIN_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof TRAIN_FLAGS>) => {
+    // Loaded here, not at the top: `--help` and flag errors answer without starting TensorFlow.js.
+    const { runTraining } = await import('../train/run.ts');
+    const { makeTrainReporter } = await import('./train-reporter.ts');
     const started = performance.now();
-    const write = (line: string) => process.stdout.write(`${line}\n`);
+    const write = writeLine;
     const { plot, resume, folds, out } = flags;
     const chosen = new Set(SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli'));
     const settings = { ...applyPreset(settingsFrom(flags), chosen), out };
     const stop = interruptOnSignals();
+    // A reader that goes away (`| head`) stops training after the batch, quietly; a full disk on stdout says so.
+    watchStdout(() => stop.abort('SIGPIPE'));
     if (folds !== undefined) {
       try {
         if (resume) cmd.error('error: --folds trains from scratch; it cannot --resume');
-        await crossValidateCommand({ ...settings, resume: false, backend: backendFromEnv(cmd, flags.backend), dataFile: file, signal: stop.signal }, folds, settings.epochs, write);
+        await crossValidateCommand({ ...settings, resume: false, backend: backendFromEnv(cmd, flags.backend), dataFile: file, signal: stop.signal }, folds, settings.epochs, write, flags.verbose === true);
       } finally {
         stop.dispose();
       }
+      const failed = stdoutFailure();
+      if (failed) throw failed;
       write(`${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)}`);
       return;
     }
@@ -49,11 +54,14 @@ export function registerTrain(program: Command): void {
           explicit: chosen,
           signal: stop.signal,
         },
-        makeTrainReporter({ epochs: settings.epochs, tty: canRedraw(process.stdout), write }),
+        makeTrainReporter({ epochs: settings.epochs, tty: canRedraw(process.stdout), write, verbose: flags.verbose === true }),
       );
     } finally {
       stop.dispose();
     }
+    const failed = stdoutFailure();
+    if (failed) throw failed;
+    if (result.interrupted === 'SIGPIPE') return;
     if (result.interrupted !== null) {
       const again = `sentiment train ${file} --out ${result.out} --resume${settings.epochs !== DEFAULT_SETTINGS.epochs ? ` --epochs ${settings.epochs}` : ''}`;
       write(
@@ -78,6 +86,7 @@ export function registerTrain(program: Command): void {
     }
     if (result.memoryPhrases > 0) write(`${chalk.bold('memory')}  ${formatCount(result.memoryPhrases)} training phrases and their labels (predict answers these from memory; --no-memory to leave it out)`);
     if (plot) {
+      const { plotHistory } = await import('../plot/run.ts');
       const drawn = await plotHistory({ modelDir: result.out, theme: 'dark' });
       write(`${chalk.bold('plot')}    ${drawn.written.join(', ')}`);
     }
@@ -85,8 +94,11 @@ export function registerTrain(program: Command): void {
   });
 }
 
-async function crossValidateCommand(opts: TrainRunOptions, k: number, epochs: number, write: (line: string) => void): Promise<void> {
-  const reporter = makeTrainReporter({ epochs, tty: canRedraw(process.stdout), write });
+async function crossValidateCommand(opts: TrainRunOptions, k: number, epochs: number, write: (line: string) => void, verbose: boolean): Promise<void> {
+  const { crossValidate } = await import('../train/run.ts');
+  const { makeTrainReporter } = await import('./train-reporter.ts');
+  const { writeFileAtomic } = await import('../fs/atomic-file.ts');
+  const reporter = makeTrainReporter({ epochs, tty: canRedraw(process.stdout), write, verbose });
   const cv = await crossValidate(opts, k, { ...reporter, onFold: (fold, of) => write(`${chalk.bold(`fold ${fold}/${of}`)}`) });
   for (const f of cv.folds) {
     write(`${chalk.bold(`fold ${f.fold}`)}  ${formatCount(f.trainRows)} train, ${formatCount(f.valRows)} validation rows; kept epoch ${f.kept?.epoch ?? '-'}; ${f.scores.map((s) => `${s.kind} ${fmt4(s.valAcc)}`).join(', ')}`);
@@ -108,24 +120,3 @@ function settingsFrom(flags: FlagValues<typeof TRAIN_FLAGS>): RunSettings {
   return Object.fromEntries(SETTING_KEYS.map((k) => [k, given[k] ?? DEFAULT_SETTINGS[k]])) as unknown as RunSettings;
 }
 
-/** First SIGINT/SIGTERM: stop after the current batch. Second: leave at once (every file write is atomic, so nothing is left half-written). */
-function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const handler = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      process.stderr.write(`\n${sig} again: quitting now\n`);
-      process.exit(EXIT_CODE[sig] ?? 1);
-    }
-    process.stderr.write(`\n${sig}: stopping after this batch; the checkpoint keeps the last completed epoch (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)\n`);
-    controller.abort(sig);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
-}

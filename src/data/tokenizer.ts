@@ -47,11 +47,36 @@ export class Tokenizer {
   readonly oovToken: string | null;
   documentCount = 0;
   /** Insertion-ordered, as Python's OrderedDict. */
-  wordCounts = new Map<string, number>();
-  wordDocs = new Map<string, number>();
   wordIndex = new Map<string, number>();
-  indexWord = new Map<number, string>();
-  indexDocs = new Map<number, number>();
+  // Fitting and saving use these; a loaded tokenizer parses them when first asked (predict never does).
+  private counts = lazy(new Map<string, number>());
+  private docs = lazy(new Map<string, number>());
+  private words = lazy(new Map<number, string>());
+  private indexedDocs = lazy(new Map<number, number>());
+  get wordCounts(): Map<string, number> {
+    return this.counts.get();
+  }
+  set wordCounts(m: Map<string, number>) {
+    this.counts = lazy(m);
+  }
+  get wordDocs(): Map<string, number> {
+    return this.docs.get();
+  }
+  set wordDocs(m: Map<string, number>) {
+    this.docs = lazy(m);
+  }
+  get indexWord(): Map<number, string> {
+    return this.words.get();
+  }
+  set indexWord(m: Map<number, string>) {
+    this.words = lazy(m);
+  }
+  get indexDocs(): Map<number, number> {
+    return this.indexedDocs.get();
+  }
+  set indexDocs(m: Map<number, number>) {
+    this.indexedDocs = lazy(m);
+  }
   private readonly filterSet: Set<string>;
 
   constructor(options: TokenizerOptions = {}) {
@@ -149,13 +174,28 @@ export class Tokenizer {
       oovToken: c.oov_token,
     });
     tok.documentCount = c.document_count;
-    tok.wordCounts = objectToMap(parseDict(c.word_counts, 'word_counts'));
-    tok.wordDocs = objectToMap(parseDict(c.word_docs, 'word_docs'));
     tok.wordIndex = objectToMap(parseDict(c.word_index, 'word_index'));
-    tok.indexWord = new Map(Object.entries(parseDict<string>(c.index_word, 'index_word')).map(([k, v]) => [Number(k), v]));
-    tok.indexDocs = new Map(Object.entries(parseDict<number>(c.index_docs, 'index_docs')).map(([k, v]) => [Number(k), v]));
+    tok.counts = lazy(() => objectToMap(parseDict(c.word_counts, 'word_counts')));
+    tok.docs = lazy(() => objectToMap(parseDict(c.word_docs, 'word_docs')));
+    tok.words = lazy(() => new Map(Object.entries(parseDict<string>(c.index_word, 'index_word')).map(([k, v]) => [Number(k), v])));
+    tok.indexedDocs = lazy(() => new Map(Object.entries(parseDict<number>(c.index_docs, 'index_docs')).map(([k, v]) => [Number(k), v])));
     return tok;
   }
+}
+
+/** A value, or how to make it when first asked. */
+function lazy<T>(value: T | (() => T)): { get(): T } {
+  let made = typeof value !== 'function';
+  let v = value;
+  return {
+    get() {
+      if (!made) {
+        v = (v as () => T)();
+        made = true;
+      }
+      return v as T;
+    },
+  };
 }
 
 function objectToMap<V>(o: Record<string, V>): Map<string, V> {

@@ -3,23 +3,28 @@
  * else the WebAssembly backend with the native fused LSTM (`blas`) when that addon is built, else
  * plain WebAssembly, and always says which one runs and why.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { EngineUnavailableError } from '../errors.ts';
+import type { EngineName, EngineRequest } from './names.ts';
 import { installGradientFixes } from './gradient-fixes.ts';
 import { ADDON_HINT, type AddonLoad, type FusedLstmAddon, loadFusedLstmAddon } from './native-addon.ts';
 import { installWasmKernelFixes } from './wasm-kernels.ts';
 
-export type EngineName = 'tensorflow' | 'blas' | 'wasm' | 'cpu';
-export type EngineRequest = EngineName | 'auto';
-export const ENGINE_CHOICES: readonly EngineRequest[] = ['auto', 'tensorflow', 'blas', 'wasm', 'cpu'];
+export { ENGINE_CHOICES, type EngineName, type EngineRequest } from './names.ts';
 
 export interface EngineInfo {
   name: EngineName;
   /** The npm package behind it. */
   package: string;
-  /** One line for the user: why this engine runs. */
+  /** Why this engine runs, in full (`--verbose`). */
   reason: string;
+  /** The engine in a few words: what a command prints by default. */
+  summary: string;
+  /** Set when `auto` settled for plain WebAssembly: how much faster training would be with the native kernel, and how to get it. */
+  fasterWith: string | null;
 }
+
+const FASTER_WITH_BLAS = `the native fused LSTM is off, and training with it is 3–4× faster (${ADDON_HINT})`;
 
 /** The native packages, most wanted first: both register the `tensorflow` backend. */
 export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -81,22 +86,26 @@ export async function planEngine(request: EngineRequest, probe: EngineProbe = IN
     if (native.ok) {
       const why = native.pkg.endsWith('-gpu') ? 'native libtensorflow with CUDA' : 'native libtensorflow';
       const reason = `${request === 'auto' ? `${native.pkg} loaded` : 'asked for'} (${why})${native.notes.length ? `; ${native.notes.join('; ')}` : ''}`;
-      return { info: { name: 'tensorflow', package: native.pkg, reason }, backend: 'tensorflow', addon: null };
+      return { info: { name: 'tensorflow', package: native.pkg, reason, summary: `tensorflow (${native.pkg}: ${why})`, fasterWith: null }, backend: 'tensorflow', addon: null };
     }
     if (request === 'tensorflow') throw new EngineUnavailableError('tensorflow', `${native.why}. ${INSTALL_HINT}.`);
     const hint = 'its install downloads libtensorflow from Google storage, which failed or was skipped; to install from a mirror: TFJS_NODE_CDN_STORAGE=<mirror> npm install @tensorflow/tfjs-node (README: Engines)';
     const addon = probe.addon();
     return addon.ok
-      ? { info: { name: 'blas', package: BLAS_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly with the native fused LSTM (${addon.description})` }, backend: 'wasm', addon: addon.addon }
-      : { info: { name: 'wasm', package: WASM_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly; the native fused LSTM is off: ${addon.why} (${ADDON_HINT})` }, backend: 'wasm', addon: null };
+      ? { info: { name: 'blas', package: BLAS_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly with the native fused LSTM (${addon.description})`, summary: blasSummary(addon.description), fasterWith: null }, backend: 'wasm', addon: addon.addon }
+      : {
+          info: { name: 'wasm', package: WASM_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly; the native fused LSTM is off: ${addon.why} (${ADDON_HINT})`, summary: `wasm (WebAssembly; ${addon.why})`, fasterWith: FASTER_WITH_BLAS },
+          backend: 'wasm',
+          addon: null,
+        };
   }
   if (request === 'blas') {
     const addon = probe.addon();
     if (!addon.ok) throw new EngineUnavailableError('blas', `${addon.why}; ${ADDON_HINT}.`);
-    return { info: { name: 'blas', package: BLAS_PACKAGE, reason: `asked for (WebAssembly with the native fused LSTM: ${addon.description})` }, backend: 'wasm', addon: addon.addon };
+    return { info: { name: 'blas', package: BLAS_PACKAGE, reason: `asked for (WebAssembly with the native fused LSTM: ${addon.description})`, summary: blasSummary(addon.description), fasterWith: null }, backend: 'wasm', addon: addon.addon };
   }
-  if (request === 'wasm') return { info: { name: 'wasm', package: WASM_PACKAGE, reason: 'asked for (plain WebAssembly, without the native fused LSTM)' }, backend: 'wasm', addon: null };
-  return { info: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)' }, backend: 'cpu', addon: null };
+  if (request === 'wasm') return { info: { name: 'wasm', package: WASM_PACKAGE, reason: 'asked for (plain WebAssembly, without the native fused LSTM)', summary: 'wasm (WebAssembly, as asked)', fasterWith: null }, backend: 'wasm', addon: null };
+  return { info: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)', summary: 'cpu (pure JavaScript, as asked)', fasterWith: null }, backend: 'cpu', addon: null };
 }
 
 let current: EnginePlan | null = null;
@@ -107,8 +116,10 @@ export async function initEngine(request: EngineRequest = 'auto'): Promise<Engin
   const plan = await planEngine(request);
   installGradientFixes();
   if (plan.backend === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
+    tf.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
     installWasmKernelFixes();
+  } else if (plan.backend === 'cpu') {
+    tf.loadBackendPackage('@tensorflow/tfjs-backend-cpu');
   }
   const ok = await tf.setBackend(plan.backend);
   if (!ok) throw new EngineUnavailableError(plan.info.name, `the ${plan.backend} backend failed to start`);
@@ -122,6 +133,11 @@ export function nativeLstmAddon(): FusedLstmAddon | null {
   return current?.addon && tf.getBackend() === 'wasm' ? current.addon : null;
 }
 
+/** The engine in full: the package, its version and why it runs. */
 export function describeEngine(info: EngineInfo): string {
-  return `${info.name} (${info.package} ${tf.version.tfjs}): ${info.reason}`;
+  return `${info.name} (${info.package} ${tf.version_core}): ${info.reason}`;
+}
+
+function blasSummary(addon: string): string {
+  return `blas (WebAssembly + native fused LSTM: ${addon})`;
 }

@@ -12,7 +12,7 @@
  * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
  * checked against it in test/engine/wasm-kernels.test.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';

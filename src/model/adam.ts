@@ -5,7 +5,7 @@
  * results are the same to the bit. Elsewhere it is tfjs' Adam (a JavaScript loop was slower than its
  * SIMD kernels). Saved and restored as tfjs' Adam.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeLstmAddon } from '../engine/engine.ts';
 import type { FusedLstmAddon } from '../engine/native-addon.ts';

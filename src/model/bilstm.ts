@@ -4,7 +4,7 @@
  * Standard tfjs layers throughout (the LSTM is ours, serialised as `LSTM`), so tfjs and Keras tooling
  * read the saved model.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf.ts';
 import type { Pooling } from '../settings.ts';
 import { FusedLSTM } from './lstm/layer.ts';
 import { quietly } from './quietly.ts';

@@ -5,7 +5,7 @@
  * tensorflowjs_converter (model.json, its weight shards, tokenizer.json, no meta.json) opens too.
  * Every check names the file it is about.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KAGGLE_CLASSES } from '../data/labels.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
@@ -22,8 +22,7 @@ import { loadMember } from './members.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
 import { SequenceMember } from './sequence-member.ts';
 
-/** Where `train` writes and the other commands look when no directory is given. */
-export const DEFAULT_MODEL_DIR = 'models/sentiment';
+export { DEFAULT_MODEL_DIR } from '../settings.ts';
 
 export interface LoadedModel {
   dir: string;
@@ -44,7 +43,8 @@ export interface LoadedModel {
 }
 
 export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
-  await recoverDirectory(dir).catch(() => undefined);
+  // Through a link, the lock and staging directory sit beside the directory it names.
+  await recoverDirectory(await realpath(dir).catch(() => dir)).catch(() => undefined);
   const files = await listDirectory(dir);
   if (!files.includes(MODEL_FILES.model) && !files.includes(MODEL_FILES.tokenizer)) throw new NotTrainedError('model', dir);
   for (const f of [MODEL_FILES.model, MODEL_FILES.tokenizer]) {
@@ -67,6 +67,12 @@ export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
   } catch (err) {
     for (const m of members) m.dispose();
     throw err;
+  }
+  const classes = meta ? meta.label_names.length : KAGGLE_CLASSES.names.length;
+  const wrong = members.find((m) => m.numClasses !== classes);
+  if (wrong) {
+    for (const m of members) m.dispose();
+    throw new InputError(`lists ${classes} classes, but the ${wrong.kind} member gives ${wrong.numClasses}: the files do not belong together`, { file: meta ? metaPath : join(dir, MODEL_FILES.model) });
   }
   const memory = meta?.memory ? await PhraseMemory.load(dir, meta.label_names.length) : null;
   return {
@@ -93,6 +99,11 @@ async function listDirectory(dir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotTrainedError('model', dir);
     throw new InputError((err as Error).message, { file: dir });
   }
+}
+
+/** What this tool writes in a model directory (a directory holding none of these is someone else's). */
+export function isModelEntry(entry: string): boolean {
+  return (Object.values(MODEL_FILES) as string[]).includes(entry) || ['checkpoint', 'ngram', 'bilstm', 'memory.tsv.gz', 'crossval.json', 'history.png', 'history.svg'].includes(entry);
 }
 
 export interface ModelDirectory {

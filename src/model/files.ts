@@ -4,8 +4,8 @@
  * Written without tfjs-node's file:// handler, which is not there when tfjs-node is not.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { isAbsolute, join, normalize } from 'node:path';
+import * as tf from '../engine/tf.ts';
 import { Tokenizer } from '../data/tokenizer.ts';
 import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
@@ -52,15 +52,30 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
 export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
   const modelPath = join(dir, MODEL_FILES.model);
   const json = await readJsonFile<ModelJson>(modelPath);
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new InputError('not a tfjs layers model (no modelTopology / weightsManifest)', { file: modelPath });
+  const bad = (what: string) => new InputError(what, { file: modelPath });
+  if (json === null || typeof json !== 'object' || !json.modelTopology || typeof json.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
+    throw bad('not a tfjs layers model (no modelTopology / weightsManifest)');
   }
-  const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (manifest) => {
-    const specs = manifest.flatMap((g) => g.weights);
-    const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readBinaryFile(join(dir, p))));
-    return [specs, checkedWeightData(buffers, specs, join(dir, manifest[0]?.paths[0] ?? MODEL_FILES.weights), MODEL_FILES.model)];
+  const manifest = json.weightsManifest;
+  if (manifest.length === 0 || !manifest.every((g) => Array.isArray(g?.paths) && g.paths.length > 0 && Array.isArray(g.weights))) throw bad('its weightsManifest lists no weight files');
+  for (const p of manifest.flatMap((g) => g.paths)) {
+    // Weight files live in the model directory: a path out of it is not one to follow.
+    if (typeof p !== 'string' || isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..')) throw bad(`weightsManifest path ${JSON.stringify(p)} points outside the model directory`);
+  }
+  const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (m) => {
+    const specs = m.flatMap((g) => g.weights);
+    const buffers = await Promise.all(m.flatMap((g) => g.paths).map((p) => readBinaryFile(join(dir, p))));
+    const file = join(dir, m[0]?.paths[0] ?? MODEL_FILES.weights);
+    const data = checkedWeightData(buffers, specs, file, MODEL_FILES.model);
+    checkFinite(data, specs, file);
+    return [specs, data];
   });
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (err) {
+    // tfjs' own words: a layer missing, weights of the wrong shape, a topology it cannot build.
+    throw bad(`is not a model tfjs can build from its weights (${(err as Error).message.split('\n')[0]})`);
+  }
 }
 
 /** The weight files' bytes as one buffer, refused unless their length is what the specs declare. */
@@ -71,6 +86,22 @@ export function checkedWeightData(buffers: Buffer[], specs: tf.io.WeightsManifes
     throw new InputError(`has ${joined.byteLength} bytes, ${declaredIn} declares ${expected} (truncated or from another model)`, { file });
   }
   return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
+}
+
+/** A diverged run's weights (NaN, infinite) would turn every text into NaN probabilities. */
+function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], file: string): void {
+  let offset = 0;
+  for (const s of specs) {
+    const n = tf.util.sizeFromShape(s.shape);
+    if (s.dtype === 'float32' || s.dtype === undefined) {
+      const v = new Float32Array(data, offset, n);
+      for (let i = 0; i < n; i++) {
+        // NaN and ±Infinity are the only floats for which x - x is not 0.
+        if (v[i] - v[i] !== 0) throw new InputError(`holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`, { file });
+      }
+    }
+    offset += n * tf.util.bytesPerElement(s.dtype ?? 'float32');
+  }
 }
 
 export async function saveTokenizer(tokenizer: Tokenizer, dir: string): Promise<void> {

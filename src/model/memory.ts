@@ -12,15 +12,26 @@ import { readBinaryFile } from '../fs/read.ts';
 
 export const MEMORY_FILE = 'memory.tsv.gz';
 
+/** Lookups answered by searching the file's text before the phrases are put in a map: one prediction never waits for 140k entries. */
+const SCANS_BEFORE_INDEXING = 64;
+
 export class PhraseMemory {
-  constructor(
+  /** Cleaned phrase → its label counts, as stored (`2:1` or `2:3,3:1`); built on first need when loaded. */
+  private entries: Map<string, string> | null;
+  private scans = 0;
+
+  private constructor(
     readonly classes: number,
-    /** Cleaned phrase → its label counts, as stored (`2:1` or `2:3,3:1`). */
-    private readonly entries: Map<string, string>,
-  ) {}
+    entries: Map<string, string> | null,
+    /** memory.tsv.gz's text, checked line by line, ending in a newline (a loaded memory). */
+    private readonly text: string | null = null,
+    private readonly phraseCount = entries?.size ?? 0,
+  ) {
+    this.entries = entries;
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.phraseCount;
   }
 
   /** Counts the labels of `rows` (indices into `cleaned` and `labels`). */
@@ -41,7 +52,7 @@ export class PhraseMemory {
 
   /** The stored label frequencies of a cleaned text, or null when it is not in memory. */
   lookup(cleaned: string): Float32Array | null {
-    const stored = this.entries.get(cleaned);
+    const stored = this.countsOf(cleaned);
     if (stored === undefined) return null;
     const p = new Float32Array(this.classes);
     let total = 0;
@@ -54,9 +65,26 @@ export class PhraseMemory {
     return p;
   }
 
+  private countsOf(cleaned: string): string | undefined {
+    if (cleaned === '' || cleaned.includes('\n') || cleaned.includes('\t')) return undefined;
+    if (this.entries === null && this.text !== null && this.scans++ < SCANS_BEFORE_INDEXING) return findCounts(this.text, cleaned);
+    return this.index().get(cleaned);
+  }
+
+  private index(): Map<string, string> {
+    if (this.entries === null) {
+      this.entries = new Map();
+      for (const line of (this.text ?? '').split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab > 0) this.entries.set(line.slice(tab + 1), line.slice(0, tab));
+      }
+    }
+    return this.entries;
+  }
+
   async save(dir: string): Promise<string[]> {
     const lines: string[] = [];
-    for (const [phrase, counts] of this.entries) lines.push(`${counts}\t${phrase}`);
+    for (const [phrase, counts] of this.index()) lines.push(`${counts}\t${phrase}`);
     await writeFileAtomic(join(dir, MEMORY_FILE), gzipSync(`${lines.join('\n')}\n`));
     return [MEMORY_FILE];
   }
@@ -70,17 +98,24 @@ export class PhraseMemory {
       if (err instanceof InputError) throw err;
       throw new InputError(`is not gzip data (${(err as Error).message})`, { file: path });
     }
-    const entries = new Map<string, string>();
-    const lines = text.split('\n');
-    lines.forEach((line, i) => {
-      if (line === '') return;
-      const tab = line.indexOf('\t');
-      const counts = tab > 0 ? line.slice(0, tab) : '';
-      if (!/^\d+:\d+(,\d+:\d+)*$/.test(counts) || counts.split(',').some((p) => Number(p.split(':')[0]) >= classes)) {
-        throw new InputError(`expected label:count pairs for ${classes} classes, a tab and a phrase`, { file: path, line: i + 1 });
-      }
-      entries.set(line.slice(tab + 1), counts);
-    });
-    return new PhraseMemory(classes, entries);
+    if (!text.endsWith('\n')) text += '\n';
+    // Every line checked in one pass of the regex engine: label:count pairs for known classes, a tab, a phrase.
+    const label = Array.from({ length: classes }, (_, i) => i).join('|');
+    const bad = new RegExp(`^(?!(?:(?:${label}):\\d+(?:,(?:${label}):\\d+)*\\t[^\\t\\n]+)?$)`, 'm').exec(text.slice(0, -1));
+    if (bad) {
+      const line = text.slice(0, bad.index).split('\n').length;
+      throw new InputError(`expected label:count pairs for ${classes} classes, a tab and a phrase`, { file: path, line });
+    }
+    let phrases = 0;
+    for (let i = text.indexOf('\t'); i !== -1; i = text.indexOf('\t', i + 1)) phrases++;
+    return new PhraseMemory(classes, null, text, phrases);
   }
+}
+
+/** The counts on the line whose phrase is `phrase`, found in the text itself. */
+function findCounts(text: string, phrase: string): string | undefined {
+  const at = text.indexOf(`\t${phrase}\n`);
+  if (at < 0) return undefined;
+  const start = text.lastIndexOf('\n', at) + 1;
+  return text.slice(start, at);
 }

@@ -3,7 +3,7 @@
  * members, labels, cleaning rules), and how it was made (settings, data, engine, versions).
  * Version 1 (one LSTM, its max_len and batching at the top) is read as a one-member version 2.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf.ts';
 import { CLEANING_VERSION } from '../data/clean.ts';
 import type { Classes } from '../data/labels.ts';
 import { InputError } from '../errors.ts';
@@ -62,7 +62,7 @@ export function makeMeta(m: MetaInputs): ModelMeta {
     data_sha256: m.dataSha256,
     engine: m.engine,
     package_version: PACKAGE_VERSION,
-    tfjs_version: tf.version.tfjs,
+    tfjs_version: tf.version_core,
     created: new Date().toISOString(),
   };
 }

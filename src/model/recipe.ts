@@ -2,7 +2,7 @@
  * The seed's model, with Keras 2.2's defaults written out where tfjs-layers' differ
  * (glorot_uniform kernels, unit_forget_bias, Adam's epsilon).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf.ts';
 import type { RunSettings } from '../settings.ts';
 import { FusedAdam } from './adam.ts';
 import { FusedLSTM } from './lstm/layer.ts';

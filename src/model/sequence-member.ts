@@ -5,17 +5,17 @@
  * not depend on them.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf.ts';
 import { encodeBatch, makeBatches, type Batch } from '../data/batches.ts';
 import { toSequences, type EncodedTexts } from '../data/encode.ts';
 import { range } from '../data/split.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { InputError } from '../errors.ts';
-import type { BatchingMode } from '../settings.ts';
+import { PREDICT_BATCH_SIZE, type BatchingMode } from '../settings.ts';
 import { loadLayersModel, loadTokenizer, MODEL_FILES, saveLayersModel, saveTokenizer } from './files.ts';
 import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
 
-export const DEFAULT_BATCH_SIZE = 512;
+export const DEFAULT_BATCH_SIZE = PREDICT_BATCH_SIZE;
 
 /** How texts are fed to an LSTM member. */
 export interface SequenceInput {
@@ -76,7 +76,12 @@ export class SequenceMember implements Member {
     const model = await loadLayersModel(dir);
     try {
       checkVocabularyFits(tokenizer, model, dir);
-      return new SequenceMember(model, tokenizer, typeof input === 'function' ? input(model) : input, kind);
+      const fed = typeof input === 'function' ? input(model) : input;
+      const steps = model.inputs[0]?.shape[1];
+      if (fed.batching === 'max' && typeof steps === 'number' && steps !== fed.maxLen) {
+        throw new InputError(`takes ${steps} time steps, but the model was trained on inputs padded to ${fed.maxLen} (meta.json max_len): the files do not belong together`, { file: join(dir, MODEL_FILES.model) });
+      }
+      return new SequenceMember(model, tokenizer, fed, kind);
     } catch (err) {
       model.dispose();
       throw err;
@@ -86,11 +91,17 @@ export class SequenceMember implements Member {
 
 /** Every index the tokenizer can produce must have an embedding row. */
 function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: string): void {
+  const file = join(dir, MODEL_FILES.tokenizer);
+  let largest = 0;
+  for (const [word, index] of tokenizer.wordIndex) {
+    if (!Number.isInteger(index) || index < 1) throw new InputError(`word_index gives "${word}" the index ${JSON.stringify(index)}; indices are whole numbers from 1`, { file });
+    largest = Math.max(largest, index);
+  }
   const embedding = model.layers.find((l) => l.getClassName() === 'Embedding');
   const inputDim = embedding?.getConfig().inputDim;
   if (typeof inputDim !== 'number') return;
   // A declared num_words larger than the embedding means the two files do not belong together.
-  const rowsNeeded = tokenizer.numWords ?? tokenizer.vocabularySize;
+  const rowsNeeded = tokenizer.numWords ?? largest + 1;
   if (rowsNeeded > inputDim) {
     throw new InputError(`num_words ${tokenizer.numWords ?? `(all ${tokenizer.wordIndex.size} words)`} does not fit the model's embedding of ${inputDim} rows`, {
       file: join(dir, MODEL_FILES.tokenizer),

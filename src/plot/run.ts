@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError, NotTrainedError, SettingError } from '../errors.ts';
-import { checkOutputFile, writeFileAtomic } from '../fs/atomic-file.ts';
+import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
 import { readTextFile } from '../fs/read.ts';
 import { MODEL_FILES } from '../model/files.ts';
 import { curvesFromHistory, finalValAcc, parsePythonJson, type Curves } from './curves.ts';
@@ -34,13 +34,13 @@ export async function plotHistory(opts: PlotOptions): Promise<PlotResult> {
   const outputs = opts.out ? [opts.out] : ['history.png', 'history.svg'].map((f) => join(dirname(file), f));
   for (const out of outputs) {
     if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase())) throw new SettingError('out', `must end in ${PLOT_FORMATS.join(' or ')}`, { given: out });
-    await checkOutputFile(out, 'out');
+    await outputTarget(out, 'out');
   }
   const curves = curvesFromHistory(parsePythonJson(await readTextFile(file), file), file);
   const title = plotTitle(opts.historyFile ? basename(file, extname(file)) : basename(resolve(opts.modelDir)), curves);
   const svg = await renderSvg(historySpec(curves, title, THEME[opts.theme]));
   for (const out of outputs) {
-    await writeFileAtomic(out, extname(out).toLowerCase() === '.png' ? svgToPng(svg).png : svg);
+    await writeOutputFile(out, extname(out).toLowerCase() === '.png' ? svgToPng(svg).png : svg, 'out');
   }
   return { written: outputs, curves, title };
 }

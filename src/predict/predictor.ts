@@ -8,10 +8,10 @@ import { InputError, type Where } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
 import type { LoadedModel } from '../model/directory.ts';
 import type { PredictOptions } from '../model/member.ts';
-import { DEFAULT_BATCH_SIZE } from '../model/sequence-member.ts';
+import { PREDICT_BATCH_SIZE } from '../settings.ts';
 import { argmax } from '../model/scores.ts';
 
-export const PREDICT_BATCH_SIZE = DEFAULT_BATCH_SIZE;
+export { PREDICT_BATCH_SIZE };
 
 export interface Prediction {
   label: number;
@@ -95,6 +95,8 @@ export class Predictor {
   }
 
   toPrediction(probabilities: number[], source: Prediction['source'] = 'model'): Prediction {
+    // NaN is no answer: never turn it into a label.
+    if (!probabilities.every(Number.isFinite)) throw new InputError('gives probabilities that are not numbers: the model is broken; train it again', { file: this.loaded.dir });
     const label = argmax(probabilities);
     return { label, labelName: this.labelNames[label] ?? String(label), probabilities, source };
   }

@@ -5,7 +5,7 @@ import { labelCounts } from '../data/labels.ts';
 import { readTable, type ColumnNames, type TableFormat } from '../data/table.ts';
 import { SettingError } from '../errors.ts';
 import { initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
-import { checkOutputFile, writeFileAtomic } from '../fs/atomic-file.ts';
+import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
 import { loadModelDirectory } from '../model/directory.ts';
 import { readTextLines } from './lines.ts';
 import { checkText, PREDICT_BATCH_SIZE, Predictor, type Prediction, type PredictorOptions } from './predictor.ts';
@@ -84,7 +84,7 @@ export interface SubmissionResult {
 
 /** Scores every row of a data file and writes each id with its predicted label, in input order. */
 export async function writeSubmission(predictor: Predictor, opts: SubmissionOptions): Promise<SubmissionResult> {
-  await checkOutputFile(opts.submission, 'submission');
+  await outputTarget(opts.submission, 'submission');
   if (await sameFile(opts.submission, opts.input)) throw new SettingError('submission', 'is the input file: writing it would destroy the data; give another name', { given: opts.submission });
   const table = await readTable(opts.input, { labelled: false, ids: true, format: opts.format, columns: opts.columns });
   checkIds(table.rows, table.path);
@@ -93,7 +93,7 @@ export async function writeSubmission(predictor: Predictor, opts: SubmissionOpti
   const { predictions, truncated, fromMemory } = predictor.predict(table.rows.map((r) => r.text), opts.onProgress);
   const labels = Int32Array.from(predictions, (p) => p.label);
   const header = isKaggleInput(table) ? KAGGLE_SUBMISSION_HEADER : (['id', 'label'] as const);
-  await writeFileAtomic(opts.submission, submissionCsv(header, table.rows.map((r) => r.id as string), Array.from(labels, (l) => predictor.labels[l])));
+  await writeOutputFile(opts.submission, submissionCsv(header, table.rows.map((r) => r.id as string), Array.from(labels, (l) => predictor.labels[l])), 'submission');
   return { rows: table.rows.length, truncated, fromMemory, seconds: (performance.now() - started) / 1000, labelCounts: labelCounts(labels, predictor.labelNames.length) };
 }
 

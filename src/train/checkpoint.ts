@@ -4,7 +4,7 @@
  * sha256). With the per-epoch seeds of the loop, that is all a resumed run needs to continue exactly.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { InputError, SettingError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';

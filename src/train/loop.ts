@@ -2,9 +2,10 @@
  * The training loop: Keras' `fit` semantics (validation split taken before shuffling, reshuffle every
  * epoch, sample-weighted epoch metrics) over grouped or padded batches.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf.ts';
 import { encodeBatch, makeBatches, oneHotBatch, type Batch } from '../data/batches.ts';
 import { makeRng, withSeededMathRandom } from '../data/random.ts';
+import { DivergedError } from '../errors.ts';
 import type { RowSplit } from '../data/split.ts';
 import { bestEpoch, isBetter, type EpochLog } from '../model/history.ts';
 import { predictRows } from '../model/sequence-member.ts';
@@ -76,7 +77,6 @@ export interface TrainData {
  */
 export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
   const { trainRows, valRows } = opts.split;
-  const batchOpts = { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen };
   const history: EpochLog[] = [...(opts.history ?? [])];
   let best = opts.best !== undefined ? opts.best : bestEpoch(history, opts.monitor);
   const outcome = (stopped: boolean, stoppedEarly = false): TrainOutcome => ({ history, stopped, best, stoppedEarly });
@@ -84,7 +84,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
     if (opts.signal?.aborted) return outcome(true);
     if (best !== null && opts.earlyStop !== null && epoch - 1 - best.epoch >= opts.earlyStop) return outcome(false, true);
     const log = await withSeededMathRandom(`${opts.seed}:${epoch}`, () =>
-      runEpoch(model, data, epoch, makeBatches(data.sequences, trainRows, { ...batchOpts, rng: makeRng(`shuffle:${opts.seed}:${epoch}`) }), valRows, opts, callbacks),
+      runEpoch(model, data, epoch, epochBatches(data.sequences, trainRows, opts, epoch), valRows, opts, callbacks),
     );
     if (log === null) return outcome(true);
     history.push(log);
@@ -93,6 +93,11 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
     await callbacks.onEpochEnd?.(log, history, improved);
   }
   return outcome(false);
+}
+
+/** Epoch `epoch`'s batches: the training rows shuffled anew each epoch, the same for the same seed and epoch (a resumed run repeats them). */
+export function epochBatches(sequences: ReadonlyArray<ArrayLike<number>>, trainRows: Int32Array, opts: Pick<TrainOptions, 'batching' | 'batchSize' | 'maxLen' | 'seed'>, epoch: number): Batch[] {
+  return makeBatches(sequences, trainRows, { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen, rng: makeRng(`shuffle:${opts.seed}:${epoch}`) });
 }
 
 async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, batches: Batch[], valRows: Int32Array, opts: TrainOptions, callbacks: TrainCallbacks): Promise<EpochLog | null> {
@@ -104,6 +109,8 @@ async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, b
   let seen = 0;
   for (let b = 0; b < batches.length; b++) {
     const { loss, acc } = await trainOnBatch(model, data, batches[b], opts.numClasses, opts.labelSmoothing ?? 0);
+    // Keras' TerminateOnNaN: a loss that is no longer a number only gets worse; the last epoch's checkpoint stays.
+    if (!Number.isFinite(loss)) throw new DivergedError(epoch, `the loss became ${loss} at batch ${b + 1}`, epoch - 1);
     const n = batches[b].rows.length;
     lossSum += loss * n;
     accSum += acc * n;
@@ -111,14 +118,26 @@ async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, b
     callbacks.onBatchEnd?.(epoch, { done: b + 1, total: batches.length, seen, loss: lossSum / seen, acc: accSum / seen });
     if (opts.signal?.aborted) return null;
   }
+  // The clipped cross-entropy stays finite while the weights overflow: look at them too.
+  const broken = firstNonFiniteWeight(model);
+  if (broken) throw new DivergedError(epoch, `the weight ${broken} is no longer a finite number`, epoch - 1);
   let val = { loss: null as number | null, acc: null as number | null };
   if (valRows.length > 0) {
     callbacks.onValidationBegin?.(epoch);
     const probabilities = predictRows(model, data.sequences, valRows, { maxLen: opts.maxLen, batching: opts.batching, batchSize: opts.batchSize });
     const s = scoreProbabilities(probabilities, opts.numClasses, Int32Array.from(valRows, (r) => data.labels[r]));
+    if (!Number.isFinite(s.loss)) throw new DivergedError(epoch, `the validation loss became ${s.loss}`, epoch - 1);
     val = { loss: s.loss, acc: s.acc };
   }
   return { epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc, seconds: (performance.now() - started) / 1000 };
+}
+
+function firstNonFiniteWeight(model: tf.LayersModel): string | null {
+  for (const w of model.trainableWeights) {
+    const v = w.read().dataSync();
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return w.name;
+  }
+  return null;
 }
 
 /** One-hot targets, smoothed towards the uniform distribution by `smoothing`. */

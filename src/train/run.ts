@@ -1,6 +1,6 @@
 /** `sentiment train`: data file in, model directory out. */
-import { stat } from 'node:fs/promises';
-import type * as tf from '@tensorflow/tfjs';
+import { rmdir, stat } from 'node:fs/promises';
+import type * as tf from '../engine/tf.ts';
 import { classesOf, indexLabels, labelCounts, type Classes } from '../data/labels.ts';
 import { prepareTrainingData, type PreparedData } from '../data/prepare.ts';
 import { makeRng } from '../data/random.ts';
@@ -10,10 +10,12 @@ import { resolveEmbeddings } from '../data/vectors.ts';
 import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
 import { InputError, ResumeMismatchError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
+import { lockDirectory } from '../fs/lock.ts';
+import { checkOutputDirectory } from '../fs/output-dir.ts';
 import { checkInputFile } from '../fs/read.ts';
 import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
 import type { Blend } from '../model/blend.ts';
-import { saveModelDirectory } from '../model/directory.ts';
+import { isModelEntry, saveModelDirectory } from '../model/directory.ts';
 import { loadLayersModel } from '../model/files.ts';
 import type { EpochLog } from '../model/history.ts';
 import type { Member, MemberKind } from '../model/member.ts';
@@ -21,7 +23,7 @@ import { PhraseMemory } from '../model/memory.ts';
 import { makeMeta } from '../model/meta.ts';
 import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
-import { FIXED_ON_RESUME, SETTING_KEYS, settingsToJson, type RunSettings, type SettingKey } from '../settings.ts';
+import { applyPreset, FIXED_ON_RESUME, SETTING_KEYS, settingsToJson, type RunSettings, type SettingKey } from '../settings.ts';
 import { fitBlend } from './blend.ts';
 import { checkpointPath, loadCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { NGRAM_TRAINING, trainNgram, type NgramProgress } from './ngram.ts';
@@ -125,7 +127,6 @@ interface Prepared {
 type SplitRule = (p: { rows: number; fileRows: number; groups: string[]; settings: RunSettings }) => RowSplit;
 
 async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: SplitRule, folds?: number): Promise<Prepared & { split: RowSplit }> {
-  await checkOutDir(opts.out);
   // Data and checkpoint problems are reported before the engine starts.
   const checkpoint = opts.resume ? await loadCheckpoint(opts.out) : null;
   const requested = checkpoint ? resumeSettings(opts, checkpoint) : pickSettings(opts);
@@ -225,7 +226,9 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
     for (const [i, kind] of membersOf(settings).entries()) {
       reporter.onMember?.(kind);
       const first = i === 0;
-      const common = { settings, split, out: first ? out : null, dataFile: opts.dataFile, dataSha256: p.sha256, engine, checkpoint: first ? p.checkpoint : null, signal: opts.signal, onStaged: opts.onStaged };
+      // In an ensemble the vectors member keeps its own preset's epochs and early stop (it overfits sooner), unless the user set them.
+      const own = kind === 'bilstm' && settings.preset === 'ensemble' ? { ...applyPreset({ ...settings, preset: 'vectors' }, opts.explicit ?? new Set()), preset: settings.preset, maxLen: settings.maxLen } : settings;
+      const common = { settings: own, split, out: first ? out : null, dataFile: opts.dataFile, dataSha256: p.sha256, engine, checkpoint: first ? p.checkpoint : null, signal: opts.signal, onStaged: opts.onStaged };
       if (kind === 'ngram') {
         const ngram = trainNgram(
           Array.from(trainRows, (r) => data.cleaned[r]),
@@ -299,7 +302,11 @@ async function trainVectorsMember(p: Prepared, common: Omit<LstmTraining, 'kind'
   return train(v.data, () => buildBiLstm(shape(v.vocabulary.rows, v.vocabulary.dims), v.vocabulary.embeddings));
 }
 
-export async function runTraining(opts: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
+export async function runTraining(given: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
+  return withOutput(given, (out) => train({ ...given, out }, reporter));
+}
+
+async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<TrainResult> {
   const p = await prepare(opts, reporter, validationRule);
   const { settings, data, engine } = p;
   const { primary: lstm, members, scores, blend } = await trainMembers(p, p.split, opts, opts.out, reporter);
@@ -363,7 +370,11 @@ export interface CrossValidation {
  * both sides): each fold's groups, a contiguous block of the file, validate what the others train.
  * Nothing is saved; each fold trains the whole preset from scratch.
  */
-export async function crossValidate(opts: TrainRunOptions, k: number, reporter: TrainReporter & { onFold?(fold: number, of: number): void } = {}): Promise<CrossValidation> {
+export async function crossValidate(given: TrainRunOptions, k: number, reporter: TrainReporter & { onFold?(fold: number, of: number): void } = {}): Promise<CrossValidation> {
+  return withOutput(given, (out) => foldByFold({ ...given, out }, k, reporter));
+}
+
+async function foldByFold(opts: TrainRunOptions, k: number, reporter: TrainReporter & { onFold?(fold: number, of: number): void }): Promise<CrossValidation> {
   const p = await prepare({ ...opts, resume: false }, reporter, ({ groups }) => foldSplit(groups, k, 0), k);
   const folds: FoldResult[] = [];
   const done = (interrupted: string | null): CrossValidation => ({ folds, summary: summarise(folds), settings: p.settings, interrupted });
@@ -420,7 +431,18 @@ function resumeSettings(opts: TrainRunOptions, checkpoint: Checkpoint): RunSetti
   return { ...settings, epochs: opts.epochs };
 }
 
-async function checkOutDir(out: string): Promise<void> {
-  const s = await stat(out).catch(() => null);
-  if (s && !s.isDirectory()) throw new SettingError('out', 'points at an existing file; give a directory', { given: out });
+/**
+ * Runs `work` with `opts.out` checked, resolved (a link followed) and locked for this process; a new
+ * directory left empty by a run that saved nothing is removed again.
+ */
+async function withOutput<T>(opts: TrainRunOptions, work: (out: string) => Promise<T>): Promise<T> {
+  const out = await checkOutputDirectory(opts.out, 'out', isModelEntry);
+  const existed = (await stat(out).catch(() => null)) !== null;
+  const release = await lockDirectory(out, 'out');
+  try {
+    return await work(out);
+  } finally {
+    await release();
+    if (!existed) await rmdir(out).catch(() => undefined);
+  }
 }

@@ -3,8 +3,7 @@
  * vectors): builds it (or restores the checkpoint), runs the epochs with a checkpoint after each,
  * keeps the best epoch's weights when asked, and hands back the member.
  */
-import * as tf from '@tensorflow/tfjs';
-import { NUM_CLASSES } from '../data/labels.ts';
+import * as tf from '../engine/tf.ts';
 import { withSeededMathRandom } from '../data/random.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { EngineInfo } from '../engine/engine.ts';
@@ -117,7 +116,8 @@ export async function trainSequenceMember(t: LstmTraining, callbacks: LstmCallba
           split: t.split,
           batching: settings.pad,
           maxLen: data.maxLen,
-          numClasses: NUM_CLASSES,
+          // The model's own output width: the data's classes, whatever their number.
+          numClasses: model.outputs[0].shape.at(-1) as number,
           seed: settings.seed,
           history: checkpoint?.state.history,
           best: kept === null ? undefined : (checkpoint?.state.history.find((e) => e.epoch === (kept as BestWeights).epoch) ?? null),

@@ -58,6 +58,12 @@ const CASES: Case[] = [
   { name: '--validation-split -0.1', args: ['--validation-split', '-0.1'], code: 1, message: /'--validation-split <f>' argument '-0.1' is invalid/ },
   { name: '--batch-size 0', args: ['--batch-size', '0'], code: 1, message: /'--batch-size <n>' argument '0' is invalid/ },
   { name: '--out pointing at an existing file', args: ['--out', 'FILE'], code: 2, message: /--out \S*FILE: points at an existing file; give a directory/ },
+  { name: '--out under a file', args: ['--out', 'FILE/model'], code: 2, message: /--out \S*FILE\/model: is under \S*FILE, which is a file/ },
+  { name: "--out ''", args: ['--out', ''], code: 2, message: /--out "": is empty; give a directory/ },
+  { name: '--out . (a directory of other files)', args: ['--out', '.'], code: 2, message: /--out \.: is a directory of other files \(.*\), not a model directory/ },
+  { name: 'a CRLF header over LF rows', file: `${HEADER}\r\n${rows().join('\n')}\n`, code: 2, message: /data\.tsv:2: mixed line endings: line 1 ends with CRLF \(Windows\), this line with LF/ },
+  { name: 'a blank line among the rows', file: `${HEADER}\n${rows(3).join('\n')}\n\n${rows(3).join('\n')}\n`, code: 2, message: /data\.tsv:5: a blank line among the rows/ },
+  { name: 'trailing blank lines (accepted)', file: `${HEADER}\n${rows().join('\n')}\n\n\n`, code: 0, message: /^data {4}.*20 phrases/m },
 ];
 
 /** Every file under `dir` (the checkpoint too), by relative path, with its bytes. */
@@ -83,7 +89,7 @@ describe('bad input to sentiment train: a clear message, a non-zero exit, nothin
       const before = snapshot(out);
       const file = join(dir, 'FILE');
       writeFileSync(file, 'not a model');
-      const args = (c.args ?? []).map((a) => (a === 'FILE' ? file : a));
+      const args = (c.args ?? []).map((a) => a.replace(/^FILE/, file));
       const r = sentiment(['train', data, ...TINY, '--out', out, ...args]);
       assert.equal(r.code, c.code, r.err + r.out);
       assert.match(c.code === 0 ? r.out : r.err, c.message);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { LABEL_NAMES } from '../../src/data/labels.ts';
-import { autoEngineWithoutTfjsNode, sentiment, TEST_TSV, tempDir, tinyModel } from '../helpers.ts';
+import { autoEngineWithoutTfjsNode, sentiment, TEST_TSV, TRAIN_TSV, tempDir, tinyModel } from '../helpers.ts';
 
 interface JsonPrediction {
   text: string;
@@ -23,7 +23,12 @@ describe('sentiment predict (the built CLI)', () => {
   it('prints the label and the five probabilities as bars, most likely first', async () => {
     const r = sentiment(['predict', 'not good', '--model', model]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, new RegExp(`^engine {2}${await autoEngineWithoutTfjsNode()} `, 'm'));
+    const auto = await autoEngineWithoutTfjsNode();
+    // Quiet on the fastest engine there is; one short line saying how to get it otherwise.
+    if (auto === 'blas') assert.equal(r.err, '');
+    else assert.match(r.err, /^engine {2}wasm \(WebAssembly; .*\): the native fused LSTM is off, and training with it is 3–4× faster/);
+    const verbose = sentiment(['predict', 'not good', '--model', model, '--verbose']);
+    assert.match(verbose.err, new RegExp(`^engine {2}${auto} \\(.*4\\.22\\.0\\): .*tfjs-node is not installed`, 'm'));
     const lines = r.out.trim().split('\n');
     assert.match(lines[0], /^"not good" {2}→ {2}(negative|somewhat negative|neutral|somewhat positive|positive)$/);
     assert.equal(lines.length, 6);
@@ -75,6 +80,33 @@ describe('sentiment predict (the built CLI)', () => {
     assert.ok(lines.slice(1).every((l) => /^\d+,[0-4]$/.test(l)));
   });
 
+  it("each submission row carries its own phrase's label (training phrases: the labels they were trained with), as predict --input prints per row", () => {
+    // Rows 1–300 of the training file trained the model (its validation rows are 361–400), and the
+    // phrase memory answers them with their stored labels: labels that differ from row to row.
+    const train = readFileSync(TRAIN_TSV, 'utf8').split('\n').slice(1, 301).map((l) => l.split('\t'));
+    const dir = tempDir();
+    const input = join(dir, 'phrases.tsv');
+    writeFileSync(input, `PhraseId\tSentenceId\tPhrase\n${train.map(([id, sid, phrase]) => `${id}\t${sid}\t${phrase}`).join('\n')}\n`);
+    const sub = join(dir, 'submission.csv');
+    assert.equal(sentiment(['predict', '--input', input, '--submission', sub, '--model', model]).code, 0);
+    const written = readFileSync(sub, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(','));
+    assert.deepEqual(written.map(([id]) => id), train.map(([id]) => id));
+    const agree = written.filter(([, label], i) => label === train[i][3]).length;
+    assert.ok(agree >= 290, `${agree} of 300 rows carry their training label`);
+    assert.ok(new Set(written.map(([, l]) => l)).size >= 4, 'not one label for everything');
+
+    const rows = sentiment(['predict', '--input', input, '--model', model, '--json']);
+    assert.equal(rows.code, 0, rows.err);
+    const printed = parseLines(rows.out) as (JsonPrediction & { id: string; line: number })[];
+    assert.deepEqual(printed.map((p) => [p.id, p.line]), train.map(([id], i) => [id, i + 2]), 'one object per row, with its id and line');
+    assert.deepEqual(printed.map((p) => String(p.label)), written.map(([, l]) => l), 'the submission is what predict says of each row');
+    for (const p of printed) {
+      // Probabilities in label order: the label is the most probable class, and its name matches.
+      assert.equal(p.probabilities.indexOf(Math.max(...p.probabilities)), p.label);
+      assert.equal(p.label_name, LABEL_NAMES[p.label]);
+    }
+  });
+
   it('fails with exit 2 and one clear line for a missing model, empty text, or a TSV without the columns', () => {
     const missing = join(tempDir(), 'none');
     const noModel = sentiment(['predict', 'not good', '--model', missing]);
@@ -103,7 +135,7 @@ describe('sentiment predict (the built CLI)', () => {
   });
 
   it('refuses conflicting or incomplete sources, and a --submission that is a directory', () => {
-    assert.notEqual(sentiment(['predict', '--model', model]).code, 0);
+    assert.equal(sentiment(['predict', '--model', model]).code, 1, 'a usage error, as commander reports one');
     assert.match(sentiment(['predict', 'good', '--file', 'x.txt', '--model', model]).err, /exactly one of them/);
     assert.match(sentiment(['predict', 'good', '--submission', 'x.csv', '--model', model]).err, /--submission needs --input/);
     const dir = join(tempDir(), 'out');

@@ -10,8 +10,8 @@ import { BIN, sentiment, tempDir, trainHead } from '../helpers.ts';
 const SMALL = ['--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '400', '--batch-size', '8'];
 
 interface Running {
-  /** Resolves when stdout has matched. */
-  waitFor(re: RegExp): Promise<void>;
+  /** Resolves when stdout (or, with `stream` 'err', stderr) has matched. */
+  waitFor(re: RegExp, stream?: 'out' | 'err'): Promise<void>;
   kill(signal: NodeJS.Signals): void;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>;
 }
@@ -20,23 +20,29 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, FORCE_COLOR: '0' } });
   let out = '';
   let err = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    for (const w of waiters.filter((w) => w.re.test(out))) {
+  const waiters: { re: RegExp; stream: 'out' | 'err'; resolve: () => void }[] = [];
+  const wake = () => {
+    for (const w of waiters.filter((w) => w.re.test(w.stream === 'out' ? out : err))) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();
     }
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    wake();
   });
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    wake();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) =>
     child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, out, err }))),
   );
   return {
-    waitFor: (re) =>
+    waitFor: (re, stream = 'out') =>
       new Promise((resolve, reject) => {
-        if (re.test(out)) return resolve();
-        waiters.push({ re, resolve });
+        if (re.test(stream === 'out' ? out : err)) return resolve();
+        waiters.push({ re, stream, resolve });
         void exited.then((r) => reject(new Error(`exited ${r.code} before ${re}: ${r.out}${r.err}`)));
       }),
     kill: (signal) => child.kill(signal),
@@ -100,8 +106,10 @@ describe('interrupting and resuming sentiment train', () => {
     const twice = start(['train', data, '--out', out, '--resume', '--epochs', '5']);
     await twice.waitFor(/^resume[\s\S]*^epoch \d\/5 {2}\d+\/\d+ batches/m);
     twice.kill('SIGINT');
+    await twice.waitFor(/SIGINT: stopping after this batch/, 'err');
     twice.kill('SIGINT');
     const t = await twice.exited;
+    // Whether the second signal or the end of the batch came first is a race here; signals.test.ts pins the second signal.
     assert.equal(t.code, 130);
     const state = readJson<CheckpointState>(join(out, 'checkpoint', 'state.json'));
     assert.ok(state.epoch >= 1);

@@ -20,8 +20,9 @@ describe('sentiment train (the built CLI)', () => {
     const r = sentiment(['train', trainHead(300), '--epochs', '2', '--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '300', '--batch-size', '64', '--out', out, '--plot']);
     assert.equal(r.code, 0, r.err);
     const auto = await autoEngineWithoutTfjsNode();
-    const tail = auto === 'blas' ? 'using WebAssembly with the native fused LSTM \\(OpenBLAS .*\\)' : 'using WebAssembly; the native fused LSTM is off: .*';
-    assert.match(r.out, new RegExp(`^engine {2}${auto} .*tfjs-node is not installed \\(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\\); ${tail}$`, 'm'));
+    // One short engine line; without the native kernel, one note saying what it would gain and how.
+    assert.match(r.out, auto === 'blas' ? /^engine {2}blas \(WebAssembly \+ native fused LSTM: OpenBLAS [^)]*\)$/m : /^engine {2}wasm \(WebAssembly; .*\)\nnote {4}the native fused LSTM is off, and training with it is 3–4× faster \(to build it: /m);
+    assert.ok(r.out.split('\n').every((l) => l.length < 200), 'no line of unusual length');
     assert.match(r.out, /^data {4}.*300 phrases \(270 train, 30 validation\)/m);
     assert.match(r.out, /^labels {2}0 negative: \d+/m);
     assert.match(r.out, /^epoch 1\/2 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d\.\d{4} {2}val_acc \d\.\d{4}/m);
@@ -36,6 +37,33 @@ describe('sentiment train (the built CLI)', () => {
     assert.equal(history.epochs.length, 2);
     assert.equal(history.settings.units, 8);
     assert.deepEqual(history.settings, meta.settings, 'one record of the settings, the same in both files');
+  });
+
+  it('--verbose gives the engine line in full: what was tried and why this one runs', async () => {
+    const r = sentiment(['train', trainHead(100), '--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4', '--out', join(tempDir(), 'm'), '--verbose']);
+    assert.equal(r.code, 0, r.err);
+    const auto = await autoEngineWithoutTfjsNode();
+    const tail = auto === 'blas' ? 'using WebAssembly with the native fused LSTM \\(OpenBLAS .*\\)' : 'using WebAssembly; the native fused LSTM is off: .*';
+    assert.match(r.out, new RegExp(`^engine {2}${auto} .*tfjs-node is not installed \\(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\\); ${tail}$`, 'm'));
+  });
+
+  it('every training flag reaches the run; without validation rows the kept epoch is the one with the lowest training loss', () => {
+    const out = join(tempDir(), 'model');
+    const r = sentiment(['train', trainHead(200), '--epochs', '2', '--units', '5', '--embedding-dim', '6', '--dense-units', '7', '--max-words', '90', '--batch-size', '24', '--dropout', '0.15', '--recurrent-activation', 'sigmoid', '--learning-rate', '0.0123', '--validation-split', '0', '--seed', '99', '--out', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^data {4}.*200 phrases \(200 train, 0 validation\)/m);
+    assert.match(r.out, /^kept {4}epoch \d \(the lowest training loss: no validation rows\): loss \d\.\d{4}/m);
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { settings: Record<string, unknown> };
+    assert.deepEqual(
+      ['units', 'embedding_dim', 'dense_units', 'max_words', 'batch_size', 'dropout', 'recurrent_activation', 'learning_rate', 'validation_split', 'seed', 'epochs'].map((k) => meta.settings[k]),
+      [5, 6, 7, 90, 24, 0.15, 'sigmoid', 0.0123, 0, 99, 2],
+    );
+    const layers = (JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } } }).modelTopology.config.layers.map((l) => l.config);
+    assert.deepEqual([layers[1].rate, layers[2].dropout, layers[2].recurrent_dropout, layers[2].recurrent_activation, layers[2].units, layers[4].rate], [0.15, 0.15, 0.15, 'sigmoid', 5, 0.15]);
+    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { epochs: { epoch: number; loss: number; val_acc: number | null }[]; kept_epoch: number };
+    assert.ok(history.epochs.every((e) => e.val_acc === null));
+    const lowest = history.epochs.reduce((a, b) => (b.loss < a.loss ? b : a));
+    assert.equal(history.kept_epoch, lowest.epoch);
   });
 
   it('prints plain progress lines without a TTY', () => {
@@ -60,7 +88,7 @@ describe('sentiment train (the built CLI)', () => {
   it('rejects bad flag values and an --out that is a file', () => {
     for (const args of [['--epochs', '0'], ['--epochs', 'abc'], ['--validation-split', '1'], ['--batch-size', '-1'], ['--pad', 'none']]) {
       const r = sentiment(['train', 'data/train.tsv', ...args]);
-      assert.notEqual(r.code, 0, args.join(' '));
+      assert.equal(r.code, 1, args.join(' '));
       assert.match(r.err, /error: option/, args.join(' '));
     }
     const file = join(tempDir(), 'file');

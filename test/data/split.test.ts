@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { foldSplit, range, splitRows, validationSplitIndex } from '../../src/data/split.ts';
+import { foldSplit, groupedSplit, heldOutRows, range, splitRows, validationSplitIndex } from '../../src/data/split.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { readFixture } from '../helpers.ts';
 
 describe('validation split', () => {
@@ -11,6 +12,28 @@ describe('validation split', () => {
     assert.equal(trainRows.length, split.first_validation_row_index);
     assert.equal(valRows[0], split.first_validation_row_index);
     assert.equal(valRows[valRows.length - 1], split.rows - 1);
+  });
+
+  it("cuts where Keras' int(n * (1. - split)) does, also where rounding would not (values from Python)", () => {
+    const python: [number, number, number][] = [[15, 0.1, 13], [25, 0.1, 22], [7, 0.1, 6], [103, 0.1, 92], [10, 0.25, 7], [100, 0.3, 70], [3, 0.5, 1], [19, 0.2, 15], [1001, 0.15, 850]];
+    for (const [n, s, at] of python) {
+      const { trainRows, valRows } = splitRows(n, s);
+      assert.deepEqual([trainRows.length, valRows[0], valRows.length], [at, at, n - at], `${n} rows, split ${s}`);
+    }
+  });
+
+  it("a run's held-out rows of the Kaggle file are its last 10%, as training and evaluate --validation take them", () => {
+    const { rows, first_validation_row_index: first } = readFixture<{ rows: number; first_validation_row_index: number }>('golden/split.json');
+    const held = heldOutRows(Array.from({ length: rows }, (_, i) => `line ${i + 2}`), DEFAULT_SETTINGS);
+    assert.deepEqual([held.trainRows.length, held.valRows[0], held.valRows.at(-1), held.valRows.length], [first, first, rows - 1, rows - first]);
+  });
+
+  it('with groups, moves the cut forward to the next group boundary, never splitting one', () => {
+    // 20 rows, cut at 18 lands inside group g (rows 17–18): the cut moves to 19.
+    const groups = Array.from({ length: 20 }, (_, i) => (i === 17 || i === 18 ? 'g' : `r${i}`));
+    assert.deepEqual(Array.from(groupedSplit(groups, 0.1).valRows), [19]);
+    assert.deepEqual(Array.from(heldOutRows(groups, { ...DEFAULT_SETTINGS, groupColumn: 'SentenceId' }).valRows), [19]);
+    assert.deepEqual(Array.from(heldOutRows(groups, DEFAULT_SETTINGS).valRows), [18, 19], 'without a group column, rows');
   });
 
   it('holds out nothing with a split of 0', () => {

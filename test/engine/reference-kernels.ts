@@ -1,5 +1,5 @@
 /** tfjs' own wasm kernels, taken before our fixes replace them, for tests and bench/kernels.ts to compare against. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/engine/tf.ts';
 import '@tensorflow/tfjs-backend-wasm';
 
 /** The kernels src/engine/wasm-kernels.ts replaces. */

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// The chained methods (t.mul(…)): tfjs-core registers them at run time; their types live here.
+// tfjs' own kernels, the reference these are compared with.
+import '@tensorflow/tfjs-backend-cpu';
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import { makeRng } from '../../src/data/random.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { captureReferenceKernels, REPLACED } from './reference-kernels.ts';

@@ -43,10 +43,40 @@ describe('replacing a directory as one change', () => {
     const dir = join(parent, 'model');
     mkdirSync(join(parent, '.model.new'));
     writeFileSync(join(parent, '.model.new', 'a.json'), 'new');
+    writeFileSync(join(parent, '.model.new', '.complete'), '');
     mkdirSync(join(parent, '.model.old'));
+    writeFileSync(join(parent, '.model.old', 'a.json'), 'old');
     await recoverDirectory(dir);
     assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'new');
+    assert.deepEqual(readdirSync(dir), ['a.json'], 'the completeness mark is not left in the model');
     assert.deepEqual(readdirSync(parent), ['model']);
+  });
+
+  it('never promotes a staging directory without its completeness mark', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'model');
+    mkdirSync(join(parent, '.model.new'));
+    writeFileSync(join(parent, '.model.new', 'a.json'), 'half');
+    await recoverDirectory(dir);
+    assert.deepEqual(readdirSync(parent), [], 'a first save killed mid-write leaves nothing');
+    mkdirSync(join(parent, '.model.new'));
+    writeFileSync(join(parent, '.model.new', 'a.json'), 'half');
+    mkdirSync(join(parent, '.model.old'));
+    writeFileSync(join(parent, '.model.old', 'a.json'), 'old');
+    await recoverDirectory(dir);
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'old', 'the last whole copy comes back');
+    assert.deepEqual(readdirSync(parent), ['model']);
+  });
+
+  it('replaces over a staging directory a killed writer left behind', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'model');
+    await replaceDirectory(dir, write({ 'a.json': 'old' }));
+    mkdirSync(join(parent, '.model.new'));
+    writeFileSync(join(parent, '.model.new', 'stale.bin'), 'x');
+    await replaceDirectory(dir, write({ 'a.json': 'new' }));
+    assert.deepEqual(readdirSync(dir), ['a.json']);
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'new');
   });
 
   it('drops a staging directory that never got swapped in (killed while writing)', async () => {

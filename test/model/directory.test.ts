@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/engine/tf.ts';
 import { makeRng } from '../../src/data/random.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
 import { padSequence } from '../../src/data/sequences.ts';
@@ -14,6 +14,7 @@ import { buildModel } from '../../src/model/recipe.ts';
 import { SequenceMember } from '../../src/model/sequence-member.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
+import { loadCheckpoint } from '../../src/train/checkpoint.ts';
 import { runTraining } from '../../src/train/run.ts';
 import { FIXTURES, readFixture, ROOT, tempDir, tinyModel, trainHead } from '../helpers.ts';
 
@@ -101,9 +102,50 @@ describe('loading a model directory', () => {
       ['model.json not JSON', (d) => writeFileSync(join(d, 'model.json'), '{"modelTopology": '), /model\.json: is not valid JSON/],
       ['meta.json from the future', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, format_version: 99 })), /meta\.json: format_version 99 is not one this version reads/],
       ['tokenizer too big for the embedding', (d) => editJson(join(d, 'tokenizer.json'), growNumWords), /tokenizer\.json: num_words 100000 does not fit the model's embedding of 500 rows/],
+      ['a layer removed from model.json', (d) => editJson(join(d, 'model.json'), (m) => editLayers(m, (ls) => ls.filter((l) => l.class_name !== 'Dense').slice(0))), /model\.json: is not a model tfjs can build from its weights/],
+      ["the output layer's units changed", (d) => editJson(join(d, 'model.json'), (m) => editLayers(m, (ls) => ls.map((l, i) => (i === ls.length - 1 ? { ...l, config: { ...l.config, units: 7 } } : l)))), /model\.json: is not a model tfjs can build from its weights/],
+      ['a garbage topology', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, modelTopology: { class_name: 'Banana', config: 42 } })), /model\.json: is not a model tfjs can build/],
+      ['a topology that is not an object', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, modelTopology: 'x' })), /model\.json: not a tfjs layers model/],
+      ['an empty weights manifest', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, weightsManifest: [] })), /model\.json: its weightsManifest lists no weight files/],
+      ['a manifest path outside the directory', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, weightsManifest: [{ ...(m.weightsManifest as ManifestGroup[])[0], paths: ['../../etc/passwd'] }] })), /model\.json: weightsManifest path "\.\.\/\.\.\/etc\/passwd" points outside the model directory/],
+      ['an absolute manifest path', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, weightsManifest: [{ ...(m.weightsManifest as ManifestGroup[])[0], paths: ['/etc/passwd'] }] })), /points outside the model directory/],
+      ['meta.json an array', (d) => writeFileSync(join(d, 'meta.json'), '[1, 2]'), /meta\.json: expected a JSON object/],
+      ['meta.json a string', (d) => writeFileSync(join(d, 'meta.json'), '"model"'), /meta\.json: expected a JSON object/],
+      ['meta.json members of the wrong type', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, members: 'lstm' })), /meta\.json: members must list at least one member/],
+      ['meta.json label_names of the wrong type', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, label_names: { a: 1 } })), /meta\.json: label_names must list at least two class names/],
+      ['meta.json listing more classes than the model has', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, labels: ['0', '1', '2', '3', '4', '5'], label_names: ['a', 'b', 'c', 'd', 'e', 'f'] })), /meta\.json: lists 6 classes, but the lstm member gives 5/],
+      ['a negative tokenizer index', (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(t, (wi) => ({ ...wi, the: -3 }))), /tokenizer\.json: word_index gives "the" the index -3/],
+      ['a fractional tokenizer index', (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(t, (wi) => ({ ...wi, the: 1.5 }))), /tokenizer\.json: word_index gives "the" the index 1\.5/],
+      ['a tokenizer index beyond the embedding (no num_words)', (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(noNumWords(t), (wi) => ({ ...wi, the: 9999 }))), /tokenizer\.json: num_words \(all \d+ words\) does not fit the model's embedding of 500 rows/],
+      ['NaN weights (a diverged run)', (d) => poisonWeights(join(d, 'weights.bin')), /weights\.bin: holds a weight that is not a finite number/],
     ];
     for (const [name, mutate, expected] of cases) {
       await assert.rejects(loadModelDirectory(broken(mutate)), expected, name);
+    }
+  });
+
+  it("refuses a --pad max model whose meta.json max_len disagrees with model.json's input length", async () => {
+    const dir = join(tempDir(), 'm');
+    cpSync(join(FIXTURES, 'models', 'v1-max'), dir, { recursive: true });
+    editJson(join(dir, 'meta.json'), (m) => ({ ...m, max_len: 40 }));
+    await assert.rejects(loadModelDirectory(dir), /model\.json: takes 42 time steps, but the model was trained on inputs padded to 40 \(meta\.json max_len\)/);
+  });
+
+  it('refuses a checkpoint state.json with a field missing or of the wrong type, naming it', async () => {
+    const model = await tinyModel();
+    const cases: [string, (s: Record<string, unknown>) => unknown, RegExp][] = [
+      ['not an object', () => 7, /state\.json: expected a JSON object/],
+      ['no epoch', ({ epoch: _, ...rest }) => rest, /state\.json: epoch is missing or not a whole number/],
+      ['history of the wrong length', (st) => ({ ...st, history: [] }), /state\.json: history is missing or does not have one entry per epoch done/],
+      ['no data hash', ({ data_sha256: _, ...rest }) => rest, /state\.json: data_file or data_sha256 is missing/],
+      ['no param_count', ({ param_count: _, ...rest }) => rest, /state\.json: param_count is missing/],
+    ];
+    for (const [name, edit, expected] of cases) {
+      const dir = join(tempDir(), 'm');
+      cpSync(model, dir, { recursive: true });
+      const path = join(dir, 'checkpoint', 'state.json');
+      writeFileSync(path, JSON.stringify(edit(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)));
+      await assert.rejects(loadCheckpoint(dir), expected, name);
     }
   });
 
@@ -132,6 +174,31 @@ describe('loading a model directory', () => {
 
 function editJson(path: string, edit: (v: Record<string, unknown>) => Record<string, unknown>): void {
   writeFileSync(path, JSON.stringify(edit(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)));
+}
+
+type LayerJson = { class_name: string; config: Record<string, unknown> };
+
+function editLayers(model: Record<string, unknown>, edit: (layers: LayerJson[]) => LayerJson[]): Record<string, unknown> {
+  const topology = model.modelTopology as { config: { layers: LayerJson[] } };
+  return { ...model, modelTopology: { ...topology, config: { ...topology.config, layers: edit(topology.config.layers) } } };
+}
+
+/** Keras' tokenizer.json keeps word_index as a JSON string inside config. */
+function editWordIndex(tok: Record<string, unknown>, edit: (wi: Record<string, number>) => Record<string, number>): Record<string, unknown> {
+  const config = tok.config as Record<string, unknown>;
+  return { ...tok, config: { ...config, word_index: JSON.stringify(edit(JSON.parse(config.word_index as string) as Record<string, number>)) } };
+}
+
+function noNumWords(tok: Record<string, unknown>): Record<string, unknown> {
+  return { ...tok, config: { ...(tok.config as Record<string, unknown>), num_words: null } };
+}
+
+/** NaN in the middle of the file, where the last Dense layer's weights are. */
+function poisonWeights(path: string): void {
+  const bytes = readFileSync(path);
+  const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  floats[floats.length - 3] = Number.NaN;
+  writeFileSync(path, bytes);
 }
 
 function growNumWords(tok: Record<string, unknown>): Record<string, unknown> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/engine/tf.ts';
 import { Tokenizer } from '../../src/data/tokenizer.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadLayersModel, loadTokenizer, saveLayersModel, saveTokenizer } from '../../src/model/files.ts';

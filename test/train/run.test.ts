@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/engine/tf.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
 import { splitRows } from '../../src/data/split.ts';
 import { readLabelled } from '../../src/data/labels.ts';

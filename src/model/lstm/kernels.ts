@@ -4,7 +4,7 @@
  * output is allocated first (an allocation may grow, and so move, the heap), then the views are
  * taken and handed over.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { FusedLstmAddon } from '../../engine/native-addon.ts';
 import type { KernelArgs, KernelFunc, TensorInfo } from '../../engine/wasm-kernel-types.ts';

@@ -6,7 +6,7 @@
  * own path. Every step's output (returnSequences) and the reversed direction (goBackwards, as the
  * backward half of a Bidirectional layer) go through the op: the latter reads the sequence reversed.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../engine/tf.ts';
 import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence.ts';
 
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];

@@ -9,7 +9,7 @@
  * Same values, fewer kernels. Where the engine has the native kernel (kernels.ts), the whole
  * sequence, forward and backward, is one call each. `lstmPath` is the one place that chooses.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../engine/tf.ts';
 import { nativeLstmAddon } from '../../engine/engine.ts';
 import { clipGradient } from '../../engine/gradient-fixes.ts';
 import { FUSED_LSTM, FUSED_LSTM_GRAD, registerFusedLstmKernels } from './kernels.ts';

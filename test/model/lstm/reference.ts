@@ -1,6 +1,6 @@
 /** What the LSTM tests compare against: tfjs-layers' LSTMCell arithmetic, differentiated by tfjs. */
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../../src/engine/tf.ts';
 import { makeRng } from '../../../src/data/random.ts';
 import { FusedLSTM } from '../../../src/model/lstm/layer.ts';
 import type { GateActivation } from '../../../src/model/lstm/sequence.ts';

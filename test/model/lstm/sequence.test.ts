@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../../src/engine/tf.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { lstmSequence } from '../../../src/model/lstm/sequence.ts';
 import { close, kernelsRun, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from './reference.ts';
