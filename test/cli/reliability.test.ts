@@ -23,8 +23,10 @@ function intoHead(args: string[]): CliResult {
 /** Runs the CLI in a pseudo-terminal (util-linux `script`), so it believes it is on a TTY. */
 function inTerminal(args: string[], env: NodeJS.ProcessEnv): string {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-  const env2: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete env2.FORCE_COLOR;
+  // A plain colour terminal, whatever runs the tests: chalk turns colour off under CI=… or without TERM.
+  const env2: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'CI', 'COLORTERM', 'TERM_PROGRAM']) delete env2[name];
+  Object.assign(env2, env);
   return spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: env2 }).stdout;
 }
 

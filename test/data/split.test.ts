@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { foldSplit, groupedSplit, heldOutRows, range, splitRows, validationSplitIndex } from '../../src/data/split.ts';
+import { foldSplit, groupedSplit, heldOutRows, range, shuffledSplit, splitRows, validationSplitIndex } from '../../src/data/split.ts';
+import { makeRng } from '../../src/data/random.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { readFixture } from '../helpers.ts';
 
@@ -34,6 +35,38 @@ describe('validation split', () => {
     assert.deepEqual(Array.from(groupedSplit(groups, 0.1).valRows), [19]);
     assert.deepEqual(Array.from(heldOutRows(groups, { ...DEFAULT_SETTINGS, groupColumn: 'SentenceId' }).valRows), [19]);
     assert.deepEqual(Array.from(heldOutRows(groups, DEFAULT_SETTINGS).valRows), [18, 19], 'without a group column, rows');
+  });
+
+  it('--shuffle-split: a seeded random share of whole groups, the same for the same seed', () => {
+    // 40 groups of 1–3 rows, sorted by label as a careless export would be.
+    const groups = Array.from({ length: 100 }, (_, i) => `g${Math.floor(i / 2.5)}`);
+    const a = heldOutRows(groups, { ...DEFAULT_SETTINGS, shuffleSplit: true, groupColumn: 'g', seed: 1 });
+    const again = heldOutRows(groups, { ...DEFAULT_SETTINGS, shuffleSplit: true, groupColumn: 'g', seed: 1 });
+    const other = heldOutRows(groups, { ...DEFAULT_SETTINGS, shuffleSplit: true, groupColumn: 'g', seed: 2 });
+    assert.deepEqual(a, again);
+    assert.notDeepEqual(Array.from(a.valRows), Array.from(other.valRows));
+    const held = new Set(Array.from(a.valRows, (r) => groups[r]));
+    assert.equal(held.size, 4, "Keras' share of the 40 groups: 40 - floor(40 · 0.9)");
+    assert.ok(Array.from(a.trainRows).every((r) => !held.has(groups[r])), 'a group is wholly on one side');
+    assert.deepEqual([...a.trainRows, ...a.valRows].sort((x, y) => x - y), Array.from(range(0, 100)), 'every row once');
+    assert.ok(Math.max(...a.valRows) - Math.min(...a.valRows) > 10, 'spread over the file, not its end');
+    // Without groups each row is its own group.
+    const rows = heldOutRows(groups, { ...DEFAULT_SETTINGS, shuffleSplit: true, seed: 1 });
+    assert.equal(rows.valRows.length, 10);
+  });
+
+  it('shuffles the groups uniformly: every group is held out about as often over many seeds', () => {
+    const groups = Array.from({ length: 10 }, (_, i) => String(i));
+    const counts = new Array<number>(10).fill(0);
+    for (let seed = 0; seed < 2000; seed++) for (const r of shuffledSplit(groups, 0.5, makeRng(`u${seed}`)).valRows) counts[r]++;
+    // Each group is held out with probability 1/2: 1000 ± 4 standard deviations (22 each).
+    for (const c of counts) assert.ok(Math.abs(c - 1000) < 90, counts.join(' '));
+  });
+
+  it('a split of 0 keeps every group for training, grouped or not', () => {
+    const groups = ['a', 'a', 'b'];
+    assert.deepEqual(Array.from(groupedSplit(groups, 0).valRows), []);
+    assert.deepEqual(Array.from(heldOutRows(groups, { ...DEFAULT_SETTINGS, validationSplit: 0, groupColumn: 'g' }).trainRows), [0, 1, 2]);
   });
 
   it('holds out nothing with a split of 0', () => {
