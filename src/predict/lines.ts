@@ -28,6 +28,7 @@ export async function* readTextLines(path: string, chunkSize: number, stdin: Rea
   const name = path === STDIN ? 'stdin' : path;
   if (path !== STDIN) await checkInputFile(path, 'text file');
   const input = path === STDIN ? stdin : createReadStream(path);
+  // Without ignoreBOM the decoder drops a BOM at the start of each line it decodes (the file's first).
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let lines: TextLine[] = [];
   let blank = 0;
@@ -42,7 +43,6 @@ export async function* readTextLines(path: string, chunkSize: number, stdin: Rea
     } catch {
       throw new InputError('invalid UTF-8 (the input must be UTF-8 text)', { file: name, line: n });
     }
-    if (n === 1) text = text.replace(/^\uFEFF/, '');
     text = text.replace(/\r$/, '');
     if (text.trim() === '') blank += 1;
     else {

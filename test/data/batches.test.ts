@@ -35,4 +35,28 @@ describe('batches', () => {
   it('one-hot encodes labels', () => {
     assert.deepEqual([...oneHotBatch([4, 0], { rows: Int32Array.from([1, 0]), length: 1 }, 5)], [1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
+
+  it('scores in a fixed order: lengths ascending, rows in order within a length', () => {
+    const desc = [[1, 2, 3], [4, 5], [6], [7, 8, 9], [1]];
+    const shape = makeBatches(desc, range(0, 5), { mode: 'group', batchSize: 4, maxLen: 53 }).map((b) => [b.length, [...b.rows]]);
+    assert.deepEqual(shape, [[1, [2, 4]], [2, [1]], [3, [0, 3]]]);
+  });
+
+  it("'mix' joins four parts of a quarter batch, each of one length, every row once, no empty batch", () => {
+    const many = Array.from({ length: 1024 }, (_, i) => Array.from({ length: 1 + (i % 5) }, () => 1));
+    const batches = makeBatches(many, range(0, 1024), { mode: 'mix', batchSize: 64, maxLen: 53, rng: makeRng(3) });
+    assert.ok(batches.length >= 1024 / 64);
+    for (const b of batches) {
+      const parts = b.parts ?? [];
+      assert.ok(parts.length >= 1 && parts.length <= 4 && b.rows.length > 0 && b.rows.length <= 64, `${parts.length} parts, ${b.rows.length} rows`);
+      for (const p of parts) {
+        assert.ok(p.rows.length <= 16);
+        for (const r of p.rows) assert.equal(many[r].length, p.length);
+      }
+      assert.deepEqual([...b.rows], parts.flatMap((p) => [...p.rows]));
+      assert.equal(b.length, Math.max(...parts.map((p) => p.length)), 'the batch is as long as its longest part');
+    }
+    assert.ok(batches.some((b) => new Set((b.parts ?? []).map((p) => p.length)).size > 1), 'parts of different lengths share a batch');
+    assert.deepEqual(batches.flatMap((b) => [...b.rows]).sort((p, q) => p - q), [...range(0, 1024)]);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { cleanText } from '../../src/data/clean.ts';
 import { prepareTrainingData } from '../../src/data/prepare.ts';
-import { maxPhraseLength, padSequence, padSequences } from '../../src/data/sequences.ts';
+import { maxPhraseLength, padSequence, padSequences, truncatePre } from '../../src/data/sequences.ts';
 import { readLabelled } from '../../src/data/labels.ts';
 import type { TableRow } from '../../src/data/table.ts';
 import { readFixture, TRAIN_TSV } from '../helpers.ts';
@@ -57,5 +57,13 @@ describe('pad_sequences parity with the seed on data/train.tsv', () => {
     assert.deepEqual([...padSequences([[1, 2], [1, 2, 3, 4, 5], []], { maxLen: 3 })], [0, 1, 2, 3, 4, 5, 0, 0, 0]);
     assert.deepEqual([...padSequence([1, 2, 3, 4], { maxLen: 3, padding: 'post', truncating: 'post' })], [1, 2, 3]);
     assert.deepEqual([...padSequence([1], { maxLen: 3, padding: 'post' })], [1, 0, 0]);
+  });
+
+  it('fills with the given value and keeps the last tokens when cutting', () => {
+    assert.deepEqual([...padSequence([1, 2], { maxLen: 4, padding: 'post', value: 9 })], [1, 2, 9, 9]);
+    assert.deepEqual([...padSequence([1, 2], { maxLen: 4, value: 9 })], [9, 9, 1, 2]);
+    assert.deepEqual(truncatePre([1, 2, 3, 4], 2), [3, 4]);
+    assert.deepEqual(truncatePre([1, 2], 2), [1, 2]);
+    assert.deepEqual(truncatePre([1], 3), [1]);
   });
 });

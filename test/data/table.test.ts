@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { classesOf, labelCounts } from '../../src/data/labels.ts';
-import { readTable } from '../../src/data/table.ts';
+import { classesOf, labelCounts, readLabelled } from '../../src/data/labels.ts';
+import { checkLineEndings, decodeUtf8, formatOf, readTable } from '../../src/data/table.ts';
 import { InputError } from '../../src/errors.ts';
 import { readFixture, tempDir, TEST_TSV, TRAIN_TSV } from '../helpers.ts';
 
@@ -119,5 +119,78 @@ describe('reading your own data', () => {
     assert.throws(() => classesOf(words, ['neg', 'pos']), /w\.csv:4: label "neutral" is not one of the classes \(neg, pos\)/);
     const one = await readTable(file('o.csv', 'text,label\na,pos\nb,pos\n'), { labelled: true });
     assert.throws(() => classesOf(one), /every row has label pos; training needs at least two different labels/);
+  });
+
+  it('takes the format from the extension, under .gz too, and none from others', () => {
+    const cases: [string, string | null][] = [['a.tsv', 'tsv'], ['a.TAB', 'tsv'], ['a.txt', 'tsv'], ['a.csv', 'csv'], ['a.jsonl', 'jsonl'], ['a.ndjson', 'jsonl'], ['a.csv.gz', 'csv'], ['a.json', null], ['a.gz', null], ['data', null]];
+    for (const [path, format] of cases) assert.equal(formatOf(path), format, path);
+  });
+
+  it('gzip only by its magic bytes: a text starting with ċ is text, a lone gzip header is bad gzip', async () => {
+    const t = await readTable(file('c.csv', 'ċtext,label\nfine,pos\nbad,neg\n'), { labelled: true, columns: { text: 'ċtext' } });
+    assert.deepEqual(t.rows.map((r) => r.text), ['fine', 'bad']);
+    await assert.rejects(readTable(file('g.csv', Buffer.from([0x1f, 0x8b])), { labelled: true }), /g\.csv: is not valid gzip data/);
+  });
+
+  it('names the first invalid UTF-8 line, an empty first line counted', () => {
+    assert.throws(() => decodeUtf8(Buffer.concat([Buffer.from('\nok\n'), Buffer.from([0x61, 0xff])]), 'u.txt'), /u\.txt:3: invalid UTF-8/);
+    assert.throws(() => decodeUtf8(Buffer.from([0xff]), 'v.txt'), /v\.txt:1: invalid UTF-8/);
+  });
+
+  it('one kind of line ending, the first line an empty one too, naming the first line that differs', () => {
+    assert.throws(() => checkLineEndings('\nabc\r\nd\n', 'e.txt'), /e\.txt:2: mixed line endings: line 1 ends with LF/);
+    assert.throws(() => checkLineEndings('a\r\nb\r\nc\nd\r\n', 'f.txt'), /f\.txt:3: mixed line endings: line 1 ends with CRLF/);
+    assert.doesNotThrow(() => checkLineEndings('a\r\nb\r\nc', 'g.txt'));
+    assert.doesNotThrow(() => checkLineEndings('a', 'h.txt'));
+  });
+
+  it('CSV: an unclosed quote after quoted fields with escaped quotes and line breaks names the line where it opened', async () => {
+    const cases: [string, number][] = [
+      ['text,label\n"he said ""x"", then\nleft",pos\nok,neg\n"open,neg\nmore,pos\n', 5],
+      ['"quoted, header",label\nok,pos\n"open\n', 3],
+      ['text,label\n"a ""b"" c",pos\nok,"x\ny\n', 3],
+      ['text,label\n"a\n""\nb",pos\nok,"x\n', 5],
+    ];
+    for (const [content, line] of cases) {
+      await assert.rejects(readTable(file('q.csv', content), { labelled: true }), new RegExp(`q\\.csv:${line}: a quote opened here is never closed`), JSON.stringify(content));
+    }
+  });
+
+  it('JSON Lines: a blank line, bad JSON and a value that is not an object each name their line', async () => {
+    const ok = '{"text": "a", "label": 1}';
+    const cases: [string, RegExp][] = [
+      [`${ok}\n\n${ok}\n`, /b\.jsonl:2: a blank line among the rows/],
+      [`${ok}\n${ok}\n{"text": \n`, /b\.jsonl:3: is not valid JSON/],
+      [`${ok}\nnull\n`, /b\.jsonl:2: expected a JSON object per line, found null/],
+      [`${ok}\n"text"\n`, /b\.jsonl:2: expected a JSON object per line, found "text"/],
+      [`${ok}\n{"text": 5, "label": 1}\n`, /b\.jsonl:2: the text field "text" is not a string/],
+      [`${ok}\n{"text": null, "label": 1}\n`, /b\.jsonl:2: missing text field "text"/],
+      [`${ok}\n{"text": "b", "label": {"x": 1}}\n`, /b\.jsonl:2: "label" must be a string or a number, found \{"x":1\}/],
+    ];
+    for (const [content, message] of cases) await assert.rejects(readTable(file('b.jsonl', content), { labelled: true }), message, content);
+    const t = await readTable(file('t.jsonl', `${ok}\n{"text": "b", "label": true}\n\n`), { labelled: true });
+    assert.deepEqual(t.rows.map((r) => r.label), ['1', 'true']);
+  });
+
+  it('a header with a tab inside a CSV column name is still CSV; missing columns and values are named', async () => {
+    const t = await readTable(file('h.csv', 'the\ttext,label\nfine,pos\n'), { labelled: true, columns: { text: 'the\ttext' } });
+    assert.deepEqual(t.rows.map((r) => r.text), ['fine']);
+    await assert.rejects(readTable(file('n.csv', 'body,label\nfine,pos\n'), { labelled: true }), /n\.csv:1: missing column Phrase \(no text column among/);
+    await assert.rejects(readTable(file('i.csv', 'text,label\nfine,pos\n'), { labelled: false, ids: true }), /i\.csv:1: missing column PhraseId \(no id column among/);
+    await assert.rejects(readTable(file('j.csv', 'id,text\n,fine\n'), { labelled: false, ids: true }), /j\.csv:2: missing id value/);
+    await assert.rejects(readTable(file('l.csv', 'text,label\nfine,pos\nbad,\n'), { labelled: true }), /l\.csv:3: missing label value/);
+    const unlabelled = await readTable(file('m.csv', 'text,label\nfine,\n'), { labelled: false });
+    assert.deepEqual(unlabelled.rows.map((r) => [r.label, r.id]), [[null, null]]);
+  });
+
+  it('classes: the Kaggle labels 0–4 only (5 is out), any order given instead, two classes enough', async () => {
+    const kaggleFive = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t5\n'), { labelled: true });
+    assert.throws(() => classesOf(kaggleFive), /:3: Sentiment must be an integer from 0 to 4, found "5"/);
+    const t = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t0\n'), { labelled: true });
+    assert.deepEqual(classesOf(t, ['2', '0']).labels, ['2', '0']);
+    assert.deepEqual(Array.from(classesOf(t, ['2', '0']).index), [0, 1]);
+    const binary = await readTable(file('b.csv', 'text,label\ngood,pos\nbad,neg\n'), { labelled: true });
+    assert.deepEqual(classesOf(binary).labels, ['pos', 'neg']);
+    await assert.rejects(readLabelled(file('e.csv', 'text,label\ngood,pos\nbad,\n')), /e\.csv:3: missing label value/);
   });
 });

@@ -66,4 +66,35 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     // Integer-like words keep their first-seen order (a JS object would sort them first).
     assert.ok(text.includes('\\"caf\\\\u00e9\\": 2, \\"10\\": 1, \\"2\\": 1, \\"x\\": 1'));
   });
+
+  it('gives the OOV token index 1 and every unknown or rare word that index', () => {
+    const t = new Tokenizer({ numWords: 3, oovToken: '<unk>' }).fitOnTexts(['a b a c b a']);
+    assert.deepEqual([...t.wordIndex], [['<unk>', 1], ['a', 2], ['b', 3], ['c', 4]]);
+    assert.deepEqual(t.textToSequence('a zz b c'), [2, 1, 1, 1]);
+    assert.deepEqual(new Tokenizer({ numWords: 3 }).fitOnTexts(['a b a c b a']).textToSequence('a zz b c'), [1, 2]);
+  });
+
+  it('needs as many embedding rows as indices in use: num_words, or every word and padding', () => {
+    const texts = ['a b c d'];
+    assert.equal(new Tokenizer({ numWords: 3 }).fitOnTexts(texts).vocabularySize, 3);
+    assert.equal(new Tokenizer({ numWords: 100 }).fitOnTexts(texts).vocabularySize, 5);
+    assert.equal(new Tokenizer({}).fitOnTexts(texts).vocabularySize, 5);
+  });
+
+  it('a loaded tokenizer reads its dictionaries once, when first asked', () => {
+    const loaded = Tokenizer.fromKerasJson(golden);
+    const first = loaded.indexWord;
+    assert.equal(loaded.indexWord, first);
+    assert.equal(first.get(1), tok.indexWord.get(1));
+    assert.equal(loaded.wordCounts, loaded.wordCounts);
+  });
+
+  it('refuses JSON that is not a Keras tokenizer, or whose dictionaries are not dictionaries', () => {
+    for (const bad of [null, 'x', { class_name: 'Sequential', config: {} }, { class_name: 'Tokenizer' }, { class_name: 'Tokenizer', config: null }, { class_name: 'Tokenizer', config: 'x' }]) {
+      assert.throws(() => Tokenizer.fromKerasJson(JSON.stringify(bad)), /not a Keras tokenizer JSON/, JSON.stringify(bad));
+    }
+    for (const wordIndex of ['[1, 2]', 'null', '3']) {
+      assert.throws(() => Tokenizer.fromKerasJson({ ...golden, config: { ...golden.config, word_index: wordIndex } }), /tokenizer field word_index is not a dictionary/, wordIndex);
+    }
+  });
 });

@@ -42,4 +42,36 @@ describe('phrase memory', () => {
     writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync('2:1\tfine\n7:1\tbad label\n'));
     await assert.rejects(PhraseMemory.load(dir, 5), /memory\.tsv\.gz:2: expected label:count pairs for 5 classes/);
   });
+
+  it('skips a phrase that cleans to nothing and goes on with the rows after it', () => {
+    const m = PhraseMemory.build(['fine', '', 'good'], [1, 2, 3], [0, 1, 2], 5);
+    assert.equal(m.size, 2);
+    assert.deepEqual(Array.from(m.lookup('good') ?? []), [0, 0, 0, 1, 0]);
+    assert.equal(m.lookup(''), null);
+  });
+
+  it('writes one line per phrase with only the labels it carried', async () => {
+    const dir = tempDir();
+    await memory.save(dir);
+    const { readFileSync } = await import('node:fs');
+    const { gunzipSync } = await import('node:zlib');
+    const lines = gunzipSync(readFileSync(join(dir, 'memory.tsv.gz'))).toString('utf8').split('\n');
+    assert.deepEqual(lines, ['4:1\ta gorgeous , witty film', '0:1,1:1\tdull', "3:1\tit is not bad", '']);
+  });
+
+  it('finds every phrase of a loaded file, before and after it builds its index, and one without a final newline', async () => {
+    const dir = tempDir();
+    const { writeFileSync } = await import('node:fs');
+    const { gzipSync } = await import('node:zlib');
+    const phrases = Array.from({ length: 150 }, (_, i) => `phrase ${i}`);
+    writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync(phrases.map((p, i) => `${i % 5}:${i + 1}\t${p}`).join('\n')));
+    const m = await PhraseMemory.load(dir, 5);
+    assert.equal(m.size, 150);
+    // More lookups than are answered by scanning the text: the later ones go through the index.
+    for (let round = 0; round < 2; round++) {
+      phrases.forEach((p, i) => assert.deepEqual(Array.from(m.lookup(p) ?? []), [0, 1, 2, 3, 4].map((l) => (l === i % 5 ? 1 : 0)), `${p}, round ${round}`));
+      assert.equal(m.lookup('phrase 150'), null);
+      assert.equal(m.lookup('phrase 1\n0:2\tphrase'), null, 'a text across lines is no phrase');
+    }
+  });
 });

@@ -46,4 +46,10 @@ describe('readTextLines', () => {
     writeFileSync(empty, '\n \n');
     await assert.rejects(collect(readTextLines(empty, 5)), /empty\.txt: holds only blank lines/);
   });
+
+  it('yields no empty chunk after a full one', async () => {
+    const chunks: LineChunk[] = [];
+    for await (const c of readTextLines('-', 2, Readable.from(['a\nb\nc\nd\n']))) chunks.push(c);
+    assert.deepEqual(chunks.map((c) => c.lines.map((l) => l.text)), [['a', 'b'], ['c', 'd']]);
+  });
 });

@@ -3,7 +3,12 @@ import { before, describe, it } from 'node:test';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
 import { SequenceMember } from '../../src/model/sequence-member.ts';
-import { Predictor } from '../../src/predict/predictor.ts';
+import { checkText, Predictor } from '../../src/predict/predictor.ts';
+import type { LoadedModel } from '../../src/model/directory.ts';
+import type { Member } from '../../src/model/member.ts';
+import type { Blend } from '../../src/model/blend.ts';
+import { PhraseMemory } from '../../src/model/memory.ts';
+import { InputError } from '../../src/errors.ts';
 import { tinyModel } from '../helpers.ts';
 
 const TEXTS = [
@@ -71,5 +76,75 @@ describe('Predictor', () => {
     assert.deepEqual(member.encode(cleanTexts([long])).sequences[0], member.encode(cleanTexts([tail])).sequences[0]);
     assert.ok(maxDiff(a.predictions[0].probabilities, b.predictions[0].probabilities) <= 1e-6);
     loaded.dispose();
+  });
+});
+
+/** A member that answers from a table (cleaned text → probabilities), reporting progress per text. */
+function tableMember(table: Record<string, number[]>, maxLen: number | null, truncated = 0): Member {
+  return {
+    kind: 'ngram',
+    numClasses: 3,
+    maxLen,
+    predict(cleaned, opts) {
+      const probabilities = new Float32Array(cleaned.length * 3);
+      cleaned.forEach((c, i) => {
+        probabilities.set(table[c] ?? [1 / 3, 1 / 3, 1 / 3], i * 3);
+        opts?.onProgress?.(i + 1, cleaned.length);
+      });
+      return { probabilities, truncated };
+    },
+    save: async () => [],
+    entry: () => ({ kind: 'ngram', path: 'ngram' }),
+    dispose: () => undefined,
+  };
+}
+
+function loadedWith(members: Member[], blend: Blend | null, memory: PhraseMemory | null = null): LoadedModel {
+  return { dir: 'stub', layout: 'sentiment', meta: null, history: null, settings: null, labels: ['a', 'b', 'c'], labelNames: ['neg', 'mid', 'pos'], members, blend, memory, dispose: () => undefined };
+}
+
+describe('Predictor over members', () => {
+  const first = tableMember({ good: [0.1, 0.2, 0.7], bad: [0.6, 0.3, 0.1] }, 30, 1);
+  const second = tableMember({ good: [0.3, 0.3, 0.4], bad: [0.2, 0.2, 0.6] }, 12, 2);
+
+  it('blends the members with the stored weights; one member alone is its own answer', () => {
+    const blend: Blend = { method: 'linear', weights: [0.25, 0.75] };
+    const both = new Predictor(loadedWith([first, second], blend)).predict(['good', 'bad']);
+    const expected = [[0.25, 0.275, 0.475], [0.3, 0.225, 0.475]];
+    both.predictions.forEach((p, i) => p.probabilities.forEach((x, j) => assert.ok(Math.abs(x - expected[i][j]) < 1e-6, `${i},${j}: ${x}`)));
+    assert.deepEqual(both.predictions.map((p) => p.labelName), ['pos', 'pos']);
+    assert.equal(both.truncated, 2, 'the most texts any member cut');
+    assert.equal(both.memberOutputs.length, 2);
+    const alone = new Predictor(loadedWith([second], null)).predict(['good', 'bad']);
+    assert.deepEqual(alone.predictions.map((p) => p.probabilities.map((x) => Math.round(x * 10) / 10)), [[0.3, 0.3, 0.4], [0.2, 0.2, 0.6]]);
+  });
+
+  it('takes the shortest input limit of its members, none when no member has one', () => {
+    assert.equal(new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 12);
+    assert.equal(new Predictor(loadedWith([second, first], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 12);
+    assert.equal(new Predictor(loadedWith([tableMember({}, null), first], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 30);
+    assert.equal(new Predictor(loadedWith([tableMember({}, null)], null)).maxLen, null);
+  });
+
+  it('reports progress over all members together, reaching the total once', () => {
+    const seen: [number, number][] = [];
+    new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).predict(['good', 'bad', 'ugly'], (done, total) => seen.push([done, total]));
+    assert.deepEqual(seen, [[1, 6], [2, 6], [3, 6], [4, 6], [5, 6], [6, 6]]);
+  });
+
+  it('answers a training phrase from memory by default, the model with memory off', () => {
+    const memory = PhraseMemory.build(['good'], [0], [0], 3);
+    const on = new Predictor(loadedWith([first], null, memory)).predict(['Good', 'bad']);
+    assert.deepEqual(on.predictions.map((p) => [p.source, p.labelName]), [['memory', 'neg'], ['model', 'neg']]);
+    assert.equal(on.fromMemory, 1);
+    const off = new Predictor(loadedWith([first], null, memory), { memory: false }).predict(['Good']);
+    assert.deepEqual(off.predictions.map((p) => [p.source, p.labelName]), [['model', 'pos']]);
+    assert.equal(off.fromMemory, 0);
+  });
+
+  it('refuses an empty or blank text, naming the line when there is one', () => {
+    assert.throws(() => checkText('  \t '), /empty text: give a phrase/);
+    assert.throws(() => checkText('', { file: 'f.txt', line: 3 }), (e: Error) => e instanceof InputError && /empty text \(one text per line\)/.test(e.message));
+    assert.doesNotThrow(() => checkText(' ok '));
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blendProbabilities } from '../../src/model/blend.ts';
+import { blendProbabilities, blendProblem } from '../../src/model/blend.ts';
 import { fitBlend } from '../../src/train/blend.ts';
 
 describe('blending members', () => {
@@ -29,5 +29,40 @@ describe('blending members', () => {
     const { blend } = fitBlend([sharp, noise, wrong], labels, 2, 'log-linear');
     assert.equal(blend.weights.length, 3);
     assert.ok(Math.abs(blend.weights.reduce((x, y) => x + y, 0) - 1) < 1e-9);
+  });
+
+  it('blends every row on its own (log-linear as linear), a member of weight 0 aside', () => {
+    const rows = [sharp, wrong].map((p) => Array.from({ length: 4 }, (_, r) => [p[2 * r], p[2 * r + 1]]));
+    for (const method of ['linear', 'log-linear'] as const) {
+      const out = blendProbabilities([sharp, wrong], 2, { method, weights: [0.3, 0.7] });
+      for (let r = 0; r < 4; r++) {
+        const [a, b] = rows.map((m) => m[r]);
+        const z = method === 'linear' ? [0.3 * a[0] + 0.7 * b[0], 0.3 * a[1] + 0.7 * b[1]] : [a[0] ** 0.3 * b[0] ** 0.7, a[1] ** 0.3 * b[1] ** 0.7];
+        assert.ok(Math.abs(out[2 * r] - z[0] / (z[0] + z[1])) < 1e-6 && Math.abs(out[2 * r + 1] - z[1] / (z[0] + z[1])) < 1e-6, `${method} row ${r}`);
+      }
+      assert.deepEqual(Array.from(blendProbabilities([sharp, Float32Array.from([0, 1, 0, 1, 0, 1, 0, 1])], 2, { method, weights: [1, 0] })), Array.from(sharp));
+    }
+  });
+
+  it('refuses a stored blend that does not fit the members, saying what is wrong', () => {
+    const ok = { method: 'linear', weights: [0.25, 0.75] };
+    assert.equal(blendProblem(ok, 2), null);
+    assert.equal(blendProblem({ method: 'log-linear', weights: [0, 1] }, 2), null);
+    const cases: [unknown, RegExp][] = [
+      [null, /blend\.method must be one of log-linear, linear/],
+      [{ ...ok, method: 'mean' }, /blend\.method/],
+      [{ ...ok, weights: 'half' }, /blend\.weights must be 2 numbers/],
+      [{ ...ok, weights: [1] }, /blend\.weights must be 2 numbers/],
+      [{ ...ok, weights: [0.5, 0.25, 0.25] }, /blend\.weights must be 2 numbers/],
+      [{ ...ok, weights: ['0.5', 0.5] }, /must be 2 numbers/],
+      [{ ...ok, weights: [1.5, -0.5] }, /must be 2 numbers ≥ 0/],
+      [{ ...ok, weights: [Number.NaN, 1] }, /must be 2 numbers/],
+      [{ ...ok, weights: [Infinity, 0] }, /must be 2 numbers/],
+      [{ ...ok, weights: [0.5, 0.4] }, /must sum to 1/],
+      [{ ...ok, weights: [0.6, 0.6] }, /must sum to 1/],
+      [{ ...ok, weights: [0, 0] }, /must sum to 1/],
+    ];
+    for (const [blend, message] of cases) assert.match(blendProblem(blend, 2) ?? 'null', message, JSON.stringify(blend));
+    assert.equal(blendProblem({ ...ok, weights: [0.5, 0.5 + 1e-7] }, 2), null, 'rounding is no error');
   });
 });
