@@ -67,6 +67,8 @@ describe('phrase memory', () => {
     writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync(phrases.map((p, i) => `${i % 5}:${i + 1}\t${p}`).join('\n')));
     const m = await PhraseMemory.load(dir, 5);
     assert.equal(m.size, 150);
+    // The last line, which has no newline, found by the first lookup (a scan of the text).
+    assert.deepEqual(Array.from(m.lookup('phrase 149') ?? []), [0, 0, 0, 0, 1]);
     // More lookups than are answered by scanning the text: the later ones go through the index.
     for (let round = 0; round < 2; round++) {
       phrases.forEach((p, i) => assert.deepEqual(Array.from(m.lookup(p) ?? []), [0, 1, 2, 3, 4].map((l) => (l === i % 5 ? 1 : 0)), `${p}, round ${round}`));

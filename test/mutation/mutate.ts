@@ -91,6 +91,7 @@ function mutantsOf(file: string, source: string): { mutant: Mutant; code: string
       for (const m of visible.matchAll(re)) {
         const at = m.index ?? 0;
         const mutated = line.slice(0, at) + m[0].replace(new RegExp(re.source), to) + line.slice(at + m[0].length);
+        if (mutated === line) continue; // the same code: no mutant
         const copy = [...lines];
         copy[i] = mutated;
         out.push({ mutant: { file, line: i + 1, operator: name, text: mutated.trim() }, code: copy.join('\n') });
