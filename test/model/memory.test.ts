@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { cleanTexts } from '../../src/data/encode.ts';
 import { PhraseMemory } from '../../src/model/memory.ts';
 import { tempDir } from '../helpers.ts';
@@ -37,8 +39,6 @@ describe('phrase memory', () => {
 
   it('refuses a memory file whose labels do not fit the model, naming file and line', async () => {
     const dir = tempDir();
-    const { writeFileSync } = await import('node:fs');
-    const { gzipSync } = await import('node:zlib');
     writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync('2:1\tfine\n7:1\tbad label\n'));
     await assert.rejects(PhraseMemory.load(dir, 5), /memory\.tsv\.gz:2: expected label:count pairs for 5 classes/);
   });
@@ -53,16 +53,12 @@ describe('phrase memory', () => {
   it('writes one line per phrase with only the labels it carried', async () => {
     const dir = tempDir();
     await memory.save(dir);
-    const { readFileSync } = await import('node:fs');
-    const { gunzipSync } = await import('node:zlib');
     const lines = gunzipSync(readFileSync(join(dir, 'memory.tsv.gz'))).toString('utf8').split('\n');
     assert.deepEqual(lines, ['4:1\ta gorgeous , witty film', '0:1,1:1\tdull', "3:1\tit is not bad", '']);
   });
 
   it('finds every phrase of a loaded file, before and after it builds its index, and one without a final newline', async () => {
     const dir = tempDir();
-    const { writeFileSync } = await import('node:fs');
-    const { gzipSync } = await import('node:zlib');
     const phrases = Array.from({ length: 150 }, (_, i) => `phrase ${i}`);
     writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync(phrases.map((p, i) => `${i % 5}:${i + 1}\t${p}`).join('\n')));
     const m = await PhraseMemory.load(dir, 5);

@@ -11,7 +11,7 @@
  *   npm run mutate -- --count       how many mutants each module gets, without running them
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -109,10 +109,21 @@ function workspace(): string {
   return dir;
 }
 
+/** A fresh temp folder for one run of the tests, inside the workspace. */
+function mkdirTemp(dir: string): string {
+  const tmp = join(dir, 'tmp');
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  return tmp;
+}
+
 /** Runs each test file in one process (node:test runs a file's tests in-process when it is run directly), so that a hang can be killed. */
 function runTests(dir: string, tests: string[]): { passed: boolean; seconds: number } {
   const started = performance.now();
-  const passed = tests.every((t) => spawnSync(process.execPath, ['--import', 'tsx', t], { cwd: dir, stdio: 'ignore', timeout: 30_000, killSignal: 'SIGKILL' }).status === 0);
+  // The tests' temp directories go under the workspace: a killed test cannot clean up after itself.
+  const env = { ...process.env, TMPDIR: mkdirTemp(dir) };
+  const passed = tests.every((t) => spawnSync(process.execPath, ['--import', 'tsx', t], { cwd: dir, env, stdio: 'ignore', timeout: 30_000, killSignal: 'SIGKILL' }).status === 0);
+  rmSync(env.TMPDIR, { recursive: true, force: true });
   return { passed, seconds: (performance.now() - started) / 1000 };
 }
 
