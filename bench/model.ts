@@ -9,6 +9,7 @@ import { prepareTrainingData } from '../src/data/prepare.ts';
 import { readLabelled } from '../src/data/labels.ts';
 import { KAGGLE_CLASSES, NUM_CLASSES } from '../src/data/labels.ts';
 import { initEngine } from '../src/engine/engine.ts';
+import * as tf from '../src/engine/tf.ts';
 import { saveModelDirectory } from '../src/model/directory.ts';
 import { makeMeta } from '../src/model/meta.ts';
 import { buildModel } from '../src/model/recipe.ts';
@@ -26,7 +27,7 @@ export async function benchModel(trainTsv: string): Promise<{ dir: string; train
   const data = prepareTrainingData(table.texts, table.index, { maxWords: DEFAULT_SETTINGS.maxWords });
   const settings = { ...DEFAULT_SETTINGS, maxLen: data.maxLen };
   const member = new SequenceMember(buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }), data.tokenizer, { maxLen: data.maxLen, batching: 'group' });
-  const meta = makeMeta({ classes: KAGGLE_CLASSES, members: [member.entry('.')], blend: null, memory: null, settings, dataFile: trainTsv, dataSha256: table.table.sha256, engine: engine.name });
+  const meta = makeMeta({ classes: KAGGLE_CLASSES, members: [member.entry('.')], blend: null, memory: null, settings, dataFile: trainTsv, dataSha256: table.table.sha256, engine: engine.name, tfjsVersion: tf.version_core });
   await saveModelDirectory(dir, { members: [{ member, path: '.' }], memory: null, history: { settings: settingsToJson(settings), epochs: [], kept_epoch: null }, meta });
   member.dispose();
   return { dir, trained: false };

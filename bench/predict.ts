@@ -1,4 +1,8 @@
-/** Prediction speed as a user meets it: a cold `sentiment predict "not good"`, and a whole Kaggle submission. */
+/**
+ * Prediction speed as a user meets it: a cold `sentiment predict "not good"` (a training phrase: a trained
+ * model answers it from its phrase memory, without starting an engine), a cold predict of a phrase no row
+ * of train.tsv holds (the engine and members load), and a whole Kaggle submission.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +12,17 @@ import { repeat, summarize, type Sample } from './stats.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
 
+/** Not in train.tsv or test.tsv: the model has to answer it. */
+export const UNSEEN_PHRASE = 'a sleepy yet oddly lovable mess';
+
 export interface PredictBench {
-  /** Process start to exit, seconds. */
+  /** `predict "not good"`, process start to exit, seconds. */
   coldPredict: Sample;
-  /** Peak RSS of a cold predict (MB), where GNU time is there to measure it. */
+  /** `predict UNSEEN_PHRASE`, process start to exit, seconds. */
+  coldPredictUnseen: Sample;
+  /** Peak RSS of each (MB), where GNU time is there to measure it. */
   coldPredictRssMb: number | null;
+  coldPredictUnseenRssMb: number | null;
   /** Rows of the test TSV per second of the scoring itself (as the CLI reports it). */
   submissionPhrasesPerSecond: Sample;
   /** Whole `predict --input --submission` command, seconds. */
@@ -33,6 +43,8 @@ export async function benchPredict(opts: { model: string; testTsv: string; backe
   run(['predict', 'not good', '--model', opts.model], env); // warm the file cache
   const coldPredict = await repeat(opts.coldRuns, () => run(['predict', 'not good', '--model', opts.model], env).seconds);
   const coldPredictRssMb = peakRssMb(['predict', 'not good', '--model', opts.model], env);
+  const coldPredictUnseen = await repeat(opts.coldRuns, () => run(['predict', UNSEEN_PHRASE, '--model', opts.model], env).seconds);
+  const coldPredictUnseenRssMb = peakRssMb(['predict', UNSEEN_PHRASE, '--model', opts.model], env);
   const out = join(mkdtempSync(join(tmpdir(), 'sentiment-bench-')), 'submission.csv');
   let rows = 0;
   const rates: number[] = [];
@@ -44,7 +56,7 @@ export async function benchPredict(opts: { model: string; testTsv: string; backe
     rates.push(Number(m[2].replaceAll(',', '')));
     return r.seconds;
   });
-  return { coldPredict, coldPredictRssMb, submissionPhrasesPerSecond: summarize(rates), submissionWall, rows };
+  return { coldPredict, coldPredictUnseen, coldPredictRssMb, coldPredictUnseenRssMb, submissionPhrasesPerSecond: summarize(rates), submissionWall, rows };
 }
 
 /** `sentiment --version`, process start to exit: what every command pays before its work. */

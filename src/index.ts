@@ -14,8 +14,9 @@ export { makeRng, shuffleInPlace, withSeededMathRandom } from './data/random.ts'
 export { buildModel, compileModel, kerasAdam, type RecipeSettings, type RecipeShape } from './model/recipe.ts';
 export { SequenceMember, predictRows, type SequenceInput } from './model/sequence-member.ts';
 export { MEMBER_KINDS, type Member, type MemberKind, type MemberEntry, type MemberOutput } from './model/member.ts';
-export { saveLayersModel, loadLayersModel, saveTokenizer, loadTokenizer, MODEL_FILES } from './model/files.ts';
-export { loadModelDirectory, saveModelDirectory, type LoadedModel, type ModelDirectory } from './model/directory.ts';
+export { saveTokenizer, loadTokenizer, MODEL_FILES } from './model/files.ts';
+export { saveLayersModel, loadLayersModel } from './model/layers-files.ts';
+export { loadModelDirectory, openModelDirectory, saveModelDirectory, type LoadedModel, type ModelDirectory, type ModelHeader } from './model/directory.ts';
 export { META_FORMAT_VERSION, makeMeta, metaFromJson, type ModelMeta } from './model/meta.ts';
 export { bestEpoch, type EpochLog, type HistoryFile } from './model/history.ts';
 export { argmax, clippedCrossEntropy, scoreProbabilities, type Scores } from './model/scores.ts';
@@ -26,6 +27,7 @@ export { runTraining, crossValidate, type TrainRunOptions, type TrainReporter, t
 export { saveCheckpoint, loadCheckpoint, type CheckpointState } from './train/checkpoint.ts';
 export { initEngine, planEngine, describeEngine, ENGINE_CHOICES, type EngineInfo, type EngineName, type EngineRequest, type EnginePlan } from './engine/engine.ts';
 export { Predictor, PREDICT_BATCH_SIZE, type Prediction } from './predict/predictor.ts';
+export { predictFromMemory, type MemoryAnswer } from './predict/from-memory.ts';
 export { openPredictor, predictTexts, predictLines, predictFile, writeSubmission, type TextPrediction, type SubmissionResult } from './predict/run.ts';
 export { readTextLines, type TextLine } from './predict/lines.ts';
 export { evaluateFile, type Evaluation, type EvaluateOptions } from './evaluate/run.ts';

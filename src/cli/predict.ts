@@ -1,6 +1,7 @@
 /** `sentiment predict`: texts, a file of lines, stdin, or a Kaggle TSV in; predictions or a submission out. */
 import chalk from 'chalk';
 import type { Command } from 'commander';
+import type { ModelHeader } from '../model/directory.ts';
 import type { Predictor } from '../predict/predictor.ts';
 import type { InputFileOptions, TextPrediction } from '../predict/run.ts';
 import { formatCount } from './format.ts';
@@ -26,18 +27,31 @@ Examples:
   sentiment predict --input data/test.tsv --submission submission.csv`,
   );
   cmd.action(async (texts: string[], flags: FlagValues<typeof PREDICT_FLAGS>) => {
-    // Loaded here, not at the top: `--help` and flag errors answer without starting TensorFlow.js.
-    const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/run.ts');
-    const { describeEngine } = await import('../engine/engine.ts');
     const file = texts.length === 1 && texts[0] === '-' ? '-' : flags.file;
     const sources = [texts.length > 0 && file !== '-', flags.file !== undefined || file === '-', flags.input !== undefined].filter(Boolean).length;
     if (sources !== 1) cmd.error('error: give texts, --file FILE (or -), or --input TSV: exactly one of them');
     if (flags.submission && !flags.input) cmd.error('error: --submission needs --input TSV (the rows it scores)');
 
-    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend: backendFromEnv(cmd, flags.backend), batchSize: flags.batchSize, memory: flags.memory });
+    const backend = backendFromEnv(cmd, flags.backend);
+    const print = (r: TextPrediction, labelNames: readonly string[], extra: Record<string, unknown> = {}) => writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, labelNames)}\n`);
+    let header: ModelHeader | undefined;
+    if (texts.length > 0 && file === undefined && flags.memory) {
+      const { predictFromMemory } = await import('../predict/from-memory.ts');
+      const known = await predictFromMemory(flags.model, texts);
+      if (known.answer) {
+        if (flags.verbose) process.stderr.write(chalk.dim('engine  none started: the phrase memory holds every text\n'));
+        watchStdout();
+        for (const r of known.answer.results) await print(r, known.header.labelNames);
+        return;
+      }
+      header = known.header;
+    }
+    // Loaded here, not at the top: `--help`, flag errors and memory answers go without TensorFlow.js.
+    const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/run.ts');
+    const { describeEngine } = await import('../engine/engine.ts');
+    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend, batchSize: flags.batchSize, memory: flags.memory, header });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
-    const print = (r: TextPrediction, extra: Record<string, unknown> = {}) => writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, predictor.labelNames)}\n`);
     let truncated = 0;
     let blank = 0;
 
@@ -48,18 +62,18 @@ Examples:
     }
     if (flags.input) {
       const { results, truncated: cut } = await predictFile(predictor, flags.input, input);
-      for (const r of results) await print(r, { id: r.id, line: r.line });
+      for (const r of results) await print(r, predictor.labelNames, { id: r.id, line: r.line });
       truncated = cut;
     } else if (file !== undefined) {
       for await (const chunk of predictLines(predictor, file, 4 * flags.batchSize)) {
-        for (const r of chunk.results) await print(r, { line: r.line });
+        for (const r of chunk.results) await print(r, predictor.labelNames, { line: r.line });
         truncated += chunk.truncated;
         blank += chunk.blank ?? 0;
         if (stdoutClosed()) return;
       }
     } else {
       const { results, truncated: cut } = predictTexts(predictor, texts);
-      for (const r of results) await print(r);
+      for (const r of results) await print(r, predictor.labelNames);
       truncated = cut;
     }
     warnTruncated(truncated, predictor.maxLen);

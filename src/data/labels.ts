@@ -4,7 +4,7 @@
  * first appearance, or as the user orders them). A model keeps the labels as written and their names.
  */
 import { InputError } from '../errors.ts';
-import { readTable, type ReadTableOptions, type TableRow, type TextTable } from './table.ts';
+import type { ReadTableOptions, TableRow, TextTable } from './table.ts';
 
 /** The five sentiment classes of the Kaggle movie-review data. */
 export const LABEL_NAMES = ['negative', 'somewhat negative', 'neutral', 'somewhat positive', 'positive'] as const;
@@ -90,6 +90,8 @@ export function indexLabels(rows: ReadonlyArray<TableRow>, classes: Classes, pat
 
 /** A labelled data file read and its labels made classes: its texts, each row's class, the classes. */
 export async function readLabelled(path: string, opts: Omit<ReadTableOptions, 'labelled'> & { order?: readonly string[] } = {}): Promise<LabelledRows & { table: TextTable; texts: string[] }> {
+  // Imported here: the class names alone (a model directory's) need no CSV parser.
+  const { readTable } = await import('./table.ts');
   const table = await readTable(path, { ...opts, labelled: true });
   return { ...classesOf(table, opts.order), table, texts: table.rows.map((r) => r.text) };
 }

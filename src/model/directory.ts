@@ -18,13 +18,12 @@ import type { HistoryFile } from './history.ts';
 import type { Member } from './member.ts';
 import type { Blend } from './blend.ts';
 import { PhraseMemory } from './memory.ts';
-import { loadMember } from './members.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
-import { SequenceMember } from './sequence-member.ts';
 
 export { DEFAULT_MODEL_DIR } from '../settings.ts';
 
-export interface LoadedModel {
+/** What a model directory says before any member is loaded: enough to answer from the phrase memory. */
+export interface ModelHeader {
   dir: string;
   /** 'sentiment': written by this tool (meta.json); 'keras': the seed's converted Keras model. */
   layout: 'sentiment' | 'keras';
@@ -35,14 +34,18 @@ export interface LoadedModel {
   /** Each class's label as the training data wrote it, and its name. */
   labels: string[];
   labelNames: string[];
+  memory: PhraseMemory | null;
+}
+
+export interface LoadedModel extends ModelHeader {
   members: Member[];
   /** How the members' probabilities combine; null with one member. */
   blend: Blend | null;
-  memory: PhraseMemory | null;
   dispose(): void;
 }
 
-export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
+/** Checks a model directory and reads its records and phrase memory; loads no member (no TensorFlow.js). */
+export async function openModelDirectory(dir: string): Promise<ModelHeader> {
   // Through a link, the lock and staging directory sit beside the directory it names.
   await recoverDirectory(await realpath(dir).catch(() => dir)).catch(() => undefined);
   const files = await listDirectory(dir);
@@ -53,6 +56,25 @@ export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
   const history = files.includes(MODEL_FILES.history) ? await readJsonFile<HistoryFile & { params?: unknown }>(join(dir, MODEL_FILES.history)) : null;
   const metaPath = join(dir, MODEL_FILES.meta);
   const meta = files.includes(MODEL_FILES.meta) ? metaFromJson(await readJsonFile<unknown>(metaPath), metaPath, history?.params ?? null) : null;
+  return {
+    dir,
+    layout: meta ? 'sentiment' : 'keras',
+    meta,
+    history,
+    settings: meta?.settings ? settingsFromJson(meta.settings, metaPath) : null,
+    labels: meta ? meta.labels : [...KAGGLE_CLASSES.labels],
+    labelNames: meta ? meta.label_names : [...KAGGLE_CLASSES.names],
+    memory: meta?.memory ? await PhraseMemory.load(dir, meta.label_names.length) : null,
+  };
+}
+
+/** Opens a model directory (or takes the header already read) and loads its members. */
+export async function loadModelDirectory(dir: string, opened?: ModelHeader): Promise<LoadedModel> {
+  const header = opened ?? (await openModelDirectory(dir));
+  const { meta } = header;
+  // Loaded here: the members bring TensorFlow.js, which answering from memory does without.
+  const { loadMember } = await import('./members.ts');
+  const { SequenceMember } = await import('./sequence-member.ts');
   const members: Member[] = [];
   try {
     if (meta) {
@@ -68,26 +90,13 @@ export async function loadModelDirectory(dir: string): Promise<LoadedModel> {
     for (const m of members) m.dispose();
     throw err;
   }
-  const classes = meta ? meta.label_names.length : KAGGLE_CLASSES.names.length;
+  const classes = header.labelNames.length;
   const wrong = members.find((m) => m.numClasses !== classes);
   if (wrong) {
     for (const m of members) m.dispose();
-    throw new InputError(`lists ${classes} classes, but the ${wrong.kind} member gives ${wrong.numClasses}: the files do not belong together`, { file: meta ? metaPath : join(dir, MODEL_FILES.model) });
+    throw new InputError(`lists ${classes} classes, but the ${wrong.kind} member gives ${wrong.numClasses}: the files do not belong together`, { file: join(dir, meta ? MODEL_FILES.meta : MODEL_FILES.model) });
   }
-  const memory = meta?.memory ? await PhraseMemory.load(dir, meta.label_names.length) : null;
-  return {
-    dir,
-    layout: meta ? 'sentiment' : 'keras',
-    meta,
-    history,
-    settings: meta?.settings ? settingsFromJson(meta.settings, metaPath) : null,
-    labels: meta ? meta.labels : [...KAGGLE_CLASSES.labels],
-    labelNames: meta ? meta.label_names : [...KAGGLE_CLASSES.names],
-    members,
-    blend: meta?.blend ?? null,
-    memory,
-    dispose: () => members.forEach((m) => m.dispose()),
-  };
+  return { ...header, members, blend: meta?.blend ?? null, dispose: () => members.forEach((m) => m.dispose()) };
 }
 
 async function listDirectory(dir: string): Promise<string[]> {

@@ -1,15 +1,12 @@
 /**
- * The files of a model directory, one format each: model.json + weights.bin (tfjs layers format,
- * loadable by tf.loadLayersModel), tokenizer.json (Keras format), and JSON records.
- * Written without tfjs-node's file:// handler, which is not there when tfjs-node is not.
+ * The files of a model directory, by name, and those in plain formats: tokenizer.json (Keras format) and
+ * JSON records. model.json + weights.bin, which need TensorFlow.js, are in layers-files.ts.
  */
-import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
-import * as tf from '../engine/tf.ts';
+import { join } from 'node:path';
 import { Tokenizer } from '../data/tokenizer.ts';
 import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
-import { readBinaryFile, readJsonFile, readTextFile } from '../fs/read.ts';
+import { readTextFile } from '../fs/read.ts';
 
 export const MODEL_FILES = {
   model: 'model.json',
@@ -18,91 +15,6 @@ export const MODEL_FILES = {
   meta: 'meta.json',
   history: 'history.json',
 } as const;
-
-interface ModelJson {
-  modelTopology: tf.io.ModelArtifacts['modelTopology'];
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  trainingConfig?: tf.io.TrainingConfig;
-  weightsManifest: tf.io.WeightsManifestConfig;
-}
-
-/** model.json and weights.bin in the layout tfjs-node's `file://` handler writes. */
-export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const json: ModelJson = {
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format ?? 'layers-model',
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy ?? null,
-        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-        weightsManifest: [{ paths: [`./${MODEL_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
-      };
-      await writeFileAtomic(join(dir, MODEL_FILES.weights), new Uint8Array(weightData));
-      await writeFileAtomic(join(dir, MODEL_FILES.model), JSON.stringify(json));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-  );
-}
-
-export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
-  const modelPath = join(dir, MODEL_FILES.model);
-  const json = await readJsonFile<ModelJson>(modelPath);
-  const bad = (what: string) => new InputError(what, { file: modelPath });
-  if (json === null || typeof json !== 'object' || !json.modelTopology || typeof json.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
-    throw bad('not a tfjs layers model (no modelTopology / weightsManifest)');
-  }
-  const manifest = json.weightsManifest;
-  if (manifest.length === 0 || !manifest.every((g) => Array.isArray(g?.paths) && g.paths.length > 0 && Array.isArray(g.weights))) throw bad('its weightsManifest lists no weight files');
-  for (const p of manifest.flatMap((g) => g.paths)) {
-    // Weight files live in the model directory: a path out of it is not one to follow.
-    if (typeof p !== 'string' || isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..')) throw bad(`weightsManifest path ${JSON.stringify(p)} points outside the model directory`);
-  }
-  const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (m) => {
-    const specs = m.flatMap((g) => g.weights);
-    const buffers = await Promise.all(m.flatMap((g) => g.paths).map((p) => readBinaryFile(join(dir, p))));
-    const file = join(dir, m[0]?.paths[0] ?? MODEL_FILES.weights);
-    const data = checkedWeightData(buffers, specs, file, MODEL_FILES.model);
-    checkFinite(data, specs, file);
-    return [specs, data];
-  });
-  try {
-    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-  } catch (err) {
-    // tfjs' own words: a layer missing, weights of the wrong shape, a topology it cannot build.
-    throw bad(`is not a model tfjs can build from its weights (${(err as Error).message.split('\n')[0]})`);
-  }
-}
-
-/** The weight files' bytes as one buffer, refused unless their length is what the specs declare. */
-export function checkedWeightData(buffers: Buffer[], specs: tf.io.WeightsManifestEntry[], file: string, declaredIn: string): ArrayBuffer {
-  const joined = Buffer.concat(buffers);
-  const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
-  if (joined.byteLength !== expected) {
-    throw new InputError(`has ${joined.byteLength} bytes, ${declaredIn} declares ${expected} (truncated or from another model)`, { file });
-  }
-  return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
-}
-
-/** A diverged run's weights (NaN, infinite) would turn every text into NaN probabilities. */
-function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], file: string): void {
-  let offset = 0;
-  for (const s of specs) {
-    const n = tf.util.sizeFromShape(s.shape);
-    if (s.dtype === 'float32' || s.dtype === undefined) {
-      const v = new Float32Array(data, offset, n);
-      for (let i = 0; i < n; i++) {
-        // NaN and ±Infinity are the only floats for which x - x is not 0.
-        if (v[i] - v[i] !== 0) throw new InputError(`holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`, { file });
-      }
-    }
-    offset += n * tf.util.bytesPerElement(s.dtype ?? 'float32');
-  }
-}
 
 export async function saveTokenizer(tokenizer: Tokenizer, dir: string): Promise<void> {
   await writeFileAtomic(join(dir, MODEL_FILES.tokenizer), tokenizer.toJsonString());

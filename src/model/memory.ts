@@ -19,18 +19,25 @@ export class PhraseMemory {
   /** Cleaned phrase → its label counts, as stored (`2:1` or `2:3,3:1`); built on first need when loaded. */
   private entries: Map<string, string> | null;
   private scans = 0;
+  private phraseCount: number | null;
 
   private constructor(
     readonly classes: number,
     entries: Map<string, string> | null,
     /** memory.tsv.gz's text, checked line by line, ending in a newline (a loaded memory). */
     private readonly text: string | null = null,
-    private readonly phraseCount = entries?.size ?? 0,
   ) {
     this.entries = entries;
+    this.phraseCount = entries?.size ?? null;
   }
 
+  /** Phrases held; a loaded memory counts its lines when first asked. */
   get size(): number {
+    if (this.phraseCount === null) {
+      let phrases = 0;
+      for (let i = this.text?.indexOf('\t') ?? -1; i !== -1; i = (this.text as string).indexOf('\t', i + 1)) phrases++;
+      this.phraseCount = phrases;
+    }
     return this.phraseCount;
   }
 
@@ -106,9 +113,7 @@ export class PhraseMemory {
       const line = text.slice(0, bad.index).split('\n').length;
       throw new InputError(`expected label:count pairs for ${classes} classes, a tab and a phrase`, { file: path, line });
     }
-    let phrases = 0;
-    for (let i = text.indexOf('\t'); i !== -1; i = text.indexOf('\t', i + 1)) phrases++;
-    return new PhraseMemory(classes, null, text, phrases);
+    return new PhraseMemory(classes, null, text);
   }
 }
 

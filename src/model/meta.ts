@@ -3,15 +3,13 @@
  * members, labels, cleaning rules), and how it was made (settings, data, engine, versions).
  * Version 1 (one LSTM, its max_len and batching at the top) is read as a one-member version 2.
  */
-import * as tf from '../engine/tf.ts';
 import { CLEANING_VERSION } from '../data/clean.ts';
 import type { Classes } from '../data/labels.ts';
 import { InputError } from '../errors.ts';
-import { settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
+import { BATCHING_MODES, settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { blendProblem, type Blend } from './blend.ts';
 import type { MemberEntry } from './member.ts';
-import { entryProblem } from './members.ts';
 
 export const META_FORMAT_VERSION = 3;
 
@@ -45,6 +43,8 @@ export interface MetaInputs {
   dataFile: string;
   dataSha256: string;
   engine: string;
+  /** The @tensorflow/tfjs-core version that trained it. */
+  tfjsVersion: string;
 }
 
 /** meta.json for a model trained now, by this package, with the current cleaning rules. */
@@ -62,7 +62,7 @@ export function makeMeta(m: MetaInputs): ModelMeta {
     data_sha256: m.dataSha256,
     engine: m.engine,
     package_version: PACKAGE_VERSION,
-    tfjs_version: tf.version_core,
+    tfjs_version: m.tfjsVersion,
     created: new Date().toISOString(),
   };
 }
@@ -118,4 +118,14 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
     tfjs_version: String(m.tfjs_version ?? ''),
     created: String(m.created ?? ''),
   };
+}
+
+/** What is wrong with a meta.json member entry, or null when it is one this version loads. */
+function entryProblem(e: unknown): string | null {
+  const o = (e ?? {}) as Record<string, unknown>;
+  if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..')) return 'path must be a directory inside the model directory';
+  if (o.kind === 'ngram') return null;
+  if (o.kind !== 'lstm' && o.kind !== 'bilstm') return `unknown kind ${JSON.stringify(o.kind)}`;
+  if (!Number.isInteger(o.max_len) || (o.max_len as number) < 1 || !(BATCHING_MODES as readonly unknown[]).includes(o.batching)) return 'max_len or batching is missing or invalid';
+  return null;
 }

@@ -12,7 +12,8 @@ import { range } from '../data/split.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { InputError } from '../errors.ts';
 import { PREDICT_BATCH_SIZE, type BatchingMode } from '../settings.ts';
-import { loadLayersModel, loadTokenizer, MODEL_FILES, saveLayersModel, saveTokenizer } from './files.ts';
+import { loadTokenizer, MODEL_FILES, saveTokenizer } from './files.ts';
+import { loadLayersModel, saveLayersModel } from './layers-files.ts';
 import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
 
 export const DEFAULT_BATCH_SIZE = PREDICT_BATCH_SIZE;

@@ -6,7 +6,7 @@
 import { cleanTexts } from '../data/encode.ts';
 import { InputError, type Where } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
-import type { LoadedModel } from '../model/directory.ts';
+import type { LoadedModel, ModelHeader } from '../model/directory.ts';
 import type { PredictOptions } from '../model/member.ts';
 import { PREDICT_BATCH_SIZE } from '../settings.ts';
 import { argmax } from '../model/scores.ts';
@@ -95,11 +95,16 @@ export class Predictor {
   }
 
   toPrediction(probabilities: number[], source: Prediction['source'] = 'model'): Prediction {
-    // NaN is no answer: never turn it into a label.
-    if (!probabilities.every(Number.isFinite)) throw new InputError('gives probabilities that are not numbers: the model is broken; train it again', { file: this.loaded.dir });
-    const label = argmax(probabilities);
-    return { label, labelName: this.labelNames[label] ?? String(label), probabilities, source };
+    return toPrediction(probabilities, this.loaded, source);
   }
+}
+
+/** Probabilities as a prediction of the model in `model.dir`, labelled with its class names. */
+export function toPrediction(probabilities: number[], model: Pick<ModelHeader, 'dir' | 'labelNames'>, source: Prediction['source']): Prediction {
+  // NaN is no answer: never turn it into a label.
+  if (!probabilities.every(Number.isFinite)) throw new InputError('gives probabilities that are not numbers: the model is broken; train it again', { file: model.dir });
+  const label = argmax(probabilities);
+  return { label, labelName: model.labelNames[label] ?? String(label), probabilities, source };
 }
 
 /** The texts a user typed must say something. */

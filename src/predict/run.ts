@@ -6,7 +6,7 @@ import { readTable, type ColumnNames, type TableFormat } from '../data/table.ts'
 import { SettingError } from '../errors.ts';
 import { initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
 import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
-import { loadModelDirectory } from '../model/directory.ts';
+import { loadModelDirectory, type ModelHeader } from '../model/directory.ts';
 import { readTextLines } from './lines.ts';
 import { checkText, PREDICT_BATCH_SIZE, Predictor, type Prediction, type PredictorOptions } from './predictor.ts';
 import { checkIds, isKaggleInput, KAGGLE_SUBMISSION_HEADER, submissionCsv } from './submission.ts';
@@ -14,12 +14,14 @@ import { checkIds, isKaggleInput, KAGGLE_SUBMISSION_HEADER, submissionCsv } from
 export interface OpenOptions extends PredictorOptions {
   modelDir: string;
   backend: EngineRequest;
+  /** The directory's header, when already read (predictFromMemory hands it back). */
+  header?: ModelHeader;
 }
 
 /** Starts the engine and loads the model. */
 export async function openPredictor(opts: OpenOptions): Promise<{ predictor: Predictor; engine: EngineInfo }> {
   const engine = await initEngine(opts.backend);
-  const loaded = await loadModelDirectory(opts.modelDir);
+  const loaded = await loadModelDirectory(opts.modelDir, opts.header);
   return { predictor: new Predictor(loaded, opts), engine };
 }
 

@@ -10,7 +10,8 @@ import { InputError, SettingError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
 import { readBinaryFile, readJsonFile } from '../fs/read.ts';
-import { checkedWeightData, loadLayersModel, loadTokenizer, MODEL_FILES, saveJson, saveLayersModel, saveTokenizer } from '../model/files.ts';
+import { loadTokenizer, MODEL_FILES, saveJson, saveTokenizer } from '../model/files.ts';
+import { checkedWeightData, loadLayersModel, saveLayersModel } from '../model/layers-files.ts';
 import type { EpochLog } from '../model/history.ts';
 import { settingsFromJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
 

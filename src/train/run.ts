@@ -1,6 +1,6 @@
 /** `sentiment train`: data file in, model directory out. */
 import { rmdir, stat } from 'node:fs/promises';
-import type * as tf from '../engine/tf.ts';
+import * as tf from '../engine/tf.ts';
 import { classesOf, indexLabels, labelCounts, type Classes } from '../data/labels.ts';
 import { prepareTrainingData, type PreparedData } from '../data/prepare.ts';
 import { makeRng } from '../data/random.ts';
@@ -16,7 +16,7 @@ import { checkInputFile } from '../fs/read.ts';
 import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
 import type { Blend } from '../model/blend.ts';
 import { isModelEntry, saveModelDirectory } from '../model/directory.ts';
-import { loadLayersModel } from '../model/files.ts';
+import { loadLayersModel } from '../model/layers-files.ts';
 import type { EpochLog } from '../model/history.ts';
 import type { Member, MemberKind } from '../model/member.ts';
 import { PhraseMemory } from '../model/memory.ts';
@@ -337,6 +337,7 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
       dataFile: opts.dataFile,
       dataSha256: p.sha256,
       engine: engine.name,
+      tfjsVersion: tf.version_core,
     });
     const history = { settings: settingsToJson(settings), epochs: lstm.history, kept_epoch: lstm.kept?.epoch ?? null };
     const files = await saveModelDirectory(opts.out, { members, memory, history, meta }, opts.onStaged);

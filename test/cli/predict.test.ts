@@ -10,6 +10,7 @@ interface JsonPrediction {
   label: number;
   label_name: string;
   probabilities: number[];
+  source: 'memory' | 'model';
 }
 
 const parseLines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as JsonPrediction);
@@ -58,6 +59,23 @@ describe('sentiment predict (the built CLI)', () => {
     const rows = parseLines(many.out);
     assert.deepEqual(rows.map((r) => r.text), texts);
     rows[2].probabilities.forEach((p, i) => assert.ok(Math.abs(p - a.probabilities[i]) <= 1e-5));
+  });
+
+  it('answers typed training phrases from the phrase memory without starting an engine, as it does beside a phrase that needs the model', () => {
+    const known = 'A series of escapades demonstrating the adage that what is good for the goose';
+    const quick = sentiment(['predict', known, '--model', model, '--json', '--verbose']);
+    assert.equal(quick.code, 0, quick.err);
+    assert.equal(quick.err, 'engine  none started: the phrase memory holds every text\n');
+    const [q] = parseLines(quick.out);
+    assert.equal(q.source, 'memory');
+    const mixed = sentiment(['predict', known, 'xyzzy plugh', '--model', model, '--json', '--verbose']);
+    assert.equal(mixed.code, 0, mixed.err);
+    assert.match(mixed.err, /^engine {2}(blas|wasm) /);
+    const [m, other] = parseLines(mixed.out);
+    assert.deepEqual(m, q);
+    assert.equal(other.source, 'model');
+    const off = parseLines(sentiment(['predict', known, '--model', model, '--json', '--no-memory']).out)[0];
+    assert.equal(off.source, 'model', '--no-memory asks the model');
   });
 
   it("reads texts from standard input with '-'", () => {

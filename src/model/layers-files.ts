@@ -1,0 +1,100 @@
+/**
+ * model.json + weights.bin: the tfjs layers format (loadable by tf.loadLayersModel), written without
+ * tfjs-node's file:// handler, which is not there when tfjs-node is not. Every check names the file.
+ */
+import { mkdir } from 'node:fs/promises';
+import { isAbsolute, join, normalize } from 'node:path';
+import * as tf from '../engine/tf.ts';
+import { InputError } from '../errors.ts';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
+import { readBinaryFile, readJsonFile } from '../fs/read.ts';
+import { MODEL_FILES } from './files.ts';
+
+interface ModelJson {
+  modelTopology: tf.io.ModelArtifacts['modelTopology'];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  trainingConfig?: tf.io.TrainingConfig;
+  weightsManifest: tf.io.WeightsManifestConfig;
+}
+
+/** model.json and weights.bin in the layout tfjs-node's `file://` handler writes. */
+export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const json: ModelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+        weightsManifest: [{ paths: [`./${MODEL_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await writeFileAtomic(join(dir, MODEL_FILES.weights), new Uint8Array(weightData));
+      await writeFileAtomic(join(dir, MODEL_FILES.model), JSON.stringify(json));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+}
+
+export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
+  const modelPath = join(dir, MODEL_FILES.model);
+  const json = await readJsonFile<ModelJson>(modelPath);
+  const bad = (what: string) => new InputError(what, { file: modelPath });
+  if (json === null || typeof json !== 'object' || !json.modelTopology || typeof json.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
+    throw bad('not a tfjs layers model (no modelTopology / weightsManifest)');
+  }
+  const manifest = json.weightsManifest;
+  if (manifest.length === 0 || !manifest.every((g) => Array.isArray(g?.paths) && g.paths.length > 0 && Array.isArray(g.weights))) throw bad('its weightsManifest lists no weight files');
+  for (const p of manifest.flatMap((g) => g.paths)) {
+    // Weight files live in the model directory: a path out of it is not one to follow.
+    if (typeof p !== 'string' || isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..')) throw bad(`weightsManifest path ${JSON.stringify(p)} points outside the model directory`);
+  }
+  const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (m) => {
+    const specs = m.flatMap((g) => g.weights);
+    const buffers = await Promise.all(m.flatMap((g) => g.paths).map((p) => readBinaryFile(join(dir, p))));
+    const file = join(dir, m[0]?.paths[0] ?? MODEL_FILES.weights);
+    const data = checkedWeightData(buffers, specs, file, MODEL_FILES.model);
+    checkFinite(data, specs, file);
+    return [specs, data];
+  });
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (err) {
+    // tfjs' own words: a layer missing, weights of the wrong shape, a topology it cannot build.
+    throw bad(`is not a model tfjs can build from its weights (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** The weight files' bytes as one buffer, refused unless their length is what the specs declare. */
+export function checkedWeightData(buffers: Buffer[], specs: tf.io.WeightsManifestEntry[], file: string, declaredIn: string): ArrayBuffer {
+  const bytes = buffers.reduce((n, b) => n + b.byteLength, 0);
+  const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
+  if (bytes !== expected) {
+    throw new InputError(`has ${bytes} bytes, ${declaredIn} declares ${expected} (truncated or from another model)`, { file });
+  }
+  // One file read whole already owns its memory: no copy of the 10 MB.
+  const own = buffers.length === 1 ? buffers[0].buffer : null;
+  if (own instanceof ArrayBuffer && buffers[0].byteOffset === 0 && own.byteLength === bytes) return own;
+  const joined = Buffer.concat(buffers);
+  return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
+}
+
+/** A diverged run's weights (NaN, infinite) would turn every text into NaN probabilities. */
+function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], file: string): void {
+  let offset = 0;
+  for (const s of specs) {
+    const n = tf.util.sizeFromShape(s.shape);
+    if (s.dtype === 'float32' || s.dtype === undefined) {
+      const v = new Float32Array(data, offset, n);
+      for (let i = 0; i < n; i++) {
+        // NaN and ±Infinity are the only floats for which x - x is not 0.
+        if (v[i] - v[i] !== 0) throw new InputError(`holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`, { file });
+      }
+    }
+    offset += n * tf.util.bytesPerElement(s.dtype ?? 'float32');
+  }
+}
