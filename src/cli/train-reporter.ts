@@ -16,7 +16,9 @@ export interface ReporterOptions {
 }
 
 export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
-  const { epochs, tty, write } = opts;
+  const { tty, write } = opts;
+  // The member being trained sets it: an ensemble's vectors member has its own.
+  let epochs = opts.epochs;
   let bar: cliProgress.SingleBar | null = null;
   let epochStart = 0;
   let nextPlain = 0;
@@ -93,7 +95,8 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     onResume(done, total) {
       write(`${chalk.bold('resume')}  from the checkpoint: ${done} of ${total} epochs done${done >= total ? ' (nothing left to train; writing the model)' : ''}`);
     },
-    onMember(kind) {
+    onMember(kind, memberEpochs) {
+      epochs = memberEpochs;
       const what: Record<string, string> = {
         lstm: "the recipe's LSTM",
         ngram: 'the n-gram model',

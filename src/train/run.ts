@@ -67,8 +67,8 @@ export interface DataSummary {
 export interface TrainReporter extends LstmCallbacks {
   onEngine?(info: EngineInfo, line: string): void;
   onData?(summary: DataSummary): void;
-  /** A member's training begins. */
-  onMember?(kind: MemberKind): void;
+  /** A member's training begins: its kind and the epochs it may train (its own preset's in an ensemble). */
+  onMember?(kind: MemberKind, epochs: number): void;
   /** The n-gram member's training (ensemble): the vectoriser, then its epochs. */
   onNgram?(progress: NgramProgress): void;
   /** Reading the pretrained vectors. */
@@ -224,10 +224,10 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
   };
   try {
     for (const [i, kind] of membersOf(settings).entries()) {
-      reporter.onMember?.(kind);
       const first = i === 0;
       // In an ensemble the vectors member keeps its own preset's epochs and early stop (it overfits sooner), unless the user set them.
       const own = kind === 'bilstm' && settings.preset === 'ensemble' ? { ...applyPreset({ ...settings, preset: 'vectors' }, opts.explicit ?? new Set()), preset: settings.preset, maxLen: settings.maxLen } : settings;
+      reporter.onMember?.(kind, own.epochs);
       const common = { settings: own, split, out: first ? out : null, dataFile: opts.dataFile, dataSha256: p.sha256, engine, checkpoint: first ? p.checkpoint : null, signal: opts.signal, onStaged: opts.onStaged };
       if (kind === 'ngram') {
         const ngram = trainNgram(
