@@ -13,23 +13,26 @@ interface SavedResult {
 }
 
 export interface Previous {
-  file: string;
+  /** The last run's file in the results folder; null when there is none (then every `was` is ''). */
+  file: string | null;
   /** `(was 0.71 s)` for a figure the last run has, else ''. */
   was(engine: string | null, figure: (r: SavedResult, e: NonNullable<SavedResult['engines']>[number] | undefined) => number | undefined, unit: string, digits?: number): string;
 }
 
-export function previousResult(dir: string, quick: boolean): Previous | null {
-  if (!existsSync(dir)) return null;
+const NONE: Previous = { file: null, was: () => '' };
+
+export function previousResult(dir: string, quick: boolean): Previous {
+  if (!existsSync(dir)) return NONE;
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f.includes('-quick') === quick)
     .sort();
   const file = files.at(-1);
-  if (!file) return null;
+  if (!file) return NONE;
   let saved: SavedResult;
   try {
     saved = JSON.parse(readFileSync(join(dir, file), 'utf8')) as SavedResult;
   } catch {
-    return null;
+    return NONE;
   }
   return {
     file,

@@ -59,6 +59,7 @@ interface EngineResult {
 
 const RESULTS = join(import.meta.dirname, 'results');
 const previous = previousResult(RESULTS, quick);
+const { was } = previous;
 const model = await benchModel(trainTsv);
 const startup = await benchStartup(quick ? 5 : 9);
 const notes: string[] = [`model for predict: ${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`];
@@ -75,15 +76,15 @@ for (const engine of engines) {
   const steps: Record<string, Sample> = {};
   for (const t of STEP_SHAPES) {
     steps[`512x${t}`] = await benchStep({ batch: 512, steps: t }, quick ? 3 : 5, 1);
-    cell(`training step 512×${t}`, engine, formatSample(steps[`512x${t}`], 's') + (previous?.was(engine, (_, e) => e?.steps?.[`512x${t}`]?.median, 's') ?? ''));
+    cell(`training step 512×${t}`, engine, formatSample(steps[`512x${t}`], 's') + was(engine, (_, e) => e?.steps?.[`512x${t}`]?.median, 's'));
   }
   const epoch = await benchEpoch(trainTsv, quick ? Number(values.sample) : null);
-  cell(`epoch (grouped, ${epoch.totalBatches} batches)`, engine, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}${previous?.was(engine, (_, e) => e?.epoch?.seconds, 's', 0) ?? ''}`);
+  cell(`epoch (grouped, ${epoch.totalBatches} batches)`, engine, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}${was(engine, (_, e) => e?.epoch?.seconds, 's', 0)}`);
   cell('8 epochs (estimate: 8 × epoch)', engine, `${((8 * epoch.seconds) / 60).toFixed(1)} min`);
   const predict = await benchPredict({ model: model.dir, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
   const rss = (mb: number | null) => (mb === null ? '' : `, peak RSS ${mb.toFixed(0)} MB`);
-  cell(`cold \`predict "not good"\`${model.trained ? ' (from memory)' : ''}`, engine, `${formatSample(predict.coldPredict, 's')}${rss(predict.coldPredictRssMb)}${previous?.was(engine, (_, e) => e?.predict?.coldPredict?.median, 's') ?? ''}`);
-  cell(`cold \`predict "${UNSEEN_PHRASE}"\``, engine, `${formatSample(predict.coldPredictUnseen, 's')}${rss(predict.coldPredictUnseenRssMb)}${previous?.was(engine, (_, e) => e?.predict?.coldPredictUnseen?.median, 's') ?? ''}`);
+  cell(`cold \`predict "not good"\`${model.trained ? ' (from memory)' : ''}`, engine, `${formatSample(predict.coldPredict, 's')}${rss(predict.coldPredictRssMb)}${was(engine, (_, e) => e?.predict?.coldPredict?.median, 's')}`);
+  cell(`cold \`predict "${UNSEEN_PHRASE}"\``, engine, `${formatSample(predict.coldPredictUnseen, 's')}${rss(predict.coldPredictUnseenRssMb)}${was(engine, (_, e) => e?.predict?.coldPredictUnseen?.median, 's')}`);
   if (existsSync(join(ENSEMBLE_MODEL, 'meta.json'))) cell(`cold predict, ${ENSEMBLE_MODEL}`, engine, formatSample(await benchColdPredict(ENSEMBLE_MODEL, engine, quick ? 3 : 5), 's'));
   cell(`submission (${predict.rows.toLocaleString('en-US')} rows)`, engine, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; ${predict.submissionWall.median.toFixed(1)} s`);
   results.push({ engine, steps, epoch, predict });
@@ -95,9 +96,9 @@ if (vectors.available) {
   table.set('read GloVe 100d (wink, 307 MB)', new Map([[engines[0], `${vectors.readSeconds.toFixed(1)} s, +${vectors.readRssMb.toFixed(0)} MB peak RSS`]]));
   table.set(`BiLSTM epoch (vectors member, ${vectors.totalBatches} batches)`, new Map([[engines[0], `${vectors.epochSeconds.toFixed(0)} s (from ${vectors.batchesTimed} batches, training only)`]]));
 } else notes.push(`vectors member: not timed: ${vectors.why}`);
-const startupWas = previous?.was(null, (r) => r.startup_seconds?.median, 's') ?? '';
+const startupWas = was(null, (r) => r.startup_seconds?.median, 's');
 table.set('`sentiment --version` (start-up)', new Map(engines.map((e) => [e, formatSample(startup, 's') + startupWas])));
-if (previous) notes.push(`(was …): the last ${quick ? 'quick ' : ''}run, bench/results/${previous.file}`);
+if (previous.file) notes.push(`(was …): the last ${quick ? 'quick ' : ''}run, bench/results/${previous.file}`);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 notes.push(`peak RSS of this process (steps and epochs of every engine): ${peakRssMb.toFixed(0)} MB`);
 

@@ -19,7 +19,6 @@ export class PhraseMemory {
   /** Cleaned phrase → its label counts, as stored (`2:1` or `2:3,3:1`); built on first need when loaded. */
   private entries: Map<string, string> | null;
   private scans = 0;
-  private phraseCount: number | null;
 
   private constructor(
     readonly classes: number,
@@ -28,17 +27,11 @@ export class PhraseMemory {
     private readonly text: string | null = null,
   ) {
     this.entries = entries;
-    this.phraseCount = entries?.size ?? null;
   }
 
-  /** Phrases held; a loaded memory counts its lines when first asked. */
+  /** Phrases held; a loaded memory not yet indexed counts its lines (one tab each). */
   get size(): number {
-    if (this.phraseCount === null) {
-      let phrases = 0;
-      for (let i = this.text?.indexOf('\t') ?? -1; i !== -1; i = (this.text as string).indexOf('\t', i + 1)) phrases++;
-      this.phraseCount = phrases;
-    }
-    return this.phraseCount;
+    return this.entries?.size ?? this.text?.match(/\t/g)?.length ?? 0;
   }
 
   /** Counts the labels of `rows` (indices into `cleaned` and `labels`). */
