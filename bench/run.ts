@@ -10,13 +10,13 @@ import * as tf from '../src/engine/tf.ts';
 import { chooseNativePackage, initEngine, type EngineName } from '../src/engine/engine.ts';
 import { loadFusedLstmAddon } from '../src/engine/native-addon.ts';
 import { PACKAGE_VERSION } from '../src/version.ts';
-import { benchEpoch, type EpochBench } from './epoch.ts';
+import type { EpochBench } from './epoch.ts';
 import { benchModel } from './model.ts';
 import { benchColdPredict, benchPredict, benchStartup, UNSEEN_PHRASE, type PredictBench } from './predict.ts';
 import { benchVectors } from './vectors.ts';
 import { previousResult } from './previous.ts';
 import { formatSample, type Sample } from './stats.ts';
-import { benchStep } from './step.ts';
+import { benchTraining } from './training.ts';
 
 const HELP = `npm run bench [-- options]
   --quick            fewer repetitions; the epoch extrapolated from a sample of batches
@@ -71,16 +71,12 @@ const cell = (measure: string, engine: EngineName, value: string) => {
 };
 const results: EngineResult[] = [];
 for (const engine of engines) {
-  const info = await initEngine(engine);
-  notes.push(`${engine}: ${info.package}: ${info.reason}`);
-  const steps: Record<string, Sample> = {};
-  for (const t of STEP_SHAPES) {
-    steps[`512x${t}`] = await benchStep({ batch: 512, steps: t }, quick ? 3 : 5, 1);
-    cell(`training step 512×${t}`, engine, formatSample(steps[`512x${t}`], 's') + was(engine, (_, e) => e?.steps?.[`512x${t}`]?.median, 's'));
-  }
-  const epoch = await benchEpoch(trainTsv, quick ? Number(values.sample) : null);
+  const { reason, package: pkg, steps, epoch, peakRssMb: trainingRssMb } = await benchTraining({ engine, stepLengths: STEP_SHAPES, stepRuns: quick ? 3 : 5, trainTsv, sampleBatches: quick ? Number(values.sample) : null });
+  notes.push(`${engine}: ${pkg}: ${reason}`);
+  for (const t of STEP_SHAPES) cell(`training step 512×${t}`, engine, formatSample(steps[`512x${t}`], 's') + was(engine, (_, e) => e?.steps?.[`512x${t}`]?.median, 's'));
   cell(`epoch (grouped, ${epoch.totalBatches} batches)`, engine, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}${was(engine, (_, e) => e?.epoch?.seconds, 's', 0)}`);
   cell('8 epochs (estimate: 8 × epoch)', engine, `${((8 * epoch.seconds) / 60).toFixed(1)} min`);
+  cell('peak RSS, steps and epoch (own process)', engine, `${trainingRssMb.toFixed(0)} MB`);
   const predict = await benchPredict({ model: model.dir, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
   const rss = (mb: number | null) => (mb === null ? '' : `, peak RSS ${mb.toFixed(0)} MB`);
   cell(`cold \`predict "not good"\`${model.trained ? ' (from memory)' : ''}`, engine, `${formatSample(predict.coldPredict, 's')}${rss(predict.coldPredictRssMb)}${was(engine, (_, e) => e?.predict?.coldPredict?.median, 's')}`);
@@ -100,7 +96,7 @@ const startupWas = was(null, (r) => r.startup_seconds?.median, 's');
 table.set('`sentiment --version` (start-up)', new Map(engines.map((e) => [e, formatSample(startup, 's') + startupWas])));
 if (previous.file) notes.push(`(was …): the last ${quick ? 'quick ' : ''}run, bench/results/${previous.file}`);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-notes.push(`peak RSS of this process (steps and epochs of every engine): ${peakRssMb.toFixed(0)} MB`);
+notes.push(`peak RSS of this process (predict's model, the vectors member): ${peakRssMb.toFixed(0)} MB`);
 
 const result = {
   date: new Date().toISOString(),

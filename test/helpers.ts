@@ -23,9 +23,9 @@ export interface CliResult {
   err: string;
 }
 
-/** Runs the built CLI without colours; `input` goes to its stdin. */
-export function sentiment(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: opts.input, env: { ...process.env, ...opts.env, FORCE_COLOR: '0' } });
+/** Runs the built CLI without colours; `input` goes to its stdin; `timeoutMs` ends a process that would not end (its code is then null). */
+export function sentiment(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: opts.input, timeout: opts.timeoutMs, env: { ...process.env, ...opts.env, FORCE_COLOR: '0' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -9,6 +9,7 @@ import type { EngineName, EngineRequest } from './names.ts';
 import { installGradientFixes } from './gradient-fixes.ts';
 import { ADDON_HINT, type AddonLoad, type FusedLstmAddon, loadFusedLstmAddon } from './native-addon.ts';
 import { installWasmKernelFixes } from './wasm-kernels.ts';
+import { useWasmThreads, wasmThreads, wasmThreadsFailure } from './wasm-threads.ts';
 
 export { ENGINE_CHOICES, type EngineName, type EngineRequest } from './names.ts';
 
@@ -24,7 +25,7 @@ export interface EngineInfo {
   fasterWith: string | null;
 }
 
-const FASTER_WITH_BLAS = `the native fused LSTM is off, and training with it is 3–4× faster (${ADDON_HINT})`;
+const FASTER_WITH_BLAS = `the native fused LSTM is off, and training with it is 2.5–3× faster (${ADDON_HINT})`;
 
 /** The native packages, most wanted first: both register the `tensorflow` backend. */
 export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -110,22 +111,41 @@ export async function planEngine(request: EngineRequest, probe: EngineProbe = IN
 
 let current: EnginePlan | null = null;
 
+export interface EngineOptions {
+  /**
+   * Threads for the plain WebAssembly engine (default 1, which starts fastest; training asks for the
+   * cores). blas keeps one: its LSTM's OpenBLAS already has the cores. Taken at the engine's first start.
+   */
+  wasmThreads?: number;
+}
+
 /** Starts the engine `request` gets (once: a later call for the same engine, or `auto`, returns the running one). */
-export async function initEngine(request: EngineRequest = 'auto'): Promise<EngineInfo> {
+export async function initEngine(request: EngineRequest = 'auto', options: EngineOptions = {}): Promise<EngineInfo> {
   if (current && (request === 'auto' || request === current.info.name)) return current.info;
   const plan = await planEngine(request);
   installGradientFixes();
   if (plan.backend === 'wasm') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
     installWasmKernelFixes();
+    if (plan.info.name === 'wasm') useWasmThreads(options.wasmThreads ?? 1);
   } else if (plan.backend === 'cpu') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-cpu');
   }
   const ok = await tf.setBackend(plan.backend);
   if (!ok) throw new EngineUnavailableError(plan.info.name, `the ${plan.backend} backend failed to start`);
   await tf.ready();
-  current = plan;
-  return plan.info;
+  current = plan.info.name === 'wasm' ? withThreads(plan) : plan;
+  return current.info;
+}
+
+/** The plain WebAssembly engine says how many threads it runs on, and why one when more were asked for and failed. */
+function withThreads(plan: EnginePlan): EnginePlan {
+  const threads = wasmThreads();
+  const failure = wasmThreadsFailure();
+  if (threads <= 1 && !failure) return plan;
+  const count = failure ? `1 thread (the threaded build failed: ${failure})` : `${threads} threads`;
+  const summary = plan.info.summary.replace(/^wasm \(WebAssembly/, `wasm (WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}`);
+  return { ...plan, info: { ...plan.info, summary, reason: `${plan.info.reason}; ${count}` } };
 }
 
 /** The native LSTM addon when the running engine is `blas`, else null: the LSTM asks this to choose its kernels. */

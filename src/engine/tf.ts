@@ -24,9 +24,9 @@ registerChainedOps(core);
 const layersApi = load('@tensorflow/tfjs-layers') as typeof Layers;
 
 export const {
-  abs, add, addN, backend_util, clipByValue, clone, concat, customGrad, dispose, dropout, engine, expandDims, fill, gather, getBackend,
+  abs, add, addN, backend_util, clipByValue, clone, concat, customGrad, dispose, dropout, engine, expandDims, fill, findBackend, findBackendFactory, gather, getBackend,
   getKernel, grad, grads, greaterEqual, io, keep, lessEqual, logicalAnd, matMul, max, memory, mul, oneHot, ones, profile, randomNormal, randomUniform,
-  ready, registerGradient, registerKernel, reshape, reverse, scalar, serialization, setBackend, sigmoid, slice, slice_util, split,
+  ready, registerBackend, registerGradient, registerKernel, removeBackend, reshape, reverse, scalar, serialization, setBackend, sigmoid, slice, slice_util, split,
   square, squeeze, stack, sub, sum, tanh, tensor, tensor1d, tensor2d, tensor3d, tidy, train, transpose, unregisterKernel, unstack, util,
   valueAndGrads, variable, variableGrads, version_core, where, zeros, zerosLike, AdamOptimizer, Optimizer, Tensor, Variable,
 } = core;

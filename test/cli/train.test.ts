@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { autoEngineWithoutTfjsNode, sentiment, tempDir, trainHead } from '../helpers.ts';
@@ -15,13 +16,20 @@ function tfjsNodeInstalled(): boolean {
 }
 
 describe('sentiment train (the built CLI)', () => {
+  it('on the plain wasm engine, trains on a thread per core (at most 8) and says how many; the process ends by itself', () => {
+    const r = sentiment(['train', trainHead(200), '--epochs', '1', '--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '200', '--batch-size', '64', '--backend', 'wasm', '--out', join(tempDir(), 'm')], { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.err);
+    const threads = Math.min(8, availableParallelism());
+    assert.match(r.out, threads > 1 ? new RegExp(`^engine {2}wasm \\(WebAssembly, ${threads} threads, as asked\\)$`, 'm') : /^engine {2}wasm \(WebAssembly, as asked\)$/m);
+  });
+
   it('trains on a small TSV and writes the five model files', async () => {
     const out = join(tempDir(), 'model');
     const r = sentiment(['train', trainHead(300), '--epochs', '2', '--units', '8', '--embedding-dim', '8', '--dense-units', '8', '--max-words', '300', '--batch-size', '64', '--out', out, '--plot']);
     assert.equal(r.code, 0, r.err);
     const auto = await autoEngineWithoutTfjsNode();
     // One short engine line; without the native kernel, one note saying what it would gain and how.
-    assert.match(r.out, auto === 'blas' ? /^engine {2}blas \(WebAssembly \+ native fused LSTM: OpenBLAS [^)]*\)$/m : /^engine {2}wasm \(WebAssembly; .*\)\nnote {4}the native fused LSTM is off, and training with it is 3–4× faster \(to build it: /m);
+    assert.match(r.out, auto === 'blas' ? /^engine {2}blas \(WebAssembly \+ native fused LSTM: OpenBLAS [^)]*\)$/m : /^engine {2}wasm \(WebAssembly(, \d threads)?; .*\)\nnote {4}the native fused LSTM is off, and training with it is 2.5–3× faster \(to build it: /m);
     assert.ok(r.out.split('\n').every((l) => l.length < 200), 'no line of unusual length');
     assert.match(r.out, /^data {4}.*300 phrases \(270 train, 30 validation\)/m);
     assert.match(r.out, /^labels {2}0 negative: \d+/m);

@@ -160,8 +160,10 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
       const stepGrad = (t: number) => tf.reshape(tf.slice(dOut, [0, t, 0], [batch, 1, units]), [batch, units]);
       let dh = sequences ? stepGrad(steps - 1) : dOut;
       let dc: tf.Tensor = tf.zerosLike(dh);
-      let dw: tf.Tensor = tf.zerosLike(sw);
-      let du: tf.Tensor = tf.zerosLike(su);
+      // The weight gradients accumulate transposed (dZᵀ·x, not xᵀ·dZ): a product packs its right operand,
+      // and x and h are 4× smaller than dZ; dZ is transposed once for both.
+      let dwT: tf.Tensor = tf.zeros([4 * units, features]);
+      let duT: tf.Tensor = tf.zeros([4 * units, units]);
       let db: tf.Tensor = tf.zeros([4 * units]);
       const dxs: tf.Tensor[] = new Array<tf.Tensor>(chunks.length);
       for (let k = chunks.length - 1; k >= 0; k--) {
@@ -178,14 +180,15 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
         const [r0, n] = rows(t0, t1);
         const dZ = dzs.length === 1 ? dzs[0] : tf.concat(dzs, 0);
         const hm = shm.length === 1 || t1 - t0 === 1 ? shm[t0] : tf.concat(shm.slice(t0, t1), 0);
-        dw = tf.add(dw, tf.matMul(tf.slice(sxt, [r0, 0], [n, features]), dZ, true, false));
-        du = tf.add(du, tf.matMul(hm, dZ, true, false));
+        const dZT = tf.transpose(dZ);
+        dwT = tf.add(dwT, tf.matMul(dZT, tf.slice(sxt, [r0, 0], [n, features])));
+        duT = tf.add(duT, tf.matMul(dZT, hm));
         db = tf.add(db, tf.sum(dZ, 0));
         dxs[k] = tf.matMul(dZ, sw, false, true);
       }
       const dxt = dxs.length === 1 ? dxs[0] : tf.concat(dxs, 0);
       const dx = tf.mul(tf.transpose(tf.reshape(dxt, [steps, batch, features]), [1, 0, 2]), tf.expandDims(smx, 1));
-      return [dx, dw, du, db, tf.zerosLike(smx), tf.zerosLike(smh)];
+      return [dx, tf.transpose(dwT), tf.transpose(duT), db, tf.zerosLike(smx), tf.zerosLike(smh)];
     };
     return { value: sequences ? tf.stack(hs, 1) : h, gradFunc };
   });
