@@ -54,6 +54,8 @@ interface EngineResult {
   engine: EngineName;
   steps: Record<string, Sample>;
   epoch: EpochBench;
+  /** Peak RSS of the process that timed the steps and the epoch. */
+  trainingPeakRssMb: number;
   predict: PredictBench;
 }
 
@@ -83,7 +85,7 @@ for (const engine of engines) {
   cell(`cold \`predict "${UNSEEN_PHRASE}"\``, engine, `${formatSample(predict.coldPredictUnseen, 's')}${rss(predict.coldPredictUnseenRssMb)}${was(engine, (_, e) => e?.predict?.coldPredictUnseen?.median, 's')}`);
   if (existsSync(join(ENSEMBLE_MODEL, 'meta.json'))) cell(`cold predict, ${ENSEMBLE_MODEL}`, engine, formatSample(await benchColdPredict(ENSEMBLE_MODEL, engine, quick ? 3 : 5), 's'));
   cell(`submission (${predict.rows.toLocaleString('en-US')} rows)`, engine, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; ${predict.submissionWall.median.toFixed(1)} s`);
-  results.push({ engine, steps, epoch, predict });
+  results.push({ engine, steps, epoch, trainingPeakRssMb: trainingRssMb, predict });
 }
 // The vectors member once, on the fastest engine timed (it reads 307 MB and trains for minutes).
 await initEngine(engines[0]);
