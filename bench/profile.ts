@@ -1,5 +1,4 @@
 /** `node --import tsx bench/profile.ts [steps] [batch]`: where a training step's time goes, by kernel. */
-import { availableParallelism } from 'node:os';
 import * as tf from '../src/engine/tf.ts';
 import { initEngine } from '../src/engine/engine.ts';
 import { NUM_CLASSES } from '../src/data/labels.ts';
@@ -10,7 +9,7 @@ import { stepBatch } from './step.ts';
 const steps = Number(process.argv[2] ?? 53);
 const batch = Number(process.argv[3] ?? 512);
 // The engine as `train` starts it (plain wasm with a thread per core).
-await initEngine((process.env.SENTIMENT_BACKEND as 'wasm' | undefined) ?? 'wasm', { wasmThreads: availableParallelism() });
+await initEngine((process.env.SENTIMENT_BACKEND as 'wasm' | undefined) ?? 'wasm', { work: 'train' });
 const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null });
 const { x, y } = stepBatch({ batch, steps });
 await model.trainOnBatch(x, y);

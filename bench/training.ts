@@ -5,7 +5,6 @@
  * `node --import tsx bench/training.ts '<json options>'` prints the result as JSON.
  */
 import { execFile } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { initEngine, type EngineName } from '../src/engine/engine.ts';
@@ -34,7 +33,7 @@ export interface TrainingBench {
 }
 
 async function measure(opts: TrainingBenchOptions): Promise<TrainingBench> {
-  const info = await initEngine(opts.engine, { wasmThreads: availableParallelism() });
+  const info = await initEngine(opts.engine, { work: 'train' });
   const steps: Record<string, Sample> = {};
   for (const t of opts.stepLengths) steps[`512x${t}`] = await benchStep({ batch: 512, steps: t }, opts.stepRuns, 1);
   const epoch = await benchEpoch(opts.trainTsv, opts.sampleBatches);

@@ -17,7 +17,8 @@ const listeners: (() => void)[] = [];
 /** Watches stdout for a closed pipe or a failed write; `onEnd` runs once when either happens (train stops after its batch). */
 export function watchStdout(onEnd?: () => void): void {
   if (onEnd) listeners.push(onEnd);
-  if (process.stdout.listenerCount('error') > 0) return;
+  // Others may listen too (worker threads' stdio does): check for this listener, not for any.
+  if (process.stdout.listeners('error').includes(outputFailed)) return;
   process.stdout.on('error', outputFailed);
 }
 

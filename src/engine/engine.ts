@@ -3,6 +3,7 @@
  * else the WebAssembly backend with the native fused LSTM (`blas`) when that addon is built, else
  * plain WebAssembly, and always says which one runs and why.
  */
+import { availableParallelism } from 'node:os';
 import * as tf from './tf.ts';
 import { EngineUnavailableError } from '../errors.ts';
 import type { EngineName, EngineRequest } from './names.ts';
@@ -111,12 +112,23 @@ export async function planEngine(request: EngineRequest, probe: EngineProbe = IN
 
 let current: EnginePlan | null = null;
 
+/**
+ * What an engine is started for; the WebAssembly backend's threads follow from it (A/Bs in
+ * docs/engines.md): `train` runs plain wasm on a thread per core and blas on one (there XNNPACK's
+ * threads only compete with OpenBLAS'); `score` (a file of rows) runs both on a thread per core;
+ * `answer` (a few texts) on one, which starts ~0.9 s sooner.
+ */
+export type EngineWork = 'train' | 'score' | 'answer';
+
 export interface EngineOptions {
-  /**
-   * Threads for the plain WebAssembly engine (default 1, which starts fastest; training asks for the
-   * cores). blas keeps one: its LSTM's OpenBLAS already has the cores. Taken at the engine's first start.
-   */
-  wasmThreads?: number;
+  /** Default `answer`. Taken at the backend's first start in a process. */
+  work?: EngineWork;
+}
+
+/** The WebAssembly threads `work` gets on the engine `name`. */
+export function wasmThreadsFor(work: EngineWork, name: EngineName): number {
+  if (work === 'answer' || (work === 'train' && name !== 'wasm')) return 1;
+  return availableParallelism();
 }
 
 /** Starts the engine `request` gets (once: a later call for the same engine, or `auto`, returns the running one). */
@@ -127,24 +139,25 @@ export async function initEngine(request: EngineRequest = 'auto', options: Engin
   if (plan.backend === 'wasm') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
     installWasmKernelFixes();
-    if (plan.info.name === 'wasm') useWasmThreads(options.wasmThreads ?? 1);
+    useWasmThreads(wasmThreadsFor(options.work ?? 'answer', plan.info.name));
   } else if (plan.backend === 'cpu') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-cpu');
   }
   const ok = await tf.setBackend(plan.backend);
   if (!ok) throw new EngineUnavailableError(plan.info.name, `the ${plan.backend} backend failed to start`);
   await tf.ready();
-  current = plan.info.name === 'wasm' ? withThreads(plan) : plan;
+  current = plan.backend === 'wasm' ? withThreads(plan) : plan;
   return current.info;
 }
 
-/** The plain WebAssembly engine says how many threads it runs on, and why one when more were asked for and failed. */
+/** A WebAssembly engine says how many threads it runs on, and why one when more were asked for and failed. */
 function withThreads(plan: EnginePlan): EnginePlan {
   const threads = wasmThreads();
   const failure = wasmThreadsFailure();
   if (threads <= 1 && !failure) return plan;
   const count = failure ? `1 thread (the threaded build failed: ${failure})` : `${threads} threads`;
-  const summary = plan.info.summary.replace(/^wasm \(WebAssembly/, `wasm (WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}`);
+  const n = `${threads} thread${threads === 1 ? '' : 's'}`;
+  const summary = plan.info.summary.replace(/^wasm \(WebAssembly/, `wasm (WebAssembly, ${n}`).replace(/^blas \(WebAssembly/, `blas (WebAssembly on ${n}`);
   return { ...plan, info: { ...plan.info, summary, reason: `${plan.info.reason}; ${count}` } };
 }
 

@@ -16,7 +16,7 @@ const load = createRequire(import.meta.url);
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 const FACTORY = `${WASM_PACKAGE}/wasm-out/tfjs-backend-wasm-threaded-simd.js`;
 const WORKER = fileURLToPath(new URL('./wasm-thread-worker.cjs', import.meta.url));
-/** Workers the build starts up front (its PTHREAD_POOL_SIZE): the most threads it can use. */
+/** Workers the build starts up front (its PTHREAD_POOL_SIZE), whatever the threads: the most it can use. */
 export const MAX_WASM_THREADS = 8;
 /** tfjs' priority for its wasm backend. */
 const WASM_PRIORITY = 2;
@@ -77,6 +77,8 @@ export function wasmThreads(): number {
 async function startThreaded(pkg: WasmPackage, threads: number): Promise<BackendWasm> {
   const factory = load(FACTORY) as ModuleFactory;
   const dir = dirname(load.resolve(FACTORY));
+  // Each pool worker pipes its stdio into ours (a listener per worker on each): not a leak.
+  for (const stream of [process.stdout, process.stderr]) stream.setMaxListeners(stream.getMaxListeners() + MAX_WASM_THREADS);
   // The build reads the core count once, while it starts, and halves it: give it twice the real count.
   const cpus = os.cpus;
   os.cpus = () => [...cpus(), ...cpus()];

@@ -50,7 +50,7 @@ export interface Evaluation {
 }
 
 export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
-  const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize, memory: opts.memory });
+  const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize, memory: opts.memory, work: 'score' });
   opts.onEngine?.(engine);
   try {
     const { meta, settings } = predictor.loaded;

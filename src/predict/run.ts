@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { labelCounts } from '../data/labels.ts';
 import { readTable, type ColumnNames, type TableFormat } from '../data/table.ts';
 import { SettingError } from '../errors.ts';
-import { initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
+import { initEngine, type EngineInfo, type EngineRequest, type EngineWork } from '../engine/engine.ts';
 import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
 import { loadModelDirectory, type ModelHeader } from '../model/directory.ts';
 import { readTextLines } from './lines.ts';
@@ -16,11 +16,13 @@ export interface OpenOptions extends PredictorOptions {
   backend: EngineRequest;
   /** The directory's header, when already read (predictFromMemory hands it back). */
   header?: ModelHeader;
+  /** A file of rows (`score`) or a few texts (`answer`, the default): the engine's threads follow. */
+  work?: EngineWork;
 }
 
 /** Starts the engine and loads the model. */
 export async function openPredictor(opts: OpenOptions): Promise<{ predictor: Predictor; engine: EngineInfo }> {
-  const engine = await initEngine(opts.backend);
+  const engine = await initEngine(opts.backend, { work: opts.work ?? 'answer' });
   const loaded = await loadModelDirectory(opts.modelDir, opts.header);
   return { predictor: new Predictor(loaded, opts), engine };
 }

@@ -1,6 +1,5 @@
 /** `sentiment train`: data file in, model directory out. */
 import { rmdir, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import * as tf from '../engine/tf.ts';
 import { classesOf, indexLabels, labelCounts, type Classes } from '../data/labels.ts';
 import { prepareTrainingData, type PreparedData } from '../data/prepare.ts';
@@ -157,7 +156,7 @@ async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: Sp
   const warning = sortedByLabel(labels, rowSplit, classes, settings);
   if (warning) reporter.onWarning?.(warning);
 
-  const engine = await initEngine(opts.backend, { wasmThreads: availableParallelism() });
+  const engine = await initEngine(opts.backend, { work: 'train' });
   reporter.onEngine?.(engine, describeEngine(engine));
   reporter.onData?.({
     file: opts.dataFile,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { LABEL_NAMES } from '../../src/data/labels.ts';
@@ -76,6 +77,19 @@ describe('sentiment predict (the built CLI)', () => {
     assert.equal(other.source, 'model');
     const off = parseLines(sentiment(['predict', known, '--model', model, '--json', '--no-memory']).out)[0];
     assert.equal(off.source, 'model', '--no-memory asks the model');
+  });
+
+  it('scores a file on a thread per core and answers typed texts on one (the --verbose engine line says so)', () => {
+    const cores = Math.min(8, availableParallelism());
+    const file = join(tempDir(), 'texts.txt');
+    writeFileSync(file, 'not good\nxyzzy plugh\n');
+    const scored = sentiment(['predict', '--file', file, '--model', model, '--verbose'], { timeoutMs: 120_000 });
+    assert.equal(scored.code, 0, scored.err);
+    const engineLine = scored.err.split('\n').find((l) => l.startsWith('engine')) ?? '';
+    if (cores > 1) assert.match(engineLine, new RegExp(`; ${cores} threads$`));
+    const typed = sentiment(['predict', 'xyzzy plugh', '--model', model, '--verbose']);
+    assert.equal(typed.code, 0, typed.err);
+    assert.doesNotMatch(typed.err, /threads?$/m);
   });
 
   it("reads texts from standard input with '-'", () => {

@@ -1,17 +1,17 @@
 /**
- * Child process of wasm-threads.test.ts: starts the plain wasm engine with the threads asked for,
+ * Child process of wasm-threads.test.ts: starts the plain wasm engine for the work named (its threads follow),
  * trains three seeded steps and prints the engine line, the threads and a hash of the weights.
  * It ends without process.exit: the thread pool must not keep a process alive.
  */
 import { createHash } from 'node:crypto';
-import { initEngine } from '../../src/engine/engine.ts';
+import { initEngine, type EngineWork } from '../../src/engine/engine.ts';
 import { wasmThreads } from '../../src/engine/wasm-threads.ts';
 import * as tf from '../../src/engine/tf.ts';
 import { withSeededMathRandom } from '../../src/data/random.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 
-const info = await initEngine('wasm', { wasmThreads: Number(process.argv[2]) });
+const info = await initEngine('wasm', { work: process.argv[2] as EngineWork });
 const result = await withSeededMathRandom('threads', async () => {
   // Wide enough that XNNPACK splits the products among threads.
   const model = buildModel({ ...DEFAULT_SETTINGS, embeddingDim: 64, units: 64, denseUnits: 64 }, { numClasses: 5, inputLength: null });
