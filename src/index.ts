@@ -25,7 +25,7 @@ export { lstmSequence, type LstmSequenceInputs } from './model/lstm/sequence.ts'
 export { trainModel, type TrainOptions, type TrainCallbacks, type BatchLog } from './train/loop.ts';
 export { runTraining, crossValidate, type TrainRunOptions, type TrainReporter, type TrainResult, type DataSummary } from './train/run.ts';
 export { saveCheckpoint, loadCheckpoint, type CheckpointState } from './train/checkpoint.ts';
-export { initEngine, planEngine, describeEngine, ENGINE_CHOICES, type EngineInfo, type EngineName, type EngineRequest, type EnginePlan } from './engine/engine.ts';
+export { initEngine, planEngine, describeEngine, ENGINE_CHOICES, type EngineInfo, type EngineName, type EngineRequest, type EnginePlan, type EngineOptions, type EngineWork } from './engine/engine.ts';
 export { Predictor, PREDICT_BATCH_SIZE, type Prediction } from './predict/predictor.ts';
 export { predictFromMemory, type MemoryAnswer } from './predict/from-memory.ts';
 export { openPredictor, predictTexts, predictLines, predictFile, writeSubmission, type TextPrediction, type SubmissionResult } from './predict/run.ts';
