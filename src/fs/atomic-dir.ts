@@ -9,6 +9,7 @@
 import { cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InputError } from '../errors.ts';
 import { heldByOther } from './lock.ts';
 
 const staged = (dir: string) => join(dirname(dir), `.${basename(dir)}.new`);
@@ -58,8 +59,13 @@ export async function replaceDirectory(dir: string, write: (staging: string) => 
   await mkdir(dirname(dir), { recursive: true });
   await recoverDirectory(dir);
   const stage = staged(dir);
-  await rm(stage, { recursive: true, force: true });
-  await mkdir(stage);
+  // recoverDirectory dropped any stage a dead writer left: one still there is a live writer's.
+  await mkdir(stage).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+    const other = await heldByOther(dir);
+    const who = other ? `process ${other.pid} on ${other.host}` : 'another process';
+    throw new InputError(`${who} is saving this directory (its staging directory ${stage} exists); wait for it to finish`, { file: dir });
+  });
   try {
     await write(stage);
     if (opts.keepOthers && (await exists(dir))) {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { InputError } from '../../src/errors.ts';
 import { recoverDirectory, replaceDirectory } from '../../src/fs/atomic-dir.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -77,6 +79,23 @@ describe('replacing a directory as one change', () => {
     await replaceDirectory(dir, write({ 'a.json': 'new' }));
     assert.deepEqual(readdirSync(dir), ['a.json']);
     assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'new');
+  });
+
+  it("refuses to save while a live writer's staging directory is there, and leaves it alone", async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'model');
+    await replaceDirectory(dir, write({ 'a.json': 'old' }));
+    // A live process of this host (our parent) holds the lock and is mid-save.
+    writeFileSync(join(parent, '.model.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), started: 'now' }));
+    mkdirSync(join(parent, '.model.new'));
+    writeFileSync(join(parent, '.model.new', 'a.json'), 'theirs');
+    await assert.rejects(replaceDirectory(dir, write({ 'a.json': 'mine' })), (err: Error) => {
+      assert.ok(err instanceof InputError);
+      assert.match(err.message, new RegExp(`^${dir}: process ${process.ppid} on .* is saving this directory \\(its staging directory .*\\.model\\.new exists\\); wait for it to finish$`));
+      return true;
+    });
+    assert.equal(readFileSync(join(parent, '.model.new', 'a.json'), 'utf8'), 'theirs');
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'old');
   });
 
   it('drops a staging directory that never got swapped in (killed while writing)', async () => {
