@@ -55,7 +55,6 @@ describe('the native fused LSTM kernels (blas engine)', () => {
       const { plain, fused } = twinLayers(5, x, ['plain_q', 'fused_q'], opts);
       close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
       assert.ok((await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'), 'inference went through the native kernel');
-      // Weights of one sign: the loss is then a sum without cancellation, and 1e-4 of it is a fair tolerance.
       const r = tf.abs(rand(opts.returnSequences ? [4, 7, 5] : [4, 5]));
       sameGradients(trainingGradients(fused, x, r), trainingGradients(plain, x, r));
     });
