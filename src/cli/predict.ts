@@ -35,7 +35,9 @@ Examples:
     const backend = backendFromEnv(cmd, flags.backend);
     const print = (r: TextPrediction, labelNames: readonly string[], extra: Record<string, unknown> = {}) => writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, labelNames)}\n`);
     let header: ModelHeader | undefined;
-    if (texts.length > 0 && file === undefined && flags.memory) {
+    // Texts typed on the command line: a few, answered from memory when it can, else on one thread.
+    const typed = texts.length > 0 && file === undefined;
+    if (typed && flags.memory) {
       const { predictFromMemory } = await import('../predict/from-memory.ts');
       const known = await predictFromMemory(flags.model, texts);
       if (known.answer) {
@@ -49,7 +51,7 @@ Examples:
     // Loaded here, not at the top: `--help`, flag errors and memory answers go without TensorFlow.js.
     const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/run.ts');
     const { describeEngine } = await import('../engine/engine.ts');
-    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend, batchSize: flags.batchSize, memory: flags.memory, header, work: texts.length > 0 && file === undefined ? 'answer' : 'score' });
+    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend, batchSize: flags.batchSize, memory: flags.memory, header, work: typed ? 'answer' : 'score' });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
     let truncated = 0;

@@ -155,10 +155,9 @@ function withThreads(plan: EnginePlan): EnginePlan {
   const threads = wasmThreads();
   const failure = wasmThreadsFailure();
   if (threads <= 1 && !failure) return plan;
-  const count = failure ? `1 thread (the threaded build failed: ${failure})` : `${threads} threads`;
   const n = `${threads} thread${threads === 1 ? '' : 's'}`;
   const summary = plan.info.summary.replace(/^wasm \(WebAssembly/, `wasm (WebAssembly, ${n}`).replace(/^blas \(WebAssembly/, `blas (WebAssembly on ${n}`);
-  return { ...plan, info: { ...plan.info, summary, reason: `${plan.info.reason}; ${count}` } };
+  return { ...plan, info: { ...plan.info, summary, reason: `${plan.info.reason}; ${n}${failure ? ` (the threaded build failed: ${failure})` : ''}` } };
 }
 
 /** The native LSTM addon when the running engine is `blas`, else null: the LSTM asks this to choose its kernels. */

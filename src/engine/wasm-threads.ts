@@ -39,11 +39,11 @@ type ModuleFactory = (config: { locateFile(path: string, prefix: string): string
 /**
  * Makes the next start of the `wasm` backend use `threads` threads (at most the build's 8 and the
  * logical cores). A no-op for one thread, or once the backend has started: its module stays for the
- * process. Returns the threads the backend will have once started.
+ * process.
  */
-export function useWasmThreads(threads: number): number {
+export function useWasmThreads(threads: number): void {
   const wanted = Math.min(threads, MAX_WASM_THREADS, os.availableParallelism());
-  if (wanted <= 1 || tf.findBackend('wasm')) return 1;
+  if (wanted <= 1 || tf.findBackend('wasm')) return;
   const pkg = load(WASM_PACKAGE) as WasmPackage;
   const singleThreaded = tf.findBackendFactory('wasm');
   tf.removeBackend('wasm');
@@ -59,7 +59,6 @@ export function useWasmThreads(threads: number): number {
     },
     WASM_PRIORITY,
   );
-  return wanted;
 }
 
 let threadsFailure: string | null = null;
