@@ -9,6 +9,7 @@ import { EngineUnavailableError } from '../errors.ts';
 import type { EngineName, EngineRequest } from './names.ts';
 import { installGradientFixes } from './gradient-fixes.ts';
 import { ADDON_HINT, type AddonLoad, type FusedLstmAddon, loadFusedLstmAddon } from './native-addon.ts';
+import { installFastDropout } from './dropout.ts';
 import { installWasmKernelFixes } from './wasm-kernels.ts';
 import { useWasmThreads, wasmThreads, wasmThreadsFailure } from './wasm-threads.ts';
 
@@ -136,6 +137,7 @@ export async function initEngine(request: EngineRequest = 'auto', options: Engin
   if (current && (request === 'auto' || request === current.info.name)) return current.info;
   const plan = await planEngine(request);
   installGradientFixes();
+  installFastDropout();
   if (plan.backend === 'wasm') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
     installWasmKernelFixes();

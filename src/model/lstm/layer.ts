@@ -7,6 +7,7 @@
  * backward half of a Bidirectional layer) go through the op: the latter reads the sequence reversed.
  */
 import * as tf from '../../engine/tf.ts';
+import { dropoutMask } from '../../engine/dropout.ts';
 import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence.ts';
 
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
@@ -66,7 +67,8 @@ export class FusedLSTM extends LstmBase {
     return tf.tidy(() => {
       const [batch, , features] = x.shape;
       const units = cell.units;
-      const mask = (shape: [number, number], rate: number) => (training && rate > 0 && rate < 1 ? tf.dropout(tf.ones(shape), rate) : tf.ones(shape)) as tf.Tensor2D;
+      // tfjs' dropout of a tensor of ones is its mask.
+      const mask = (shape: [number, number], rate: number) => (training && rate > 0 && rate < 1 ? tf.tensor2d(dropoutMask(shape[0] * shape[1], rate), shape) : tf.ones(shape)) as tf.Tensor2D;
       const args = {
         // tfjs' RNN reads the reversed sequence and returns its outputs in that order.
         x: (self.goBackwards ? tf.reverse(x, 1) : x) as tf.Tensor3D,
