@@ -44,11 +44,26 @@ function maskShape(shape: number[], noiseShape: number[] | undefined): number[] 
 export function dropoutMask(size: number, rate: number, seed?: number | string): Float32Array {
   const keep = Math.fround(1 - rate);
   const kept = Math.fround(1 / keep);
-  const draw = seedrandom.alea(String(seed ?? Math.random()));
+  // Alea's state after seeding, then its step (seedrandom's lib/alea.js) on local variables: through
+  // the library's closure a draw costs ~18 ns, a quarter of a 512-row step for four masks.
+  const start = seedrandom.alea(String(seed ?? Math.random()), { state: true }).state() as AleaState;
+  let { c, s0, s1, s2 } = start;
   const mask = new Float32Array(size);
   for (let i = 0; i < size; i++) {
-    const sum = Math.fround(Math.fround(draw()) + keep);
-    if (sum >= 1) mask[i] = kept;
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    // Multiplied, not branched on: a draw kept or dropped at random is a branch mispredicted a third of the time.
+    mask[i] = kept * +(Math.fround(Math.fround(s2) + keep) >= 1);
   }
   return mask;
+}
+
+interface AleaState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
 }

@@ -140,7 +140,7 @@ export async function initEngine(request: EngineRequest = 'auto', options: Engin
   installFastDropout();
   if (plan.backend === 'wasm') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
-    installWasmKernelFixes();
+    installWasmKernelFixes(nativeLstmAddon);
     useWasmThreads(wasmThreadsFor(options.work ?? 'answer', plan.info.name));
   } else if (plan.backend === 'cpu') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-cpu');

@@ -54,6 +54,12 @@ export interface FusedLstmAddon {
     mOut: Floats;
     vOut: Floats;
   }): void;
+  /**
+   * c [m, n] = a [m, k] (or [k, m] with transposeA) times b [k, n] (or [n, k] with transposeB), each
+   * output summed in the order of k with every step rounded to float32, as tfjs' wasm BatchMatMul does.
+   * Absent from an addon built before it: callers check.
+   */
+  matmul?(args: { m: number; k: number; n: number; a: Floats; b: Floats; c: Floats; transposeA?: boolean; transposeB?: boolean }): void;
   info(): { config: string; core: string; threads: number };
 }
 

@@ -9,24 +9,29 @@
  * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
  * - Tanh through wasm's SIMD Sigmoid; Equal with broadcasting as one strided loop (wasm-math-kernels.ts).
  * - Reverse of one axis as block copies (wasm-copy-kernels.ts).
+ * - On the blas engine, BatchMatMul through the native addon, with the same bits (native-matmul.ts).
  * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
  * checked against it in test/engine/wasm-kernels.test.ts.
  */
 import * as tf from './tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
+import type { FusedLstmAddon } from './native-addon.ts';
+import { nativeMatMul } from './native-matmul.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
 const BACKEND = 'wasm';
 let installed = false;
 
-export function installWasmKernelFixes(): void {
+/** `nativeAddon` gives the blas engine's addon while that engine runs (its products go native), else null. */
+export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null): void {
   if (installed) return;
   installed = true;
   addKernel('UnsortedSegmentSum', unsortedSegmentSum);
   addKernel(CLIP_BY_VALUE_GRAD, clipByValueGrad);
   for (const name of ['BatchMatMul', '_FusedMatMul']) replaceKernel(name, preTransposed);
+  replaceKernel('BatchMatMul', nativeMatMul(nativeAddon));
   replaceKernel('Unpack', unpack);
   replaceKernel('SplitV', splitV);
   replaceKernel('Concat', concat);

@@ -4,9 +4,11 @@
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 #include "adam.h"
 #include "lstm.h"
+#include "matmul.h"
 
 namespace {
 
@@ -102,6 +104,29 @@ void Adam(const Napi::CallbackInfo& info) {
   fused_lstm::adam(n, s, floats(args, "value", n), floats(args, "m", n), floats(args, "v", n), floats(args, "g", n), floats(args, "valueOut", n), floats(args, "mOut", n), floats(args, "vOut", n));
 }
 
+int64_t count(const Napi::Object& args, const char* name) {
+  Napi::Value v = args.Get(name);
+  if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1) throw Napi::RangeError::New(args.Env(), std::string(name) + " must be a positive integer");
+  return v.As<Napi::Number>().Int64Value();
+}
+
+// c [m, n] = a [m, k] (or [k, m] with transposeA) times b [k, n] (or [n, k] with transposeB), each output summed as XNNPACK sums it.
+void Matmul(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  const int64_t m = count(args, "m"), k = count(args, "k"), n = count(args, "n");
+  const bool transposeA = flag(args, "transposeA");
+  const float* b = floats(args, "b", k * n);
+  // The kernel reads rows of B: a transposed B ([n, k]) is copied the right way round first.
+  std::vector<float> bT;
+  if (flag(args, "transposeB")) {
+    bT.resize(k * n);
+    for (int64_t r = 0; r < n; r++)
+      for (int64_t q = 0; q < k; q++) bT[q * n + r] = b[r * k + q];
+    b = bT.data();
+  }
+  fused_lstm::matmul(m, k, n, floats(args, "a", m * k), transposeA ? 1 : k, transposeA ? m : 1, b, floats(args, "c", m * n));
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("config", openblas_get_config());
@@ -114,6 +139,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;
 }

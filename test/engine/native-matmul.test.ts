@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import * as tf from '../../src/engine/tf.ts';
+import { makeRng } from '../../src/data/random.ts';
+import { initEngine } from '../../src/engine/engine.ts';
+import { type FusedLstmAddon, loadFusedLstmAddon } from '../../src/engine/native-addon.ts';
+
+// CI builds the addon and sets SENTIMENT_REQUIRE_NATIVE=1; elsewhere, without it, the native cases skip.
+const load = loadFusedLstmAddon();
+function needAddon(t: TestContext): FusedLstmAddon | null {
+  if (load.ok) return load.addon;
+  if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
+  t.skip(`no fused-LSTM addon: ${load.why}`);
+  return null;
+}
+
+const rng = makeRng('native-matmul');
+const values = (n: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * 3);
+const hex = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+// [m, k, n, transposeA, transposeB, rank]: row and column counts off the kernel's 4 × 16 tiles, both
+// transposes, 3-d operands with a batch of 1 and a product too narrow (5 columns) for the native path.
+const CASES: [number, number, number, boolean, boolean, 2 | 3][] = [
+  [512, 256, 256, false, false, 2],
+  [512, 256, 256, false, true, 2],
+  [256, 512, 256, true, false, 2],
+  [37, 13, 29, false, false, 2],
+  [3, 7, 16, true, true, 3],
+  [1, 1, 33, false, false, 2],
+  [66, 40, 47, true, false, 3],
+  [512, 256, 5, false, false, 3],
+];
+
+/** Each case's product on the current engine, as bytes. */
+function products(): string[] {
+  const r = makeRng('native-matmul-operands');
+  return CASES.map(([m, k, n, ta, tb, rank]) =>
+    tf.tidy(() => {
+      const make = (rows: number, cols: number) => {
+        const v = Float32Array.from({ length: rows * cols }, () => (r() * 2 - 1) * 3);
+        return rank === 3 ? tf.tensor3d(v, [1, rows, cols]) : tf.tensor2d(v, [rows, cols]);
+      };
+      const a = ta ? make(k, m) : make(m, k);
+      const b = tb ? make(n, k) : make(k, n);
+      const c = tf.matMul(a, b, ta, tb);
+      assert.deepEqual(c.shape, rank === 3 ? [1, m, n] : [m, n]);
+      return hex(c.dataSync() as Float32Array);
+    }),
+  );
+}
+
+describe('matrix products on the blas engine', () => {
+  it("give tfjs' wasm products to the bit, in every shape and transpose", async (t) => {
+    if (!needAddon(t)) return;
+    await initEngine('wasm');
+    const expected = products();
+    await initEngine('blas');
+    try {
+      const actual = products();
+      CASES.forEach((c, i) => assert.equal(actual[i], expected[i], `case ${c.join(' ')}`));
+    } finally {
+      await initEngine('wasm');
+    }
+  });
+
+  it('sum each output in the order of k, every step rounded to float32 (no fused multiply-add)', (t) => {
+    const addon = needAddon(t);
+    if (!addon?.matmul) return;
+    const [m, k, n] = [5, 300, 20];
+    const a = values(m * k);
+    const b = values(k * n);
+    const c = new Float32Array(m * n);
+    addon.matmul({ m, k, n, a, b, c });
+    const expected = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let q = 0; q < k; q++) acc = Math.fround(acc + Math.fround(a[i * k + q] * b[q * n + j]));
+        expected[i * n + j] = acc;
+      }
+    }
+    assert.equal(hex(c), hex(expected));
+  });
+
+  it('the addon checks sizes before it reads or writes anything', (t) => {
+    const addon = needAddon(t);
+    if (!addon?.matmul) return;
+    const c = new Float32Array(6).fill(7);
+    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 3, a: new Float32Array(5), b: new Float32Array(9), c }), { name: 'RangeError', message: 'a has 5 floats, expected 6' });
+    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 0, a: new Float32Array(6), b: new Float32Array(0), c }), { name: 'RangeError', message: 'n must be a positive integer' });
+    assert.ok(c.every((v) => v === 7));
+  });
+});
