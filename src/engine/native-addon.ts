@@ -60,6 +60,8 @@ export interface FusedLstmAddon {
    * Absent from an addon built before it: callers check.
    */
   matmul?(args: { m: number; k: number; n: number; a: Floats; b: Floats; c: Floats; transposeA?: boolean; transposeB?: boolean }): void;
+  /** out [segments, inner] = the rows of x [n, inner] summed by ids, as tfjs' UnsortedSegmentSum (absent from older builds). */
+  segmentSum?(args: { n: number; inner: number; segments: number; x: Floats; ids: Int32Array; out: Floats }): void;
   info(): { config: string; core: string; threads: number };
 }
 

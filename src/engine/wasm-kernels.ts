@@ -9,7 +9,7 @@
  * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
  * - Tanh through wasm's SIMD Sigmoid; Equal with broadcasting as one strided loop (wasm-math-kernels.ts).
  * - Reverse of one axis as block copies (wasm-copy-kernels.ts).
- * - On the blas engine, BatchMatMul through the native addon, with the same bits (native-matmul.ts).
+ * - On the blas engine, BatchMatMul and UnsortedSegmentSum in the native addon, same bits (native-kernels.ts).
  * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
  * checked against it in test/engine/wasm-kernels.test.ts.
  */
@@ -17,7 +17,7 @@ import * as tf from './tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FusedLstmAddon } from './native-addon.ts';
-import { nativeMatMul } from './native-matmul.ts';
+import { nativeMatMul, nativeSegmentSum } from './native-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
@@ -29,6 +29,7 @@ export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null)
   if (installed) return;
   installed = true;
   addKernel('UnsortedSegmentSum', unsortedSegmentSum);
+  replaceKernel('UnsortedSegmentSum', nativeSegmentSum(nativeAddon));
   addKernel(CLIP_BY_VALUE_GRAD, clipByValueGrad);
   for (const name of ['BatchMatMul', '_FusedMatMul']) replaceKernel(name, preTransposed);
   replaceKernel('BatchMatMul', nativeMatMul(nativeAddon));

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adam.h"
@@ -101,7 +102,18 @@ void Adam(const Napi::CallbackInfo& info) {
   if (!nv.IsNumber() || nv.As<Napi::Number>().Int64Value() < 0) throw Napi::RangeError::New(info.Env(), "n must be a whole number");
   const int64_t n = nv.As<Napi::Number>().Int64Value();
   const fused_lstm::AdamStep s{number(args, "beta1"), number(args, "beta2"), number(args, "oneMinusBeta1"), number(args, "oneMinusBeta2"), number(args, "epsilon"), number(args, "learningRate"), number(args, "correction1"), number(args, "correction2")};
-  fused_lstm::adam(n, s, floats(args, "value", n), floats(args, "m", n), floats(args, "v", n), floats(args, "g", n), floats(args, "valueOut", n), floats(args, "mOut", n), floats(args, "vOut", n));
+  float *value = floats(args, "value", n), *m = floats(args, "m", n), *v = floats(args, "v", n), *g = floats(args, "g", n);
+  float *valueOut = floats(args, "valueOut", n), *mOut = floats(args, "mOut", n), *vOut = floats(args, "vOut", n);
+  // A large variable (the embedding) is memory-bound on one core: a second thread takes half (each
+  // value's arithmetic is independent of the others, so the bits are the same).
+  if (n < (int64_t{1} << 18)) {
+    fused_lstm::adam(n, s, value, m, v, g, valueOut, mOut, vOut);
+    return;
+  }
+  const int64_t half = (n / 2) & ~int64_t{63};
+  std::thread second([&] { fused_lstm::adam(n - half, s, value + half, m + half, v + half, g + half, valueOut + half, mOut + half, vOut + half); });
+  fused_lstm::adam(half, s, value, m, v, g, valueOut, mOut, vOut);
+  second.join();
 }
 
 int64_t count(const Napi::Object& args, const char* name) {
@@ -127,6 +139,24 @@ void Matmul(const Napi::CallbackInfo& info) {
   fused_lstm::matmul(m, k, n, floats(args, "a", m * k), transposeA ? 1 : k, transposeA ? m : 1, b, floats(args, "c", m * n));
 }
 
+int32_t* ints(const Napi::Object& args, const char* name, int64_t expected) {
+  Napi::Env env = args.Env();
+  Napi::Value v = args.Get(name);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(env, std::string(name) + " must be an Int32Array");
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  if (static_cast<int64_t>(a.ElementLength()) != expected)
+    throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(a.ElementLength()) + " values, expected " + std::to_string(expected));
+  return a.Data();
+}
+
+// out [segments, inner] = x [n, inner] summed by ids [n] (the embedding's gradient).
+void SegmentSum(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  const int64_t n = count(args, "n"), inner = count(args, "inner"), segments = count(args, "segments");
+  fused_lstm::segmentSum(n, inner, segments, floats(args, "x", n * inner), ints(args, "ids", n), floats(args, "out", segments * inner));
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("config", openblas_get_config());
@@ -140,6 +170,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
+  exports.Set("segmentSum", Napi::Function::New(env, SegmentSum));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;
 }

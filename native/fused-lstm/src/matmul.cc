@@ -82,4 +82,16 @@ void matmul(int64_t M, int64_t K, int64_t N, const float* a, int64_t aRow, int64
   }
 }
 
+MATMUL_CLONES
+void segmentSum(int64_t n, int64_t inner, int64_t segments, const float* x, const int32_t* ids, float* out) {
+  std::memset(out, 0, sizeof(float) * segments * inner);
+  for (int64_t i = 0; i < n; i++) {
+    const int32_t s = ids[i];
+    if (s < 0 || s >= segments) continue;
+    float* __restrict dst = out + s * inner;
+    const float* __restrict src = x + i * inner;
+    for (int64_t k = 0; k < inner; k++) dst[k] += src[k];
+  }
+}
+
 }  // namespace fused_lstm

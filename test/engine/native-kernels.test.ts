@@ -49,8 +49,29 @@ function products(): string[] {
   );
 }
 
-describe('matrix products on the blas engine', () => {
-  it("give tfjs' wasm products to the bit, in every shape and transpose", async (t) => {
+/** The embedding's gradient for a few index sets (repeats, ids out of range, 2-d ids), as bytes. */
+function segmentSums(): string[] {
+  const r = makeRng('native-segment-sum');
+  const cases: [number[], number, number][] = [
+    [[512], 256, 8192],
+    [[64, 7], 33, 50],
+    [[9], 1, 3],
+  ];
+  return cases.map(([idShape, inner, segments]) =>
+    tf.tidy(() => {
+      const n = idShape.reduce((a, b) => a * b, 1);
+      // A few ids repeat (summed in row order) and a few fall outside [0, segments) (dropped).
+      const ids = Int32Array.from({ length: n }, () => Math.floor(r() * (segments + 4)) - 2);
+      const x = tf.tensor(Float32Array.from({ length: n * inner }, () => (r() * 2 - 1) * 3), [...idShape, inner]);
+      const g = tf.engine().runKernel('UnsortedSegmentSum', { x, segmentIds: tf.tensor(ids, idShape, 'int32') }, { numSegments: segments }) as tf.Tensor;
+      assert.deepEqual(g.shape, [segments, inner]);
+      return hex(g.dataSync() as Float32Array);
+    }),
+  );
+}
+
+describe('native kernels on the blas engine', () => {
+  it("matrix products are tfjs' wasm products to the bit, in every shape and transpose", async (t) => {
     if (!needAddon(t)) return;
     await initEngine('wasm');
     const expected = products();
@@ -63,7 +84,19 @@ describe('matrix products on the blas engine', () => {
     }
   });
 
-  it('sum each output in the order of k, every step rounded to float32 (no fused multiply-add)', (t) => {
+  it("the embedding's gradient is the wasm engine's to the bit", async (t) => {
+    if (!needAddon(t)) return;
+    await initEngine('wasm');
+    const expected = segmentSums();
+    await initEngine('blas');
+    try {
+      assert.deepEqual(segmentSums(), expected);
+    } finally {
+      await initEngine('wasm');
+    }
+  });
+
+  it('a product sums each output in the order of k, every step rounded to float32 (no fused multiply-add)', (t) => {
     const addon = needAddon(t);
     if (!addon?.matmul) return;
     const [m, k, n] = [5, 300, 20];
@@ -89,5 +122,8 @@ describe('matrix products on the blas engine', () => {
     assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 3, a: new Float32Array(5), b: new Float32Array(9), c }), { name: 'RangeError', message: 'a has 5 floats, expected 6' });
     assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 0, a: new Float32Array(6), b: new Float32Array(0), c }), { name: 'RangeError', message: 'n must be a positive integer' });
     assert.ok(c.every((v) => v === 7));
+    const out = new Float32Array(4).fill(7);
+    assert.throws(() => addon.segmentSum?.({ n: 2, inner: 2, segments: 2, x: new Float32Array(4), ids: new Float32Array(2) as unknown as Int32Array, out }), { name: 'TypeError', message: 'ids must be an Int32Array' });
+    assert.ok(out.every((v) => v === 7));
   });
 });

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it, type TestContext } from 'node:test';
+import * as tf from '../../src/engine/tf.ts';
+import { makeRng } from '../../src/data/random.ts';
+import { initEngine, nativeLstmAddon } from '../../src/engine/engine.ts';
+import { loadFusedLstmAddon } from '../../src/engine/native-addon.ts';
+import { FusedAdam } from '../../src/model/adam.ts';
+
+// CI builds the addon and sets SENTIMENT_REQUIRE_NATIVE=1; elsewhere, without it, this skips.
+const load = loadFusedLstmAddon();
+function needAddon(t: TestContext): boolean {
+  if (load.ok) return true;
+  if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
+  t.skip(`no fused-LSTM addon: ${load.why}`);
+  return false;
+}
+
+const hex = (t: tf.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer).toString('hex');
+
+/** Values and moments after `steps` steps of `optimizer` on variables of `shapes`, as bytes. */
+async function train(optimizer: tf.Optimizer, shapes: number[][], steps: number): Promise<string[]> {
+  const rng = makeRng('adam-test');
+  const vars = shapes.map((s, i) => tf.variable(tf.tensor(Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1), s), true, `adam_test_${i}_${optimizer.constructor.name}`));
+  try {
+    for (let step = 0; step < steps; step++) {
+      const grads: Record<string, tf.Tensor> = {};
+      // Some gradients exactly zero, as an embedding's rows that a batch does not use.
+      for (const v of vars) grads[v.name] = tf.tensor(Float32Array.from({ length: v.size }, () => (rng() < 0.3 ? 0 : (rng() * 2 - 1) * 10 ** Math.floor(rng() * 6 - 3))), v.shape);
+      optimizer.applyGradients(grads);
+      tf.dispose(Object.values(grads));
+    }
+    const moments = (await optimizer.getWeights()).slice(1).map((w) => hex(w.tensor));
+    return [...vars.map(hex), ...moments];
+  } finally {
+    tf.dispose(vars);
+  }
+}
+
+describe('Adam in one pass (blas engine)', () => {
+  it("gives tfjs' Adam to the bit: values and both moments, small variables and one large enough to be split across threads", async (t) => {
+    if (!needAddon(t)) return;
+    await initEngine('blas');
+    try {
+      assert.ok(nativeLstmAddon());
+      const shapes = [[3], [256, 1024], [1100, 300]];
+      const expected = await train(new tf.AdamOptimizer(0.001, 0.9, 0.999, 1e-7), shapes, 4);
+      const actual = await train(new FusedAdam(0.001, 0.9, 0.999, 1e-7), shapes, 4);
+      assert.equal(actual.length, expected.length);
+      actual.forEach((a, i) => assert.ok(a === expected[i], `weight ${i} differs`));
+    } finally {
+      await initEngine('wasm');
+    }
+  });
+});
