@@ -1,8 +1,11 @@
 /** Shared test helpers: fixture paths and small data files. */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { type FusedLstmAddon, loadFusedLstmAddon } from '../src/engine/native-addon.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -15,6 +18,19 @@ export const BIN = join(ROOT, 'bin', 'sentiment');
 export async function autoEngineWithoutTfjsNode(): Promise<'blas' | 'wasm'> {
   const { loadFusedLstmAddon } = await import('../src/engine/native-addon.ts');
   return loadFusedLstmAddon().ok ? 'blas' : 'wasm';
+}
+
+/**
+ * The native addon for a test that needs it, or null after skipping the test with the reason. CI
+ * builds the addon (.ci/run installs OpenBLAS) and sets SENTIMENT_REQUIRE_NATIVE=1: there a missing
+ * addon fails the test instead.
+ */
+export function needAddon(t: TestContext): FusedLstmAddon | null {
+  const load = loadFusedLstmAddon();
+  if (load.ok) return load.addon;
+  if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
+  t.skip(`no fused-LSTM addon: ${load.why}`);
+  return null;
 }
 
 export interface CliResult {

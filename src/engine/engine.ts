@@ -27,7 +27,7 @@ export interface EngineInfo {
   fasterWith: string | null;
 }
 
-const FASTER_WITH_BLAS = `the native fused LSTM is off, and training with it is 2.5–3× faster (${ADDON_HINT})`;
+const FASTER_WITH_BLAS = `the native fused LSTM is off, and training with it is about 3½× faster (${ADDON_HINT})`;
 
 /** The native packages, most wanted first: both register the `tensorflow` backend. */
 export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;

@@ -12,13 +12,13 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { FusedLstmAddon } from './native-addon.ts';
-import type { KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
+import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
 
 const MIN_COLUMNS = 16;
 
-/** The BatchMatMul kernel: the addon's product when `addon()` gives one that has it, else `original`. */
+/** The BatchMatMul kernel: the addon's product when `addon()` gives one that has it. */
 export function nativeMatMul(addon: () => FusedLstmAddon | null) {
-  return (args: KernelArgs, wasm: BackendWasm, original: KernelFunc): TensorInfo | null => {
+  return (args: KernelArgs, wasm: BackendWasm): TensorInfo | null => {
     const native = addon();
     const a = args.inputs.a as TensorInfo;
     const b = args.inputs.b as TensorInfo;
@@ -29,8 +29,8 @@ export function nativeMatMul(addon: () => FusedLstmAddon | null) {
     const [br, bc] = b.shape.slice(-2);
     const [m, k] = transposeA ? [ac, ar] : [ar, ac];
     const [kb, n] = transposeB ? [bc, br] : [br, bc];
-    if (k !== kb) return original(args) as TensorInfo;
-    if (n < MIN_COLUMNS || m === 0 || k === 0) return null;
+    // Mismatched shapes go to tfjs for its error.
+    if (k !== kb || n < MIN_COLUMNS || m === 0 || k === 0) return null;
     // tfjs' output: the longer operand's leading axes (all 1 here), then [m, n].
     const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
     const out = wasm.makeOutput([...outer, m, n], 'float32');

@@ -28,7 +28,7 @@ describe('sentiment predict (the built CLI)', () => {
     const auto = await autoEngineWithoutTfjsNode();
     // Quiet on the fastest engine there is; one short line saying how to get it otherwise.
     if (auto === 'blas') assert.equal(r.err, '');
-    else assert.match(r.err, /^engine {2}wasm \(WebAssembly; .*\): the native fused LSTM is off, and training with it is 2.5–3× faster/);
+    else assert.match(r.err, /^engine {2}wasm \(WebAssembly; .*\): the native fused LSTM is off, and training with it is about 3½× faster/);
     const verbose = sentiment(['predict', 'not good', '--model', model, '--verbose']);
     assert.match(verbose.err, new RegExp(`^engine {2}${auto} \\(.*4\\.22\\.0\\): .*tfjs-node is not installed`, 'm'));
     const lines = r.out.trim().split('\n');

@@ -29,7 +29,7 @@ describe('sentiment train (the built CLI)', () => {
     assert.equal(r.code, 0, r.err);
     const auto = await autoEngineWithoutTfjsNode();
     // One short engine line; without the native kernel, one note saying what it would gain and how.
-    assert.match(r.out, auto === 'blas' ? /^engine {2}blas \(WebAssembly \+ native fused LSTM: OpenBLAS [^)]*\)$/m : /^engine {2}wasm \(WebAssembly(, \d threads)?; .*\)\nnote {4}the native fused LSTM is off, and training with it is 2.5–3× faster \(to build it: /m);
+    assert.match(r.out, auto === 'blas' ? /^engine {2}blas \(WebAssembly \+ native fused LSTM: OpenBLAS [^)]*\)$/m : /^engine {2}wasm \(WebAssembly(, \d threads)?; .*\)\nnote {4}the native fused LSTM is off, and training with it is about 3½× faster \(to build it: /m);
     assert.ok(r.out.split('\n').every((l) => l.length < 200), 'no line of unusual length');
     assert.match(r.out, /^data {4}.*300 phrases \(270 train, 30 validation\)/m);
     assert.match(r.out, /^labels {2}0 negative: \d+/m);

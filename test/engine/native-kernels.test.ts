@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
 import { makeRng } from '../../src/data/random.ts';
 import { initEngine } from '../../src/engine/engine.ts';
-import { type FusedLstmAddon, loadFusedLstmAddon } from '../../src/engine/native-addon.ts';
+import { needAddon } from '../helpers.ts';
 
-// CI builds the addon and sets SENTIMENT_REQUIRE_NATIVE=1; elsewhere, without it, the native cases skip.
-const load = loadFusedLstmAddon();
-function needAddon(t: TestContext): FusedLstmAddon | null {
-  if (load.ok) return load.addon;
-  if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
-  t.skip(`no fused-LSTM addon: ${load.why}`);
-  return null;
-}
 
 const rng = makeRng('native-matmul');
 const values = (n: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * 3);
@@ -70,30 +62,29 @@ function segmentSums(): string[] {
   );
 }
 
+/** `f` on the plain wasm engine, then on blas (the addon's kernels); wasm again after. */
+async function wasmThenBlas<T>(f: () => T): Promise<[T, T]> {
+  await initEngine('wasm');
+  const onWasm = f();
+  await initEngine('blas');
+  try {
+    return [onWasm, f()];
+  } finally {
+    await initEngine('wasm');
+  }
+}
+
 describe('native kernels on the blas engine', () => {
   it("matrix products are tfjs' wasm products to the bit, in every shape and transpose", async (t) => {
     if (!needAddon(t)) return;
-    await initEngine('wasm');
-    const expected = products();
-    await initEngine('blas');
-    try {
-      const actual = products();
-      CASES.forEach((c, i) => assert.equal(actual[i], expected[i], `case ${c.join(' ')}`));
-    } finally {
-      await initEngine('wasm');
-    }
+    const [expected, actual] = await wasmThenBlas(products);
+    CASES.forEach((c, i) => assert.equal(actual[i], expected[i], `case ${c.join(' ')}`));
   });
 
   it("the embedding's gradient is the wasm engine's to the bit", async (t) => {
     if (!needAddon(t)) return;
-    await initEngine('wasm');
-    const expected = segmentSums();
-    await initEngine('blas');
-    try {
-      assert.deepEqual(segmentSums(), expected);
-    } finally {
-      await initEngine('wasm');
-    }
+    const [expected, actual] = await wasmThenBlas(segmentSums);
+    assert.deepEqual(actual, expected);
   });
 
   it('a product sums each output in the order of k, every step rounded to float32 (no fused multiply-add)', (t) => {

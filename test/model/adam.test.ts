@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
 import { makeRng } from '../../src/data/random.ts';
 import { initEngine, nativeLstmAddon } from '../../src/engine/engine.ts';
-import { loadFusedLstmAddon } from '../../src/engine/native-addon.ts';
 import { FusedAdam } from '../../src/model/adam.ts';
+import { needAddon } from '../helpers.ts';
 
-// CI builds the addon and sets SENTIMENT_REQUIRE_NATIVE=1; elsewhere, without it, this skips.
-const load = loadFusedLstmAddon();
-function needAddon(t: TestContext): boolean {
-  if (load.ok) return true;
-  if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
-  t.skip(`no fused-LSTM addon: ${load.why}`);
-  return false;
-}
 
 const hex = (t: tf.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer).toString('hex');
 

@@ -15,15 +15,25 @@ namespace {
 
 using fused_lstm::Dims;
 
-float* floats(const Napi::Object& args, const char* name, int64_t expected) {
+// args[name] as a typed array of T with `expected` elements, else a TypeError or RangeError naming it.
+template <typename T>
+T* typedArray(const Napi::Object& args, const char* name, int64_t expected, napi_typedarray_type type, const char* typeName, const char* unit) {
   Napi::Env env = args.Env();
   Napi::Value v = args.Get(name);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-    throw Napi::TypeError::New(env, std::string(name) + " must be a Float32Array");
-  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+    throw Napi::TypeError::New(env, std::string(name) + " must be " + typeName);
+  Napi::TypedArrayOf<T> a = v.As<Napi::TypedArrayOf<T>>();
   if (static_cast<int64_t>(a.ElementLength()) != expected)
-    throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(a.ElementLength()) + " floats, expected " + std::to_string(expected));
+    throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(a.ElementLength()) + " " + unit + ", expected " + std::to_string(expected));
   return a.Data();
+}
+
+float* floats(const Napi::Object& args, const char* name, int64_t expected) {
+  return typedArray<float>(args, name, expected, napi_float32_array, "a Float32Array", "floats");
+}
+
+int32_t* ints(const Napi::Object& args, const char* name, int64_t expected) {
+  return typedArray<int32_t>(args, name, expected, napi_int32_array, "an Int32Array", "values");
 }
 
 Dims dims(const Napi::Object& args) {
@@ -137,17 +147,6 @@ void Matmul(const Napi::CallbackInfo& info) {
     b = bT.data();
   }
   fused_lstm::matmul(m, k, n, floats(args, "a", m * k), transposeA ? 1 : k, transposeA ? m : 1, b, floats(args, "c", m * n));
-}
-
-int32_t* ints(const Napi::Object& args, const char* name, int64_t expected) {
-  Napi::Env env = args.Env();
-  Napi::Value v = args.Get(name);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
-    throw Napi::TypeError::New(env, std::string(name) + " must be an Int32Array");
-  Napi::Int32Array a = v.As<Napi::Int32Array>();
-  if (static_cast<int64_t>(a.ElementLength()) != expected)
-    throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(a.ElementLength()) + " values, expected " + std::to_string(expected));
-  return a.Data();
 }
 
 // out [segments, inner] = x [n, inner] summed by ids [n] (the embedding's gradient).

@@ -2,23 +2,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as tf from '../../../src/engine/tf.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
-import { type FusedLstmAddon, loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
+import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
 import { lstmPath, lstmSequence, type GateActivation } from '../../../src/model/lstm/sequence.ts';
-import { ROOT, tinyModel } from '../../helpers.ts';
+import { needAddon, ROOT, tinyModel } from '../../helpers.ts';
 import { close, kernelsRun, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from './reference.ts';
 
-// CI builds the addon (.ci/run installs OpenBLAS) and sets SENTIMENT_REQUIRE_NATIVE=1, so these
-// tests run there; elsewhere a machine without the addon skips them and says why.
 const load = loadFusedLstmAddon();
-function needAddon(t: TestContext): FusedLstmAddon | null {
-  if (load.ok) return load.addon;
-  if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
-  t.skip(`no fused-LSTM addon: ${load.why}`);
-  return null;
-}
 
 const { rand, mask } = randomTensors('fused-lstm-kernels');
 
