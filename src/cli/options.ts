@@ -79,7 +79,7 @@ export const TRAIN_FLAGS = {
   denseUnits: flag<number>({ flags: '--dense-units <n>', description: 'units of the hidden Dense(relu) layer', default: d.denseUnits, parse: positiveInt }),
   dropout: flag<number>({ flags: '--dropout <f>', description: 'rate of SpatialDropout1D, the LSTM’s dropout and recurrent dropout, and Dropout', default: d.dropout, parse: fraction }),
   learningRate: flag<number>({ flags: '--learning-rate <f>', description: 'Adam learning rate', default: d.learningRate, parse: positiveNumber }),
-  seed: flag<number>({ flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling: the same seed on the same engine repeats a run exactly', default: d.seed, parse: wholeNumber }),
+  seed: flag<number>({ flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling: the same seed on the same engine and core count repeats a run exactly', default: d.seed, parse: wholeNumber }),
   pad: flag<BatchingMode>({ flags: '--pad <mode>', description: "batching: 'group' (one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, choices: BATCHING_MODES }),
   recurrentActivation: flag<RecurrentActivation>({ flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3 and later)", default: d.recurrentActivation, choices: RECURRENT_ACTIVATIONS }),
   maxLen: flag<number>({ flags: '--max-len <n>', description: 'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)', parse: positiveInt }),
