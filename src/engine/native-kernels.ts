@@ -5,7 +5,7 @@
  * - BatchMatMul: tfjs' wasm product runs XNNPACK's 128-bit WebAssembly kernels on one thread, after
  *   transposed copies of transposed operands; the addon sums each output in the same order with the
  *   same float32 rounding, on the machine's own vector width, reading a transposed left operand in
- *   place: the Dense layer's three products a step go from ~13 to ~5 ms. Products with more than one
+ *   place, on two threads when large: the Dense layer's three products a step go from ~13 to ~3 ms. Products with more than one
  *   matrix, or fewer than 16 output columns, stay with tfjs.
  * - UnsortedSegmentSum (the embedding's gradient): the JavaScript loop of wasm-math-kernels.ts,
  *   vectorised; ~9 ms a step at 512 × 8.

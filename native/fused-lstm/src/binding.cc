@@ -146,7 +146,18 @@ void Matmul(const Napi::CallbackInfo& info) {
       for (int64_t q = 0; q < k; q++) bT[q * n + r] = b[r * k + q];
     b = bT.data();
   }
-  fused_lstm::matmul(m, k, n, floats(args, "a", m * k), transposeA ? 1 : k, transposeA ? m : 1, b, floats(args, "c", m * n));
+  const float* a = floats(args, "a", m * k);
+  float* c = floats(args, "c", m * n);
+  const int64_t aRow = transposeA ? 1 : k, aCol = transposeA ? m : 1;
+  // A large product's rows are split between two threads (each output's sum is unchanged).
+  if (m * n * k < (int64_t{1} << 22) || m < 8) {
+    fused_lstm::matmul(m, k, n, a, aRow, aCol, b, c);
+    return;
+  }
+  const int64_t half = (m / 2) & ~int64_t{3};
+  std::thread second([&] { fused_lstm::matmul(m - half, k, n, a + half * aRow, aRow, aCol, b, c + half * n); });
+  fused_lstm::matmul(half, k, n, a, aRow, aCol, b, c);
+  second.join();
 }
 
 // out [segments, inner] = x [n, inner] summed by ids [n] (the embedding's gradient).
