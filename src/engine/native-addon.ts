@@ -3,6 +3,8 @@
  * is asked for or `auto` looks for it. Its kernels are registered by the LSTM (src/model/lstm/).
  */
 import { createRequire } from 'node:module';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from './wasm-kernel-types.ts';
 
 export const ADDON_PACKAGE = 'sentiment-fused-lstm';
 export const ADDON_HINT = `to build it: apt-get install g++ make libopenblas-dev, then npm rebuild ${ADDON_PACKAGE}`;
@@ -89,4 +91,17 @@ export function addonFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if ((e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') && e.message.includes(ADDON_PACKAGE)) return `${ADDON_PACKAGE} is not installed`;
   return `${ADDON_PACKAGE} ${e.message.split('\n')[0]}`;
+}
+
+/**
+ * Runs an addon call that writes into `outputs` (made on the wasm heap before any view is taken: an
+ * allocation may move the heap); if it throws (a size it rejects), those outputs are freed.
+ */
+export function withOutputs(wasm: BackendWasm, outputs: TensorInfo[], call: () => void): void {
+  try {
+    call();
+  } catch (err) {
+    for (const t of outputs) wasm.disposeData(t.dataId);
+    throw err;
+  }
 }

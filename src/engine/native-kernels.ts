@@ -11,7 +11,7 @@
  *   vectorised; ~9 ms a step at 512 × 8.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { FusedLstmAddon } from './native-addon.ts';
+import { type FusedLstmAddon, withOutputs } from './native-addon.ts';
 import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
 
 const MIN_COLUMNS = 16;
@@ -35,12 +35,7 @@ export function nativeMatMul(addon: () => FusedLstmAddon | null) {
     const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
     const out = wasm.makeOutput([...outer, m, n], 'float32');
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    try {
-      native.matmul({ m, k, n, a: view(a), b: view(b), c: view(out), transposeA, transposeB });
-    } catch (err) {
-      wasm.disposeData(out.dataId);
-      throw err;
-    }
+    withOutputs(wasm, [out], () => native.matmul?.({ m, k, n, a: view(a), b: view(b), c: view(out), transposeA, transposeB }));
     return out;
   };
 }
@@ -57,12 +52,7 @@ export function nativeSegmentSum(addon: () => FusedLstmAddon | null) {
     const inner = sizeOf(x.shape) / n;
     if (!Number.isInteger(inner) || inner < 1) return null;
     const out = wasm.makeOutput([segments, ...x.shape.slice(ids.shape.length)], 'float32');
-    try {
-      native.segmentSum({ n, inner, segments, x: wasm.typedArrayFromHeap(x) as Float32Array, ids: wasm.typedArrayFromHeap(ids) as Int32Array, out: wasm.typedArrayFromHeap(out) as Float32Array });
-    } catch (err) {
-      wasm.disposeData(out.dataId);
-      throw err;
-    }
+    withOutputs(wasm, [out], () => native.segmentSum?.({ n, inner, segments, x: wasm.typedArrayFromHeap(x) as Float32Array, ids: wasm.typedArrayFromHeap(ids) as Int32Array, out: wasm.typedArrayFromHeap(out) as Float32Array }));
     return out;
   };
 }

@@ -8,7 +8,7 @@
 import * as tf from '../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeLstmAddon } from '../engine/engine.ts';
-import type { FusedLstmAddon } from '../engine/native-addon.ts';
+import { type FusedLstmAddon, withOutputs } from '../engine/native-addon.ts';
 import type { KernelArgs, KernelFunc, TensorInfo } from '../engine/wasm-kernel-types.ts';
 
 export const FUSED_ADAM = 'SentimentFusedAdam';
@@ -30,7 +30,7 @@ function fusedAdamKernel(addon: FusedLstmAddon) {
     const a = attrs as unknown as AdamAttrs;
     const outs = [value, m, v].map((t) => wasm.makeOutput(t.shape, 'float32'));
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    try {
+    withOutputs(wasm, outs, () =>
       addon.adam({
         n: view(value).length,
         ...a,
@@ -45,11 +45,8 @@ function fusedAdamKernel(addon: FusedLstmAddon) {
         valueOut: view(outs[0]),
         mOut: view(outs[1]),
         vOut: view(outs[2]),
-      });
-    } catch (err) {
-      for (const t of outs) wasm.disposeData(t.dataId);
-      throw err;
-    }
+      }),
+    );
     return outs;
   };
 }

@@ -99,6 +99,20 @@ void Backward(const Napi::CallbackInfo& info) {
   fused_lstm::backward(c.d, c.hard, sequences, floats(args, "dy", sequences ? B * T * U : B * U), c.p, c.k, g, floats(args, "scratch", B * T * 4 * U + 2 * B * U));
 }
 
+// run(start, count) over [0, n): on this thread alone unless `split`, else the second half (from a
+// multiple of `align`) on a second thread. Only for work whose every element stands alone.
+template <typename Run>
+void inTwo(int64_t n, bool split, int64_t align, Run run) {
+  if (!split) {
+    run(0, n);
+    return;
+  }
+  const int64_t half = (n / 2) / align * align;
+  std::thread second([&] { run(half, n - half); });
+  run(0, half);
+  second.join();
+}
+
 float number(const Napi::Object& args, const char* name) {
   Napi::Value v = args.Get(name);
   if (!v.IsNumber()) throw Napi::TypeError::New(args.Env(), std::string(name) + " must be a number");
@@ -114,16 +128,8 @@ void Adam(const Napi::CallbackInfo& info) {
   const fused_lstm::AdamStep s{number(args, "beta1"), number(args, "beta2"), number(args, "oneMinusBeta1"), number(args, "oneMinusBeta2"), number(args, "epsilon"), number(args, "learningRate"), number(args, "correction1"), number(args, "correction2")};
   float *value = floats(args, "value", n), *m = floats(args, "m", n), *v = floats(args, "v", n), *g = floats(args, "g", n);
   float *valueOut = floats(args, "valueOut", n), *mOut = floats(args, "mOut", n), *vOut = floats(args, "vOut", n);
-  // A large variable (the embedding) is memory-bound on one core: a second thread takes half (each
-  // value's arithmetic is independent of the others, so the bits are the same).
-  if (n < (int64_t{1} << 18)) {
-    fused_lstm::adam(n, s, value, m, v, g, valueOut, mOut, vOut);
-    return;
-  }
-  const int64_t half = (n / 2) & ~int64_t{63};
-  std::thread second([&] { fused_lstm::adam(n - half, s, value + half, m + half, v + half, g + half, valueOut + half, mOut + half, vOut + half); });
-  fused_lstm::adam(half, s, value, m, v, g, valueOut, mOut, vOut);
-  second.join();
+  // A large variable (the embedding) is memory-bound on one core: two threads, same bits.
+  inTwo(n, n >= (int64_t{1} << 18), 64, [&](int64_t i, int64_t c) { fused_lstm::adam(c, s, value + i, m + i, v + i, g + i, valueOut + i, mOut + i, vOut + i); });
 }
 
 int64_t count(const Napi::Object& args, const char* name) {
@@ -150,14 +156,7 @@ void Matmul(const Napi::CallbackInfo& info) {
   float* c = floats(args, "c", m * n);
   const int64_t aRow = transposeA ? 1 : k, aCol = transposeA ? m : 1;
   // A large product's rows are split between two threads (each output's sum is unchanged).
-  if (m * n * k < (int64_t{1} << 22) || m < 8) {
-    fused_lstm::matmul(m, k, n, a, aRow, aCol, b, c);
-    return;
-  }
-  const int64_t half = (m / 2) & ~int64_t{3};
-  std::thread second([&] { fused_lstm::matmul(m - half, k, n, a + half * aRow, aRow, aCol, b, c + half * n); });
-  fused_lstm::matmul(half, k, n, a, aRow, aCol, b, c);
-  second.join();
+  inTwo(m, m * n * k >= (int64_t{1} << 22) && m >= 8, 4, [&](int64_t i, int64_t rows) { fused_lstm::matmul(rows, k, n, a + i * aRow, aRow, aCol, b, c + i * n); });
 }
 
 // out [segments, inner] = x [n, inner] summed by ids [n] (the embedding's gradient).

@@ -6,7 +6,7 @@
  */
 import * as tf from '../../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { FusedLstmAddon } from '../../engine/native-addon.ts';
+import { type FusedLstmAddon, withOutputs } from '../../engine/native-addon.ts';
 import type { KernelArgs, KernelFunc, TensorInfo } from '../../engine/wasm-kernel-types.ts';
 
 export const FUSED_LSTM = 'FusedLstm';
@@ -39,16 +39,6 @@ function keptShapes({ batch, steps, features, units }: Shape): number[][] {
 
 /** `sequences`: every step's output (return_sequences), [batch, steps, units]; else the last, [batch, units]. */
 type Attrs = { hardSigmoid: boolean; sequences?: boolean };
-
-/** Runs the addon; if it throws (a size it rejects), the outputs made for it are freed. */
-function withOutputs(wasm: BackendWasm, outputs: TensorInfo[], call: () => void): void {
-  try {
-    call();
-  } catch (err) {
-    for (const t of outputs) wasm.disposeData(t.dataId);
-    throw err;
-  }
-}
 
 function forwardKernel(addon: FusedLstmAddon) {
   return ({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo[] => {
