@@ -27,6 +27,8 @@ export interface PredictBench {
   submissionPhrasesPerSecond: Sample;
   /** Whole `predict --input --submission` command, seconds. */
   submissionWall: Sample;
+  /** `evaluate TRAIN --validation --json`: seconds of scoring as the command reports them (a trained model only). */
+  validationSeconds: Sample | null;
   rows: number;
 }
 
@@ -38,7 +40,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): { seconds: number; out: st
   return { seconds, out: r.stdout };
 }
 
-export async function benchPredict(opts: { model: string; testTsv: string; backend: string; coldRuns: number; submissionRuns: number }): Promise<PredictBench> {
+export async function benchPredict(opts: { model: string; trained: boolean; trainTsv: string; testTsv: string; backend: string; coldRuns: number; submissionRuns: number }): Promise<PredictBench> {
   const env = { SENTIMENT_BACKEND: opts.backend };
   run(['predict', 'not good', '--model', opts.model], env); // warm the file cache
   const coldPredict = await repeat(opts.coldRuns, () => run(['predict', 'not good', '--model', opts.model], env).seconds);
@@ -56,7 +58,10 @@ export async function benchPredict(opts: { model: string; testTsv: string; backe
     rates.push(Number(m[2].replaceAll(',', '')));
     return r.seconds;
   });
-  return { coldPredict, coldPredictUnseen, coldPredictRssMb, coldPredictUnseenRssMb, submissionPhrasesPerSecond: summarize(rates), submissionWall, rows };
+  const validationSeconds = opts.trained
+    ? await repeat(opts.submissionRuns, () => (JSON.parse(run(['evaluate', opts.trainTsv, '--validation', '--json', '--model', opts.model], env).out) as { scoring_seconds: number }).scoring_seconds)
+    : null;
+  return { coldPredict, coldPredictUnseen, coldPredictRssMb, coldPredictUnseenRssMb, submissionPhrasesPerSecond: summarize(rates), submissionWall, validationSeconds, rows };
 }
 
 /** `sentiment --version`, process start to exit: what every command pays before its work. */

@@ -15,6 +15,7 @@ import { benchModel } from './model.ts';
 import { benchColdPredict, benchPredict, benchStartup, UNSEEN_PHRASE, type PredictBench } from './predict.ts';
 import { benchVectors } from './vectors.ts';
 import { previousResult } from './previous.ts';
+import { compareFigures, formatComparison, readResults } from './compare.ts';
 import { formatSample, type Sample } from './stats.ts';
 import { benchTraining } from './training.ts';
 
@@ -24,6 +25,9 @@ const HELP = `npm run bench [-- options]
                      one padded step takes minutes there)
   --sample <n>       batches timed for the --quick epoch (default 30)
   --data <tsv>       training data (default data/train.tsv); --test <tsv> for the submission (data/test.tsv)
+  --compare <json>   print every figure beside that earlier results file, with the ratio; marks each one more
+                     than 15% worse (run it before and after a speed change)
+  --against <json>   with --compare: compare this results file instead of running the bench
 Writes bench/results/<time>.json and prints a table.
 `;
 
@@ -34,11 +38,19 @@ const { values } = parseArgs({
     sample: { type: 'string', default: '30' },
     data: { type: 'string', default: 'data/train.tsv' },
     test: { type: 'string', default: 'data/test.tsv' },
+    compare: { type: 'string' },
+    against: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(HELP);
+  process.exit(0);
+}
+if (values.against) {
+  if (!values.compare) throw new Error('--against needs --compare FILE');
+  const [was, now] = [readResults(values.compare), readResults(values.against)];
+  process.stdout.write(formatComparison(compareFigures(was, now), values.compare, [was, now]));
   process.exit(0);
 }
 
@@ -79,12 +91,13 @@ for (const engine of engines) {
   cell(`epoch (grouped, ${epoch.totalBatches} batches)`, engine, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}${was(engine, (_, e) => e?.epoch?.seconds, 's', 0)}`);
   cell('8 epochs (estimate: 8 × epoch)', engine, `${((8 * epoch.seconds) / 60).toFixed(1)} min`);
   cell('peak RSS, steps and epoch (own process)', engine, `${trainingRssMb.toFixed(0)} MB`);
-  const predict = await benchPredict({ model: model.dir, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
+  const predict = await benchPredict({ model: model.dir, trained: model.trained, trainTsv, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
   const rss = (mb: number | null) => (mb === null ? '' : `, peak RSS ${mb.toFixed(0)} MB`);
   cell(`cold \`predict "not good"\`${model.trained ? ' (from memory)' : ''}`, engine, `${formatSample(predict.coldPredict, 's')}${rss(predict.coldPredictRssMb)}${was(engine, (_, e) => e?.predict?.coldPredict?.median, 's')}`);
   cell(`cold \`predict "${UNSEEN_PHRASE}"\``, engine, `${formatSample(predict.coldPredictUnseen, 's')}${rss(predict.coldPredictUnseenRssMb)}${was(engine, (_, e) => e?.predict?.coldPredictUnseen?.median, 's')}`);
   if (existsSync(join(ENSEMBLE_MODEL, 'meta.json'))) cell(`cold predict, ${ENSEMBLE_MODEL}`, engine, formatSample(await benchColdPredict(ENSEMBLE_MODEL, engine, quick ? 3 : 5), 's'));
   cell(`submission (${predict.rows.toLocaleString('en-US')} rows)`, engine, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; ${predict.submissionWall.median.toFixed(1)} s`);
+  if (predict.validationSeconds) cell('evaluate --validation (scoring)', engine, formatSample(predict.validationSeconds, 's'));
   results.push({ engine, steps, epoch, trainingPeakRssMb: trainingRssMb, predict });
 }
 // The vectors member once, on the fastest engine timed (it reads 307 MB and trains for minutes).
@@ -125,4 +138,8 @@ const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i
 for (const r of [header, ...body]) process.stdout.write(`${r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()}\n`);
 process.stdout.write(`\n${notes.join('\n')}\n`);
 process.stdout.write(`\nresults: ${file}\n`);
+if (values.compare) {
+  const was = readResults(values.compare);
+  process.stdout.write(`\n${formatComparison(compareFigures(was, result), values.compare, [was, result])}`);
+}
 process.exit(0);

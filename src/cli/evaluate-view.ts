@@ -17,7 +17,7 @@ export function formatEvaluation(e: Evaluation): string {
   const what = e.part === 'validation' ? `validation rows (the last ${formatCount(r.count)}, from line ${formatCount(e.firstLine)})` : `${formatCount(r.count)} rows`;
   const lines = [
     `${chalk.bold('model')}     ${e.model}/`,
-    `${chalk.bold('data')}      ${e.file}: ${what}`,
+    `${chalk.bold('data')}      ${e.file}: ${what}, scored in ${e.seconds.toFixed(1)} s`,
   ];
   for (const p of e.parts) lines.push(`${chalk.bold(p.kind === 'blend' ? 'blend ' : 'member')}    ${(p.kind === 'blend' ? '' : p.kind).padEnd(6)} accuracy ${f4(p.accuracy)}   loss ${f4(p.loss)}`);
   if (e.fromMemory > 0) lines.push(`${chalk.bold('memory')}    ${formatCount(e.fromMemory)} rows answered from the phrase memory (training phrases; --no-memory for the model's own answers)`);
@@ -59,6 +59,7 @@ export function evaluationJson(e: Evaluation): string {
     majority_accuracy: r.majorityAccuracy,
     members: e.parts,
     from_memory: e.fromMemory,
+    scoring_seconds: e.seconds,
     per_class: r.perClass.map((c, i) => ({ label: i, label_name: names[i], ...c })),
     confusion: { rows: 'true', columns: 'predicted', labels: [...names], matrix: r.confusion },
     engine: e.engine.name,

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { evaluationJson, formatEvaluation } from './evaluate-view.ts';
 import { EVALUATE_FLAGS, type FlagValues } from './options.ts';
-import { addOptions, backendFromEnv, reportEngine } from './program.ts';
+import { addOptions, backendFromEnv, reportEngine, reportLstmPasses } from './program.ts';
 import type { Progress } from './progress.ts';
 
 export function registerEvaluate(program: Command): void {
@@ -34,5 +34,6 @@ export function registerEvaluate(program: Command): void {
     });
     bar.progress?.stop();
     process.stdout.write(`${flags.json ? evaluationJson(result) : formatEvaluation(result)}\n`);
+    await reportLstmPasses(result.engine, flags.verbose === true);
   });
 }

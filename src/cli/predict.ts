@@ -8,7 +8,7 @@ import { formatCount } from './format.ts';
 import { stdoutClosed, watchStdout, writeOut } from './output.ts';
 import { PREDICT_FLAGS, type FlagValues } from './options.ts';
 import { formatPrediction, predictionJson } from './predict-view.ts';
-import { addOptions, backendFromEnv, reportEngine } from './program.ts';
+import { addOptions, backendFromEnv, reportEngine, reportLstmPasses } from './program.ts';
 import type { Progress } from './progress.ts';
 
 export function registerPredict(program: Command): void {
@@ -60,6 +60,7 @@ Examples:
     const input: InputFileOptions = { format: flags.format, columns: { text: flags.textColumn, id: flags.idColumn } };
     if (flags.input && flags.submission) {
       await submit(predictor, flags.input, flags.submission, input);
+      await reportLstmPasses(engine, flags.verbose === true);
       return;
     }
     if (flags.input) {
@@ -79,20 +80,25 @@ Examples:
       truncated = cut;
     }
     warnTruncated(truncated, predictor.maxLen);
+    await reportLstmPasses(engine, flags.verbose === true);
     if (blank > 0) process.stderr.write(chalk.dim(`skipped ${formatCount(blank)} blank line${blank === 1 ? '' : 's'}\n`));
   });
 }
 
 async function submit(predictor: Predictor, input: string, submission: string, read: InputFileOptions): Promise<void> {
-  const bar: { progress?: Progress } = {};
+  const bar: { progress?: Progress; rows: number } = { rows: 0 };
   const { writeSubmission } = await import('../predict/run.ts');
   const { startProgress } = await import('./progress.ts');
   const result = await writeSubmission(predictor, {
     ...read,
     input,
     submission,
-    onStart: (rows) => (bar.progress = startProgress('scoring', rows)),
-    onProgress: (done) => bar.progress?.update(done),
+    onStart: (rows) => {
+      bar.rows = rows;
+      bar.progress = startProgress('scoring', rows);
+    },
+    // Progress comes once per member (an ensemble scores each row several times): shown in rows.
+    onProgress: (done, total) => bar.progress?.update(Math.round((done * bar.rows) / Math.max(1, total))),
   });
   bar.progress?.stop();
   warnTruncated(result.truncated, predictor.maxLen);

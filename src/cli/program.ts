@@ -40,3 +40,14 @@ export function reportEngine(info: EngineInfo, full: string, verbose: boolean): 
   if (verbose) process.stderr.write(chalk.dim(`engine  ${full}\n`));
   else if (info.fasterWith) process.stderr.write(chalk.dim(`engine  ${info.summary}: ${info.fasterWith}\n`));
 }
+
+/**
+ * With --verbose, after the work: how often the native LSTM kernel ran, by pass. Zero passes on the
+ * blas engine means the LSTM ran on tfjs' own per-step layer, many times slower (it once did, unseen).
+ */
+export async function reportLstmPasses(info: EngineInfo, verbose: boolean): Promise<void> {
+  if (!verbose || info.name !== 'blas') return;
+  const { nativeLstmCalls } = await import('../model/lstm/kernels.ts');
+  const c = nativeLstmCalls();
+  process.stderr.write(chalk.dim(`lstm    native kernel: ${c.tree} prefix-forest passes, ${c.forward} batch passes forward, ${c.backward} backward\n`));
+}

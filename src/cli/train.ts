@@ -7,7 +7,7 @@ import { applyPreset, DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson, type RunSe
 import type { TrainResult, TrainRunOptions } from '../train/run.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 import { TRAIN_FLAGS, type FlagValues } from './options.ts';
-import { addOptions, backendFromEnv } from './program.ts';
+import { addOptions, backendFromEnv, reportLstmPasses } from './program.ts';
 import { stdoutFailure, watchStdout, writeLine } from './output.ts';
 import { EXIT_CODE, interruptOnSignals } from './signals.ts';
 import { canRedraw } from './terminal.ts';
@@ -90,6 +90,7 @@ export function registerTrain(program: Command): void {
       const drawn = await plotHistory({ modelDir: result.out, theme: 'dark' });
       write(`${chalk.bold('plot')}    ${drawn.written.join(', ')}`);
     }
+    await reportLstmPasses(result.engine, flags.verbose === true);
     write(`${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)} on ${result.engine.name}; model in ${result.out}/`);
   });
 }

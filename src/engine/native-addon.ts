@@ -34,6 +34,24 @@ interface AddonCommon extends AddonShape {
 export interface FusedLstmAddon {
   /** With `sequences`, hSeq [batch, steps, units] receives every step's h too. */
   forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats; sequences?: boolean; hSeq?: Floats }): void;
+  /**
+   * Inference over a prefix forest (src/model/lstm/prefix-forest.ts): x [nodes, features] each node's
+   * input, h [nodes, units] receives each node's output. Absent from an addon built before it.
+   */
+  forwardTree?(args: {
+    nodes: number;
+    depth: number;
+    features: number;
+    units: number;
+    hardSigmoid: boolean;
+    x: Floats;
+    parent: Int32Array;
+    levels: Int32Array;
+    w: Floats;
+    u: Floats;
+    b: Floats;
+    h: Floats;
+  }): void;
   /** With `sequences`, dy is [batch, steps, units]: every step's output gradient. */
   backward(args: AddonCommon & { dy: Floats; dx: Floats; dw: Floats; du: Floats; db: Floats; scratch: Floats; sequences?: boolean }): void;
   /** Adam's step for one variable (n values), float32 as tfjs computes it. */

@@ -1,5 +1,6 @@
 /** `sentiment evaluate`: a labelled TSV (or the validation part of the training file) scored by a model. */
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { heldOutRows } from '../data/split.ts';
 import { indexLabels } from '../data/labels.ts';
 import { readTable, type ColumnNames, type TableFormat, type TextTable } from '../data/table.ts';
@@ -44,6 +45,8 @@ export interface Evaluation {
   parts: { kind: string; accuracy: number; loss: number }[];
   /** Rows answered from the phrase memory. */
   fromMemory: number;
+  /** Seconds of scoring (cleaning, the members, the memory), without reading the file and the model. */
+  seconds: number;
   /** The file is the one the model was trained on (and validation was not asked for). */
   isTrainingFile: boolean;
   engine: EngineInfo;
@@ -68,7 +71,9 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
     const rows = opts.validation ? validationRows(predictor.loaded, table, trainedOn, opts.file) : table.rows.map((_, i) => i);
     const picked = rows.map((i) => table.rows[i]);
     const truth = indexLabels(picked, classes, table.path);
-    const { predictions, fromMemory, memberOutputs } = predictor.predict(picked.map((r) => r.text), opts.onProgress);
+    const started = performance.now();
+    const { predictions, fromMemory, memberOutputs } = predictor.predict(picked.map((r) => r.text), opts.onProgress, true);
+    const seconds = (performance.now() - started) / 1000;
     let lossSum = 0;
     predictions.forEach((p, i) => {
       lossSum += clippedCrossEntropy(p.probabilities[truth[i]]);
@@ -84,6 +89,7 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       report: classificationReport(truth, Int32Array.from(predictions, (p) => p.label), predictor.labelNames.length),
       parts,
       fromMemory,
+      seconds,
       isTrainingFile: trainedOn && !opts.validation,
       engine,
     };

@@ -9,6 +9,7 @@ import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { readBinaryFile, readJsonFile } from '../fs/read.ts';
 import { MODEL_FILES } from './files.ts';
+import { registerFusedLstm } from './lstm/layer.ts';
 
 interface ModelJson {
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
@@ -61,6 +62,7 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
     checkFinite(data, specs, file);
     return [specs, data];
   });
+  registerFusedLstm();
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (err) {

@@ -35,7 +35,7 @@ export interface Predictions {
   truncated: number;
   /** Texts answered from the phrase memory. */
   fromMemory: number;
-  /** Each member's probabilities, row-major [texts, classes], in member order (the memory aside). */
+  /** With `everyRow`: each member's probabilities, row-major [texts, classes], in member order (the memory aside); else empty. */
   memberOutputs: Float32Array[];
 }
 
@@ -78,20 +78,32 @@ export class Predictor {
     return { outputs, truncated };
   }
 
-  /** Probabilities of each text, in order. */
-  predict(texts: ReadonlyArray<string>, onProgress?: PredictOptions['onProgress']): Predictions {
+  /**
+   * Probabilities of each text, in order. Texts the phrase memory answers never run through the members,
+   * unless `everyRow` asks for every member's own guess on every text (evaluate compares them).
+   */
+  predict(texts: ReadonlyArray<string>, onProgress?: PredictOptions['onProgress'], everyRow = false): Predictions {
     const cleaned = cleanTexts(texts);
-    const { outputs, truncated } = this.memberOutputs(cleaned, onProgress);
+    const memory = this.useMemory ? this.loaded.memory : null;
+    const stored = cleaned.map((c) => memory?.lookup(c) ?? null);
+    const modelRows = everyRow ? cleaned.map((_, i) => i) : cleaned.flatMap((_, i) => (stored[i] ? [] : [i]));
+    // Progress counts texts once per member; those the memory answers are done from the start.
+    const members = this.loaded.members.length;
+    const answered = members * (cleaned.length - modelRows.length);
+    const progress = onProgress && ((done: number) => onProgress(answered + done, members * cleaned.length));
+    const { outputs, truncated } = this.memberOutputs(modelRows.map((i) => cleaned[i]), progress);
+    if (modelRows.length === 0) onProgress?.(answered, answered);
     const k = this.loaded.members[0].numClasses;
     const blended = outputs.length === 1 || !this.loaded.blend ? outputs[0] : blendProbabilities(outputs, k, this.loaded.blend);
-    const memory = this.useMemory ? this.loaded.memory : null;
+    const at = new Int32Array(cleaned.length).fill(-1);
+    modelRows.forEach((row, j) => (at[row] = j));
     let fromMemory = 0;
-    const predictions = cleaned.map((c, i) => {
-      const stored = memory?.lookup(c);
-      if (stored) fromMemory += 1;
-      return this.toPrediction(Array.from(stored ?? blended.subarray(i * k, (i + 1) * k)), stored ? 'memory' : 'model');
+    const predictions = cleaned.map((_, i) => {
+      const known = stored[i];
+      if (known) fromMemory += 1;
+      return this.toPrediction(Array.from(known ?? blended.subarray(at[i] * k, (at[i] + 1) * k)), known ? 'memory' : 'model');
     });
-    return { predictions, truncated, fromMemory, memberOutputs: outputs };
+    return { predictions, truncated, fromMemory, memberOutputs: everyRow ? outputs : [] };
   }
 
   toPrediction(probabilities: number[], source: Prediction['source'] = 'model'): Prediction {

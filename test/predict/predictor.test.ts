@@ -109,7 +109,7 @@ describe('Predictor over members', () => {
 
   it('blends the members with the stored weights; one member alone is its own answer', () => {
     const blend: Blend = { method: 'linear', weights: [0.25, 0.75] };
-    const both = new Predictor(loadedWith([first, second], blend)).predict(['good', 'bad']);
+    const both = new Predictor(loadedWith([first, second], blend)).predict(['good', 'bad'], undefined, true);
     const expected = [[0.25, 0.275, 0.475], [0.3, 0.225, 0.475]];
     both.predictions.forEach((p, i) => p.probabilities.forEach((x, j) => assert.ok(Math.abs(x - expected[i][j]) < 1e-6, `${i},${j}: ${x}`)));
     assert.deepEqual(both.predictions.map((p) => p.labelName), ['pos', 'pos']);
@@ -140,6 +140,27 @@ describe('Predictor over members', () => {
     const off = new Predictor(loadedWith([first], null, memory), { memory: false }).predict(['Good']);
     assert.deepEqual(off.predictions.map((p) => [p.source, p.labelName]), [['model', 'pos']]);
     assert.equal(off.fromMemory, 0);
+  });
+
+  it('never runs the members on texts the memory answers (unless every row is asked for); their progress is done from the start', () => {
+    const memory = PhraseMemory.build(['good', 'fine'], [0, 2], [0, 1], 3);
+    const seen: string[][] = [];
+    const spy: Member = { ...first, predict: (cleaned, opts) => (seen.push([...cleaned]), first.predict(cleaned, opts)) };
+    const progress: [number, number][] = [];
+    const on = new Predictor(loadedWith([spy], null, memory)).predict(['Good', 'bad', 'fine', 'ugly'], (done, total) => progress.push([done, total]));
+    assert.deepEqual(seen, [['bad', 'ugly']]);
+    assert.deepEqual(on.predictions.map((p) => p.source), ['memory', 'model', 'memory', 'model']);
+    assert.deepEqual(on.memberOutputs, []);
+    assert.deepEqual(progress.at(-1), [4, 4]);
+    assert.deepEqual(progress, [[3, 4], [4, 4]], 'the memory rows count as done from the start');
+    seen.length = 0;
+    const every = new Predictor(loadedWith([spy], null, memory)).predict(['Good', 'bad'], undefined, true);
+    assert.deepEqual(seen, [['good', 'bad']]);
+    assert.equal(every.memberOutputs[0].length, 6);
+    assert.deepEqual(every.predictions.map((p) => p.source), ['memory', 'model']);
+    const none: [number, number][] = [];
+    new Predictor(loadedWith([spy], null, memory)).predict(['good'], (d, t) => none.push([d, t]));
+    assert.deepEqual(none, [[1, 1]]);
   });
 
   it('refuses an empty or blank text, naming the line when there is one', () => {

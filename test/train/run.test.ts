@@ -87,7 +87,7 @@ describe('training runs', () => {
     const { valRows } = splitRows(table.texts.length, 0.1);
     const texts = Array.from(valRows, (i) => table.texts[i]);
     const labels = Int32Array.from(valRows, (i) => table.index[i]);
-    const { memberOutputs, predictions } = predictor.predict(texts);
+    const { memberOutputs, predictions } = predictor.predict(texts, undefined, true);
     // Refitting on the validation rows with the loaded members gives the saved weights and scores.
     const refit = fitBlend(memberOutputs, labels, 5, 'linear');
     assert.deepEqual(refit.blend, r.blend);

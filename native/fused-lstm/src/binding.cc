@@ -90,6 +90,33 @@ void Forward(const Napi::CallbackInfo& info) {
   fused_lstm::forward(c.d, c.hard, floats(args, "x", B * T * D), c.p, c.k, floats(args, "h", B * U), hSeq);
 }
 
+// The forward pass over a prefix forest (lstm.h: forwardTree); parents and levels are checked here.
+void ForwardTree(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  Napi::Env env = info.Env();
+  auto positive = [&](const char* name) {
+    Napi::Value v = args.Get(name);
+    if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1) throw Napi::RangeError::New(env, std::string(name) + " must be a positive integer");
+    return v.As<Napi::Number>().Int64Value();
+  };
+  const fused_lstm::TreeDims d{positive("nodes"), positive("depth"), positive("features"), positive("units")};
+  const int64_t N = d.nodes, D = d.features, U = d.units;
+  Napi::Value hard = args.Get("hardSigmoid");
+  if (!hard.IsBoolean()) throw Napi::TypeError::New(env, "hardSigmoid must be a boolean");
+  const int32_t* parent = ints(args, "parent", N);
+  const int32_t* levels = ints(args, "levels", d.depth + 1);
+  if (levels[0] != 0 || levels[d.depth] != N) throw Napi::RangeError::New(env, "levels must run from 0 to nodes");
+  for (int64_t t = 0; t < d.depth; t++) {
+    if (levels[t + 1] < levels[t]) throw Napi::RangeError::New(env, "levels must not decrease");
+    for (int64_t i = levels[t]; i < levels[t + 1]; i++) {
+      const bool ok = t == 0 ? parent[i] == -1 : parent[i] >= levels[t - 1] && parent[i] < levels[t];
+      if (!ok) throw Napi::RangeError::New(env, "parent " + std::to_string(i) + " is not a node of the level before");
+    }
+  }
+  fused_lstm::Weights p{floats(args, "w", D * 4 * U), floats(args, "u", U * 4 * U), floats(args, "b", 4 * U), nullptr, nullptr};
+  fused_lstm::forwardTree(d, hard.As<Napi::Boolean>().Value(), floats(args, "x", N * D), parent, levels, p, floats(args, "h", N * U));
+}
+
 void Backward(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
   Common c = common(args);
@@ -176,6 +203,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forward", Napi::Function::New(env, Forward));
+  exports.Set("forwardTree", Napi::Function::New(env, ForwardTree));
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("matmul", Napi::Function::New(env, Matmul));

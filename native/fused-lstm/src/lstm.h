@@ -44,4 +44,13 @@ struct Grads {
 // gradient of every step's output. `scratch` holds batch*steps*4*units + 2*batch*units floats.
 void backward(const Dims& d, bool hardSigmoid, bool sequences, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch);
 
+// Inference over a prefix forest: phrases that start alike share their first steps, so each distinct
+// prefix runs once. Node i's input is x[i] ([nodes, features]); its state continues its parent's
+// (parent[i] < i, or -1 for a first step: zero state). Nodes of depth t are levels[t] .. levels[t+1]-1.
+// h receives every node's output [nodes, units]; the same arithmetic as forward() without dropout.
+struct TreeDims {
+  int64_t nodes, depth, features, units;
+};
+void forwardTree(const TreeDims& d, bool hardSigmoid, const float* x, const int32_t* parent, const int32_t* levels, const Weights& p, float* h);
+
 }  // namespace fused_lstm

@@ -14,6 +14,26 @@ export const FUSED_LSTM_GRAD = 'FusedLstmGrad';
 
 type Floats = Float32Array;
 
+/** How often each native LSTM pass ran in this process: the probe that shows the native kernel is in use. */
+export interface NativeLstmCalls {
+  forward: number;
+  backward: number;
+  /** Inference over a prefix forest (prefix-scoring.ts). */
+  tree: number;
+}
+
+const calls: NativeLstmCalls = { forward: 0, backward: 0, tree: 0 };
+
+export function nativeLstmCalls(): NativeLstmCalls {
+  return { ...calls };
+}
+
+/** The addon's forward pass over a prefix forest (counted with the others). */
+export function runForwardTree(addon: FusedLstmAddon & Required<Pick<FusedLstmAddon, 'forwardTree'>>, args: Parameters<NonNullable<FusedLstmAddon['forwardTree']>>[0]): void {
+  addon.forwardTree(args);
+  calls.tree += 1;
+}
+
 interface Shape {
   batch: number;
   steps: number;
@@ -69,6 +89,7 @@ function forwardKernel(addon: FusedLstmAddon) {
       ...(hSeq ? { hSeq: view(hSeq) } : {}),
     };
     withOutputs(wasm, [h, ...(hSeq ? [hSeq] : []), ...kept], () => addon.forward(args));
+    calls.forward += 1;
     if (!hSeq) return [h, ...kept];
     wasm.disposeData(h.dataId);
     return [hSeq, ...kept];
@@ -106,6 +127,7 @@ function backwardKernel(addon: FusedLstmAddon) {
     };
     try {
       withOutputs(wasm, [...outs, db], () => addon.backward(args));
+      calls.backward += 1;
     } finally {
       wasm.disposeData(scratch.dataId);
     }

@@ -40,8 +40,39 @@ const GATES: Record<string, GateActivation> = { hardSigmoid: 'hardSigmoid', sigm
 // tfjs-layers does not export the LSTM class; its serialization registry has it.
 const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (args: LstmArgs) => LstmLayer;
 
+/** What an LSTM needs to run over a prefix forest at inference: its weights as floats. */
+export interface LstmInferenceWeights {
+  units: number;
+  features: number;
+  gate: GateActivation;
+  kernel: Float32Array;
+  recurrentKernel: Float32Array;
+  bias: Float32Array;
+}
+
 export class FusedLSTM extends LstmBase {
   static className = 'LSTM';
+
+  /**
+   * The weights, when this layer's output for a sequence is its plain last step (no reversed input,
+   * no sequences or states out, tanh): then it can run over a prefix forest. Else null.
+   */
+  inferenceWeights(): LstmInferenceWeights | null {
+    const self = this as unknown as RnnView;
+    const cell = self.cell;
+    const gate = GATES[cell.recurrentActivation.getClassName()];
+    if (gate === undefined || cell.activation.getClassName() !== 'tanh' || self.returnSequences || self.returnState || self.goBackwards || self.stateful) return null;
+    const kernel = cell.kernel.read();
+    const units = cell.units;
+    return {
+      units,
+      features: kernel.shape[0],
+      gate,
+      kernel: kernel.dataSync() as Float32Array,
+      recurrentKernel: cell.recurrentKernel.read().dataSync() as Float32Array,
+      bias: cell.useBias && cell.bias ? (cell.bias.read().dataSync() as Float32Array) : new Float32Array(4 * units),
+    };
+  }
 
   static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
     return new cls(config);
@@ -83,4 +114,17 @@ export class FusedLSTM extends LstmBase {
   }
 }
 
-tf.serialization.registerClass(FusedLSTM);
+let registered = false;
+
+/**
+ * Makes every `LSTM` a model file names load as FusedLSTM. The loader calls this itself: the class must be
+ * registered before a model is read, and a side-effect import is too easy to lose (scoring once ran on
+ * tfjs' per-step LSTM for days because no module on the predict path imported this file).
+ */
+export function registerFusedLstm(): void {
+  if (registered) return;
+  tf.serialization.registerClass(FusedLSTM);
+  registered = true;
+}
+
+registerFusedLstm();

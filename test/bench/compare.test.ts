@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { compareFigures, formatComparison, readResults } from '../../bench/compare.ts';
+import { ROOT } from '../helpers.ts';
+
+const sample = (median: number) => ({ median, min: median, max: median, runs: [median] });
+const result = (submission: number, epoch: number, cold: number) => ({
+  cpus: '2 × CPU',
+  engines: [{ engine: 'blas', steps: { '512x8': sample(0.2) }, epoch: { seconds: epoch }, predict: { coldPredict: sample(cold), submissionPhrasesPerSecond: sample(submission) } }],
+  startup_seconds: sample(0.2),
+});
+
+describe('bench --compare', () => {
+  it('marks a figure more than 15% worse, whichever way is worse for it', () => {
+    const rows = compareFigures(result(10_000, 40, 1), result(8_000, 47, 0.5));
+    const by = new Map(rows.map((r) => [r.name, r]));
+    assert.equal(by.get('blas: submission')?.worse, true, 'fewer phrases/s is worse');
+    assert.equal(by.get('blas: epoch')?.worse, true, '17.5% longer');
+    assert.equal(by.get('blas: cold predict (memory)')?.worse, false, 'faster is not worse');
+    assert.equal(by.get('blas: training step 512x8')?.ratio, 1);
+    assert.equal(compareFigures(result(10_000, 40, 1), result(8_600, 45, 1)).filter((r) => r.worse).length, 0, 'within 15%');
+    const text = formatComparison(rows, 'old.json');
+    assert.match(text, /blas: submission +10000 phrases\/s +8000 phrases\/s +0\.80× +WORSE/);
+    assert.match(text, /2 figures more than 15% worse/);
+  });
+
+  it("flags today's submission figure against the committed 2026-11-27 results", () => {
+    const was = readResults(join(ROOT, 'bench', 'results', '2026-11-27T20-25-19-495Z.json'));
+    const regressed = readResults(join(ROOT, 'bench', 'results', '2026-11-28T14-58-19-487Z-quick.json'));
+    const submission = compareFigures(was, regressed).find((r) => r.name === 'blas: submission');
+    assert.ok(submission?.worse, 'the 3x slower scoring of 28 November is marked');
+    assert.match(formatComparison(compareFigures(was, regressed), 'x', [was, regressed]), /blas: submission .* WORSE/);
+  });
+});

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as tf from '../../../src/engine/tf.ts';
+import { initEngine } from '../../../src/engine/engine.ts';
+import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
+import { groupLength } from '../../../src/data/batches.ts';
+import { padSequence } from '../../../src/data/sequences.ts';
+import { buildBiLstm } from '../../../src/model/bilstm.ts';
+import { nativeLstmCalls } from '../../../src/model/lstm/kernels.ts';
+import { FusedLSTM } from '../../../src/model/lstm/layer.ts';
+import { prefixTreeScorer } from '../../../src/model/lstm/prefix-scoring.ts';
+import { buildModel } from '../../../src/model/recipe.ts';
+import { FOREST_ROWS, predictRows } from '../../../src/model/sequence-member.ts';
+import { DEFAULT_SETTINGS } from '../../../src/settings.ts';
+import { needAddon } from '../../helpers.ts';
+
+const load = loadFusedLstmAddon();
+
+/** Phrases as the Kaggle data has them: sub-phrases of a few sentences, so many share their start. */
+function phrases(count: number, vocab: number): number[][] {
+  const out: number[][] = [];
+  for (let s = 0; out.length < count; s++) {
+    const sentence = Array.from({ length: 4 + (s % 20) }, (_, t) => (s * 31 + t * 17) % vocab);
+    for (let a = 0; a < sentence.length && out.length < count; a += 2) for (let b = a + 1; b <= sentence.length && out.length < count; b += 3) out.push(sentence.slice(a, b));
+  }
+  out.push([]);
+  return out;
+}
+
+/** Each sequence alone through the layers model, fed as predictRows feeds it: the reference. */
+function oneByOne(model: tf.LayersModel, seqs: number[][], maxLen: number, batching: 'group' | 'max'): Float32Array[] {
+  return seqs.map((s) =>
+    tf.tidy(() => {
+      const fed = padSequence(s, { maxLen: batching === 'max' ? maxLen : groupLength(s, maxLen) });
+      return (model.predictOnBatch(tf.tensor2d(fed, [1, fed.length], 'int32')) as tf.Tensor).dataSync() as Float32Array;
+    }),
+  );
+}
+
+describe('scoring over prefix forests (blas engine)', () => {
+  before(async () => {
+    if (load.ok) await initEngine('blas');
+  });
+  after(async () => {
+    await initEngine('wasm');
+  });
+
+  for (const batching of ['group', 'max'] as const) {
+    for (const gate of ['hardSigmoid', 'sigmoid'] as const) {
+      it(`gives every phrase the LSTM output the layers path gives it alone (${batching}, ${gate})`, (t) => {
+        if (!needAddon(t)) return;
+        const maxLen = 12;
+        // The LSTM as the model's last layer: the scorer's output is its output.
+        const model = tf.sequential({
+          layers: [
+            tf.layers.embedding({ inputDim: 60, outputDim: 16, batchInputShape: [null, batching === 'max' ? maxLen : null] }),
+            tf.layers.spatialDropout1d({ rate: 0.3 }),
+            new FusedLSTM({ units: 24, recurrentActivation: gate, unitForgetBias: true }),
+          ],
+        });
+        const seqs = phrases(300, 60);
+        const before = nativeLstmCalls().tree;
+        const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), { maxLen, batching, batchSize: 64 });
+        assert.ok(nativeLstmCalls().tree > before, 'scored over a prefix forest');
+        const want = oneByOne(model, seqs, maxLen, batching);
+        // The same formula and order of sums; OpenBLAS' edge kernels may round a row's last bit by its
+        // place in the product, as they do between the layers path's own batches.
+        want.forEach((h, i) => h.forEach((v, k) => assert.ok(Math.abs(got[i * 24 + k] - v) <= 1e-6, `row ${i} [${seqs[i]}] unit ${k}: ${got[i * 24 + k]} vs ${v}`)));
+        model.dispose();
+      });
+    }
+
+    it(`gives the recipe's probabilities of the layers path (${batching})`, (t) => {
+      if (!needAddon(t)) return;
+      const maxLen = 12;
+      const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 60, embeddingDim: 16, units: 24, denseUnits: 8 }, { numClasses: 5, inputLength: batching === 'max' ? maxLen : null });
+      const seqs = phrases(300, 60);
+      const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), { maxLen, batching, batchSize: 64 });
+      // The Dense head's products round by batch size in the last bit, on the layers path too.
+      oneByOne(model, seqs, maxLen, batching).forEach((p, i) => p.forEach((v, k) => assert.ok(Math.abs(got[i * 5 + k] - v) < 1e-6, `row ${i} class ${k}`)));
+      model.dispose();
+    });
+  }
+
+  it('splits a long list into forests of FOREST_ROWS rows and keeps the order', (t) => {
+    if (!needAddon(t)) return;
+    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 3, inputLength: null });
+    const seqs = phrases(FOREST_ROWS + 10, 30);
+    const rows = Int32Array.from(seqs.keys()).reverse();
+    const before = nativeLstmCalls().tree;
+    const got = predictRows(model, seqs, rows, { maxLen: 20, batching: 'group', batchSize: 512 });
+    assert.equal(nativeLstmCalls().tree - before, 2);
+    const last = oneByOne(model, [seqs[rows[rows.length - 1]]], 20, 'group')[0];
+    assert.deepEqual(Array.from(got.subarray(got.length - 3)), Array.from(last));
+    model.dispose();
+  });
+
+  it('leaves models it does not cover to the layers path: the bidirectional member, and engines without the kernel', async (t) => {
+    if (!needAddon(t)) return;
+    const bi = buildBiLstm({ rows: 20, dims: 4, units: 4, bidirectional: true, pooling: 'max-mean', numClasses: 5, learningRate: 0.01 }, null);
+    assert.equal(prefixTreeScorer(bi), null);
+    bi.dispose();
+    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
+    assert.notEqual(prefixTreeScorer(model), null);
+    await initEngine('wasm');
+    assert.equal(prefixTreeScorer(model), null);
+    await initEngine('blas');
+    model.dispose();
+  });
+});
