@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type FusedLstmAddon, loadFusedLstmAddon } from '../src/engine/native-addon.ts';
@@ -14,10 +15,11 @@ export const TEST_TSV = join(ROOT, 'data', 'test.tsv');
 
 export const BIN = join(ROOT, 'bin', 'sentiment');
 
-/** What `--backend auto` picks here without tfjs-node: blas where the fused-LSTM addon is built, else wasm. */
-export async function autoEngineWithoutTfjsNode(): Promise<'blas' | 'wasm'> {
+/** What `--backend auto` picks here for `work` (engine.ts AUTO_ORDER): blas where the addon is built, else tfjs-node where installed (not for a few texts), else wasm. */
+export async function autoEngine(work: 'train' | 'score' | 'answer'): Promise<'blas' | 'tensorflow' | 'wasm'> {
   const { loadFusedLstmAddon } = await import('../src/engine/native-addon.ts');
-  return loadFusedLstmAddon().ok ? 'blas' : 'wasm';
+  if (loadFusedLstmAddon().ok) return 'blas';
+  return work !== 'answer' && tensorflowInstalled() ? 'tensorflow' : 'wasm';
 }
 
 /**
@@ -31,6 +33,31 @@ export function needAddon(t: TestContext): FusedLstmAddon | null {
   if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail(`the fused-LSTM addon is required here: ${load.why}`);
   t.skip(`no fused-LSTM addon: ${load.why}`);
   return null;
+}
+
+/**
+ * Whether @tensorflow/tfjs-node loads here, for a test that needs it; else the test is skipped with the
+ * reason. CI installs it (npm run setup:tensorflow) for its second run and sets
+ * SENTIMENT_REQUIRE_TENSORFLOW=1: there a missing tfjs-node fails the test instead.
+ */
+export async function needTensorflow(t: TestContext): Promise<boolean> {
+  const { chooseNativePackage, quietNativeLogs } = await import('../src/engine/engine.ts');
+  quietNativeLogs(false);
+  const choice = await chooseNativePackage(undefined, ['@tensorflow/tfjs-node']);
+  if (choice.ok) return true;
+  if (process.env.SENTIMENT_REQUIRE_TENSORFLOW) assert.fail(`@tensorflow/tfjs-node is required here: ${choice.why}`);
+  t.skip(`no tfjs-node: ${choice.why} (npm run setup:tensorflow -- <libtensorflow> installs it)`);
+  return false;
+}
+
+/** Whether @tensorflow/tfjs-node is installed (then \`auto\` may pick it where the addon is not built). */
+export function tensorflowInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface CliResult {
@@ -83,7 +110,7 @@ export function trainHead(n: number): string {
 }
 
 /** A small model trained for one epoch on the first rows of data/train.tsv, in a temp model directory. */
-export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; epochs?: number; backend?: 'wasm' | 'blas' } = {}): Promise<string> {
+export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; epochs?: number; backend?: 'wasm' | 'blas' | 'tensorflow'; seed?: number } = {}): Promise<string> {
   const { runTraining } = await import('../src/train/run.ts');
   const { DEFAULT_SETTINGS } = await import('../src/settings.ts');
   const out = join(tempDir(), 'model');
@@ -99,6 +126,7 @@ export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; ep
     denseUnits: 8,
     pad: opts.pad ?? 'group',
     backend: opts.backend ?? 'wasm',
+    ...(opts.seed === undefined ? {} : { seed: opts.seed }),
   });
   return out;
 }

@@ -49,12 +49,22 @@ function unpack(source) {
   const into = fs.mkdtempSync(path.join(os.tmpdir(), 'sentiment-libtensorflow-'));
   if (magic[0] === 0x50 && magic[1] === 0x4b) {
     // A wheel is a zip; Python (which node-gyp needs anyway) reads it without loading it whole.
+    // The two libraries, and the headers tfjs-node's binding includes with everything they include.
     const script = [
-      'import sys, zipfile',
+      'import re, sys, zipfile',
       'z = zipfile.ZipFile(sys.argv[1])',
-      "want = [n for n in z.namelist() if n in ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2') or n.startswith('tensorflow/include/tensorflow/c/') or (n.startswith('tensorflow/include/') and '/platform/ctstring' in n)]",
+      'names = set(z.namelist())',
+      "root = 'tensorflow/include/'",
+      "want = [n for n in ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2') if n in names]",
+      "todo = ['tensorflow/c/c_api.h', 'tensorflow/c/eager/c_api.h', 'tensorflow/core/platform/ctstring.h', 'tensorflow/core/platform/ctstring_internal.h']",
+      'seen = set()',
+      'while todo:',
+      '    h = todo.pop()',
+      '    if h in seen or root + h not in names: continue',
+      '    seen.add(h)',
+      '    want.append(root + h)',
+      "    todo += re.findall(r'^#include \"([^\"]+)\"', z.read(root + h).decode('utf8', 'replace'), re.M)",
       'z.extractall(sys.argv[2], want)',
-      'print(len(want))',
     ].join('\n');
     const r = run('python3', ['-c', script, source, into]);
     if (r.status !== 0) fail(`${source}: not a readable zip (${(r.stderr || '').trim().split('\n').pop()})`);

@@ -26,6 +26,7 @@ export function registerEvaluate(program: Command): void {
       validation: Boolean(flags.validation),
       batchSize: flags.batchSize,
       memory: flags.memory,
+      nativeLogs: flags.verbose === true,
       onEngine: (engine) => reportEngine(engine, describeEngine(engine), flags.verbose === true),
       onProgress: (done, total) => {
         bar.progress ??= startProgress('scoring', total);

@@ -51,7 +51,7 @@ Examples:
     // Loaded here, not at the top: `--help`, flag errors and memory answers go without TensorFlow.js.
     const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/run.ts');
     const { describeEngine } = await import('../engine/engine.ts');
-    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend, batchSize: flags.batchSize, memory: flags.memory, header, work: typed ? 'answer' : 'score' });
+    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend, batchSize: flags.batchSize, memory: flags.memory, header, work: typed ? 'answer' : 'score', nativeLogs: flags.verbose === true });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
     let truncated = 0;

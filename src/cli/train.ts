@@ -51,6 +51,7 @@ export function registerTrain(program: Command): void {
           resume: resume === true,
           backend: backendFromEnv(cmd, flags.backend),
           dataFile: file,
+          nativeLogs: flags.verbose === true,
           explicit: chosen,
           signal: stop.signal,
         },

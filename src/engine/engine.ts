@@ -3,6 +3,7 @@
  * else the WebAssembly backend with the native fused LSTM (`blas`) when that addon is built, else
  * plain WebAssembly, and always says which one runs and why.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from './tf.ts';
 import { EngineUnavailableError } from '../errors.ts';
@@ -41,16 +42,24 @@ const importPackage: PackageLoader = (pkg) => import(pkg);
 
 export const INSTALL_HINT =
   'tfjs-node downloads libtensorflow from storage.googleapis.com when it installs; where that is blocked, ' +
-  'install it from a mirror: TFJS_NODE_CDN_STORAGE=https://mirror.example/ npm install @tensorflow/tfjs-node ' +
-  '(or TFJS_NODE_BASE_URI=<URL prefix of the libtensorflow archive>, e.g. a pre-downloaded archive served locally); ' +
+  'build it against a libtensorflow you have: npm run setup:tensorflow -- <libtensorflow .tar.gz, TensorFlow wheel or directory> ' +
+  '(or install from a mirror: TFJS_NODE_CDN_STORAGE=https://mirror.example/ npm install @tensorflow/tfjs-node); ' +
   'on a CUDA machine, npm install @tensorflow/tfjs-node-gpu';
 
 export type NativeChoice = { ok: true; pkg: NativePackage; notes: string[] } | { ok: false; why: string };
 
-/** The first native package that loads: the GPU one, then the CPU one. Says why each one before it did not. */
-export async function chooseNativePackage(load: PackageLoader = importPackage): Promise<NativeChoice> {
+/**
+ * TensorFlow's C++ logging (absl's start-up warning, CPU-feature and oneDNN notices) is off unless the
+ * user set its variables or asked to see it: it must be set before libtensorflow loads.
+ */
+export function quietNativeLogs(verbose: boolean, env: NodeJS.ProcessEnv = process.env): void {
+  if (!verbose && env.TF_CPP_MIN_LOG_LEVEL === undefined) env.TF_CPP_MIN_LOG_LEVEL = '2';
+}
+
+/** The first of `packages` that loads, most wanted first. Says why each one before it did not. */
+export async function chooseNativePackage(load: PackageLoader = importPackage, packages: readonly NativePackage[] = NATIVE_PACKAGES): Promise<NativeChoice> {
   const notes: string[] = [];
-  for (const pkg of NATIVE_PACKAGES) {
+  for (const pkg of packages) {
     try {
       await load(pkg);
       return { ok: true, pkg, notes };
@@ -65,11 +74,26 @@ export async function chooseNativePackage(load: PackageLoader = importPackage): 
 
 /** What is installed, asked only when a request needs to know. */
 export interface EngineProbe {
-  native(): Promise<NativeChoice>;
+  /** Loads the first of `packages` that loads. */
+  native(packages: readonly NativePackage[]): Promise<NativeChoice>;
+  /** Whether `pkg` is installed, without loading it (loading tfjs-node takes about a second). */
+  installed(pkg: NativePackage): boolean;
   addon(): AddonLoad;
 }
 
-const INSTALLED: EngineProbe = { native: () => chooseNativePackage(), addon: loadFusedLstmAddon };
+const resolvePackage = createRequire(import.meta.url);
+const INSTALLED: EngineProbe = {
+  native: (packages) => chooseNativePackage(importPackage, packages),
+  installed: (pkg) => {
+    try {
+      resolvePackage.resolve(pkg);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  addon: loadFusedLstmAddon,
+};
 
 /** The engine a request gets, as a decision: which backend to start, with which LSTM kernels, and why. */
 export interface EnginePlan {
@@ -81,34 +105,86 @@ export interface EnginePlan {
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 const BLAS_PACKAGE = `${WASM_PACKAGE} + sentiment-fused-lstm`;
+const CPU_PACKAGE: NativePackage = '@tensorflow/tfjs-node';
+const GPU_PACKAGE: NativePackage = '@tensorflow/tfjs-node-gpu';
 
-/** Decides which engine `request` gets with what `probe` finds installed; an engine asked for by name that is not there is an error, never a fallback. */
-export async function planEngine(request: EngineRequest, probe: EngineProbe = INSTALLED): Promise<EnginePlan> {
-  if (request === 'auto' || request === 'tensorflow') {
-    const native = await probe.native();
-    if (native.ok) {
-      const why = native.pkg.endsWith('-gpu') ? 'native libtensorflow with CUDA' : 'native libtensorflow';
-      const reason = `${request === 'auto' ? `${native.pkg} loaded` : 'asked for'} (${why})${native.notes.length ? `; ${native.notes.join('; ')}` : ''}`;
-      return { info: { name: 'tensorflow', package: native.pkg, reason, summary: `tensorflow (${native.pkg}: ${why})`, fasterWith: null }, backend: 'tensorflow', addon: null };
-    }
-    if (request === 'tensorflow') throw new EngineUnavailableError('tensorflow', `${native.why}. ${INSTALL_HINT}.`);
-    const hint = 'its install downloads libtensorflow from Google storage, which failed or was skipped; to install from a mirror: TFJS_NODE_CDN_STORAGE=<mirror> npm install @tensorflow/tfjs-node (README: Engines)';
-    const addon = probe.addon();
-    return addon.ok
-      ? { info: { name: 'blas', package: BLAS_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly with the native fused LSTM (${addon.description})`, summary: blasSummary(addon.description), fasterWith: null }, backend: 'wasm', addon: addon.addon }
-      : {
-          info: { name: 'wasm', package: WASM_PACKAGE, reason: `${native.why} (${hint}); using WebAssembly; the native fused LSTM is off: ${addon.why} (${ADDON_HINT})`, summary: `wasm (WebAssembly; ${addon.why})`, fasterWith: FASTER_WITH_BLAS },
-          backend: 'wasm',
-          addon: null,
-        };
+/**
+ * The engines `auto` tries for each work after a GPU package that loads, fastest first, as measured on 2
+ * cores (docs/engines.md): the native LSTM (blas) trains 1.35–1.85× faster than libtensorflow and scores
+ * files ~2.7× faster (prefix forests); libtensorflow beats plain WebAssembly at both, but takes about a
+ * second to load, so a few typed texts start sooner on WebAssembly.
+ */
+export const AUTO_ORDER: Readonly<Record<EngineWork, readonly ('blas' | 'tensorflow' | 'wasm')[]>> = {
+  train: ['blas', 'tensorflow', 'wasm'],
+  score: ['blas', 'tensorflow', 'wasm'],
+  answer: ['blas', 'wasm', 'tensorflow'],
+};
+
+const WORK_WORDS: Record<EngineWork, string> = { train: 'training', score: 'scoring a file', answer: 'a few texts' };
+
+function tensorflowPlan(native: NativeChoice & { ok: true }, why: string): EnginePlan {
+  const kind = native.pkg === GPU_PACKAGE ? 'native libtensorflow with CUDA' : 'native libtensorflow';
+  const reason = `${why} (${kind})${native.notes.length ? `; ${native.notes.join('; ')}` : ''}`;
+  return { info: { name: 'tensorflow', package: native.pkg, reason, summary: `tensorflow (${native.pkg}: ${kind})`, fasterWith: null }, backend: 'tensorflow', addon: null };
+}
+
+function blasPlan(addon: AddonLoad & { ok: true }, why: string): EnginePlan {
+  return { info: { name: 'blas', package: BLAS_PACKAGE, reason: `${why} (WebAssembly with the native fused LSTM: ${addon.description})`, summary: blasSummary(addon.description), fasterWith: null }, backend: 'wasm', addon: addon.addon };
+}
+
+/**
+ * Decides which engine `request` gets for `work` with what `probe` finds installed; an engine asked for
+ * by name that is not there is an error, never a fallback.
+ */
+export async function planEngine(request: EngineRequest, probe: EngineProbe = INSTALLED, work: EngineWork = 'answer'): Promise<EnginePlan> {
+  if (request === 'tensorflow') {
+    const native = await probe.native(NATIVE_PACKAGES);
+    if (!native.ok) throw new EngineUnavailableError('tensorflow', `${native.why}. ${INSTALL_HINT}.`);
+    return tensorflowPlan(native, 'asked for');
   }
   if (request === 'blas') {
     const addon = probe.addon();
     if (!addon.ok) throw new EngineUnavailableError('blas', `${addon.why}; ${ADDON_HINT}.`);
-    return { info: { name: 'blas', package: BLAS_PACKAGE, reason: `asked for (WebAssembly with the native fused LSTM: ${addon.description})`, summary: blasSummary(addon.description), fasterWith: null }, backend: 'wasm', addon: addon.addon };
+    return blasPlan(addon, 'asked for');
   }
   if (request === 'wasm') return { info: { name: 'wasm', package: WASM_PACKAGE, reason: 'asked for (plain WebAssembly, without the native fused LSTM)', summary: 'wasm (WebAssembly, as asked)', fasterWith: null }, backend: 'wasm', addon: null };
-  return { info: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)', summary: 'cpu (pure JavaScript, as asked)', fasterWith: null }, backend: 'cpu', addon: null };
+  if (request === 'cpu') return { info: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)', summary: 'cpu (pure JavaScript, as asked)', fasterWith: null }, backend: 'cpu', addon: null };
+  // auto: a GPU package that loads first, then the fastest engine here for the work.
+  const gpu = probe.installed(GPU_PACKAGE) ? await probe.native([GPU_PACKAGE]) : null;
+  if (gpu?.ok) return tensorflowPlan(gpu, `${GPU_PACKAGE} loaded`);
+  const skipped: string[] = gpu ? [gpu.why] : [];
+  for (const name of AUTO_ORDER[work]) {
+    if (name === 'blas') {
+      const addon = probe.addon();
+      if (addon.ok) {
+        const also = probe.installed(CPU_PACKAGE) ? `; ${CPU_PACKAGE} is installed too, slower here for ${WORK_WORDS[work]} (docs/engines.md)` : '';
+        return blasPlan(addon, `the fastest engine here for ${WORK_WORDS[work]}${also}${skipped.length ? `; ${skipped.join('; ')}` : ''}`);
+      }
+      skipped.push(`the native fused LSTM is off: ${addon.why} (${ADDON_HINT})`);
+    } else if (name === 'tensorflow') {
+      if (!probe.installed(CPU_PACKAGE)) {
+        skipped.push(`${CPU_PACKAGE} is not installed (its install downloads libtensorflow from Google storage, which failed or was skipped; npm run setup:tensorflow builds it from a local libtensorflow: README, Troubleshooting)`);
+        continue;
+      }
+      const native = await probe.native([CPU_PACKAGE]);
+      if (native.ok) return tensorflowPlan(native, `${CPU_PACKAGE} loaded${skipped.length ? `; ${skipped.join('; ')}` : ''}`);
+      skipped.push(native.why);
+    } else {
+      const addon = probe.addon();
+      return {
+        info: {
+          name: 'wasm',
+          package: WASM_PACKAGE,
+          reason: `${skipped.length ? `${skipped.join('; ')}; ` : ''}using WebAssembly`,
+          summary: addon.ok ? 'wasm (WebAssembly)' : `wasm (WebAssembly; ${addon.why})`,
+          fasterWith: addon.ok ? null : FASTER_WITH_BLAS,
+        },
+        backend: 'wasm',
+        addon: null,
+      };
+    }
+  }
+  throw new EngineUnavailableError('auto', skipped.join('; '));
 }
 
 let current: EnginePlan | null = null;
@@ -122,8 +198,10 @@ let current: EnginePlan | null = null;
 export type EngineWork = 'train' | 'score' | 'answer';
 
 export interface EngineOptions {
-  /** Default `answer`. Taken at the backend's first start in a process. */
+  /** Default `answer`: what `auto` picks for and the WebAssembly threads. Taken at the backend's first start in a process. */
   work?: EngineWork;
+  /** Let TensorFlow's C++ log lines through (off by default; see quietNativeLogs). */
+  nativeLogs?: boolean;
 }
 
 /** The WebAssembly threads `work` gets on the engine `name`. */
@@ -135,7 +213,8 @@ export function wasmThreadsFor(work: EngineWork, name: EngineName): number {
 /** Starts the engine `request` gets (once: a later call for the same engine, or `auto`, returns the running one). */
 export async function initEngine(request: EngineRequest = 'auto', options: EngineOptions = {}): Promise<EngineInfo> {
   if (current && (request === 'auto' || request === current.info.name)) return current.info;
-  const plan = await planEngine(request);
+  quietNativeLogs(options.nativeLogs === true);
+  const plan = await planEngine(request, INSTALLED, options.work ?? 'answer');
   installGradientFixes();
   installFastDropout();
   if (plan.backend === 'wasm') {
@@ -148,8 +227,17 @@ export async function initEngine(request: EngineRequest = 'auto', options: Engin
   const ok = await tf.setBackend(plan.backend);
   if (!ok) throw new EngineUnavailableError(plan.info.name, `the ${plan.backend} backend failed to start`);
   await tf.ready();
-  current = plan.backend === 'wasm' ? withThreads(plan) : plan;
+  current = plan.backend === 'wasm' ? withThreads(plan) : plan.backend === 'tensorflow' ? withLibtensorflow(plan) : plan;
   return current.info;
+}
+
+/** The tensorflow engine names the libtensorflow it runs on (tfjs-node was built for 2.9.1; a local build may differ). */
+function withLibtensorflow(plan: EnginePlan): EnginePlan {
+  const binding = (tf.backend() as unknown as { binding?: { TF_Version?: unknown } }).binding;
+  const version = typeof binding?.TF_Version === 'string' ? binding.TF_Version : null;
+  if (!version) return plan;
+  const summary = plan.info.summary.replace(/^tensorflow \(([^:]+):/, `tensorflow ($1, libtensorflow ${version}:`);
+  return { ...plan, info: { ...plan.info, summary, reason: `${plan.info.reason}; libtensorflow ${version}` } };
 }
 
 /** A WebAssembly engine says how many threads it runs on, and why one when more were asked for and failed. */

@@ -24,7 +24,7 @@ registerChainedOps(core);
 const layersApi = load('@tensorflow/tfjs-layers') as typeof Layers;
 
 export const {
-  abs, add, addN, backend_util, clipByValue, clone, concat, customGrad, dispose, engine, expandDims, fill, findBackend, findBackendFactory, gather, getBackend,
+  abs, add, addN, backend, backend_util, clipByValue, clone, concat, customGrad, dispose, engine, expandDims, fill, findBackend, findBackendFactory, gather, getBackend,
   getKernel, grad, grads, greaterEqual, io, keep, lessEqual, logicalAnd, matMul, max, memory, mul, oneHot, ones, profile, randomNormal, randomUniform,
   ready, registerBackend, registerGradient, registerKernel, removeBackend, reshape, reverse, scalar, serialization, setBackend, sigmoid, slice, slice_util, split,
   square, squeeze, stack, sub, sum, tanh, tensor, tensor1d, tensor2d, tensor3d, tidy, train, transpose, unregisterKernel, unstack, util,

@@ -27,6 +27,8 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Answer training phrases from the model's phrase memory (default true). */
   memory?: boolean;
+  /** Let TensorFlow's C++ log lines through (the tensorflow engine; off by default). */
+  nativeLogs?: boolean;
   onEngine?(engine: EngineInfo): void;
   onProgress?(done: number, total: number): void;
 }
@@ -53,7 +55,7 @@ export interface Evaluation {
 }
 
 export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
-  const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize, memory: opts.memory, work: 'score' });
+  const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize, memory: opts.memory, work: 'score', nativeLogs: opts.nativeLogs });
   opts.onEngine?.(engine);
   try {
     const { meta, settings } = predictor.loaded;

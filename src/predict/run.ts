@@ -18,11 +18,13 @@ export interface OpenOptions extends PredictorOptions {
   header?: ModelHeader;
   /** A file of rows (`score`) or a few texts (`answer`, the default): the engine's threads follow. */
   work?: EngineWork;
+  /** Let TensorFlow's C++ log lines through (the tensorflow engine; off by default). */
+  nativeLogs?: boolean;
 }
 
 /** Starts the engine and loads the model. */
 export async function openPredictor(opts: OpenOptions): Promise<{ predictor: Predictor; engine: EngineInfo }> {
-  const engine = await initEngine(opts.backend, { work: opts.work ?? 'answer' });
+  const engine = await initEngine(opts.backend, { work: opts.work ?? 'answer', nativeLogs: opts.nativeLogs });
   const loaded = await loadModelDirectory(opts.modelDir, opts.header);
   return { predictor: new Predictor(loaded, opts), engine };
 }

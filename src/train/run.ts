@@ -34,6 +34,8 @@ export interface TrainRunOptions extends RunSettings {
   dataFile: string;
   out: string;
   backend: EngineRequest;
+  /** Let TensorFlow's C++ log lines through (the tensorflow engine; off by default). */
+  nativeLogs?: boolean;
   /** Continue from the checkpoint in `out`. */
   resume?: boolean;
   /**
@@ -156,7 +158,7 @@ async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: Sp
   const warning = sortedByLabel(labels, rowSplit, classes, settings);
   if (warning) reporter.onWarning?.(warning);
 
-  const engine = await initEngine(opts.backend, { work: 'train' });
+  const engine = await initEngine(opts.backend, { work: 'train', nativeLogs: opts.nativeLogs });
   reporter.onEngine?.(engine, describeEngine(engine));
   reporter.onData?.({
     file: opts.dataFile,

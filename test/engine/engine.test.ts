@@ -33,9 +33,10 @@ function addonPresent(): AddonLoad {
   return describeAddon({ forward: fail, backward: fail, adam: fail, info: () => ({ config: 'OpenBLAS 0.3.0 DYNAMIC_ARCH', core: 'Haswell', threads: 2 }) });
 }
 
-/** What planEngine sees: no native package, and the addon as given. */
-function probe(addon: AddonLoad, installed: NativePackage[] = []): EngineProbe {
-  return { native: () => chooseNativePackage(simulate(installed).load), addon: () => addon };
+/** What planEngine sees: the native packages `installed` (those in `broken` fail to load), and the addon as given. */
+function probe(addon: AddonLoad, installed: NativePackage[] = [], broken: Partial<Record<NativePackage, string>> = {}): EngineProbe & { loaded: string[] } {
+  const sim = simulate(installed, broken);
+  return { native: (packages) => chooseNativePackage(sim.load, packages), installed: (pkg) => installed.includes(pkg), addon: () => addon, loaded: sim.tried };
 }
 
 describe('engine choice', () => {
@@ -71,22 +72,46 @@ describe('engine choice', () => {
     });
   });
 
-  it('auto takes tfjs-node when it loads, saying which package', async () => {
-    const plan = await planEngine('auto', probe(addonPresent(), ['@tensorflow/tfjs-node']));
-    assert.equal(plan.info.name, 'tensorflow');
-    assert.equal(plan.backend, 'tensorflow');
-    assert.equal(plan.addon, null);
-    assert.match(plan.info.reason, /^@tensorflow\/tfjs-node loaded \(native libtensorflow\); @tensorflow\/tfjs-node-gpu is not installed$/);
+  it('auto takes the faster engine per work: blas over tfjs-node whenever the addon is built, without loading tfjs-node', async () => {
+    for (const work of ['train', 'score', 'answer'] as const) {
+      const p = probe(addonPresent(), ['@tensorflow/tfjs-node']);
+      const plan = await planEngine('auto', p, work);
+      assert.equal(plan.info.name, 'blas', work);
+      assert.deepEqual(p.loaded, [], 'tfjs-node is not even loaded (a second of start-up)');
+      assert.match(plan.info.reason, /^the fastest engine here for .*; @tensorflow\/tfjs-node is installed too, slower here for /);
+    }
+  });
+
+  it('auto without the addon: tfjs-node for training and scoring a file, plain wasm for a few texts (it starts sooner)', async () => {
+    const absent = addonAbsent('not built: OpenBLAS is not installed (no cblas.h)');
+    for (const work of ['train', 'score'] as const) {
+      const plan = await planEngine('auto', probe(absent, ['@tensorflow/tfjs-node']), work);
+      assert.equal(plan.info.name, 'tensorflow', work);
+      assert.equal(plan.backend, 'tensorflow');
+      assert.equal(plan.addon, null);
+      assert.match(plan.info.reason, /^@tensorflow\/tfjs-node loaded; the native fused LSTM is off: .*OpenBLAS is not installed.* \(native libtensorflow\)$/);
+    }
+    assert.equal((await planEngine('auto', probe(absent, ['@tensorflow/tfjs-node']), 'answer')).info.name, 'wasm');
+  });
+
+  it('auto takes tfjs-node-gpu first whenever it loads; one that does not load is skipped, saying why', async () => {
+    const gpu = await planEngine('auto', probe(addonPresent(), ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']), 'train');
+    assert.equal(gpu.info.name, 'tensorflow');
+    assert.equal(gpu.info.package, '@tensorflow/tfjs-node-gpu');
+    assert.match(gpu.info.summary, /CUDA/);
+    const noCuda = await planEngine('auto', probe(addonPresent(), ['@tensorflow/tfjs-node-gpu'], { '@tensorflow/tfjs-node-gpu': 'libcudart.so.11.0: cannot open shared object file' }), 'train');
+    assert.equal(noCuda.info.name, 'blas');
+    assert.match(noCuda.info.reason, /@tensorflow\/tfjs-node-gpu did not load \(libcudart\.so\.11\.0/);
   });
 
   it('auto without a native package or the fused-LSTM addon runs plain wasm and says why in one line', async () => {
-    const plan = await planEngine('auto', probe(addonAbsent('not built: OpenBLAS is not installed (no cblas.h)')));
+    const plan = await planEngine('auto', probe(addonAbsent('not built: OpenBLAS is not installed (no cblas.h)')), 'train');
     assert.equal(plan.info.name, 'wasm');
     assert.equal(plan.backend, 'wasm');
     assert.equal(plan.addon, null);
     assert.match(
       plan.info.reason,
-      /^@tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow.*TFJS_NODE_CDN_STORAGE.*\); using WebAssembly; the native fused LSTM is off: sentiment-fused-lstm not built: OpenBLAS is not installed \(no cblas\.h\) \(to build it: apt-get install g\+\+ make libopenblas-dev, then npm rebuild sentiment-fused-lstm\)$/,
+      /^the native fused LSTM is off: sentiment-fused-lstm not built: OpenBLAS is not installed \(no cblas\.h\) \(to build it: apt-get install g\+\+ make libopenblas-dev, then npm rebuild sentiment-fused-lstm\); @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow.*setup:tensorflow.*\); using WebAssembly$/,
     );
     assert.ok(!plan.info.reason.includes('\n'));
     const missing = await planEngine('auto', probe({ ok: false, why: addonFailure(Object.assign(new Error("Cannot find module 'sentiment-fused-lstm'"), { code: 'MODULE_NOT_FOUND' })) }));
@@ -99,7 +124,7 @@ describe('engine choice', () => {
     assert.equal(plan.info.name, 'blas');
     assert.equal(plan.backend, 'wasm');
     assert.equal(plan.addon, present.ok ? present.addon : null);
-    assert.match(plan.info.reason, /; using WebAssembly with the native fused LSTM \(OpenBLAS 0\.3\.0, Haswell kernels.*, 2 threads\)$/);
+    assert.match(plan.info.reason, / \(WebAssembly with the native fused LSTM: OpenBLAS 0\.3\.0, Haswell kernels.*, 2 threads\)$/);
   });
 
   it('a blas request without the addon is an error that says how to build it, not a fallback', async () => {
