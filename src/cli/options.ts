@@ -38,7 +38,7 @@ const sw = (flags: string, description: string): Flag<boolean> => ({ flags, desc
 
 const backend = flag<EngineRequest>({
   flags: '--backend <engine>',
-  description: 'compute engine: auto (tfjs-node if it loads, else blas if built, else wasm), tensorflow, blas (wasm + native fused LSTM), wasm or cpu; also SENTIMENT_BACKEND',
+  description: 'compute engine: auto (the fastest installed for the work: tfjs-node-gpu if it loads, then blas if built, then tfjs-node, then wasm), tensorflow, blas (wasm + native fused LSTM), wasm or cpu; also SENTIMENT_BACKEND',
   default: 'auto',
   choices: ENGINE_CHOICES,
 });
