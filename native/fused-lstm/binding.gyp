@@ -7,8 +7,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-std=c++17"],
-      "libraries": ["-lopenblas"]
+      "cflags_cc": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-std=c++17", "<!@(pkg-config --cflags openblas 2>/dev/null || echo -I/usr/include/openblas)"],
+      "libraries": ["<!@(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)"]
     }
   ]
 }

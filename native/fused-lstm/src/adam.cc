@@ -1,16 +1,11 @@
 #include "adam.h"
+#include "clones.h"
 
 #include <cmath>
 
 namespace fused_lstm {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ADAM_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define ADAM_CLONES
-#endif
-
-ADAM_CLONES
+VECTOR_CLONES
 void adam(int64_t n, const AdamStep& s, const float* __restrict value, const float* __restrict m, const float* __restrict v, const float* __restrict g,
           float* __restrict valueOut, float* __restrict mOut, float* __restrict vOut) {
   const float b1 = s.beta1, b2 = s.beta2;

@@ -1,4 +1,5 @@
 #include "lstm.h"
+#include "clones.h"
 
 #include <cblas.h>
 
@@ -10,14 +11,6 @@
 
 namespace fused_lstm {
 namespace {
-
-// Clones for wider vectors, picked when the addon loads: the build machine need not be the one
-// it runs on. Only the element-wise passes need them; cblas picks its own kernels.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define VECTOR_CLONES
-#endif
 
 // exp without a libm call so that the loops vectorise: 2^n * e^r, |r| <= ln2/2, degree-6 Taylor
 // polynomial (relative error ~1e-7, below float32's own rounding of the inputs).

@@ -1,15 +1,10 @@
 #include "matmul.h"
+#include "clones.h"
 
 #include <cstring>
 #include <vector>
 
 namespace fused_lstm {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MATMUL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MATMUL_CLONES
-#endif
 
 namespace {
 // 8 floats: one AVX register (two SSE ones on the plainest x86-64). Wider types spill to the stack.
@@ -26,7 +21,7 @@ inline void store(float* p, v8 v) { *reinterpret_cast<v8u*>(p) = v; }
 // Tiles of 4 rows × 16 columns (eight registers) held over the whole of k; each 16-column panel of B
 // is copied into one block and reused by every row tile. Leftover rows and columns are summed the same
 // way, in the same order, so every output has the same rounding.
-MATMUL_CLONES
+VECTOR_CLONES
 void matmul(int64_t M, int64_t K, int64_t N, const float* a, int64_t aRow, int64_t aCol, const float* b, float* c) {
   const int64_t fullCols = N - N % kCols;
   // The panel's rows sit N floats apart in B; copied together they stay in the first-level cache
@@ -82,7 +77,7 @@ void matmul(int64_t M, int64_t K, int64_t N, const float* a, int64_t aRow, int64
   }
 }
 
-MATMUL_CLONES
+VECTOR_CLONES
 void segmentSum(int64_t n, int64_t inner, int64_t segments, const float* x, const int32_t* ids, float* out) {
   std::memset(out, 0, sizeof(float) * segments * inner);
   for (int64_t i = 0; i < n; i++) {
