@@ -40,7 +40,7 @@ const GATES: Record<string, GateActivation> = { hardSigmoid: 'hardSigmoid', sigm
 // tfjs-layers does not export the LSTM class; its serialization registry has it.
 const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (args: LstmArgs) => LstmLayer;
 
-/** What an LSTM needs to run over a prefix forest at inference: its weights as floats. */
+/** What an LSTM needs to run over a prefix forest at inference: its weights as floats, and how it reads and returns a sequence. */
 export interface LstmInferenceWeights {
   units: number;
   features: number;
@@ -48,20 +48,21 @@ export interface LstmInferenceWeights {
   kernel: Float32Array;
   recurrentKernel: Float32Array;
   bias: Float32Array;
+  /** Reads the sequence reversed (the backward half of a Bidirectional layer). */
+  goBackwards: boolean;
+  /** Returns every step's output, not the last. */
+  returnSequences: boolean;
 }
 
 export class FusedLSTM extends LstmBase {
   static className = 'LSTM';
 
-  /**
-   * The weights, when this layer's output for a sequence is its plain last step (no reversed input,
-   * no sequences or states out, tanh): then it can run over a prefix forest. Else null.
-   */
+  /** The weights, when this layer's outputs are plain LSTM outputs (no states out, not stateful, tanh): then it can run over a prefix forest. Else null. */
   inferenceWeights(): LstmInferenceWeights | null {
     const self = this as unknown as RnnView;
     const cell = self.cell;
     const gate = GATES[cell.recurrentActivation.getClassName()];
-    if (gate === undefined || cell.activation.getClassName() !== 'tanh' || self.returnSequences || self.returnState || self.goBackwards || self.stateful) return null;
+    if (gate === undefined || cell.activation.getClassName() !== 'tanh' || self.returnState || self.stateful) return null;
     const kernel = cell.kernel.read();
     const units = cell.units;
     return {
@@ -71,6 +72,8 @@ export class FusedLSTM extends LstmBase {
       kernel: kernel.dataSync() as Float32Array,
       recurrentKernel: cell.recurrentKernel.read().dataSync() as Float32Array,
       bias: cell.useBias && cell.bias ? (cell.bias.read().dataSync() as Float32Array) : new Float32Array(4 * units),
+      goBackwards: self.goBackwards,
+      returnSequences: self.returnSequences,
     };
   }
 

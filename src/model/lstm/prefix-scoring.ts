@@ -1,70 +1,161 @@
 /**
- * Scoring a recipe-shaped model (Embedding → dropouts → LSTM → any head, as a Sequential model) over
- * a prefix forest on the native kernel: each distinct phrase start runs through the LSTM once, and
- * only the forward pass runs (no dropout, nothing kept for a gradient). The same arithmetic as the
- * layers path, so the same probabilities (test/model/lstm/prefix-scoring.test.ts compares them).
- * Other models, and engines without the kernel, are scored by the layers path.
+ * Scoring a sequence member over prefix forests on the native kernel: each distinct phrase start runs
+ * through the LSTM once, forward only (no dropout, nothing kept for a gradient). It covers both member
+ * kinds: Embedding → dropouts → LSTM, or Bidirectional(LSTM) (the backward half over the forest of the
+ * reversed phrases), returning the last step or every step, then any head of layers. The head runs
+ * through tfjs on the LSTM's outputs, so the probabilities are the layers path's (to float rounding:
+ * test/model/lstm/prefix-scoring.test.ts). Other models, and engines without the kernel, are scored
+ * by the layers path.
+ *
+ * Leans on tfjs-layers 4.22 insides (checked against 4.22.0): Bidirectional's `forwardLayer` and
+ * `backwardLayer` fields, and each layer's first inbound node to rebuild the head as its own model.
  */
 import * as tf from '../../engine/tf.ts';
 import { nativeLstmAddon } from '../../engine/engine.ts';
+import type { FusedLstmAddon } from '../../engine/native-addon.ts';
 import { runForwardTree } from './kernels.ts';
-import { FusedLSTM } from './layer.ts';
+import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
 import { buildPrefixForest } from './prefix-forest.ts';
 
 /** Class probabilities (row-major [sequences, classes]) of token sequences exactly as they are fed. */
 export type FedScorer = (fed: ReadonlyArray<ArrayLike<number>>) => Float32Array;
 
+type Layer = tf.LayersModel['layers'][number];
+type TreeAddon = FusedLstmAddon & Required<Pick<FusedLstmAddon, 'forwardTree'>>;
+
 const PASS_THROUGH = new Set(['SpatialDropout1D', 'Dropout']);
+
+/** tfjs-layers' Bidirectional keeps its two halves in fields its types call private. */
+interface BidirectionalView {
+  mergeMode: string;
+  forwardLayer: unknown;
+  backwardLayer: unknown;
+}
+
+/** The recurrent layer's directions as weights, forward first; null when one is not ours or the merge is not a concat. */
+function directionsOf(layer: Layer): LstmInferenceWeights[] | null {
+  if (layer instanceof FusedLSTM) {
+    const w = layer.inferenceWeights();
+    return w && !w.goBackwards ? [w] : null;
+  }
+  if (layer.getClassName() !== 'Bidirectional') return null;
+  const bi = layer as unknown as BidirectionalView;
+  if (bi.mergeMode !== 'concat' || !(bi.forwardLayer instanceof FusedLSTM) || !(bi.backwardLayer instanceof FusedLSTM)) return null;
+  const [f, b] = [bi.forwardLayer.inferenceWeights(), bi.backwardLayer.inferenceWeights()];
+  return f && b && !f.goBackwards && b.goBackwards && f.returnSequences === b.returnSequences ? [f, b] : null;
+}
+
+// Built once per model: rebuilding a head gives its layers another inbound node each time.
+const heads = new WeakMap<tf.LayersModel, tf.LayersModel | null>();
+
+/** The layers after `from` as a model of their own (same layers, same weights), or null if the graph is not a single path in from there. */
+function headAfter(model: tf.LayersModel, layers: Layer[], from: number): tf.LayersModel | null {
+  if (!heads.has(model)) heads.set(model, buildHead(model, layers, from));
+  return heads.get(model) ?? null;
+}
+
+function buildHead(model: tf.LayersModel, layers: Layer[], from: number): tf.LayersModel | null {
+  const first = (l: Layer) => l.inboundNodes[0];
+  const start = first(layers[from])?.outputTensors[0];
+  if (!start || model.outputs.length !== 1) return null;
+  const input = tf.input({ shape: start.shape.slice(1) });
+  const replayed = new Map<tf.SymbolicTensor, tf.SymbolicTensor>([[start, input]]);
+  for (const layer of layers.slice(from + 1)) {
+    const node = first(layer);
+    if (!node || layer.inboundNodes.length !== 1) return null;
+    const ins = node.inputTensors.map((t) => replayed.get(t));
+    if (ins.some((t) => t === undefined)) return null;
+    const out = layer.apply(ins.length === 1 ? (ins[0] as tf.SymbolicTensor) : (ins as tf.SymbolicTensor[]));
+    if (Array.isArray(out)) return null;
+    replayed.set(node.outputTensors[0], out as tf.SymbolicTensor);
+  }
+  const output = replayed.get(model.outputs[0]);
+  return output ? tf.model({ inputs: input, outputs: output }) : null;
+}
+
+/** Working arrays kept from one forest to the next: fresh pages cost a fault each on first touch. */
+interface Buffers {
+  x: Float32Array;
+  h: Float32Array;
+}
+
+/** One direction's outputs at every node of the forest of `seqs` (h's first nodes·units values). */
+function runDirection(addon: TreeAddon, w: LstmInferenceWeights, vectors: Float32Array, rows: number, seqs: ArrayLike<number>[], buffers: Buffers) {
+  const forest = buildPrefixForest(seqs);
+  const { features, units } = w;
+  if (buffers.x.length < forest.nodes * features) buffers.x = new Float32Array(forest.nodes * features);
+  if (buffers.h.length < forest.nodes * units) buffers.h = new Float32Array(forest.nodes * units);
+  const x = buffers.x.subarray(0, forest.nodes * features);
+  const h = buffers.h.subarray(0, forest.nodes * units);
+  for (let i = 0; i < forest.nodes; i++) {
+    const token = forest.tokens[i];
+    // The tokenizer never gives one past the embedding (the loader checks); gather would read zeros.
+    if (token >= 0 && token < rows) x.set(vectors.subarray(token * features, (token + 1) * features), i * features);
+    else x.fill(0, i * features, (i + 1) * features);
+  }
+  runForwardTree(addon, { nodes: forest.nodes, depth: forest.depth, features, units, hardSigmoid: w.gate === 'hardSigmoid', x, parent: forest.parent, levels: forest.levels, w: w.kernel, u: w.recurrentKernel, b: w.bias, h });
+  return { forest, h };
+}
 
 /** A scorer over prefix forests for `model`, or null when the model or the engine does not allow one. */
 export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   const addon = nativeLstmAddon();
-  if (!addon?.forwardTree || model.getClassName() !== 'Sequential') return null;
+  if (!addon?.forwardTree || model.inputs.length !== 1) return null;
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  const at = layers.findIndex((l) => l instanceof FusedLSTM);
-  const [embedding, ...between] = layers.slice(0, Math.max(0, at));
-  if (at < 1 || embedding.getClassName() !== 'Embedding' || embedding.getConfig().maskZero === true) return null;
+  const at = layers.findIndex((l) => l instanceof FusedLSTM || l.getClassName() === 'Bidirectional');
+  if (at < 1) return null;
+  const [embedding, ...between] = layers.slice(0, at);
+  if (embedding.getClassName() !== 'Embedding' || embedding.getConfig().maskZero === true) return null;
   if (!between.every((l) => PASS_THROUGH.has(l.getClassName()))) return null;
-  const lstm = (layers[at] as FusedLSTM).inferenceWeights();
-  const head = layers.slice(at + 1);
+  const directions = directionsOf(layers[at]);
   const [table] = embedding.getWeights();
-  if (!lstm || table.rank !== 2 || table.shape[1] !== lstm.features) return null;
-  const rows = table.shape[0];
+  if (!directions || table.rank !== 2 || directions.some((d) => d.features !== table.shape[1])) return null;
+  const head = headAfter(model, layers, at);
+  if (!head) return null;
+  const tree: TreeAddon = { ...addon, forwardTree: addon.forwardTree };
   const vectors = table.dataSync() as Float32Array;
-  const { units, features } = lstm;
-  const withForest = { ...addon, forwardTree: addon.forwardTree };
-  // Kept from one forest to the next: fresh pages cost a fault each on first touch.
-  let x = new Float32Array(0);
-  let h = new Float32Array(0);
+  const rows = table.shape[0];
+  const sequences = directions[0].returnSequences;
+  const width = directions.reduce((n, d) => n + d.units, 0);
+  const buffers: Buffers[] = directions.map(() => ({ x: new Float32Array(0), h: new Float32Array(0) }));
+
   return (fed) => {
-    const forest = buildPrefixForest(fed);
-    if (x.length < forest.nodes * features) x = new Float32Array(forest.nodes * features);
-    if (h.length < forest.nodes * units) h = new Float32Array(forest.nodes * units);
-    for (let i = 0; i < forest.nodes; i++) {
-      const token = forest.tokens[i];
-      // The tokenizer never gives one past the embedding (the loader checks); gather would read zeros.
-      if (token >= 0 && token < rows) x.set(vectors.subarray(token * features, (token + 1) * features), i * features);
+    const runs = directions.map((w, d) => ({ w, ...runDirection(tree, w, vectors, rows, w.goBackwards ? fed.map((s) => Array.from(s).reverse()) : Array.from(fed), buffers[d]) }));
+    // Each row's outputs, time-aligned as tfjs lays them out: forward then backward units, per step.
+    const stepsOf = (i: number) => (sequences ? fed[i].length : 1);
+    const fill = (i: number, out: Float32Array, at0: number) => {
+      const steps = fed[i].length;
+      let offset = 0;
+      for (const { w, forest, h } of runs) {
+        // The path from the row's last node back to the first level: node at depth d reads d+1 tokens.
+        const path = new Int32Array(steps);
+        for (let n = forest.ends[i], d = steps - 1; d >= 0; n = forest.parent[n], d--) path[d] = n;
+        for (let t = 0; t < stepsOf(i); t++) {
+          // The backward half's output at time t has read tokens T-1 … t: depth T-1-t of the reversed path.
+          const node = sequences ? path[w.goBackwards ? steps - 1 - t : t] : path[steps - 1];
+          out.set(h.subarray(node * w.units, (node + 1) * w.units), at0 + t * width + offset);
+        }
+        offset += w.units;
+      }
+    };
+    // Rows of one length together: the head takes [rows, steps, width] (or [rows, width]).
+    const byLength = new Map<number, number[]>();
+    fed.forEach((_, i) => {
+      const key = stepsOf(i);
+      byLength.get(key)?.push(i) ?? byLength.set(key, [i]);
+    });
+    let probs: Float32Array | null = null;
+    for (const [steps, group] of byLength) {
+      const y = new Float32Array(group.length * steps * width);
+      group.forEach((row, j) => fill(row, y, j * steps * width));
+      const p = tf.tidy(() => {
+        const input = sequences ? tf.tensor3d(y, [group.length, steps, width]) : tf.tensor2d(y, [group.length, width]);
+        return (head.apply(input, { training: false }) as tf.Tensor).dataSync() as Float32Array;
+      });
+      const k = p.length / group.length;
+      probs ??= new Float32Array(fed.length * k);
+      group.forEach((row, j) => probs?.set(p.subarray(j * k, (j + 1) * k), row * k));
     }
-    runForwardTree(withForest, {
-      nodes: forest.nodes,
-      depth: forest.depth,
-      features,
-      units,
-      hardSigmoid: lstm.gate === 'hardSigmoid',
-      x: x.subarray(0, forest.nodes * features),
-      parent: forest.parent,
-      levels: forest.levels,
-      w: lstm.kernel,
-      u: lstm.recurrentKernel,
-      b: lstm.bias,
-      h: h.subarray(0, forest.nodes * units),
-    });
-    const last = new Float32Array(fed.length * units);
-    forest.ends.forEach((node, i) => last.set(h.subarray(node * units, (node + 1) * units), i * units));
-    return tf.tidy(() => {
-      let y: tf.Tensor = tf.tensor2d(last, [fed.length, units]);
-      for (const layer of head) y = layer.apply(y, { training: false }) as tf.Tensor;
-      return y.dataSync() as Float32Array;
-    });
+    return probs ?? new Float32Array(0);
   };
 }

@@ -95,11 +95,24 @@ describe('scoring over prefix forests (blas engine)', () => {
     model.dispose();
   });
 
-  it('leaves models it does not cover to the layers path: the bidirectional member, and engines without the kernel', async (t) => {
+  for (const [pooling, bidirectional] of [['max-mean', true], ['last', true], ['max-mean', false]] as const) {
+    it(`scores the member on vectors as the layers path does (${bidirectional ? 'bidirectional' : 'forward only'}, ${pooling})`, (t) => {
+      if (!needAddon(t)) return;
+      const model = buildBiLstm({ rows: 60, dims: 12, units: 10, bidirectional, pooling, numClasses: 5, learningRate: 0.01 }, null);
+      const seqs = phrases(200, 60);
+      const before = nativeLstmCalls().tree;
+      const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), { maxLen: 30, batching: 'group', batchSize: 64 });
+      assert.equal(nativeLstmCalls().tree - before, bidirectional ? 2 : 1, 'one forest per direction');
+      oneByOne(model, seqs, 30, 'group').forEach((p, i) => p.forEach((v, k) => assert.ok(Math.abs(got[i * 5 + k] - v) < 1e-6, `row ${i} [${seqs[i]}] class ${k}: ${got[i * 5 + k]} vs ${v}`)));
+      model.dispose();
+    });
+  }
+
+  it('leaves models it does not cover to the layers path: a masked embedding, and engines without the kernel', async (t) => {
     if (!needAddon(t)) return;
-    const bi = buildBiLstm({ rows: 20, dims: 4, units: 4, bidirectional: true, pooling: 'max-mean', numClasses: 5, learningRate: 0.01 }, null);
-    assert.equal(prefixTreeScorer(bi), null);
-    bi.dispose();
+    const masked = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 20, outputDim: 4, maskZero: true, batchInputShape: [null, null] }), new FusedLSTM({ units: 4 })] });
+    assert.equal(prefixTreeScorer(masked), null);
+    masked.dispose();
     const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
     assert.notEqual(prefixTreeScorer(model), null);
     await initEngine('wasm');
