@@ -31,7 +31,8 @@ export function figuresOf(result: unknown): Map<string, Figure> {
   for (const e of Array.isArray(r.engines) ? r.engines : []) {
     const engine = obj(e);
     const name = String(engine.engine);
-    for (const [shape, sample] of Object.entries(obj(engine.steps))) add(`${name}: training step ${shape}`, median(sample), 's');
+    for (const [shape, sample] of Object.entries(obj(engine.steps)))
+      add(`${name}: training step ${shape}`, median(sample), 's');
     add(`${name}: epoch`, num(obj(engine.epoch).seconds), 's');
     add(`${name}: training peak RSS`, num(engine.trainingPeakRssMb), 'MB');
     const p = obj(engine.predict);
@@ -72,13 +73,35 @@ export function readResults(file: string): unknown {
 }
 
 /** The comparison as lines of a table; `WORSE` marks each figure past the threshold. */
-export function formatComparison(rows: ComparedFigure[], wasFile: string, machines: [unknown, unknown] = [null, null]): string {
+export function formatComparison(
+  rows: ComparedFigure[],
+  wasFile: string,
+  machines: [unknown, unknown] = [null, null],
+): string {
   if (rows.length === 0) return `no figure in common with ${wasFile}\n`;
   const [a, b] = machines.map((m) => String(obj(m).cpus ?? '?'));
   const warn = a !== b ? `note: different machines (${a} then ${b}): compare runs of one machine, interleaved\n` : '';
   const fmt = (v: number, unit: string) => `${v >= 100 ? v.toFixed(0) : v.toFixed(2)} ${unit}`;
-  const table = [['figure', `was (${wasFile})`, 'now', 'ratio', ''], ...rows.map((r) => [r.name, fmt(r.was, r.unit), fmt(r.now, r.unit), `${r.ratio.toFixed(2)}×`, r.worse ? `WORSE (> ${WORSE_BY * 100}%)` : ''])];
+  const table = [
+    ['figure', `was (${wasFile})`, 'now', 'ratio', ''],
+    ...rows.map((r) => [
+      r.name,
+      fmt(r.was, r.unit),
+      fmt(r.now, r.unit),
+      `${r.ratio.toFixed(2)}×`,
+      r.worse ? `WORSE (> ${WORSE_BY * 100}%)` : '',
+    ]),
+  ];
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   const worse = rows.filter((r) => r.worse).length;
-  return `${warn}${table.map((r) => r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()).join('\n')}\n${worse ? `${worse} figure${worse === 1 ? '' : 's'} more than ${WORSE_BY * 100}% worse` : 'no figure more than 15% worse'}\n`;
+  return `${warn}${table
+    .map((r) =>
+      r
+        .map((v, i) => v.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join(
+      '\n',
+    )}\n${worse ? `${worse} figure${worse === 1 ? '' : 's'} more than ${WORSE_BY * 100}% worse` : 'no figure more than 15% worse'}\n`;
 }

@@ -30,7 +30,18 @@ export async function benchEpoch(trainTsv: string, sampleBatches: number | null)
       await trainModel(
         model,
         { sequences: data.sequences, labels: data.labels },
-        { epochs: 1, batchSize: 512, split: splitRows(data.sequences.length, 0.1), batching: 'group', maxLen: data.maxLen, numClasses: NUM_CLASSES, seed: 42, monitor: 'val_acc', earlyStop: null, signal: stop.signal },
+        {
+          epochs: 1,
+          batchSize: 512,
+          split: splitRows(data.sequences.length, 0.1),
+          batching: 'group',
+          maxLen: data.maxLen,
+          numClasses: NUM_CLASSES,
+          seed: 42,
+          monitor: 'val_acc',
+          earlyStop: null,
+          signal: stop.signal,
+        },
         {
           onBatchEnd(_epoch, log) {
             total = log.total;
@@ -44,7 +55,13 @@ export async function benchEpoch(trainTsv: string, sampleBatches: number | null)
     } finally {
       model.dispose();
     }
-    if (sampleBatches === null) return { seconds: (performance.now() - t0) / 1000, extrapolated: false, batchesTimed: total, totalBatches: total };
+    if (sampleBatches === null)
+      return {
+        seconds: (performance.now() - t0) / 1000,
+        extrapolated: false,
+        batchesTimed: total,
+        totalBatches: total,
+      };
     const perBatch = (performance.now() - started) / 1000 / Math.max(1, timed);
     return { seconds: perBatch * total, extrapolated: true, batchesTimed: timed, totalBatches: total };
   });

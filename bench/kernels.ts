@@ -35,7 +35,9 @@ function compare(kernel: string, label: string, f: () => tf.TensorContainer, rep
   const before = time(f, reps);
   use(ours);
   const after = time(f, reps);
-  console.log(`${kernel.padEnd(12)} ${label.padEnd(34)} tfjs ${before.toFixed(3).padStart(9)} ms   ours ${after.toFixed(3).padStart(8)} ms   ${(before / after).toFixed(1)}x`);
+  console.log(
+    `${kernel.padEnd(12)} ${label.padEnd(34)} tfjs ${before.toFixed(3).padStart(9)} ms   ours ${after.toFixed(3).padStart(8)} ms   ${(before / after).toFixed(1)}x`,
+  );
 }
 
 const r = (shape: number[]) => tf.randomNormal(shape, 0, 0.5);

@@ -26,9 +26,28 @@ export async function benchModel(trainTsv: string): Promise<{ dir: string; train
   const table = await readLabelled(trainTsv);
   const data = prepareTrainingData(table.texts, table.index, { maxWords: DEFAULT_SETTINGS.maxWords });
   const settings = { ...DEFAULT_SETTINGS, maxLen: data.maxLen };
-  const member = new SequenceMember(buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }), data.tokenizer, { maxLen: data.maxLen, batching: 'group' });
-  const meta = makeMeta({ classes: KAGGLE_CLASSES, members: [member.entry('.')], blend: null, memory: null, settings, dataFile: trainTsv, dataSha256: table.table.sha256, engine: engine.name, tfjsVersion: tf.version_core });
-  await saveModelDirectory(dir, { members: [{ member, path: '.' }], memory: null, history: { settings: settingsToJson(settings), epochs: [], kept_epoch: null }, meta });
+  const member = new SequenceMember(
+    buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }),
+    data.tokenizer,
+    { maxLen: data.maxLen, batching: 'group' },
+  );
+  const meta = makeMeta({
+    classes: KAGGLE_CLASSES,
+    members: [member.entry('.')],
+    blend: null,
+    memory: null,
+    settings,
+    dataFile: trainTsv,
+    dataSha256: table.table.sha256,
+    engine: engine.name,
+    tfjsVersion: tf.version_core,
+  });
+  await saveModelDirectory(dir, {
+    members: [{ member, path: '.' }],
+    memory: null,
+    history: { settings: settingsToJson(settings), epochs: [], kept_epoch: null },
+    meta,
+  });
   member.dispose();
   return { dir, trained: false };
 }

@@ -34,18 +34,35 @@ export interface PredictBench {
 
 function run(args: string[], env: NodeJS.ProcessEnv): { seconds: number; out: string } {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+  });
   const seconds = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`sentiment ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { seconds, out: r.stdout };
 }
 
-export async function benchPredict(opts: { model: string; trained: boolean; trainTsv: string; testTsv: string; backend: string; coldRuns: number; submissionRuns: number }): Promise<PredictBench> {
+export async function benchPredict(opts: {
+  model: string;
+  trained: boolean;
+  trainTsv: string;
+  testTsv: string;
+  backend: string;
+  coldRuns: number;
+  submissionRuns: number;
+}): Promise<PredictBench> {
   const env = { SENTIMENT_BACKEND: opts.backend };
   run(['predict', 'not good', '--model', opts.model], env); // warm the file cache
-  const coldPredict = await repeat(opts.coldRuns, () => run(['predict', 'not good', '--model', opts.model], env).seconds);
+  const coldPredict = await repeat(
+    opts.coldRuns,
+    () => run(['predict', 'not good', '--model', opts.model], env).seconds,
+  );
   const coldPredictRssMb = peakRssMb(['predict', 'not good', '--model', opts.model], env);
-  const coldPredictUnseen = await repeat(opts.coldRuns, () => run(['predict', UNSEEN_PHRASE, '--model', opts.model], env).seconds);
+  const coldPredictUnseen = await repeat(
+    opts.coldRuns,
+    () => run(['predict', UNSEEN_PHRASE, '--model', opts.model], env).seconds,
+  );
   const coldPredictUnseenRssMb = peakRssMb(['predict', UNSEEN_PHRASE, '--model', opts.model], env);
   const out = join(mkdtempSync(join(tmpdir(), 'sentiment-bench-')), 'submission.csv');
   let rows = 0;
@@ -59,9 +76,26 @@ export async function benchPredict(opts: { model: string; trained: boolean; trai
     return r.seconds;
   });
   const validationSeconds = opts.trained
-    ? await repeat(opts.submissionRuns, () => (JSON.parse(run(['evaluate', opts.trainTsv, '--validation', '--json', '--model', opts.model], env).out) as { scoring_seconds: number }).scoring_seconds)
+    ? await repeat(
+        opts.submissionRuns,
+        () =>
+          (
+            JSON.parse(run(['evaluate', opts.trainTsv, '--validation', '--json', '--model', opts.model], env).out) as {
+              scoring_seconds: number;
+            }
+          ).scoring_seconds,
+      )
     : null;
-  return { coldPredict, coldPredictUnseen, coldPredictRssMb, coldPredictUnseenRssMb, submissionPhrasesPerSecond: summarize(rates), submissionWall, validationSeconds, rows };
+  return {
+    coldPredict,
+    coldPredictUnseen,
+    coldPredictRssMb,
+    coldPredictUnseenRssMb,
+    submissionPhrasesPerSecond: summarize(rates),
+    submissionWall,
+    validationSeconds,
+    rows,
+  };
 }
 
 /** `sentiment --version`, process start to exit: what every command pays before its work. */
@@ -79,7 +113,10 @@ export async function benchColdPredict(model: string, backend: string, runs: num
 
 /** The child's peak RSS through GNU time (`/usr/bin/time -f %M`), or null where it is not installed. */
 function peakRssMb(args: string[], env: NodeJS.ProcessEnv): number | null {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, FORCE_COLOR: '0' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+  });
   const kb = Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1]);
   return r.status === 0 && kb > 0 ? kb / 1024 : null;
 }

@@ -9,14 +9,24 @@ interface SavedSample {
 interface SavedResult {
   quick?: boolean;
   startup_seconds?: SavedSample;
-  engines?: { engine: string; steps?: Record<string, SavedSample>; epoch?: { seconds: number }; predict?: { coldPredict?: SavedSample; coldPredictUnseen?: SavedSample } }[];
+  engines?: {
+    engine: string;
+    steps?: Record<string, SavedSample>;
+    epoch?: { seconds: number };
+    predict?: { coldPredict?: SavedSample; coldPredictUnseen?: SavedSample };
+  }[];
 }
 
 export interface Previous {
   /** The last run's file in the results folder; null when there is none (then every `was` is ''). */
   file: string | null;
   /** `(was 0.71 s)` for a figure the last run has, else ''. */
-  was(engine: string | null, figure: (r: SavedResult, e: NonNullable<SavedResult['engines']>[number] | undefined) => number | undefined, unit: string, digits?: number): string;
+  was(
+    engine: string | null,
+    figure: (r: SavedResult, e: NonNullable<SavedResult['engines']>[number] | undefined) => number | undefined,
+    unit: string,
+    digits?: number,
+  ): string;
 }
 
 const NONE: Previous = { file: null, was: () => '' };
@@ -37,7 +47,10 @@ export function previousResult(dir: string, quick: boolean): Previous {
   return {
     file,
     was(engine, figure, unit, digits = 2) {
-      const value = figure(saved, saved.engines?.find((e) => e.engine === engine));
+      const value = figure(
+        saved,
+        saved.engines?.find((e) => e.engine === engine),
+      );
       return typeof value === 'number' && Number.isFinite(value) ? ` (was ${value.toFixed(digits)} ${unit})` : '';
     },
   };

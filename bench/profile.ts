@@ -27,7 +27,9 @@ for (const k of info.kernels) {
   byKernel.set(key, e);
 }
 const total = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
-console.log(`step ${batch}x${steps}: ${(wall / 1000).toFixed(2)} s wall under the profiler, kernels ${(total / 1000).toFixed(2)} s, ${info.kernels.length} kernel calls`);
+console.log(
+  `step ${batch}x${steps}: ${(wall / 1000).toFixed(2)} s wall under the profiler, kernels ${(total / 1000).toFixed(2)} s, ${info.kernels.length} kernel calls`,
+);
 for (const [k, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) {
   console.log(`${e.ms.toFixed(0).padStart(7)} ms ${String(e.calls).padStart(5)}×  ${k}`);
 }

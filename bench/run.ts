@@ -57,7 +57,11 @@ if (values.against) {
 const quick = values.quick ?? false;
 const trainTsv = values.data ?? 'data/train.tsv';
 const native = await chooseNativePackage();
-const engines = (values.engines?.split(',') ?? [...(native.ok ? ['tensorflow'] : []), ...(loadFusedLstmAddon().ok ? ['blas'] : []), 'wasm']) as EngineName[];
+const engines = (values.engines?.split(',') ?? [
+  ...(native.ok ? ['tensorflow'] : []),
+  ...(loadFusedLstmAddon().ok ? ['blas'] : []),
+  'wasm',
+]) as EngineName[];
 const STEP_SHAPES = [53, 16, 8, 4];
 /** Timed for a cold predict too when it is there (`train --preset ensemble --embeddings glove-100d --out models/ensemble-glove`). */
 const ENSEMBLE_MODEL = 'models/ensemble-glove';
@@ -76,7 +80,9 @@ const previous = previousResult(RESULTS, quick);
 const { was } = previous;
 const model = await benchModel(trainTsv);
 const startup = await benchStartup(quick ? 5 : 9);
-const notes: string[] = [`model for predict: ${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`];
+const notes: string[] = [
+  `model for predict: ${model.dir}${model.trained ? '' : ' (untrained, same size: no trained model in models/sentiment)'}`,
+];
 // One row per measure, one column per engine: the engines side by side.
 const table = new Map<string, Map<EngineName, string>>();
 const cell = (measure: string, engine: EngineName, value: string) => {
@@ -85,30 +91,88 @@ const cell = (measure: string, engine: EngineName, value: string) => {
 };
 const results: EngineResult[] = [];
 for (const engine of engines) {
-  const { reason, package: pkg, steps, epoch, peakRssMb: trainingRssMb } = await benchTraining({ engine, stepLengths: STEP_SHAPES, stepRuns: quick ? 3 : 5, trainTsv, sampleBatches: quick ? Number(values.sample) : null });
+  const {
+    reason,
+    package: pkg,
+    steps,
+    epoch,
+    peakRssMb: trainingRssMb,
+  } = await benchTraining({
+    engine,
+    stepLengths: STEP_SHAPES,
+    stepRuns: quick ? 3 : 5,
+    trainTsv,
+    sampleBatches: quick ? Number(values.sample) : null,
+  });
   notes.push(`${engine}: ${pkg}: ${reason}`);
-  for (const t of STEP_SHAPES) cell(`training step 512×${t}`, engine, formatSample(steps[`512x${t}`], 's') + was(engine, (_, e) => e?.steps?.[`512x${t}`]?.median, 's'));
-  cell(`epoch (grouped, ${epoch.totalBatches} batches)`, engine, `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}${was(engine, (_, e) => e?.epoch?.seconds, 's', 0)}`);
+  for (const t of STEP_SHAPES)
+    cell(
+      `training step 512×${t}`,
+      engine,
+      formatSample(steps[`512x${t}`], 's') + was(engine, (_, e) => e?.steps?.[`512x${t}`]?.median, 's'),
+    );
+  cell(
+    `epoch (grouped, ${epoch.totalBatches} batches)`,
+    engine,
+    `${epoch.seconds.toFixed(0)} s${epoch.extrapolated ? ` (from ${epoch.batchesTimed} batches, training only)` : ' (with validation)'}${was(engine, (_, e) => e?.epoch?.seconds, 's', 0)}`,
+  );
   cell('8 epochs (estimate: 8 × epoch)', engine, `${((8 * epoch.seconds) / 60).toFixed(1)} min`);
   cell('peak RSS, steps and epoch (own process)', engine, `${trainingRssMb.toFixed(0)} MB`);
-  const predict = await benchPredict({ model: model.dir, trained: model.trained, trainTsv, testTsv: values.test ?? 'data/test.tsv', backend: engine, coldRuns: quick ? 3 : 7, submissionRuns: quick ? 1 : 3 });
+  const predict = await benchPredict({
+    model: model.dir,
+    trained: model.trained,
+    trainTsv,
+    testTsv: values.test ?? 'data/test.tsv',
+    backend: engine,
+    coldRuns: quick ? 3 : 7,
+    submissionRuns: quick ? 1 : 3,
+  });
   const rss = (mb: number | null) => (mb === null ? '' : `, peak RSS ${mb.toFixed(0)} MB`);
-  cell(`cold \`predict "not good"\`${model.trained ? ' (from memory)' : ''}`, engine, `${formatSample(predict.coldPredict, 's')}${rss(predict.coldPredictRssMb)}${was(engine, (_, e) => e?.predict?.coldPredict?.median, 's')}`);
-  cell(`cold \`predict "${UNSEEN_PHRASE}"\``, engine, `${formatSample(predict.coldPredictUnseen, 's')}${rss(predict.coldPredictUnseenRssMb)}${was(engine, (_, e) => e?.predict?.coldPredictUnseen?.median, 's')}`);
-  if (existsSync(join(ENSEMBLE_MODEL, 'meta.json'))) cell(`cold predict, ${ENSEMBLE_MODEL}`, engine, formatSample(await benchColdPredict(ENSEMBLE_MODEL, engine, quick ? 3 : 5), 's'));
-  cell(`submission (${predict.rows.toLocaleString('en-US')} rows)`, engine, `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; ${predict.submissionWall.median.toFixed(1)} s`);
-  if (predict.validationSeconds) cell('evaluate --validation (scoring)', engine, formatSample(predict.validationSeconds, 's'));
+  cell(
+    `cold \`predict "not good"\`${model.trained ? ' (from memory)' : ''}`,
+    engine,
+    `${formatSample(predict.coldPredict, 's')}${rss(predict.coldPredictRssMb)}${was(engine, (_, e) => e?.predict?.coldPredict?.median, 's')}`,
+  );
+  cell(
+    `cold \`predict "${UNSEEN_PHRASE}"\``,
+    engine,
+    `${formatSample(predict.coldPredictUnseen, 's')}${rss(predict.coldPredictUnseenRssMb)}${was(engine, (_, e) => e?.predict?.coldPredictUnseen?.median, 's')}`,
+  );
+  if (existsSync(join(ENSEMBLE_MODEL, 'meta.json')))
+    cell(
+      `cold predict, ${ENSEMBLE_MODEL}`,
+      engine,
+      formatSample(await benchColdPredict(ENSEMBLE_MODEL, engine, quick ? 3 : 5), 's'),
+    );
+  cell(
+    `submission (${predict.rows.toLocaleString('en-US')} rows)`,
+    engine,
+    `${formatSample(predict.submissionPhrasesPerSecond, 'phrases/s', 0)}; ${predict.submissionWall.median.toFixed(1)} s`,
+  );
+  if (predict.validationSeconds)
+    cell('evaluate --validation (scoring)', engine, formatSample(predict.validationSeconds, 's'));
   results.push({ engine, steps, epoch, trainingPeakRssMb: trainingRssMb, predict });
 }
 // The vectors member once, on the fastest engine timed (it reads 307 MB and trains for minutes).
 await initEngine(engines[0]);
 const vectors = await benchVectors(trainTsv, Number(values.sample));
 if (vectors.available) {
-  table.set('read GloVe 100d (wink, 307 MB)', new Map([[engines[0], `${vectors.readSeconds.toFixed(1)} s, +${vectors.readRssMb.toFixed(0)} MB peak RSS`]]));
-  table.set(`BiLSTM epoch (vectors member, ${vectors.totalBatches} batches)`, new Map([[engines[0], `${vectors.epochSeconds.toFixed(0)} s (from ${vectors.batchesTimed} batches, training only)`]]));
+  table.set(
+    'read GloVe 100d (wink, 307 MB)',
+    new Map([[engines[0], `${vectors.readSeconds.toFixed(1)} s, +${vectors.readRssMb.toFixed(0)} MB peak RSS`]]),
+  );
+  table.set(
+    `BiLSTM epoch (vectors member, ${vectors.totalBatches} batches)`,
+    new Map([
+      [engines[0], `${vectors.epochSeconds.toFixed(0)} s (from ${vectors.batchesTimed} batches, training only)`],
+    ]),
+  );
 } else notes.push(`vectors member: not timed: ${vectors.why}`);
 const startupWas = was(null, (r) => r.startup_seconds?.median, 's');
-table.set('`sentiment --version` (start-up)', new Map(engines.map((e) => [e, formatSample(startup, 's') + startupWas])));
+table.set(
+  '`sentiment --version` (start-up)',
+  new Map(engines.map((e) => [e, formatSample(startup, 's') + startupWas])),
+);
 if (previous.file) notes.push(`(was …): the last ${quick ? 'quick ' : ''}run, bench/results/${previous.file}`);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 notes.push(`peak RSS of this process (predict's model, the vectors member): ${peakRssMb.toFixed(0)} MB`);
@@ -135,7 +199,13 @@ writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 const header = ['', ...engines];
 const body = [...table].map(([measure, byEngine]) => [measure, ...engines.map((e) => byEngine.get(e) ?? '')]);
 const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i].length)));
-for (const r of [header, ...body]) process.stdout.write(`${r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+for (const r of [header, ...body])
+  process.stdout.write(
+    `${r
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd()}\n`,
+  );
 process.stdout.write(`\n${notes.join('\n')}\n`);
 process.stdout.write(`\nresults: ${file}\n`);
 if (values.compare) {

@@ -13,9 +13,14 @@ export interface StepShape {
 
 export function stepBatch(shape: StepShape, seed = 1): { x: tf.Tensor; y: tf.Tensor } {
   const rng = makeRng(`bench:${seed}`);
-  const ids = Int32Array.from({ length: shape.batch * shape.steps }, () => Math.floor(rng() * DEFAULT_SETTINGS.maxWords));
+  const ids = Int32Array.from({ length: shape.batch * shape.steps }, () =>
+    Math.floor(rng() * DEFAULT_SETTINGS.maxWords),
+  );
   const labels = Int32Array.from({ length: shape.batch }, () => Math.floor(rng() * NUM_CLASSES));
-  return { x: tf.tensor2d(ids, [shape.batch, shape.steps], 'int32'), y: tf.oneHot(tf.tensor1d(labels, 'int32'), NUM_CLASSES) };
+  return {
+    x: tf.tensor2d(ids, [shape.batch, shape.steps], 'int32'),
+    y: tf.oneHot(tf.tensor1d(labels, 'int32'), NUM_CLASSES),
+  };
 }
 
 /** Median of `runs` steps after `warmup` steps (the first step at a new shape is slower). */

@@ -43,7 +43,9 @@ async function measure(opts: TrainingBenchOptions): Promise<TrainingBench> {
 const self = fileURLToPath(import.meta.url);
 
 export async function benchTraining(opts: TrainingBenchOptions): Promise<TrainingBench> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', self, JSON.stringify(opts)], { maxBuffer: 1 << 24 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', self, JSON.stringify(opts)], {
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as TrainingBench;
 }
 

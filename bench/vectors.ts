@@ -15,7 +15,14 @@ import { prepareVectors } from '../src/train/vectors.ts';
 
 export type VectorsBench =
   | { available: false; why: string }
-  | { available: true; readSeconds: number; readRssMb: number; epochSeconds: number; batchesTimed: number; totalBatches: number };
+  | {
+      available: true;
+      readSeconds: number;
+      readRssMb: number;
+      epochSeconds: number;
+      batchesTimed: number;
+      totalBatches: number;
+    };
 
 export async function benchVectors(trainTsv: string, sampleBatches: number): Promise<VectorsBench> {
   try {
@@ -28,19 +35,47 @@ export async function benchVectors(trainTsv: string, sampleBatches: number): Pro
   const split = splitRows(data.sequences.length, DEFAULT_SETTINGS.validationSplit);
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
-  const v = await prepareVectors(data.cleaned, data.labels, split.trainRows, { embeddings: 'glove-100d', vocabSize: DEFAULT_SETTINGS.vocabSize, maxLen: data.maxLen, seed: 42 });
+  const v = await prepareVectors(data.cleaned, data.labels, split.trainRows, {
+    embeddings: 'glove-100d',
+    vocabSize: DEFAULT_SETTINGS.vocabSize,
+    maxLen: data.maxLen,
+    seed: 42,
+  });
   const readSeconds = (performance.now() - t0) / 1000;
   const readRssMb = (process.resourceUsage().maxRSS * 1024 - rssBefore) / 2 ** 20;
   return withSeededMathRandom('bench-vectors', async () => {
     const { rows, dims, embeddings } = v.vocabulary;
-    const model = buildBiLstm({ rows, dims, units: BILSTM_DEFAULTS.units, bidirectional: true, pooling: 'max-mean', numClasses: 5, learningRate: BILSTM_DEFAULTS.learningRate }, embeddings);
+    const model = buildBiLstm(
+      {
+        rows,
+        dims,
+        units: BILSTM_DEFAULTS.units,
+        bidirectional: true,
+        pooling: 'max-mean',
+        numClasses: 5,
+        learningRate: BILSTM_DEFAULTS.learningRate,
+      },
+      embeddings,
+    );
     const stop = new AbortController();
     let [total, timed, started] = [0, 0, 0];
     try {
       await trainModel(
         model,
         { sequences: v.data.sequences, labels: v.data.labels },
-        { epochs: 1, batchSize: BILSTM_DEFAULTS.batchSize, labelSmoothing: BILSTM_DEFAULTS.labelSmoothing, split, batching: DEFAULT_SETTINGS.pad, maxLen: v.data.maxLen, numClasses: 5, seed: 42, monitor: 'val_acc', earlyStop: null, signal: stop.signal },
+        {
+          epochs: 1,
+          batchSize: BILSTM_DEFAULTS.batchSize,
+          labelSmoothing: BILSTM_DEFAULTS.labelSmoothing,
+          split,
+          batching: DEFAULT_SETTINGS.pad,
+          maxLen: v.data.maxLen,
+          numClasses: 5,
+          seed: 42,
+          monitor: 'val_acc',
+          earlyStop: null,
+          signal: stop.signal,
+        },
         {
           onBatchEnd(_epoch, log) {
             total = log.total;
@@ -54,6 +89,13 @@ export async function benchVectors(trainTsv: string, sampleBatches: number): Pro
       model.dispose();
     }
     const perBatch = (performance.now() - started) / 1000 / Math.max(1, timed);
-    return { available: true, readSeconds, readRssMb, epochSeconds: perBatch * total, batchesTimed: timed, totalBatches: total };
+    return {
+      available: true,
+      readSeconds,
+      readRssMb,
+      epochSeconds: perBatch * total,
+      batchesTimed: timed,
+      totalBatches: total,
+    };
   });
 }

@@ -64,8 +64,14 @@ export class ResumeMismatchError extends Error {
     super(ResumeMismatchError.describe(mismatches, (s) => s, checkpoint));
   }
 
-  static describe(mismatches: readonly SettingMismatch[], name: (setting: string) => string, checkpoint: string): string {
-    const list = mismatches.map((m) => `${name(m.setting)} ${String(m.given)} (checkpoint: ${String(m.checkpoint)})`).join(', ');
+  static describe(
+    mismatches: readonly SettingMismatch[],
+    name: (setting: string) => string,
+    checkpoint: string,
+  ): string {
+    const list = mismatches
+      .map((m) => `${name(m.setting)} ${String(m.given)} (checkpoint: ${String(m.checkpoint)})`)
+      .join(', ');
     return `${checkpoint}: ${name('resume')}: ${list}; a resumed run keeps the checkpoint's settings (leave these out)`;
   }
 }
@@ -80,7 +86,6 @@ export class EngineUnavailableError extends Error {
     super(`the ${engine} engine is not available: ${detail}`);
   }
 }
-
 
 /** Nothing trained is where a model (or its history) was looked for. */
 export class NotTrainedError extends Error {

@@ -172,7 +172,9 @@ export const FIXED_ON_RESUME: readonly SettingKey[] = SETTING_KEYS.filter((k) =>
 /** The settings as files hold them: snake_case keys, as Keras names its parameters. */
 export type RunSettingsJson = { [K in SettingKey as SnakeCase<K>]: RunSettings[K] };
 
-type SnakeCase<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}` : S;
+type SnakeCase<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}`
+  : S;
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -222,7 +224,8 @@ const VALID: { [K in SettingKey]: (v: unknown) => boolean } = {
  * history's `params`, a checkpoint's camelCase `settings`) read the same; a missing epochs count is the default.
  */
 export function settingsFromJson(json: unknown, file: string): RunSettings {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError('settings: expected an object', { file });
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new InputError('settings: expected an object', { file });
   const o = json as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of SETTING_KEYS) {
@@ -230,7 +233,11 @@ export function settingsFromJson(json: unknown, file: string): RunSettings {
     if (k === 'recurrentActivation' && v === 'hardSigmoid') v = 'hard_sigmoid';
     if (k === 'epochs' && v === undefined) v = DEFAULT_SETTINGS.epochs;
     if (v === undefined && k in BEFORE_THE_SETTING_EXISTED) v = BEFORE_THE_SETTING_EXISTED[k];
-    if (!VALID[k](v)) throw new InputError(`settings: ${snake(k)} is ${v === undefined ? 'missing' : `not valid (${JSON.stringify(v)})`}`, { file });
+    if (!VALID[k](v))
+      throw new InputError(
+        `settings: ${snake(k)} is ${v === undefined ? 'missing' : `not valid (${JSON.stringify(v)})`}`,
+        { file },
+      );
     out[k] = v;
   }
   return out as unknown as RunSettings;

@@ -67,8 +67,16 @@ export interface CliResult {
 }
 
 /** Runs the built CLI without colours; `input` goes to its stdin; `timeoutMs` ends a process that would not end (its code is then null). */
-export function sentiment(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: opts.input, timeout: opts.timeoutMs, env: { ...process.env, ...opts.env, FORCE_COLOR: '0' } });
+export function sentiment(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input: opts.input,
+    timeout: opts.timeoutMs,
+    env: { ...process.env, ...opts.env, FORCE_COLOR: '0' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -103,14 +111,24 @@ function removeAll(dir: string): void {
 
 /** The first `n` data rows of data/train.tsv (with its header) in a temp file. */
 export function trainHead(n: number): string {
-  const lines = readFileSync(TRAIN_TSV, 'utf8').split('\n').slice(0, n + 1);
+  const lines = readFileSync(TRAIN_TSV, 'utf8')
+    .split('\n')
+    .slice(0, n + 1);
   const path = join(tempDir(), `train-head-${n}.tsv`);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }
 
 /** A small model trained for one epoch on the first rows of data/train.tsv, in a temp model directory. */
-export async function tinyModel(opts: { pad?: 'group' | 'max'; rows?: number; epochs?: number; backend?: 'wasm' | 'blas' | 'tensorflow'; seed?: number } = {}): Promise<string> {
+export async function tinyModel(
+  opts: {
+    pad?: 'group' | 'max';
+    rows?: number;
+    epochs?: number;
+    backend?: 'wasm' | 'blas' | 'tensorflow';
+    seed?: number;
+  } = {},
+): Promise<string> {
   const { runTraining } = await import('../src/train/run.ts');
   const { DEFAULT_SETTINGS } = await import('../src/settings.ts');
   const out = join(tempDir(), 'model');

@@ -20,7 +20,8 @@ function reason() {
   if (run.error) return `node-gyp could not start (${run.error.message})`;
   if (/cblas\.h: No such file/.test(output)) return 'OpenBLAS is not installed (no cblas.h)';
   if (/cannot find -lopenblas/.test(output)) return 'OpenBLAS is not installed (no libopenblas)';
-  if (/(g\+\+|c\+\+|make): (not found|No such file)|not find any (Visual Studio|compiler)/i.test(output)) return 'no C++ compiler or make';
+  if (/(g\+\+|c\+\+|make): (not found|No such file)|not find any (Visual Studio|compiler)/i.test(output))
+    return 'no C++ compiler or make';
   if (/gyp ERR! find Python/.test(output)) return 'no Python for node-gyp';
   const first = output.split('\n').find((line) => /error/i.test(line));
   return `the build failed (${(first ?? `exit ${run.status}`).trim()})`;

@@ -17,7 +17,8 @@ function avx512() {
   }
 }
 
-const chooseCore = process.env.OPENBLAS_CORETYPE === undefined && process.platform === 'linux' && process.arch === 'x64' && avx512();
+const chooseCore =
+  process.env.OPENBLAS_CORETYPE === undefined && process.platform === 'linux' && process.arch === 'x64' && avx512();
 if (chooseCore) process.env.OPENBLAS_CORETYPE = 'SKYLAKEX';
 try {
   module.exports = require('./build/Release/fused_lstm.node');

@@ -32,10 +32,23 @@ function have(cmd) {
 
 /** The two libraries and the headers in `dir`, in either layout, or null. */
 function findLayout(dir) {
-  const google = { lib: path.join(dir, 'lib', 'libtensorflow.so.2'), framework: path.join(dir, 'lib', 'libtensorflow_framework.so.2'), include: path.join(dir, 'include') };
-  const wheel = { lib: path.join(dir, 'tensorflow', 'libtensorflow_cc.so.2'), framework: path.join(dir, 'tensorflow', 'libtensorflow_framework.so.2'), include: path.join(dir, 'tensorflow', 'include') };
+  const google = {
+    lib: path.join(dir, 'lib', 'libtensorflow.so.2'),
+    framework: path.join(dir, 'lib', 'libtensorflow_framework.so.2'),
+    include: path.join(dir, 'include'),
+  };
+  const wheel = {
+    lib: path.join(dir, 'tensorflow', 'libtensorflow_cc.so.2'),
+    framework: path.join(dir, 'tensorflow', 'libtensorflow_framework.so.2'),
+    include: path.join(dir, 'tensorflow', 'include'),
+  };
   for (const l of [google, wheel]) {
-    if (fs.existsSync(l.lib) && fs.existsSync(l.framework) && fs.existsSync(path.join(l.include, 'tensorflow', 'c', 'c_api.h'))) return l;
+    if (
+      fs.existsSync(l.lib) &&
+      fs.existsSync(l.framework) &&
+      fs.existsSync(path.join(l.include, 'tensorflow', 'c', 'c_api.h'))
+    )
+      return l;
   }
   return null;
 }
@@ -85,19 +98,29 @@ function main(argv) {
 Installs ${PKG} ${VERSION} and compiles its binding against that libtensorflow.\n`);
     return argv.length === 1 ? 0 : 2;
   }
-  if (process.platform !== 'linux') fail(`this route builds for Linux; elsewhere npm install ${PKG} downloads a prebuilt one`);
+  if (process.platform !== 'linux')
+    fail(`this route builds for Linux; elsewhere npm install ${PKG} downloads a prebuilt one`);
   const source = path.resolve(argv[0]);
   if (!fs.existsSync(source)) fail(`${argv[0]}: no such file or directory`);
-  for (const tool of ['g++', 'make', 'python3']) if (!have(tool)) fail(`no ${tool}: the binding is compiled here (apt-get install g++ make python3)`);
+  for (const tool of ['g++', 'make', 'python3'])
+    if (!have(tool)) fail(`no ${tool}: the binding is compiled here (apt-get install g++ make python3)`);
 
   const dir = fs.statSync(source).isDirectory() ? source : unpack(source);
   const layout = findLayout(dir);
-  if (!layout) fail(`${argv[0]}: no libtensorflow here (wanted lib/libtensorflow.so.2 + lib/libtensorflow_framework.so.2 + include/, or a wheel's tensorflow/libtensorflow_cc.so.2 + libtensorflow_framework.so.2 + include/)`);
+  if (!layout)
+    fail(
+      `${argv[0]}: no libtensorflow here (wanted lib/libtensorflow.so.2 + lib/libtensorflow_framework.so.2 + include/, or a wheel's tensorflow/libtensorflow_cc.so.2 + libtensorflow_framework.so.2 + include/)`,
+    );
 
   say(`installing ${PKG}@${VERSION} without its download`);
   const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
-  const install = run(npm[0], [...npm[1], 'install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${PKG}@${VERSION}`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  if (install.status !== 0) fail(`npm install ${PKG}@${VERSION} failed: ${(install.stderr || '').trim().split('\n').pop()}`);
+  const install = run(
+    npm[0],
+    [...npm[1], 'install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${PKG}@${VERSION}`],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  if (install.status !== 0)
+    fail(`npm install ${PKG}@${VERSION} failed: ${(install.stderr || '').trim().split('\n').pop()}`);
   const pkgDir = path.join(ROOT, 'node_modules', ...PKG.split('/'));
 
   // Where the binding's gyp file looks; the binding's RUNPATH ($ORIGIN/../../deps/lib) finds them at run time.
@@ -112,22 +135,47 @@ Installs ${PKG} ${VERSION} and compiles its binding against that libtensorflow.\
 
   say('compiling the binding (about 90 s)');
   const nodedir = path.resolve(path.dirname(process.execPath), '..');
-  if (!fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) fail(`no Node headers under ${nodedir}/include/node: install Node with its headers (the official tarball or nodesource package)`);
+  if (!fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h')))
+    fail(
+      `no Node headers under ${nodedir}/include/node: install Node with its headers (the official tarball or nodesource package)`,
+    );
   const preGyp = require.resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp', { paths: [pkgDir] });
-  const build = run(process.execPath, [preGyp, 'rebuild', '--build-from-source'], { cwd: pkgDir, env: { ...process.env, npm_config_nodedir: nodedir } });
+  const build = run(process.execPath, [preGyp, 'rebuild', '--build-from-source'], {
+    cwd: pkgDir,
+    env: { ...process.env, npm_config_nodedir: nodedir },
+  });
   if (build.status !== 0) {
     const out = `${build.stdout}\n${build.stderr}`;
     const first = out.split('\n').find((l) => /error/i.test(l)) ?? `exit ${build.status}`;
     fail(`the binding did not compile: ${first.trim()}`);
   }
 
-  const check = run(process.execPath, ['-e', `require(${JSON.stringify(PKG)}); const b = require('@tensorflow/tfjs-core'); process.stdout.write(b.getBackend())`], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  const check = run(
+    process.execPath,
+    [
+      '-e',
+      `require(${JSON.stringify(PKG)}); const b = require('@tensorflow/tfjs-core'); process.stdout.write(b.getBackend())`,
+    ],
+    { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } },
+  );
   if (check.status !== 0 || check.stdout.trim() !== 'tensorflow') {
-    const why = (check.stderr || '').split('\n').find((l) => /GLIBC|GLIBCXX|CXXABI|cannot open shared object|undefined symbol/.test(l));
-    if (why && /GLIBC_|GLIBCXX_|CXXABI_/.test(why)) fail(`this libtensorflow needs a newer C or C++ runtime than this system has (${why.trim()}); use a libtensorflow built for this system`);
+    const why = (check.stderr || '')
+      .split('\n')
+      .find((l) => /GLIBC|GLIBCXX|CXXABI|cannot open shared object|undefined symbol/.test(l));
+    if (why && /GLIBC_|GLIBCXX_|CXXABI_/.test(why))
+      fail(
+        `this libtensorflow needs a newer C or C++ runtime than this system has (${why.trim()}); use a libtensorflow built for this system`,
+      );
     fail(`${PKG} was built but does not load: ${(why ?? (check.stderr || '').trim().split('\n').pop() ?? '').trim()}`);
   }
-  const engine = run(process.execPath, ['-e', "import('./dist/index.js').then(async (m) => { const e = await m.initEngine('tensorflow'); process.stdout.write(m.describeEngine(e)); })"], { cwd: ROOT });
+  const engine = run(
+    process.execPath,
+    [
+      '-e',
+      "import('./dist/index.js').then(async (m) => { const e = await m.initEngine('tensorflow'); process.stdout.write(m.describeEngine(e)); })",
+    ],
+    { cwd: ROOT },
+  );
   process.stdout.write(`engine  ${engine.status === 0 ? engine.stdout : 'tensorflow'}\n`);
   return 0;
 }

@@ -14,14 +14,28 @@ export function formatEvaluation(e: Evaluation): string {
   const names = e.labelNames;
   const NAME_WIDTH = Math.max(...names.map((n) => n.length));
   const SHORT_NAMES = names.map(shortName);
-  const what = e.part === 'validation' ? `validation rows (the last ${formatCount(r.count)}, from line ${formatCount(e.firstLine)})` : `${formatCount(r.count)} rows`;
+  const what =
+    e.part === 'validation'
+      ? `validation rows (the last ${formatCount(r.count)}, from line ${formatCount(e.firstLine)})`
+      : `${formatCount(r.count)} rows`;
   const lines = [
     `${chalk.bold('model')}     ${e.model}/`,
     `${chalk.bold('data')}      ${e.file}: ${what}, scored in ${e.seconds.toFixed(1)} s`,
   ];
-  for (const p of e.parts) lines.push(`${chalk.bold(p.kind === 'blend' ? 'blend ' : 'member')}    ${(p.kind === 'blend' ? '' : p.kind).padEnd(6)} accuracy ${f4(p.accuracy)}   loss ${f4(p.loss)}`);
-  if (e.fromMemory > 0) lines.push(`${chalk.bold('memory')}    ${formatCount(e.fromMemory)} rows answered from the phrase memory (training phrases; --no-memory for the model's own answers)`);
-  if (e.isTrainingFile) lines.push(chalk.yellow('note: this is the file the model was trained on; most rows were seen in training (--validation scores the held-out part)'));
+  for (const p of e.parts)
+    lines.push(
+      `${chalk.bold(p.kind === 'blend' ? 'blend ' : 'member')}    ${(p.kind === 'blend' ? '' : p.kind).padEnd(6)} accuracy ${f4(p.accuracy)}   loss ${f4(p.loss)}`,
+    );
+  if (e.fromMemory > 0)
+    lines.push(
+      `${chalk.bold('memory')}    ${formatCount(e.fromMemory)} rows answered from the phrase memory (training phrases; --no-memory for the model's own answers)`,
+    );
+  if (e.isTrainingFile)
+    lines.push(
+      chalk.yellow(
+        'note: this is the file the model was trained on; most rows were seen in training (--validation scores the held-out part)',
+      ),
+    );
   lines.push(
     `${chalk.bold('accuracy')}  ${chalk.green(f4(r.accuracy))}   macro-F1 ${chalk.green(f4(r.macroF1))}   loss ${f4(e.loss)}`,
     `${chalk.bold('floor')}     ${f4(r.majorityAccuracy)} (always "${names[r.majorityLabel]}", the most common label here)`,
@@ -29,9 +43,15 @@ export function formatEvaluation(e: Evaluation): string {
     `${''.padEnd(NAME_WIDTH)}  precision  recall     f1  support`,
   );
   r.perClass.forEach((c, i) => {
-    lines.push(`${names[i].padEnd(NAME_WIDTH)}  ${f3(c.precision).padStart(9)}  ${f3(c.recall).padStart(6)}  ${f3(c.f1).padStart(5)}  ${formatCount(c.support).padStart(7)}`);
+    lines.push(
+      `${names[i].padEnd(NAME_WIDTH)}  ${f3(c.precision).padStart(9)}  ${f3(c.recall).padStart(6)}  ${f3(c.f1).padStart(5)}  ${formatCount(c.support).padStart(7)}`,
+    );
   });
-  const width = Math.max(8, ...r.confusion.flat().map((n) => formatCount(n).length), ...SHORT_NAMES.map((n) => n.length));
+  const width = Math.max(
+    8,
+    ...r.confusion.flat().map((n) => formatCount(n).length),
+    ...SHORT_NAMES.map((n) => n.length),
+  );
   lines.push('', chalk.bold('confusion matrix') + chalk.dim(' (rows: true label, columns: predicted)'));
   lines.push(`${''.padEnd(NAME_WIDTH)}  ${SHORT_NAMES.map((n) => n.padStart(width)).join(' ')}`);
   r.confusion.forEach((row, t) => {

@@ -8,7 +8,9 @@ import type { Progress } from './progress.ts';
 export function registerEvaluate(program: Command): void {
   const cmd = program
     .command('evaluate')
-    .description('score a model on labelled data (TSV, CSV or JSON Lines): accuracy, macro-F1, per-class scores, confusion matrix')
+    .description(
+      'score a model on labelled data (TSV, CSV or JSON Lines): accuracy, macro-F1, per-class scores, confusion matrix',
+    )
     .argument('<file>', 'labelled data, e.g. a held-out file, or the training file with --validation');
   addOptions(cmd, EVALUATE_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof EVALUATE_FLAGS>) => {

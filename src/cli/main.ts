@@ -1,7 +1,14 @@
 /** Entry point of the `sentiment` command: runs it, and turns the library's typed errors into words and exit codes. */
 import chalk from 'chalk';
 import { Command, CommanderError } from 'commander';
-import { DivergedError, EngineUnavailableError, InputError, NotTrainedError, ResumeMismatchError, SettingError } from '../errors.ts';
+import {
+  DivergedError,
+  EngineUnavailableError,
+  InputError,
+  NotTrainedError,
+  ResumeMismatchError,
+  SettingError,
+} from '../errors.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { registerEvaluate } from './evaluate.ts';
 import { flagFor } from './options.ts';
@@ -13,7 +20,9 @@ import { registerTrain } from './train.ts';
 
 export function makeProgram(): Command {
   const program = new Command('sentiment')
-    .description('Train, check and use a Keras-style LSTM sentiment classifier (Kaggle movie reviews) with TensorFlow.js')
+    .description(
+      'Train, check and use a Keras-style LSTM sentiment classifier (Kaggle movie reviews) with TensorFlow.js',
+    )
     .version(PACKAGE_VERSION)
     .showHelpAfterError('(add --help for usage)');
   registerTrain(program);

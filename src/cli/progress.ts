@@ -13,7 +13,13 @@ export function startProgress(label: string, total: number, out: NodeJS.WriteStr
   const rate = (done: number) => done / Math.max((performance.now() - started) / 1000, 1e-9);
   if (canRedraw(out)) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} {bar} {value}/{total} | {rate}/s | ETA {remaining}`, barsize: 24, hideCursor: true, clearOnComplete: true, stream: out },
+      {
+        format: `${label} {bar} {value}/{total} | {rate}/s | ETA {remaining}`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: true,
+        stream: out,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { rate: '-', remaining: '-' });

@@ -13,7 +13,10 @@ export interface Interrupt {
  * First SIGINT/SIGTERM: abort `signal` (training stops after the current batch). Second: leave at once
  * through `exit` (every file write is atomic, so nothing is left half-written).
  */
-export function interruptOnSignals(exit: (code: number) => void = process.exit, say: (text: string) => void = (t) => process.stderr.write(t)): Interrupt {
+export function interruptOnSignals(
+  exit: (code: number) => void = process.exit,
+  say: (text: string) => void = (t) => process.stderr.write(t),
+): Interrupt {
   const controller = new AbortController();
   const handler = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) {
@@ -21,7 +24,9 @@ export function interruptOnSignals(exit: (code: number) => void = process.exit, 
       exit(EXIT_CODE[sig] ?? 1);
       return;
     }
-    say(`\n${sig}: stopping after this batch; the checkpoint keeps the last completed epoch (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)\n`);
+    say(
+      `\n${sig}: stopping after this batch; the checkpoint keeps the last completed epoch (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)\n`,
+    );
     controller.abort(sig);
   };
   process.on('SIGINT', handler);

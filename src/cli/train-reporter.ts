@@ -28,7 +28,12 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     const elapsed = (performance.now() - epochStart) / 1000;
     const rate = log.seen / Math.max(elapsed, 1e-9);
     const eta = (elapsed / log.done) * (log.total - log.done);
-    return { rate: formatCount(Math.round(rate)), remaining: formatDuration(eta), loss: log.loss.toFixed(4), acc: log.acc.toFixed(4) };
+    return {
+      rate: formatCount(Math.round(rate)),
+      remaining: formatDuration(eta),
+      loss: log.loss.toFixed(4),
+      acc: log.acc.toFixed(4),
+    };
   };
 
   return {
@@ -37,14 +42,23 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       if (info.fasterWith) write(`${chalk.yellow('note')}    ${info.fasterWith}`);
     },
     onData(s: DataSummary) {
-      const parts = s.folds ? `${s.folds} folds by sentence, about ${formatCount(s.valRows)} validation rows each` : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
+      const parts = s.folds
+        ? `${s.folds} folds by sentence, about ${formatCount(s.valRows)} validation rows each`
+        : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
       write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
-      write(`${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`);
-      const name = (i: number) => (s.labels[i] === s.labelNames[i] ? s.labelNames[i] : `${s.labels[i]} ${s.labelNames[i]}`);
+      write(
+        `${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`,
+      );
+      const name = (i: number) =>
+        s.labels[i] === s.labelNames[i] ? s.labelNames[i] : `${s.labels[i]} ${s.labelNames[i]}`;
       write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${name(i)}: ${formatCount(c)}`).join(', ')}`);
       if (s.truncated > 0) {
         const one = s.truncated === 1;
-        write(chalk.yellow(`warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`));
+        write(
+          chalk.yellow(
+            `warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`,
+          ),
+        );
       }
     },
     onModel(params, layers) {
@@ -72,7 +86,9 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         bar.update(log.done, status(log));
       } else if (log.done >= nextPlain || log.done === log.total) {
         const s = status(log);
-        write(`epoch ${epoch}/${epochs}  ${log.done}/${log.total} batches  ${s.rate} phrases/s  ETA ${s.remaining}  loss ${s.loss} acc ${s.acc}`);
+        write(
+          `epoch ${epoch}/${epochs}  ${log.done}/${log.total} batches  ${s.rate} phrases/s  ETA ${s.remaining}  loss ${s.loss} acc ${s.acc}`,
+        );
         nextPlain += Math.ceil(log.total / 10);
       }
     },
@@ -93,7 +109,9 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       );
     },
     onResume(done, total) {
-      write(`${chalk.bold('resume')}  from the checkpoint: ${done} of ${total} epochs done${done >= total ? ' (nothing left to train; writing the model)' : ''}`);
+      write(
+        `${chalk.bold('resume')}  from the checkpoint: ${done} of ${total} epochs done${done >= total ? ' (nothing left to train; writing the model)' : ''}`,
+      );
     },
     onMember(kind, memberEpochs) {
       epochs = memberEpochs;
@@ -108,7 +126,9 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       const quarter = Math.floor((4 * p.bytesRead) / Math.max(1, p.totalBytes));
       if (quarter > vectorsQuarter) {
         vectorsQuarter = quarter;
-        write(`${chalk.bold('vectors')} read ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}% of ${(p.totalBytes / 1e6).toFixed(p.totalBytes < 1e7 ? 1 : 0)} MB`);
+        write(
+          `${chalk.bold('vectors')} read ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}% of ${(p.totalBytes / 1e6).toFixed(p.totalBytes < 1e7 ? 1 : 0)} MB`,
+        );
       }
     },
     onVocabulary(v) {
@@ -119,13 +139,19 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     },
     onNgram(p) {
       if (p.phase === 'features') {
-        write(`${chalk.bold('n-grams')} tf-idf of word 1–3-grams and character 2–5-grams of ${formatCount(p.total)} training phrases`);
+        write(
+          `${chalk.bold('n-grams')} tf-idf of word 1–3-grams and character 2–5-grams of ${formatCount(p.total)} training phrases`,
+        );
         return;
       }
       if (p.done === p.total) write(`${chalk.bold('n-grams')} epoch ${p.epoch} done`);
     },
     onWarning(w) {
-      write(chalk.yellow(`warning: every validation row (the last ${formatCount(w.rows)}) has label ${w.label}: the file looks sorted by label, so validation says nothing of the other classes; add --shuffle-split (or shuffle the file)`));
+      write(
+        chalk.yellow(
+          `warning: every validation row (the last ${formatCount(w.rows)}) has label ${w.label}: the file looks sorted by label, so validation says nothing of the other classes; add --shuffle-split (or shuffle the file)`,
+        ),
+      );
     },
     onSaved(dir, files) {
       write(`${chalk.bold('saved')}   ${dir}/ (${files.join(', ')})`);

@@ -12,11 +12,12 @@ import { stdoutFailure, watchStdout, writeLine } from './output.ts';
 import { EXIT_CODE, interruptOnSignals } from './signals.ts';
 import { canRedraw } from './terminal.ts';
 
-
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
-    .description('train a sentiment classifier on labelled texts: the Kaggle TSV (PhraseId, SentenceId, Phrase, Sentiment), or your own TSV, CSV or JSON Lines')
+    .description(
+      'train a sentiment classifier on labelled texts: the Kaggle TSV (PhraseId, SentenceId, Phrase, Sentiment), or your own TSV, CSV or JSON Lines',
+    )
     .argument('<file>', 'labelled data, e.g. data/train.tsv or reviews.csv (.gz too)');
   addOptions(cmd, TRAIN_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof TRAIN_FLAGS>) => {
@@ -34,7 +35,19 @@ export function registerTrain(program: Command): void {
     if (folds !== undefined) {
       try {
         if (resume) cmd.error('error: --folds trains from scratch; it cannot --resume');
-        await crossValidateCommand({ ...settings, resume: false, backend: backendFromEnv(cmd, flags.backend), dataFile: file, signal: stop.signal }, folds, settings.epochs, write, flags.verbose === true);
+        await crossValidateCommand(
+          {
+            ...settings,
+            resume: false,
+            backend: backendFromEnv(cmd, flags.backend),
+            dataFile: file,
+            signal: stop.signal,
+          },
+          folds,
+          settings.epochs,
+          write,
+          flags.verbose === true,
+        );
       } finally {
         stop.dispose();
       }
@@ -55,7 +68,12 @@ export function registerTrain(program: Command): void {
           explicit: chosen,
           signal: stop.signal,
         },
-        makeTrainReporter({ epochs: settings.epochs, tty: canRedraw(process.stdout), write, verbose: flags.verbose === true }),
+        makeTrainReporter({
+          epochs: settings.epochs,
+          tty: canRedraw(process.stdout),
+          write,
+          verbose: flags.verbose === true,
+        }),
       );
     } finally {
       stop.dispose();
@@ -74,41 +92,83 @@ export function registerTrain(program: Command): void {
       return;
     }
     const { kept, best } = result;
-    if (result.stoppedEarly && best) write(`${chalk.bold('stopped')} early: ${result.settings.earlyStop} epoch${result.settings.earlyStop === 1 ? '' : 's'} without a better ${result.settings.monitor} than epoch ${best.epoch}'s`);
+    if (result.stoppedEarly && best)
+      write(
+        `${chalk.bold('stopped')} early: ${result.settings.earlyStop} epoch${result.settings.earlyStop === 1 ? '' : 's'} without a better ${result.settings.monitor} than epoch ${best.epoch}'s`,
+      );
     if (kept) {
-      const why = result.settings.keep === 'last' ? 'the last epoch' : kept.val_acc === null ? 'the lowest training loss: no validation rows' : `the best ${result.settings.monitor}`;
-      const scores = kept.val_acc === null ? `loss ${chalk.green(fmt4(kept.loss))}` : `val_acc ${chalk.green(fmt4(kept.val_acc))}, val_loss ${fmt4(kept.val_loss)}`;
+      const why =
+        result.settings.keep === 'last'
+          ? 'the last epoch'
+          : kept.val_acc === null
+            ? 'the lowest training loss: no validation rows'
+            : `the best ${result.settings.monitor}`;
+      const scores =
+        kept.val_acc === null
+          ? `loss ${chalk.green(fmt4(kept.loss))}`
+          : `val_acc ${chalk.green(fmt4(kept.val_acc))}, val_loss ${fmt4(kept.val_loss)}`;
       write(`${chalk.bold('kept')}    epoch ${kept.epoch} (${why}): ${scores}`);
-      if (best && best !== kept && best.val_acc !== null) write(`${chalk.bold('best')}    epoch ${best.epoch}: val_acc ${fmt4(best.val_acc)}, val_loss ${fmt4(best.val_loss)}`);
+      if (best && best !== kept && best.val_acc !== null)
+        write(
+          `${chalk.bold('best')}    epoch ${best.epoch}: val_acc ${fmt4(best.val_acc)}, val_loss ${fmt4(best.val_loss)}`,
+        );
     }
     for (const s of result.scores) {
-      const name = s.kind === 'blend' ? `blend (${result.blend?.method}, weights ${result.blend?.weights.map((w) => w.toFixed(2)).join(' / ')})` : `member ${s.kind}`;
-      if (result.scores.length > 1) write(`${chalk.bold('score')}   ${name}: val_acc ${s.kind === 'blend' ? chalk.green(fmt4(s.valAcc)) : fmt4(s.valAcc)}, val_loss ${fmt4(s.valLoss)}`);
+      const name =
+        s.kind === 'blend'
+          ? `blend (${result.blend?.method}, weights ${result.blend?.weights.map((w) => w.toFixed(2)).join(' / ')})`
+          : `member ${s.kind}`;
+      if (result.scores.length > 1)
+        write(
+          `${chalk.bold('score')}   ${name}: val_acc ${s.kind === 'blend' ? chalk.green(fmt4(s.valAcc)) : fmt4(s.valAcc)}, val_loss ${fmt4(s.valLoss)}`,
+        );
     }
-    if (result.memoryPhrases > 0) write(`${chalk.bold('memory')}  ${formatCount(result.memoryPhrases)} training phrases and their labels (predict answers these from memory; --no-memory to leave it out)`);
+    if (result.memoryPhrases > 0)
+      write(
+        `${chalk.bold('memory')}  ${formatCount(result.memoryPhrases)} training phrases and their labels (predict answers these from memory; --no-memory to leave it out)`,
+      );
     if (plot) {
       const { plotHistory } = await import('../plot/run.ts');
       const drawn = await plotHistory({ modelDir: result.out, theme: 'dark' });
       write(`${chalk.bold('plot')}    ${drawn.written.join(', ')}`);
     }
     await reportLstmPasses(result.engine, flags.verbose === true);
-    write(`${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)} on ${result.engine.name}; model in ${result.out}/`);
+    write(
+      `${chalk.bold('done')}    in ${formatDuration((performance.now() - started) / 1000)} on ${result.engine.name}; model in ${result.out}/`,
+    );
   });
 }
 
-async function crossValidateCommand(opts: TrainRunOptions, k: number, epochs: number, write: (line: string) => void, verbose: boolean): Promise<void> {
+async function crossValidateCommand(
+  opts: TrainRunOptions,
+  k: number,
+  epochs: number,
+  write: (line: string) => void,
+  verbose: boolean,
+): Promise<void> {
   const { crossValidate } = await import('../train/run.ts');
   const { makeTrainReporter } = await import('./train-reporter.ts');
   const { writeFileAtomic } = await import('../fs/atomic-file.ts');
   const reporter = makeTrainReporter({ epochs, tty: canRedraw(process.stdout), write, verbose });
-  const cv = await crossValidate(opts, k, { ...reporter, onFold: (fold, of) => write(`${chalk.bold(`fold ${fold}/${of}`)}`) });
+  const cv = await crossValidate(opts, k, {
+    ...reporter,
+    onFold: (fold, of) => write(`${chalk.bold(`fold ${fold}/${of}`)}`),
+  });
   for (const f of cv.folds) {
-    write(`${chalk.bold(`fold ${f.fold}`)}  ${formatCount(f.trainRows)} train, ${formatCount(f.valRows)} validation rows; kept epoch ${f.kept?.epoch ?? '-'}; ${f.scores.map((s) => `${s.kind} ${fmt4(s.valAcc)}`).join(', ')}`);
+    write(
+      `${chalk.bold(`fold ${f.fold}`)}  ${formatCount(f.trainRows)} train, ${formatCount(f.valRows)} validation rows; kept epoch ${f.kept?.epoch ?? '-'}; ${f.scores.map((s) => `${s.kind} ${fmt4(s.valAcc)}`).join(', ')}`,
+    );
   }
-  for (const s of cv.summary) write(`${chalk.bold('mean')}    ${s.kind}: val_acc ${chalk.green(fmt4(s.mean))} ± ${fmt4(s.sd)} over ${cv.folds.length} folds`);
+  for (const s of cv.summary)
+    write(
+      `${chalk.bold('mean')}    ${s.kind}: val_acc ${chalk.green(fmt4(s.mean))} ± ${fmt4(s.sd)} over ${cv.folds.length} folds`,
+    );
   await mkdir(opts.out, { recursive: true });
   const file = join(opts.out, 'crossval.json');
-  await writeFileAtomic(file, `${JSON.stringify({ folds: cv.folds, summary: cv.summary, settings: settingsToJson(cv.settings), data_file: opts.dataFile }, null, 2)}\n`);
+  await writeFileAtomic(
+    file,
+    `${JSON.stringify({ folds: cv.folds, summary: cv.summary, settings: settingsToJson(cv.settings), data_file: opts.dataFile }, null, 2)}\n`,
+  );
   write(`${chalk.bold('saved')}   ${file}`);
   if (cv.interrupted) {
     write(`${chalk.yellow('stopped')} by ${cv.interrupted} after ${cv.folds.length} of ${k} folds`);
@@ -121,4 +181,3 @@ function settingsFrom(flags: FlagValues<typeof TRAIN_FLAGS>): RunSettings {
   const given = flags as Record<string, unknown>;
   return Object.fromEntries(SETTING_KEYS.map((k) => [k, given[k] ?? DEFAULT_SETTINGS[k]])) as unknown as RunSettings;
 }
-

@@ -30,7 +30,6 @@ export function groupLength(seq: ArrayLike<number>, maxLen: number): number {
   return Math.max(1, Math.min(seq.length, maxLen));
 }
 
-
 export interface MakeBatchesOptions {
   mode: BatchingMode;
   batchSize: number;
@@ -39,10 +38,15 @@ export interface MakeBatchesOptions {
   rng?: Rng;
 }
 
-export function makeBatches(seqs: ReadonlyArray<ArrayLike<number>>, rows: ArrayLike<number>, opts: MakeBatchesOptions): Batch[] {
+export function makeBatches(
+  seqs: ReadonlyArray<ArrayLike<number>>,
+  rows: ArrayLike<number>,
+  opts: MakeBatchesOptions,
+): Batch[] {
   const { mode, batchSize, maxLen, rng } = opts;
   // Training batches of `mix` join parts of different lengths; for scoring it is `group`.
-  if (mode === 'mix' && rng) return mixParts(makeBatches(seqs, rows, { ...opts, mode: 'group', batchSize: Math.ceil(batchSize / MIX_PARTS) }));
+  if (mode === 'mix' && rng)
+    return mixParts(makeBatches(seqs, rows, { ...opts, mode: 'group', batchSize: Math.ceil(batchSize / MIX_PARTS) }));
   if (mode === 'max') {
     const order = Int32Array.from(rows);
     if (rng) shuffleInPlace(order, rng);
@@ -51,9 +55,9 @@ export function makeBatches(seqs: ReadonlyArray<ArrayLike<number>>, rows: ArrayL
   const groups = new Map<number, number[]>();
   for (let i = 0; i < rows.length; i++) {
     const len = groupLength(seqs[rows[i]], maxLen);
-    let g = groups.get(len);
-    if (!g) groups.set(len, (g = []));
-    g.push(rows[i]);
+    const g = groups.get(len);
+    if (g) g.push(rows[i]);
+    else groups.set(len, [rows[i]]);
   }
   const batches: Batch[] = [];
   for (const len of [...groups.keys()].sort((a, b) => a - b)) {

@@ -33,7 +33,10 @@ const PY_WHITESPACE = /[\t\n\v\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\
 
 /** `' '.join(text.split())` as Python computes it. */
 export function collapseWhitespace(text: string): string {
-  return text.split(PY_WHITESPACE).filter((w) => w.length > 0).join(' ');
+  return text
+    .split(PY_WHITESPACE)
+    .filter((w) => w.length > 0)
+    .join(' ');
 }
 
 export function cleanText(text: string): string {

@@ -46,7 +46,10 @@ export function classesOf(table: TextTable, order?: readonly string[]): Labelled
     for (const r of rows) {
       const raw = labelOf(r);
       if (!/^\d+$/.test(raw) || Number(raw) >= NUM_CLASSES) {
-        throw new InputError(`Sentiment must be an integer from 0 to ${NUM_CLASSES - 1}, found ${JSON.stringify(raw)}`, { file: table.path, line: r.line });
+        throw new InputError(
+          `Sentiment must be an integer from 0 to ${NUM_CLASSES - 1}, found ${JSON.stringify(raw)}`,
+          { file: table.path, line: r.line },
+        );
       }
     }
     classes = KAGGLE_CLASSES;
@@ -83,13 +86,20 @@ export function indexLabels(rows: ReadonlyArray<TableRow>, classes: Classes, pat
   return Int32Array.from(rows, (r) => {
     const label = r.label as string;
     const i = exact.get(label) ?? (isNumber(label) ? numeric.get(Number(label)) : undefined);
-    if (i === undefined) throw new InputError(`label ${JSON.stringify(label)} is not one of the classes (${classes.labels.join(', ')})`, { file: path, line: r.line });
+    if (i === undefined)
+      throw new InputError(`label ${JSON.stringify(label)} is not one of the classes (${classes.labels.join(', ')})`, {
+        file: path,
+        line: r.line,
+      });
     return i;
   });
 }
 
 /** A labelled data file read and its labels made classes: its texts, each row's class, the classes. */
-export async function readLabelled(path: string, opts: Omit<ReadTableOptions, 'labelled'> & { order?: readonly string[] } = {}): Promise<LabelledRows & { table: TextTable; texts: string[] }> {
+export async function readLabelled(
+  path: string,
+  opts: Omit<ReadTableOptions, 'labelled'> & { order?: readonly string[] } = {},
+): Promise<LabelledRows & { table: TextTable; texts: string[] }> {
   // Imported here: the class names alone (a model directory's) need no CSV parser.
   const { readTable } = await import('./table.ts');
   const table = await readTable(path, { ...opts, labelled: true });

@@ -29,9 +29,17 @@ export interface PrepareOptions {
   fitRows?: number;
 }
 
-export function prepareTrainingData(texts: ReadonlyArray<string>, labels: ArrayLike<number>, opts: PrepareOptions): PreparedData {
+export function prepareTrainingData(
+  texts: ReadonlyArray<string>,
+  labels: ArrayLike<number>,
+  opts: PrepareOptions,
+): PreparedData {
   const cleaned = cleanTexts(texts);
-  const tokenizer = opts.tokenizer ?? new Tokenizer({ numWords: opts.maxWords, filters: SEED_FILTERS }).fitOnTexts(cleaned.slice(0, opts.fitRows ?? cleaned.length));
+  const tokenizer =
+    opts.tokenizer ??
+    new Tokenizer({ numWords: opts.maxWords, filters: SEED_FILTERS }).fitOnTexts(
+      cleaned.slice(0, opts.fitRows ?? cleaned.length),
+    );
   const longestPhrase = maxPhraseLength(cleaned);
   const maxLen = opts.maxLen ?? Math.min(longestPhrase, MAX_LEN_CAP);
   const { sequences, truncated } = toSequences(cleaned, tokenizer, maxLen);

@@ -11,9 +11,7 @@ export function pythonJsonDumps(value: unknown): string {
   if (typeof value === 'object') {
     // A Map keeps insertion order for every key; a plain object would move integer-like keys first.
     const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>);
-    const parts = entries.map(
-      ([k, v]) => `${pythonString(String(k))}: ${pythonJsonDumps(v)}`,
-    );
+    const parts = entries.map(([k, v]) => `${pythonString(String(k))}: ${pythonJsonDumps(v)}`);
     return `{${parts.join(', ')}}`;
   }
   throw new TypeError(`cannot serialise ${typeof value}`);

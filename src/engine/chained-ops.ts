@@ -6,7 +6,8 @@
  */
 import type * as Core from '@tensorflow/tfjs-core';
 
-const SAME_AS_OP = `abs acos acosh add all any argMax argMin asin asinh atan atan2 atanh avgPool batchNorm batchToSpaceND
+const SAME_AS_OP =
+  `abs acos acosh add all any argMax argMin asin asinh atan atan2 atanh avgPool batchNorm batchToSpaceND
   broadcastTo cast ceil clipByValue conv1d conv2d conv2dTranspose cos cosh cumprod cumsum depthToSpace depthwiseConv2d dilation2d
   div divNoNan dot elu equal erf euclideanNorm exp expandDims expm1 fft floor floorDiv gather greater greaterEqual ifft irfft
   isFinite isInf isNaN leakyRelu less lessEqual localResponseNormalization log log1p logSigmoid logSoftmax logSumExp logicalAnd
@@ -28,7 +29,8 @@ export function registerChainedOps(core: typeof Core): void {
       return body(this, ...args);
     };
   };
-  for (const name of SAME_AS_OP) if (typeof ops[name] === 'function') define(name, (t, ...args) => ops[name](t, ...args));
+  for (const name of SAME_AS_OP)
+    if (typeof ops[name] === 'function') define(name, (t, ...args) => ops[name](t, ...args));
   const reshape = (t: Core.Tensor, shape: number[]) => core.reshape(t, shape);
   define('flatten', (t) => reshape(t, [t.size]));
   define('as1D', (t) => reshape(t, [t.size]));
@@ -46,6 +48,10 @@ export function registerChainedOps(core: typeof Core): void {
   define('toFloat', (t) => core.cast(t, 'float32'));
   define('toInt', (t) => core.cast(t, 'int32'));
   define('where', (t, condition: Core.Tensor, x: Core.Tensor) => core.where(condition, t, x));
-  define('concat', (t, x: Core.Tensor | Core.Tensor[], axis?: number) => core.concat([t, ...(x instanceof core.Tensor ? [x] : x)], axis));
-  define('stack', (t, x: Core.Tensor | Core.Tensor[], axis?: number) => core.stack([t, ...(x instanceof core.Tensor ? [x] : x)], axis));
+  define('concat', (t, x: Core.Tensor | Core.Tensor[], axis?: number) =>
+    core.concat([t, ...(x instanceof core.Tensor ? [x] : x)], axis),
+  );
+  define('stack', (t, x: Core.Tensor | Core.Tensor[], axis?: number) =>
+    core.stack([t, ...(x instanceof core.Tensor ? [x] : x)], axis),
+  );
 }

@@ -22,7 +22,8 @@ export function installFastDropout(): void {
   const original = core.dropout;
   const fast: Dropout = (x, rate, noiseShape, seed) => {
     // Anything but a float tensor and a rate strictly between 0 and 1 goes to tfjs (its checks, its errors).
-    if (!(x instanceof core.Tensor) || x.dtype !== 'float32' || !(rate > 0 && rate < 1)) return original(x, rate, noiseShape, seed);
+    if (!(x instanceof core.Tensor) || x.dtype !== 'float32' || !(rate > 0 && rate < 1))
+      return original(x, rate, noiseShape, seed);
     const shape = maskShape(x.shape, noiseShape);
     const mask = dropoutMask(core.util.sizeFromShape(shape), rate, seed);
     return core.tidy(() => core.mul(x, core.tensor(mask, shape, 'float32')));

@@ -57,7 +57,10 @@ export function quietNativeLogs(verbose: boolean, env: NodeJS.ProcessEnv = proce
 }
 
 /** The first of `packages` that loads, most wanted first. Says why each one before it did not. */
-export async function chooseNativePackage(load: PackageLoader = importPackage, packages: readonly NativePackage[] = NATIVE_PACKAGES): Promise<NativeChoice> {
+export async function chooseNativePackage(
+  load: PackageLoader = importPackage,
+  packages: readonly NativePackage[] = NATIVE_PACKAGES,
+): Promise<NativeChoice> {
   const notes: string[] = [];
   for (const pkg of packages) {
     try {
@@ -125,18 +128,42 @@ const WORK_WORDS: Record<EngineWork, string> = { train: 'training', score: 'scor
 function tensorflowPlan(native: NativeChoice & { ok: true }, why: string): EnginePlan {
   const kind = native.pkg === GPU_PACKAGE ? 'native libtensorflow with CUDA' : 'native libtensorflow';
   const reason = `${why} (${kind})${native.notes.length ? `; ${native.notes.join('; ')}` : ''}`;
-  return { info: { name: 'tensorflow', package: native.pkg, reason, summary: `tensorflow (${native.pkg}: ${kind})`, fasterWith: null }, backend: 'tensorflow', addon: null };
+  return {
+    info: {
+      name: 'tensorflow',
+      package: native.pkg,
+      reason,
+      summary: `tensorflow (${native.pkg}: ${kind})`,
+      fasterWith: null,
+    },
+    backend: 'tensorflow',
+    addon: null,
+  };
 }
 
 function blasPlan(addon: AddonLoad & { ok: true }, why: string): EnginePlan {
-  return { info: { name: 'blas', package: BLAS_PACKAGE, reason: `${why} (WebAssembly with the native fused LSTM: ${addon.description})`, summary: blasSummary(addon.description), fasterWith: null }, backend: 'wasm', addon: addon.addon };
+  return {
+    info: {
+      name: 'blas',
+      package: BLAS_PACKAGE,
+      reason: `${why} (WebAssembly with the native fused LSTM: ${addon.description})`,
+      summary: blasSummary(addon.description),
+      fasterWith: null,
+    },
+    backend: 'wasm',
+    addon: addon.addon,
+  };
 }
 
 /**
  * Decides which engine `request` gets for `work` with what `probe` finds installed; an engine asked for
  * by name that is not there is an error, never a fallback.
  */
-export async function planEngine(request: EngineRequest, probe: EngineProbe = INSTALLED, work: EngineWork = 'answer'): Promise<EnginePlan> {
+export async function planEngine(
+  request: EngineRequest,
+  probe: EngineProbe = INSTALLED,
+  work: EngineWork = 'answer',
+): Promise<EnginePlan> {
   if (request === 'tensorflow') {
     const native = await probe.native(NATIVE_PACKAGES);
     if (!native.ok) throw new EngineUnavailableError('tensorflow', `${native.why}. ${INSTALL_HINT}.`);
@@ -147,8 +174,30 @@ export async function planEngine(request: EngineRequest, probe: EngineProbe = IN
     if (!addon.ok) throw new EngineUnavailableError('blas', `${addon.why}; ${ADDON_HINT}.`);
     return blasPlan(addon, 'asked for');
   }
-  if (request === 'wasm') return { info: { name: 'wasm', package: WASM_PACKAGE, reason: 'asked for (plain WebAssembly, without the native fused LSTM)', summary: 'wasm (WebAssembly, as asked)', fasterWith: null }, backend: 'wasm', addon: null };
-  if (request === 'cpu') return { info: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason: 'asked for (pure JavaScript: very slow for training)', summary: 'cpu (pure JavaScript, as asked)', fasterWith: null }, backend: 'cpu', addon: null };
+  if (request === 'wasm')
+    return {
+      info: {
+        name: 'wasm',
+        package: WASM_PACKAGE,
+        reason: 'asked for (plain WebAssembly, without the native fused LSTM)',
+        summary: 'wasm (WebAssembly, as asked)',
+        fasterWith: null,
+      },
+      backend: 'wasm',
+      addon: null,
+    };
+  if (request === 'cpu')
+    return {
+      info: {
+        name: 'cpu',
+        package: '@tensorflow/tfjs-backend-cpu',
+        reason: 'asked for (pure JavaScript: very slow for training)',
+        summary: 'cpu (pure JavaScript, as asked)',
+        fasterWith: null,
+      },
+      backend: 'cpu',
+      addon: null,
+    };
   // auto: a GPU package that loads first, then the fastest engine here for the work.
   const gpu = probe.installed(GPU_PACKAGE) ? await probe.native([GPU_PACKAGE]) : null;
   if (gpu?.ok) return tensorflowPlan(gpu, `${GPU_PACKAGE} loaded`);
@@ -157,17 +206,25 @@ export async function planEngine(request: EngineRequest, probe: EngineProbe = IN
     if (name === 'blas') {
       const addon = probe.addon();
       if (addon.ok) {
-        const also = probe.installed(CPU_PACKAGE) ? `; ${CPU_PACKAGE} is installed too, slower here for ${WORK_WORDS[work]} (docs/engines.md)` : '';
-        return blasPlan(addon, `the fastest engine here for ${WORK_WORDS[work]}${also}${skipped.length ? `; ${skipped.join('; ')}` : ''}`);
+        const also = probe.installed(CPU_PACKAGE)
+          ? `; ${CPU_PACKAGE} is installed too, slower here for ${WORK_WORDS[work]} (docs/engines.md)`
+          : '';
+        return blasPlan(
+          addon,
+          `the fastest engine here for ${WORK_WORDS[work]}${also}${skipped.length ? `; ${skipped.join('; ')}` : ''}`,
+        );
       }
       skipped.push(`the native fused LSTM is off: ${addon.why} (${ADDON_HINT})`);
     } else if (name === 'tensorflow') {
       if (!probe.installed(CPU_PACKAGE)) {
-        skipped.push(`${CPU_PACKAGE} is not installed (its install downloads libtensorflow from Google storage, which failed or was skipped; npm run setup:tensorflow builds it from a local libtensorflow: README, Troubleshooting)`);
+        skipped.push(
+          `${CPU_PACKAGE} is not installed (its install downloads libtensorflow from Google storage, which failed or was skipped; npm run setup:tensorflow builds it from a local libtensorflow: README, Troubleshooting)`,
+        );
         continue;
       }
       const native = await probe.native([CPU_PACKAGE]);
-      if (native.ok) return tensorflowPlan(native, `${CPU_PACKAGE} loaded${skipped.length ? `; ${skipped.join('; ')}` : ''}`);
+      if (native.ok)
+        return tensorflowPlan(native, `${CPU_PACKAGE} loaded${skipped.length ? `; ${skipped.join('; ')}` : ''}`);
       skipped.push(native.why);
     } else {
       const addon = probe.addon();
@@ -227,7 +284,8 @@ export async function initEngine(request: EngineRequest = 'auto', options: Engin
   const ok = await tf.setBackend(plan.backend);
   if (!ok) throw new EngineUnavailableError(plan.info.name, `the ${plan.backend} backend failed to start`);
   await tf.ready();
-  current = plan.backend === 'wasm' ? withThreads(plan) : plan.backend === 'tensorflow' ? withLibtensorflow(plan) : plan;
+  current =
+    plan.backend === 'wasm' ? withThreads(plan) : plan.backend === 'tensorflow' ? withLibtensorflow(plan) : plan;
   return current.info;
 }
 
@@ -246,8 +304,17 @@ function withThreads(plan: EnginePlan): EnginePlan {
   const failure = wasmThreadsFailure();
   if (threads <= 1 && !failure) return plan;
   const n = `${threads} thread${threads === 1 ? '' : 's'}`;
-  const summary = plan.info.summary.replace(/^wasm \(WebAssembly/, `wasm (WebAssembly, ${n}`).replace(/^blas \(WebAssembly/, `blas (WebAssembly on ${n}`);
-  return { ...plan, info: { ...plan.info, summary, reason: `${plan.info.reason}; ${n}${failure ? ` (the threaded build failed: ${failure})` : ''}` } };
+  const summary = plan.info.summary
+    .replace(/^wasm \(WebAssembly/, `wasm (WebAssembly, ${n}`)
+    .replace(/^blas \(WebAssembly/, `blas (WebAssembly on ${n}`);
+  return {
+    ...plan,
+    info: {
+      ...plan.info,
+      summary,
+      reason: `${plan.info.reason}; ${n}${failure ? ` (the threaded build failed: ${failure})` : ''}`,
+    },
+  };
 }
 
 /** The native LSTM addon when the running engine is `blas`, else null: the LSTM asks this to choose its kernels. */

@@ -53,7 +53,17 @@ export interface FusedLstmAddon {
     h: Floats;
   }): void;
   /** With `sequences`, dy is [batch, steps, units]: every step's output gradient. */
-  backward(args: AddonCommon & { dy: Floats; dx: Floats; dw: Floats; du: Floats; db: Floats; scratch: Floats; sequences?: boolean }): void;
+  backward(
+    args: AddonCommon & {
+      dy: Floats;
+      dx: Floats;
+      dw: Floats;
+      du: Floats;
+      db: Floats;
+      scratch: Floats;
+      sequences?: boolean;
+    },
+  ): void;
   /** Adam's step for one variable (n values), float32 as tfjs computes it. */
   adam(args: {
     n: number;
@@ -79,7 +89,16 @@ export interface FusedLstmAddon {
    * output summed in the order of k with every step rounded to float32, as tfjs' wasm BatchMatMul does.
    * Absent from an addon built before it: callers check.
    */
-  matmul?(args: { m: number; k: number; n: number; a: Floats; b: Floats; c: Floats; transposeA?: boolean; transposeB?: boolean }): void;
+  matmul?(args: {
+    m: number;
+    k: number;
+    n: number;
+    a: Floats;
+    b: Floats;
+    c: Floats;
+    transposeA?: boolean;
+    transposeB?: boolean;
+  }): void;
   /** out [segments, inner] = the rows of x [n, inner] summed by ids, as tfjs' UnsortedSegmentSum (absent from older builds). */
   segmentSum?(args: { n: number; inner: number; segments: number; x: Floats; ids: Int32Array; out: Floats }): void;
   info(): { config: string; core: string; threads: number };
@@ -101,13 +120,18 @@ export function loadFusedLstmAddon(): AddonLoad {
 export function describeAddon(addon: FusedLstmAddon): AddonLoad {
   const { config, core, threads } = addon.info();
   const pinned = process.env.OPENBLAS_CORETYPE ? ` (OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE})` : '';
-  return { ok: true, addon, description: `${config.split(' ').slice(0, 2).join(' ')}, ${core} kernels${pinned}, ${threads} thread${threads === 1 ? '' : 's'}` };
+  return {
+    ok: true,
+    addon,
+    description: `${config.split(' ').slice(0, 2).join(' ')}, ${core} kernels${pinned}, ${threads} thread${threads === 1 ? '' : 's'}`,
+  };
 }
 
 /** Why loading failed, in one line: not installed, or the reason its build recorded. */
 export function addonFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  if ((e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') && e.message.includes(ADDON_PACKAGE)) return `${ADDON_PACKAGE} is not installed`;
+  if ((e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') && e.message.includes(ADDON_PACKAGE))
+    return `${ADDON_PACKAGE} is not installed`;
   return `${ADDON_PACKAGE} ${e.message.split('\n')[0]}`;
 }
 

@@ -23,7 +23,8 @@ export function nativeMatMul(addon: () => FusedLstmAddon | null) {
     const a = args.inputs.a as TensorInfo;
     const b = args.inputs.b as TensorInfo;
     const { transposeA = false, transposeB = false } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!native?.matmul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+    if (!native?.matmul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2)
+      return null;
     if (!oneMatrix(a.shape) || !oneMatrix(b.shape)) return null;
     const [ar, ac] = a.shape.slice(-2);
     const [br, bc] = b.shape.slice(-2);
@@ -35,7 +36,9 @@ export function nativeMatMul(addon: () => FusedLstmAddon | null) {
     const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
     const out = wasm.makeOutput([...outer, m, n], 'float32');
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    withOutputs(wasm, [out], () => native.matmul?.({ m, k, n, a: view(a), b: view(b), c: view(out), transposeA, transposeB }));
+    withOutputs(wasm, [out], () =>
+      native.matmul?.({ m, k, n, a: view(a), b: view(b), c: view(out), transposeA, transposeB }),
+    );
     return out;
   };
 }
@@ -52,7 +55,16 @@ export function nativeSegmentSum(addon: () => FusedLstmAddon | null) {
     const inner = sizeOf(x.shape) / n;
     if (!Number.isInteger(inner) || inner < 1) return null;
     const out = wasm.makeOutput([segments, ...x.shape.slice(ids.shape.length)], 'float32');
-    withOutputs(wasm, [out], () => native.segmentSum?.({ n, inner, segments, x: wasm.typedArrayFromHeap(x) as Float32Array, ids: wasm.typedArrayFromHeap(ids) as Int32Array, out: wasm.typedArrayFromHeap(out) as Float32Array }));
+    withOutputs(wasm, [out], () =>
+      native.segmentSum?.({
+        n,
+        inner,
+        segments,
+        x: wasm.typedArrayFromHeap(x) as Float32Array,
+        ids: wasm.typedArrayFromHeap(ids) as Int32Array,
+        out: wasm.typedArrayFromHeap(out) as Float32Array,
+      }),
+    );
     return out;
   };
 }

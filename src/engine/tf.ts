@@ -24,13 +24,84 @@ registerChainedOps(core);
 const layersApi = load('@tensorflow/tfjs-layers') as typeof Layers;
 
 export const {
-  abs, add, addN, backend, backend_util, clipByValue, clone, concat, customGrad, dispose, engine, expandDims, fill, findBackend, findBackendFactory, gather, getBackend,
-  getKernel, grad, grads, greaterEqual, io, keep, lessEqual, logicalAnd, matMul, max, memory, mul, oneHot, ones, profile, randomNormal, randomUniform,
-  ready, registerBackend, registerGradient, registerKernel, removeBackend, reshape, reverse, scalar, serialization, setBackend, sigmoid, slice, slice_util, split,
-  square, squeeze, stack, sub, sum, tanh, tensor, tensor1d, tensor2d, tensor3d, tidy, train, transpose, unregisterKernel, unstack, util,
-  valueAndGrads, variable, variableGrads, version_core, where, zeros, zerosLike, AdamOptimizer, Optimizer, Tensor, Variable,
+  abs,
+  add,
+  addN,
+  backend,
+  backend_util,
+  clipByValue,
+  clone,
+  concat,
+  customGrad,
+  dispose,
+  engine,
+  expandDims,
+  fill,
+  findBackend,
+  findBackendFactory,
+  gather,
+  getBackend,
+  getKernel,
+  grad,
+  grads,
+  greaterEqual,
+  io,
+  keep,
+  lessEqual,
+  logicalAnd,
+  matMul,
+  max,
+  memory,
+  mul,
+  oneHot,
+  ones,
+  profile,
+  randomNormal,
+  randomUniform,
+  ready,
+  registerBackend,
+  registerGradient,
+  registerKernel,
+  removeBackend,
+  reshape,
+  reverse,
+  scalar,
+  serialization,
+  setBackend,
+  sigmoid,
+  slice,
+  slice_util,
+  split,
+  square,
+  squeeze,
+  stack,
+  sub,
+  sum,
+  tanh,
+  tensor,
+  tensor1d,
+  tensor2d,
+  tensor3d,
+  tidy,
+  train,
+  transpose,
+  unregisterKernel,
+  unstack,
+  util,
+  valueAndGrads,
+  variable,
+  variableGrads,
+  version_core,
+  where,
+  zeros,
+  zerosLike,
+  AdamOptimizer,
+  Optimizer,
+  Tensor,
+  Variable,
 } = core;
-export const { layers, sequential, model, input, loadLayersModel, metrics, initializers, LayersModel, SymbolicTensor } = layersApi;
+export const { layers, sequential, model, input, loadLayersModel, metrics, initializers, LayersModel, SymbolicTensor } =
+  layersApi;
 
 // Classes are values above and types here; namespaces used for types get their types back.
 export type AdamOptimizer = Core.AdamOptimizer;
@@ -50,6 +121,7 @@ export declare namespace io {
 export declare namespace serialization {
   export type ConfigDict = Core.serialization.ConfigDict;
   export type Serializable = Core.serialization.Serializable;
-  export type SerializableConstructor<T extends Core.serialization.Serializable> = Core.serialization.SerializableConstructor<T>;
+  export type SerializableConstructor<T extends Core.serialization.Serializable> =
+    Core.serialization.SerializableConstructor<T>;
   export type SerializationMap = Core.serialization.SerializationMap;
 }

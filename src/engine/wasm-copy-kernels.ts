@@ -10,7 +10,13 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
 
 /** Copies `count` blocks of `inner` elements: block i from src offset srcOf(i) to dst offset i*inner. */
-function copyBlocks(src: tf.TypedArray, dst: tf.TypedArray, count: number, inner: number, srcOf: (i: number) => number): void {
+function copyBlocks(
+  src: tf.TypedArray,
+  dst: tf.TypedArray,
+  count: number,
+  inner: number,
+  srcOf: (i: number) => number,
+): void {
   for (let i = 0; i < count; i++) {
     const at = srcOf(i);
     dst.set(src.subarray(at, at + inner), i * inner);
@@ -41,7 +47,12 @@ export function splitV({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tensor
   const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
   const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
   const dim = x.shape[axis];
-  const outs = sizes.map((s) => wasm.makeOutput(x.shape.map((d, i) => (i === axis ? s : d)), x.dtype));
+  const outs = sizes.map((s) =>
+    wasm.makeOutput(
+      x.shape.map((d, i) => (i === axis ? s : d)),
+      x.dtype,
+    ),
+  );
   const src = wasm.typedArrayFromHeap(x);
   let offset = 0;
   outs.forEach((out, k) => {
@@ -96,9 +107,13 @@ export function transposeKernel({ inputs, attrs }: KernelArgs, wasm: BackendWasm
   const r = perm.length;
   if (perm.every((p, i) => p === i)) return identity({ inputs, attrs, backend: wasm }, wasm);
   // Other permutations (the LSTM's time-major swap among them) are as fast or faster in tfjs' own kernel.
-  const swapLast = r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, r - 2).every((p, i) => p === i);
+  const swapLast =
+    r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, r - 2).every((p, i) => p === i);
   if (!swapLast) return null;
-  const out = wasm.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
+  const out = wasm.makeOutput(
+    perm.map((p) => x.shape[p]),
+    x.dtype,
+  );
   transposeLastTwo(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape);
   return out;
 }
@@ -132,7 +147,10 @@ export function concat({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tensor
   if (!dtype || (dtype !== 'float32' && dtype !== 'int32') || list.some((t) => t.dtype !== dtype)) return null;
   const rank = list[0].shape.length;
   const axis = tf.util.parseAxisParam((attrs as { axis: number }).axis, list[0].shape)[0];
-  const outShape = tf.backend_util.computeOutShape(list.map((t) => t.shape), axis);
+  const outShape = tf.backend_util.computeOutShape(
+    list.map((t) => t.shape),
+    axis,
+  );
   const out = wasm.makeOutput(outShape, dtype);
   const dst = wasm.typedArrayFromHeap(out);
   const outer = tf.util.sizeFromShape(outShape.slice(0, axis));
@@ -191,6 +209,12 @@ export function reverse({ inputs, attrs }: KernelArgs, wasm: BackendWasm): Tenso
   const outer = tf.util.sizeFromShape(x.shape.slice(0, axis));
   const inner = tf.util.sizeFromShape(x.shape.slice(axis + 1));
   const out = wasm.makeOutput([...x.shape], x.dtype);
-  copyBlocks(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), outer * n, inner, (i) => (Math.floor(i / n) * n + (n - 1 - (i % n))) * inner);
+  copyBlocks(
+    wasm.typedArrayFromHeap(x),
+    wasm.typedArrayFromHeap(out),
+    outer * n,
+    inner,
+    (i) => (Math.floor(i / n) * n + (n - 1 - (i % n))) * inner,
+  );
   return out;
 }

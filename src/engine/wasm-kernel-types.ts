@@ -7,4 +7,8 @@ export type KernelFunc = tf.KernelConfig['kernelFunc'];
 export type KernelArgs = Parameters<KernelFunc>[0];
 
 /** A kernel on the wasm heap; returning null falls back to tfjs' own kernel (`original`) for that call. */
-export type FastKernel = (args: KernelArgs, wasm: BackendWasm, original: KernelFunc) => TensorInfo | TensorInfo[] | null;
+export type FastKernel = (
+  args: KernelArgs,
+  wasm: BackendWasm,
+  original: KernelFunc,
+) => TensorInfo | TensorInfo[] | null;

@@ -46,7 +46,10 @@ export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null)
   replaceKernel('Equal', equal);
 }
 
-function addKernel(kernelName: string, kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo | TensorInfo[]): void {
+function addKernel(
+  kernelName: string,
+  kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo | TensorInfo[],
+): void {
   if (tf.getKernel(kernelName, BACKEND) !== undefined) return;
   const kernelFunc = (args: KernelArgs) => kernel(args, args.backend as BackendWasm);
   tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc: kernelFunc as KernelFunc });
@@ -55,7 +58,8 @@ function addKernel(kernelName: string, kernel: (args: KernelArgs, wasm: BackendW
 function replaceKernel(kernelName: string, fast: FastKernel): void {
   const original = tf.getKernel(kernelName, BACKEND);
   if (!original) return;
-  const kernelFunc = (args: KernelArgs) => fast(args, args.backend as BackendWasm, original.kernelFunc) ?? original.kernelFunc(args);
+  const kernelFunc = (args: KernelArgs) =>
+    fast(args, args.backend as BackendWasm, original.kernelFunc) ?? original.kernelFunc(args);
   tf.unregisterKernel(kernelName, BACKEND);
   tf.registerKernel({ ...original, kernelFunc: kernelFunc as KernelFunc });
 }
@@ -90,14 +94,21 @@ function preTransposed(args: KernelArgs, wasm: BackendWasm, original: KernelFunc
   if (!attrs.transposeA && !attrs.transposeB) return null;
   const swapLast = (t: TensorInfo): TensorInfo => {
     const r = t.shape.length;
-    return transposeKernel({ inputs: { x: t }, backend: wasm, attrs: { perm: [...Array(r - 2).keys(), r - 1, r - 2] } }, wasm) as TensorInfo;
+    return transposeKernel(
+      { inputs: { x: t }, backend: wasm, attrs: { perm: [...Array(r - 2).keys(), r - 1, r - 2] } },
+      wasm,
+    ) as TensorInfo;
   };
   const a = args.inputs.a as TensorInfo;
   const b = args.inputs.b as TensorInfo;
   const aT = attrs.transposeA ? swapLast(a) : a;
   const bT = attrs.transposeB ? transposedWeights.get(b, wasm, swapLast) : b;
   try {
-    return original({ ...args, inputs: { ...args.inputs, a: aT, b: bT }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+    return original({
+      ...args,
+      inputs: { ...args.inputs, a: aT, b: bT },
+      attrs: { ...args.attrs, transposeA: false, transposeB: false },
+    });
   } finally {
     if (aT !== a) wasm.disposeData(aT.dataId);
   }

@@ -99,7 +99,8 @@ export function tanh(args: KernelArgs, wasm: BackendWasm): TensorInfo | null {
   const [mul, sigmoid, sub] = ['Multiply', 'Sigmoid', 'Sub'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
   if (x.dtype !== 'float32' || !mul || !sigmoid || !sub) return null;
   const { one, two } = scalarsOf(wasm);
-  const run = (f: KernelFunc, inputs: Record<string, TensorInfo>) => f({ inputs, backend: wasm, attrs: {} }) as TensorInfo;
+  const run = (f: KernelFunc, inputs: Record<string, TensorInfo>) =>
+    f({ inputs, backend: wasm, attrs: {} }) as TensorInfo;
   const twiceX = run(mul, { a: x, b: two });
   const s = run(sigmoid, { x: twiceX });
   const twiceS = run(mul, { a: s, b: two });

@@ -77,7 +77,8 @@ async function startThreaded(pkg: WasmPackage, threads: number): Promise<Backend
   const factory = load(FACTORY) as ModuleFactory;
   const dir = dirname(load.resolve(FACTORY));
   // Each pool worker pipes its stdio into ours (a listener per worker on each): not a leak.
-  for (const stream of [process.stdout, process.stderr]) stream.setMaxListeners(stream.getMaxListeners() + MAX_WASM_THREADS);
+  for (const stream of [process.stdout, process.stderr])
+    stream.setMaxListeners(stream.getMaxListeners() + MAX_WASM_THREADS);
   // The build reads the core count once, while it starts, and halves it: give it twice the real count.
   const cpus = os.cpus;
   os.cpus = () => [...cpus(), ...cpus()];

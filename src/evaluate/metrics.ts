@@ -21,14 +21,23 @@ export interface ClassificationReport {
   majorityAccuracy: number;
 }
 
-export function confusionMatrix(truth: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): number[][] {
-  if (truth.length !== predicted.length) throw new Error(`${truth.length} true labels but ${predicted.length} predictions`);
+export function confusionMatrix(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  numClasses: number,
+): number[][] {
+  if (truth.length !== predicted.length)
+    throw new Error(`${truth.length} true labels but ${predicted.length} predictions`);
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < truth.length; i++) m[truth[i]][predicted[i]] += 1;
   return m;
 }
 
-export function classificationReport(truth: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): ClassificationReport {
+export function classificationReport(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  numClasses: number,
+): ClassificationReport {
   const confusion = confusionMatrix(truth, predicted, numClasses);
   const count = truth.length;
   let correct = 0;

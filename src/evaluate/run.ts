@@ -55,7 +55,14 @@ export interface Evaluation {
 }
 
 export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
-  const { predictor, engine } = await openPredictor({ modelDir: opts.modelDir, backend: opts.backend, batchSize: opts.batchSize, memory: opts.memory, work: 'score', nativeLogs: opts.nativeLogs });
+  const { predictor, engine } = await openPredictor({
+    modelDir: opts.modelDir,
+    backend: opts.backend,
+    batchSize: opts.batchSize,
+    memory: opts.memory,
+    work: 'score',
+    nativeLogs: opts.nativeLogs,
+  });
   opts.onEngine?.(engine);
   try {
     const { meta, settings } = predictor.loaded;
@@ -70,11 +77,17 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
     });
     const classes = { labels: [...predictor.labels], names: [...predictor.labelNames] };
     const trainedOn = meta !== null && meta.data_sha256 === table.sha256;
-    const rows = opts.validation ? validationRows(predictor.loaded, table, trainedOn, opts.file) : table.rows.map((_, i) => i);
+    const rows = opts.validation
+      ? validationRows(predictor.loaded, table, trainedOn, opts.file)
+      : table.rows.map((_, i) => i);
     const picked = rows.map((i) => table.rows[i]);
     const truth = indexLabels(picked, classes, table.path);
     const started = performance.now();
-    const { predictions, fromMemory, memberOutputs } = predictor.predict(picked.map((r) => r.text), opts.onProgress, true);
+    const { predictions, fromMemory, memberOutputs } = predictor.predict(
+      picked.map((r) => r.text),
+      opts.onProgress,
+      true,
+    );
     const seconds = (performance.now() - started) / 1000;
     let lossSum = 0;
     predictions.forEach((p, i) => {
@@ -88,7 +101,11 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       firstLine: picked[0]?.line ?? 0,
       loss: lossSum / Math.max(1, predictions.length),
       labelNames: predictor.labelNames,
-      report: classificationReport(truth, Int32Array.from(predictions, (p) => p.label), predictor.labelNames.length),
+      report: classificationReport(
+        truth,
+        Int32Array.from(predictions, (p) => p.label),
+        predictor.labelNames.length,
+      ),
       parts,
       fromMemory,
       seconds,
@@ -106,15 +123,39 @@ function memberScores(predictor: Predictor, outputs: Float32Array[], truth: Int3
   if (members.length < 2 || !blend) return [];
   const k = predictor.labelNames.length;
   const score = (p: Float32Array) => scoreProbabilities(p, k, truth);
-  return [...members.map((m, i) => ({ kind: m.kind, ...score(outputs[i]) })), { kind: 'blend', ...score(blendProbabilities(outputs, k, blend)) }].map((s) => ({ kind: s.kind, accuracy: s.acc, loss: s.loss }));
+  return [
+    ...members.map((m, i) => ({ kind: m.kind, ...score(outputs[i]) })),
+    { kind: 'blend', ...score(blendProbabilities(outputs, k, blend)) },
+  ].map((s) => ({ kind: s.kind, accuracy: s.acc, loss: s.loss }));
 }
 
 /** The rows `train` held out: the last validation_split of the file, as Keras splits before shuffling. */
 function validationRows(loaded: LoadedModel, table: TextTable, trainedOn: boolean, file: string): number[] {
   const { meta, settings, dir } = loaded;
-  if (!meta || !settings) throw new SettingError('validation', `needs ${MODEL_FILES.meta} and the training settings from \`sentiment train\`; this model has none`, { where: { file: dir } });
-  if (!trainedOn) throw new SettingError('validation', `this is not the file the model was trained on (${meta.data_file}, sha256 ${meta.data_sha256.slice(0, 12)}…)`, { where: { file } });
-  if (settings.validationSplit <= 0) throw new SettingError('validation', 'the model was trained without a validation split', { where: { file: join(dir, MODEL_FILES.meta) } });
-  if (settings.validationFile) throw new SettingError('validation', `the model was validated on ${settings.validationFile}: evaluate that file`, { where: { file } });
-  return Array.from(heldOutRows(table.rows.map((r) => r.group ?? `line ${r.line}`), settings).valRows);
+  if (!meta || !settings)
+    throw new SettingError(
+      'validation',
+      `needs ${MODEL_FILES.meta} and the training settings from \`sentiment train\`; this model has none`,
+      { where: { file: dir } },
+    );
+  if (!trainedOn)
+    throw new SettingError(
+      'validation',
+      `this is not the file the model was trained on (${meta.data_file}, sha256 ${meta.data_sha256.slice(0, 12)}…)`,
+      { where: { file } },
+    );
+  if (settings.validationSplit <= 0)
+    throw new SettingError('validation', 'the model was trained without a validation split', {
+      where: { file: join(dir, MODEL_FILES.meta) },
+    });
+  if (settings.validationFile)
+    throw new SettingError('validation', `the model was validated on ${settings.validationFile}: evaluate that file`, {
+      where: { file },
+    });
+  return Array.from(
+    heldOutRows(
+      table.rows.map((r) => r.group ?? `line ${r.line}`),
+      settings,
+    ).valRows,
+  );
 }

@@ -55,7 +55,11 @@ export interface ReplaceOptions {
 export type StagedHook = (file: string) => Promise<void> | void;
 
 /** Writes a new version of `dir` through `write(stagingDir)` and swaps it in. */
-export async function replaceDirectory(dir: string, write: (staging: string) => Promise<void>, opts: ReplaceOptions = {}): Promise<void> {
+export async function replaceDirectory(
+  dir: string,
+  write: (staging: string) => Promise<void>,
+  opts: ReplaceOptions = {},
+): Promise<void> {
   await mkdir(dirname(dir), { recursive: true });
   await recoverDirectory(dir);
   const stage = staged(dir);
@@ -64,14 +68,18 @@ export async function replaceDirectory(dir: string, write: (staging: string) => 
     if (err.code !== 'EEXIST') throw err;
     const other = await heldByOther(dir);
     const who = other ? `process ${other.pid} on ${other.host}` : 'another process';
-    throw new InputError(`${who} is saving this directory (its staging directory ${stage} exists); wait for it to finish`, { file: dir });
+    throw new InputError(
+      `${who} is saving this directory (its staging directory ${stage} exists); wait for it to finish`,
+      { file: dir },
+    );
   });
   try {
     await write(stage);
     if (opts.keepOthers && (await exists(dir))) {
       const written = new Set(await readdir(stage));
       for (const entry of await readdir(dir)) {
-        if (!written.has(entry) && !isLeftover(entry)) await cp(join(dir, entry), join(stage, entry), { recursive: true, preserveTimestamps: true });
+        if (!written.has(entry) && !isLeftover(entry))
+          await cp(join(dir, entry), join(stage, entry), { recursive: true, preserveTimestamps: true });
       }
     }
     await writeFile(join(stage, COMPLETE), '');

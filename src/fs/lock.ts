@@ -29,7 +29,9 @@ function alive(pid: number): boolean {
 async function owner(dir: string): Promise<LockOwner | null> {
   try {
     const o = JSON.parse(await readFile(lockPath(dir), 'utf8')) as Partial<LockOwner>;
-    return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host, started: String(o.started ?? '?') } : null;
+    return typeof o.pid === 'number' && typeof o.host === 'string'
+      ? { pid: o.pid, host: o.host, started: String(o.started ?? '?') }
+      : null;
   } catch {
     return null;
   }
@@ -54,7 +56,11 @@ export async function lockDirectory(dir: string, setting: string): Promise<() =>
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const other = await heldByOther(dir);
       if (other) {
-        throw new SettingError(setting, `is being written by process ${other.pid} on ${other.host} since ${other.started}; wait for it to finish (or, if that process is gone, remove ${lockPath(dir)})`, { given: dir });
+        throw new SettingError(
+          setting,
+          `is being written by process ${other.pid} on ${other.host} since ${other.started}; wait for it to finish (or, if that process is gone, remove ${lockPath(dir)})`,
+          { given: dir },
+        );
       }
       // Stale: its process is gone.
       await rm(lockPath(dir), { force: true });

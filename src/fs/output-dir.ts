@@ -27,26 +27,49 @@ async function writable(dir: string): Promise<boolean> {
  * The directory to write (`path`, its link followed), or a SettingError naming `setting`. `ours`
  * says whether an entry is one this tool writes there.
  */
-export async function checkOutputDirectory(path: string, setting: string, ours: (entry: string) => boolean): Promise<string> {
-  if (path.trim() === '') throw new SettingError(setting, 'is empty; give a directory', { given: JSON.stringify(path) });
+export async function checkOutputDirectory(
+  path: string,
+  setting: string,
+  ours: (entry: string) => boolean,
+): Promise<string> {
+  if (path.trim() === '')
+    throw new SettingError(setting, 'is empty; give a directory', { given: JSON.stringify(path) });
   const link = await lstat(path).catch(() => null);
-  const target = link?.isSymbolicLink() ? await realpath(path).catch(async () => resolve(dirname(path), await readlink(path))) : resolve(path);
-  if (target === parse(target).root) throw new SettingError(setting, 'is the root directory; give a directory of its own', { given: path });
+  const target = link?.isSymbolicLink()
+    ? await realpath(path).catch(async () => resolve(dirname(path), await readlink(path)))
+    : resolve(path);
+  if (target === parse(target).root)
+    throw new SettingError(setting, 'is the root directory; give a directory of its own', { given: path });
   const self = await stat(target).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOTDIR' ? 'under-file' : null));
-  if (self === 'under-file') throw new SettingError(setting, `is under ${await fileAncestor(target)}, which is a file`, { given: path });
-  if (self && !self.isDirectory()) throw new SettingError(setting, 'points at an existing file; give a directory', { given: path });
+  if (self === 'under-file')
+    throw new SettingError(setting, `is under ${await fileAncestor(target)}, which is a file`, { given: path });
+  if (self && !self.isDirectory())
+    throw new SettingError(setting, 'points at an existing file; give a directory', { given: path });
   if (self) {
     const entries = await readdir(target);
     if (entries.length > 0 && !entries.some(ours)) {
-      throw new SettingError(setting, `is a directory of other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}), not a model directory; a model directory is replaced whole, so give a new or an empty directory`, { given: path });
+      throw new SettingError(
+        setting,
+        `is a directory of other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}), not a model directory; a model directory is replaced whole, so give a new or an empty directory`,
+        { given: path },
+      );
     }
-    if (!(await writable(target))) throw new SettingError(setting, 'cannot be written (permission denied or a read-only file system)', { given: path });
+    if (!(await writable(target)))
+      throw new SettingError(setting, 'cannot be written (permission denied or a read-only file system)', {
+        given: path,
+      });
   }
   // The save stages a sibling: the parent (or the nearest existing ancestor it will be made in) must be writable.
   let parent = dirname(target);
   while (!(await stat(parent).catch(() => null))) parent = dirname(parent);
-  if (!(await stat(parent)).isDirectory()) throw new SettingError(setting, `is under ${parent}, which is a file`, { given: path });
-  if (!(await writable(parent))) throw new SettingError(setting, `cannot be made or replaced: ${parent} is not writable (permission denied or a read-only file system)`, { given: path });
+  if (!(await stat(parent)).isDirectory())
+    throw new SettingError(setting, `is under ${parent}, which is a file`, { given: path });
+  if (!(await writable(parent)))
+    throw new SettingError(
+      setting,
+      `cannot be made or replaced: ${parent} is not writable (permission denied or a read-only file system)`,
+      { given: path },
+    );
   return target;
 }
 

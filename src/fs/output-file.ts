@@ -14,7 +14,8 @@ type Target = { kind: 'replace'; path: string } | { kind: 'through'; path: strin
 
 /** Where and how `path` is written, or a SettingError naming `setting` when it cannot be. */
 export async function outputTarget(path: string, setting: string): Promise<Target> {
-  if (path.trim() === '') throw new SettingError(setting, 'is empty; give a file name', { given: JSON.stringify(path) });
+  if (path.trim() === '')
+    throw new SettingError(setting, 'is empty; give a file name', { given: JSON.stringify(path) });
   const link = await lstat(path).catch(() => null);
   let target = path;
   if (link?.isSymbolicLink()) {
@@ -26,10 +27,15 @@ export async function outputTarget(path: string, setting: string): Promise<Targe
   if (s?.isSocket()) throw new SettingError(setting, 'points at a socket; give a file name', { given: path });
   if (s && (s.isFIFO() || s.isCharacterDevice() || s.isBlockDevice())) return { kind: 'through', path: target };
   const parent = await stat(dirname(target)).catch(() => null);
-  if (!parent?.isDirectory()) throw new SettingError(setting, `the directory ${dirname(target)} does not exist`, { given: path });
+  if (!parent?.isDirectory())
+    throw new SettingError(setting, `the directory ${dirname(target)} does not exist`, { given: path });
   // The temporary sibling needs the directory writable, the file itself aside.
   await access(dirname(target), constants.W_OK | constants.X_OK).catch(() => {
-    throw new SettingError(setting, `cannot write in ${dirname(target)} (permission denied or a read-only file system)`, { given: path });
+    throw new SettingError(
+      setting,
+      `cannot write in ${dirname(target)} (permission denied or a read-only file system)`,
+      { given: path },
+    );
   });
   return { kind: 'replace', path: target };
 }

@@ -60,7 +60,11 @@ function fusedAdamReady(): boolean {
   if (registeredFor !== addon) {
     if (tf.getKernel(FUSED_ADAM, 'wasm')) tf.unregisterKernel(FUSED_ADAM, 'wasm');
     const kernel = fusedAdamKernel(addon);
-    tf.registerKernel({ kernelName: FUSED_ADAM, backendName: 'wasm', kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc });
+    tf.registerKernel({
+      kernelName: FUSED_ADAM,
+      backendName: 'wasm',
+      kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc,
+    });
     registeredFor = addon;
   }
   return true;
@@ -86,20 +90,34 @@ export class FusedAdam extends tf.AdamOptimizer {
       return;
     }
     const s = this as unknown as AdamState;
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => v.name)
+      : Object.keys(variableGradients);
     tf.tidy(() => {
       const correction1 = tf.sub(1, s.accBeta1);
       const correction2 = tf.sub(1, s.accBeta2);
       const attrs = { beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, learningRate: s.learningRate };
       names.forEach((name, i) => {
         const value = tf.engine().registeredVariables[name];
-        s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        s.accumulatedFirstMoment[i] ??= {
+          originalName: `${name}/m`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
+        s.accumulatedSecondMoment[i] ??= {
+          originalName: `${name}/v`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
         const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
         if (gradient == null) return;
         const m = (s.accumulatedFirstMoment[i] as { variable: tf.Variable }).variable;
         const v = (s.accumulatedSecondMoment[i] as { variable: tf.Variable }).variable;
-        const [newValue, newM, newV] = tf.engine().runKernel(FUSED_ADAM, { value, m, v, gradient, correction1, correction2 }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [newValue, newM, newV] = tf
+          .engine()
+          .runKernel(
+            FUSED_ADAM,
+            { value, m, v, gradient, correction1, correction2 },
+            attrs as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor[];
         m.assign(newM);
         v.assign(newV);
         value.assign(newValue);

@@ -21,7 +21,14 @@ export interface BiLstmShape {
   learningRate: number;
 }
 
-export const BILSTM_DEFAULTS = { units: 128, embeddingDropout: 0.2, dropout: 0.3, learningRate: 0.002, batchSize: 256, labelSmoothing: 0.1 } as const;
+export const BILSTM_DEFAULTS = {
+  units: 128,
+  embeddingDropout: 0.2,
+  dropout: 0.3,
+  learningRate: 0.002,
+  batchSize: 256,
+  labelSmoothing: 0.1,
+} as const;
 
 /** Builds and compiles the model; `embeddings` (row-major [rows, dims]) starts the embedding, else it is random (a resume sets it). */
 export function buildBiLstm(shape: BiLstmShape, embeddings: Float32Array | null): tf.LayersModel {
@@ -37,17 +44,28 @@ function buildLayers(shape: BiLstmShape, embeddings: Float32Array | null): tf.La
     ...(embeddings ? { weights: [tf.tensor2d(embeddings, [shape.rows, shape.dims])] } : {}),
   });
   let x = embedding.apply(input) as tf.SymbolicTensor;
-  x = tf.layers.spatialDropout1d({ name: 'embedding_dropout', rate: BILSTM_DEFAULTS.embeddingDropout }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .spatialDropout1d({ name: 'embedding_dropout', rate: BILSTM_DEFAULTS.embeddingDropout })
+    .apply(x) as tf.SymbolicTensor;
   const sequences = shape.pooling === 'max-mean';
-  const lstm = new FusedLSTM({ name: 'lstm', units: shape.units, recurrentActivation: 'sigmoid', returnSequences: sequences });
-  x = (shape.bidirectional ? tf.layers.bidirectional({ name: 'bidirectional', layer: lstm, mergeMode: 'concat' }) : lstm).apply(x) as tf.SymbolicTensor;
+  const lstm = new FusedLSTM({
+    name: 'lstm',
+    units: shape.units,
+    recurrentActivation: 'sigmoid',
+    returnSequences: sequences,
+  });
+  x = (
+    shape.bidirectional ? tf.layers.bidirectional({ name: 'bidirectional', layer: lstm, mergeMode: 'concat' }) : lstm
+  ).apply(x) as tf.SymbolicTensor;
   if (sequences) {
     const max = tf.layers.globalMaxPooling1d({ name: 'max_over_time' }).apply(x) as tf.SymbolicTensor;
     const mean = tf.layers.globalAveragePooling1d({ name: 'mean_over_time' }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.concatenate({ name: 'max_mean' }).apply([max, mean]) as tf.SymbolicTensor;
   }
   x = tf.layers.dropout({ name: 'dropout', rate: BILSTM_DEFAULTS.dropout }).apply(x) as tf.SymbolicTensor;
-  const output = tf.layers.dense({ name: 'classes', units: shape.numClasses, activation: 'softmax' }).apply(x) as tf.SymbolicTensor;
+  const output = tf.layers
+    .dense({ name: 'classes', units: shape.numClasses, activation: 'softmax' })
+    .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output, name: 'bilstm_on_vectors' });
   model.compile({ optimizer: kerasAdam(shape.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;

@@ -25,7 +25,8 @@ export function blendProbabilities(outputs: ReadonlyArray<Float32Array>, k: numb
     outputs.forEach((p, m) => {
       const w = blend.weights[m];
       if (w === 0) return;
-      for (let j = 0; j < k; j++) z[j] += w * (blend.method === 'linear' ? p[r * k + j] : Math.log(Math.max(p[r * k + j], FLOOR)));
+      for (let j = 0; j < k; j++)
+        z[j] += w * (blend.method === 'linear' ? p[r * k + j] : Math.log(Math.max(p[r * k + j], FLOOR)));
     });
     let sum = 0;
     if (blend.method === 'log-linear') {
@@ -41,9 +42,15 @@ export function blendProbabilities(outputs: ReadonlyArray<Float32Array>, k: numb
 /** What is wrong with a stored blend for `members` members, or null. */
 export function blendProblem(b: unknown, members: number): string | null {
   const o = (b ?? {}) as Record<string, unknown>;
-  if (!(BLEND_METHODS as readonly unknown[]).includes(o.method)) return `blend.method must be one of ${BLEND_METHODS.join(', ')}`;
+  if (!(BLEND_METHODS as readonly unknown[]).includes(o.method))
+    return `blend.method must be one of ${BLEND_METHODS.join(', ')}`;
   const w = o.weights;
-  if (!Array.isArray(w) || w.length !== members || !w.every((x) => typeof x === 'number' && x >= 0 && Number.isFinite(x))) return `blend.weights must be ${members} numbers ≥ 0, one per member`;
+  if (
+    !Array.isArray(w) ||
+    w.length !== members ||
+    !w.every((x) => typeof x === 'number' && x >= 0 && Number.isFinite(x))
+  )
+    return `blend.weights must be ${members} numbers ≥ 0, one per member`;
   if (Math.abs(w.reduce((a: number, x: number) => a + x, 0) - 1) > 1e-6) return 'blend.weights must sum to 1';
   return null;
 }

@@ -49,13 +49,18 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
   // Through a link, the lock and staging directory sit beside the directory it names.
   await recoverDirectory(await realpath(dir).catch(() => dir)).catch(() => undefined);
   const files = await listDirectory(dir);
-  if (!files.includes(MODEL_FILES.model) && !files.includes(MODEL_FILES.tokenizer)) throw new NotTrainedError('model', dir);
+  if (!files.includes(MODEL_FILES.model) && !files.includes(MODEL_FILES.tokenizer))
+    throw new NotTrainedError('model', dir);
   for (const f of [MODEL_FILES.model, MODEL_FILES.tokenizer]) {
     if (!files.includes(f)) throw new InputError('missing', { file: join(dir, f) });
   }
-  const history = files.includes(MODEL_FILES.history) ? await readJsonFile<HistoryFile & { params?: unknown }>(join(dir, MODEL_FILES.history)) : null;
+  const history = files.includes(MODEL_FILES.history)
+    ? await readJsonFile<HistoryFile & { params?: unknown }>(join(dir, MODEL_FILES.history))
+    : null;
   const metaPath = join(dir, MODEL_FILES.meta);
-  const meta = files.includes(MODEL_FILES.meta) ? metaFromJson(await readJsonFile<unknown>(metaPath), metaPath, history?.params ?? null) : null;
+  const meta = files.includes(MODEL_FILES.meta)
+    ? metaFromJson(await readJsonFile<unknown>(metaPath), metaPath, history?.params ?? null)
+    : null;
   return {
     dir,
     layout: meta ? 'sentiment' : 'keras',
@@ -81,10 +86,14 @@ export async function loadModelDirectory(dir: string, opened?: ModelHeader): Pro
       for (const e of meta.members) members.push(await loadMember(dir, e));
     } else {
       // The seed pre-pads every phrase to the model's fixed input length.
-      members.push(await SequenceMember.load(dir, (model) => {
-        const steps = model.inputs[0]?.shape[1];
-        return typeof steps === 'number' ? { maxLen: steps, batching: 'max' } : { maxLen: MAX_LEN_CAP, batching: 'group' };
-      }));
+      members.push(
+        await SequenceMember.load(dir, (model) => {
+          const steps = model.inputs[0]?.shape[1];
+          return typeof steps === 'number'
+            ? { maxLen: steps, batching: 'max' }
+            : { maxLen: MAX_LEN_CAP, batching: 'group' };
+        }),
+      );
     }
   } catch (err) {
     for (const m of members) m.dispose();
@@ -94,7 +103,10 @@ export async function loadModelDirectory(dir: string, opened?: ModelHeader): Pro
   const wrong = members.find((m) => m.numClasses !== classes);
   if (wrong) {
     for (const m of members) m.dispose();
-    throw new InputError(`lists ${classes} classes, but the ${wrong.kind} member gives ${wrong.numClasses}: the files do not belong together`, { file: join(dir, meta ? MODEL_FILES.meta : MODEL_FILES.model) });
+    throw new InputError(
+      `lists ${classes} classes, but the ${wrong.kind} member gives ${wrong.numClasses}: the files do not belong together`,
+      { file: join(dir, meta ? MODEL_FILES.meta : MODEL_FILES.model) },
+    );
   }
   return { ...header, members, blend: meta?.blend ?? null, dispose: () => members.forEach((m) => m.dispose()) };
 }
@@ -112,7 +124,10 @@ async function listDirectory(dir: string): Promise<string[]> {
 
 /** What this tool writes in a model directory (a directory holding none of these is someone else's). */
 export function isModelEntry(entry: string): boolean {
-  return (Object.values(MODEL_FILES) as string[]).includes(entry) || ['checkpoint', 'ngram', 'bilstm', 'memory.tsv.gz', 'crossval.json', 'history.png', 'history.svg'].includes(entry);
+  return (
+    (Object.values(MODEL_FILES) as string[]).includes(entry) ||
+    ['checkpoint', 'ngram', 'bilstm', 'memory.tsv.gz', 'crossval.json', 'history.png', 'history.svg'].includes(entry)
+  );
 }
 
 export interface ModelDirectory {

@@ -25,7 +25,8 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
   await mkdir(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const weightData =
+        artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const json: ModelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
@@ -45,14 +46,25 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
   const modelPath = join(dir, MODEL_FILES.model);
   const json = await readJsonFile<ModelJson>(modelPath);
   const bad = (what: string) => new InputError(what, { file: modelPath });
-  if (json === null || typeof json !== 'object' || !json.modelTopology || typeof json.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
+  if (
+    json === null ||
+    typeof json !== 'object' ||
+    !json.modelTopology ||
+    typeof json.modelTopology !== 'object' ||
+    !Array.isArray(json.weightsManifest)
+  ) {
     throw bad('not a tfjs layers model (no modelTopology / weightsManifest)');
   }
   const manifest = json.weightsManifest;
-  if (manifest.length === 0 || !manifest.every((g) => Array.isArray(g?.paths) && g.paths.length > 0 && Array.isArray(g.weights))) throw bad('its weightsManifest lists no weight files');
+  if (
+    manifest.length === 0 ||
+    !manifest.every((g) => Array.isArray(g?.paths) && g.paths.length > 0 && Array.isArray(g.weights))
+  )
+    throw bad('its weightsManifest lists no weight files');
   for (const p of manifest.flatMap((g) => g.paths)) {
     // Weight files live in the model directory: a path out of it is not one to follow.
-    if (typeof p !== 'string' || isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..')) throw bad(`weightsManifest path ${JSON.stringify(p)} points outside the model directory`);
+    if (typeof p !== 'string' || isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..'))
+      throw bad(`weightsManifest path ${JSON.stringify(p)} points outside the model directory`);
   }
   const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (m) => {
     const specs = m.flatMap((g) => g.weights);
@@ -72,11 +84,18 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
 }
 
 /** The weight files' bytes as one buffer, refused unless their length is what the specs declare. */
-export function checkedWeightData(buffers: Buffer[], specs: tf.io.WeightsManifestEntry[], file: string, declaredIn: string): ArrayBuffer {
+export function checkedWeightData(
+  buffers: Buffer[],
+  specs: tf.io.WeightsManifestEntry[],
+  file: string,
+  declaredIn: string,
+): ArrayBuffer {
   const bytes = buffers.reduce((n, b) => n + b.byteLength, 0);
   const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
   if (bytes !== expected) {
-    throw new InputError(`has ${bytes} bytes, ${declaredIn} declares ${expected} (truncated or from another model)`, { file });
+    throw new InputError(`has ${bytes} bytes, ${declaredIn} declares ${expected} (truncated or from another model)`, {
+      file,
+    });
   }
   // One file read whole already owns its memory: no copy of the 10 MB.
   const own = buffers.length === 1 ? buffers[0].buffer : null;
@@ -94,7 +113,11 @@ function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], fil
       const v = new Float32Array(data, offset, n);
       for (let i = 0; i < n; i++) {
         // NaN and ±Infinity are the only floats for which x - x is not 0.
-        if (v[i] - v[i] !== 0) throw new InputError(`holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`, { file });
+        if (v[i] - v[i] !== 0)
+          throw new InputError(
+            `holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`,
+            { file },
+          );
       }
     }
     offset += n * tf.util.bytesPerElement(s.dtype ?? 'float32');

@@ -35,18 +35,27 @@ export class PhraseMemory {
   }
 
   /** Counts the labels of `rows` (indices into `cleaned` and `labels`). */
-  static build(cleaned: ReadonlyArray<string>, labels: ArrayLike<number>, rows: ArrayLike<number>, classes: number): PhraseMemory {
+  static build(
+    cleaned: ReadonlyArray<string>,
+    labels: ArrayLike<number>,
+    rows: ArrayLike<number>,
+    classes: number,
+  ): PhraseMemory {
     const counts = new Map<string, number[]>();
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       // A phrase that cleans to nothing says nothing.
       if (cleaned[r] === '') continue;
       let c = counts.get(cleaned[r]);
-      if (!c) counts.set(cleaned[r], (c = new Array<number>(classes).fill(0)));
+      if (c === undefined) {
+        c = new Array<number>(classes).fill(0);
+        counts.set(cleaned[r], c);
+      }
       c[labels[r]] += 1;
     }
     const entries = new Map<string, string>();
-    for (const [phrase, c] of counts) entries.set(phrase, c.flatMap((n, label) => (n > 0 ? [`${label}:${n}`] : [])).join(','));
+    for (const [phrase, c] of counts)
+      entries.set(phrase, c.flatMap((n, label) => (n > 0 ? [`${label}:${n}`] : [])).join(','));
     return new PhraseMemory(classes, entries);
   }
 
@@ -67,7 +76,8 @@ export class PhraseMemory {
 
   private countsOf(cleaned: string): string | undefined {
     if (cleaned === '' || cleaned.includes('\n') || cleaned.includes('\t')) return undefined;
-    if (this.entries === null && this.text !== null && this.scans++ < SCANS_BEFORE_INDEXING) return findCounts(this.text, cleaned);
+    if (this.entries === null && this.text !== null && this.scans++ < SCANS_BEFORE_INDEXING)
+      return findCounts(this.text, cleaned);
     return this.index().get(cleaned);
   }
 
@@ -101,10 +111,15 @@ export class PhraseMemory {
     if (!text.endsWith('\n')) text += '\n';
     // Every line checked in one pass of the regex engine: label:count pairs for known classes, a tab, a phrase.
     const label = Array.from({ length: classes }, (_, i) => i).join('|');
-    const bad = new RegExp(`^(?!(?:(?:${label}):\\d+(?:,(?:${label}):\\d+)*\\t[^\\t\\n]+)?$)`, 'm').exec(text.slice(0, -1));
+    const bad = new RegExp(`^(?!(?:(?:${label}):\\d+(?:,(?:${label}):\\d+)*\\t[^\\t\\n]+)?$)`, 'm').exec(
+      text.slice(0, -1),
+    );
     if (bad) {
       const line = text.slice(0, bad.index).split('\n').length;
-      throw new InputError(`expected label:count pairs for ${classes} classes, a tab and a phrase`, { file: path, line });
+      throw new InputError(`expected label:count pairs for ${classes} classes, a tab and a phrase`, {
+        file: path,
+        line,
+      });
     }
     return new PhraseMemory(classes, null, text);
   }

@@ -6,7 +6,13 @@
 import { CLEANING_VERSION } from '../data/clean.ts';
 import type { Classes } from '../data/labels.ts';
 import { InputError } from '../errors.ts';
-import { BATCHING_MODES, settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
+import {
+  BATCHING_MODES,
+  settingsFromJson,
+  settingsToJson,
+  type RunSettings,
+  type RunSettingsJson,
+} from '../settings.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { blendProblem, type Blend } from './blend.ts';
 import type { MemberEntry } from './member.ts';
@@ -78,17 +84,24 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw bad('expected a JSON object');
   const m = json as Json;
   if (typeof m.format_version !== 'number' || m.format_version > META_FORMAT_VERSION) {
-    throw bad(`format_version ${JSON.stringify(m.format_version)} is not one this version reads (up to ${META_FORMAT_VERSION}); upgrade sentiment`);
+    throw bad(
+      `format_version ${JSON.stringify(m.format_version)} is not one this version reads (up to ${META_FORMAT_VERSION}); upgrade sentiment`,
+    );
   }
   if (m.cleaning_version !== CLEANING_VERSION) {
-    throw bad(`cleaning_version ${JSON.stringify(m.cleaning_version)} differs from this version's (${CLEANING_VERSION}); the model would see different text`);
+    throw bad(
+      `cleaning_version ${JSON.stringify(m.cleaning_version)} differs from this version's (${CLEANING_VERSION}); the model would see different text`,
+    );
   }
   const names = m.label_names;
-  if (!Array.isArray(names) || names.length < 2 || !names.every((n) => typeof n === 'string')) throw bad('label_names must list at least two class names');
+  if (!Array.isArray(names) || names.length < 2 || !names.every((n) => typeof n === 'string'))
+    throw bad('label_names must list at least two class names');
   // Before version 3 labels were the class numbers.
   const labels = Array.isArray(m.labels) ? m.labels.map(String) : names.map((_, i) => String(i));
-  if (labels.length !== names.length || new Set(labels).size !== labels.length) throw bad('labels must list one distinct label per name in label_names');
-  const members = m.format_version >= 2 ? m.members : [{ kind: 'lstm', path: '.', max_len: m.max_len, batching: m.batching }];
+  if (labels.length !== names.length || new Set(labels).size !== labels.length)
+    throw bad('labels must list one distinct label per name in label_names');
+  const members =
+    m.format_version >= 2 ? m.members : [{ kind: 'lstm', path: '.', max_len: m.max_len, batching: m.batching }];
   if (!Array.isArray(members) || members.length === 0) throw bad('members must list at least one member');
   members.forEach((e, i) => {
     const problem = entryProblem(e);
@@ -100,7 +113,8 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
     if (problem) throw bad(problem);
   }
   const memory = m.format_version >= 2 && m.memory !== null && m.memory !== undefined ? m.memory : null;
-  if (memory !== null && !Number.isInteger((memory as { phrases?: unknown }).phrases)) throw bad('memory.phrases must be a whole number');
+  if (memory !== null && !Number.isInteger((memory as { phrases?: unknown }).phrases))
+    throw bad('memory.phrases must be a whole number');
   const settings = m.format_version >= 2 ? m.settings : params;
   return {
     format_version: m.format_version,
@@ -123,9 +137,15 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
 /** What is wrong with a meta.json member entry, or null when it is one this version loads. */
 function entryProblem(e: unknown): string | null {
   const o = (e ?? {}) as Record<string, unknown>;
-  if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..')) return 'path must be a directory inside the model directory';
+  if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..'))
+    return 'path must be a directory inside the model directory';
   if (o.kind === 'ngram') return null;
   if (o.kind !== 'lstm' && o.kind !== 'bilstm') return `unknown kind ${JSON.stringify(o.kind)}`;
-  if (!Number.isInteger(o.max_len) || (o.max_len as number) < 1 || !(BATCHING_MODES as readonly unknown[]).includes(o.batching)) return 'max_len or batching is missing or invalid';
+  if (
+    !Number.isInteger(o.max_len) ||
+    (o.max_len as number) < 1 ||
+    !(BATCHING_MODES as readonly unknown[]).includes(o.batching)
+  )
+    return 'max_len or batching is missing or invalid';
   return null;
 }

@@ -13,12 +13,16 @@ export function quietly<T>(fn: () => T): T {
 }
 
 /** The model's layers in order, as one line: `Embedding → SpatialDropout1D → Bidirectional(LSTM) → …`. */
-export function describeLayers(model: { layers: { getClassName(): string; getConfig(): Record<string, unknown> }[] }): string {
+export function describeLayers(model: {
+  layers: { getClassName(): string; getConfig(): Record<string, unknown> }[];
+}): string {
   return model.layers
     .map((l) => {
       const name = l.getClassName();
       const config = l.getConfig();
-      const inner = (config.layer as { className?: string } | undefined)?.className ?? (name === 'Dense' ? config.activation : undefined);
+      const inner =
+        (config.layer as { className?: string } | undefined)?.className ??
+        (name === 'Dense' ? config.activation : undefined);
       return inner ? `${name}(${String(inner)})` : name;
     })
     .filter((n) => n !== 'InputLayer')

@@ -9,7 +9,10 @@ import { FusedLSTM } from './lstm/layer.ts';
 import { quietly } from './quietly.ts';
 
 /** The settings the recipe's layers are built from. */
-export type RecipeSettings = Pick<RunSettings, 'maxWords' | 'embeddingDim' | 'units' | 'denseUnits' | 'dropout' | 'learningRate' | 'recurrentActivation'>;
+export type RecipeSettings = Pick<
+  RunSettings,
+  'maxWords' | 'embeddingDim' | 'units' | 'denseUnits' | 'dropout' | 'learningRate' | 'recurrentActivation'
+>;
 
 export interface RecipeShape {
   numClasses: number;
@@ -34,7 +37,9 @@ function buildLayers(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
       inputDim: cfg.maxWords,
       outputDim: cfg.embeddingDim,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05 }),
-      ...(shape.inputLength === null ? { batchInputShape: [null, null] } : { inputLength: shape.inputLength, batchInputShape: [null, shape.inputLength] }),
+      ...(shape.inputLength === null
+        ? { batchInputShape: [null, null] }
+        : { inputLength: shape.inputLength, batchInputShape: [null, shape.inputLength] }),
     }),
   );
   model.add(tf.layers.spatialDropout1d({ name: 'spatial_dropout1d_1', rate: cfg.dropout }));
@@ -53,9 +58,25 @@ function buildLayers(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
       recurrentDropout: cfg.dropout,
     }),
   );
-  model.add(tf.layers.dense({ name: 'dense_1', units: cfg.denseUnits, activation: 'relu', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }));
+  model.add(
+    tf.layers.dense({
+      name: 'dense_1',
+      units: cfg.denseUnits,
+      activation: 'relu',
+      kernelInitializer: 'glorotUniform',
+      biasInitializer: 'zeros',
+    }),
+  );
   model.add(tf.layers.dropout({ name: 'dropout_1', rate: cfg.dropout }));
-  model.add(tf.layers.dense({ name: 'dense_2', units: shape.numClasses, activation: 'softmax', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }));
+  model.add(
+    tf.layers.dense({
+      name: 'dense_2',
+      units: shape.numClasses,
+      activation: 'softmax',
+      kernelInitializer: 'glorotUniform',
+      biasInitializer: 'zeros',
+    }),
+  );
   compileModel(model, cfg.learningRate);
   return model;
 }

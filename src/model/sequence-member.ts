@@ -51,7 +51,13 @@ export class SequenceMember implements Member {
 
   /** Probabilities of already-encoded sequences, in their order. */
   predictSequences(sequences: ReadonlyArray<ArrayLike<number>>, opts: PredictOptions = {}): Float32Array {
-    return predictRows(this.model, sequences, range(0, sequences.length), { ...this.input, batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE }, opts.onProgress);
+    return predictRows(
+      this.model,
+      sequences,
+      range(0, sequences.length),
+      { ...this.input, batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE },
+      opts.onProgress,
+    );
   }
 
   predict(cleaned: ReadonlyArray<string>, opts: PredictOptions = {}): MemberOutput {
@@ -74,7 +80,11 @@ export class SequenceMember implements Member {
   }
 
   /** Loads model.json, its weights and tokenizer.json from `dir`; checks the tokenizer fits the embedding. */
-  static async load(dir: string, input: SequenceInput | ((model: tf.LayersModel) => SequenceInput), kind: SequenceEntry['kind'] = 'lstm'): Promise<SequenceMember> {
+  static async load(
+    dir: string,
+    input: SequenceInput | ((model: tf.LayersModel) => SequenceInput),
+    kind: SequenceEntry['kind'] = 'lstm',
+  ): Promise<SequenceMember> {
     const tokenizer = await loadTokenizer(dir);
     const model = await loadLayersModel(dir);
     try {
@@ -82,7 +92,10 @@ export class SequenceMember implements Member {
       const fed = typeof input === 'function' ? input(model) : input;
       const steps = model.inputs[0]?.shape[1];
       if (fed.batching === 'max' && typeof steps === 'number' && steps !== fed.maxLen) {
-        throw new InputError(`takes ${steps} time steps, but the model was trained on inputs padded to ${fed.maxLen} (meta.json max_len): the files do not belong together`, { file: join(dir, MODEL_FILES.model) });
+        throw new InputError(
+          `takes ${steps} time steps, but the model was trained on inputs padded to ${fed.maxLen} (meta.json max_len): the files do not belong together`,
+          { file: join(dir, MODEL_FILES.model) },
+        );
       }
       return new SequenceMember(model, tokenizer, fed, kind);
     } catch (err) {
@@ -97,7 +110,11 @@ function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: s
   const file = join(dir, MODEL_FILES.tokenizer);
   let largest = 0;
   for (const [word, index] of tokenizer.wordIndex) {
-    if (!Number.isInteger(index) || index < 1) throw new InputError(`word_index gives "${word}" the index ${JSON.stringify(index)}; indices are whole numbers from 1`, { file });
+    if (!Number.isInteger(index) || index < 1)
+      throw new InputError(
+        `word_index gives "${word}" the index ${JSON.stringify(index)}; indices are whole numbers from 1`,
+        { file },
+      );
     largest = Math.max(largest, index);
   }
   const embedding = model.layers.find((l) => l.getClassName() === 'Embedding');
@@ -106,9 +123,12 @@ function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: s
   // A declared num_words larger than the embedding means the two files do not belong together.
   const rowsNeeded = tokenizer.numWords ?? largest + 1;
   if (rowsNeeded > inputDim) {
-    throw new InputError(`num_words ${tokenizer.numWords ?? `(all ${tokenizer.wordIndex.size} words)`} does not fit the model's embedding of ${inputDim} rows`, {
-      file: join(dir, MODEL_FILES.tokenizer),
-    });
+    throw new InputError(
+      `num_words ${tokenizer.numWords ?? `(all ${tokenizer.wordIndex.size} words)`} does not fit the model's embedding of ${inputDim} rows`,
+      {
+        file: join(dir, MODEL_FILES.tokenizer),
+      },
+    );
   }
 }
 
@@ -145,7 +165,11 @@ export function predictRows(
   rows.forEach((r, i) => (position[r] = i));
   let out: Float32Array | null = null;
   let done = 0;
-  for (const batch of makeBatches(seqs, rows, { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen })) {
+  for (const batch of makeBatches(seqs, rows, {
+    mode: opts.batching,
+    batchSize: opts.batchSize,
+    maxLen: opts.maxLen,
+  })) {
     const probs = predictBatch(model, seqs, batch);
     const k = probs.length / batch.rows.length;
     out ??= new Float32Array(rows.length * k);

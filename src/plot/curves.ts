@@ -17,9 +17,12 @@ export interface Curves {
 type Json = Record<string, unknown>;
 
 export function curvesFromHistory(json: unknown, file: string): Curves {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError('expected a JSON object with per-epoch loss and accuracy', { file });
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new InputError('expected a JSON object with per-epoch loss and accuracy', { file });
   const h = json as Json;
-  const curves = Array.isArray(h.epochs) ? { ...fromOurs(h.epochs, file), kept: keptEpoch(h.kept_epoch) } : { ...fromKeras(h, file), kept: null };
+  const curves = Array.isArray(h.epochs)
+    ? { ...fromOurs(h.epochs, file), kept: keptEpoch(h.kept_epoch) }
+    : { ...fromKeras(h, file), kept: null };
   if (curves.epochs.length === 0) throw new InputError('holds no epochs yet', { file });
   if (![curves.loss, curves.valLoss, curves.acc, curves.valAcc].some((s) => s.some((v) => v !== null))) {
     throw new InputError('holds no numbers: every loss and accuracy is missing or not finite', { file });
@@ -85,7 +88,11 @@ function fromKeras(h: Json, file: string): Omit<Curves, 'kept'> {
   };
   const loss = series('loss');
   const acc = series('acc', 'accuracy');
-  if (!loss && !acc) throw new InputError('no loss or accuracy found (expected our history.json or Keras history.history keys: loss, acc/accuracy, val_loss, val_acc/val_accuracy)', { file });
+  if (!loss && !acc)
+    throw new InputError(
+      'no loss or accuracy found (expected our history.json or Keras history.history keys: loss, acc/accuracy, val_loss, val_acc/val_accuracy)',
+      { file },
+    );
   const n = Math.max(loss?.length ?? 0, acc?.length ?? 0);
   const fill = (s: (number | null)[] | null) => Array.from({ length: n }, (_, i) => s?.[i] ?? null);
   return {

@@ -33,7 +33,8 @@ export async function plotHistory(opts: PlotOptions): Promise<PlotResult> {
   await checkHistoryExists(file, opts);
   const outputs = opts.out ? [opts.out] : ['history.png', 'history.svg'].map((f) => join(dirname(file), f));
   for (const out of outputs) {
-    if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase())) throw new SettingError('out', `must end in ${PLOT_FORMATS.join(' or ')}`, { given: out });
+    if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase()))
+      throw new SettingError('out', `must end in ${PLOT_FORMATS.join(' or ')}`, { given: out });
     await outputTarget(out, 'out');
   }
   const curves = curvesFromHistory(parsePythonJson(await readTextFile(file), file), file);
@@ -50,8 +51,14 @@ export function plotTitle(name: string, curves: Curves): string {
   const acc = curves.acc[curves.acc.length - 1];
   const n = curves.epochs.length;
   const of = `${n} epoch${n === 1 ? '' : 's'}`;
-  if (curves.kept !== null && val !== null) return `${name}: kept epoch ${curves.kept} of ${n}, val_acc ${val.toFixed(4)}`;
-  const summary = val !== null ? `final val_acc ${val.toFixed(4)}` : acc !== null ? `final acc ${acc.toFixed(4)} (no validation)` : `${n} epochs`;
+  if (curves.kept !== null && val !== null)
+    return `${name}: kept epoch ${curves.kept} of ${n}, val_acc ${val.toFixed(4)}`;
+  const summary =
+    val !== null
+      ? `final val_acc ${val.toFixed(4)}`
+      : acc !== null
+        ? `final acc ${acc.toFixed(4)} (no validation)`
+        : `${n} epochs`;
   return `${name}: ${summary} after ${of}`;
 }
 

@@ -26,16 +26,35 @@ export function historySpec(curves: Curves, title: string, theme: Theme): TopLev
   const first = curves.epochs[0];
   // One epoch: widen the axis so the lone points sit in the middle.
   const domain = last > first ? [first, last] : [first - 1, last + 1];
-  const x = { field: 'epoch', type: 'quantitative' as const, title: 'Epochs', scale: { domain, nice: false }, axis: { tickMinStep: 1, format: 'd' } };
+  const x = {
+    field: 'epoch',
+    type: 'quantitative' as const,
+    title: 'Epochs',
+    scale: { domain, nice: false },
+    axis: { tickMinStep: 1, format: 'd' },
+  };
   // A dashed rule, labelled, where the model's weights come from (the best epoch, usually).
   const keptMarker =
     curves.kept === null
       ? []
       : [
-          { data: { values: [{ epoch: curves.kept }] }, mark: { type: 'rule' as const, strokeDash: [6, 4], strokeWidth: 1.5, color: theme.foreground }, encoding: { x } },
           {
             data: { values: [{ epoch: curves.kept }] },
-            mark: { type: 'text' as const, text: 'kept', align: 'left' as const, baseline: 'top' as const, dx: 4, dy: 4, fontSize: 12, color: theme.foreground },
+            mark: { type: 'rule' as const, strokeDash: [6, 4], strokeWidth: 1.5, color: theme.foreground },
+            encoding: { x },
+          },
+          {
+            data: { values: [{ epoch: curves.kept }] },
+            mark: {
+              type: 'text' as const,
+              text: 'kept',
+              align: 'left' as const,
+              baseline: 'top' as const,
+              dx: 4,
+              dy: 4,
+              fontSize: 12,
+              color: theme.foreground,
+            },
             encoding: { x, y: { value: 0 } },
           },
         ];
@@ -66,13 +85,24 @@ export function historySpec(curves: Curves, title: string, theme: Theme): TopLev
     title: { text: title, fontSize: 17, anchor: 'middle' },
     background: theme.background,
     padding: 16,
-    hconcat: [panel(points(curves.epochs, curves.loss, curves.valLoss), 'Loss'), panel(points(curves.epochs, curves.acc, curves.valAcc), 'Accuracy')],
+    hconcat: [
+      panel(points(curves.epochs, curves.loss, curves.valLoss), 'Loss'),
+      panel(points(curves.epochs, curves.acc, curves.valAcc), 'Accuracy'),
+    ],
     spacing: 40,
     config: {
       font: FONT_FAMILY,
       view: { stroke: theme.grid },
       title: { color: theme.foreground },
-      axis: { labelColor: theme.foreground, titleColor: theme.foreground, domainColor: theme.foreground, tickColor: theme.foreground, gridColor: theme.grid, labelFontSize: 12, titleFontSize: 13 },
+      axis: {
+        labelColor: theme.foreground,
+        titleColor: theme.foreground,
+        domainColor: theme.foreground,
+        tickColor: theme.foreground,
+        gridColor: theme.grid,
+        labelFontSize: 12,
+        titleFontSize: 13,
+      },
       legend: { labelColor: theme.foreground, labelFontSize: 13, orient: 'right', symbolStrokeWidth: 3 },
     },
   };

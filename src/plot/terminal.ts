@@ -32,7 +32,10 @@ export function terminalChart(curves: Curves, opts: TerminalChartOptions = {}): 
   const chart = (name: string, train: (number | null)[], val: (number | null)[]) => {
     const series: number[][] = [];
     const colors: (string | undefined)[] = [];
-    for (const [s, c] of [[complete(train), cTrain], [complete(val), cVal]] as const) {
+    for (const [s, c] of [
+      [complete(train), cTrain],
+      [complete(val), cVal],
+    ] as const) {
       if (s) {
         series.push(stretch(s, width));
         colors.push(c);

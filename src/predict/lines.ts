@@ -24,7 +24,11 @@ export interface LineChunk {
 const STDIN = '-';
 
 /** Yields the non-blank lines of `path` ('-' for stdin) in chunks of at most `chunkSize`. */
-export async function* readTextLines(path: string, chunkSize: number, stdin: Readable = process.stdin): AsyncGenerator<LineChunk> {
+export async function* readTextLines(
+  path: string,
+  chunkSize: number,
+  stdin: Readable = process.stdin,
+): AsyncGenerator<LineChunk> {
   const name = path === STDIN ? 'stdin' : path;
   if (path !== STDIN) await checkInputFile(path, 'text file');
   const input = path === STDIN ? stdin : createReadStream(path);
@@ -63,6 +67,10 @@ export async function* readTextLines(path: string, chunkSize: number, stdin: Rea
     carry = buf;
   }
   if (carry.length > 0) take(carry);
-  if (texts === 0) throw new InputError(n === 0 ? 'the input is empty: no text to classify' : 'holds only blank lines: no text to classify', { file: name });
+  if (texts === 0)
+    throw new InputError(
+      n === 0 ? 'the input is empty: no text to classify' : 'holds only blank lines: no text to classify',
+      { file: name },
+    );
   if (lines.length > 0 || blank > 0) yield { lines, blank };
 }

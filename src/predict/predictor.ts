@@ -67,11 +67,17 @@ export class Predictor {
   }
 
   /** Each member's probabilities of cleaned texts (row-major [texts, classes]), in member order. */
-  memberOutputs(cleaned: ReadonlyArray<string>, onProgress?: PredictOptions['onProgress']): { outputs: Float32Array[]; truncated: number } {
+  memberOutputs(
+    cleaned: ReadonlyArray<string>,
+    onProgress?: PredictOptions['onProgress'],
+  ): { outputs: Float32Array[]; truncated: number } {
     const { members } = this.loaded;
     let truncated = 0;
     const outputs = members.map((m, i) => {
-      const out = m.predict(cleaned, { batchSize: this.batchSize, onProgress: onProgress && ((done) => onProgress(i * cleaned.length + done, members.length * cleaned.length)) });
+      const out = m.predict(cleaned, {
+        batchSize: this.batchSize,
+        onProgress: onProgress && ((done) => onProgress(i * cleaned.length + done, members.length * cleaned.length)),
+      });
       truncated = Math.max(truncated, out.truncated);
       return out.probabilities;
     });
@@ -91,17 +97,24 @@ export class Predictor {
     const members = this.loaded.members.length;
     const answered = members * (cleaned.length - modelRows.length);
     const progress = onProgress && ((done: number) => onProgress(answered + done, members * cleaned.length));
-    const { outputs, truncated } = this.memberOutputs(modelRows.map((i) => cleaned[i]), progress);
+    const { outputs, truncated } = this.memberOutputs(
+      modelRows.map((i) => cleaned[i]),
+      progress,
+    );
     if (modelRows.length === 0) onProgress?.(answered, answered);
     const k = this.loaded.members[0].numClasses;
-    const blended = outputs.length === 1 || !this.loaded.blend ? outputs[0] : blendProbabilities(outputs, k, this.loaded.blend);
+    const blended =
+      outputs.length === 1 || !this.loaded.blend ? outputs[0] : blendProbabilities(outputs, k, this.loaded.blend);
     const at = new Int32Array(cleaned.length).fill(-1);
     modelRows.forEach((row, j) => (at[row] = j));
     let fromMemory = 0;
     const predictions = cleaned.map((_, i) => {
       const known = stored[i];
       if (known) fromMemory += 1;
-      return this.toPrediction(Array.from(known ?? blended.subarray(at[i] * k, (at[i] + 1) * k)), known ? 'memory' : 'model');
+      return this.toPrediction(
+        Array.from(known ?? blended.subarray(at[i] * k, (at[i] + 1) * k)),
+        known ? 'memory' : 'model',
+      );
     });
     return { predictions, truncated, fromMemory, memberOutputs: everyRow ? outputs : [] };
   }
@@ -112,14 +125,25 @@ export class Predictor {
 }
 
 /** Probabilities as a prediction of the model in `model.dir`, labelled with its class names. */
-export function toPrediction(probabilities: number[], model: Pick<ModelHeader, 'dir' | 'labelNames'>, source: Prediction['source']): Prediction {
+export function toPrediction(
+  probabilities: number[],
+  model: Pick<ModelHeader, 'dir' | 'labelNames'>,
+  source: Prediction['source'],
+): Prediction {
   // NaN is no answer: never turn it into a label.
-  if (!probabilities.every(Number.isFinite)) throw new InputError('gives probabilities that are not numbers: the model is broken; train it again', { file: model.dir });
+  if (!probabilities.every(Number.isFinite))
+    throw new InputError('gives probabilities that are not numbers: the model is broken; train it again', {
+      file: model.dir,
+    });
   const label = argmax(probabilities);
   return { label, labelName: model.labelNames[label] ?? String(label), probabilities, source };
 }
 
 /** The texts a user typed must say something. */
 export function checkText(text: string, where: Where = {}): void {
-  if (text.trim() === '') throw new InputError(where.line ? 'empty text (one text per line)' : 'empty text: give a phrase to classify', where);
+  if (text.trim() === '')
+    throw new InputError(
+      where.line ? 'empty text (one text per line)' : 'empty text: give a phrase to classify',
+      where,
+    );
 }

@@ -50,12 +50,21 @@ export function predictTexts(predictor: Predictor, texts: ReadonlyArray<string>)
 }
 
 /** Predictions for each line of a file ('-': stdin), a chunk at a time, in input order. */
-export async function* predictLines(predictor: Predictor, path: string, chunkSize = 4 * PREDICT_BATCH_SIZE): AsyncGenerator<TextResults> {
+export async function* predictLines(
+  predictor: Predictor,
+  path: string,
+  chunkSize = 4 * PREDICT_BATCH_SIZE,
+): AsyncGenerator<TextResults> {
   const file = path === '-' ? 'stdin' : path;
   for await (const { lines, blank } of readTextLines(path, chunkSize)) {
     lines.forEach((l) => checkText(l.text, { file, line: l.line }));
     const { predictions, truncated, fromMemory } = predictor.predict(lines.map((l) => l.text));
-    yield { results: predictions.map((p, i) => ({ ...p, text: lines[i].text, line: lines[i].line })), truncated, fromMemory, blank };
+    yield {
+      results: predictions.map((p, i) => ({ ...p, text: lines[i].text, line: lines[i].line })),
+      truncated,
+      fromMemory,
+      blank,
+    };
   }
 }
 
@@ -66,10 +75,23 @@ export interface InputFileOptions {
 }
 
 /** Every row of a data file (TSV, CSV, JSON Lines), labelled or not, with its id where it has one. */
-export async function predictFile(predictor: Predictor, input: string, opts: InputFileOptions = {}): Promise<TextResults<TextPrediction & { id: string | null }>> {
+export async function predictFile(
+  predictor: Predictor,
+  input: string,
+  opts: InputFileOptions = {},
+): Promise<TextResults<TextPrediction & { id: string | null }>> {
   const table = await readTable(input, { labelled: false, format: opts.format, columns: opts.columns });
   const { predictions, truncated, fromMemory } = predictor.predict(table.rows.map((r) => r.text));
-  return { results: predictions.map((p, i) => ({ ...p, text: table.rows[i].text, line: table.rows[i].line, id: table.rows[i].id })), truncated, fromMemory };
+  return {
+    results: predictions.map((p, i) => ({
+      ...p,
+      text: table.rows[i].text,
+      line: table.rows[i].line,
+      id: table.rows[i].id,
+    })),
+    truncated,
+    fromMemory,
+  };
 }
 
 export interface SubmissionOptions extends InputFileOptions {
@@ -91,16 +113,36 @@ export interface SubmissionResult {
 /** Scores every row of a data file and writes each id with its predicted label, in input order. */
 export async function writeSubmission(predictor: Predictor, opts: SubmissionOptions): Promise<SubmissionResult> {
   await outputTarget(opts.submission, 'submission');
-  if (await sameFile(opts.submission, opts.input)) throw new SettingError('submission', 'is the input file: writing it would destroy the data; give another name', { given: opts.submission });
+  if (await sameFile(opts.submission, opts.input))
+    throw new SettingError('submission', 'is the input file: writing it would destroy the data; give another name', {
+      given: opts.submission,
+    });
   const table = await readTable(opts.input, { labelled: false, ids: true, format: opts.format, columns: opts.columns });
   checkIds(table.rows, table.path);
   const started = performance.now();
   opts.onStart?.(table.rows.length);
-  const { predictions, truncated, fromMemory } = predictor.predict(table.rows.map((r) => r.text), opts.onProgress);
+  const { predictions, truncated, fromMemory } = predictor.predict(
+    table.rows.map((r) => r.text),
+    opts.onProgress,
+  );
   const labels = Int32Array.from(predictions, (p) => p.label);
   const header = isKaggleInput(table) ? KAGGLE_SUBMISSION_HEADER : (['id', 'label'] as const);
-  await writeOutputFile(opts.submission, submissionCsv(header, table.rows.map((r) => r.id as string), Array.from(labels, (l) => predictor.labels[l])), 'submission');
-  return { rows: table.rows.length, truncated, fromMemory, seconds: (performance.now() - started) / 1000, labelCounts: labelCounts(labels, predictor.labelNames.length) };
+  await writeOutputFile(
+    opts.submission,
+    submissionCsv(
+      header,
+      table.rows.map((r) => r.id as string),
+      Array.from(labels, (l) => predictor.labels[l]),
+    ),
+    'submission',
+  );
+  return {
+    rows: table.rows.length,
+    truncated,
+    fromMemory,
+    seconds: (performance.now() - started) / 1000,
+    labelCounts: labelCounts(labels, predictor.labelNames.length),
+  };
 }
 
 /** Whether two paths name one file (through links); false when either is not there. */

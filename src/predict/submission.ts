@@ -18,7 +18,11 @@ export function checkIds(rows: ReadonlyArray<TableRow>, path: string): void {
   for (const r of rows) {
     if (r.id === null) throw new InputError('missing id', { file: path, line: r.line });
     const before = seen.get(r.id);
-    if (before !== undefined) throw new InputError(`id ${r.id} is also on line ${before}: a submission needs each id once`, { file: path, line: r.line });
+    if (before !== undefined)
+      throw new InputError(`id ${r.id} is also on line ${before}: a submission needs each id once`, {
+        file: path,
+        line: r.line,
+      });
     seen.set(r.id, r.line);
   }
 }
@@ -26,7 +30,11 @@ export function checkIds(rows: ReadonlyArray<TableRow>, path: string): void {
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
 const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
-export function submissionCsv(header: readonly [string, string], ids: ReadonlyArray<string>, labels: ReadonlyArray<string>): string {
+export function submissionCsv(
+  header: readonly [string, string],
+  ids: ReadonlyArray<string>,
+  labels: ReadonlyArray<string>,
+): string {
   const out = [header.map(csvField).join(',')];
   ids.forEach((id, i) => out.push(`${csvField(id)},${csvField(labels[i])}`));
   return `${out.join('\n')}\n`;

@@ -23,7 +23,12 @@ function simplex(n: number): number[][] {
   return out;
 }
 
-export function fitBlend(outputs: ReadonlyArray<Float32Array>, labels: ArrayLike<number>, k: number, method: BlendMethod): { blend: Blend; scores: Scores } {
+export function fitBlend(
+  outputs: ReadonlyArray<Float32Array>,
+  labels: ArrayLike<number>,
+  k: number,
+  method: BlendMethod,
+): { blend: Blend; scores: Scores } {
   let best: { blend: Blend; scores: Scores } | null = null;
   for (const weights of simplex(outputs.length)) {
     const blend = { method, weights };

@@ -17,7 +17,13 @@ import { settingsFromJson, type RunSettings, type RunSettingsJson } from '../set
 
 export const CHECKPOINT_DIR = 'checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 2;
-const FILES = { state: 'state.json', optimizer: 'optimizer.json', optimizerWeights: 'optimizer.bin', best: 'best.json', bestWeights: 'best.bin' } as const;
+const FILES = {
+  state: 'state.json',
+  optimizer: 'optimizer.json',
+  optimizerWeights: 'optimizer.bin',
+  best: 'best.json',
+  bestWeights: 'best.bin',
+} as const;
 
 export interface CheckpointState {
   format_version: number;
@@ -46,9 +52,18 @@ export interface BestWeights {
 
 export const checkpointPath = (out: string) => join(out, CHECKPOINT_DIR);
 
-export async function saveCheckpoint(out: string, model: tf.LayersModel, tokenizer: Tokenizer, state: CheckpointState, best: BestWeights | null, onStaged?: StagedHook): Promise<void> {
+export async function saveCheckpoint(
+  out: string,
+  model: tf.LayersModel,
+  tokenizer: Tokenizer,
+  state: CheckpointState,
+  best: BestWeights | null,
+  onStaged?: StagedHook,
+): Promise<void> {
   const optimizer = await tf.io.encodeWeights(await model.optimizer.getWeights());
-  const bestEncoded = best ? await tf.io.encodeWeights(best.weights.map((tensor, i) => ({ name: String(i), tensor }))) : null;
+  const bestEncoded = best
+    ? await tf.io.encodeWeights(best.weights.map((tensor, i) => ({ name: String(i), tensor })))
+    : null;
   await replaceDirectory(checkpointPath(out), async (stage) => {
     await saveLayersModel(model, stage);
     await onStaged?.(MODEL_FILES.weights);
@@ -81,7 +96,11 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
   const statePath = join(dir, FILES.state);
   const state = await readJsonFile<CheckpointState>(statePath).catch((err: unknown) => {
     if (err instanceof InputError && err.message.endsWith(': missing')) {
-      throw new SettingError('resume', `no checkpoint to resume from (${statePath} is missing); start a new run instead`, { where: { file: out } });
+      throw new SettingError(
+        'resume',
+        `no checkpoint to resume from (${statePath} is missing); start a new run instead`,
+        { where: { file: out } },
+      );
     }
     throw err;
   });
@@ -98,7 +117,11 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
       try {
         const want = model.weights.map((w) => `${w.originalName} ${w.shape.join('x')}`);
         const have = saved.weights.map((w) => `${w.originalName} ${w.shape.join('x')}`);
-        if (want.join() !== have.join()) throw new InputError(`its weights (${have.join(', ')}) do not fit the model being resumed (${want.join(', ')})`, { file: join(dir, 'model.json') });
+        if (want.join() !== have.join())
+          throw new InputError(
+            `its weights (${have.join(', ')}) do not fit the model being resumed (${want.join(', ')})`,
+            { file: join(dir, 'model.json') },
+          );
         model.setWeights(saved.getWeights());
       } finally {
         saved.dispose();
@@ -117,15 +140,22 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
 function checkState(state: CheckpointState, file: string): void {
   const bad = (what: string) => new InputError(what, { file });
   if (state === null || typeof state !== 'object') throw bad('expected a JSON object');
-  if (state.format_version !== 1 && state.format_version !== CHECKPOINT_FORMAT_VERSION) throw bad(`format_version ${state.format_version} is not one this version reads`);
+  if (state.format_version !== 1 && state.format_version !== CHECKPOINT_FORMAT_VERSION)
+    throw bad(`format_version ${state.format_version} is not one this version reads`);
   if (!Number.isInteger(state.epoch) || state.epoch < 0) throw bad('epoch is missing or not a whole number');
-  if (!Array.isArray(state.history) || state.history.length !== state.epoch) throw bad('history is missing or does not have one entry per epoch done');
-  if (typeof state.data_sha256 !== 'string' || typeof state.data_file !== 'string') throw bad('data_file or data_sha256 is missing');
+  if (!Array.isArray(state.history) || state.history.length !== state.epoch)
+    throw bad('history is missing or does not have one entry per epoch done');
+  if (typeof state.data_sha256 !== 'string' || typeof state.data_file !== 'string')
+    throw bad('data_file or data_sha256 is missing');
   if (!Number.isInteger(state.param_count)) throw bad('param_count is missing');
 }
 
 /** Weights written with tf.io.encodeWeights, in the order they were written (Adam restores its moments by position). */
-async function readWeights(dir: string, specsFile: string, dataFile: string): Promise<{ name: string; tensor: tf.Tensor }[]> {
+async function readWeights(
+  dir: string,
+  specsFile: string,
+  dataFile: string,
+): Promise<{ name: string; tensor: tf.Tensor }[]> {
   const { weights: specs } = await readJsonFile<WeightsFile>(join(dir, specsFile));
   const path = join(dir, dataFile);
   const tensors = tf.io.decodeWeights(checkedWeightData([await readBinaryFile(path)], specs, path, specsFile), specs);

@@ -75,14 +75,20 @@ export interface TrainData {
  * Each epoch's shuffling and dropout masks come from generators seeded with (seed, epoch), so a run
  * resumed after epoch k continues exactly as the uninterrupted run would have.
  */
-export async function trainModel(model: tf.LayersModel, data: TrainData, opts: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
+export async function trainModel(
+  model: tf.LayersModel,
+  data: TrainData,
+  opts: TrainOptions,
+  callbacks: TrainCallbacks = {},
+): Promise<TrainOutcome> {
   const { trainRows, valRows } = opts.split;
   const history: EpochLog[] = [...(opts.history ?? [])];
   let best = opts.best !== undefined ? opts.best : bestEpoch(history, opts.monitor);
   const outcome = (stopped: boolean, stoppedEarly = false): TrainOutcome => ({ history, stopped, best, stoppedEarly });
   for (let epoch = history.length + 1; epoch <= opts.epochs; epoch++) {
     if (opts.signal?.aborted) return outcome(true);
-    if (best !== null && opts.earlyStop !== null && epoch - 1 - best.epoch >= opts.earlyStop) return outcome(false, true);
+    if (best !== null && opts.earlyStop !== null && epoch - 1 - best.epoch >= opts.earlyStop)
+      return outcome(false, true);
     const log = await withSeededMathRandom(`${opts.seed}:${epoch}`, () =>
       runEpoch(model, data, epoch, epochBatches(data.sequences, trainRows, opts, epoch), valRows, opts, callbacks),
     );
@@ -96,11 +102,29 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, opts: T
 }
 
 /** Epoch `epoch`'s batches: the training rows shuffled anew each epoch, the same for the same seed and epoch (a resumed run repeats them). */
-export function epochBatches(sequences: ReadonlyArray<ArrayLike<number>>, trainRows: Int32Array, opts: Pick<TrainOptions, 'batching' | 'batchSize' | 'maxLen' | 'seed'>, epoch: number): Batch[] {
-  return makeBatches(sequences, trainRows, { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen, rng: makeRng(`shuffle:${opts.seed}:${epoch}`) });
+export function epochBatches(
+  sequences: ReadonlyArray<ArrayLike<number>>,
+  trainRows: Int32Array,
+  opts: Pick<TrainOptions, 'batching' | 'batchSize' | 'maxLen' | 'seed'>,
+  epoch: number,
+): Batch[] {
+  return makeBatches(sequences, trainRows, {
+    mode: opts.batching,
+    batchSize: opts.batchSize,
+    maxLen: opts.maxLen,
+    rng: makeRng(`shuffle:${opts.seed}:${epoch}`),
+  });
 }
 
-async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, batches: Batch[], valRows: Int32Array, opts: TrainOptions, callbacks: TrainCallbacks): Promise<EpochLog | null> {
+async function runEpoch(
+  model: tf.LayersModel,
+  data: TrainData,
+  epoch: number,
+  batches: Batch[],
+  valRows: Int32Array,
+  opts: TrainOptions,
+  callbacks: TrainCallbacks,
+): Promise<EpochLog | null> {
   const started = performance.now();
   const phrases = batches.reduce((n, b) => n + b.rows.length, 0);
   callbacks.onEpochBegin?.(epoch, batches.length, phrases);
@@ -115,7 +139,13 @@ async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, b
     lossSum += loss * n;
     accSum += acc * n;
     seen += n;
-    callbacks.onBatchEnd?.(epoch, { done: b + 1, total: batches.length, seen, loss: lossSum / seen, acc: accSum / seen });
+    callbacks.onBatchEnd?.(epoch, {
+      done: b + 1,
+      total: batches.length,
+      seen,
+      loss: lossSum / seen,
+      acc: accSum / seen,
+    });
     if (opts.signal?.aborted) return null;
   }
   // The clipped cross-entropy stays finite while the weights overflow: look at them too.
@@ -124,12 +154,27 @@ async function runEpoch(model: tf.LayersModel, data: TrainData, epoch: number, b
   let val = { loss: null as number | null, acc: null as number | null };
   if (valRows.length > 0) {
     callbacks.onValidationBegin?.(epoch);
-    const probabilities = predictRows(model, data.sequences, valRows, { maxLen: opts.maxLen, batching: opts.batching, batchSize: opts.batchSize });
-    const s = scoreProbabilities(probabilities, opts.numClasses, Int32Array.from(valRows, (r) => data.labels[r]));
+    const probabilities = predictRows(model, data.sequences, valRows, {
+      maxLen: opts.maxLen,
+      batching: opts.batching,
+      batchSize: opts.batchSize,
+    });
+    const s = scoreProbabilities(
+      probabilities,
+      opts.numClasses,
+      Int32Array.from(valRows, (r) => data.labels[r]),
+    );
     if (!Number.isFinite(s.loss)) throw new DivergedError(epoch, `the validation loss became ${s.loss}`, epoch - 1);
     val = { loss: s.loss, acc: s.acc };
   }
-  return { epoch, loss: lossSum / seen, acc: accSum / seen, val_loss: val.loss, val_acc: val.acc, seconds: (performance.now() - started) / 1000 };
+  return {
+    epoch,
+    loss: lossSum / seen,
+    acc: accSum / seen,
+    val_loss: val.loss,
+    val_acc: val.acc,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 function firstNonFiniteWeight(model: tf.LayersModel): string | null {
@@ -147,7 +192,13 @@ function targets(data: TrainData, batch: Batch, numClasses: number, smoothing: n
   return tf.tensor2d(y, [batch.rows.length, numClasses]);
 }
 
-async function trainOnBatch(model: tf.LayersModel, data: TrainData, batch: Batch, numClasses: number, smoothing: number): Promise<{ loss: number; acc: number }> {
+async function trainOnBatch(
+  model: tf.LayersModel,
+  data: TrainData,
+  batch: Batch,
+  numClasses: number,
+  smoothing: number,
+): Promise<{ loss: number; acc: number }> {
   if (batch.parts) return trainOnParts(model, data, batch.parts, numClasses, smoothing);
   const n = batch.rows.length;
   const x = tf.tensor2d(encodeBatch(data.sequences, batch), [n, batch.length], 'int32');
@@ -166,7 +217,13 @@ async function trainOnBatch(model: tf.LayersModel, data: TrainData, batch: Batch
  * One optimiser step over parts of different lengths, each fed unpadded: the loss is the mean over all
  * their rows, as one batch's would be, so the step follows the gradient of a batch that mixes lengths.
  */
-async function trainOnParts(model: tf.LayersModel, data: TrainData, parts: Batch[], numClasses: number, smoothing: number): Promise<{ loss: number; acc: number }> {
+async function trainOnParts(
+  model: tf.LayersModel,
+  data: TrainData,
+  parts: Batch[],
+  numClasses: number,
+  smoothing: number,
+): Promise<{ loss: number; acc: number }> {
   const total = parts.reduce((n, p) => n + p.rows.length, 0);
   let correct = 0;
   const inputs = parts.map((p) => ({

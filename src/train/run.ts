@@ -8,7 +8,7 @@ import { foldSplit, heldOutRows, range, type RowSplit } from '../data/split.ts';
 import { readTable } from '../data/table.ts';
 import { resolveEmbeddings } from '../data/vectors.ts';
 import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
-import { InputError, ResumeMismatchError, SettingError } from '../errors.ts';
+import { ResumeMismatchError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
 import { lockDirectory } from '../fs/lock.ts';
 import { checkOutputDirectory } from '../fs/output-dir.ts';
@@ -23,11 +23,24 @@ import { PhraseMemory } from '../model/memory.ts';
 import { makeMeta } from '../model/meta.ts';
 import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
-import { applyPreset, FIXED_ON_RESUME, SETTING_KEYS, settingsToJson, type RunSettings, type SettingKey } from '../settings.ts';
+import {
+  applyPreset,
+  FIXED_ON_RESUME,
+  SETTING_KEYS,
+  settingsToJson,
+  type RunSettings,
+  type SettingKey,
+} from '../settings.ts';
 import { fitBlend } from './blend.ts';
 import { checkpointPath, loadCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { NGRAM_TRAINING, trainNgram, type NgramProgress } from './ngram.ts';
-import { trainSequenceMember, type LstmCallbacks, type LstmOutcome, type LstmTraining, type SequenceData } from './sequence.ts';
+import {
+  trainSequenceMember,
+  type LstmCallbacks,
+  type LstmOutcome,
+  type LstmTraining,
+  type SequenceData,
+} from './sequence.ts';
 import { prepareVectors, sequencesOf, type VectorsProgress } from './vectors.ts';
 
 export interface TrainRunOptions extends RunSettings {
@@ -76,7 +89,14 @@ export interface TrainReporter extends LstmCallbacks {
   /** Reading the pretrained vectors. */
   onVectors?(progress: VectorsProgress): void;
   /** The vocabulary of the member on pretrained vectors. */
-  onVocabulary?(v: { words: number; covered: number; added: number; dims: number; fileWords: number; source: string }): void;
+  onVocabulary?(v: {
+    words: number;
+    covered: number;
+    added: number;
+    dims: number;
+    fileWords: number;
+    source: string;
+  }): void;
   onSaved?(dir: string, files: string[]): void;
   /** Something about the data the user should know before training. */
   onWarning?(warning: DataWarning): void;
@@ -128,7 +148,12 @@ interface Prepared {
 /** How the rows split: the validation file's rows, a shuffled share, the last share (at a group boundary with a group column), or a fold. */
 type SplitRule = (p: { rows: number; fileRows: number; groups: string[]; settings: RunSettings }) => RowSplit;
 
-async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: SplitRule, folds?: number): Promise<Prepared & { split: RowSplit }> {
+async function prepare(
+  opts: TrainRunOptions,
+  reporter: TrainReporter,
+  split: SplitRule,
+  folds?: number,
+): Promise<Prepared & { split: RowSplit }> {
   // Data and checkpoint problems are reported before the engine starts.
   const checkpoint = opts.resume ? await loadCheckpoint(opts.out) : null;
   const requested = checkpoint ? resumeSettings(opts, checkpoint) : pickSettings(opts);
@@ -136,7 +161,11 @@ async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: Sp
     readTable(file, {
       labelled: true,
       format: requested.format ?? undefined,
-      columns: { text: requested.textColumn ?? undefined, label: requested.labelColumn ?? undefined, group: requested.groupColumn ?? undefined },
+      columns: {
+        text: requested.textColumn ?? undefined,
+        label: requested.labelColumn ?? undefined,
+        group: requested.groupColumn ?? undefined,
+      },
     });
   const table = await read(opts.dataFile);
   if (checkpoint) checkSameData(checkpoint, table.sha256, opts.dataFile);
@@ -149,12 +178,21 @@ async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: Sp
   const data = prepareTrainingData(
     rows.map((r) => r.text),
     labels,
-    { maxWords: requested.maxWords, maxLen: requested.maxLen, tokenizer: checkpoint?.tokenizer, fitRows: table.rows.length },
+    {
+      maxWords: requested.maxWords,
+      maxLen: requested.maxLen,
+      tokenizer: checkpoint?.tokenizer,
+      fitRows: table.rows.length,
+    },
   );
   const settings = { ...requested, maxLen: data.maxLen };
   const groups = rows.map((r) => r.group ?? `line ${r.line}`);
   const rowSplit = split({ rows: rows.length, fileRows: table.rows.length, groups, settings });
-  if (rowSplit.trainRows.length === 0) throw new SettingError('validationSplit', 'leaves no training rows', { given: settings.validationSplit, where: { file: opts.dataFile } });
+  if (rowSplit.trainRows.length === 0)
+    throw new SettingError('validationSplit', 'leaves no training rows', {
+      given: settings.validationSplit,
+      where: { file: opts.dataFile },
+    });
   const warning = sortedByLabel(labels, rowSplit, classes, settings);
   if (warning) reporter.onWarning?.(warning);
 
@@ -179,7 +217,9 @@ async function prepare(opts: TrainRunOptions, reporter: TrainReporter, split: Sp
 
 /** The default rule: the validation file's rows, else the last (or a shuffled) share of the file's rows. */
 const validationRule: SplitRule = ({ rows, fileRows, groups, settings }) =>
-  settings.validationFile ? { trainRows: range(0, fileRows), valRows: range(fileRows, rows) } : heldOutRows(groups, settings);
+  settings.validationFile
+    ? { trainRows: range(0, fileRows), valRows: range(fileRows, rows) }
+    : heldOutRows(groups, settings);
 
 /** The validation rows (the last ones) all have one label: the file is likely sorted by label. */
 export interface DataWarning {
@@ -189,7 +229,12 @@ export interface DataWarning {
 }
 
 /** A file sorted by label puts one class in the last rows: the validation rows then say nothing of the others. */
-function sortedByLabel(labels: Int32Array, split: RowSplit, classes: Classes, settings: RunSettings): DataWarning | null {
+function sortedByLabel(
+  labels: Int32Array,
+  split: RowSplit,
+  classes: Classes,
+  settings: RunSettings,
+): DataWarning | null {
   if (settings.validationFile || settings.shuffleSplit || split.valRows.length === 0) return null;
   const valClasses = new Set(Array.from(split.valRows, (r) => labels[r]));
   if (valClasses.size > 1 || classes.labels.length < 2) return null;
@@ -214,7 +259,13 @@ export function membersOf(settings: RunSettings): MemberKind[] {
 }
 
 /** Trains the preset's members on `split`, scores each on its validation rows, and fits their blend there. */
-async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions, out: string | null, reporter: TrainReporter): Promise<TrainedMembers> {
+async function trainMembers(
+  p: Prepared,
+  split: RowSplit,
+  opts: TrainRunOptions,
+  out: string | null,
+  reporter: TrainReporter,
+): Promise<TrainedMembers> {
   const { settings, data, engine } = p;
   const k = p.classes.labels.length;
   const { trainRows, valRows } = split;
@@ -222,15 +273,37 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
   let primary: LstmOutcome | null = null;
   const stopped = (): TrainedMembers => {
     for (const m of members) m.member.dispose();
-    return { primary: primary ?? { member: null, history: [], best: null, kept: null, stoppedEarly: false }, members: [], scores: [], blend: null };
+    return {
+      primary: primary ?? { member: null, history: [], best: null, kept: null, stoppedEarly: false },
+      members: [],
+      scores: [],
+      blend: null,
+    };
   };
   try {
     for (const [i, kind] of membersOf(settings).entries()) {
       const first = i === 0;
       // In an ensemble the vectors member keeps its own preset's epochs and early stop (it overfits sooner), unless the user set them.
-      const own = kind === 'bilstm' && settings.preset === 'ensemble' ? { ...applyPreset({ ...settings, preset: 'vectors' }, opts.explicit ?? new Set()), preset: settings.preset, maxLen: settings.maxLen } : settings;
+      const own =
+        kind === 'bilstm' && settings.preset === 'ensemble'
+          ? {
+              ...applyPreset({ ...settings, preset: 'vectors' }, opts.explicit ?? new Set()),
+              preset: settings.preset,
+              maxLen: settings.maxLen,
+            }
+          : settings;
       reporter.onMember?.(kind, own.epochs);
-      const common = { settings: own, split, out: first ? out : null, dataFile: opts.dataFile, dataSha256: p.sha256, engine, checkpoint: first ? p.checkpoint : null, signal: opts.signal, onStaged: opts.onStaged };
+      const common = {
+        settings: own,
+        split,
+        out: first ? out : null,
+        dataFile: opts.dataFile,
+        dataSha256: p.sha256,
+        engine,
+        checkpoint: first ? p.checkpoint : null,
+        signal: opts.signal,
+        onStaged: opts.onStaged,
+      };
       if (kind === 'ngram') {
         const ngram = trainNgram(
           Array.from(trainRows, (r) => data.cleaned[r]),
@@ -246,8 +319,12 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
       }
       let outcome: LstmOutcome;
       if (kind === 'lstm') {
-        const build = () => buildModel(settings, { numClasses: k, inputLength: settings.pad === 'max' ? data.maxLen : null });
-        outcome = await trainSequenceMember({ ...common, kind, build, data, batchSize: settings.batchSize, labelSmoothing: 0 }, reporter);
+        const build = () =>
+          buildModel(settings, { numClasses: k, inputLength: settings.pad === 'max' ? data.maxLen : null });
+        outcome = await trainSequenceMember(
+          { ...common, kind, build, data, batchSize: settings.batchSize, labelSmoothing: 0 },
+          reporter,
+        );
       } else {
         outcome = await trainVectorsMember(p, common, reporter);
       }
@@ -277,11 +354,33 @@ async function trainMembers(p: Prepared, split: RowSplit, opts: TrainRunOptions,
 }
 
 /** The bidirectional LSTM on pretrained vectors: vocabulary and vectors read (or, resumed, the checkpoint's), then trained. */
-async function trainVectorsMember(p: Prepared, common: Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>, reporter: TrainReporter): Promise<LstmOutcome> {
+async function trainVectorsMember(
+  p: Prepared,
+  common: Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>,
+  reporter: TrainReporter,
+): Promise<LstmOutcome> {
   const { settings, data } = p;
-  const shape = (rows: number, dims: number) => ({ rows, dims, units: BILSTM_DEFAULTS.units, bidirectional: settings.bidirectional, pooling: settings.pooling, numClasses: p.classes.labels.length, learningRate: BILSTM_DEFAULTS.learningRate });
+  const shape = (rows: number, dims: number) => ({
+    rows,
+    dims,
+    units: BILSTM_DEFAULTS.units,
+    bidirectional: settings.bidirectional,
+    pooling: settings.pooling,
+    numClasses: p.classes.labels.length,
+    learningRate: BILSTM_DEFAULTS.learningRate,
+  });
   const train = (seqData: SequenceData, build: () => tf.LayersModel | Promise<tf.LayersModel>) =>
-    trainSequenceMember({ ...common, kind: 'bilstm', build, data: seqData, batchSize: BILSTM_DEFAULTS.batchSize, labelSmoothing: BILSTM_DEFAULTS.labelSmoothing }, reporter);
+    trainSequenceMember(
+      {
+        ...common,
+        kind: 'bilstm',
+        build,
+        data: seqData,
+        batchSize: BILSTM_DEFAULTS.batchSize,
+        labelSmoothing: BILSTM_DEFAULTS.labelSmoothing,
+      },
+      reporter,
+    );
   const checkpoint = common.checkpoint;
   if (checkpoint) {
     // Resuming: the checkpoint holds the vocabulary and the model; the vectors need not be read again.
@@ -292,7 +391,8 @@ async function trainVectorsMember(p: Prepared, common: Omit<LstmTraining, 'kind'
     };
     return train(sequencesOf(checkpoint.tokenizer, data.cleaned, data.labels, data.maxLen), build);
   }
-  if (!settings.embeddings) throw new SettingError('embeddings', 'the vectors preset needs pretrained word vectors', { given: '(none)' });
+  if (!settings.embeddings)
+    throw new SettingError('embeddings', 'the vectors preset needs pretrained word vectors', { given: '(none)' });
   const v = await prepareVectors(data.cleaned, data.labels, common.split.trainRows, {
     embeddings: settings.embeddings,
     vocabSize: settings.vocabSize,
@@ -300,7 +400,14 @@ async function trainVectorsMember(p: Prepared, common: Omit<LstmTraining, 'kind'
     seed: settings.seed,
     onProgress: reporter.onVectors,
   });
-  reporter.onVocabulary?.({ words: v.vocabulary.rows - 1, covered: v.vocabulary.covered, added: v.vocabulary.added, dims: v.vocabulary.dims, fileWords: v.fileWords, source: v.source });
+  reporter.onVocabulary?.({
+    words: v.vocabulary.rows - 1,
+    covered: v.vocabulary.covered,
+    added: v.vocabulary.added,
+    dims: v.vocabulary.dims,
+    fileWords: v.fileWords,
+    source: v.source,
+  });
   return train(v.data, () => buildBiLstm(shape(v.vocabulary.rows, v.vocabulary.dims), v.vocabulary.embeddings));
 }
 
@@ -328,7 +435,9 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
   };
   if (members.length === 0) return { ...result, interrupted: String(opts.signal?.reason ?? 'aborted') };
   try {
-    const memory = settings.memory ? PhraseMemory.build(data.cleaned, data.labels, p.split.trainRows, p.classes.labels.length) : null;
+    const memory = settings.memory
+      ? PhraseMemory.build(data.cleaned, data.labels, p.split.trainRows, p.classes.labels.length)
+      : null;
     result.memoryPhrases = memory?.size ?? 0;
     const meta = makeMeta({
       classes: p.classes,
@@ -373,21 +482,40 @@ export interface CrossValidation {
  * both sides): each fold's groups, a contiguous block of the file, validate what the others train.
  * Nothing is saved; each fold trains the whole preset from scratch.
  */
-export async function crossValidate(given: TrainRunOptions, k: number, reporter: TrainReporter & { onFold?(fold: number, of: number): void } = {}): Promise<CrossValidation> {
+export async function crossValidate(
+  given: TrainRunOptions,
+  k: number,
+  reporter: TrainReporter & { onFold?(fold: number, of: number): void } = {},
+): Promise<CrossValidation> {
   return withOutput(given, (out) => foldByFold({ ...given, out }, k, reporter));
 }
 
-async function foldByFold(opts: TrainRunOptions, k: number, reporter: TrainReporter & { onFold?(fold: number, of: number): void }): Promise<CrossValidation> {
+async function foldByFold(
+  opts: TrainRunOptions,
+  k: number,
+  reporter: TrainReporter & { onFold?(fold: number, of: number): void },
+): Promise<CrossValidation> {
   const p = await prepare({ ...opts, resume: false }, reporter, ({ groups }) => foldSplit(groups, k, 0), k);
   const folds: FoldResult[] = [];
-  const done = (interrupted: string | null): CrossValidation => ({ folds, summary: summarise(folds), settings: p.settings, interrupted });
+  const done = (interrupted: string | null): CrossValidation => ({
+    folds,
+    summary: summarise(folds),
+    settings: p.settings,
+    interrupted,
+  });
   for (let i = 0; i < k; i++) {
     reporter.onFold?.(i + 1, k);
     const split = foldSplit(p.groups, k, i);
     const t = await trainMembers(p, split, opts, null, reporter);
     for (const { member } of t.members) member.dispose();
     if (t.members.length === 0) return done(String(opts.signal?.reason ?? 'aborted'));
-    folds.push({ fold: i + 1, trainRows: split.trainRows.length, valRows: split.valRows.length, kept: t.primary.kept, scores: t.scores });
+    folds.push({
+      fold: i + 1,
+      trainRows: split.trainRows.length,
+      valRows: split.valRows.length,
+      kept: t.primary.kept,
+      scores: t.scores,
+    });
   }
   return done(null);
 }
@@ -411,7 +539,12 @@ function pickSettings(o: RunSettings): RunSettings {
 async function checkEmbeddings(settings: RunSettings, resuming: boolean): Promise<void> {
   const members = membersOf(settings);
   if (!members.includes('bilstm') || (resuming && members[0] === 'bilstm')) return;
-  if (!settings.embeddings) throw new SettingError('embeddings', 'the vectors preset trains on pretrained word vectors: give glove-100d or a vectors file', { given: '(none)' });
+  if (!settings.embeddings)
+    throw new SettingError(
+      'embeddings',
+      'the vectors preset trains on pretrained word vectors: give glove-100d or a vectors file',
+      { given: '(none)' },
+    );
   await checkInputFile(resolveEmbeddings(settings.embeddings).path, 'word vectors file');
 }
 
@@ -419,7 +552,11 @@ async function checkEmbeddings(settings: RunSettings, resuming: boolean): Promis
 function checkSameData(checkpoint: Checkpoint, sha256: string, file: string): void {
   const { state } = checkpoint;
   if (state.data_sha256 !== sha256) {
-    throw new SettingError('resume', `this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`, { where: { file } });
+    throw new SettingError(
+      'resume',
+      `this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`,
+      { where: { file } },
+    );
   }
 }
 
@@ -427,9 +564,17 @@ function resumeSettings(opts: TrainRunOptions, checkpoint: Checkpoint): RunSetti
   const { state, settings } = checkpoint;
   const explicit = opts.explicit ?? new Set<SettingKey>();
   const differ = FIXED_ON_RESUME.filter((k) => explicit.has(k) && opts[k] !== null && opts[k] !== settings[k]);
-  if (differ.length > 0) throw new ResumeMismatchError(differ.map((k) => ({ setting: k, given: opts[k], checkpoint: settings[k] })), checkpointPath(opts.out));
+  if (differ.length > 0)
+    throw new ResumeMismatchError(
+      differ.map((k) => ({ setting: k, given: opts[k], checkpoint: settings[k] })),
+      checkpointPath(opts.out),
+    );
   if (opts.epochs < state.epoch) {
-    throw new SettingError('epochs', `the checkpoint has ${state.epoch} epochs done, more than the ${opts.epochs} asked for`, { where: { file: checkpointPath(opts.out) } });
+    throw new SettingError(
+      'epochs',
+      `the checkpoint has ${state.epoch} epochs done, more than the ${opts.epochs} asked for`,
+      { where: { file: checkpointPath(opts.out) } },
+    );
   }
   return { ...settings, epochs: opts.epochs };
 }

@@ -72,14 +72,20 @@ export async function trainSequenceMember(t: LstmTraining, callbacks: LstmCallba
     try {
       if (checkpoint) {
         if (model.countParams() !== checkpoint.state.param_count) {
-          throw new InputError(`the checkpoint's model has ${checkpoint.state.param_count} parameters, these settings make ${model.countParams()}`, { file: checkpoint.dir });
+          throw new InputError(
+            `the checkpoint's model has ${checkpoint.state.param_count} parameters, these settings make ${model.countParams()}`,
+            { file: checkpoint.dir },
+          );
         }
         await checkpoint.restore(model);
         callbacks.onResume?.(checkpoint.state.epoch, settings.epochs);
       }
       callbacks.onModel?.(model.countParams(), describeLayers(model));
       if (settings.keep === 'best' && checkpoint) {
-        kept = (await checkpoint.best()) ?? { epoch: checkpoint.state.epoch, weights: model.getWeights().map((w) => w.clone()) };
+        kept = (await checkpoint.best()) ?? {
+          epoch: checkpoint.state.epoch,
+          weights: model.getWeights().map((w) => w.clone()),
+        };
       }
       const keepNow = (epoch: number) => {
         if (kept) tf.dispose(kept.weights);
@@ -120,7 +126,10 @@ export async function trainSequenceMember(t: LstmTraining, callbacks: LstmCallba
           numClasses: model.outputs[0].shape.at(-1) as number,
           seed: settings.seed,
           history: checkpoint?.state.history,
-          best: kept === null ? undefined : (checkpoint?.state.history.find((e) => e.epoch === (kept as BestWeights).epoch) ?? null),
+          best:
+            kept === null
+              ? undefined
+              : (checkpoint?.state.history.find((e) => e.epoch === (kept as BestWeights).epoch) ?? null),
           monitor: settings.monitor,
           earlyStop: settings.earlyStop,
           signal: t.signal,
@@ -136,12 +145,23 @@ export async function trainSequenceMember(t: LstmTraining, callbacks: LstmCallba
       );
       const last = outcome.history[outcome.history.length - 1] ?? null;
       const keptEpoch = kept === null ? null : (kept as BestWeights).epoch;
-      const keptLog = settings.keep === 'best' && keptEpoch !== null ? (outcome.history.find((e) => e.epoch === keptEpoch) ?? last) : last;
-      const result = { history: outcome.history, best: outcome.best, kept: keptLog, stoppedEarly: outcome.stoppedEarly };
+      const keptLog =
+        settings.keep === 'best' && keptEpoch !== null
+          ? (outcome.history.find((e) => e.epoch === keptEpoch) ?? last)
+          : last;
+      const result = {
+        history: outcome.history,
+        best: outcome.best,
+        kept: keptLog,
+        stoppedEarly: outcome.stoppedEarly,
+      };
       if (outcome.stopped) return { ...result, member: null };
       if (kept && keptLog !== last) model.setWeights((kept as BestWeights).weights);
       handedOver = true;
-      return { ...result, member: new SequenceMember(model, data.tokenizer, { maxLen: data.maxLen, batching: settings.pad }, t.kind) };
+      return {
+        ...result,
+        member: new SequenceMember(model, data.tokenizer, { maxLen: data.maxLen, batching: settings.pad }, t.kind),
+      };
     } finally {
       if (kept) tf.dispose((kept as BestWeights).weights);
       if (!handedOver) model.dispose();

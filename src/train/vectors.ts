@@ -39,10 +39,20 @@ export async function prepareVectors(
     onProgress: opts.onProgress && ((bytesRead, totalBytes) => opts.onProgress?.({ bytesRead, totalBytes })),
   });
   const vocabulary = buildVocabulary(tokenizer, vectors, opts.vocabSize, opts.seed);
-  return { data: sequencesOf(tokenizer, cleaned, labels, opts.maxLen), vocabulary, fileWords: vectors.fileWords, source: vectors.source };
+  return {
+    data: sequencesOf(tokenizer, cleaned, labels, opts.maxLen),
+    vocabulary,
+    fileWords: vectors.fileWords,
+    source: vectors.source,
+  };
 }
 
 /** Every row's sequence in a tokenizer's vocabulary (a resumed run takes the checkpoint's). */
-export function sequencesOf(tokenizer: Tokenizer, cleaned: ReadonlyArray<string>, labels: Int32Array, maxLen: number): SequenceData {
+export function sequencesOf(
+  tokenizer: Tokenizer,
+  cleaned: ReadonlyArray<string>,
+  labels: Int32Array,
+  maxLen: number,
+): SequenceData {
   return { tokenizer, sequences: toSequences(cleaned, tokenizer, maxLen).sequences, labels, maxLen };
 }

@@ -7,7 +7,14 @@ import { ROOT } from '../helpers.ts';
 const sample = (median: number) => ({ median, min: median, max: median, runs: [median] });
 const result = (submission: number, epoch: number, cold: number) => ({
   cpus: '2 × CPU',
-  engines: [{ engine: 'blas', steps: { '512x8': sample(0.2) }, epoch: { seconds: epoch }, predict: { coldPredict: sample(cold), submissionPhrasesPerSecond: sample(submission) } }],
+  engines: [
+    {
+      engine: 'blas',
+      steps: { '512x8': sample(0.2) },
+      epoch: { seconds: epoch },
+      predict: { coldPredict: sample(cold), submissionPhrasesPerSecond: sample(submission) },
+    },
+  ],
   startup_seconds: sample(0.2),
 });
 
@@ -19,7 +26,11 @@ describe('bench --compare', () => {
     assert.equal(by.get('blas: epoch')?.worse, true, '17.5% longer');
     assert.equal(by.get('blas: cold predict (memory)')?.worse, false, 'faster is not worse');
     assert.equal(by.get('blas: training step 512x8')?.ratio, 1);
-    assert.equal(compareFigures(result(10_000, 40, 1), result(8_600, 45, 1)).filter((r) => r.worse).length, 0, 'within 15%');
+    assert.equal(
+      compareFigures(result(10_000, 40, 1), result(8_600, 45, 1)).filter((r) => r.worse).length,
+      0,
+      'within 15%',
+    );
     const text = formatComparison(rows, 'old.json');
     assert.match(text, /blas: submission +10000 phrases\/s +8000 phrases\/s +0\.80× +WORSE/);
     assert.match(text, /2 figures more than 15% worse/);

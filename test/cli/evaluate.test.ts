@@ -11,21 +11,39 @@ describe('sentiment evaluate (the built CLI)', () => {
   let dataFile = '';
   before(async () => {
     model = await tinyModel({ rows: 600, epochs: 2 });
-    history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8')) as { epochs: EpochLog[]; kept_epoch: number };
+    history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8')) as {
+      epochs: EpochLog[];
+      kept_epoch: number;
+    };
     dataFile = (JSON.parse(readFileSync(join(model, 'meta.json'), 'utf8')) as { data_file: string }).data_file;
   });
 
   it("--validation scores exactly the rows training held out: accuracy equals the kept epoch's val_acc", () => {
     const r = sentiment(['evaluate', dataFile, '--validation', '--model', model, '--json', '--no-memory']);
     assert.equal(r.code, 0, r.err);
-    const e = JSON.parse(r.out) as { rows: number; accuracy: number; loss: number; macro_f1: number; from_memory: number; per_class: { support: number }[]; confusion: { matrix: number[][] } };
-    const last = history.epochs.find((x) => x.epoch === history.kept_epoch) ?? assert.fail('history.json marks the kept epoch');
+    const e = JSON.parse(r.out) as {
+      rows: number;
+      accuracy: number;
+      loss: number;
+      macro_f1: number;
+      from_memory: number;
+      per_class: { support: number }[];
+      confusion: { matrix: number[][] };
+    };
+    const last =
+      history.epochs.find((x) => x.epoch === history.kept_epoch) ?? assert.fail('history.json marks the kept epoch');
     assert.equal(e.from_memory, 0);
     assert.equal(e.rows, 60);
     assert.equal(e.accuracy, last.val_acc);
     assert.ok(Math.abs(e.loss - (last.val_loss ?? NaN)) < 1e-6);
-    assert.equal(e.per_class.reduce((a, c) => a + c.support, 0), 60);
-    assert.equal(e.confusion.matrix.flat().reduce((a, b) => a + b, 0), 60);
+    assert.equal(
+      e.per_class.reduce((a, c) => a + c.support, 0),
+      60,
+    );
+    assert.equal(
+      e.confusion.matrix.flat().reduce((a, b) => a + b, 0),
+      60,
+    );
     assert.ok(e.macro_f1 >= 0 && e.macro_f1 <= 1);
   });
 
@@ -52,6 +70,7 @@ describe('sentiment evaluate (the built CLI)', () => {
   it('has help for the command and every flag', () => {
     const r = sentiment(['evaluate', '--help']);
     assert.equal(r.code, 0);
-    for (const flag of ['--model', '--validation', '--json', '--batch-size', '--backend']) assert.ok(r.out.includes(flag), flag);
+    for (const flag of ['--model', '--validation', '--json', '--batch-size', '--backend'])
+      assert.ok(r.out.includes(flag), flag);
   });
 });

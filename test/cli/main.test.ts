@@ -22,6 +22,7 @@ describe('sentiment (the command itself)', () => {
   it('--help lists every command', () => {
     const r = sentiment(['--help']);
     assert.equal(r.code, 0, r.err);
-    for (const command of ['train', 'predict', 'evaluate', 'plot-history']) assert.match(r.out, new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['train', 'predict', 'evaluate', 'plot-history'])
+      assert.match(r.out, new RegExp(`^  ${command}\\b`, 'm'));
   });
 });

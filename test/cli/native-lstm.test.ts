@@ -17,18 +17,29 @@ interface Passes {
 }
 
 function passes(stderr: string): Passes {
-  const m = /^lstm +native kernel: (\d+) prefix-forest passes, (\d+) batch passes forward, (\d+) backward$/m.exec(stderr);
+  const m = /^lstm +native kernel: (\d+) prefix-forest passes, (\d+) batch passes forward, (\d+) backward$/m.exec(
+    stderr,
+  );
   assert.ok(m, `no lstm line in:\n${stderr}`);
   return { tree: Number(m[1]), forward: Number(m[2]), backward: Number(m[3]) };
 }
 
 /** Random 8-d vectors for every word of `tsv`'s phrases, in GloVe's text format. */
 function vectorsFor(tsv: string): string {
-  const words = new Set(readFileSync(tsv, 'utf8').split('\n').slice(1).flatMap((l) => (l.split('\t')[2] ?? '').toLowerCase().split(/\s+/)).filter(Boolean));
+  const words = new Set(
+    readFileSync(tsv, 'utf8')
+      .split('\n')
+      .slice(1)
+      .flatMap((l) => (l.split('\t')[2] ?? '').toLowerCase().split(/\s+/))
+      .filter(Boolean),
+  );
   let seed = 7;
-  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5).toFixed(4);
+  const rand = () => {
+    seed = (seed * 16807) % 2147483647;
+    return (seed / 2147483647 - 0.5).toFixed(4);
+  };
   const file = join(tempDir(), 'vectors.txt');
-  writeFileSync(file, [...words].map((w) => `${w} ${Array.from({ length: 8 }, rand).join(' ')}`).join('\n') + '\n');
+  writeFileSync(file, `${[...words].map((w) => `${w} ${Array.from({ length: 8 }, rand).join(' ')}`).join('\n')}\n`);
   return file;
 }
 
@@ -47,7 +58,21 @@ describe('the native LSTM kernel in every command (blas engine)', () => {
       if (!needAddon(t)) return;
       const model = join(tempDir(), kind);
       const extra = kind === 'vectors' ? ['--embeddings', vectorsFor(data)] : [];
-      const train = sentiment(['train', data, '--out', model, '--epochs', '1', '--batch-size', '64', '--backend', 'blas', '--verbose', ...flags, ...extra]);
+      const train = sentiment([
+        'train',
+        data,
+        '--out',
+        model,
+        '--epochs',
+        '1',
+        '--batch-size',
+        '64',
+        '--backend',
+        'blas',
+        '--verbose',
+        ...flags,
+        ...extra,
+      ]);
       assert.equal(train.code, 0, train.err);
       const trained = passes(train.err);
       assert.ok(trained.backward >= 1, 'training ran the backward kernel');

@@ -38,7 +38,15 @@ function rows(classes: (keyof typeof WORDS)[], n = 60): [string, keyof typeof WO
 const csvQuote = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
 /** Trains on `file` (with `args`), then predicts and evaluates it; returns what each printed. */
-function trainPredictEvaluate(file: string, args: string[] = []): { train: string; meta: { labels: string[]; label_names: string[] }; prediction: Prediction; evaluation: Evaluation } {
+function trainPredictEvaluate(
+  file: string,
+  args: string[] = [],
+): {
+  train: string;
+  meta: { labels: string[]; label_names: string[] };
+  prediction: Prediction;
+  evaluation: Evaluation;
+} {
   const out = join(tempDir(), 'model');
   const t = sentiment(['train', file, ...TINY, '--out', out, ...args]);
   assert.equal(t.code, 0, t.err + t.out);
@@ -46,13 +54,21 @@ function trainPredictEvaluate(file: string, args: string[] = []): { train: strin
   assert.equal(p.code, 0, p.err);
   const e = sentiment(['evaluate', file, '--json', '--model', out]);
   assert.equal(e.code, 0, e.err);
-  return { train: t.out, meta: JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')), prediction: JSON.parse(p.out), evaluation: JSON.parse(e.out) };
+  return {
+    train: t.out,
+    meta: JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')),
+    prediction: JSON.parse(p.out),
+    evaluation: JSON.parse(e.out),
+  };
 }
 
 describe('your own data through the CLI', () => {
   it('a CSV with a BOM, quoted commas and newlines, and word labels (review,label): no flags needed', () => {
     const dir = tempDir();
-    const data = rows(['neg', 'pos']).map(([text, label], i) => [i % 7 === 0 ? `${text}, "really"\nsecond line` : text, label]);
+    const data = rows(['neg', 'pos']).map(([text, label], i) => [
+      i % 7 === 0 ? `${text}, "really"\nsecond line` : text,
+      label,
+    ]);
     const file = join(dir, 'reviews.csv');
     writeFileSync(file, `\uFEFFreview,label\n${data.map(([t, l]) => `${csvQuote(t)},${l}`).join('\n')}\n`);
     const r = trainPredictEvaluate(file);
@@ -61,21 +77,37 @@ describe('your own data through the CLI', () => {
     assert.equal(r.prediction.probabilities.length, 2);
     assert.ok(['neg', 'pos'].includes(r.prediction.label_name));
     assert.equal(r.evaluation.rows, 60);
-    assert.deepEqual(r.evaluation.per_class.map((c) => c.label_name), ['neg', 'pos']);
+    assert.deepEqual(
+      r.evaluation.per_class.map((c) => c.label_name),
+      ['neg', 'pos'],
+    );
   });
 
   it('JSON Lines with string labels and its own field names, chosen by flags', () => {
     const file = join(tempDir(), 'tweets.jsonl');
-    writeFileSync(file, `${rows(['pos', 'mid', 'neg']).map(([text, label]) => JSON.stringify({ id: text.length, body: text, mood: label })).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `${rows(['pos', 'mid', 'neg'])
+        .map(([text, label]) => JSON.stringify({ id: text.length, body: text, mood: label }))
+        .join('\n')}\n`,
+    );
     const r = trainPredictEvaluate(file, ['--text-column', 'body', '--label-column', 'mood']);
     assert.deepEqual(r.meta.label_names, ['pos', 'mid', 'neg']);
     assert.equal(r.prediction.probabilities.length, 3);
-    assert.deepEqual(r.evaluation.per_class.map((c) => c.label_name), ['pos', 'mid', 'neg']);
+    assert.deepEqual(
+      r.evaluation.per_class.map((c) => c.label_name),
+      ['pos', 'mid', 'neg'],
+    );
   });
 
   it('a binary TSV with 0/1 labels: numeric labels ascending, two bars', () => {
     const file = join(tempDir(), 'imdb.tsv');
-    writeFileSync(file, `text\tlabel\n${rows(['pos', 'neg']).map(([t, l]) => `${t}\t${l === 'pos' ? 1 : 0}`).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `text\tlabel\n${rows(['pos', 'neg'])
+        .map(([t, l]) => `${t}\t${l === 'pos' ? 1 : 0}`)
+        .join('\n')}\n`,
+    );
     const r = trainPredictEvaluate(file);
     assert.deepEqual(r.meta.labels, ['0', '1']);
     const out = join(tempDir(), 'm');
@@ -87,16 +119,26 @@ describe('your own data through the CLI', () => {
   it('three classes in the order --labels gives, through predict and evaluate', () => {
     const file = join(tempDir(), 'stars.csv');
     const name = { neg: 'low', mid: 'middle', pos: 'high' } as const;
-    writeFileSync(file, `sentence,rating\n${rows(['pos', 'neg', 'mid']).map(([t, l]) => `${csvQuote(t)},${name[l]}`).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `sentence,rating\n${rows(['pos', 'neg', 'mid'])
+        .map(([t, l]) => `${csvQuote(t)},${name[l]}`)
+        .join('\n')}\n`,
+    );
     const r = trainPredictEvaluate(file, ['--labels', 'low,middle,high']);
     assert.deepEqual(r.meta.labels, ['low', 'middle', 'high']);
-    assert.deepEqual(r.evaluation.per_class.map((c) => c.label_name), ['low', 'middle', 'high']);
+    assert.deepEqual(
+      r.evaluation.per_class.map((c) => c.label_name),
+      ['low', 'middle', 'high'],
+    );
     assert.ok(['low', 'middle', 'high'].includes(r.prediction.label_name));
   });
 
   it('a gzip-compressed CSV reads as the plain one: same tokenizer, same history', () => {
     const dir = tempDir();
-    const text = `review,label\n${rows(['neg', 'pos']).map(([t, l]) => `${csvQuote(t)},${l}`).join('\n')}\n`;
+    const text = `review,label\n${rows(['neg', 'pos'])
+      .map(([t, l]) => `${csvQuote(t)},${l}`)
+      .join('\n')}\n`;
     writeFileSync(join(dir, 'r.csv'), text);
     writeFileSync(join(dir, 'r.csv.gz'), gzipSync(text));
     const trained = ['r.csv', 'r.csv.gz'].map((f) => {
@@ -111,7 +153,10 @@ describe('your own data through the CLI', () => {
     const dir = tempDir();
     const data = rows(['neg', 'pos']);
     writeFileSync(join(dir, 'r.csv'), `review,label\n${data.map(([t, l]) => `${csvQuote(t)},${l}`).join('\n')}\n`);
-    writeFileSync(join(dir, 'r.jsonl'), `${data.map(([review, label]) => JSON.stringify({ review, label })).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'r.jsonl'),
+      `${data.map(([review, label]) => JSON.stringify({ review, label })).join('\n')}\n`,
+    );
     writeFileSync(join(dir, 'r.tsv'), `review\tlabel\n${data.map(([t, l]) => `${t}\t${l}`).join('\n')}\n`);
     const trained = ['r.csv', 'r.jsonl', 'r.tsv'].map((f) => {
       const out = join(dir, `${f}.model`);
@@ -125,7 +170,11 @@ describe('your own data through the CLI', () => {
 
 function assertSameTraining(dirs: string[]): void {
   const tokenizers = dirs.map((d) => readFileSync(join(d, 'tokenizer.json'), 'utf8'));
-  const histories = dirs.map((d) => (JSON.parse(readFileSync(join(d, 'history.json'), 'utf8')) as { epochs: { loss: number; val_acc: number }[] }).epochs.map((e) => [e.loss, e.val_acc]));
+  const histories = dirs.map((d) =>
+    (
+      JSON.parse(readFileSync(join(d, 'history.json'), 'utf8')) as { epochs: { loss: number; val_acc: number }[] }
+    ).epochs.map((e) => [e.loss, e.val_acc]),
+  );
   for (let i = 1; i < dirs.length; i++) {
     assert.equal(tokenizers[i], tokenizers[0], `${dirs[i]}: tokenizer`);
     assert.deepEqual(histories[i], histories[0], `${dirs[i]}: history`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FIXTURES, sentiment, tempDir } from '../helpers.ts';
@@ -10,14 +10,26 @@ describe('sentiment plot-history (the built CLI)', () => {
     copyFileSync(join(FIXTURES, 'history', 'eight-epochs.json'), join(dir, 'history.json'));
     const r = sentiment(['plot-history', '--model', dir]);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.out, `wrote ${join(dir, 'history.png')}\nwrote ${join(dir, 'history.svg')}\n`, 'no terminal chart without a TTY');
+    assert.equal(
+      r.out,
+      `wrote ${join(dir, 'history.png')}\nwrote ${join(dir, 'history.svg')}\n`,
+      'no terminal chart without a TTY',
+    );
     assert.match(readFileSync(join(dir, 'history.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
     assert.equal(readFileSync(join(dir, 'history.png')).subarray(1, 4).toString(), 'PNG');
   });
 
   it("reads a Keras history.history file given with --history and writes --out's format", () => {
     const out = join(tempDir(), 'keras.png');
-    const r = sentiment(['plot-history', '--history', join(FIXTURES, 'history', 'keras-accuracy.json'), '--out', out, '--theme', 'light']);
+    const r = sentiment([
+      'plot-history',
+      '--history',
+      join(FIXTURES, 'history', 'keras-accuracy.json'),
+      '--out',
+      out,
+      '--theme',
+      'light',
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, `wrote ${out}\n`);
     const png = readFileSync(out);
@@ -38,6 +50,7 @@ describe('sentiment plot-history (the built CLI)', () => {
   it('has help for the command and every flag', () => {
     const r = sentiment(['plot-history', '--help']);
     assert.equal(r.code, 0);
-    for (const flag of ['--model', '--history', '--out', '--theme', '--no-terminal']) assert.ok(r.out.includes(flag), flag);
+    for (const flag of ['--model', '--history', '--out', '--theme', '--no-terminal'])
+      assert.ok(r.out.includes(flag), flag);
   });
 });

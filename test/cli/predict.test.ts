@@ -14,7 +14,11 @@ interface JsonPrediction {
   source: 'memory' | 'model';
 }
 
-const parseLines = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as JsonPrediction);
+const parseLines = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JsonPrediction);
 
 describe('sentiment predict (the built CLI)', () => {
   let model = '';
@@ -28,10 +32,20 @@ describe('sentiment predict (the built CLI)', () => {
     const auto = await autoEngine('answer');
     // Quiet on the fastest engine there is; one short line saying how to get it otherwise.
     if (auto === 'blas') assert.equal(r.err, '');
-    else assert.match(r.err, /^engine {2}wasm \(WebAssembly; .*\): the native fused LSTM is off, and training with it is about 3½× faster/);
+    else
+      assert.match(
+        r.err,
+        /^engine {2}wasm \(WebAssembly; .*\): the native fused LSTM is off, and training with it is about 3½× faster/,
+      );
     const verbose = sentiment(['predict', 'not good', '--model', model, '--verbose']);
     // In full: the package and version, and why: the fastest here, or what is off and how to get it.
-    assert.match(verbose.err, new RegExp(`^engine {2}${auto} \\(.*4\\.22\\.0\\): ${auto === 'blas' ? 'the fastest engine here for a few texts' : '.*the native fused LSTM is off'}`, 'm'));
+    assert.match(
+      verbose.err,
+      new RegExp(
+        `^engine {2}${auto} \\(.*4\\.22\\.0\\): ${auto === 'blas' ? 'the fastest engine here for a few texts' : '.*the native fused LSTM is off'}`,
+        'm',
+      ),
+    );
     const lines = r.out.trim().split('\n');
     assert.match(lines[0], /^"not good" {2}→ {2}(negative|somewhat negative|neutral|somewhat positive|positive)$/);
     assert.equal(lines.length, 6);
@@ -54,12 +68,20 @@ describe('sentiment predict (the built CLI)', () => {
     assert.equal(a.probabilities.length, 5);
 
     const file = join(tempDir(), 'texts.txt');
-    const texts = ['a series of escapades demonstrating the adage that what is good for the goose', 'good', 'not good', 'the gander , some of which occasionally amuses'];
+    const texts = [
+      'a series of escapades demonstrating the adage that what is good for the goose',
+      'good',
+      'not good',
+      'the gander , some of which occasionally amuses',
+    ];
     writeFileSync(file, `${texts.join('\n')}\n`);
     const many = sentiment(['predict', '--file', file, '--model', model, '--json', '--batch-size', '2']);
     assert.equal(many.code, 0, many.err);
     const rows = parseLines(many.out);
-    assert.deepEqual(rows.map((r) => r.text), texts);
+    assert.deepEqual(
+      rows.map((r) => r.text),
+      texts,
+    );
     rows[2].probabilities.forEach((p, i) => assert.ok(Math.abs(p - a.probabilities[i]) <= 1e-5));
   });
 
@@ -96,7 +118,10 @@ describe('sentiment predict (the built CLI)', () => {
   it("reads texts from standard input with '-'", () => {
     const r = sentiment(['predict', '-', '--model', model, '--json'], { input: 'not good\ngreat\n' });
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(parseLines(r.out).map((p) => p.text), ['not good', 'great']);
+    assert.deepEqual(
+      parseLines(r.out).map((p) => p.text),
+      ['not good', 'great'],
+    );
   });
 
   it('writes a Kaggle submission with every row of data/test.tsv, in input order', () => {
@@ -108,22 +133,42 @@ describe('sentiment predict (the built CLI)', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     assert.equal(lines[0], 'PhraseId,Sentiment');
     assert.equal(lines.length, 66_293);
-    const ids = readFileSync(TEST_TSV, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split('\t')[0]);
-    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ids);
+    const ids = readFileSync(TEST_TSV, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t')[0]);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(',')[0]),
+      ids,
+    );
     assert.ok(lines.slice(1).every((l) => /^\d+,[0-4]$/.test(l)));
   });
 
   it("each submission row carries its own phrase's label (training phrases: the labels they were trained with), as predict --input prints per row", () => {
     // Rows 1–300 of the training file trained the model (its validation rows are 361–400), and the
     // phrase memory answers them with their stored labels: labels that differ from row to row.
-    const train = readFileSync(TRAIN_TSV, 'utf8').split('\n').slice(1, 301).map((l) => l.split('\t'));
+    const train = readFileSync(TRAIN_TSV, 'utf8')
+      .split('\n')
+      .slice(1, 301)
+      .map((l) => l.split('\t'));
     const dir = tempDir();
     const input = join(dir, 'phrases.tsv');
-    writeFileSync(input, `PhraseId\tSentenceId\tPhrase\n${train.map(([id, sid, phrase]) => `${id}\t${sid}\t${phrase}`).join('\n')}\n`);
+    writeFileSync(
+      input,
+      `PhraseId\tSentenceId\tPhrase\n${train.map(([id, sid, phrase]) => `${id}\t${sid}\t${phrase}`).join('\n')}\n`,
+    );
     const sub = join(dir, 'submission.csv');
     assert.equal(sentiment(['predict', '--input', input, '--submission', sub, '--model', model]).code, 0);
-    const written = readFileSync(sub, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(','));
-    assert.deepEqual(written.map(([id]) => id), train.map(([id]) => id));
+    const written = readFileSync(sub, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    assert.deepEqual(
+      written.map(([id]) => id),
+      train.map(([id]) => id),
+    );
     const agree = written.filter(([, label], i) => label === train[i][3]).length;
     assert.ok(agree >= 290, `${agree} of 300 rows carry their training label`);
     assert.ok(new Set(written.map(([, l]) => l)).size >= 4, 'not one label for everything');
@@ -131,8 +176,16 @@ describe('sentiment predict (the built CLI)', () => {
     const rows = sentiment(['predict', '--input', input, '--model', model, '--json']);
     assert.equal(rows.code, 0, rows.err);
     const printed = parseLines(rows.out) as (JsonPrediction & { id: string; line: number })[];
-    assert.deepEqual(printed.map((p) => [p.id, p.line]), train.map(([id], i) => [id, i + 2]), 'one object per row, with its id and line');
-    assert.deepEqual(printed.map((p) => String(p.label)), written.map(([, l]) => l), 'the submission is what predict says of each row');
+    assert.deepEqual(
+      printed.map((p) => [p.id, p.line]),
+      train.map(([id], i) => [id, i + 2]),
+      'one object per row, with its id and line',
+    );
+    assert.deepEqual(
+      printed.map((p) => String(p.label)),
+      written.map(([, l]) => l),
+      'the submission is what predict says of each row',
+    );
     for (const p of printed) {
       // Probabilities in label order: the label is the most probable class, and its name matches.
       assert.equal(p.probabilities.indexOf(Math.max(...p.probabilities)), p.label);
@@ -155,7 +208,13 @@ describe('sentiment predict (the built CLI)', () => {
     writeFileSync(file, 'good\n\nbad\n');
     const blank = sentiment(['predict', '--file', file, '--model', model, '--json']);
     assert.equal(blank.code, 0, blank.err);
-    assert.deepEqual(blank.out.trim().split('\n').map((l) => (JSON.parse(l) as { line: number }).line), [1, 3]);
+    assert.deepEqual(
+      blank.out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { line: number }).line),
+      [1, 3],
+    );
     assert.match(blank.err, /skipped 1 blank line/);
 
     const tsv = join(tempDir(), 'bad.tsv');
@@ -170,7 +229,10 @@ describe('sentiment predict (the built CLI)', () => {
   it('refuses conflicting or incomplete sources, and a --submission that is a directory', () => {
     assert.equal(sentiment(['predict', '--model', model]).code, 1, 'a usage error, as commander reports one');
     assert.match(sentiment(['predict', 'good', '--file', 'x.txt', '--model', model]).err, /exactly one of them/);
-    assert.match(sentiment(['predict', 'good', '--submission', 'x.csv', '--model', model]).err, /--submission needs --input/);
+    assert.match(
+      sentiment(['predict', 'good', '--submission', 'x.csv', '--model', model]).err,
+      /--submission needs --input/,
+    );
     const dir = join(tempDir(), 'out');
     mkdirSync(dir);
     const r = sentiment(['predict', '--input', TEST_TSV, '--submission', dir, '--model', model]);
@@ -181,6 +243,7 @@ describe('sentiment predict (the built CLI)', () => {
   it('has help for the command and every flag', () => {
     const r = sentiment(['predict', '--help']);
     assert.equal(r.code, 0);
-    for (const flag of ['--model', '--file', '--input', '--submission', '--json', '--batch-size', '--backend']) assert.ok(r.out.includes(flag), flag);
+    for (const flag of ['--model', '--file', '--input', '--submission', '--json', '--batch-size', '--backend'])
+      assert.ok(r.out.includes(flag), flag);
   });
 });

@@ -34,7 +34,10 @@ describe('README flag tables', () => {
     it(`sentiment ${cmd.name()}: the README table lists every flag with --help's default and choices`, () => {
       const want = flagTable(cmd);
       const got = readmeTable(readme, cmd.name());
-      assert.ok(got !== null, `README has no "### Flags of \`sentiment ${cmd.name()}\`" section; it should hold:\n${want}`);
+      assert.ok(
+        got !== null,
+        `README has no "### Flags of \`sentiment ${cmd.name()}\`" section; it should hold:\n${want}`,
+      );
       assert.equal(got, want, `README's table for sentiment ${cmd.name()} differs from --help; it should be:\n${want}`);
     });
   }

@@ -5,7 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { BIN, ROOT, sentiment, TEST_TSV, tempDir, tinyModel, trainHead, type CliResult } from '../helpers.ts';
@@ -16,7 +26,11 @@ const STACK = /^\s+at |Error: [A-Z]+:|node:internal/m;
 /** Runs `sentiment ARGS | head -1` in bash; the exit code is sentiment's, not head's. */
 function intoHead(args: string[]): CliResult {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const r = spawnSync('bash', ['-c', `${quoted} | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync('bash', ['-c', `${quoted} | head -1; exit \${PIPESTATUS[0]}`], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -36,7 +50,9 @@ const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
 
 /** The CLI as an unprivileged user: nobody (through setpriv) when the tests run as root. */
 function asUser(args: string[]): CliResult {
-  const [cmd, pre] = isRoot ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath]] : [process.execPath, []];
+  const [cmd, pre] = isRoot
+    ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath]]
+    : [process.execPath, []];
   const r = spawnSync(cmd, [...pre, BIN, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -79,21 +95,45 @@ describe('the CLI under hostile or careless use', () => {
     assert.equal(t.code, 141, t.err);
     assert.doesNotMatch(t.err, STACK);
     assert.ok(!existsSync(join(out, 'model.json')), 'a stopped run saves no model');
-    assert.deepEqual(existsSync(out) ? readdirSync(out) : [], existsSync(join(out, 'checkpoint')) ? ['checkpoint'] : [], 'only a resumable checkpoint');
-    assert.deepEqual(readdirSync(join(out, '..')).filter((f) => f.startsWith('.')), [], 'no staging directory or lock');
+    assert.deepEqual(
+      existsSync(out) ? readdirSync(out) : [],
+      existsSync(join(out, 'checkpoint')) ? ['checkpoint'] : [],
+      'only a resumable checkpoint',
+    );
+    assert.deepEqual(
+      readdirSync(join(out, '..')).filter((f) => f.startsWith('.')),
+      [],
+      'no staging directory or lock',
+    );
   });
 
   it('a full device on standard output or as --submission is one line, exit 2', (t) => {
     if (!existsSync('/dev/full')) return t.skip('no /dev/full on this system');
-    const r = spawnSync('bash', ['-c', `'${process.execPath}' '${BIN}' predict --file '${phrases}' --model '${model}' > /dev/full`], { encoding: 'utf8' });
-    oneLineError({ code: r.status, out: r.stdout, err: r.stderr }, 2, /^error: standard output: no space left on the device/);
-    oneLineError(sentiment(['predict', '--model', model, '--input', kaggleTest, '--submission', '/dev/full']), 2, /no space left on the device/);
+    const r = spawnSync(
+      'bash',
+      ['-c', `'${process.execPath}' '${BIN}' predict --file '${phrases}' --model '${model}' > /dev/full`],
+      { encoding: 'utf8' },
+    );
+    oneLineError(
+      { code: r.status, out: r.stdout, err: r.stderr },
+      2,
+      /^error: standard output: no space left on the device/,
+    );
+    oneLineError(
+      sentiment(['predict', '--model', model, '--input', kaggleTest, '--submission', '/dev/full']),
+      2,
+      /no space left on the device/,
+    );
   });
 
   it('training that diverges stops with what to try, exit 2, and saves no model', () => {
     const out = join(tempDir(), 'model');
     const r = sentiment(['train', trainHead(300), ...TINY, '--epochs', '3', '--learning-rate', '1e30', '--out', out]);
-    oneLineError(r, 2, /^error: training diverged in epoch 1: (the weight \S+ is no longer a finite number|the loss became NaN)/);
+    oneLineError(
+      r,
+      2,
+      /^error: training diverged in epoch 1: (the weight \S+ is no longer a finite number|the loss became NaN)/,
+    );
     assert.match(r.err, /try a lower --learning-rate/);
     assert.ok(!existsSync(join(out, 'model.json')));
   });
@@ -105,17 +145,31 @@ describe('the CLI under hostile or careless use', () => {
     writeFileSync(input, `${head}9007199254740993\t1\tgood film\n0002\t1\tbad\n`);
     const sub = join(dir, 'sub.csv');
     assert.equal(sentiment(['predict', '--model', model, '--input', input, '--submission', sub]).code, 0);
-    assert.deepEqual(readFileSync(sub, 'utf8').trim().split('\n').map((l) => l.split(',')[0]), ['PhraseId', '9007199254740993', '0002']);
+    assert.deepEqual(
+      readFileSync(sub, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',')[0]),
+      ['PhraseId', '9007199254740993', '0002'],
+    );
 
     const dup = join(dir, 'dup.tsv');
     writeFileSync(dup, `${head}7\t1\tgood\n8\t1\tbad\n7\t1\tworse\n`);
-    oneLineError(sentiment(['predict', '--model', model, '--input', dup, '--submission', join(dir, 'd.csv')]), 2, /dup\.tsv:4: id 7 is also on line 2/);
+    oneLineError(
+      sentiment(['predict', '--model', model, '--input', dup, '--submission', join(dir, 'd.csv')]),
+      2,
+      /dup\.tsv:4: id 7 is also on line 2/,
+    );
     assert.ok(!existsSync(join(dir, 'd.csv')));
 
     const before = readFileSync(input);
     symlinkSync(input, join(dir, 'link.tsv'));
     for (const target of [input, join(dir, 'link.tsv')]) {
-      oneLineError(sentiment(['predict', '--model', model, '--input', input, '--submission', target]), 2, /is the input file/);
+      oneLineError(
+        sentiment(['predict', '--model', model, '--input', input, '--submission', target]),
+        2,
+        /is the input file/,
+      );
     }
     assert.deepEqual(readFileSync(input), before);
   });
@@ -141,11 +195,24 @@ describe('the CLI under hostile or careless use', () => {
     writeFileSync(data, readFileSync(trainHead(200)));
     const readable = join(dir, 'model');
     mkdirSync(readable);
-    for (const f of readdirSync(model)) if (f !== 'checkpoint') writeFileSync(join(readable, f), readFileSync(join(model, f)));
+    for (const f of readdirSync(model))
+      if (f !== 'checkpoint') writeFileSync(join(readable, f), readFileSync(join(model, f)));
     chmodSync(readable, 0o555);
-    oneLineError(asUser(['train', data, ...TINY, '--epochs', '1', '--out', join(locked, 'model')]), 2, /--out \S+locked\/model: cannot be made or replaced: \S+locked is not writable/);
-    oneLineError(asUser(['train', data, ...TINY, '--epochs', '1', '--out', locked]), 2, /--out \S+locked: cannot be written/);
-    oneLineError(asUser(['predict', '--model', readable, '--input', kaggleTest, '--submission', join(locked, 's.csv')]), 2, /--submission \S+s\.csv: cannot write in \S+locked/);
+    oneLineError(
+      asUser(['train', data, ...TINY, '--epochs', '1', '--out', join(locked, 'model')]),
+      2,
+      /--out \S+locked\/model: cannot be made or replaced: \S+locked is not writable/,
+    );
+    oneLineError(
+      asUser(['train', data, ...TINY, '--epochs', '1', '--out', locked]),
+      2,
+      /--out \S+locked: cannot be written/,
+    );
+    oneLineError(
+      asUser(['predict', '--model', readable, '--input', kaggleTest, '--submission', join(locked, 's.csv')]),
+      2,
+      /--submission \S+s\.csv: cannot write in \S+locked/,
+    );
     oneLineError(asUser(['plot-history', '--model', readable]), 2, /history\.png: cannot write in \S+model/);
     assert.deepEqual(readdirSync(locked), []);
   });
@@ -153,7 +220,8 @@ describe('the CLI under hostile or careless use', () => {
   it('plot-history reads NaN/Infinity (Python json.dump) and a BOM, and refuses a history without numbers', () => {
     const dir = tempDir();
     const files = {
-      'nan.json': '{"loss": [1.5, NaN, Infinity], "val_loss": [1.4, 1.3, -Infinity], "acc": [0.3, 0.4, 0.5], "val_acc": [0.3, 0.35, 0.4]}',
+      'nan.json':
+        '{"loss": [1.5, NaN, Infinity], "val_loss": [1.4, 1.3, -Infinity], "acc": [0.3, 0.4, 0.5], "val_acc": [0.3, 0.35, 0.4]}',
       'bom.json': '\uFEFF{"loss": [1.5, 1.2], "acc": [0.3, 0.4]}',
       'none.json': '{"loss": [null, NaN], "acc": [null, null]}',
     };
@@ -163,7 +231,11 @@ describe('the CLI under hostile or careless use', () => {
       assert.equal(r.code, 0, r.err);
       assert.match(readFileSync(join(dir, `${name}.svg`), 'utf8'), /<polyline|<path/);
     }
-    oneLineError(sentiment(['plot-history', '--history', join(dir, 'none.json'), '--out', join(dir, 'none.svg')]), 2, /none\.json: holds no numbers/);
+    oneLineError(
+      sentiment(['plot-history', '--history', join(dir, 'none.json'), '--out', join(dir, 'none.svg')]),
+      2,
+      /none\.json: holds no numbers/,
+    );
     assert.ok(!existsSync(join(dir, 'none.svg')));
   });
 
@@ -172,7 +244,9 @@ describe('the CLI under hostile or careless use', () => {
     const predict = ['predict', 'a good film', '--model', model];
     assert.match(inTerminal(predict, {}), /\x1b\[/, 'colour on a terminal');
     assert.doesNotMatch(inTerminal(predict, { NO_COLOR: '1' }), /\x1b/);
-    const train = inTerminal(['train', trainHead(300), ...TINY, '--epochs', '1', '--out', join(tempDir(), 'm')], { TERM: 'dumb' });
+    const train = inTerminal(['train', trainHead(300), ...TINY, '--epochs', '1', '--out', join(tempDir(), 'm')], {
+      TERM: 'dumb',
+    });
     assert.match(train, /done/);
     assert.doesNotMatch(train, /\x1b/, 'no colour and no cursor movement for a dumb terminal');
   });

@@ -4,11 +4,17 @@ import { interruptOnSignals } from '../../src/cli/signals.ts';
 
 describe('signals during training', () => {
   it('the first Ctrl-C asks for a stop after the batch; the second quits at once with 130; SIGTERM twice with 143', () => {
-    for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    for (const [sig, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
       const exits: number[] = [];
       const said: string[] = [];
       const listeners = process.listenerCount(sig);
-      const stop = interruptOnSignals((c) => exits.push(c), (t) => said.push(t));
+      const stop = interruptOnSignals(
+        (c) => exits.push(c),
+        (t) => said.push(t),
+      );
       try {
         process.emit(sig, sig);
         assert.equal(stop.signal.aborted, true);
@@ -27,7 +33,10 @@ describe('signals during training', () => {
 
   it('a stop asked for by the program (a closed pipe) counts as the first signal', () => {
     const exits: number[] = [];
-    const stop = interruptOnSignals((c) => exits.push(c), () => undefined);
+    const stop = interruptOnSignals(
+      (c) => exits.push(c),
+      () => undefined,
+    );
     try {
       stop.abort('SIGPIPE');
       assert.equal(stop.signal.reason, 'SIGPIPE');

@@ -35,8 +35,8 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
     err += d.toString();
     wake();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) =>
-    child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, out, err }))),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
+    (resolve) => child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, out, err }))),
   );
   return {
     waitFor: (re, stream = 'out') =>
@@ -88,7 +88,10 @@ describe('interrupting and resuming sentiment train', () => {
     assert.equal(sentiment(['train', data, '--out', straight, '--epochs', '3', ...SMALL]).code, 0);
     const a = readJson<HistoryFile>(join(out, 'history.json')).epochs;
     const b = readJson<HistoryFile>(join(straight, 'history.json')).epochs;
-    assert.deepEqual(a.map((e) => e.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      a.map((e) => e.epoch),
+      [1, 2, 3],
+    );
     // Same batches, masks and optimizer state; only float rounding differs (tfjs' Adam recomputes
     // beta^t with pow() on restore where the straight run multiplied it up step by step).
     a.forEach((e, i) => {
@@ -113,7 +116,11 @@ describe('interrupting and resuming sentiment train', () => {
     assert.equal(t.code, 130);
     const state = readJson<CheckpointState>(join(out, 'checkpoint', 'state.json'));
     assert.ok(state.epoch >= 1);
-    assert.equal(sentiment(['train', data, '--out', out, '--resume', '--epochs', String(state.epoch)]).code, 0, 'the checkpoint resumes');
+    assert.equal(
+      sentiment(['train', data, '--out', out, '--resume', '--epochs', String(state.epoch)]).code,
+      0,
+      'the checkpoint resumes',
+    );
   });
 
   it('refuses to resume on other data, with other settings, or without a checkpoint', async () => {
@@ -121,10 +128,16 @@ describe('interrupting and resuming sentiment train', () => {
     assert.equal(sentiment(['train', data, '--out', out, '--epochs', '1', ...SMALL]).code, 0);
     const other = sentiment(['train', trainHead(500), '--out', out, '--resume', '--epochs', '2']);
     assert.equal(other.code, 2);
-    assert.match(other.err, /--resume: this file's sha256 \(\w+…\) differs from the data the checkpoint was trained on/);
+    assert.match(
+      other.err,
+      /--resume: this file's sha256 \(\w+…\) differs from the data the checkpoint was trained on/,
+    );
     const flags = sentiment(['train', data, '--out', out, '--resume', '--epochs', '2', '--units', '16', '--seed', '1']);
     assert.equal(flags.code, 2);
-    assert.match(flags.err, /--resume: --units 16 \(checkpoint: 8\), --seed 1 \(checkpoint: 42\); a resumed run keeps the checkpoint's settings/);
+    assert.match(
+      flags.err,
+      /--resume: --units 16 \(checkpoint: 8\), --seed 1 \(checkpoint: 42\); a resumed run keeps the checkpoint's settings/,
+    );
     const none = sentiment(['train', data, '--out', join(tempDir(), 'empty'), '--resume']);
     assert.equal(none.code, 2);
     assert.match(none.err, /no checkpoint to resume from .*state\.json is missing/);

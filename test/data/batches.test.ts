@@ -10,7 +10,12 @@ describe('batches', () => {
   it('groups phrases of one token length; a phrase with no known word is one padding token', () => {
     const batches = makeBatches(seqs, range(0, seqs.length), { mode: 'group', batchSize: 2, maxLen: 53 });
     const shape = batches.map((b) => [b.length, [...b.rows]]);
-    assert.deepEqual(shape, [[1, [0, 2]], [1, [5]], [2, [1, 3]], [3, [4]]]);
+    assert.deepEqual(shape, [
+      [1, [0, 2]],
+      [1, [5]],
+      [2, [1, 3]],
+      [3, [4]],
+    ]);
     assert.deepEqual([...encodeBatch(seqs, batches[0])], [5, 0]);
     assert.equal(groupLength([], 53), 1);
   });
@@ -33,13 +38,23 @@ describe('batches', () => {
   });
 
   it('one-hot encodes labels', () => {
-    assert.deepEqual([...oneHotBatch([4, 0], { rows: Int32Array.from([1, 0]), length: 1 }, 5)], [1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    assert.deepEqual(
+      [...oneHotBatch([4, 0], { rows: Int32Array.from([1, 0]), length: 1 }, 5)],
+      [1, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    );
   });
 
   it('scores in a fixed order: lengths ascending, rows in order within a length', () => {
     const desc = [[1, 2, 3], [4, 5], [6], [7, 8, 9], [1]];
-    const shape = makeBatches(desc, range(0, 5), { mode: 'group', batchSize: 4, maxLen: 53 }).map((b) => [b.length, [...b.rows]]);
-    assert.deepEqual(shape, [[1, [2, 4]], [2, [1]], [3, [0, 3]]]);
+    const shape = makeBatches(desc, range(0, 5), { mode: 'group', batchSize: 4, maxLen: 53 }).map((b) => [
+      b.length,
+      [...b.rows],
+    ]);
+    assert.deepEqual(shape, [
+      [1, [2, 4]],
+      [2, [1]],
+      [3, [0, 3]],
+    ]);
   });
 
   it("'mix' joins four parts of a quarter batch, each of one length, every row once, no empty batch", () => {
@@ -48,15 +63,27 @@ describe('batches', () => {
     assert.ok(batches.length >= 1024 / 64);
     for (const b of batches) {
       const parts = b.parts ?? [];
-      assert.ok(parts.length >= 1 && parts.length <= 4 && b.rows.length > 0 && b.rows.length <= 64, `${parts.length} parts, ${b.rows.length} rows`);
+      assert.ok(
+        parts.length >= 1 && parts.length <= 4 && b.rows.length > 0 && b.rows.length <= 64,
+        `${parts.length} parts, ${b.rows.length} rows`,
+      );
       for (const p of parts) {
         assert.ok(p.rows.length <= 16);
         for (const r of p.rows) assert.equal(many[r].length, p.length);
       }
-      assert.deepEqual([...b.rows], parts.flatMap((p) => [...p.rows]));
+      assert.deepEqual(
+        [...b.rows],
+        parts.flatMap((p) => [...p.rows]),
+      );
       assert.equal(b.length, Math.max(...parts.map((p) => p.length)), 'the batch is as long as its longest part');
     }
-    assert.ok(batches.some((b) => new Set((b.parts ?? []).map((p) => p.length)).size > 1), 'parts of different lengths share a batch');
-    assert.deepEqual(batches.flatMap((b) => [...b.rows]).sort((p, q) => p - q), [...range(0, 1024)]);
+    assert.ok(
+      batches.some((b) => new Set((b.parts ?? []).map((p) => p.length)).size > 1),
+      'parts of different lengths share a batch',
+    );
+    assert.deepEqual(
+      batches.flatMap((b) => [...b.rows]).sort((p, q) => p - q),
+      [...range(0, 1024)],
+    );
   });
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { foldSplit, groupedSplit, heldOutRows, range, shuffledSplit, splitRows, validationSplitIndex } from '../../src/data/split.ts';
+import {
+  foldSplit,
+  groupedSplit,
+  heldOutRows,
+  range,
+  shuffledSplit,
+  splitRows,
+  validationSplitIndex,
+} from '../../src/data/split.ts';
 import { makeRng } from '../../src/data/random.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { readFixture } from '../helpers.ts';
@@ -16,7 +24,17 @@ describe('validation split', () => {
   });
 
   it("cuts where Keras' int(n * (1. - split)) does, also where rounding would not (values from Python)", () => {
-    const python: [number, number, number][] = [[15, 0.1, 13], [25, 0.1, 22], [7, 0.1, 6], [103, 0.1, 92], [10, 0.25, 7], [100, 0.3, 70], [3, 0.5, 1], [19, 0.2, 15], [1001, 0.15, 850]];
+    const python: [number, number, number][] = [
+      [15, 0.1, 13],
+      [25, 0.1, 22],
+      [7, 0.1, 6],
+      [103, 0.1, 92],
+      [10, 0.25, 7],
+      [100, 0.3, 70],
+      [3, 0.5, 1],
+      [19, 0.2, 15],
+      [1001, 0.15, 850],
+    ];
     for (const [n, s, at] of python) {
       const { trainRows, valRows } = splitRows(n, s);
       assert.deepEqual([trainRows.length, valRows[0], valRows.length], [at, at, n - at], `${n} rows, split ${s}`);
@@ -24,9 +42,18 @@ describe('validation split', () => {
   });
 
   it("a run's held-out rows of the Kaggle file are its last 10%, as training and evaluate --validation take them", () => {
-    const { rows, first_validation_row_index: first } = readFixture<{ rows: number; first_validation_row_index: number }>('golden/split.json');
-    const held = heldOutRows(Array.from({ length: rows }, (_, i) => `line ${i + 2}`), DEFAULT_SETTINGS);
-    assert.deepEqual([held.trainRows.length, held.valRows[0], held.valRows.at(-1), held.valRows.length], [first, first, rows - 1, rows - first]);
+    const { rows, first_validation_row_index: first } = readFixture<{
+      rows: number;
+      first_validation_row_index: number;
+    }>('golden/split.json');
+    const held = heldOutRows(
+      Array.from({ length: rows }, (_, i) => `line ${i + 2}`),
+      DEFAULT_SETTINGS,
+    );
+    assert.deepEqual(
+      [held.trainRows.length, held.valRows[0], held.valRows.at(-1), held.valRows.length],
+      [first, first, rows - 1, rows - first],
+    );
   });
 
   it('with groups, moves the cut forward to the next group boundary, never splitting one', () => {
@@ -34,7 +61,11 @@ describe('validation split', () => {
     const groups = Array.from({ length: 20 }, (_, i) => (i === 17 || i === 18 ? 'g' : `r${i}`));
     assert.deepEqual(Array.from(groupedSplit(groups, 0.1).valRows), [19]);
     assert.deepEqual(Array.from(heldOutRows(groups, { ...DEFAULT_SETTINGS, groupColumn: 'SentenceId' }).valRows), [19]);
-    assert.deepEqual(Array.from(heldOutRows(groups, DEFAULT_SETTINGS).valRows), [18, 19], 'without a group column, rows');
+    assert.deepEqual(
+      Array.from(heldOutRows(groups, DEFAULT_SETTINGS).valRows),
+      [18, 19],
+      'without a group column, rows',
+    );
   });
 
   it('--shuffle-split: a seeded random share of whole groups, the same for the same seed', () => {
@@ -47,8 +78,15 @@ describe('validation split', () => {
     assert.notDeepEqual(Array.from(a.valRows), Array.from(other.valRows));
     const held = new Set(Array.from(a.valRows, (r) => groups[r]));
     assert.equal(held.size, 4, "Keras' share of the 40 groups: 40 - floor(40 · 0.9)");
-    assert.ok(Array.from(a.trainRows).every((r) => !held.has(groups[r])), 'a group is wholly on one side');
-    assert.deepEqual([...a.trainRows, ...a.valRows].sort((x, y) => x - y), Array.from(range(0, 100)), 'every row once');
+    assert.ok(
+      Array.from(a.trainRows).every((r) => !held.has(groups[r])),
+      'a group is wholly on one side',
+    );
+    assert.deepEqual(
+      [...a.trainRows, ...a.valRows].sort((x, y) => x - y),
+      Array.from(range(0, 100)),
+      'every row once',
+    );
     assert.ok(Math.max(...a.valRows) - Math.min(...a.valRows) > 10, 'spread over the file, not its end');
     // Without groups each row is its own group.
     const rows = heldOutRows(groups, { ...DEFAULT_SETTINGS, shuffleSplit: true, seed: 1 });
@@ -58,7 +96,8 @@ describe('validation split', () => {
   it('shuffles the groups uniformly: every group is held out about as often over many seeds', () => {
     const groups = Array.from({ length: 10 }, (_, i) => String(i));
     const counts = new Array<number>(10).fill(0);
-    for (let seed = 0; seed < 2000; seed++) for (const r of shuffledSplit(groups, 0.5, makeRng(`u${seed}`)).valRows) counts[r]++;
+    for (let seed = 0; seed < 2000; seed++)
+      for (const r of shuffledSplit(groups, 0.5, makeRng(`u${seed}`)).valRows) counts[r]++;
     // Each group is held out with probability 1/2: 1000 ± 4 standard deviations (22 each).
     for (const c of counts) assert.ok(Math.abs(c - 1000) < 90, counts.join(' '));
   });
@@ -66,7 +105,10 @@ describe('validation split', () => {
   it('a split of 0 keeps every group for training, grouped or not', () => {
     const groups = ['a', 'a', 'b'];
     assert.deepEqual(Array.from(groupedSplit(groups, 0).valRows), []);
-    assert.deepEqual(Array.from(heldOutRows(groups, { ...DEFAULT_SETTINGS, validationSplit: 0, groupColumn: 'g' }).trainRows), [0, 1, 2]);
+    assert.deepEqual(
+      Array.from(heldOutRows(groups, { ...DEFAULT_SETTINGS, validationSplit: 0, groupColumn: 'g' }).trainRows),
+      [0, 1, 2],
+    );
   });
 
   it('holds out nothing with a split of 0', () => {

@@ -42,13 +42,31 @@ describe('reading the Kaggle TSV', () => {
   });
 
   it('keeps a " inside a phrase as text (quoting is off)', async () => {
-    const t = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tsay "hi\t3\n2\t1\t"quoted" words\t2\n'), { labelled: true });
-    assert.deepEqual(t.rows.map((r) => [r.text, r.label, r.line]), [['say "hi', '3', 2], ['"quoted" words', '2', 3]]);
+    const t = await readTable(
+      tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tsay "hi\t3\n2\t1\t"quoted" words\t2\n'),
+      { labelled: true },
+    );
+    assert.deepEqual(
+      t.rows.map((r) => [r.text, r.label, r.line]),
+      [
+        ['say "hi', '3', 2],
+        ['"quoted" words', '2', 3],
+      ],
+    );
   });
 
   it('accepts CRLF line endings, a UTF-8 BOM and blank lines at the end', async () => {
-    const t = await readTable(tsv('\uFEFFPhraseId\tSentenceId\tPhrase\tSentiment\r\n1\t1\tgood\t4\r\n2\t1\tbad\t0\r\n\r\n\r\n'), { labelled: true });
-    assert.deepEqual(t.rows.map((r) => [r.id, r.text, r.label]), [['1', 'good', '4'], ['2', 'bad', '0']]);
+    const t = await readTable(
+      tsv('\uFEFFPhraseId\tSentenceId\tPhrase\tSentiment\r\n1\t1\tgood\t4\r\n2\t1\tbad\t0\r\n\r\n\r\n'),
+      { labelled: true },
+    );
+    assert.deepEqual(
+      t.rows.map((r) => [r.id, r.text, r.label]),
+      [
+        ['1', 'good', '4'],
+        ['2', 'bad', '0'],
+      ],
+    );
   });
 
   const bad: [string, string | Buffer, RegExp][] = [
@@ -56,20 +74,45 @@ describe('reading the Kaggle TSV', () => {
     ['a header only', 'PhraseId\tSentenceId\tPhrase\tSentiment\n', /no rows/],
     ['no Sentiment column', 'PhraseId\tSentenceId\tPhrase\n1\t1\tx\n', /:1: missing column Sentiment/],
     ['a comma-separated file', 'PhraseId,SentenceId,Phrase,Sentiment\n1,1,x,2\n', /comma-separated/],
-    ['too few fields', 'PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\n', /:2: expected 4 tab-separated fields, found 3/],
-    ['a blank line between rows', 'PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n\n2\t1\ty\t2\n', /:3: a blank line among the rows/],
-    ['a CRLF header over LF rows', 'PhraseId\tSentenceId\tPhrase\tSentiment\r\n1\t1\tx\t2\n2\t1\ty\t2\n', /:2: mixed line endings: line 1 ends with CRLF \(Windows\), this line with LF/],
-    ['invalid UTF-8', Buffer.concat([Buffer.from('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tok\t2\n2\t1\t'), Buffer.from([0xff, 0xfe]), Buffer.from('\t2\n')]), /:3: invalid UTF-8/],
+    [
+      'too few fields',
+      'PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\n',
+      /:2: expected 4 tab-separated fields, found 3/,
+    ],
+    [
+      'a blank line between rows',
+      'PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n\n2\t1\ty\t2\n',
+      /:3: a blank line among the rows/,
+    ],
+    [
+      'a CRLF header over LF rows',
+      'PhraseId\tSentenceId\tPhrase\tSentiment\r\n1\t1\tx\t2\n2\t1\ty\t2\n',
+      /:2: mixed line endings: line 1 ends with CRLF \(Windows\), this line with LF/,
+    ],
+    [
+      'invalid UTF-8',
+      Buffer.concat([
+        Buffer.from('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tok\t2\n2\t1\t'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('\t2\n'),
+      ]),
+      /:3: invalid UTF-8/,
+    ],
   ];
   for (const [name, content, message] of bad) {
     it(`rejects ${name} with file and line`, async () => {
       const p = tsv(content);
-      await assert.rejects(readTable(p, { labelled: true }), (err: unknown) => err instanceof InputError && message.test(err.message) && err.message.startsWith(p));
+      await assert.rejects(
+        readTable(p, { labelled: true }),
+        (err: unknown) => err instanceof InputError && message.test(err.message) && err.message.startsWith(p),
+      );
     });
   }
 
   it('a Kaggle label outside 0–4 names its line', async () => {
-    const t = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t7\n'), { labelled: true });
+    const t = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t7\n'), {
+      labelled: true,
+    });
     assert.throws(() => classesOf(t), /:3: Sentiment must be an integer from 0 to 4/);
   });
 
@@ -81,32 +124,69 @@ describe('reading the Kaggle TSV', () => {
 
 describe('reading your own data', () => {
   it('CSV: quoted commas, quotes and line breaks inside fields, a BOM; the line a row starts on', async () => {
-    const t = await readTable(file('r.csv', '\uFEFFreview,label\n"good, really",pos\n"she said ""meh""\non two lines",neg\nplain,pos\n'), { labelled: true });
-    assert.deepEqual(t.rows.map((r) => [r.text, r.label, r.line]), [['good, really', 'pos', 2], ['she said "meh"\non two lines', 'neg', 3], ['plain', 'pos', 5]]);
+    const t = await readTable(
+      file('r.csv', '\uFEFFreview,label\n"good, really",pos\n"she said ""meh""\non two lines",neg\nplain,pos\n'),
+      { labelled: true },
+    );
+    assert.deepEqual(
+      t.rows.map((r) => [r.text, r.label, r.line]),
+      [
+        ['good, really', 'pos', 2],
+        ['she said "meh"\non two lines', 'neg', 3],
+        ['plain', 'pos', 5],
+      ],
+    );
     assert.deepEqual(t.used, { text: 'review', label: 'label', group: null, id: null });
   });
 
   it('CSV: an unclosed quote names the line where it opened', async () => {
-    await assert.rejects(readTable(file('q.csv', 'text,label\nok,pos\n"never closed,neg\nmore,pos\n'), { labelled: true }), /q\.csv:3: a quote opened here is never closed/);
+    await assert.rejects(
+      readTable(file('q.csv', 'text,label\nok,pos\n"never closed,neg\nmore,pos\n'), { labelled: true }),
+      /q\.csv:3: a quote opened here is never closed/,
+    );
   });
 
   it('JSON Lines: string and number labels, fields by name; a line that is not an object names its line', async () => {
-    const t = await readTable(file('t.jsonl', '{"text": "great", "label": "pos"}\n{"label": "neg", "text": "awful", "extra": 1}\n'), { labelled: true });
-    assert.deepEqual(t.rows.map((r) => [r.text, r.label]), [['great', 'pos'], ['awful', 'neg']]);
-    await assert.rejects(readTable(file('a.jsonl', '{"text": "ok", "label": 1}\n[1, 2]\n'), { labelled: true }), /a\.jsonl:2: expected a JSON object per line, found an array/);
-    await assert.rejects(readTable(file('m.jsonl', '{"text": "ok", "label": 1}\n{"label": 2}\n'), { labelled: true }), /m\.jsonl:2: missing text field "text"/);
+    const t = await readTable(
+      file('t.jsonl', '{"text": "great", "label": "pos"}\n{"label": "neg", "text": "awful", "extra": 1}\n'),
+      { labelled: true },
+    );
+    assert.deepEqual(
+      t.rows.map((r) => [r.text, r.label]),
+      [
+        ['great', 'pos'],
+        ['awful', 'neg'],
+      ],
+    );
+    await assert.rejects(
+      readTable(file('a.jsonl', '{"text": "ok", "label": 1}\n[1, 2]\n'), { labelled: true }),
+      /a\.jsonl:2: expected a JSON object per line, found an array/,
+    );
+    await assert.rejects(
+      readTable(file('m.jsonl', '{"text": "ok", "label": 1}\n{"label": 2}\n'), { labelled: true }),
+      /m\.jsonl:2: missing text field "text"/,
+    );
   });
 
   it('gzip: read as is, the format from the name under .gz', async () => {
     const t = await readTable(file('r.csv.gz', gzipSync('text,stars\nfine,4\nbad,1\n')), { labelled: true });
-    assert.deepEqual(t.rows.map((r) => [r.text, r.label]), [['fine', '4'], ['bad', '1']]);
+    assert.deepEqual(
+      t.rows.map((r) => [r.text, r.label]),
+      [
+        ['fine', '4'],
+        ['bad', '1'],
+      ],
+    );
     assert.equal(t.format, 'csv');
   });
 
   it('columns by name, any case; an unknown column lists the ones there are', async () => {
     const t = await readTable(file('c.csv', 'Sentence,Rating,Id\nok,3,a1\n'), { labelled: true, ids: true });
     assert.deepEqual(t.used, { text: 'Sentence', label: 'Rating', group: null, id: 'Id' });
-    await assert.rejects(readTable(file('u.csv', 'a,b\n1,2\n'), { labelled: true, columns: { text: 'body' } }), /u\.csv:1: no text column "body" \(the header has: a, b\)/);
+    await assert.rejects(
+      readTable(file('u.csv', 'a,b\n1,2\n'), { labelled: true, columns: { text: 'body' } }),
+      /u\.csv:1: no text column "body" \(the header has: a, b\)/,
+    );
   });
 
   it('classes: numbers ascending, words by first appearance, or the order given; a label outside it names its line', async () => {
@@ -116,30 +196,59 @@ describe('reading your own data', () => {
     const words = await readTable(file('w.csv', 'text,label\na,pos\nb,neg\nc,neutral\n'), { labelled: true });
     assert.deepEqual(classesOf(words).labels, ['pos', 'neg', 'neutral']);
     assert.deepEqual(classesOf(words, ['neg', 'neutral', 'pos']).labels, ['neg', 'neutral', 'pos']);
-    assert.throws(() => classesOf(words, ['neg', 'pos']), /w\.csv:4: label "neutral" is not one of the classes \(neg, pos\)/);
+    assert.throws(
+      () => classesOf(words, ['neg', 'pos']),
+      /w\.csv:4: label "neutral" is not one of the classes \(neg, pos\)/,
+    );
     const one = await readTable(file('o.csv', 'text,label\na,pos\nb,pos\n'), { labelled: true });
     assert.throws(() => classesOf(one), /every row has label pos; training needs at least two different labels/);
   });
 
   it('takes the format from the extension, under .gz too, and none from others', () => {
-    const cases: [string, string | null][] = [['a.tsv', 'tsv'], ['a.TAB', 'tsv'], ['a.txt', 'tsv'], ['a.csv', 'csv'], ['a.jsonl', 'jsonl'], ['a.ndjson', 'jsonl'], ['a.csv.gz', 'csv'], ['a.json', null], ['a.gz', null], ['data', null]];
+    const cases: [string, string | null][] = [
+      ['a.tsv', 'tsv'],
+      ['a.TAB', 'tsv'],
+      ['a.txt', 'tsv'],
+      ['a.csv', 'csv'],
+      ['a.jsonl', 'jsonl'],
+      ['a.ndjson', 'jsonl'],
+      ['a.csv.gz', 'csv'],
+      ['a.json', null],
+      ['a.gz', null],
+      ['data', null],
+    ];
     for (const [path, format] of cases) assert.equal(formatOf(path), format, path);
   });
 
   it('gzip only by its magic bytes: a text starting with ċ is text, a lone gzip header is bad gzip', async () => {
-    const t = await readTable(file('c.csv', 'ċtext,label\nfine,pos\nbad,neg\n'), { labelled: true, columns: { text: 'ċtext' } });
-    assert.deepEqual(t.rows.map((r) => r.text), ['fine', 'bad']);
-    await assert.rejects(readTable(file('g.csv', Buffer.from([0x1f, 0x8b])), { labelled: true }), /g\.csv: is not valid gzip data/);
+    const t = await readTable(file('c.csv', 'ċtext,label\nfine,pos\nbad,neg\n'), {
+      labelled: true,
+      columns: { text: 'ċtext' },
+    });
+    assert.deepEqual(
+      t.rows.map((r) => r.text),
+      ['fine', 'bad'],
+    );
+    await assert.rejects(
+      readTable(file('g.csv', Buffer.from([0x1f, 0x8b])), { labelled: true }),
+      /g\.csv: is not valid gzip data/,
+    );
   });
 
   it('names the first invalid UTF-8 line, an empty first line counted', () => {
-    assert.throws(() => decodeUtf8(Buffer.concat([Buffer.from('\nok\n'), Buffer.from([0x61, 0xff])]), 'u.txt'), /u\.txt:3: invalid UTF-8/);
+    assert.throws(
+      () => decodeUtf8(Buffer.concat([Buffer.from('\nok\n'), Buffer.from([0x61, 0xff])]), 'u.txt'),
+      /u\.txt:3: invalid UTF-8/,
+    );
     assert.throws(() => decodeUtf8(Buffer.from([0xff]), 'v.txt'), /v\.txt:1: invalid UTF-8/);
   });
 
   it('one kind of line ending, the first line an empty one too, naming the first line that differs', () => {
     assert.throws(() => checkLineEndings('\nabc\r\nd\n', 'e.txt'), /e\.txt:2: mixed line endings: line 1 ends with LF/);
-    assert.throws(() => checkLineEndings('a\r\nb\r\nc\nd\r\n', 'f.txt'), /f\.txt:3: mixed line endings: line 1 ends with CRLF/);
+    assert.throws(
+      () => checkLineEndings('a\r\nb\r\nc\nd\r\n', 'f.txt'),
+      /f\.txt:3: mixed line endings: line 1 ends with CRLF/,
+    );
     assert.doesNotThrow(() => checkLineEndings('a\r\nb\r\nc', 'g.txt'));
     assert.doesNotThrow(() => checkLineEndings('a', 'h.txt'));
   });
@@ -152,7 +261,11 @@ describe('reading your own data', () => {
       ['text,label\n"a\n""\nb",pos\nok,"x\n', 5],
     ];
     for (const [content, line] of cases) {
-      await assert.rejects(readTable(file('q.csv', content), { labelled: true }), new RegExp(`q\\.csv:${line}: a quote opened here is never closed`), JSON.stringify(content));
+      await assert.rejects(
+        readTable(file('q.csv', content), { labelled: true }),
+        new RegExp(`q\\.csv:${line}: a quote opened here is never closed`),
+        JSON.stringify(content),
+      );
     }
   });
 
@@ -165,28 +278,60 @@ describe('reading your own data', () => {
       [`${ok}\n"text"\n`, /b\.jsonl:2: expected a JSON object per line, found "text"/],
       [`${ok}\n{"text": 5, "label": 1}\n`, /b\.jsonl:2: the text field "text" is not a string/],
       [`${ok}\n{"text": null, "label": 1}\n`, /b\.jsonl:2: missing text field "text"/],
-      [`${ok}\n{"text": "b", "label": {"x": 1}}\n`, /b\.jsonl:2: "label" must be a string or a number, found \{"x":1\}/],
+      [
+        `${ok}\n{"text": "b", "label": {"x": 1}}\n`,
+        /b\.jsonl:2: "label" must be a string or a number, found \{"x":1\}/,
+      ],
     ];
-    for (const [content, message] of cases) await assert.rejects(readTable(file('b.jsonl', content), { labelled: true }), message, content);
+    for (const [content, message] of cases)
+      await assert.rejects(readTable(file('b.jsonl', content), { labelled: true }), message, content);
     const t = await readTable(file('t.jsonl', `${ok}\n{"text": "b", "label": true}\n\n`), { labelled: true });
-    assert.deepEqual(t.rows.map((r) => r.label), ['1', 'true']);
+    assert.deepEqual(
+      t.rows.map((r) => r.label),
+      ['1', 'true'],
+    );
   });
 
   it('a header with a tab inside a CSV column name is still CSV; missing columns and values are named', async () => {
-    const t = await readTable(file('h.csv', 'the\ttext,label\nfine,pos\n'), { labelled: true, columns: { text: 'the\ttext' } });
-    assert.deepEqual(t.rows.map((r) => r.text), ['fine']);
-    await assert.rejects(readTable(file('n.csv', 'body,label\nfine,pos\n'), { labelled: true }), /n\.csv:1: missing column Phrase \(no text column among/);
-    await assert.rejects(readTable(file('i.csv', 'text,label\nfine,pos\n'), { labelled: false, ids: true }), /i\.csv:1: missing column PhraseId \(no id column among/);
-    await assert.rejects(readTable(file('j.csv', 'id,text\n,fine\n'), { labelled: false, ids: true }), /j\.csv:2: missing id value/);
-    await assert.rejects(readTable(file('l.csv', 'text,label\nfine,pos\nbad,\n'), { labelled: true }), /l\.csv:3: missing label value/);
+    const t = await readTable(file('h.csv', 'the\ttext,label\nfine,pos\n'), {
+      labelled: true,
+      columns: { text: 'the\ttext' },
+    });
+    assert.deepEqual(
+      t.rows.map((r) => r.text),
+      ['fine'],
+    );
+    await assert.rejects(
+      readTable(file('n.csv', 'body,label\nfine,pos\n'), { labelled: true }),
+      /n\.csv:1: missing column Phrase \(no text column among/,
+    );
+    await assert.rejects(
+      readTable(file('i.csv', 'text,label\nfine,pos\n'), { labelled: false, ids: true }),
+      /i\.csv:1: missing column PhraseId \(no id column among/,
+    );
+    await assert.rejects(
+      readTable(file('j.csv', 'id,text\n,fine\n'), { labelled: false, ids: true }),
+      /j\.csv:2: missing id value/,
+    );
+    await assert.rejects(
+      readTable(file('l.csv', 'text,label\nfine,pos\nbad,\n'), { labelled: true }),
+      /l\.csv:3: missing label value/,
+    );
     const unlabelled = await readTable(file('m.csv', 'text,label\nfine,\n'), { labelled: false });
-    assert.deepEqual(unlabelled.rows.map((r) => [r.label, r.id]), [[null, null]]);
+    assert.deepEqual(
+      unlabelled.rows.map((r) => [r.label, r.id]),
+      [[null, null]],
+    );
   });
 
   it('classes: the Kaggle labels 0–4 only (5 is out), any order given instead, two classes enough', async () => {
-    const kaggleFive = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t5\n'), { labelled: true });
+    const kaggleFive = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t5\n'), {
+      labelled: true,
+    });
     assert.throws(() => classesOf(kaggleFive), /:3: Sentiment must be an integer from 0 to 4, found "5"/);
-    const t = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t0\n'), { labelled: true });
+    const t = await readTable(tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\tx\t2\n2\t1\ty\t0\n'), {
+      labelled: true,
+    });
     assert.deepEqual(classesOf(t, ['2', '0']).labels, ['2', '0']);
     assert.deepEqual(Array.from(classesOf(t, ['2', '0']).index), [0, 1]);
     const binary = await readTable(file('b.csv', 'text,label\ngood,pos\nbad,neg\n'), { labelled: true });

@@ -69,7 +69,15 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
 
   it('gives the OOV token index 1 and every unknown or rare word that index', () => {
     const t = new Tokenizer({ numWords: 3, oovToken: '<unk>' }).fitOnTexts(['a b a c b a']);
-    assert.deepEqual([...t.wordIndex], [['<unk>', 1], ['a', 2], ['b', 3], ['c', 4]]);
+    assert.deepEqual(
+      [...t.wordIndex],
+      [
+        ['<unk>', 1],
+        ['a', 2],
+        ['b', 3],
+        ['c', 4],
+      ],
+    );
     assert.deepEqual(t.textToSequence('a zz b c'), [2, 1, 1, 1]);
     assert.deepEqual(new Tokenizer({ numWords: 3 }).fitOnTexts(['a b a c b a']).textToSequence('a zz b c'), [1, 2]);
   });
@@ -90,11 +98,26 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
   });
 
   it('refuses JSON that is not a Keras tokenizer, or whose dictionaries are not dictionaries', () => {
-    for (const bad of [null, 'x', { class_name: 'Sequential', config: {} }, { class_name: 'Tokenizer' }, { class_name: 'Tokenizer', config: null }, { class_name: 'Tokenizer', config: 'x' }]) {
-      assert.throws(() => Tokenizer.fromKerasJson(JSON.stringify(bad)), /not a Keras tokenizer JSON/, JSON.stringify(bad));
+    for (const bad of [
+      null,
+      'x',
+      { class_name: 'Sequential', config: {} },
+      { class_name: 'Tokenizer' },
+      { class_name: 'Tokenizer', config: null },
+      { class_name: 'Tokenizer', config: 'x' },
+    ]) {
+      assert.throws(
+        () => Tokenizer.fromKerasJson(JSON.stringify(bad)),
+        /not a Keras tokenizer JSON/,
+        JSON.stringify(bad),
+      );
     }
     for (const wordIndex of ['[1, 2]', 'null', '3']) {
-      assert.throws(() => Tokenizer.fromKerasJson({ ...golden, config: { ...golden.config, word_index: wordIndex } }), /tokenizer field word_index is not a dictionary/, wordIndex);
+      assert.throws(
+        () => Tokenizer.fromKerasJson({ ...golden, config: { ...golden.config, word_index: wordIndex } }),
+        /tokenizer field word_index is not a dictionary/,
+        wordIndex,
+      );
     }
   });
 });

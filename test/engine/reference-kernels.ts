@@ -3,7 +3,21 @@ import * as tf from '../../src/engine/tf.ts';
 import '@tensorflow/tfjs-backend-wasm';
 
 /** The kernels src/engine/wasm-kernels.ts replaces. */
-export const REPLACED = ['BatchMatMul', '_FusedMatMul', 'Unpack', 'SplitV', 'Concat', 'Slice', 'GatherV2', 'Transpose', 'Identity', 'Sum', 'Tanh', 'Reverse', 'Equal'] as const;
+export const REPLACED = [
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Unpack',
+  'SplitV',
+  'Concat',
+  'Slice',
+  'GatherV2',
+  'Transpose',
+  'Identity',
+  'Sum',
+  'Tanh',
+  'Reverse',
+  'Equal',
+] as const;
 
 /** Call before the engine starts: afterwards the registry holds the replacements. */
 export function captureReferenceKernels(): Map<string, tf.KernelConfig> {

@@ -11,11 +11,18 @@ import { needAddon, needTensorflow, sentiment, tinyModel, TRAIN_TSV } from '../h
 
 /** The validation rows' texts of the first `rows` rows of train.tsv, as the split takes them. */
 function validationTexts(rows: number): string[] {
-  const texts = readFileSync(TRAIN_TSV, 'utf8').split('\n').slice(1, rows + 1).map((l) => l.split('\t')[2]);
+  const texts = readFileSync(TRAIN_TSV, 'utf8')
+    .split('\n')
+    .slice(1, rows + 1)
+    .map((l) => l.split('\t')[2]);
   return Array.from(splitRows(texts.length, 0.1).valRows, (i) => texts[i]);
 }
 
-async function labelsOn(dir: string, engine: 'tensorflow' | 'blas', texts: string[]): Promise<{ labels: number[]; probabilities: number[][] }> {
+async function labelsOn(
+  dir: string,
+  engine: 'tensorflow' | 'blas',
+  texts: string[],
+): Promise<{ labels: number[]; probabilities: number[][] }> {
   await initEngine(engine);
   const loaded = await loadModelDirectory(dir);
   try {
@@ -36,11 +43,16 @@ describe('the tensorflow engine (tfjs-node) beside blas', () => {
     const rows = 600;
     const onTf = await tinyModel({ rows, backend: 'tensorflow', seed: 3 });
     const onBlas = await tinyModel({ rows, backend: 'blas', seed: 3 });
-    const history = (dir: string) => (JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as HistoryFile).epochs;
+    const history = (dir: string) =>
+      (JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as HistoryFile).epochs;
     const [a, b] = [history(onTf), history(onBlas)];
-    for (const key of ['loss', 'acc', 'val_loss', 'val_acc'] as const) assert.ok(Math.abs((a[0][key] ?? NaN) - (b[0][key] ?? NaN)) <= 1e-4, `${key}: ${a[0][key]} vs ${b[0][key]}`);
+    for (const key of ['loss', 'acc', 'val_loss', 'val_acc'] as const)
+      assert.ok(Math.abs((a[0][key] ?? NaN) - (b[0][key] ?? NaN)) <= 1e-4, `${key}: ${a[0][key]} vs ${b[0][key]}`);
     const texts = validationTexts(rows);
-    assert.deepEqual((await labelsOn(onTf, 'tensorflow', texts)).labels, (await labelsOn(onBlas, 'blas', texts)).labels);
+    assert.deepEqual(
+      (await labelsOn(onTf, 'tensorflow', texts)).labels,
+      (await labelsOn(onBlas, 'blas', texts)).labels,
+    );
   });
 
   it('a model trained on one predicts the same on the other (within 2e-6)', async (t) => {
@@ -48,7 +60,11 @@ describe('the tensorflow engine (tfjs-node) beside blas', () => {
     const dir = await tinyModel({ rows: 300, backend: 'blas', epochs: 2 });
     const texts = validationTexts(300);
     const [x, y] = [await labelsOn(dir, 'blas', texts), await labelsOn(dir, 'tensorflow', texts)];
-    x.probabilities.forEach((row, i) => row.forEach((p, j) => assert.ok(Math.abs(p - y.probabilities[i][j]) <= 2e-6, `${texts[i]}[${j}]: ${p} vs ${y.probabilities[i][j]}`)));
+    x.probabilities.forEach((row, i) =>
+      row.forEach((p, j) =>
+        assert.ok(Math.abs(p - y.probabilities[i][j]) <= 2e-6, `${texts[i]}[${j}]: ${p} vs ${y.probabilities[i][j]}`),
+      ),
+    );
   });
 
   it('says nothing on stderr by default: no TensorFlow log lines; --verbose names libtensorflow and lets them through', async (t) => {
@@ -61,7 +77,15 @@ describe('the tensorflow engine (tfjs-node) beside blas', () => {
       const quiet = sentiment(['predict', 'an unseen zzz phrase', '--model', dir, '--backend', 'tensorflow']);
       assert.equal(quiet.code, 0, quiet.err);
       assert.equal(quiet.err, '');
-      const verbose = sentiment(['predict', 'an unseen zzz phrase', '--model', dir, '--backend', 'tensorflow', '--verbose']);
+      const verbose = sentiment([
+        'predict',
+        'an unseen zzz phrase',
+        '--model',
+        dir,
+        '--backend',
+        'tensorflow',
+        '--verbose',
+      ]);
       assert.equal(verbose.code, 0, verbose.err);
       assert.match(verbose.err, /^engine {2}tensorflow \(@tensorflow\/tfjs-node .*libtensorflow \d+\.\d+/m);
     } finally {

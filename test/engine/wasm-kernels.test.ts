@@ -12,7 +12,11 @@ import { captureReferenceKernels, REPLACED } from './reference-kernels.ts';
 const referenceKernels = captureReferenceKernels();
 
 const rng = makeRng('kernels');
-const rand = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1), shape);
+const rand = (shape: number[]) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1),
+    shape,
+  );
 
 /** Runs `f` on the cpu backend (tfjs' reference kernels) and on wasm with the fixes, and compares. */
 async function sameOnCpu(f: () => tf.Tensor | tf.Tensor[], tol = 1e-5): Promise<void> {
@@ -29,7 +33,12 @@ async function sameOnCpu(f: () => tf.Tensor | tf.Tensor[], tol = 1e-5): Promise<
   assert.equal(actual.length, expected.length);
   actual.forEach((a, i) => {
     assert.deepEqual(a.shape, expected[i].shape);
-    a.data.forEach((v, j) => assert.ok(Math.abs(v - expected[i].data[j]) <= tol * (1 + Math.abs(expected[i].data[j])), `output ${i}[${j}]: ${v} vs ${expected[i].data[j]}`));
+    a.data.forEach((v, j) =>
+      assert.ok(
+        Math.abs(v - expected[i].data[j]) <= tol * (1 + Math.abs(expected[i].data[j])),
+        `output ${i}[${j}]: ${v} vs ${expected[i].data[j]}`,
+      ),
+    );
   });
 }
 
@@ -58,8 +67,21 @@ describe('wasm kernel fixes', () => {
   });
 
   it('BatchMatMul and fused matMul match with every transpose, batch dims and broadcasting', async () => {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-      for (const [batchA, batchB] of [[[], []], [[3], [3]], [[2, 3], [1, 3]], [[1], [4]]]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      for (const [batchA, batchB] of [
+        [[], []],
+        [[3], [3]],
+        [
+          [2, 3],
+          [1, 3],
+        ],
+        [[1], [4]],
+      ]) {
         const a = rand([...batchA, ...(ta ? [7, 5] : [5, 7])]);
         const b = rand([...batchB, ...(tb ? [6, 7] : [7, 6])]);
         await sameOnCpu(() => tf.matMul(a, b, ta, tb));
@@ -67,20 +89,50 @@ describe('wasm kernel fixes', () => {
       const a2 = rand(ta ? [7, 5] : [5, 7]);
       const b2 = rand(tb ? [6, 7] : [7, 6]);
       const bias = rand([6]);
-      await sameOnCpu(() => tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias, activation: 'relu' }));
+      await sameOnCpu(() =>
+        tf.fused.matMul({ a: a2, b: b2, transposeA: ta, transposeB: tb, bias, activation: 'relu' }),
+      );
     }
   });
 
   it('Unpack, SplitV, GatherV2 and Transpose match on every axis', async () => {
     const x = rand([3, 4, 5]);
     for (const axis of [0, 1, 2, -1]) await sameOnCpu(() => tf.unstack(x, axis));
-    for (const axis of [0, 1, 2]) await sameOnCpu(() => tf.split(x, axis === 1 ? [1, 3] : axis === 2 ? [2, 2, 1] : 3, axis));
+    for (const axis of [0, 1, 2])
+      await sameOnCpu(() => tf.split(x, axis === 1 ? [1, 3] : axis === 2 ? [2, 2, 1] : 3, axis));
     await sameOnCpu(() => tf.split(x, [2, -1], 2));
     for (const axis of [0, 1, 2]) await sameOnCpu(() => tf.gather(x, tf.tensor1d([2, 0, 2], 'int32'), axis));
-    await sameOnCpu(() => tf.gather(x, tf.tensor2d([[1, 0], [2, 2]], [2, 2], 'int32'), 0));
-    for (const perm of [[0, 1, 2], [0, 2, 1], [2, 1, 0], [1, 0, 2]]) await sameOnCpu(() => tf.transpose(x, perm));
+    await sameOnCpu(() =>
+      tf.gather(
+        x,
+        tf.tensor2d(
+          [
+            [1, 0],
+            [2, 2],
+          ],
+          [2, 2],
+          'int32',
+        ),
+        0,
+      ),
+    );
+    for (const perm of [
+      [0, 1, 2],
+      [0, 2, 1],
+      [2, 1, 0],
+      [1, 0, 2],
+    ])
+      await sameOnCpu(() => tf.transpose(x, perm));
     const x4 = rand([2, 3, 4, 5]);
-    for (const perm of [[1, 0, 2, 3], [2, 0, 1, 3], [1, 2, 0, 3], [0, 2, 1, 3], [1, 0, 3, 2], [3, 2, 1, 0]]) await sameOnCpu(() => tf.transpose(x4, perm));
+    for (const perm of [
+      [1, 0, 2, 3],
+      [2, 0, 1, 3],
+      [1, 2, 0, 3],
+      [0, 2, 1, 3],
+      [1, 0, 3, 2],
+      [3, 2, 1, 0],
+    ])
+      await sameOnCpu(() => tf.transpose(x4, perm));
     const wide = rand([37, 70]);
     await sameOnCpu(() => tf.transpose(wide));
   });
@@ -98,11 +150,49 @@ describe('wasm kernel fixes', () => {
 
   it('Slice matches for row blocks, inner ranges and every rank', async () => {
     const m = rand([12, 8]);
-    for (const [begin, size] of [[[3, 0], [4, 8]], [[0, 2], [12, 3]], [[5, 1], [2, 6]], [[0, 0], [-1, -1]], [[11, 7], [1, 1]]] as [number[], number[]][]) {
+    for (const [begin, size] of [
+      [
+        [3, 0],
+        [4, 8],
+      ],
+      [
+        [0, 2],
+        [12, 3],
+      ],
+      [
+        [5, 1],
+        [2, 6],
+      ],
+      [
+        [0, 0],
+        [-1, -1],
+      ],
+      [
+        [11, 7],
+        [1, 1],
+      ],
+    ] as [number[], number[]][]) {
       await sameOnCpu(() => tf.slice(m, begin, size));
     }
     const x = rand([3, 4, 5]);
-    for (const [begin, size] of [[[1, 0, 0], [2, 4, 5]], [[0, 1, 0], [3, 2, 5]], [[1, 2, 3], [2, 2, 2]], [[0, 0, 4], [3, 4, 1]]] as [number[], number[]][]) {
+    for (const [begin, size] of [
+      [
+        [1, 0, 0],
+        [2, 4, 5],
+      ],
+      [
+        [0, 1, 0],
+        [3, 2, 5],
+      ],
+      [
+        [1, 2, 3],
+        [2, 2, 2],
+      ],
+      [
+        [0, 0, 4],
+        [3, 4, 1],
+      ],
+    ] as [number[], number[]][]) {
       await sameOnCpu(() => tf.slice(x, begin, size));
     }
     const v = tf.tensor1d([1, 2, 3, 4, 5], 'int32');
@@ -116,7 +206,14 @@ describe('wasm kernel fixes', () => {
     }
     const tall = rand([512, 64]);
     await sameOnCpu(() => tf.sum(tall, 0));
-    const ints = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+    const ints = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [2, 2],
+      'int32',
+    );
     await sameOnCpu(() => tf.sum(ints, 0));
   });
 
@@ -135,7 +232,9 @@ describe('wasm kernel fixes', () => {
 
   it("ClipByValue's fused gradient (hard sigmoid) matches tfjs' four-kernel one, edges included", async () => {
     const x = tf.tensor1d([-3, -2.5, -1, 0, 1, 2.5, 3, 0.3]);
-    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.clipByValue(t.mul(0.2).add(0.5), 0, 1).mul(tf.range(1, 9)).sum())(x));
+    await sameOnCpu(() =>
+      tf.grad((t: tf.Tensor) => tf.clipByValue(t.mul(0.2).add(0.5), 0, 1).mul(tf.range(1, 9)).sum())(x),
+    );
     const wide = rand([40, 30]);
     await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.clipByValue(t, -0.5, 0.5).square().sum())(wide));
   });
@@ -149,7 +248,14 @@ describe('wasm kernel fixes', () => {
       const want = tf.matMul(a, w.transpose()).arraySync();
       assert.deepEqual(got, want, `step ${step}`);
       const w3 = w.reshape([1, 5, 4]);
-      assert.deepEqual(tf.matMul(a.reshape([1, 3, 4]), w3, false, true).reshape([3, 5]).arraySync(), want, 'reshaped view of the same data');
+      assert.deepEqual(
+        tf
+          .matMul(a.reshape([1, 3, 4]), w3, false, true)
+          .reshape([3, 5])
+          .arraySync(),
+        want,
+        'reshaped view of the same data',
+      );
       w = w.add(1); // a new tensor, as an optimizer step makes
     }
   });
@@ -192,7 +298,14 @@ describe('wasm kernel fixes', () => {
     const x = rand([3, 5, 4]);
     for (const axis of [0, 1, 2, -1]) await sameOnCpu(() => tf.reverse(x, axis));
     await sameOnCpu(() => tf.reverse(x, [0, 2]));
-    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.reverse(t, 1).mul(tf.range(0, 60).reshape([3, 5, 4])).sum())(x));
+    await sameOnCpu(() =>
+      tf.grad((t: tf.Tensor) =>
+        tf
+          .reverse(t, 1)
+          .mul(tf.range(0, 60).reshape([3, 5, 4]))
+          .sum(),
+      )(x),
+    );
   });
 
   it('Equal with broadcasting matches the reference (max pooling over time and its gradient)', async () => {
@@ -202,6 +315,13 @@ describe('wasm kernel fixes', () => {
     await sameOnCpu(() => tf.cast(tf.equal(x, tf.max(x, [0, 2], true)), 'float32'));
     await sameOnCpu(() => tf.cast(tf.equal(x, tf.max(x, 2, true)), 'float32'));
     const y = rand([2, 4, 3]);
-    await sameOnCpu(() => tf.grad((t: tf.Tensor) => tf.max(t, 1).mul(tf.range(1, 7).reshape([2, 3])).sum())(y));
+    await sameOnCpu(() =>
+      tf.grad((t: tf.Tensor) =>
+        tf
+          .max(t, 1)
+          .mul(tf.range(1, 7).reshape([2, 3]))
+          .sum(),
+      )(y),
+    );
   });
 });

@@ -14,11 +14,24 @@ import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 const info = await initEngine('wasm', { work: process.argv[2] as EngineWork });
 const result = await withSeededMathRandom('threads', async () => {
   // Wide enough that XNNPACK splits the products among threads.
-  const model = buildModel({ ...DEFAULT_SETTINGS, embeddingDim: 64, units: 64, denseUnits: 64 }, { numClasses: 5, inputLength: null });
+  const model = buildModel(
+    { ...DEFAULT_SETTINGS, embeddingDim: 64, units: 64, denseUnits: 64 },
+    { numClasses: 5, inputLength: null },
+  );
   const losses: (number | number[])[] = [];
   for (let i = 0; i < 3; i++) {
-    const x = tf.tensor2d(Int32Array.from({ length: 128 * 12 }, (_, k) => (k * 7919 + i * 104729) % DEFAULT_SETTINGS.maxWords), [128, 12], 'int32');
-    const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 128 }, (_, k) => (k + i) % 5), 'int32'), 5);
+    const x = tf.tensor2d(
+      Int32Array.from({ length: 128 * 12 }, (_, k) => (k * 7919 + i * 104729) % DEFAULT_SETTINGS.maxWords),
+      [128, 12],
+      'int32',
+    );
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Int32Array.from({ length: 128 }, (_, k) => (k + i) % 5),
+        'int32',
+      ),
+      5,
+    );
     losses.push(await model.trainOnBatch(x, y));
   }
   const hash = createHash('sha256');

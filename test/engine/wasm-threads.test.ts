@@ -15,7 +15,11 @@ interface Run {
 
 /** A fresh process: a process starts tfjs' WebAssembly backend once, threaded or not. */
 function train(work: 'answer' | 'score'): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'engine', 'wasm-threads-run.ts'), work], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test', 'engine', 'wasm-threads-run.ts'), work],
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(r.signal, null, `the process ended by itself (${work}): ${r.stderr.slice(-500)}`);
   assert.equal(r.status, 0, r.stderr.slice(-500));
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Run;
@@ -29,7 +33,10 @@ describe('WebAssembly threads (src/engine/wasm-threads.ts, chosen in engine.ts)'
     assert.equal(one.threads, 1);
     assert.equal(many.threads, expected);
     assert.equal(one.summary, 'wasm (WebAssembly, as asked)');
-    assert.equal(many.summary, expected > 1 ? `wasm (WebAssembly, ${expected} threads, as asked)` : 'wasm (WebAssembly, as asked)');
+    assert.equal(
+      many.summary,
+      expected > 1 ? `wasm (WebAssembly, ${expected} threads, as asked)` : 'wasm (WebAssembly, as asked)',
+    );
     assert.deepEqual(many.losses, one.losses);
     assert.equal(many.weights, one.weights);
   });

@@ -9,7 +9,11 @@ describe('classification metrics', () => {
     const truth = [0, 0, 1, 1, 2, 2, 2];
     const predicted = [0, 1, 1, 1, 2, 0, 2];
     const r = classificationReport(truth, predicted, 3);
-    assert.deepEqual(r.confusion, [[1, 1, 0], [0, 2, 0], [1, 0, 2]]);
+    assert.deepEqual(r.confusion, [
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 0, 2],
+    ]);
     close(r.accuracy, 5 / 7);
     const expected = [
       { precision: 1 / 2, recall: 1 / 2, f1: 1 / 2, support: 2 },

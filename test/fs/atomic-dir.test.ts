@@ -91,7 +91,12 @@ describe('replacing a directory as one change', () => {
     writeFileSync(join(parent, '.model.new', 'a.json'), 'theirs');
     await assert.rejects(replaceDirectory(dir, write({ 'a.json': 'mine' })), (err: Error) => {
       assert.ok(err instanceof InputError);
-      assert.match(err.message, new RegExp(`^${dir}: process ${process.ppid} on .* is saving this directory \\(its staging directory .*\\.model\\.new exists\\); wait for it to finish$`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `^${dir}: process ${process.ppid} on .* is saving this directory \\(its staging directory .*\\.model\\.new exists\\); wait for it to finish$`,
+        ),
+      );
       return true;
     });
     assert.equal(readFileSync(join(parent, '.model.new', 'a.json'), 'utf8'), 'theirs');

@@ -22,7 +22,11 @@ describe('one writer per model directory', () => {
     const other = otherProcess();
     try {
       writeFileSync(lockPath(dir), JSON.stringify({ pid: other.pid, host: hostname(), started: 'then' }));
-      await assert.rejects(lockDirectory(dir, 'out'), (err: unknown) => err instanceof SettingError && err.problem.includes(`process ${other.pid} on ${hostname()} since then`));
+      await assert.rejects(
+        lockDirectory(dir, 'out'),
+        (err: unknown) =>
+          err instanceof SettingError && err.problem.includes(`process ${other.pid} on ${hostname()} since then`),
+      );
     } finally {
       other.stop();
     }

@@ -8,7 +8,8 @@ import { isModelEntry } from '../../src/model/directory.ts';
 import { tempDir } from '../helpers.ts';
 
 const check = (path: string) => checkOutputDirectory(path, 'out', isModelEntry);
-const refused = (problem: RegExp) => (err: unknown) => err instanceof SettingError && err.setting === 'out' && problem.test(err.problem);
+const refused = (problem: RegExp) => (err: unknown) =>
+  err instanceof SettingError && err.setting === 'out' && problem.test(err.problem);
 
 describe('checking a model directory before training', () => {
   it('accepts a new path, an empty directory and a model directory', async () => {
@@ -30,7 +31,10 @@ describe('checking a model directory before training', () => {
     await assert.rejects(check('/'), refused(/is the root directory/));
     await assert.rejects(check(join(dir, 'file', 'model')), refused(/is under .*file, which is a file/));
     await assert.rejects(check(join(dir, 'file')), refused(/points at an existing file/));
-    await assert.rejects(check(join(dir, 'project')), refused(/is a directory of other files \(notes\.txt\), not a model directory/));
+    await assert.rejects(
+      check(join(dir, 'project')),
+      refused(/is a directory of other files \(notes\.txt\), not a model directory/),
+    );
   });
 
   it('follows a symbolic link to the directory it names', async () => {
@@ -41,7 +45,8 @@ describe('checking a model directory before training', () => {
   });
 
   it('refuses a directory it cannot write, or one whose parent it cannot write (as a user without the permission)', async (t) => {
-    if (process.getuid?.() === 0) return t.skip('running as root: permissions do not stop root; the check is by access(2) and a probe directory');
+    if (process.getuid?.() === 0)
+      return t.skip('running as root: permissions do not stop root; the check is by access(2) and a probe directory');
     const dir = tempDir();
     mkdirSync(join(dir, 'locked'), { mode: 0o500 });
     await assert.rejects(check(join(dir, 'locked', 'model')), refused(/is not writable/));

@@ -58,8 +58,15 @@ describe('writing an output file the user names', () => {
   it('refuses a directory, an empty name, and a path in a missing directory', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'sub'));
-    for (const [path, problem] of [[join(dir, 'sub'), /points at a directory/], ['', /is empty/], [join(dir, 'no', 'x.csv'), /the directory .* does not exist/]] as const) {
-      await assert.rejects(writeOutputFile(path, 'x', 'submission'), (err: unknown) => err instanceof SettingError && err.setting === 'submission' && problem.test(err.problem));
+    for (const [path, problem] of [
+      [join(dir, 'sub'), /points at a directory/],
+      ['', /is empty/],
+      [join(dir, 'no', 'x.csv'), /the directory .* does not exist/],
+    ] as const) {
+      await assert.rejects(
+        writeOutputFile(path, 'x', 'submission'),
+        (err: unknown) => err instanceof SettingError && err.setting === 'submission' && problem.test(err.problem),
+      );
     }
     assert.ok(!existsSync(join(dir, 'no')));
   });

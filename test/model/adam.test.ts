@@ -6,18 +6,32 @@ import { initEngine, nativeLstmAddon } from '../../src/engine/engine.ts';
 import { FusedAdam } from '../../src/model/adam.ts';
 import { needAddon } from '../helpers.ts';
 
-
 const hex = (t: tf.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer).toString('hex');
 
 /** Values and moments after `steps` steps of `optimizer` on variables of `shapes`, as bytes. */
 async function train(optimizer: tf.Optimizer, shapes: number[][], steps: number): Promise<string[]> {
   const rng = makeRng('adam-test');
-  const vars = shapes.map((s, i) => tf.variable(tf.tensor(Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1), s), true, `adam_test_${i}_${optimizer.constructor.name}`));
+  const vars = shapes.map((s, i) =>
+    tf.variable(
+      tf.tensor(
+        Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1),
+        s,
+      ),
+      true,
+      `adam_test_${i}_${optimizer.constructor.name}`,
+    ),
+  );
   try {
     for (let step = 0; step < steps; step++) {
       const grads: Record<string, tf.Tensor> = {};
       // Some gradients exactly zero, as an embedding's rows that a batch does not use.
-      for (const v of vars) grads[v.name] = tf.tensor(Float32Array.from({ length: v.size }, () => (rng() < 0.3 ? 0 : (rng() * 2 - 1) * 10 ** Math.floor(rng() * 6 - 3))), v.shape);
+      for (const v of vars)
+        grads[v.name] = tf.tensor(
+          Float32Array.from({ length: v.size }, () =>
+            rng() < 0.3 ? 0 : (rng() * 2 - 1) * 10 ** Math.floor(rng() * 6 - 3),
+          ),
+          v.shape,
+        );
       optimizer.applyGradients(grads);
       tf.dispose(Object.values(grads));
     }

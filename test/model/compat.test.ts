@@ -29,8 +29,15 @@ describe('models and runs from before the reshape', () => {
         assert.equal(loaded.settings?.recurrentActivation, 'hard_sigmoid');
         const got = new Predictor(loaded).predict(pinned.texts).predictions.map((p) => p.probabilities);
         const want = pinned[`predictions_${pad}`] as number[][];
-        got.forEach((row, i) => row.forEach((p, j) => assert.ok(Math.abs(p - want[i][j]) <= 1e-6, `${pinned.texts[i]}[${j}]: ${p} vs ${want[i][j]}`)));
-        assert.ok(new Set(got.map((row) => row.indexOf(Math.max(...row)))).size > 1, 'the fixture answers differently by text');
+        got.forEach((row, i) =>
+          row.forEach((p, j) =>
+            assert.ok(Math.abs(p - want[i][j]) <= 1e-6, `${pinned.texts[i]}[${j}]: ${p} vs ${want[i][j]}`),
+          ),
+        );
+        assert.ok(
+          new Set(got.map((row) => row.indexOf(Math.max(...row)))).size > 1,
+          'the fixture answers differently by text',
+        );
       } finally {
         loaded.dispose();
       }
@@ -44,11 +51,24 @@ describe('models and runs from before the reshape', () => {
           if (process.env.SENTIMENT_REQUIRE_NATIVE) assert.fail('the fused-LSTM addon is required here');
           return t.skip('no fused-LSTM addon');
         }
-        const r = await runTraining({ ...DEFAULT_SETTINGS, dataFile: trainHead(400), out: join(tempDir(), 'model'), epochs: 1, batchSize: 64, maxWords: 500, embeddingDim: 8, units: 8, denseUnits: 8, pad, backend: engine });
+        const r = await runTraining({
+          ...DEFAULT_SETTINGS,
+          dataFile: trainHead(400),
+          out: join(tempDir(), 'model'),
+          epochs: 1,
+          batchSize: 64,
+          maxWords: 500,
+          embeddingDim: 8,
+          units: 8,
+          denseUnits: 8,
+          pad,
+          backend: engine,
+        });
         const want = pinned[`history_${engine}_${pad}`] as Omit<EpochLog, 'seconds'>[];
         assert.equal(r.history.length, want.length);
         r.history.forEach((e, i) => {
-          for (const k of ['loss', 'acc', 'val_loss', 'val_acc'] as const) assert.ok(Math.abs((e[k] ?? NaN) - (want[i][k] ?? NaN)) <= 1e-6, `${k}: ${e[k]} vs ${want[i][k]}`);
+          for (const k of ['loss', 'acc', 'val_loss', 'val_acc'] as const)
+            assert.ok(Math.abs((e[k] ?? NaN) - (want[i][k] ?? NaN)) <= 1e-6, `${k}: ${e[k]} vs ${want[i][k]}`);
         });
       });
     }

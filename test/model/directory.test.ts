@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
@@ -64,12 +73,25 @@ describe('loading a model directory', () => {
     crafted.forEach((c, i) => assert.deepEqual(Array.from(padSequence(encoded[i], { maxLen: 53 })), c.padded, c.input));
 
     // Same numbers as our own recipe carrying the same weights, fed the golden padded rows.
-    const reference = buildModel({ ...DEFAULT_SETTINGS, embeddingDim: 6, units: 6, denseUnits: 6 }, { numClasses: 5, inputLength: 53 });
-    reference.setWeights(reference.weights.map((w) => tf.tensor(weights.get(w.originalName) ?? assert.fail(`no weight ${w.originalName}`), w.shape as number[])));
-    const x = tf.tensor2d(crafted.map((c) => c.padded), [crafted.length, 53], 'int32');
+    const reference = buildModel(
+      { ...DEFAULT_SETTINGS, embeddingDim: 6, units: 6, denseUnits: 6 },
+      { numClasses: 5, inputLength: 53 },
+    );
+    reference.setWeights(
+      reference.weights.map((w) =>
+        tf.tensor(weights.get(w.originalName) ?? assert.fail(`no weight ${w.originalName}`), w.shape as number[]),
+      ),
+    );
+    const x = tf.tensor2d(
+      crafted.map((c) => c.padded),
+      [crafted.length, 53],
+      'int32',
+    );
     const expected = (reference.predict(x) as tf.Tensor).arraySync() as number[][];
     const got = predictor.predict(crafted.map((c) => c.input)).predictions;
-    got.forEach((p, i) => p.probabilities.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= 1e-5, crafted[i].input)));
+    got.forEach((p, i) =>
+      p.probabilities.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= 1e-5, crafted[i].input)),
+    );
     assert.equal(member.model.layers[2].getConfig().recurrentActivation, 'hardSigmoid');
     loaded.dispose();
     reference.dispose();
@@ -96,28 +118,129 @@ describe('loading a model directory', () => {
     };
     const cases: [string, (dir: string) => void, RegExp][] = [
       ['weights.bin missing', (d) => rmSync(join(d, 'weights.bin')), /weights\.bin: missing/],
-      ['weights.bin truncated', (d) => truncateSync(join(d, 'weights.bin'), 64), /weights\.bin: has 64 bytes, model\.json declares \d+/],
+      [
+        'weights.bin truncated',
+        (d) => truncateSync(join(d, 'weights.bin'), 64),
+        /weights\.bin: has 64 bytes, model\.json declares \d+/,
+      ],
       ['tokenizer.json missing', (d) => rmSync(join(d, 'tokenizer.json')), /tokenizer\.json: missing/],
       ['model.json missing', (d) => rmSync(join(d, 'model.json')), /model\.json: missing/],
-      ['model.json not JSON', (d) => writeFileSync(join(d, 'model.json'), '{"modelTopology": '), /model\.json: is not valid JSON/],
-      ['meta.json from the future', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, format_version: 99 })), /meta\.json: format_version 99 is not one this version reads/],
-      ['tokenizer too big for the embedding', (d) => editJson(join(d, 'tokenizer.json'), growNumWords), /tokenizer\.json: num_words 100000 does not fit the model's embedding of 500 rows/],
-      ['a layer removed from model.json', (d) => editJson(join(d, 'model.json'), (m) => editLayers(m, (ls) => ls.filter((l) => l.class_name !== 'Dense').slice(0))), /model\.json: is not a model tfjs can build from its weights/],
-      ["the output layer's units changed", (d) => editJson(join(d, 'model.json'), (m) => editLayers(m, (ls) => ls.map((l, i) => (i === ls.length - 1 ? { ...l, config: { ...l.config, units: 7 } } : l)))), /model\.json: is not a model tfjs can build from its weights/],
-      ['a garbage topology', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, modelTopology: { class_name: 'Banana', config: 42 } })), /model\.json: is not a model tfjs can build/],
-      ['a topology that is not an object', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, modelTopology: 'x' })), /model\.json: not a tfjs layers model/],
-      ['an empty weights manifest', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, weightsManifest: [] })), /model\.json: its weightsManifest lists no weight files/],
-      ['a manifest path outside the directory', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, weightsManifest: [{ ...(m.weightsManifest as ManifestGroup[])[0], paths: ['../../etc/passwd'] }] })), /model\.json: weightsManifest path "\.\.\/\.\.\/etc\/passwd" points outside the model directory/],
-      ['an absolute manifest path', (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, weightsManifest: [{ ...(m.weightsManifest as ManifestGroup[])[0], paths: ['/etc/passwd'] }] })), /points outside the model directory/],
-      ['meta.json an array', (d) => writeFileSync(join(d, 'meta.json'), '[1, 2]'), /meta\.json: expected a JSON object/],
-      ['meta.json a string', (d) => writeFileSync(join(d, 'meta.json'), '"model"'), /meta\.json: expected a JSON object/],
-      ['meta.json members of the wrong type', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, members: 'lstm' })), /meta\.json: members must list at least one member/],
-      ['meta.json label_names of the wrong type', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, label_names: { a: 1 } })), /meta\.json: label_names must list at least two class names/],
-      ['meta.json listing more classes than the model has', (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, labels: ['0', '1', '2', '3', '4', '5'], label_names: ['a', 'b', 'c', 'd', 'e', 'f'] })), /meta\.json: lists 6 classes, but the lstm member gives 5/],
-      ['a negative tokenizer index', (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(t, (wi) => ({ ...wi, the: -3 }))), /tokenizer\.json: word_index gives "the" the index -3/],
-      ['a fractional tokenizer index', (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(t, (wi) => ({ ...wi, the: 1.5 }))), /tokenizer\.json: word_index gives "the" the index 1\.5/],
-      ['a tokenizer index beyond the embedding (no num_words)', (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(noNumWords(t), (wi) => ({ ...wi, the: 9999 }))), /tokenizer\.json: num_words \(all \d+ words\) does not fit the model's embedding of 500 rows/],
-      ['NaN weights (a diverged run)', (d) => poisonWeights(join(d, 'weights.bin')), /weights\.bin: holds a weight that is not a finite number/],
+      [
+        'model.json not JSON',
+        (d) => writeFileSync(join(d, 'model.json'), '{"modelTopology": '),
+        /model\.json: is not valid JSON/,
+      ],
+      [
+        'meta.json from the future',
+        (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, format_version: 99 })),
+        /meta\.json: format_version 99 is not one this version reads/,
+      ],
+      [
+        'tokenizer too big for the embedding',
+        (d) => editJson(join(d, 'tokenizer.json'), growNumWords),
+        /tokenizer\.json: num_words 100000 does not fit the model's embedding of 500 rows/,
+      ],
+      [
+        'a layer removed from model.json',
+        (d) =>
+          editJson(join(d, 'model.json'), (m) =>
+            editLayers(m, (ls) => ls.filter((l) => l.class_name !== 'Dense').slice(0)),
+          ),
+        /model\.json: is not a model tfjs can build from its weights/,
+      ],
+      [
+        "the output layer's units changed",
+        (d) =>
+          editJson(join(d, 'model.json'), (m) =>
+            editLayers(m, (ls) =>
+              ls.map((l, i) => (i === ls.length - 1 ? { ...l, config: { ...l.config, units: 7 } } : l)),
+            ),
+          ),
+        /model\.json: is not a model tfjs can build from its weights/,
+      ],
+      [
+        'a garbage topology',
+        (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, modelTopology: { class_name: 'Banana', config: 42 } })),
+        /model\.json: is not a model tfjs can build/,
+      ],
+      [
+        'a topology that is not an object',
+        (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, modelTopology: 'x' })),
+        /model\.json: not a tfjs layers model/,
+      ],
+      [
+        'an empty weights manifest',
+        (d) => editJson(join(d, 'model.json'), (m) => ({ ...m, weightsManifest: [] })),
+        /model\.json: its weightsManifest lists no weight files/,
+      ],
+      [
+        'a manifest path outside the directory',
+        (d) =>
+          editJson(join(d, 'model.json'), (m) => ({
+            ...m,
+            weightsManifest: [{ ...(m.weightsManifest as ManifestGroup[])[0], paths: ['../../etc/passwd'] }],
+          })),
+        /model\.json: weightsManifest path "\.\.\/\.\.\/etc\/passwd" points outside the model directory/,
+      ],
+      [
+        'an absolute manifest path',
+        (d) =>
+          editJson(join(d, 'model.json'), (m) => ({
+            ...m,
+            weightsManifest: [{ ...(m.weightsManifest as ManifestGroup[])[0], paths: ['/etc/passwd'] }],
+          })),
+        /points outside the model directory/,
+      ],
+      [
+        'meta.json an array',
+        (d) => writeFileSync(join(d, 'meta.json'), '[1, 2]'),
+        /meta\.json: expected a JSON object/,
+      ],
+      [
+        'meta.json a string',
+        (d) => writeFileSync(join(d, 'meta.json'), '"model"'),
+        /meta\.json: expected a JSON object/,
+      ],
+      [
+        'meta.json members of the wrong type',
+        (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, members: 'lstm' })),
+        /meta\.json: members must list at least one member/,
+      ],
+      [
+        'meta.json label_names of the wrong type',
+        (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, label_names: { a: 1 } })),
+        /meta\.json: label_names must list at least two class names/,
+      ],
+      [
+        'meta.json listing more classes than the model has',
+        (d) =>
+          editJson(join(d, 'meta.json'), (m) => ({
+            ...m,
+            labels: ['0', '1', '2', '3', '4', '5'],
+            label_names: ['a', 'b', 'c', 'd', 'e', 'f'],
+          })),
+        /meta\.json: lists 6 classes, but the lstm member gives 5/,
+      ],
+      [
+        'a negative tokenizer index',
+        (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(t, (wi) => ({ ...wi, the: -3 }))),
+        /tokenizer\.json: word_index gives "the" the index -3/,
+      ],
+      [
+        'a fractional tokenizer index',
+        (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(t, (wi) => ({ ...wi, the: 1.5 }))),
+        /tokenizer\.json: word_index gives "the" the index 1\.5/,
+      ],
+      [
+        'a tokenizer index beyond the embedding (no num_words)',
+        (d) => editJson(join(d, 'tokenizer.json'), (t) => editWordIndex(noNumWords(t), (wi) => ({ ...wi, the: 9999 }))),
+        /tokenizer\.json: num_words \(all \d+ words\) does not fit the model's embedding of 500 rows/,
+      ],
+      [
+        'NaN weights (a diverged run)',
+        (d) => poisonWeights(join(d, 'weights.bin')),
+        /weights\.bin: holds a weight that is not a finite number/,
+      ],
     ];
     for (const [name, mutate, expected] of cases) {
       await assert.rejects(loadModelDirectory(broken(mutate)), expected, name);
@@ -128,7 +251,10 @@ describe('loading a model directory', () => {
     const dir = join(tempDir(), 'm');
     cpSync(join(FIXTURES, 'models', 'v1-max'), dir, { recursive: true });
     editJson(join(dir, 'meta.json'), (m) => ({ ...m, max_len: 40 }));
-    await assert.rejects(loadModelDirectory(dir), /model\.json: takes 42 time steps, but the model was trained on inputs padded to 40 \(meta\.json max_len\)/);
+    await assert.rejects(
+      loadModelDirectory(dir),
+      /model\.json: takes 42 time steps, but the model was trained on inputs padded to 40 \(meta\.json max_len\)/,
+    );
   });
 
   it('refuses a checkpoint state.json with a field missing or of the wrong type, naming it', async () => {
@@ -136,7 +262,11 @@ describe('loading a model directory', () => {
     const cases: [string, (s: Record<string, unknown>) => unknown, RegExp][] = [
       ['not an object', () => 7, /state\.json: expected a JSON object/],
       ['no epoch', ({ epoch: _, ...rest }) => rest, /state\.json: epoch is missing or not a whole number/],
-      ['history of the wrong length', (st) => ({ ...st, history: [] }), /state\.json: history is missing or does not have one entry per epoch done/],
+      [
+        'history of the wrong length',
+        (st) => ({ ...st, history: [] }),
+        /state\.json: history is missing or does not have one entry per epoch done/,
+      ],
       ['no data hash', ({ data_sha256: _, ...rest }) => rest, /state\.json: data_file or data_sha256 is missing/],
       ['no param_count', ({ param_count: _, ...rest }) => rest, /state\.json: param_count is missing/],
     ];
@@ -154,11 +284,16 @@ describe('loading a model directory', () => {
     const out = join(tempDir(), 'model');
     cpSync(await tinyModel({ rows: 100 }), out, { recursive: true });
     const oldWeights = readFileSync(join(out, 'weights.bin'));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'model', 'slow-save-child.ts'), data, out], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test', 'model', 'slow-save-child.ts'), data, out],
+      { cwd: ROOT },
+    );
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // The checkpoint is staged first, then the model directory in .model.new: kill during the latter.
     const staging = join(out, '..', '.model.new');
-    for (let i = 0; i < 800 && !existsSync(join(staging, 'weights.bin')); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && !existsSync(join(staging, 'weights.bin')); i++)
+      await new Promise((r) => setTimeout(r, 25));
     assert.ok(existsSync(join(staging, 'weights.bin')), 'the model directory was being staged');
     child.kill('SIGKILL');
     await exited;
@@ -166,7 +301,18 @@ describe('loading a model directory', () => {
     const loaded = await loadModelDirectory(out);
     loaded.dispose();
     assert.deepEqual(readFileSync(join(out, 'weights.bin')), oldWeights, 'the old model, whole');
-    await runTraining({ ...DEFAULT_SETTINGS, dataFile: data, out, epochs: 1, units: 8, embeddingDim: 8, denseUnits: 8, maxWords: 400, batchSize: 64, backend: 'wasm' });
+    await runTraining({
+      ...DEFAULT_SETTINGS,
+      dataFile: data,
+      out,
+      epochs: 1,
+      units: 8,
+      embeddingDim: 8,
+      denseUnits: 8,
+      maxWords: 400,
+      batchSize: 64,
+      backend: 'wasm',
+    });
     assert.ok(!readdirSync(join(out, '..')).some((f) => f.startsWith('.model.')), 'no staging left');
     assert.notDeepEqual(readFileSync(join(out, 'weights.bin')), oldWeights, 'the new model');
   });
@@ -178,15 +324,30 @@ function editJson(path: string, edit: (v: Record<string, unknown>) => Record<str
 
 type LayerJson = { class_name: string; config: Record<string, unknown> };
 
-function editLayers(model: Record<string, unknown>, edit: (layers: LayerJson[]) => LayerJson[]): Record<string, unknown> {
+function editLayers(
+  model: Record<string, unknown>,
+  edit: (layers: LayerJson[]) => LayerJson[],
+): Record<string, unknown> {
   const topology = model.modelTopology as { config: { layers: LayerJson[] } };
-  return { ...model, modelTopology: { ...topology, config: { ...topology.config, layers: edit(topology.config.layers) } } };
+  return {
+    ...model,
+    modelTopology: { ...topology, config: { ...topology.config, layers: edit(topology.config.layers) } },
+  };
 }
 
 /** Keras' tokenizer.json keeps word_index as a JSON string inside config. */
-function editWordIndex(tok: Record<string, unknown>, edit: (wi: Record<string, number>) => Record<string, number>): Record<string, unknown> {
+function editWordIndex(
+  tok: Record<string, unknown>,
+  edit: (wi: Record<string, number>) => Record<string, number>,
+): Record<string, unknown> {
   const config = tok.config as Record<string, unknown>;
-  return { ...tok, config: { ...config, word_index: JSON.stringify(edit(JSON.parse(config.word_index as string) as Record<string, number>)) } };
+  return {
+    ...tok,
+    config: {
+      ...config,
+      word_index: JSON.stringify(edit(JSON.parse(config.word_index as string) as Record<string, number>)),
+    },
+  };
 }
 
 function noNumWords(tok: Record<string, unknown>): Record<string, unknown> {

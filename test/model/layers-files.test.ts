@@ -15,16 +15,29 @@ describe('model.json + weights.bin', () => {
   });
 
   it('saves model.json + weights.bin that reload into a model predicting the same probabilities', async () => {
-    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 100, embeddingDim: 8, units: 8, denseUnits: 8 }, { numClasses: 5, inputLength: null });
+    const model = buildModel(
+      { ...DEFAULT_SETTINGS, maxWords: 100, embeddingDim: 8, units: 8, denseUnits: 8 },
+      { numClasses: 5, inputLength: null },
+    );
     const dir = tempDir();
     await saveLayersModel(model, dir);
     assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'weights.bin']);
-    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format: string; weightsManifest: { paths: string[] }[] };
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+      format: string;
+      weightsManifest: { paths: string[] }[];
+    };
     assert.equal(json.format, 'layers-model');
     assert.deepEqual(json.weightsManifest[0].paths, ['./weights.bin']);
 
     const loaded = await loadLayersModel(dir);
-    const x = tf.tensor2d([[0, 5, 7], [1, 2, 99]], [2, 3], 'int32');
+    const x = tf.tensor2d(
+      [
+        [0, 5, 7],
+        [1, 2, 99],
+      ],
+      [2, 3],
+      'int32',
+    );
     const a = (model.predict(x) as tf.Tensor).dataSync();
     const b = (loaded.predict(x) as tf.Tensor).dataSync();
     assert.deepEqual(Array.from(b), Array.from(a));
@@ -32,7 +45,10 @@ describe('model.json + weights.bin', () => {
   });
 
   it('refuses a truncated weights.bin, naming it', async () => {
-    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
+    const model = buildModel(
+      { ...DEFAULT_SETTINGS, maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 },
+      { numClasses: 5, inputLength: null },
+    );
     const dir = tempDir();
     await saveLayersModel(model, dir);
     truncateSync(join(dir, 'weights.bin'), 100);

@@ -16,7 +16,10 @@ describe('phrase memory', () => {
 
   it('returns the stored label frequencies for a training phrase, folded as the cleaner folds it', () => {
     assert.deepEqual(Array.from(memory.lookup(cleanTexts(['a   GORGEOUS, witty film'])[0]) ?? []), [0, 0, 0, 0, 1]);
-    assert.deepEqual(Array.from(memory.lookup(cleanTexts(['It’s not bad'.replace('’', "'")])[0]) ?? []), [0, 0, 0, 1, 0]);
+    assert.deepEqual(
+      Array.from(memory.lookup(cleanTexts(['It’s not bad'.replace('’', "'")])[0]) ?? []),
+      [0, 0, 0, 1, 0],
+    );
   });
 
   it('counts a phrase seen with two labels as their frequencies', () => {
@@ -53,8 +56,10 @@ describe('phrase memory', () => {
   it('writes one line per phrase with only the labels it carried', async () => {
     const dir = tempDir();
     await memory.save(dir);
-    const lines = gunzipSync(readFileSync(join(dir, 'memory.tsv.gz'))).toString('utf8').split('\n');
-    assert.deepEqual(lines, ['4:1\ta gorgeous , witty film', '0:1,1:1\tdull', "3:1\tit is not bad", '']);
+    const lines = gunzipSync(readFileSync(join(dir, 'memory.tsv.gz')))
+      .toString('utf8')
+      .split('\n');
+    assert.deepEqual(lines, ['4:1\ta gorgeous , witty film', '0:1,1:1\tdull', '3:1\tit is not bad', '']);
   });
 
   it('finds every phrase of a loaded file, before and after it builds its index, and one without a final newline', async () => {
@@ -67,7 +72,13 @@ describe('phrase memory', () => {
     assert.deepEqual(Array.from(m.lookup('phrase 149') ?? []), [0, 0, 0, 0, 1]);
     // More lookups than are answered by scanning the text: the later ones go through the index.
     for (let round = 0; round < 2; round++) {
-      phrases.forEach((p, i) => assert.deepEqual(Array.from(m.lookup(p) ?? []), [0, 1, 2, 3, 4].map((l) => (l === i % 5 ? 1 : 0)), `${p}, round ${round}`));
+      phrases.forEach((p, i) =>
+        assert.deepEqual(
+          Array.from(m.lookup(p) ?? []),
+          [0, 1, 2, 3, 4].map((l) => (l === i % 5 ? 1 : 0)),
+          `${p}, round ${round}`,
+        ),
+      );
       assert.equal(m.lookup('phrase 150'), null);
       assert.equal(m.lookup('phrase 1\n0:2\tphrase'), null, 'a text across lines is no phrase');
     }

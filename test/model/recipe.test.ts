@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import * as tf from '../../src/engine/tf.ts';
+import type * as tf from '../../src/engine/tf.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
@@ -57,13 +57,31 @@ describe('the seed model', () => {
   });
 
   it('builds what the settings say: units, dropout rates, gates and learning rate', () => {
-    const m = buildModel({ ...DEFAULT_SETTINGS, maxWords: 50, embeddingDim: 6, units: 7, denseUnits: 9, dropout: 0.15, recurrentActivation: 'sigmoid', learningRate: 0.0123 }, { numClasses: 3, inputLength: null });
+    const m = buildModel(
+      {
+        ...DEFAULT_SETTINGS,
+        maxWords: 50,
+        embeddingDim: 6,
+        units: 7,
+        denseUnits: 9,
+        dropout: 0.15,
+        recurrentActivation: 'sigmoid',
+        learningRate: 0.0123,
+      },
+      { numClasses: 3, inputLength: null },
+    );
     try {
       const config = m.layers.map((l) => l.getConfig() as Record<string, unknown>);
-      assert.deepEqual(config.map((c) => c.rate ?? c.dropout ?? null), [null, 0.15, 0.15, null, 0.15, null]);
+      assert.deepEqual(
+        config.map((c) => c.rate ?? c.dropout ?? null),
+        [null, 0.15, 0.15, null, 0.15, null],
+      );
       assert.equal(config[2].recurrentDropout, 0.15);
       assert.equal(config[2].recurrentActivation, 'sigmoid');
-      assert.deepEqual([config[0].inputDim, config[0].outputDim, config[2].units, config[3].units, config[5].units], [50, 6, 7, 9, 3]);
+      assert.deepEqual(
+        [config[0].inputDim, config[0].outputDim, config[2].units, config[3].units, config[5].units],
+        [50, 6, 7, 9, 3],
+      );
       assert.equal((m.optimizer.getConfig() as { learningRate: number }).learningRate, 0.0123);
     } finally {
       m.dispose();
@@ -71,7 +89,10 @@ describe('the seed model', () => {
   });
 
   it("offers Keras 2.3's sigmoid gates and variable-length input", () => {
-    const m = buildModel({ ...DEFAULT_SETTINGS, recurrentActivation: 'sigmoid', maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
+    const m = buildModel(
+      { ...DEFAULT_SETTINGS, recurrentActivation: 'sigmoid', maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 },
+      { numClasses: 5, inputLength: null },
+    );
     const lstm = m.layers[2].getConfig() as { recurrentActivation: string };
     assert.equal(lstm.recurrentActivation, 'sigmoid');
     assert.deepEqual(m.inputs[0].shape, [null, null]);

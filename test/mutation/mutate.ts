@@ -73,12 +73,23 @@ interface Mutant {
 /** Lines worth mutating: code, not comments, imports, types or strings alone. */
 function codeLine(line: string): boolean {
   const t = line.trim();
-  return t !== '' && !t.startsWith('//') && !t.startsWith('*') && !t.startsWith('/*') && !t.startsWith('import ') && !t.startsWith('export type') && !/^(readonly |private |public )?[\w?]+: [^=]+;$/.test(t);
+  return (
+    t !== '' &&
+    !t.startsWith('//') &&
+    !t.startsWith('*') &&
+    !t.startsWith('/*') &&
+    !t.startsWith('import ') &&
+    !t.startsWith('export type') &&
+    !/^(readonly |private |public )?[\w?]+: [^=]+;$/.test(t)
+  );
 }
 
 /** The same line with its string and regex literals blanked, so that operators inside them are left alone. */
 function masked(line: string): string {
-  return line.replace(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`|\/(?:\\.|[^/\\\n])+\/[gimsuy]*(?=[.,;)\s])/g, (m) => ' '.repeat(m.length));
+  return line.replace(
+    /'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`|\/(?:\\.|[^/\\\n])+\/[gimsuy]*(?=[.,;)\s])/g,
+    (m) => ' '.repeat(m.length),
+  );
 }
 
 function mutantsOf(file: string, source: string): { mutant: Mutant; code: string }[] {
@@ -104,8 +115,10 @@ function mutantsOf(file: string, source: string): { mutant: Mutant; code: string
 /** A copy of the repo to mutate: sources and tests copied, the heavy rest linked. */
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sentiment-mutate-'));
-  for (const entry of ['src', 'test', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  for (const entry of ['node_modules', 'data', 'native', 'bin', 'dist']) symlinkSync(join(ROOT, entry), join(dir, entry));
+  for (const entry of ['src', 'test', 'package.json', 'tsconfig.json'])
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['node_modules', 'data', 'native', 'bin', 'dist'])
+    symlinkSync(join(ROOT, entry), join(dir, entry));
   return dir;
 }
 
@@ -122,7 +135,16 @@ function runTests(dir: string, tests: string[]): { passed: boolean; seconds: num
   const started = performance.now();
   // The tests' temp directories go under the workspace: a killed test cannot clean up after itself.
   const env = { ...process.env, TMPDIR: mkdirTemp(dir) };
-  const passed = tests.every((t) => spawnSync(process.execPath, ['--import', 'tsx', t], { cwd: dir, env, stdio: 'ignore', timeout: 30_000, killSignal: 'SIGKILL' }).status === 0);
+  const passed = tests.every(
+    (t) =>
+      spawnSync(process.execPath, ['--import', 'tsx', t], {
+        cwd: dir,
+        env,
+        stdio: 'ignore',
+        timeout: 30_000,
+        killSignal: 'SIGKILL',
+      }).status === 0,
+  );
   rmSync(env.TMPDIR, { recursive: true, force: true });
   return { passed, seconds: (performance.now() - started) / 1000 };
 }
@@ -132,7 +154,8 @@ function main(): void {
   const words = process.argv.slice(2).filter((a) => a !== '--count');
   const targets = Object.entries(TARGETS).filter(([file]) => words.length === 0 || words.some((w) => file.includes(w)));
   if (dry) {
-    for (const [file] of targets) console.log(`${mutantsOf(file, readFileSync(join(ROOT, file), 'utf8')).length}\t${file}`);
+    for (const [file] of targets)
+      console.log(`${mutantsOf(file, readFileSync(join(ROOT, file), 'utf8')).length}\t${file}`);
     return;
   }
   const dir = workspace();
@@ -160,8 +183,13 @@ function main(): void {
   }
   const killed = scores.reduce((n, s) => n + s.killed, 0);
   const total = scores.reduce((n, s) => n + s.total, 0);
-  console.log(`\nmutation score ${(100 * killed / Math.max(total, 1)).toFixed(1)}% (${killed} of ${total} mutants killed)`);
-  for (const s of scores) console.log(`  ${(100 * s.killed / Math.max(s.total, 1)).toFixed(1).padStart(5)}%  ${s.file} (${s.killed}/${s.total})`);
+  console.log(
+    `\nmutation score ${((100 * killed) / Math.max(total, 1)).toFixed(1)}% (${killed} of ${total} mutants killed)`,
+  );
+  for (const s of scores)
+    console.log(
+      `  ${((100 * s.killed) / Math.max(s.total, 1)).toFixed(1).padStart(5)}%  ${s.file} (${s.killed}/${s.total})`,
+    );
   if (survivors.length) {
     console.log('\nsurvivors:');
     for (const m of survivors) console.log(`  ${m.file}:${m.line}  ${m.operator}  ${m.text}`);

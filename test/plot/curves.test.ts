@@ -17,7 +17,10 @@ describe('training curves from a history file', () => {
   });
 
   it('keeps a run without validation (nulls) and rejects files with no curves', () => {
-    const c = curvesFromHistory({ params: {}, epochs: [{ epoch: 1, loss: 1.2, acc: 0.5, val_loss: null, val_acc: null, seconds: 1 }] }, 'f');
+    const c = curvesFromHistory(
+      { params: {}, epochs: [{ epoch: 1, loss: 1.2, acc: 0.5, val_loss: null, val_acc: null, seconds: 1 }] },
+      'f',
+    );
     assert.deepEqual(c.valAcc, [null]);
     assert.equal(finalValAcc(c), null);
     assert.throws(() => curvesFromHistory({ params: {}, epochs: [] }, 'h.json'), /h\.json: holds no epochs yet/);
@@ -28,7 +31,11 @@ describe('training curves from a history file', () => {
   it('draws both curves of both metrics in the terminal, stretched to the width', () => {
     assert.deepEqual(stretch([0, 1], 5), [0, 0.25, 0.5, 0.75, 1]);
     assert.deepEqual(stretch([3], 3), [3, 3, 3]);
-    const text = terminalChart(curvesFromHistory(readFixture('history/eight-epochs.json'), 'f'), { colour: false, width: 40, height: 6 });
+    const text = terminalChart(curvesFromHistory(readFixture('history/eight-epochs.json'), 'f'), {
+      colour: false,
+      width: 40,
+      height: 6,
+    });
     const lines = text.split('\n');
     assert.equal(lines[0], 'loss');
     assert.ok(lines.includes('accuracy'));

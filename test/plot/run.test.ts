@@ -24,7 +24,12 @@ function countColour(png: PNG, hex: string, x0: number, x1: number, y0 = 0, y1 =
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const i = (y * png.width + x) * 4;
-      if (Math.abs(png.data[i] - r) <= tol && Math.abs(png.data[i + 1] - g) <= tol && Math.abs(png.data[i + 2] - b) <= tol) n++;
+      if (
+        Math.abs(png.data[i] - r) <= tol &&
+        Math.abs(png.data[i + 1] - g) <= tol &&
+        Math.abs(png.data[i + 2] - b) <= tol
+      )
+        n++;
     }
   }
   return n;
@@ -37,7 +42,12 @@ function svgSize(svg: string): { width: number; height: number } {
 }
 
 describe('plot-history pictures', () => {
-  for (const [fixture, theme] of [['eight-epochs.json', 'dark'], ['one-epoch.json', 'dark'], ['keras-acc.json', 'light'], ['keras-accuracy.json', 'dark']] as [string, ThemeName][]) {
+  for (const [fixture, theme] of [
+    ['eight-epochs.json', 'dark'],
+    ['one-epoch.json', 'dark'],
+    ['keras-acc.json', 'light'],
+    ['keras-accuracy.json', 'dark'],
+  ] as [string, ThemeName][]) {
     it(`draws ${fixture} (${theme}): a PNG of the SVG's size ×${PNG_SCALE} with both curves in both panels and text in the title band`, async () => {
       const dir = modelDirWith(fixture);
       const result = await plotHistory({ modelDir: dir, theme });
@@ -61,7 +71,10 @@ describe('plot-history pictures', () => {
         assert.ok(countColour(png, colour, half, legendX) > 100, `${colour} in the accuracy panel`);
       }
       // Text drawn with the bundled font: foreground pixels in the title band.
-      assert.ok(countColour(png, colours.foreground, 0, png.width, 0, Math.round(png.height * 0.08)) > 200, 'title text is drawn');
+      assert.ok(
+        countColour(png, colours.foreground, 0, png.width, 0, Math.round(png.height * 0.08)) > 200,
+        'title text is drawn',
+      );
     });
   }
 
@@ -72,12 +85,20 @@ describe('plot-history pictures', () => {
     assert.deepEqual(r.written, [out]);
     assert.ok(readFileSync(out, 'utf8').startsWith('<svg'));
     assert.ok(!existsSync(join(dir, 'history.png')));
-    await assert.rejects(plotHistory({ modelDir: dir, out: join(tempDir(), 'x.jpg'), theme: 'dark' }), (err: unknown) => err instanceof SettingError && err.setting === 'out' && /must end in \.png or \.svg/.test(err.problem));
+    await assert.rejects(
+      plotHistory({ modelDir: dir, out: join(tempDir(), 'x.jpg'), theme: 'dark' }),
+      (err: unknown) =>
+        err instanceof SettingError && err.setting === 'out' && /must end in \.png or \.svg/.test(err.problem),
+    );
   });
 
   it('says where it looked and how to make a history when there is none, writing nothing', async () => {
     const dir = tempDir();
-    await assert.rejects(plotHistory({ modelDir: dir, theme: 'dark' }), (err: unknown) => err instanceof NotTrainedError && err.what === 'history' && err.file === join(dir, 'history.json'));
+    await assert.rejects(
+      plotHistory({ modelDir: dir, theme: 'dark' }),
+      (err: unknown) =>
+        err instanceof NotTrainedError && err.what === 'history' && err.file === join(dir, 'history.json'),
+    );
     writeFileSync(join(dir, 'history.json'), '{"epochs": [');
     await assert.rejects(plotHistory({ modelDir: dir, theme: 'dark' }), /history\.json: is not valid JSON/);
     assert.ok(!existsSync(join(dir, 'history.png')));

@@ -28,7 +28,10 @@ describe('predictFromMemory', () => {
     assert.ok(answer);
     const loaded = await loadModelDirectory(dir);
     const full = new Predictor(loaded).predict(known).predictions;
-    assert.deepEqual(answer.results, full.map((p, i) => ({ ...p, text: known[i] })));
+    assert.deepEqual(
+      answer.results,
+      full.map((p, i) => ({ ...p, text: known[i] })),
+    );
     assert.equal(answer.fromMemory, known.length);
     assert.deepEqual(header.labelNames, loaded.labelNames);
     loaded.dispose();
@@ -45,7 +48,10 @@ describe('predictFromMemory', () => {
   });
 
   it('refuses an empty text before reading the model', async () => {
-    await assert.rejects(predictFromMemory('/nonexistent/model', ['fine', '  ']), (err: Error) => err instanceof InputError && /empty text/.test(err.message));
+    await assert.rejects(
+      predictFromMemory('/nonexistent/model', ['fine', '  ']),
+      (err: Error) => err instanceof InputError && /empty text/.test(err.message),
+    );
   });
 
   it('starts no TensorFlow.js', () => {
@@ -56,7 +62,11 @@ describe('predictFromMemory', () => {
       const { answer } = await predictFromMemory(process.argv[1], JSON.parse(process.argv[2]));
       const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@tensorflow'));
       console.log(JSON.stringify({ answered: answer !== null, tfjs: loaded.length }));`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, JSON.stringify(known)], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, dir, JSON.stringify(known)],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { answered: true, tfjs: 0 });
   });

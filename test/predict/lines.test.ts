@@ -18,14 +18,20 @@ describe('readTextLines', () => {
     writeFileSync(path, '\uFEFFnot good\r\ngreat film\r\nmeh\r\n');
     const chunks = await collect(readTextLines(path, 2));
     assert.deepEqual(chunks, [
-      [{ text: 'not good', line: 1 }, { text: 'great film', line: 2 }],
+      [
+        { text: 'not good', line: 1 },
+        { text: 'great film', line: 2 },
+      ],
       [{ text: 'meh', line: 3 }],
     ]);
   });
 
   it("reads standard input for '-'", async () => {
     const chunks = await collect(readTextLines('-', 10, Readable.from(['one\ntw', 'o\nthree'])));
-    assert.deepEqual(chunks.flat().map((l) => l.text), ['one', 'two', 'three']);
+    assert.deepEqual(
+      chunks.flat().map((l) => l.text),
+      ['one', 'two', 'three'],
+    );
   });
 
   it('names a missing file or a directory', async () => {
@@ -36,7 +42,10 @@ describe('readTextLines', () => {
   it('skips blank lines and counts them; refuses invalid UTF-8 naming the line, and an input with no text', async () => {
     const blanks: number[] = [];
     for await (const c of readTextLines('-', 10, Readable.from(['good\n\n  \nbad\n\n']))) blanks.push(c.blank);
-    assert.equal(blanks.reduce((a, b) => a + b, 0), 3);
+    assert.equal(
+      blanks.reduce((a, b) => a + b, 0),
+      3,
+    );
     const bad = join(tempDir(), 'bad.txt');
     writeFileSync(bad, Buffer.concat([Buffer.from('fine\nok\n'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
     await assert.rejects(collect(readTextLines(bad, 5)), /bad\.txt:3: invalid UTF-8/);
@@ -50,6 +59,12 @@ describe('readTextLines', () => {
   it('yields no empty chunk after a full one', async () => {
     const chunks: LineChunk[] = [];
     for await (const c of readTextLines('-', 2, Readable.from(['a\nb\nc\nd\n']))) chunks.push(c);
-    assert.deepEqual(chunks.map((c) => c.lines.map((l) => l.text)), [['a', 'b'], ['c', 'd']]);
+    assert.deepEqual(
+      chunks.map((c) => c.lines.map((l) => l.text)),
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    );
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
-import { SequenceMember } from '../../src/model/sequence-member.ts';
+import type { SequenceMember } from '../../src/model/sequence-member.ts';
 import { checkText, Predictor } from '../../src/predict/predictor.ts';
 import type { LoadedModel } from '../../src/model/directory.ts';
 import type { Member } from '../../src/model/member.ts';
@@ -65,7 +65,9 @@ describe('Predictor', () => {
     const loaded = await loadModelDirectory(dirs.group);
     const predictor = new Predictor(loaded);
     const maxLen = (loaded.members[0] as SequenceMember).input.maxLen;
-    const words = Array.from({ length: maxLen + 20 }, (_, i) => (i % 3 === 0 ? 'good' : i % 3 === 1 ? 'goose' : 'story'));
+    const words = Array.from({ length: maxLen + 20 }, (_, i) =>
+      i % 3 === 0 ? 'good' : i % 3 === 1 ? 'goose' : 'story',
+    );
     const long = words.join(' ');
     const tail = words.slice(20).join(' ');
     const a = predictor.predict([long, 'fine']);
@@ -100,7 +102,19 @@ function tableMember(table: Record<string, number[]>, maxLen: number | null, tru
 }
 
 function loadedWith(members: Member[], blend: Blend | null, memory: PhraseMemory | null = null): LoadedModel {
-  return { dir: 'stub', layout: 'sentiment', meta: null, history: null, settings: null, labels: ['a', 'b', 'c'], labelNames: ['neg', 'mid', 'pos'], members, blend, memory, dispose: () => undefined };
+  return {
+    dir: 'stub',
+    layout: 'sentiment',
+    meta: null,
+    history: null,
+    settings: null,
+    labels: ['a', 'b', 'c'],
+    labelNames: ['neg', 'mid', 'pos'],
+    members,
+    blend,
+    memory,
+    dispose: () => undefined,
+  };
 }
 
 describe('Predictor over members', () => {
@@ -110,54 +124,111 @@ describe('Predictor over members', () => {
   it('blends the members with the stored weights; one member alone is its own answer', () => {
     const blend: Blend = { method: 'linear', weights: [0.25, 0.75] };
     const both = new Predictor(loadedWith([first, second], blend)).predict(['good', 'bad'], undefined, true);
-    const expected = [[0.25, 0.275, 0.475], [0.3, 0.225, 0.475]];
-    both.predictions.forEach((p, i) => p.probabilities.forEach((x, j) => assert.ok(Math.abs(x - expected[i][j]) < 1e-6, `${i},${j}: ${x}`)));
-    assert.deepEqual(both.predictions.map((p) => p.labelName), ['pos', 'pos']);
+    const expected = [
+      [0.25, 0.275, 0.475],
+      [0.3, 0.225, 0.475],
+    ];
+    both.predictions.forEach((p, i) =>
+      p.probabilities.forEach((x, j) => assert.ok(Math.abs(x - expected[i][j]) < 1e-6, `${i},${j}: ${x}`)),
+    );
+    assert.deepEqual(
+      both.predictions.map((p) => p.labelName),
+      ['pos', 'pos'],
+    );
     assert.equal(both.truncated, 2, 'the most texts any member cut');
     assert.equal(both.memberOutputs.length, 2);
     const alone = new Predictor(loadedWith([second], null)).predict(['good', 'bad']);
-    assert.deepEqual(alone.predictions.map((p) => p.probabilities.map((x) => Math.round(x * 10) / 10)), [[0.3, 0.3, 0.4], [0.2, 0.2, 0.6]]);
+    assert.deepEqual(
+      alone.predictions.map((p) => p.probabilities.map((x) => Math.round(x * 10) / 10)),
+      [
+        [0.3, 0.3, 0.4],
+        [0.2, 0.2, 0.6],
+      ],
+    );
   });
 
   it('takes the shortest input limit of its members, none when no member has one', () => {
     assert.equal(new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 12);
     assert.equal(new Predictor(loadedWith([second, first], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 12);
-    assert.equal(new Predictor(loadedWith([tableMember({}, null), first], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 30);
+    assert.equal(
+      new Predictor(loadedWith([tableMember({}, null), first], { method: 'linear', weights: [0.5, 0.5] })).maxLen,
+      30,
+    );
     assert.equal(new Predictor(loadedWith([tableMember({}, null)], null)).maxLen, null);
   });
 
   it('reports progress over all members together, reaching the total once', () => {
     const seen: [number, number][] = [];
-    new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).predict(['good', 'bad', 'ugly'], (done, total) => seen.push([done, total]));
-    assert.deepEqual(seen, [[1, 6], [2, 6], [3, 6], [4, 6], [5, 6], [6, 6]]);
+    new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).predict(
+      ['good', 'bad', 'ugly'],
+      (done, total) => seen.push([done, total]),
+    );
+    assert.deepEqual(seen, [
+      [1, 6],
+      [2, 6],
+      [3, 6],
+      [4, 6],
+      [5, 6],
+      [6, 6],
+    ]);
   });
 
   it('answers a training phrase from memory by default, the model with memory off', () => {
     const memory = PhraseMemory.build(['good'], [0], [0], 3);
     const on = new Predictor(loadedWith([first], null, memory)).predict(['Good', 'bad']);
-    assert.deepEqual(on.predictions.map((p) => [p.source, p.labelName]), [['memory', 'neg'], ['model', 'neg']]);
+    assert.deepEqual(
+      on.predictions.map((p) => [p.source, p.labelName]),
+      [
+        ['memory', 'neg'],
+        ['model', 'neg'],
+      ],
+    );
     assert.equal(on.fromMemory, 1);
     const off = new Predictor(loadedWith([first], null, memory), { memory: false }).predict(['Good']);
-    assert.deepEqual(off.predictions.map((p) => [p.source, p.labelName]), [['model', 'pos']]);
+    assert.deepEqual(
+      off.predictions.map((p) => [p.source, p.labelName]),
+      [['model', 'pos']],
+    );
     assert.equal(off.fromMemory, 0);
   });
 
   it('never runs the members on texts the memory answers (unless every row is asked for); their progress is done from the start', () => {
     const memory = PhraseMemory.build(['good', 'fine'], [0, 2], [0, 1], 3);
     const seen: string[][] = [];
-    const spy: Member = { ...first, predict: (cleaned, opts) => (seen.push([...cleaned]), first.predict(cleaned, opts)) };
+    const spy: Member = {
+      ...first,
+      predict: (cleaned, opts) => {
+        seen.push([...cleaned]);
+        return first.predict(cleaned, opts);
+      },
+    };
     const progress: [number, number][] = [];
-    const on = new Predictor(loadedWith([spy], null, memory)).predict(['Good', 'bad', 'fine', 'ugly'], (done, total) => progress.push([done, total]));
+    const on = new Predictor(loadedWith([spy], null, memory)).predict(['Good', 'bad', 'fine', 'ugly'], (done, total) =>
+      progress.push([done, total]),
+    );
     assert.deepEqual(seen, [['bad', 'ugly']]);
-    assert.deepEqual(on.predictions.map((p) => p.source), ['memory', 'model', 'memory', 'model']);
+    assert.deepEqual(
+      on.predictions.map((p) => p.source),
+      ['memory', 'model', 'memory', 'model'],
+    );
     assert.deepEqual(on.memberOutputs, []);
     assert.deepEqual(progress.at(-1), [4, 4]);
-    assert.deepEqual(progress, [[3, 4], [4, 4]], 'the memory rows count as done from the start');
+    assert.deepEqual(
+      progress,
+      [
+        [3, 4],
+        [4, 4],
+      ],
+      'the memory rows count as done from the start',
+    );
     seen.length = 0;
     const every = new Predictor(loadedWith([spy], null, memory)).predict(['Good', 'bad'], undefined, true);
     assert.deepEqual(seen, [['good', 'bad']]);
     assert.equal(every.memberOutputs[0].length, 6);
-    assert.deepEqual(every.predictions.map((p) => p.source), ['memory', 'model']);
+    assert.deepEqual(
+      every.predictions.map((p) => p.source),
+      ['memory', 'model'],
+    );
     const none: [number, number][] = [];
     new Predictor(loadedWith([spy], null, memory)).predict(['good'], (d, t) => none.push([d, t]));
     assert.deepEqual(none, [[1, 1]]);
@@ -165,7 +236,10 @@ describe('Predictor over members', () => {
 
   it('refuses an empty or blank text, naming the line when there is one', () => {
     assert.throws(() => checkText('  \t '), /empty text: give a phrase/);
-    assert.throws(() => checkText('', { file: 'f.txt', line: 3 }), (e: Error) => e instanceof InputError && /empty text \(one text per line\)/.test(e.message));
+    assert.throws(
+      () => checkText('', { file: 'f.txt', line: 3 }),
+      (e: Error) => e instanceof InputError && /empty text \(one text per line\)/.test(e.message),
+    );
     assert.doesNotThrow(() => checkText(' ok '));
   });
 });

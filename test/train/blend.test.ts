@@ -37,10 +37,21 @@ describe('blending members', () => {
       const out = blendProbabilities([sharp, wrong], 2, { method, weights: [0.3, 0.7] });
       for (let r = 0; r < 4; r++) {
         const [a, b] = rows.map((m) => m[r]);
-        const z = method === 'linear' ? [0.3 * a[0] + 0.7 * b[0], 0.3 * a[1] + 0.7 * b[1]] : [a[0] ** 0.3 * b[0] ** 0.7, a[1] ** 0.3 * b[1] ** 0.7];
-        assert.ok(Math.abs(out[2 * r] - z[0] / (z[0] + z[1])) < 1e-6 && Math.abs(out[2 * r + 1] - z[1] / (z[0] + z[1])) < 1e-6, `${method} row ${r}`);
+        const z =
+          method === 'linear'
+            ? [0.3 * a[0] + 0.7 * b[0], 0.3 * a[1] + 0.7 * b[1]]
+            : [a[0] ** 0.3 * b[0] ** 0.7, a[1] ** 0.3 * b[1] ** 0.7];
+        assert.ok(
+          Math.abs(out[2 * r] - z[0] / (z[0] + z[1])) < 1e-6 && Math.abs(out[2 * r + 1] - z[1] / (z[0] + z[1])) < 1e-6,
+          `${method} row ${r}`,
+        );
       }
-      assert.deepEqual(Array.from(blendProbabilities([sharp, Float32Array.from([0, 1, 0, 1, 0, 1, 0, 1])], 2, { method, weights: [1, 0] })), Array.from(sharp));
+      assert.deepEqual(
+        Array.from(
+          blendProbabilities([sharp, Float32Array.from([0, 1, 0, 1, 0, 1, 0, 1])], 2, { method, weights: [1, 0] }),
+        ),
+        Array.from(sharp),
+      );
     }
   });
 
@@ -62,7 +73,8 @@ describe('blending members', () => {
       [{ ...ok, weights: [0.6, 0.6] }, /must sum to 1/],
       [{ ...ok, weights: [0, 0] }, /must sum to 1/],
     ];
-    for (const [blend, message] of cases) assert.match(blendProblem(blend, 2) ?? 'null', message, JSON.stringify(blend));
+    for (const [blend, message] of cases)
+      assert.match(blendProblem(blend, 2) ?? 'null', message, JSON.stringify(blend));
     assert.equal(blendProblem({ ...ok, weights: [0.5, 0.5 + 1e-7] }, 2), null, 'rounding is no error');
   });
 });

@@ -26,7 +26,17 @@ describe('training loop', () => {
   const run = (batching: 'group' | 'max', epochs: number, seed = 7, onEpoch?: (log: EpochLog) => void) =>
     withSeededMathRandom(seed, async () => {
       const model = buildModel(TINY, { numClasses: 5, inputLength: batching === 'max' ? data.maxLen : null });
-      const opts: TrainOptions = { epochs, batchSize: 64, split: splitRows(data.sequences.length, 0.1), batching, maxLen: data.maxLen, numClasses: 5, seed, monitor: 'val_acc', earlyStop: null };
+      const opts: TrainOptions = {
+        epochs,
+        batchSize: 64,
+        split: splitRows(data.sequences.length, 0.1),
+        batching,
+        maxLen: data.maxLen,
+        numClasses: 5,
+        seed,
+        monitor: 'val_acc',
+        earlyStop: null,
+      };
       try {
         return (await trainModel(model, data, opts, { onEpochEnd: onEpoch })).history;
       } finally {
@@ -54,7 +64,17 @@ describe('training loop', () => {
 
   it('stops on weights that are no longer numbers (the clipped loss hides them), naming the epochs done', async () => {
     const model = buildModel(TINY, { numClasses: 5, inputLength: null });
-    const opts: TrainOptions = { epochs: 3, batchSize: 64, split: splitRows(data.sequences.length, 0.1), batching: 'group', maxLen: data.maxLen, numClasses: 5, seed: 1, monitor: 'val_acc', earlyStop: null };
+    const opts: TrainOptions = {
+      epochs: 3,
+      batchSize: 64,
+      split: splitRows(data.sequences.length, 0.1),
+      batching: 'group',
+      maxLen: data.maxLen,
+      numClasses: 5,
+      seed: 1,
+      monitor: 'val_acc',
+      earlyStop: null,
+    };
     const done: number[] = [];
     // After epoch 1, an overflow: what a learning rate of 1e30 does to the embedding.
     const poison = (log: EpochLog) => {
@@ -67,7 +87,10 @@ describe('training loop', () => {
         assert.ok(err instanceof DivergedError, String(err));
         assert.equal(err.epoch, 2);
         assert.equal(err.completedEpochs, 1);
-        assert.match(err.message, /training diverged in epoch 2: the (loss became NaN at batch 1|weight \S+ is no longer a finite number)/);
+        assert.match(
+          err.message,
+          /training diverged in epoch 2: the (loss became NaN at batch 1|weight \S+ is no longer a finite number)/,
+        );
         return true;
       });
       assert.deepEqual(done, [1], 'the diverged epoch never reaches onEpochEnd (no checkpoint of it)');
@@ -79,12 +102,21 @@ describe('training loop', () => {
   it('shuffles the rows anew every epoch, the same way for the same seed and epoch', () => {
     const rows = splitRows(data.sequences.length, 0.1).trainRows;
     const order = (seed: number, epoch: number, batching: 'mix' | 'group' | 'max' = 'mix') =>
-      epochBatches(data.sequences, rows, { batching, batchSize: 64, maxLen: data.maxLen, seed }, epoch).flatMap((b) => Array.from(b.rows)).join(',');
+      epochBatches(data.sequences, rows, { batching, batchSize: 64, maxLen: data.maxLen, seed }, epoch)
+        .flatMap((b) => Array.from(b.rows))
+        .join(',');
     for (const batching of ['mix', 'group', 'max'] as const) {
       assert.notEqual(order(7, 1, batching), order(7, 2, batching), `${batching}: epoch 2 is not epoch 1 again`);
       assert.equal(order(7, 3, batching), order(7, 3, batching));
       assert.notEqual(order(7, 1, batching), order(8, 1, batching), `${batching}: the seed matters`);
-      assert.deepEqual(order(7, 2, batching).split(',').map(Number).sort((a, b) => a - b), Array.from(rows), `${batching}: every training row once`);
+      assert.deepEqual(
+        order(7, 2, batching)
+          .split(',')
+          .map(Number)
+          .sort((a, b) => a - b),
+        Array.from(rows),
+        `${batching}: every training row once`,
+      );
     }
   });
 

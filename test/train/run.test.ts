@@ -9,14 +9,22 @@ import { splitRows } from '../../src/data/split.ts';
 import { readLabelled } from '../../src/data/labels.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
-import { SequenceMember } from '../../src/model/sequence-member.ts';
+import type { SequenceMember } from '../../src/model/sequence-member.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
 import { fitBlend } from '../../src/train/blend.ts';
 import { runTraining } from '../../src/train/run.ts';
 import { tempDir, trainHead } from '../helpers.ts';
 
-const TINY: RunSettings = { ...DEFAULT_SETTINGS, batchSize: 32, maxWords: 600, embeddingDim: 8, units: 8, denseUnits: 8, learningRate: 0.01 };
+const TINY: RunSettings = {
+  ...DEFAULT_SETTINGS,
+  batchSize: 32,
+  maxWords: 600,
+  embeddingDim: 8,
+  units: 8,
+  denseUnits: 8,
+  learningRate: 0.01,
+};
 
 describe('training runs', () => {
   let data = '';
@@ -32,7 +40,10 @@ describe('training runs', () => {
     assert.ok(r.kept && r.best);
     assert.equal(r.kept.epoch, r.best.epoch);
     assert.equal(r.kept.val_acc, Math.max(...r.history.map((e) => e.val_acc ?? 0)));
-    const history = JSON.parse(readFileSync(join(r.out, 'history.json'), 'utf8')) as { kept_epoch: number; epochs: unknown[] };
+    const history = JSON.parse(readFileSync(join(r.out, 'history.json'), 'utf8')) as {
+      kept_epoch: number;
+      epochs: unknown[];
+    };
     assert.equal(history.kept_epoch, r.kept.epoch);
     assert.equal(history.epochs.length, 5);
     const loaded = await loadModelDirectory(r.out);
@@ -56,7 +67,9 @@ describe('training runs', () => {
     await run({ epochs: 2, seed: 5, out });
     const resumed = await run({ epochs: 4, seed: 5, out, resume: true });
     assert.equal(resumed.kept?.epoch, whole.kept?.epoch);
-    resumed.history.forEach((e, i) => assert.ok(Math.abs((e.val_loss ?? 0) - (whole.history[i].val_loss ?? 0)) < 1e-4, `epoch ${i + 1}`));
+    resumed.history.forEach((e, i) =>
+      assert.ok(Math.abs((e.val_loss ?? 0) - (whole.history[i].val_loss ?? 0)) < 1e-4, `epoch ${i + 1}`),
+    );
     const [a, b] = await Promise.all([loadModelDirectory(whole.out), loadModelDirectory(out)]);
     const wa = (a.members[0] as SequenceMember).model.getWeights();
     const wb = (b.members[0] as SequenceMember).model.getWeights();
@@ -74,10 +87,23 @@ describe('training runs', () => {
 
   it('the ensemble: both members saved, blend weights fitted on the validation rows, the same scores after loading', async () => {
     const r = await run({ preset: 'ensemble', epochs: 2, seed: 1 });
-    assert.deepEqual(r.scores.map((s) => s.kind), ['lstm', 'ngram', 'blend']);
+    assert.deepEqual(
+      r.scores.map((s) => s.kind),
+      ['lstm', 'ngram', 'blend'],
+    );
     assert.ok(r.blend);
-    const meta = JSON.parse(readFileSync(join(r.out, 'meta.json'), 'utf8')) as { members: { kind: string; path: string }[]; blend: unknown; memory: { phrases: number } };
-    assert.deepEqual(meta.members.map((m) => [m.kind, m.path]), [['lstm', '.'], ['ngram', 'ngram']]);
+    const meta = JSON.parse(readFileSync(join(r.out, 'meta.json'), 'utf8')) as {
+      members: { kind: string; path: string }[];
+      blend: unknown;
+      memory: { phrases: number };
+    };
+    assert.deepEqual(
+      meta.members.map((m) => [m.kind, m.path]),
+      [
+        ['lstm', '.'],
+        ['ngram', 'ngram'],
+      ],
+    );
     assert.deepEqual(meta.blend, r.blend);
     assert.equal(meta.memory.phrases, r.memoryPhrases);
 
@@ -92,7 +118,10 @@ describe('training runs', () => {
     const refit = fitBlend(memberOutputs, labels, 5, 'linear');
     assert.deepEqual(refit.blend, r.blend);
     const blend = r.scores[2];
-    assert.ok(Math.abs(refit.scores.acc - (blend.valAcc ?? NaN)) < 1e-9 && Math.abs(refit.scores.loss - (blend.valLoss ?? NaN)) < 1e-6);
+    assert.ok(
+      Math.abs(refit.scores.acc - (blend.valAcc ?? NaN)) < 1e-9 &&
+        Math.abs(refit.scores.loss - (blend.valLoss ?? NaN)) < 1e-6,
+    );
     assert.equal(predictions.filter((p, i) => p.label === labels[i]).length / labels.length, blend.valAcc);
     // A text's answer does not depend on the texts around it.
     const alone = texts.slice(0, 20).map((t) => predictor.predict([t]).predictions[0].probabilities);
@@ -109,7 +138,8 @@ describe('training runs', () => {
     const trainSet = new Set(Array.from(trainRows, (i) => cleaned[i]));
     assert.equal(loaded.memory?.size, trainSet.size);
     for (const i of trainRows) assert.ok(loaded.memory?.lookup(cleaned[i]), cleaned[i]);
-    for (const i of valRows) if (!trainSet.has(cleaned[i])) assert.equal(loaded.memory?.lookup(cleaned[i]), null, cleaned[i]);
+    for (const i of valRows)
+      if (!trainSet.has(cleaned[i])) assert.equal(loaded.memory?.lookup(cleaned[i]), null, cleaned[i]);
     const off = await run({ epochs: 1, seed: 1, memory: false });
     const none = await loadModelDirectory(off.out);
     assert.equal(none.memory, null);

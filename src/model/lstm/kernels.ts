@@ -29,7 +29,10 @@ export function nativeLstmCalls(): NativeLstmCalls {
 }
 
 /** The addon's forward pass over a prefix forest (counted with the others). */
-export function runForwardTree(addon: FusedLstmAddon & Required<Pick<FusedLstmAddon, 'forwardTree'>>, args: Parameters<NonNullable<FusedLstmAddon['forwardTree']>>[0]): void {
+export function runForwardTree(
+  addon: FusedLstmAddon & Required<Pick<FusedLstmAddon, 'forwardTree'>>,
+  args: Parameters<NonNullable<FusedLstmAddon['forwardTree']>>[0],
+): void {
   addon.forwardTree(args);
   calls.tree += 1;
 }
@@ -143,7 +146,11 @@ export function registerFusedLstmKernels(addon: FusedLstmAddon): void {
   if (registeredFor === addon) return;
   for (const name of [FUSED_LSTM, FUSED_LSTM_GRAD]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
   const register = (kernelName: string, kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo[]) =>
-    tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc });
+    tf.registerKernel({
+      kernelName,
+      backendName: BACKEND,
+      kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc,
+    });
   register(FUSED_LSTM, forwardKernel(addon));
   register(FUSED_LSTM_GRAD, backwardKernel(addon));
   registeredFor = addon;

@@ -38,7 +38,9 @@ interface RnnView {
 const GATES: Record<string, GateActivation> = { hardSigmoid: 'hardSigmoid', sigmoid: 'sigmoid' };
 
 // tfjs-layers does not export the LSTM class; its serialization registry has it.
-const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (args: LstmArgs) => LstmLayer;
+const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (
+  args: LstmArgs,
+) => LstmLayer;
 
 /** What an LSTM needs to run over a prefix forest at inference: its weights as floats, and how it reads and returns a sequence. */
 export interface LstmInferenceWeights {
@@ -62,7 +64,8 @@ export class FusedLSTM extends LstmBase {
     const self = this as unknown as RnnView;
     const cell = self.cell;
     const gate = GATES[cell.recurrentActivation.getClassName()];
-    if (gate === undefined || cell.activation.getClassName() !== 'tanh' || self.returnState || self.stateful) return null;
+    if (gate === undefined || cell.activation.getClassName() !== 'tanh' || self.returnState || self.stateful)
+      return null;
     const kernel = cell.kernel.read();
     const units = cell.units;
     return {
@@ -77,7 +80,10 @@ export class FusedLSTM extends LstmBase {
     };
   }
 
-  static fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+  static fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
     return new cls(config);
   }
 
@@ -102,7 +108,10 @@ export class FusedLSTM extends LstmBase {
       const [batch, , features] = x.shape;
       const units = cell.units;
       // tfjs' dropout of a tensor of ones is its mask.
-      const mask = (shape: [number, number], rate: number) => (training && rate > 0 && rate < 1 ? tf.tensor2d(dropoutMask(shape[0] * shape[1], rate), shape) : tf.ones(shape)) as tf.Tensor2D;
+      const mask = (shape: [number, number], rate: number) =>
+        (training && rate > 0 && rate < 1
+          ? tf.tensor2d(dropoutMask(shape[0] * shape[1], rate), shape)
+          : tf.ones(shape)) as tf.Tensor2D;
       const args = {
         // tfjs' RNN reads the reversed sequence and returns its outputs in that order.
         x: (self.goBackwards ? tf.reverse(x, 1) : x) as tf.Tensor3D,
@@ -112,7 +121,9 @@ export class FusedLSTM extends LstmBase {
         inputMask: mask([batch, features], cell.dropout),
         recurrentMask: mask([batch, units], cell.recurrentDropout),
       };
-      return training ? lstmSequence(args, gate, self.returnSequences) : lstmOutputByKernel(args, gate, self.returnSequences);
+      return training
+        ? lstmSequence(args, gate, self.returnSequences)
+        : lstmOutputByKernel(args, gate, self.returnSequences);
     });
   }
 }

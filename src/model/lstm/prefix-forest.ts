@@ -32,7 +32,10 @@ export function buildPrefixForest(sequences: ReadonlyArray<ArrayLike<number>>): 
     let node = -1;
     for (let t = 0; t < seq.length; t++) {
       let kids = children.get(node);
-      if (!kids) children.set(node, (kids = new Map()));
+      if (kids === undefined) {
+        kids = new Map<number, number>();
+        children.set(node, kids);
+      }
       let next = kids.get(seq[t]);
       if (next === undefined) {
         next = tmpParent.length;

@@ -40,7 +40,8 @@ function directionsOf(layer: Layer): LstmInferenceWeights[] | null {
   }
   if (layer.getClassName() !== 'Bidirectional') return null;
   const bi = layer as unknown as BidirectionalView;
-  if (bi.mergeMode !== 'concat' || !(bi.forwardLayer instanceof FusedLSTM) || !(bi.backwardLayer instanceof FusedLSTM)) return null;
+  if (bi.mergeMode !== 'concat' || !(bi.forwardLayer instanceof FusedLSTM) || !(bi.backwardLayer instanceof FusedLSTM))
+    return null;
   const [f, b] = [bi.forwardLayer.inferenceWeights(), bi.backwardLayer.inferenceWeights()];
   return f && b && !f.goBackwards && b.goBackwards && f.returnSequences === b.returnSequences ? [f, b] : null;
 }
@@ -80,7 +81,14 @@ interface Buffers {
 }
 
 /** One direction's outputs at every node of the forest of `seqs` (h's first nodes·units values). */
-function runDirection(addon: TreeAddon, w: LstmInferenceWeights, vectors: Float32Array, rows: number, seqs: ArrayLike<number>[], buffers: Buffers) {
+function runDirection(
+  addon: TreeAddon,
+  w: LstmInferenceWeights,
+  vectors: Float32Array,
+  rows: number,
+  seqs: ArrayLike<number>[],
+  buffers: Buffers,
+) {
   const forest = buildPrefixForest(seqs);
   const { features, units } = w;
   if (buffers.x.length < forest.nodes * features) buffers.x = new Float32Array(forest.nodes * features);
@@ -93,7 +101,20 @@ function runDirection(addon: TreeAddon, w: LstmInferenceWeights, vectors: Float3
     if (token >= 0 && token < rows) x.set(vectors.subarray(token * features, (token + 1) * features), i * features);
     else x.fill(0, i * features, (i + 1) * features);
   }
-  runForwardTree(addon, { nodes: forest.nodes, depth: forest.depth, features, units, hardSigmoid: w.gate === 'hardSigmoid', x, parent: forest.parent, levels: forest.levels, w: w.kernel, u: w.recurrentKernel, b: w.bias, h });
+  runForwardTree(addon, {
+    nodes: forest.nodes,
+    depth: forest.depth,
+    features,
+    units,
+    hardSigmoid: w.gate === 'hardSigmoid',
+    x,
+    parent: forest.parent,
+    levels: forest.levels,
+    w: w.kernel,
+    u: w.recurrentKernel,
+    b: w.bias,
+    h,
+  });
   return { forest, h };
 }
 
@@ -120,7 +141,17 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   const buffers: Buffers[] = directions.map(() => ({ x: new Float32Array(0), h: new Float32Array(0) }));
 
   return (fed) => {
-    const runs = directions.map((w, d) => ({ w, ...runDirection(tree, w, vectors, rows, w.goBackwards ? fed.map((s) => Array.from(s).reverse()) : Array.from(fed), buffers[d]) }));
+    const runs = directions.map((w, d) => ({
+      w,
+      ...runDirection(
+        tree,
+        w,
+        vectors,
+        rows,
+        w.goBackwards ? fed.map((s) => Array.from(s).reverse()) : Array.from(fed),
+        buffers[d],
+      ),
+    }));
     // Each row's outputs, time-aligned as tfjs lays them out: forward then backward units, per step.
     const stepsOf = (i: number) => (sequences ? fed[i].length : 1);
     const fill = (i: number, out: Float32Array, at0: number) => {

@@ -68,7 +68,13 @@ function cellForward(z: tf.Tensor, c: tf.Tensor, activation: GateActivation): Ce
  * dz for one step and the carried dc for the step before. (One JS pass over the wasm heap for this
  * measured slower than these tfjs kernels, as did one for the forward step.)
  */
-function cellBackward(dh: tf.Tensor, dc: tf.Tensor, kept: tf.Tensor[], cPrev: tf.Tensor, activation: GateActivation): { dz: tf.Tensor; dc: tf.Tensor } {
+function cellBackward(
+  dh: tf.Tensor,
+  dc: tf.Tensor,
+  kept: tf.Tensor[],
+  cPrev: tf.Tensor,
+  activation: GateActivation,
+): { dz: tf.Tensor; dc: tf.Tensor } {
   const [i, iPre, f, fPre, o, oPre, g, tc] = kept;
   const dcT = tf.add(dc, tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc))));
   const dz = tf.concat(
@@ -110,10 +116,17 @@ export function lstmPath(training: boolean): LstmPath {
  * differentiable: through the native kernels where the engine has them, else tfjs ops.
  */
 export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation, sequences = false): tf.Tensor {
-  return lstmPath(true) === 'native' ? lstmSequenceByKernel(inputs, activation, sequences) : lstmSequenceByOps(inputs, activation, sequences);
+  return lstmPath(true) === 'native'
+    ? lstmSequenceByKernel(inputs, activation, sequences)
+    : lstmSequenceByOps(inputs, activation, sequences);
 }
 
-function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivation, sequences: boolean, chunk = STEPS_PER_PRODUCT): tf.Tensor {
+function lstmSequenceByOps(
+  inputs: LstmSequenceInputs,
+  activation: GateActivation,
+  sequences: boolean,
+  chunk = STEPS_PER_PRODUCT,
+): tf.Tensor {
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
   const [batch, steps, features] = x.shape;
   const units = recurrentKernel.shape[0];
@@ -196,9 +209,19 @@ function lstmSequenceByOps(inputs: LstmSequenceInputs, activation: GateActivatio
 }
 
 /** The output alone, for inference, through the native forward kernel (lstmPath() is 'native'). */
-export function lstmOutputByKernel(inputs: LstmSequenceInputs, activation: GateActivation, sequences = false): tf.Tensor {
+export function lstmOutputByKernel(
+  inputs: LstmSequenceInputs,
+  activation: GateActivation,
+  sequences = false,
+): tf.Tensor {
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
-  const [h, ...kept] = tf.engine().runKernel(FUSED_LSTM, { x, kernel, recurrentKernel, bias, inputMask, recurrentMask }, { hardSigmoid: activation === 'hardSigmoid', sequences }) as tf.Tensor[];
+  const [h, ...kept] = tf
+    .engine()
+    .runKernel(
+      FUSED_LSTM,
+      { x, kernel, recurrentKernel, bias, inputMask, recurrentMask },
+      { hardSigmoid: activation === 'hardSigmoid', sequences },
+    ) as tf.Tensor[];
   tf.dispose(kept);
   return h;
 }
@@ -210,13 +233,30 @@ function lstmSequenceByKernel(inputs: LstmSequenceInputs, activation: GateActiva
   const run = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
     const [xs, w, u, b, mx, mh] = args as tf.Tensor[];
     const save = args[6] as (saved: tf.Tensor[]) => void;
-    const [h, ...kept] = tf.engine().runKernel(FUSED_LSTM, { x: xs, kernel: w, recurrentKernel: u, bias: b, inputMask: mx, recurrentMask: mh }, attrs) as tf.Tensor[];
+    const [h, ...kept] = tf
+      .engine()
+      .runKernel(
+        FUSED_LSTM,
+        { x: xs, kernel: w, recurrentKernel: u, bias: b, inputMask: mx, recurrentMask: mh },
+        attrs,
+      ) as tf.Tensor[];
     save([w, u, mx, mh, ...kept]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
       const [sw, su, smx, smh, xm, act, c, tc, hm] = saved;
       const grads = tf.engine().runKernel(
         FUSED_LSTM_GRAD,
-        { dy: Array.isArray(dy) ? dy[0] : dy, kernel: sw, recurrentKernel: su, inputMask: smx, recurrentMask: smh, xm, act, c, tc, hm },
+        {
+          dy: Array.isArray(dy) ? dy[0] : dy,
+          kernel: sw,
+          recurrentKernel: su,
+          inputMask: smx,
+          recurrentMask: smh,
+          xm,
+          act,
+          c,
+          tc,
+          hm,
+        },
         attrs,
       ) as tf.Tensor[];
       return [...grads, tf.zerosLike(smx), tf.zerosLike(smh)];

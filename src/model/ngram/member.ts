@@ -56,7 +56,14 @@ export class NgramMember implements Member {
     await mkdir(dir, { recursive: true });
     const v = this.vectorizer;
     const m = this.model;
-    const json: NgramJson = { format_version: FORMAT_VERSION, word_n: v.config.wordN, char_n: v.config.charN, hash_bits: v.config.hashBits, features: v.features, classes: m.classes };
+    const json: NgramJson = {
+      format_version: FORMAT_VERSION,
+      word_n: v.config.wordN,
+      char_n: v.config.charN,
+      hash_bits: v.config.hashBits,
+      features: v.features,
+      classes: m.classes,
+    };
     const parts = [v.buckets, v.idf, m.weights, m.bias];
     const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
     let at = 0;
@@ -79,22 +86,35 @@ export class NgramMember implements Member {
     const configPath = join(dir, NGRAM_FILES.config);
     const c = await readJsonFile<NgramJson>(configPath);
     const bad = (what: string) => new InputError(what, { file: configPath });
-    if (c === null || typeof c !== 'object' || c.format_version !== FORMAT_VERSION) throw bad(`format_version ${JSON.stringify(c?.format_version)} is not one this version reads`);
-    const pair = (v: unknown) => Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1) && v[0] <= v[1];
-    if (!pair(c.word_n) || !pair(c.char_n) || !Number.isInteger(c.hash_bits) || c.hash_bits < 8 || c.hash_bits > 24) throw bad('word_n, char_n or hash_bits is missing or invalid');
-    if (!Number.isInteger(c.features) || c.features < 0 || !Number.isInteger(c.classes) || c.classes < 2) throw bad('features or classes is missing or invalid');
+    if (c === null || typeof c !== 'object' || c.format_version !== FORMAT_VERSION)
+      throw bad(`format_version ${JSON.stringify(c?.format_version)} is not one this version reads`);
+    const pair = (v: unknown) =>
+      Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1) && v[0] <= v[1];
+    if (!pair(c.word_n) || !pair(c.char_n) || !Number.isInteger(c.hash_bits) || c.hash_bits < 8 || c.hash_bits > 24)
+      throw bad('word_n, char_n or hash_bits is missing or invalid');
+    if (!Number.isInteger(c.features) || c.features < 0 || !Number.isInteger(c.classes) || c.classes < 2)
+      throw bad('features or classes is missing or invalid');
     const path = join(dir, NGRAM_FILES.weights);
     const bytes = await readBinaryFile(path);
     const expected = 4 * (c.features * (2 + c.classes) + c.classes);
-    if (bytes.byteLength !== expected) throw new InputError(`has ${bytes.byteLength} bytes, ${NGRAM_FILES.config} declares ${expected} (truncated or from another model)`, { file: path });
+    if (bytes.byteLength !== expected)
+      throw new InputError(
+        `has ${bytes.byteLength} bytes, ${NGRAM_FILES.config} declares ${expected} (truncated or from another model)`,
+        { file: path },
+      );
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     const f = c.features;
     const buckets = new Int32Array(buffer, 0, f);
     const limit = 2 << c.hash_bits;
-    if (buckets.some((b) => b < 0 || b >= limit)) throw new InputError(`holds a feature bucket outside the hash space of ${NGRAM_FILES.config}`, { file: path });
+    if (buckets.some((b) => b < 0 || b >= limit))
+      throw new InputError(`holds a feature bucket outside the hash space of ${NGRAM_FILES.config}`, { file: path });
     const config: NgramConfig = { wordN: c.word_n, charN: c.char_n, hashBits: c.hash_bits };
     const vectorizer = new TfidfVectorizer(config, buckets, new Float32Array(buffer, 4 * f, f));
-    const model = new SoftmaxRegression(c.classes, new Float32Array(buffer, 8 * f, f * c.classes), new Float32Array(buffer, 4 * f * (2 + c.classes), c.classes));
+    const model = new SoftmaxRegression(
+      c.classes,
+      new Float32Array(buffer, 8 * f, f * c.classes),
+      new Float32Array(buffer, 4 * f * (2 + c.classes), c.classes),
+    );
     return new NgramMember(vectorizer, model);
   }
 }

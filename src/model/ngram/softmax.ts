@@ -25,7 +25,6 @@ export class SoftmaxRegression {
     }
     return out;
   }
-
 }
 
 export function scores(x: SparseRows, r: number, w: ArrayLike<number>, b: ArrayLike<number>, z: Float64Array): void {
@@ -48,4 +47,3 @@ export function softmaxInPlace(z: Float64Array): void {
   }
   for (let j = 0; j < z.length; j++) z[j] /= sum;
 }
-

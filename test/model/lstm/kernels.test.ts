@@ -8,7 +8,15 @@ import { initEngine } from '../../../src/engine/engine.ts';
 import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
 import { lstmPath, lstmSequence, type GateActivation } from '../../../src/model/lstm/sequence.ts';
 import { needAddon, ROOT, tinyModel } from '../../helpers.ts';
-import { close, kernelsRun, randomTensors, referenceLstm, sameGradients, trainingGradients, twinLayers } from './reference.ts';
+import {
+  close,
+  kernelsRun,
+  randomTensors,
+  referenceLstm,
+  sameGradients,
+  trainingGradients,
+  twinLayers,
+} from './reference.ts';
 
 const load = loadFusedLstmAddon();
 
@@ -22,7 +30,14 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     await initEngine('wasm');
   });
 
-  const cases: [number, number, number, number][] = [[1, 1, 1, 1], [3, 5, 4, 2], [5, 7, 3, 6], [2, 12, 8, 4], [64, 20, 16, 33], [7, 53, 256, 256]];
+  const cases: [number, number, number, number][] = [
+    [1, 1, 1, 1],
+    [3, 5, 4, 2],
+    [5, 7, 3, 6],
+    [2, 12, 8, 4],
+    [64, 20, 16, 33],
+    [7, 53, 256, 256],
+  ];
   for (const act of ['hardSigmoid', 'sigmoid'] as GateActivation[]) {
     for (const rate of [0, 0.3]) {
       it(`output and every gradient equal tfjs' LSTM arithmetic (${act}, dropout ${rate})`, (t) => {
@@ -36,7 +51,13 @@ describe('the native fused LSTM kernels (blas engine)', () => {
   for (const act of ['hardSigmoid', 'sigmoid'] as GateActivation[]) {
     it(`every step's output (returnSequences) and every gradient equal tfjs' LSTM arithmetic (${act})`, (t) => {
       if (!needAddon(t)) return;
-      for (const [batch, steps, features, units] of [[1, 1, 1, 1], [3, 5, 4, 2], [64, 20, 16, 33], [8, 40, 100, 128]]) compare(batch, steps, features, units, act, 0.3, 1, true);
+      for (const [batch, steps, features, units] of [
+        [1, 1, 1, 1],
+        [3, 5, 4, 2],
+        [64, 20, 16, 33],
+        [8, 40, 100, 128],
+      ])
+        compare(batch, steps, features, units, act, 0.3, 1, true);
     });
   }
 
@@ -46,7 +67,10 @@ describe('the native fused LSTM kernels (blas engine)', () => {
       const x = rand([4, 7, 3]);
       const { plain, fused } = twinLayers(5, x, ['plain_q', 'fused_q'], opts);
       close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
-      assert.ok((await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'), 'inference went through the native kernel');
+      assert.ok(
+        (await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'),
+        'inference went through the native kernel',
+      );
       const r = tf.abs(rand(opts.returnSequences ? [4, 7, 5] : [4, 5]));
       sameGradients(trainingGradients(fused, x, r), trainingGradients(plain, x, r));
     });
@@ -67,8 +91,19 @@ describe('the native fused LSTM kernels (blas engine)', () => {
         kernel[gateAt] = edge;
         const x = tf.ones([1, 1, 1]) as tf.Tensor3D;
         const w = tf.tensor2d([kernel]);
-        const [u, b, ones] = [tf.zeros([1, 4]) as tf.Tensor2D, tf.zeros([4]) as tf.Tensor1D, tf.ones([1, 1]) as tf.Tensor2D];
-        const fused = tf.grad((ws: tf.Tensor) => tf.sum(lstmSequence({ x, kernel: ws as tf.Tensor2D, recurrentKernel: u, bias: b, inputMask: ones, recurrentMask: ones }, 'hardSigmoid')))(w);
+        const [u, b, ones] = [
+          tf.zeros([1, 4]) as tf.Tensor2D,
+          tf.zeros([4]) as tf.Tensor1D,
+          tf.ones([1, 1]) as tf.Tensor2D,
+        ];
+        const fused = tf.grad((ws: tf.Tensor) =>
+          tf.sum(
+            lstmSequence(
+              { x, kernel: ws as tf.Tensor2D, recurrentKernel: u, bias: b, inputMask: ones, recurrentMask: ones },
+              'hardSigmoid',
+            ),
+          ),
+        )(w);
         const ref = tf.grad((ws: tf.Tensor) => tf.sum(referenceLstm(x, ws, u, b, ones, ones, 'hardSigmoid')))(w);
         const what = `gate ${gateAt} at z = ${edge}`;
         assert.equal(ref.dataSync()[gateAt] !== 0, Math.abs(edge) === 2.5, `tfjs: ${what}`);
@@ -83,7 +118,10 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     const x = rand([4, 6, 3]);
     const { plain, fused } = twinLayers(5, x, ['plain_k', 'fused_k']);
     close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
-    assert.ok((await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'), 'inference went through the native kernel');
+    assert.ok(
+      (await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'),
+      'inference went through the native kernel',
+    );
     const r = tf.abs(rand([4, 5]));
     sameGradients(trainingGradients(fused, x, r), trainingGradients(plain, x, r));
     const trained = await kernelsRun(() => trainingGradients(fused, x, r).value);
@@ -101,15 +139,31 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     const blas = await history('blas');
     assert.equal(blas.length, 3);
     blas.forEach((epoch, i) => {
-      for (const key of ['loss', 'acc', 'val_loss', 'val_acc']) assert.ok(Math.abs(epoch[key] - plain[i][key]) <= 1e-3, `epoch ${i + 1} ${key}: ${epoch[key]} vs ${plain[i][key]}`);
+      for (const key of ['loss', 'acc', 'val_loss', 'val_acc'])
+        assert.ok(
+          Math.abs(epoch[key] - plain[i][key]) <= 1e-3,
+          `epoch ${i + 1} ${key}: ${epoch[key]} vs ${plain[i][key]}`,
+        );
     });
     await initEngine('blas');
   });
 
   it('leaves no tensor behind, forward or backward', (t) => {
     if (!needAddon(t)) return;
-    const inputs = { x: rand([4, 6, 3]) as tf.Tensor3D, kernel: rand([3, 8]) as tf.Tensor2D, recurrentKernel: rand([2, 8]) as tf.Tensor2D, bias: rand([8]) as tf.Tensor1D, inputMask: mask([4, 3], 0.3), recurrentMask: mask([4, 2], 0.3) };
-    const run = () => tf.tidy(() => tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(lstmSequence({ ...inputs, x: x as tf.Tensor3D, kernel: w as tf.Tensor2D }, 'hardSigmoid')))([inputs.x, inputs.kernel]));
+    const inputs = {
+      x: rand([4, 6, 3]) as tf.Tensor3D,
+      kernel: rand([3, 8]) as tf.Tensor2D,
+      recurrentKernel: rand([2, 8]) as tf.Tensor2D,
+      bias: rand([8]) as tf.Tensor1D,
+      inputMask: mask([4, 3], 0.3),
+      recurrentMask: mask([4, 2], 0.3),
+    };
+    const run = () =>
+      tf.tidy(() =>
+        tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+          tf.sum(lstmSequence({ ...inputs, x: x as tf.Tensor3D, kernel: w as tf.Tensor2D }, 'hardSigmoid')),
+        )([inputs.x, inputs.kernel]),
+      );
     tf.dispose(run());
     const count = tf.memory().numTensors;
     tf.dispose(run());
@@ -119,12 +173,22 @@ describe('the native fused LSTM kernels (blas engine)', () => {
   it("OpenBLAS' kernels: SkylakeX on an AVX-512 CPU when OPENBLAS_CORETYPE is unset, the user's choice when set, and the variable left as it was", (t) => {
     if (!needAddon(t)) return;
     const probe = (env: NodeJS.ProcessEnv) => {
-      const r = spawnSync(process.execPath, ['-e', "const a = require('sentiment-fused-lstm'); console.log(JSON.stringify([a.info().core, process.env.OPENBLAS_CORETYPE ?? null]))"], { cwd: ROOT, encoding: 'utf8', env });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          "const a = require('sentiment-fused-lstm'); console.log(JSON.stringify([a.info().core, process.env.OPENBLAS_CORETYPE ?? null]))",
+        ],
+        { cwd: ROOT, encoding: 'utf8', env },
+      );
       assert.equal(r.status, 0, r.stderr);
       return JSON.parse(r.stdout) as [string, string | null];
     };
     const { OPENBLAS_CORETYPE: _, ...unset } = process.env;
-    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].split(/\s+/) ?? [];
+    const flags =
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^flags\s*:(.*)$/m)?.[1]
+        .split(/\s+/) ?? [];
     const avx512 = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.includes(f));
     const [core, left] = probe(unset);
     assert.equal(left, null, 'OPENBLAS_CORETYPE is not left behind');
@@ -136,11 +200,38 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     const addon = needAddon(t);
     if (!addon) return;
     const f = (n: number) => new Float32Array(n);
-    const args = { batch: 2, steps: 3, features: 4, units: 5, hardSigmoid: true, x: f(24), w: f(80), u: f(100), b: f(20), mx: f(8), mh: f(10), xm: f(24), act: f(120), c: f(30), tc: f(30), hm: f(30), h: f(10) };
+    const args = {
+      batch: 2,
+      steps: 3,
+      features: 4,
+      units: 5,
+      hardSigmoid: true,
+      x: f(24),
+      w: f(80),
+      u: f(100),
+      b: f(20),
+      mx: f(8),
+      mh: f(10),
+      xm: f(24),
+      act: f(120),
+      c: f(30),
+      tc: f(30),
+      hm: f(30),
+      h: f(10),
+    };
     assert.doesNotThrow(() => addon.forward(args));
-    assert.throws(() => addon.forward({ ...args, act: f(119) }), { name: 'RangeError', message: 'act has 119 floats, expected 120' });
-    assert.throws(() => addon.forward({ ...args, x: new Float64Array(24) as unknown as Float32Array }), { name: 'TypeError', message: 'x must be a Float32Array' });
-    assert.throws(() => addon.forward({ ...args, units: 0 }), { name: 'RangeError', message: 'units must be a positive integer' });
+    assert.throws(() => addon.forward({ ...args, act: f(119) }), {
+      name: 'RangeError',
+      message: 'act has 119 floats, expected 120',
+    });
+    assert.throws(() => addon.forward({ ...args, x: new Float64Array(24) as unknown as Float32Array }), {
+      name: 'TypeError',
+      message: 'x must be a Float32Array',
+    });
+    assert.throws(() => addon.forward({ ...args, units: 0 }), {
+      name: 'RangeError',
+      message: 'units must be a positive integer',
+    });
   });
 });
 
@@ -152,7 +243,16 @@ describe('the native fused LSTM kernels (blas engine)', () => {
  * the edges themselves are checked exactly below). The reference runs in slices of rows (rows are
  * independent; the weight gradients add up), to fit tfjs' per-step tape in the wasm heap.
  */
-function compare(batch: number, steps: number, features: number, units: number, act: GateActivation, rate: number, zStd = 1, sequences = false): void {
+function compare(
+  batch: number,
+  steps: number,
+  features: number,
+  units: number,
+  act: GateActivation,
+  rate: number,
+  zStd = 1,
+  sequences = false,
+): void {
   tf.tidy(() => {
     const x = rand([batch, steps, features]);
     const w = rand([features, 4 * units], (3 * zStd) / Math.sqrt(features));
@@ -163,7 +263,23 @@ function compare(batch: number, steps: number, features: number, units: number, 
     const r = rand(sequences ? [batch, steps, units] : [batch, units]);
     const what = `${act} ${batch}x${steps}x${features}, ${units} units, dropout ${rate}${sequences ? ', every step' : ''}`;
     const fused = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) =>
-      tf.sum(tf.mul(lstmSequence({ x: xs as tf.Tensor3D, kernel: ws as tf.Tensor2D, recurrentKernel: us as tf.Tensor2D, bias: bs as tf.Tensor1D, inputMask: mx, recurrentMask: mh }, act, sequences), r)),
+      tf.sum(
+        tf.mul(
+          lstmSequence(
+            {
+              x: xs as tf.Tensor3D,
+              kernel: ws as tf.Tensor2D,
+              recurrentKernel: us as tf.Tensor2D,
+              bias: bs as tf.Tensor1D,
+              inputMask: mx,
+              recurrentMask: mh,
+            },
+            act,
+            sequences,
+          ),
+          r,
+        ),
+      ),
     )([x, w, u, b]);
     const SLICE = 64;
     let loss = tf.scalar(0);
@@ -173,12 +289,20 @@ function compare(batch: number, steps: number, features: number, units: number, 
       const n = Math.min(SLICE, batch - r0);
       const rows = <T extends tf.Tensor>(t: T) => tf.slice(t, r0, n) as T;
       const [mxs, mhs, rs] = [rows(mx), rows(mh), rows(r)];
-      const ref = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(referenceLstm(xs, ws, us, bs, mxs, mhs, act, sequences), rs)))([rows(x), w, u, b]);
+      const ref = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor, us: tf.Tensor, bs: tf.Tensor) =>
+        tf.sum(tf.mul(referenceLstm(xs, ws, us, bs, mxs, mhs, act, sequences), rs)),
+      )([rows(x), w, u, b]);
       loss = tf.keep(tf.add(loss, ref.value));
       dxs.push(tf.keep(ref.grads[0]));
-      [dw, du, db] = [tf.keep(tf.add(dw, ref.grads[1])), tf.keep(tf.add(du, ref.grads[2])), tf.keep(tf.add(db, ref.grads[3]))];
+      [dw, du, db] = [
+        tf.keep(tf.add(dw, ref.grads[1])),
+        tf.keep(tf.add(du, ref.grads[2])),
+        tf.keep(tf.add(db, ref.grads[3])),
+      ];
     }
     close(fused.value, loss, `${what} loss`);
-    [tf.concat(dxs, 0), dw, du, db].forEach((g, i) => close(fused.grads[i], g, `${what} d${['input', 'kernel', 'recurrent kernel', 'bias'][i]}`));
+    [tf.concat(dxs, 0), dw, du, db].forEach((g, i) =>
+      close(fused.grads[i], g, `${what} d${['input', 'kernel', 'recurrent kernel', 'bias'][i]}`),
+    );
   });
 }

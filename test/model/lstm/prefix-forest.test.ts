@@ -21,7 +21,9 @@ describe('prefix forest', () => {
   });
 
   it('numbers nodes level by level: a parent always sits on the level before its child', () => {
-    const seqs = Array.from({ length: 200 }, (_, i) => Array.from({ length: 1 + (i % 9) }, (_, t) => (i * 7 + t * 3) % 5));
+    const seqs = Array.from({ length: 200 }, (_, i) =>
+      Array.from({ length: 1 + (i % 9) }, (_, t) => (i * 7 + t * 3) % 5),
+    );
     const f = buildPrefixForest(seqs);
     assert.equal(f.levels[0], 0);
     assert.equal(f.levels[f.depth], f.nodes);

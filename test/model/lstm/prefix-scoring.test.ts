@@ -21,7 +21,8 @@ function phrases(count: number, vocab: number): number[][] {
   const out: number[][] = [];
   for (let s = 0; out.length < count; s++) {
     const sentence = Array.from({ length: 4 + (s % 20) }, (_, t) => (s * 31 + t * 17) % vocab);
-    for (let a = 0; a < sentence.length && out.length < count; a += 2) for (let b = a + 1; b <= sentence.length && out.length < count; b += 3) out.push(sentence.slice(a, b));
+    for (let a = 0; a < sentence.length && out.length < count; a += 2)
+      for (let b = a + 1; b <= sentence.length && out.length < count; b += 3) out.push(sentence.slice(a, b));
   }
   out.push([]);
   return out;
@@ -53,7 +54,11 @@ describe('scoring over prefix forests (blas engine)', () => {
         // The LSTM as the model's last layer: the scorer's output is its output.
         const model = tf.sequential({
           layers: [
-            tf.layers.embedding({ inputDim: 60, outputDim: 16, batchInputShape: [null, batching === 'max' ? maxLen : null] }),
+            tf.layers.embedding({
+              inputDim: 60,
+              outputDim: 16,
+              batchInputShape: [null, batching === 'max' ? maxLen : null],
+            }),
             tf.layers.spatialDropout1d({ rate: 0.3 }),
             new FusedLSTM({ units: 24, recurrentActivation: gate, unitForgetBias: true }),
           ],
@@ -65,7 +70,14 @@ describe('scoring over prefix forests (blas engine)', () => {
         const want = oneByOne(model, seqs, maxLen, batching);
         // The same formula and order of sums; OpenBLAS' edge kernels may round a row's last bit by its
         // place in the product, as they do between the layers path's own batches.
-        want.forEach((h, i) => h.forEach((v, k) => assert.ok(Math.abs(got[i * 24 + k] - v) <= 1e-6, `row ${i} [${seqs[i]}] unit ${k}: ${got[i * 24 + k]} vs ${v}`)));
+        want.forEach((h, i) =>
+          h.forEach((v, k) =>
+            assert.ok(
+              Math.abs(got[i * 24 + k] - v) <= 1e-6,
+              `row ${i} [${seqs[i]}] unit ${k}: ${got[i * 24 + k]} vs ${v}`,
+            ),
+          ),
+        );
         model.dispose();
       });
     }
@@ -73,18 +85,26 @@ describe('scoring over prefix forests (blas engine)', () => {
     it(`gives the recipe's probabilities of the layers path (${batching})`, (t) => {
       if (!needAddon(t)) return;
       const maxLen = 12;
-      const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 60, embeddingDim: 16, units: 24, denseUnits: 8 }, { numClasses: 5, inputLength: batching === 'max' ? maxLen : null });
+      const model = buildModel(
+        { ...DEFAULT_SETTINGS, maxWords: 60, embeddingDim: 16, units: 24, denseUnits: 8 },
+        { numClasses: 5, inputLength: batching === 'max' ? maxLen : null },
+      );
       const seqs = phrases(300, 60);
       const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), { maxLen, batching, batchSize: 64 });
       // The Dense head's products round by batch size in the last bit, on the layers path too.
-      oneByOne(model, seqs, maxLen, batching).forEach((p, i) => p.forEach((v, k) => assert.ok(Math.abs(got[i * 5 + k] - v) < 1e-6, `row ${i} class ${k}`)));
+      oneByOne(model, seqs, maxLen, batching).forEach((p, i) =>
+        p.forEach((v, k) => assert.ok(Math.abs(got[i * 5 + k] - v) < 1e-6, `row ${i} class ${k}`)),
+      );
       model.dispose();
     });
   }
 
   it('splits a long list into forests of FOREST_ROWS rows and keeps the order', (t) => {
     if (!needAddon(t)) return;
-    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 3, inputLength: null });
+    const model = buildModel(
+      { ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 },
+      { numClasses: 3, inputLength: null },
+    );
     const seqs = phrases(FOREST_ROWS + 10, 30);
     const rows = Int32Array.from(seqs.keys()).reverse();
     const before = nativeLstmCalls().tree;
@@ -95,25 +115,48 @@ describe('scoring over prefix forests (blas engine)', () => {
     model.dispose();
   });
 
-  for (const [pooling, bidirectional] of [['max-mean', true], ['last', true], ['max-mean', false]] as const) {
+  for (const [pooling, bidirectional] of [
+    ['max-mean', true],
+    ['last', true],
+    ['max-mean', false],
+  ] as const) {
     it(`scores the member on vectors as the layers path does (${bidirectional ? 'bidirectional' : 'forward only'}, ${pooling})`, (t) => {
       if (!needAddon(t)) return;
-      const model = buildBiLstm({ rows: 60, dims: 12, units: 10, bidirectional, pooling, numClasses: 5, learningRate: 0.01 }, null);
+      const model = buildBiLstm(
+        { rows: 60, dims: 12, units: 10, bidirectional, pooling, numClasses: 5, learningRate: 0.01 },
+        null,
+      );
       const seqs = phrases(200, 60);
       const before = nativeLstmCalls().tree;
-      const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), { maxLen: 30, batching: 'group', batchSize: 64 });
+      const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), {
+        maxLen: 30,
+        batching: 'group',
+        batchSize: 64,
+      });
       assert.equal(nativeLstmCalls().tree - before, bidirectional ? 2 : 1, 'one forest per direction');
-      oneByOne(model, seqs, 30, 'group').forEach((p, i) => p.forEach((v, k) => assert.ok(Math.abs(got[i * 5 + k] - v) < 1e-6, `row ${i} [${seqs[i]}] class ${k}: ${got[i * 5 + k]} vs ${v}`)));
+      oneByOne(model, seqs, 30, 'group').forEach((p, i) =>
+        p.forEach((v, k) =>
+          assert.ok(Math.abs(got[i * 5 + k] - v) < 1e-6, `row ${i} [${seqs[i]}] class ${k}: ${got[i * 5 + k]} vs ${v}`),
+        ),
+      );
       model.dispose();
     });
   }
 
   it('leaves models it does not cover to the layers path: a masked embedding, and engines without the kernel', async (t) => {
     if (!needAddon(t)) return;
-    const masked = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 20, outputDim: 4, maskZero: true, batchInputShape: [null, null] }), new FusedLSTM({ units: 4 })] });
+    const masked = tf.sequential({
+      layers: [
+        tf.layers.embedding({ inputDim: 20, outputDim: 4, maskZero: true, batchInputShape: [null, null] }),
+        new FusedLSTM({ units: 4 }),
+      ],
+    });
     assert.equal(prefixTreeScorer(masked), null);
     masked.dispose();
-    const model = buildModel({ ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 }, { numClasses: 5, inputLength: null });
+    const model = buildModel(
+      { ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 },
+      { numClasses: 5, inputLength: null },
+    );
     assert.notEqual(prefixTreeScorer(model), null);
     await initEngine('wasm');
     assert.equal(prefixTreeScorer(model), null);

@@ -25,7 +25,10 @@ describe('n-gram features', () => {
   it('hashes the same n-gram the same way wherever it stands, and word order matters', () => {
     const a = ids('good film');
     const b = ids('a good film');
-    assert.ok(a.filter((id) => id < 1 << 20).every((id) => b.includes(id)), 'every word n-gram of "good film" is in "a good film"');
+    assert.ok(
+      a.filter((id) => id < 1 << 20).every((id) => b.includes(id)),
+      'every word n-gram of "good film" is in "a good film"',
+    );
     const ab = new Set(ids('good film').filter((id) => id < 1 << 20));
     const ba = new Set(ids('film good').filter((id) => id < 1 << 20));
     assert.notDeepEqual(ab, ba);

@@ -8,11 +8,23 @@ import { NgramMember } from '../../../src/model/ngram/member.ts';
 import { trainNgram } from '../../../src/train/ngram.ts';
 import { tempDir } from '../../helpers.ts';
 
-const TEXTS = cleanTexts(['a great film', 'great acting', 'a terrible film', 'terrible acting , awful', 'it is a film', 'the film']);
+const TEXTS = cleanTexts([
+  'a great film',
+  'great acting',
+  'a terrible film',
+  'terrible acting , awful',
+  'it is a film',
+  'the film',
+]);
 const LABELS = [4, 4, 0, 0, 2, 2];
 
 describe('the n-gram member', () => {
-  const member = trainNgram(TEXTS, LABELS, 5, makeRng(1), { config: { wordN: [1, 3], charN: [2, 5], hashBits: 16 }, epochs: 30, learningRate: 0.5, batchSize: 2 });
+  const member = trainNgram(TEXTS, LABELS, 5, makeRng(1), {
+    config: { wordN: [1, 3], charN: [2, 5], hashBits: 16 },
+    epochs: 30,
+    learningRate: 0.5,
+    batchSize: 2,
+  });
   assert.ok(member);
 
   it('learns its training phrases and gives each text probabilities summing to 1', () => {
