@@ -221,6 +221,8 @@ describe('engine choice', () => {
   });
 
   it('the running engine hands the LSTM the addon on blas only; wasm is the plain path again', async () => {
+    if (!loadFusedLstmAddon().ok && process.env.SENTIMENT_REQUIRE_NATIVE)
+      assert.fail('the fused-LSTM addon is required here');
     if (loadFusedLstmAddon().ok) {
       assert.equal((await initEngine('blas')).name, 'blas');
       assert.equal(tf.getBackend(), 'wasm');
