@@ -28,11 +28,13 @@ export function nativeLstmCalls(): NativeLstmCalls {
   return { ...calls };
 }
 
-/** The addon's forward pass over a prefix forest (counted with the others). */
+/** The addon's forward pass over a prefix forest (counted with the others); callers check the addon has it. */
 export function runForwardTree(
-  addon: FusedLstmAddon & Required<Pick<FusedLstmAddon, 'forwardTree'>>,
+  addon: FusedLstmAddon,
   args: Parameters<NonNullable<FusedLstmAddon['forwardTree']>>[0],
 ): void {
+  if (!addon.forwardTree)
+    throw new Error('the fused-LSTM addon predates forwardTree: npm rebuild sentiment-fused-lstm');
   addon.forwardTree(args);
   calls.tree += 1;
 }

@@ -21,7 +21,6 @@ import { buildPrefixForest } from './prefix-forest.ts';
 export type FedScorer = (fed: ReadonlyArray<ArrayLike<number>>) => Float32Array;
 
 type Layer = tf.LayersModel['layers'][number];
-type TreeAddon = FusedLstmAddon & Required<Pick<FusedLstmAddon, 'forwardTree'>>;
 
 const PASS_THROUGH = new Set(['SpatialDropout1D', 'Dropout']);
 
@@ -82,7 +81,7 @@ interface Buffers {
 
 /** One direction's outputs at every node of the forest of `seqs` (h's first nodes·units values). */
 function runDirection(
-  addon: TreeAddon,
+  addon: FusedLstmAddon,
   w: LstmInferenceWeights,
   vectors: Float32Array,
   rows: number,
@@ -133,7 +132,6 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   if (!directions || table.rank !== 2 || directions.some((d) => d.features !== table.shape[1])) return null;
   const head = headAfter(model, layers, at);
   if (!head) return null;
-  const tree: TreeAddon = { ...addon, forwardTree: addon.forwardTree };
   const vectors = table.dataSync() as Float32Array;
   const rows = table.shape[0];
   const sequences = directions[0].returnSequences;
@@ -144,7 +142,7 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
     const runs = directions.map((w, d) => ({
       w,
       ...runDirection(
-        tree,
+        addon,
         w,
         vectors,
         rows,
@@ -158,13 +156,14 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
       const steps = fed[i].length;
       let offset = 0;
       for (const { w, forest, h } of runs) {
-        // The path from the row's last node back to the first level: node at depth d reads d+1 tokens.
-        const path = new Int32Array(steps);
-        for (let n = forest.ends[i], d = steps - 1; d >= 0; n = forest.parent[n], d--) path[d] = n;
-        for (let t = 0; t < stepsOf(i); t++) {
-          // The backward half's output at time t has read tokens T-1 … t: depth T-1-t of the reversed path.
-          const node = sequences ? path[w.goBackwards ? steps - 1 - t : t] : path[steps - 1];
+        const put = (node: number, t: number) =>
           out.set(h.subarray(node * w.units, (node + 1) * w.units), at0 + t * width + offset);
+        if (!sequences) put(forest.ends[i], 0);
+        else {
+          // Back from the row's last node: the node at depth d has read d+1 tokens. The backward half's
+          // output at time t has read tokens T-1 … t: depth T-1-t of the reversed path.
+          for (let n = forest.ends[i], d = steps - 1; d >= 0; n = forest.parent[n], d--)
+            put(n, w.goBackwards ? steps - 1 - d : d);
         }
         offset += w.units;
       }
