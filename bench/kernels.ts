@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // The chained methods (t.mul(…)): tfjs-core registers them at run time; their types live here.
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import { initEngine } from '../src/engine/engine.ts';
-import { captureReferenceKernels } from '../test/engine/reference-kernels.ts';
+import { captureReferenceKernels } from '../test/engine/patches/reference-kernels.ts';
 import { summarize } from './stats.ts';
 
 const referenceKernels = captureReferenceKernels();

@@ -38,7 +38,7 @@ export {
   maxPhraseLength,
   phraseLength,
   type PadOptions,
-} from './data/sequences.ts';
+} from './data/padding.ts';
 export {
   readTable,
   formatOf,
@@ -53,7 +53,7 @@ export { makeBatches, encodeBatch, oneHotBatch, groupLength, type Batch } from '
 export { splitRows, validationSplitIndex, heldOutRows, foldSplit, type RowSplit, type HoldOut } from './data/split.ts';
 export { makeRng, shuffleInPlace, withSeededMathRandom } from './data/random.ts';
 export { buildModel, compileModel, kerasAdam, type RecipeSettings, type RecipeShape } from './model/recipe.ts';
-export { SequenceMember, predictRows, type SequenceInput } from './model/sequence-member.ts';
+export { RecurrentMember, predictRows, type SequenceInput } from './model/recurrent-member.ts';
 export { MEMBER_KINDS, type Member, type MemberKind, type MemberEntry, type MemberOutput } from './model/member.ts';
 export { saveTokenizer, loadTokenizer, MODEL_FILES } from './model/files.ts';
 export { saveLayersModel, loadLayersModel } from './model/layers-files.ts';
@@ -69,7 +69,7 @@ export { META_FORMAT_VERSION, makeMeta, metaFromJson, type ModelMeta } from './m
 export { bestEpoch, type EpochLog, type HistoryFile } from './model/history.ts';
 export { argmax, clippedCrossEntropy, scoreProbabilities, type Scores } from './model/scores.ts';
 export { FusedLSTM } from './model/lstm/layer.ts';
-export { lstmSequence, type LstmSequenceInputs } from './model/lstm/sequence.ts';
+export { lstmSequence, type LstmSequenceInputs } from './model/lstm/sequence-op.ts';
 export { trainModel, type TrainOptions, type TrainCallbacks, type BatchLog } from './train/loop.ts';
 export {
   runTraining,
@@ -78,7 +78,7 @@ export {
   type TrainReporter,
   type TrainResult,
   type DataSummary,
-} from './train/run.ts';
+} from './train/train-model.ts';
 export { saveCheckpoint, loadCheckpoint, type CheckpointState } from './train/checkpoint.ts';
 export {
   initEngine,
@@ -102,16 +102,16 @@ export {
   writeSubmission,
   type TextPrediction,
   type SubmissionResult,
-} from './predict/run.ts';
+} from './predict/predict-inputs.ts';
 export { readTextLines, type TextLine } from './predict/lines.ts';
-export { evaluateFile, type Evaluation, type EvaluateOptions } from './evaluate/run.ts';
+export { evaluateFile, type Evaluation, type EvaluateOptions } from './evaluate/evaluate-file.ts';
 export {
   classificationReport,
   confusionMatrix,
   type ClassificationReport,
   type ClassScores,
 } from './evaluate/metrics.ts';
-export { plotHistory, plotTitle, type PlotOptions, type PlotResult } from './plot/run.ts';
+export { plotHistory, plotTitle, type PlotOptions, type PlotResult } from './plot/plot-history.ts';
 export { curvesFromHistory, type Curves } from './plot/curves.ts';
 export { terminalChart } from './plot/terminal.ts';
 export { replaceDirectory, recoverDirectory } from './fs/atomic-dir.ts';

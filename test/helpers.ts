@@ -129,7 +129,7 @@ export async function tinyModel(
     seed?: number;
   } = {},
 ): Promise<string> {
-  const { runTraining } = await import('../src/train/run.ts');
+  const { runTraining } = await import('../src/train/train-model.ts');
   const { DEFAULT_SETTINGS } = await import('../src/settings.ts');
   const out = join(tempDir(), 'model');
   await runTraining({

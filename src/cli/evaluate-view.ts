@@ -1,6 +1,6 @@
 /** How `sentiment evaluate` shows its numbers: a summary, a per-class table and the confusion matrix; or JSON. */
 import chalk from 'chalk';
-import type { Evaluation } from '../evaluate/run.ts';
+import type { Evaluation } from '../evaluate/evaluate-file.ts';
 import { formatCount } from './format.ts';
 
 /** Column heads of the confusion matrix: short enough for five columns in 80 characters. */

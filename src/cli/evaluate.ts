@@ -15,7 +15,7 @@ export function registerEvaluate(program: Command): void {
   addOptions(cmd, EVALUATE_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof EVALUATE_FLAGS>) => {
     // Loaded here, not at the top: `--help` and flag errors answer without starting TensorFlow.js.
-    const { evaluateFile } = await import('../evaluate/run.ts');
+    const { evaluateFile } = await import('../evaluate/evaluate-file.ts');
     const { describeEngine } = await import('../engine/engine.ts');
     const { startProgress } = await import('./progress.ts');
     const bar: { progress?: Progress } = {};

@@ -12,7 +12,7 @@ export function registerPlotHistory(program: Command): void {
     );
   addOptions(cmd, PLOT_FLAGS);
   cmd.action(async (flags: FlagValues<typeof PLOT_FLAGS>) => {
-    const { plotHistory } = await import('../plot/run.ts');
+    const { plotHistory } = await import('../plot/plot-history.ts');
     const { terminalChart } = await import('../plot/terminal.ts');
     const result = await plotHistory({
       modelDir: flags.model,

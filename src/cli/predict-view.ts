@@ -1,6 +1,6 @@
 /** How `sentiment predict` shows a prediction: a coloured bar per class, most likely first; or one JSON line. */
 import chalk, { type ChalkInstance } from 'chalk';
-import type { TextPrediction } from '../predict/run.ts';
+import type { TextPrediction } from '../predict/predict-inputs.ts';
 
 const BAR_WIDTH = 24;
 const CLASS_COLOURS: ChalkInstance[] = [chalk.red, chalk.yellow, chalk.gray, chalk.cyan, chalk.green];

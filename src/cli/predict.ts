@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import type { Command } from 'commander';
 import type { ModelHeader } from '../model/directory.ts';
 import type { Predictor } from '../predict/predictor.ts';
-import type { InputFileOptions, TextPrediction } from '../predict/run.ts';
+import type { InputFileOptions, TextPrediction } from '../predict/predict-inputs.ts';
 import { formatCount } from './format.ts';
 import { stdoutClosed, watchStdout, writeOut } from './output.ts';
 import { PREDICT_FLAGS, type FlagValues } from './options.ts';
@@ -57,7 +57,7 @@ Examples:
       header = known.header;
     }
     // Loaded here, not at the top: `--help`, flag errors and memory answers go without TensorFlow.js.
-    const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/run.ts');
+    const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/predict-inputs.ts');
     const { describeEngine } = await import('../engine/engine.ts');
     const { predictor, engine } = await openPredictor({
       modelDir: flags.model,
@@ -104,7 +104,7 @@ Examples:
 
 async function submit(predictor: Predictor, input: string, submission: string, read: InputFileOptions): Promise<void> {
   const bar: { progress?: Progress; rows: number } = { rows: 0 };
-  const { writeSubmission } = await import('../predict/run.ts');
+  const { writeSubmission } = await import('../predict/predict-inputs.ts');
   const { startProgress } = await import('./progress.ts');
   const result = await writeSubmission(predictor, {
     ...read,

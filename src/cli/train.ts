@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
 import { applyPreset, DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson, type RunSettings } from '../settings.ts';
-import type { TrainResult, TrainRunOptions } from '../train/run.ts';
+import type { TrainResult, TrainRunOptions } from '../train/train-model.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 import { TRAIN_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv, reportLstmPasses } from './program.ts';
@@ -22,7 +22,7 @@ export function registerTrain(program: Command): void {
   addOptions(cmd, TRAIN_FLAGS);
   cmd.action(async (file: string, flags: FlagValues<typeof TRAIN_FLAGS>) => {
     // Loaded here, not at the top: `--help` and flag errors answer without starting TensorFlow.js.
-    const { runTraining } = await import('../train/run.ts');
+    const { runTraining } = await import('../train/train-model.ts');
     const { makeTrainReporter } = await import('./train-reporter.ts');
     const started = performance.now();
     const write = writeLine;
@@ -128,7 +128,7 @@ export function registerTrain(program: Command): void {
         `${chalk.bold('memory')}  ${formatCount(result.memoryPhrases)} training phrases and their labels (predict answers these from memory; --no-memory to leave it out)`,
       );
     if (plot) {
-      const { plotHistory } = await import('../plot/run.ts');
+      const { plotHistory } = await import('../plot/plot-history.ts');
       const drawn = await plotHistory({ modelDir: result.out, theme: 'dark' });
       write(`${chalk.bold('plot')}    ${drawn.written.join(', ')}`);
     }
@@ -146,7 +146,7 @@ async function crossValidateCommand(
   write: (line: string) => void,
   verbose: boolean,
 ): Promise<void> {
-  const { crossValidate } = await import('../train/run.ts');
+  const { crossValidate } = await import('../train/train-model.ts');
   const { makeTrainReporter } = await import('./train-reporter.ts');
   const { writeFileAtomic } = await import('../fs/atomic-file.ts');
   const reporter = makeTrainReporter({ epochs, tty: canRedraw(process.stdout), write, verbose });

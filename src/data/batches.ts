@@ -6,7 +6,7 @@
  * exactly as the seed does.
  */
 import type { BatchingMode } from '../settings.ts';
-import { padSequence } from './sequences.ts';
+import { padSequence } from './padding.ts';
 import { shuffleInPlace, type Rng } from './random.ts';
 
 export interface Batch {

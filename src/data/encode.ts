@@ -4,7 +4,7 @@
  * (pad_sequences' truncating='pre'). Padding and batching follow in batches.ts.
  */
 import { cleanText } from './clean.ts';
-import { truncatePre } from './sequences.ts';
+import { truncatePre } from './padding.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
 export function cleanTexts(texts: ReadonlyArray<string>): string[] {

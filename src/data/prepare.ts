@@ -1,6 +1,6 @@
 /** From labelled rows to what the LSTM eats: cleaned text, a fitted tokenizer, index sequences. */
 import { cleanTexts, toSequences } from './encode.ts';
-import { maxPhraseLength } from './sequences.ts';
+import { maxPhraseLength } from './padding.ts';
 import { SEED_FILTERS, Tokenizer } from './tokenizer.ts';
 
 /** Longest sequence a model is built for, whatever the data says (a 1 MB phrase must not blow up the LSTM). */

@@ -8,11 +8,11 @@ import { availableParallelism } from 'node:os';
 import * as tf from './tf.ts';
 import { EngineUnavailableError } from '../errors.ts';
 import type { EngineName, EngineRequest } from './names.ts';
-import { installGradientFixes } from './gradient-fixes.ts';
+import { installGradientFixes } from './patches/gradient-fixes.ts';
 import { ADDON_HINT, type AddonLoad, type FusedLstmAddon, loadFusedLstmAddon } from './native-addon.ts';
-import { installFastDropout } from './dropout.ts';
-import { installWasmKernelFixes } from './wasm-kernels.ts';
-import { useWasmThreads, wasmThreads, wasmThreadsFailure } from './wasm-threads.ts';
+import { installFastDropout } from './patches/dropout.ts';
+import { installWasmKernelFixes } from './patches/wasm-kernels.ts';
+import { useWasmThreads, wasmThreads, wasmThreadsFailure } from './patches/wasm-threads.ts';
 
 export { ENGINE_CHOICES, type EngineName, type EngineRequest } from './names.ts';
 

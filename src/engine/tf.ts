@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import type * as Core from '@tensorflow/tfjs-core';
 import type * as Layers from '@tensorflow/tfjs-layers';
-import { registerChainedOps } from './chained-ops.ts';
+import { registerChainedOps } from './patches/chained-ops.ts';
 
 export type * from '@tensorflow/tfjs-core';
 export type * from '@tensorflow/tfjs-layers';

@@ -79,7 +79,7 @@ export async function loadModelDirectory(dir: string, opened?: ModelHeader): Pro
   const { meta } = header;
   // Loaded here: the members bring TensorFlow.js, which answering from memory does without.
   const { loadMember } = await import('./members.ts');
-  const { SequenceMember } = await import('./sequence-member.ts');
+  const { RecurrentMember } = await import('./recurrent-member.ts');
   const members: Member[] = [];
   try {
     if (meta) {
@@ -87,7 +87,7 @@ export async function loadModelDirectory(dir: string, opened?: ModelHeader): Pro
     } else {
       // The seed pre-pads every phrase to the model's fixed input length.
       members.push(
-        await SequenceMember.load(dir, (model) => {
+        await RecurrentMember.load(dir, (model) => {
           const steps = model.inputs[0]?.shape[1];
           return typeof steps === 'number'
             ? { maxLen: steps, batching: 'max' }

@@ -2,14 +2,14 @@
 import { join } from 'node:path';
 import type { Member, MemberEntry } from './member.ts';
 import { NgramMember } from './ngram/member.ts';
-import { SequenceMember } from './sequence-member.ts';
+import { RecurrentMember } from './recurrent-member.ts';
 
 export async function loadMember(modelDir: string, entry: MemberEntry): Promise<Member> {
   const dir = join(modelDir, entry.path);
   switch (entry.kind) {
     case 'lstm':
     case 'bilstm':
-      return SequenceMember.load(dir, { maxLen: entry.max_len, batching: entry.batching }, entry.kind);
+      return RecurrentMember.load(dir, { maxLen: entry.max_len, batching: entry.batching }, entry.kind);
     case 'ngram':
       return NgramMember.load(dir);
   }

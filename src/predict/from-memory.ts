@@ -6,7 +6,7 @@
 import { cleanTexts } from '../data/encode.ts';
 import { openModelDirectory, type ModelHeader } from '../model/directory.ts';
 import { checkText, toPrediction } from './predictor.ts';
-import type { TextResults } from './run.ts';
+import type { TextResults } from './predict-inputs.ts';
 
 export interface MemoryAnswer {
   header: ModelHeader;

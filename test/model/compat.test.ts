@@ -12,7 +12,7 @@ import { loadModelDirectory } from '../../src/model/directory.ts';
 import type { EpochLog } from '../../src/model/history.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
-import { runTraining } from '../../src/train/run.ts';
+import { runTraining } from '../../src/train/train-model.ts';
 import { FIXTURES, readFixture, tempDir, trainHead } from '../helpers.ts';
 
 type Pinned = { texts: string[] } & Record<string, unknown>;

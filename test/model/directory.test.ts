@@ -15,16 +15,16 @@ import { before, describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
 import { makeRng } from '../../src/data/random.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
-import { padSequence } from '../../src/data/sequences.ts';
+import { padSequence } from '../../src/data/padding.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { NotTrainedError } from '../../src/errors.ts';
 import { buildModel } from '../../src/model/recipe.ts';
-import { SequenceMember } from '../../src/model/sequence-member.ts';
+import { RecurrentMember } from '../../src/model/recurrent-member.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
-import { runTraining } from '../../src/train/run.ts';
+import { runTraining } from '../../src/train/train-model.ts';
 import { FIXTURES, readFixture, ROOT, tempDir, tinyModel, trainHead } from '../helpers.ts';
 
 interface ManifestGroup {
@@ -63,7 +63,7 @@ describe('loading a model directory', () => {
     assert.equal(loaded.meta, null);
     assert.equal(loaded.settings, null);
     const [member] = loaded.members;
-    assert.ok(member instanceof SequenceMember);
+    assert.ok(member instanceof RecurrentMember);
     assert.deepEqual(member.input, { maxLen: 53, batching: 'max' });
     const predictor = new Predictor(loaded);
 

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
-import { runTraining } from '../../src/train/run.ts';
+import { runTraining } from '../../src/train/train-model.ts';
 
 const [data, out] = process.argv.slice(2);
 await runTraining({

@@ -24,7 +24,7 @@ const TARGETS: Record<string, string[]> = {
   'src/data/labels.ts': ['test/data/table.test.ts'],
   'src/data/clean.ts': ['test/data/clean.test.ts'],
   'src/data/tokenizer.ts': ['test/data/tokenizer.test.ts'],
-  'src/data/sequences.ts': ['test/data/sequences.test.ts'],
+  'src/data/padding.ts': ['test/data/padding.test.ts'],
   'src/data/batches.ts': ['test/data/batches.test.ts'],
   'src/predict/lines.ts': ['test/predict/lines.test.ts'],
   'src/predict/submission.ts': ['test/predict/submission.test.ts'],

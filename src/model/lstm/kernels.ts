@@ -7,7 +7,7 @@
 import * as tf from '../../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type FusedLstmAddon, withOutputs } from '../../engine/native-addon.ts';
-import type { KernelArgs, KernelFunc, TensorInfo } from '../../engine/wasm-kernel-types.ts';
+import type { KernelArgs, KernelFunc, TensorInfo } from '../../engine/patches/wasm-kernel-types.ts';
 
 export const FUSED_LSTM = 'FusedLstm';
 export const FUSED_LSTM_GRAD = 'FusedLstmGrad';

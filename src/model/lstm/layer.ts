@@ -7,8 +7,8 @@
  * backward half of a Bidirectional layer) go through the op: the latter reads the sequence reversed.
  */
 import * as tf from '../../engine/tf.ts';
-import { dropoutMask } from '../../engine/dropout.ts';
-import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence.ts';
+import { dropoutMask } from '../../engine/patches/dropout.ts';
+import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence-op.ts';
 
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
 type LstmLayer = ReturnType<typeof tf.layers.lstm>;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '../../../src/engine/tf.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
-import { lstmPath, lstmSequence, type GateActivation } from '../../../src/model/lstm/sequence.ts';
+import { lstmPath, lstmSequence, type GateActivation } from '../../../src/model/lstm/sequence-op.ts';
 import { needAddon, ROOT, tinyModel } from '../../helpers.ts';
 import {
   close,

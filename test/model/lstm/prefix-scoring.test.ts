@@ -4,13 +4,13 @@ import * as tf from '../../../src/engine/tf.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
 import { groupLength } from '../../../src/data/batches.ts';
-import { padSequence } from '../../../src/data/sequences.ts';
+import { padSequence } from '../../../src/data/padding.ts';
 import { buildBiLstm } from '../../../src/model/bilstm.ts';
 import { nativeLstmCalls } from '../../../src/model/lstm/kernels.ts';
 import { FusedLSTM } from '../../../src/model/lstm/layer.ts';
 import { prefixTreeScorer } from '../../../src/model/lstm/prefix-scoring.ts';
 import { buildModel } from '../../../src/model/recipe.ts';
-import { FOREST_ROWS, predictRows } from '../../../src/model/sequence-member.ts';
+import { FOREST_ROWS, predictRows } from '../../../src/model/recurrent-member.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings.ts';
 import { needAddon } from '../../helpers.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '../../../src/engine/tf.ts';
 import { makeRng } from '../../../src/data/random.ts';
 import { FusedLSTM } from '../../../src/model/lstm/layer.ts';
-import type { GateActivation } from '../../../src/model/lstm/sequence.ts';
+import type { GateActivation } from '../../../src/model/lstm/sequence-op.ts';
 
 export function randomTensors(seed: string) {
   const rng = makeRng(seed);

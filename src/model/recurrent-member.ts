@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import * as tf from '../engine/tf.ts';
 import { encodeBatch, groupLength, makeBatches, type Batch } from '../data/batches.ts';
-import { padSequence } from '../data/sequences.ts';
+import { padSequence } from '../data/padding.ts';
 import { toSequences, type EncodedTexts } from '../data/encode.ts';
 import { range } from '../data/split.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
@@ -28,7 +28,7 @@ export interface SequenceInput {
   batching: BatchingMode;
 }
 
-export class SequenceMember implements Member {
+export class RecurrentMember implements Member {
   constructor(
     readonly model: tf.LayersModel,
     readonly tokenizer: Tokenizer,
@@ -84,7 +84,7 @@ export class SequenceMember implements Member {
     dir: string,
     input: SequenceInput | ((model: tf.LayersModel) => SequenceInput),
     kind: SequenceEntry['kind'] = 'lstm',
-  ): Promise<SequenceMember> {
+  ): Promise<RecurrentMember> {
     const tokenizer = await loadTokenizer(dir);
     const model = await loadLayersModel(dir);
     try {
@@ -97,7 +97,7 @@ export class SequenceMember implements Member {
           { file: join(dir, MODEL_FILES.model) },
         );
       }
-      return new SequenceMember(model, tokenizer, fed, kind);
+      return new RecurrentMember(model, tokenizer, fed, kind);
     } catch (err) {
       model.dispose();
       throw err;

@@ -11,7 +11,7 @@
  */
 import * as tf from '../../engine/tf.ts';
 import { nativeLstmAddon } from '../../engine/engine.ts';
-import { clipGradient } from '../../engine/gradient-fixes.ts';
+import { clipGradient } from '../../engine/patches/gradient-fixes.ts';
 import { FUSED_LSTM, FUSED_LSTM_GRAD, registerFusedLstmKernels } from './kernels.ts';
 
 export type GateActivation = 'hardSigmoid' | 'sigmoid';

@@ -4,12 +4,12 @@
  * It ends without process.exit: the thread pool must not keep a process alive.
  */
 import { createHash } from 'node:crypto';
-import { initEngine, type EngineWork } from '../../src/engine/engine.ts';
-import { wasmThreads } from '../../src/engine/wasm-threads.ts';
-import * as tf from '../../src/engine/tf.ts';
-import { withSeededMathRandom } from '../../src/data/random.ts';
-import { buildModel } from '../../src/model/recipe.ts';
-import { DEFAULT_SETTINGS } from '../../src/settings.ts';
+import { initEngine, type EngineWork } from '../../../src/engine/engine.ts';
+import { wasmThreads } from '../../../src/engine/patches/wasm-threads.ts';
+import * as tf from '../../../src/engine/tf.ts';
+import { withSeededMathRandom } from '../../../src/data/random.ts';
+import { buildModel } from '../../../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../../../src/settings.ts';
 
 const info = await initEngine('wasm', { work: process.argv[2] as EngineWork });
 const result = await withSeededMathRandom('threads', async () => {

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { wasmThreadsFor } from '../../src/engine/engine.ts';
-import { ROOT } from '../helpers.ts';
+import { wasmThreadsFor } from '../../../src/engine/engine.ts';
+import { ROOT } from '../../helpers.ts';
 
 interface Run {
   summary: string;
@@ -17,7 +17,7 @@ interface Run {
 function train(work: 'answer' | 'score'): Run {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'engine', 'wasm-threads-run.ts'), work],
+    ['--import', 'tsx', join(ROOT, 'test', 'engine', 'patches', 'wasm-threads-run.ts'), work],
     { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
   );
   assert.equal(r.signal, null, `the process ended by itself (${work}): ${r.stderr.slice(-500)}`);
@@ -25,7 +25,7 @@ function train(work: 'answer' | 'score'): Run {
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Run;
 }
 
-describe('WebAssembly threads (src/engine/wasm-threads.ts, chosen in engine.ts)', () => {
+describe('WebAssembly threads (src/engine/patches/wasm-threads.ts, chosen in engine.ts)', () => {
   it('trains bit for bit as on one thread, says how many it runs on, and lets the process end', () => {
     const one = train('answer');
     const many = train('score');

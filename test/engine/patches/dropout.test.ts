@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createRequire } from 'node:module';
 import type * as Core from '@tensorflow/tfjs-core';
-import { withSeededMathRandom } from '../../src/data/random.ts';
-import { dropoutMask } from '../../src/engine/dropout.ts';
-import { initEngine } from '../../src/engine/engine.ts';
+import { withSeededMathRandom } from '../../../src/data/random.ts';
+import { dropoutMask } from '../../../src/engine/patches/dropout.ts';
+import { initEngine } from '../../../src/engine/engine.ts';
 
 // The core's exports object, as tfjs-layers reads it (an ESM import would keep its first values).
 const tf = createRequire(import.meta.url)('@tensorflow/tfjs-core') as typeof Core;

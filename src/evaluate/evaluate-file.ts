@@ -11,7 +11,7 @@ import { MODEL_FILES } from '../model/files.ts';
 import { blendProbabilities } from '../model/blend.ts';
 import { clippedCrossEntropy, scoreProbabilities } from '../model/scores.ts';
 import type { Predictor } from '../predict/predictor.ts';
-import { openPredictor } from '../predict/run.ts';
+import { openPredictor } from '../predict/predict-inputs.ts';
 import { classificationReport, type ClassificationReport } from './metrics.ts';
 
 export interface EvaluateOptions {

@@ -5,7 +5,7 @@
  * (Transpose of the last two axes; tfjs' own is faster for the LSTM's time-major swap), the reversed
  * sequence of a bidirectional layer (Reverse of one axis).
  */
-import * as tf from './tf.ts';
+import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
 

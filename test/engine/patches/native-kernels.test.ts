@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as tf from '../../src/engine/tf.ts';
-import { makeRng } from '../../src/data/random.ts';
-import { initEngine } from '../../src/engine/engine.ts';
-import { needAddon } from '../helpers.ts';
+import * as tf from '../../../src/engine/tf.ts';
+import { makeRng } from '../../../src/data/random.ts';
+import { initEngine } from '../../../src/engine/engine.ts';
+import { needAddon } from '../../helpers.ts';
 
 const rng = makeRng('native-matmul');
 const values = (n: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * 3);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '../../../src/engine/tf.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
-import { lstmSequence } from '../../../src/model/lstm/sequence.ts';
+import { lstmSequence } from '../../../src/model/lstm/sequence-op.ts';
 import {
   close,
   kernelsRun,

@@ -1,5 +1,5 @@
 /** Types shared by the wasm kernel fixes. */
-import type * as tf from './tf.ts';
+import type * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export type TensorInfo = tf.TensorInfo;

@@ -3,7 +3,7 @@
  * calls a value and then runs three kernels over it (add the keep probability, floor, divide by it):
  * ~9 ms of a 512-row training step with four masks. Here the same Alea stream, seeded as tfjs seeds
  * it (from Math.random when no seed is given), is read in one loop and each value rounded as those
- * float32 kernels round it, so masks and training stay the same to the bit (test/engine/dropout.test.ts).
+ * float32 kernels round it, so masks and training stay the same to the bit (test/engine/patches/dropout.test.ts).
  * tfjs-layers' Dropout and SpatialDropout1D reach it through the core's exports; the LSTM takes its
  * masks from dropoutMask.
  */

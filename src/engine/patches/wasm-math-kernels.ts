@@ -9,7 +9,7 @@
  *   Sigmoid: here tanh(x) = 2·sigmoid(2x) − 1 (absolute error ≤ 2.5e-7; near 0 that is a loss of
  *   relative precision, harmless for the LSTM's gate values).
  */
-import * as tf from './tf.ts';
+import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 

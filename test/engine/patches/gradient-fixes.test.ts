@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 // The chained methods (t.mul(…)): tfjs-core registers them at run time; their types live here.
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
-import { initEngine } from '../../src/engine/engine.ts';
-import { buildModel } from '../../src/model/recipe.ts';
-import { DEFAULT_SETTINGS } from '../../src/settings.ts';
+import { initEngine } from '../../../src/engine/engine.ts';
+import { buildModel } from '../../../src/model/recipe.ts';
+import { DEFAULT_SETTINGS } from '../../../src/settings.ts';
 
 describe('gradient fixes', () => {
   it('trains an LSTM on a batch of one time step (tfjs Unpack gradient)', async () => {

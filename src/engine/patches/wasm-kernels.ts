@@ -11,12 +11,12 @@
  * - Reverse of one axis as block copies (wasm-copy-kernels.ts).
  * - On the blas engine, BatchMatMul and UnsortedSegmentSum in the native addon, same bits (native-kernels.ts).
  * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
- * checked against it in test/engine/wasm-kernels.test.ts.
+ * checked against it in test/engine/patches/wasm-kernels.test.ts.
  */
-import * as tf from './tf.ts';
+import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
-import type { FusedLstmAddon } from './native-addon.ts';
+import type { FusedLstmAddon } from '../native-addon.ts';
 import { nativeMatMul, nativeSegmentSum } from './native-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';

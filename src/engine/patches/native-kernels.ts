@@ -1,6 +1,6 @@
 /**
  * Kernels the blas engine runs in the native addon, with the same bits as the wasm kernels they
- * stand in for (test/engine/native-kernels.test.ts); each returns null (tfjs' or our wasm kernel
+ * stand in for (test/engine/patches/native-kernels.test.ts); each returns null (tfjs' or our wasm kernel
  * runs) when the running engine has no addon or the case is not one it takes.
  * - BatchMatMul: tfjs' wasm product runs XNNPACK's 128-bit WebAssembly kernels on one thread, after
  *   transposed copies of transposed operands; the addon sums each output in the same order with the
@@ -11,7 +11,7 @@
  *   vectorised; ~9 ms a step at 512 × 8.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type FusedLstmAddon, withOutputs } from './native-addon.ts';
+import { type FusedLstmAddon, withOutputs } from '../native-addon.ts';
 import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
 
 const MIN_COLUMNS = 16;

@@ -6,7 +6,7 @@
  * - ClipByValue (hard sigmoid): one fused kernel where the engine has it (wasm), instead of
  *   GreaterEqual, LessEqual, LogicalAnd and Select; the same values.
  */
-import * as tf from './tf.ts';
+import * as tf from '../tf.ts';
 import { CLIP_BY_VALUE_GRAD } from './wasm-math-kernels.ts';
 
 let installed = false;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { cleanText } from '../../src/data/clean.ts';
 import { prepareTrainingData } from '../../src/data/prepare.ts';
-import { maxPhraseLength, padSequence, padSequences, truncatePre } from '../../src/data/sequences.ts';
+import { maxPhraseLength, padSequence, padSequences, truncatePre } from '../../src/data/padding.ts';
 import { readLabelled } from '../../src/data/labels.ts';
 import type { TableRow } from '../../src/data/table.ts';
 import { readFixture, TRAIN_TSV } from '../helpers.ts';

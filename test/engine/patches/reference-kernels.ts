@@ -1,8 +1,8 @@
 /** tfjs' own wasm kernels, taken before our fixes replace them, for tests and bench/kernels.ts to compare against. */
-import * as tf from '../../src/engine/tf.ts';
+import * as tf from '../../../src/engine/tf.ts';
 import '@tensorflow/tfjs-backend-wasm';
 
-/** The kernels src/engine/wasm-kernels.ts replaces. */
+/** The kernels src/engine/patches/wasm-kernels.ts replaces. */
 export const REPLACED = [
   'BatchMatMul',
   '_FusedMatMul',

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { PNG_SCALE } from '../../src/plot/render.ts';
 import { NotTrainedError, SettingError } from '../../src/errors.ts';
-import { plotHistory } from '../../src/plot/run.ts';
+import { plotHistory } from '../../src/plot/plot-history.ts';
 import { THEME, type ThemeName } from '../../src/plot/theme.ts';
 import { FIXTURES, tempDir } from '../helpers.ts';
 

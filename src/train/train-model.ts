@@ -35,12 +35,12 @@ import { fitBlend } from './blend.ts';
 import { checkpointPath, loadCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { NGRAM_TRAINING, trainNgram, type NgramProgress } from './ngram.ts';
 import {
-  trainSequenceMember,
+  trainRecurrentMember,
   type LstmCallbacks,
   type LstmOutcome,
   type LstmTraining,
   type SequenceData,
-} from './sequence.ts';
+} from './recurrent-member.ts';
 import { prepareVectors, sequencesOf, type VectorsProgress } from './vectors.ts';
 
 export interface TrainRunOptions extends RunSettings {
@@ -321,7 +321,7 @@ async function trainMembers(
       if (kind === 'lstm') {
         const build = () =>
           buildModel(settings, { numClasses: k, inputLength: settings.pad === 'max' ? data.maxLen : null });
-        outcome = await trainSequenceMember(
+        outcome = await trainRecurrentMember(
           { ...common, kind, build, data, batchSize: settings.batchSize, labelSmoothing: 0 },
           reporter,
         );
@@ -370,7 +370,7 @@ async function trainVectorsMember(
     learningRate: BILSTM_DEFAULTS.learningRate,
   });
   const train = (seqData: SequenceData, build: () => tf.LayersModel | Promise<tf.LayersModel>) =>
-    trainSequenceMember(
+    trainRecurrentMember(
       {
         ...common,
         kind: 'bilstm',

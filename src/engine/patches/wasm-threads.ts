@@ -10,7 +10,7 @@ import os from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import * as tf from './tf.ts';
+import * as tf from '../tf.ts';
 
 const load = createRequire(import.meta.url);
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';

@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs' own kernels, the reference these are compared with.
 import '@tensorflow/tfjs-backend-cpu';
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
-import { makeRng } from '../../src/data/random.ts';
-import { initEngine } from '../../src/engine/engine.ts';
+import { makeRng } from '../../../src/data/random.ts';
+import { initEngine } from '../../../src/engine/engine.ts';
 import { captureReferenceKernels, REPLACED } from './reference-kernels.ts';
 
 const referenceKernels = captureReferenceKernels();
