@@ -4,6 +4,7 @@ import { prepareTrainingData } from '../src/data/prepare.ts';
 import { withSeededMathRandom } from '../src/data/random.ts';
 import { splitRows } from '../src/data/split.ts';
 import { readLabelled } from '../src/data/labels.ts';
+import { startEngine } from '../src/engine/engine.ts';
 import { buildModel } from '../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { trainModel } from '../src/train/loop.ts';
@@ -20,7 +21,9 @@ export async function benchEpoch(trainTsv: string, sampleBatches: number | null)
   const table = await readLabelled(trainTsv);
   const data = prepareTrainingData(table.texts, table.index, { maxWords: DEFAULT_SETTINGS.maxWords });
   return withSeededMathRandom('bench-epoch', async () => {
-    const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null });
+    // The running engine's speed layer, as train hands it.
+    const { speed } = await startEngine('auto');
+    const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null }, speed);
     const stop = new AbortController();
     let total = 0;
     let timed = 0;

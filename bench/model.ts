@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { prepareTrainingData } from '../src/data/prepare.ts';
 import { readLabelled } from '../src/data/labels.ts';
 import { KAGGLE_CLASSES, NUM_CLASSES } from '../src/data/labels.ts';
-import { initEngine } from '../src/engine/engine.ts';
+import { startEngine } from '../src/engine/engine.ts';
 import * as tf from '../src/engine/tf.ts';
 import { saveModelDirectory } from '../src/model/directory.ts';
 import { makeMeta } from '../src/model/meta.ts';
@@ -22,12 +22,12 @@ export async function benchModel(trainTsv: string): Promise<{ dir: string; train
   if (existsSync(join(TRAINED_MODEL, 'model.json'))) return { dir: TRAINED_MODEL, trained: true };
   const dir = join(tmpdir(), 'sentiment-bench-model');
   if (existsSync(join(dir, 'meta.json'))) return { dir, trained: false };
-  const engine = await initEngine('auto');
+  const engine = await startEngine('auto');
   const table = await readLabelled(trainTsv);
   const data = prepareTrainingData(table.texts, table.index, { maxWords: DEFAULT_SETTINGS.maxWords });
   const settings = { ...DEFAULT_SETTINGS, maxLen: data.maxLen };
   const member = new RecurrentMember(
-    buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }),
+    buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }, engine.speed),
     data.tokenizer,
     { maxLen: data.maxLen, batching: 'group' },
   );
@@ -39,7 +39,7 @@ export async function benchModel(trainTsv: string): Promise<{ dir: string; train
     settings,
     dataFile: trainTsv,
     dataSha256: table.table.sha256,
-    engine: engine.name,
+    engine: engine.info.name,
     tfjsVersion: tf.version_core,
   });
   await saveModelDirectory(dir, {

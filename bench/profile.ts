@@ -1,6 +1,6 @@
 /** `node --import tsx bench/profile.ts [steps] [batch]`: where a training step's time goes, by kernel. */
 import * as tf from '../src/engine/tf.ts';
-import { initEngine } from '../src/engine/engine.ts';
+import { startEngine } from '../src/engine/engine.ts';
 import { NUM_CLASSES } from '../src/data/labels.ts';
 import { buildModel } from '../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
@@ -9,8 +9,8 @@ import { stepBatch } from './step.ts';
 const steps = Number(process.argv[2] ?? 53);
 const batch = Number(process.argv[3] ?? 512);
 // The engine as `train` starts it (plain wasm with a thread per core).
-await initEngine((process.env.SENTIMENT_BACKEND as 'wasm' | undefined) ?? 'wasm', { work: 'train' });
-const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null });
+const { speed } = await startEngine((process.env.SENTIMENT_BACKEND as 'wasm' | undefined) ?? 'wasm', { work: 'train' });
+const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null }, speed);
 const { x, y } = stepBatch({ batch, steps });
 await model.trainOnBatch(x, y);
 const t0 = performance.now();

@@ -2,6 +2,7 @@
 import * as tf from '../src/engine/tf.ts';
 import { makeRng, withSeededMathRandom } from '../src/data/random.ts';
 import { NUM_CLASSES } from '../src/data/labels.ts';
+import { startEngine } from '../src/engine/engine.ts';
 import { buildModel } from '../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { repeat, type Sample } from './stats.ts';
@@ -26,7 +27,8 @@ export function stepBatch(shape: StepShape, seed = 1): { x: tf.Tensor; y: tf.Ten
 /** Median of `runs` steps after `warmup` steps (the first step at a new shape is slower). */
 export async function benchStep(shape: StepShape, runs: number, warmup = 1): Promise<Sample> {
   return withSeededMathRandom('bench', async () => {
-    const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null });
+    const { speed } = await startEngine('auto');
+    const model = buildModel(DEFAULT_SETTINGS, { numClasses: NUM_CLASSES, inputLength: null }, speed);
     const { x, y } = stepBatch(shape);
     try {
       for (let i = 0; i < warmup; i++) await model.trainOnBatch(x, y);

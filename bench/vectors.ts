@@ -8,6 +8,7 @@ import { prepareTrainingData } from '../src/data/prepare.ts';
 import { withSeededMathRandom } from '../src/data/random.ts';
 import { splitRows } from '../src/data/split.ts';
 import { resolveEmbeddings } from '../src/data/vectors.ts';
+import { startEngine } from '../src/engine/engine.ts';
 import { BILSTM_DEFAULTS, buildBiLstm } from '../src/model/bilstm.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { trainModel } from '../src/train/loop.ts';
@@ -45,6 +46,7 @@ export async function benchVectors(trainTsv: string, sampleBatches: number): Pro
   const readRssMb = (process.resourceUsage().maxRSS * 1024 - rssBefore) / 2 ** 20;
   return withSeededMathRandom('bench-vectors', async () => {
     const { rows, dims, embeddings } = v.vocabulary;
+    const { speed } = await startEngine('auto');
     const model = buildBiLstm(
       {
         rows,
@@ -56,6 +58,7 @@ export async function benchVectors(trainTsv: string, sampleBatches: number): Pro
         learningRate: BILSTM_DEFAULTS.learningRate,
       },
       embeddings,
+      speed,
     );
     const stop = new AbortController();
     let [total, timed, started] = [0, 0, 0];

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type FusedLstmAddon, loadFusedLstmAddon } from '../src/engine/native-addon.ts';
+import type { SpeedLayer } from '../src/engine/speed-layer.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -147,4 +148,10 @@ export async function tinyModel(
     ...(opts.seed === undefined ? {} : { seed: opts.seed }),
   });
   return out;
+}
+
+/** The running engine's speed layer: what the commands hand the models they build and load. */
+export async function speedLayer(): Promise<SpeedLayer | null> {
+  const { startEngine } = await import('../src/engine/engine.ts');
+  return (await startEngine('auto')).speed;
 }

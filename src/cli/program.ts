@@ -34,12 +34,14 @@ export function backendFromEnv(cmd: Command, flag: EngineRequest): EngineRequest
 }
 
 /**
- * predict and evaluate name the engine on stderr only when it matters: with --verbose (in full), or
- * when a faster one could run (one short line saying how). `full` is describeEngine's text.
+ * predict and evaluate name the engine on stderr only when it matters: with --verbose (in full), when
+ * a faster one could run (one short line saying how), or when the speed patches are off (the summary
+ * says why). `full` is describeEngine's text.
  */
 export function reportEngine(info: EngineInfo, full: string, verbose: boolean): void {
   if (verbose) process.stderr.write(chalk.dim(`engine  ${full}\n`));
   else if (info.fasterWith) process.stderr.write(chalk.dim(`engine  ${info.summary}: ${info.fasterWith}\n`));
+  else if (info.patchesOff) process.stderr.write(chalk.dim(`engine  ${info.summary}\n`));
 }
 
 /**

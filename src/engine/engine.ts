@@ -8,11 +8,12 @@ import { availableParallelism } from 'node:os';
 import * as tf from './tf.ts';
 import { EngineUnavailableError } from '../errors.ts';
 import type { EngineName, EngineRequest } from './names.ts';
-import { installGradientFixes } from './patches/gradient-fixes.ts';
 import { ADDON_HINT, type AddonLoad, type FusedLstmAddon, loadFusedLstmAddon } from './native-addon.ts';
 import { installFastDropout } from './patches/dropout.ts';
-import { installWasmKernelFixes } from './patches/wasm-kernels.ts';
+import { installedVersions, installShims, type TfjsVersions, versionMismatch } from './patches/index.ts';
+import { installMissingWasmKernels, installWasmKernelFixes } from './patches/wasm-kernels.ts';
 import { useWasmThreads, wasmThreads, wasmThreadsFailure } from './patches/wasm-threads.ts';
+import type { SpeedLayer } from './speed-layer.ts';
 
 export { ENGINE_CHOICES, type EngineName, type EngineRequest } from './names.ts';
 
@@ -26,6 +27,14 @@ export interface EngineInfo {
   summary: string;
   /** Set when `auto` settled for plain WebAssembly: how much faster training would be with the native kernel, and how to get it. */
   fasterWith: string | null;
+  /** Why the speed patches are off (the engine runs on tfjs' public API alone), or null when they are on. */
+  patchesOff?: string | null;
+}
+
+/** The running engine: what it is, and the speed layer it hands the models it runs (null: patches off). */
+export interface Engine {
+  info: EngineInfo;
+  speed: SpeedLayer | null;
 }
 
 const FASTER_WITH_BLAS = `the native fused LSTM is off, and training with it is about 3½× faster (${ADDON_HINT})`;
@@ -163,7 +172,9 @@ export async function planEngine(
   request: EngineRequest,
   probe: EngineProbe = INSTALLED,
   work: EngineWork = 'answer',
+  patchesOff: string | null = null,
 ): Promise<EnginePlan> {
+  if (patchesOff) probe = withoutAddon(probe, patchesOff);
   if (request === 'tensorflow') {
     const native = await probe.native(NATIVE_PACKAGES);
     if (!native.ok) throw new EngineUnavailableError('tensorflow', `${native.why}. ${INSTALL_HINT}.`);
@@ -244,7 +255,12 @@ export async function planEngine(
   throw new EngineUnavailableError('auto', skipped.join('; '));
 }
 
-let current: EnginePlan | null = null;
+/** The blas engine's kernels run through the speed patches: with those off it is not there. */
+function withoutAddon(probe: EngineProbe, why: string): EngineProbe {
+  return { ...probe, addon: () => ({ ok: false, why: `the speed patches are off (${why}): docs/upgrading.md` }) };
+}
+
+let current: Engine | null = null;
 
 /**
  * What an engine is started for; the WebAssembly backend's threads follow from it (A/Bs in
@@ -259,6 +275,10 @@ export interface EngineOptions {
   work?: EngineWork;
   /** Let TensorFlow's C++ log lines through (off by default; see quietNativeLogs). */
   nativeLogs?: boolean;
+  /** false: run on tfjs' public API alone. Default: on when the installed tfjs is the checked version. */
+  speedPatches?: boolean;
+  /** The installed tfjs versions the guard compares (default: read from the packages). */
+  versions?: TfjsVersions;
 }
 
 /** The WebAssembly threads `work` gets on the engine `name`. */
@@ -267,26 +287,56 @@ export function wasmThreadsFor(work: EngineWork, name: EngineName): number {
   return availableParallelism();
 }
 
-/** Starts the engine `request` gets (once: a later call for the same engine, or `auto`, returns the running one). */
+/** Starts the engine `request` gets; see startEngine. */
 export async function initEngine(request: EngineRequest = 'auto', options: EngineOptions = {}): Promise<EngineInfo> {
-  if (current && (request === 'auto' || request === current.info.name)) return current.info;
+  return (await startEngine(request, options)).info;
+}
+
+/**
+ * Starts the engine `request` gets (once: a later call for the same engine, or `auto`, returns the running
+ * one), with the speed patches on when the installed tfjs is the version they were checked against.
+ */
+export async function startEngine(request: EngineRequest = 'auto', options: EngineOptions = {}): Promise<Engine> {
+  if (current && (request === 'auto' || request === current.info.name)) return current;
   quietNativeLogs(options.nativeLogs === true);
-  const plan = await planEngine(request, INSTALLED, options.work ?? 'answer');
-  installGradientFixes();
-  installFastDropout();
+  const work = options.work ?? 'answer';
+  const off = (backend: string) =>
+    options.speedPatches === false ? 'turned off' : versionMismatch(options.versions ?? installedVersions(backend));
+  // The wasm package's version matters only where it runs; blas and wasm both need it checked.
+  const patchesOff = off('wasm') ?? null;
+  const plan = await planEngine(request, INSTALLED, work, patchesOff);
+  const patchesOffHere = plan.backend === 'wasm' ? patchesOff : off(plan.backend);
+  installShims();
+  if (!patchesOffHere) installFastDropout();
   if (plan.backend === 'wasm') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
-    installWasmKernelFixes(nativeLstmAddon);
-    useWasmThreads(wasmThreadsFor(options.work ?? 'answer', plan.info.name));
+    installMissingWasmKernels();
+    if (!patchesOffHere) {
+      installWasmKernelFixes(() =>
+        current?.speed?.native && tf.getBackend() === 'wasm' ? current.speed.native : null,
+      );
+      useWasmThreads(wasmThreadsFor(work, plan.info.name));
+    }
   } else if (plan.backend === 'cpu') {
     tf.loadBackendPackage('@tensorflow/tfjs-backend-cpu');
   }
   const ok = await tf.setBackend(plan.backend);
   if (!ok) throw new EngineUnavailableError(plan.info.name, `the ${plan.backend} backend failed to start`);
   await tf.ready();
-  current =
+  const described =
     plan.backend === 'wasm' ? withThreads(plan) : plan.backend === 'tensorflow' ? withLibtensorflow(plan) : plan;
-  return current.info;
+  current = {
+    info: withPatches(described.info, patchesOffHere),
+    speed: patchesOffHere ? null : { native: plan.addon },
+  };
+  return current;
+}
+
+/** An engine without its speed patches says so, and why, in its summary and its reason. */
+function withPatches(info: EngineInfo, off: string | null): EngineInfo {
+  if (!off) return { ...info, patchesOff: null };
+  const note = `speed patches off: ${off}; tfjs' public API alone (docs/upgrading.md)`;
+  return { ...info, patchesOff: off, summary: `${info.summary}; ${note}`, reason: `${info.reason}; ${note}` };
 }
 
 /** The tensorflow engine names the libtensorflow it runs on (tfjs-node was built for 2.9.1; a local build may differ). */
@@ -315,11 +365,6 @@ function withThreads(plan: EnginePlan): EnginePlan {
       reason: `${plan.info.reason}; ${n}${failure ? ` (the threaded build failed: ${failure})` : ''}`,
     },
   };
-}
-
-/** The native LSTM addon when the running engine is `blas`, else null: the LSTM asks this to choose its kernels. */
-export function nativeLstmAddon(): FusedLstmAddon | null {
-  return current?.addon && tf.getBackend() === 'wasm' ? current.addon : null;
 }
 
 /** The engine in full: the package, its version and why it runs. */

@@ -100,8 +100,18 @@ export const {
   Tensor,
   Variable,
 } = core;
-export const { layers, sequential, model, input, loadLayersModel, metrics, initializers, LayersModel, SymbolicTensor } =
-  layersApi;
+export const {
+  layers,
+  sequential,
+  model,
+  input,
+  loadLayersModel,
+  metrics,
+  initializers,
+  version_layers,
+  LayersModel,
+  SymbolicTensor,
+} = layersApi;
 
 // Classes are values above and types here; namespaces used for types get their types back.
 export type AdamOptimizer = Core.AdamOptimizer;

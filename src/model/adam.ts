@@ -7,8 +7,8 @@
  */
 import * as tf from '../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { nativeLstmAddon } from '../engine/engine.ts';
 import { type FusedLstmAddon, withOutputs } from '../engine/native-addon.ts';
+import { adamState } from '../engine/patches/adam-internals.ts';
 import type { KernelArgs, KernelFunc, TensorInfo } from '../engine/patches/wasm-kernel-types.ts';
 
 export const FUSED_ADAM = 'SentimentFusedAdam';
@@ -53,10 +53,8 @@ function fusedAdamKernel(addon: FusedLstmAddon) {
 
 let registeredFor: FusedLstmAddon | null = null;
 
-/** The fused step runs where the engine has the native addon (the blas engine); elsewhere tfjs' Adam does. */
-function fusedAdamReady(): boolean {
-  const addon = nativeLstmAddon();
-  if (!addon) return false;
+/** The fused step's kernel on the wasm backend, for `addon`. */
+function registerFusedAdam(addon: FusedLstmAddon): void {
   if (registeredFor !== addon) {
     if (tf.getKernel(FUSED_ADAM, 'wasm')) tf.unregisterKernel(FUSED_ADAM, 'wasm');
     const kernel = fusedAdamKernel(addon);
@@ -67,29 +65,24 @@ function fusedAdamReady(): boolean {
     });
     registeredFor = addon;
   }
-  return true;
 }
 
-/** The parts of tfjs' AdamOptimizer this reads and writes (not in its public types). */
-interface AdamState {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  learningRate: number;
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | null)[];
-  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | null)[];
-  incrementIterations(): void;
-}
-
+/** Made by kerasAdam for the blas engine, which hands it the addon; elsewhere kerasAdam makes tfjs' Adam. */
 export class FusedAdam extends tf.AdamOptimizer {
+  constructor(
+    private readonly addon: FusedLstmAddon,
+    ...args: ConstructorParameters<typeof tf.AdamOptimizer>
+  ) {
+    super(...args);
+  }
+
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    if (!fusedAdamReady()) {
+    if (tf.getBackend() !== 'wasm') {
       super.applyGradients(variableGradients);
       return;
     }
-    const s = this as unknown as AdamState;
+    registerFusedAdam(this.addon);
+    const s = adamState(this);
     const names = Array.isArray(variableGradients)
       ? variableGradients.map((v) => v.name)
       : Object.keys(variableGradients);

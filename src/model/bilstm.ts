@@ -5,10 +5,11 @@
  * read the saved model.
  */
 import * as tf from '../engine/tf.ts';
+import type { SpeedLayer } from '../engine/speed-layer.ts';
 import type { Pooling } from '../settings.ts';
 import { FusedLSTM } from './lstm/layer.ts';
 import { quietly } from './quietly.ts';
-import { kerasAdam } from './recipe.ts';
+import { compileModel } from './recipe.ts';
 
 export interface BiLstmShape {
   /** Embedding rows (the vocabulary and padding). */
@@ -31,11 +32,15 @@ export const BILSTM_DEFAULTS = {
 } as const;
 
 /** Builds and compiles the model; `embeddings` (row-major [rows, dims]) starts the embedding, else it is random (a resume sets it). */
-export function buildBiLstm(shape: BiLstmShape, embeddings: Float32Array | null): tf.LayersModel {
-  return quietly(() => buildLayers(shape, embeddings));
+export function buildBiLstm(
+  shape: BiLstmShape,
+  embeddings: Float32Array | null,
+  speed: SpeedLayer | null = null,
+): tf.LayersModel {
+  return quietly(() => buildLayers(shape, embeddings, speed));
 }
 
-function buildLayers(shape: BiLstmShape, embeddings: Float32Array | null): tf.LayersModel {
+function buildLayers(shape: BiLstmShape, embeddings: Float32Array | null, speed: SpeedLayer | null): tf.LayersModel {
   const input = tf.input({ shape: [null], dtype: 'int32', name: 'tokens' });
   const embedding = tf.layers.embedding({
     name: 'embedding',
@@ -67,6 +72,6 @@ function buildLayers(shape: BiLstmShape, embeddings: Float32Array | null): tf.La
     .dense({ name: 'classes', units: shape.numClasses, activation: 'softmax' })
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output, name: 'bilstm_on_vectors' });
-  model.compile({ optimizer: kerasAdam(shape.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  compileModel(model, shape.learningRate, speed);
   return model;
 }

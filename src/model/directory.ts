@@ -5,6 +5,7 @@
  * tensorflowjs_converter (model.json, its weight shards, tokenizer.json, no meta.json) opens too.
  * Every check names the file it is about.
  */
+import type { SpeedLayer } from '../engine/speed-layer.ts';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KAGGLE_CLASSES } from '../data/labels.ts';
@@ -73,8 +74,15 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
   };
 }
 
-/** Opens a model directory (or takes the header already read) and loads its members. */
-export async function loadModelDirectory(dir: string, opened?: ModelHeader): Promise<LoadedModel> {
+/**
+ * Opens a model directory (or takes the header already read) and loads its members, handing their
+ * LSTMs the running engine's `speed` layer (null: tfjs' public API alone).
+ */
+export async function loadModelDirectory(
+  dir: string,
+  opened?: ModelHeader,
+  speed: SpeedLayer | null = null,
+): Promise<LoadedModel> {
   const header = opened ?? (await openModelDirectory(dir));
   const { meta } = header;
   // Loaded here: the members bring TensorFlow.js, which answering from memory does without.
@@ -83,16 +91,21 @@ export async function loadModelDirectory(dir: string, opened?: ModelHeader): Pro
   const members: Member[] = [];
   try {
     if (meta) {
-      for (const e of meta.members) members.push(await loadMember(dir, e));
+      for (const e of meta.members) members.push(await loadMember(dir, e, speed));
     } else {
       // The seed pre-pads every phrase to the model's fixed input length.
       members.push(
-        await RecurrentMember.load(dir, (model) => {
-          const steps = model.inputs[0]?.shape[1];
-          return typeof steps === 'number'
-            ? { maxLen: steps, batching: 'max' }
-            : { maxLen: MAX_LEN_CAP, batching: 'group' };
-        }),
+        await RecurrentMember.load(
+          dir,
+          (model) => {
+            const steps = model.inputs[0]?.shape[1];
+            return typeof steps === 'number'
+              ? { maxLen: steps, batching: 'max' }
+              : { maxLen: MAX_LEN_CAP, batching: 'group' };
+          },
+          'lstm',
+          speed,
+        ),
       );
     }
   } catch (err) {

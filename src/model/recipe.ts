@@ -3,9 +3,10 @@
  * (glorot_uniform kernels, unit_forget_bias, Adam's epsilon).
  */
 import * as tf from '../engine/tf.ts';
+import type { SpeedLayer } from '../engine/speed-layer.ts';
 import type { RunSettings } from '../settings.ts';
 import { FusedAdam } from './adam.ts';
-import { FusedLSTM } from './lstm/layer.ts';
+import { FusedLSTM, useSpeedLayer } from './lstm/layer.ts';
 import { quietly } from './quietly.ts';
 
 /** The settings the recipe's layers are built from. */
@@ -20,16 +21,19 @@ export interface RecipeShape {
   inputLength: number | null;
 }
 
-/** Keras 2.2 Adam: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon K.epsilon() = 1e-7 (tfjs' Adam, one pass a variable where it can). */
-export function kerasAdam(learningRate: number): tf.Optimizer {
-  return new FusedAdam(learningRate, 0.9, 0.999, 1e-7);
+/** Keras 2.2 Adam: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon K.epsilon() = 1e-7 (one pass a variable with the native addon). */
+export function kerasAdam(learningRate: number, speed: SpeedLayer | null = null): tf.Optimizer {
+  return speed?.native
+    ? new FusedAdam(speed.native, learningRate, 0.9, 0.999, 1e-7)
+    : new tf.AdamOptimizer(learningRate, 0.9, 0.999, 1e-7);
 }
 
-export function buildModel(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
-  return quietly(() => buildLayers(cfg, shape));
+/** The recipe's model, compiled; `speed` is the running engine's speed layer (null: tfjs' public API alone). */
+export function buildModel(cfg: RecipeSettings, shape: RecipeShape, speed: SpeedLayer | null = null): tf.LayersModel {
+  return quietly(() => buildLayers(cfg, shape, speed));
 }
 
-function buildLayers(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
+function buildLayers(cfg: RecipeSettings, shape: RecipeShape, speed: SpeedLayer | null): tf.LayersModel {
   const model = tf.sequential({ name: 'sequential_1' });
   model.add(
     tf.layers.embedding({
@@ -77,10 +81,12 @@ function buildLayers(cfg: RecipeSettings, shape: RecipeShape): tf.LayersModel {
       biasInitializer: 'zeros',
     }),
   );
-  compileModel(model, cfg.learningRate);
+  compileModel(model, cfg.learningRate, speed);
   return model;
 }
 
-export function compileModel(model: tf.LayersModel, learningRate: number): void {
-  model.compile({ optimizer: kerasAdam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+/** Compiles for training with Keras' Adam and hands the LSTMs `speed`. */
+export function compileModel(model: tf.LayersModel, learningRate: number, speed: SpeedLayer | null = null): void {
+  model.compile({ optimizer: kerasAdam(learningRate, speed), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  useSpeedLayer(model, speed);
 }

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import * as tf from '../engine/tf.ts';
+import type { SpeedLayer } from '../engine/speed-layer.ts';
 import { encodeBatch, groupLength, makeBatches, type Batch } from '../data/batches.ts';
 import { padSequence } from '../data/padding.ts';
 import { toSequences, type EncodedTexts } from '../data/encode.ts';
@@ -16,6 +17,7 @@ import { PREDICT_BATCH_SIZE, type BatchingMode } from '../settings.ts';
 import { loadTokenizer, MODEL_FILES, saveTokenizer } from './files.ts';
 import { loadLayersModel, saveLayersModel } from './layers-files.ts';
 import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
+import { useSpeedLayer } from './lstm/layer.ts';
 import { prefixTreeScorer, type FedScorer } from './lstm/prefix-scoring.ts';
 
 export const DEFAULT_BATCH_SIZE = PREDICT_BATCH_SIZE;
@@ -84,9 +86,11 @@ export class RecurrentMember implements Member {
     dir: string,
     input: SequenceInput | ((model: tf.LayersModel) => SequenceInput),
     kind: SequenceEntry['kind'] = 'lstm',
+    speed: SpeedLayer | null = null,
   ): Promise<RecurrentMember> {
     const tokenizer = await loadTokenizer(dir);
     const model = await loadLayersModel(dir);
+    useSpeedLayer(model, speed);
     try {
       checkVocabularyFits(tokenizer, model, dir);
       const fed = typeof input === 'function' ? input(model) : input;

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { labelCounts } from '../data/labels.ts';
 import { readTable, type ColumnNames, type TableFormat } from '../data/table.ts';
 import { SettingError } from '../errors.ts';
-import { initEngine, type EngineInfo, type EngineRequest, type EngineWork } from '../engine/engine.ts';
+import { startEngine, type EngineInfo, type EngineRequest, type EngineWork } from '../engine/engine.ts';
 import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
 import { loadModelDirectory, type ModelHeader } from '../model/directory.ts';
 import { readTextLines } from './lines.ts';
@@ -24,9 +24,9 @@ export interface OpenOptions extends PredictorOptions {
 
 /** Starts the engine and loads the model. */
 export async function openPredictor(opts: OpenOptions): Promise<{ predictor: Predictor; engine: EngineInfo }> {
-  const engine = await initEngine(opts.backend, { work: opts.work ?? 'answer', nativeLogs: opts.nativeLogs });
-  const loaded = await loadModelDirectory(opts.modelDir, opts.header);
-  return { predictor: new Predictor(loaded, opts), engine };
+  const engine = await startEngine(opts.backend, { work: opts.work ?? 'answer', nativeLogs: opts.nativeLogs });
+  const loaded = await loadModelDirectory(opts.modelDir, opts.header, engine.speed);
+  return { predictor: new Predictor(loaded, opts), engine: engine.info };
 }
 
 export interface TextPrediction extends Prediction {

@@ -6,7 +6,7 @@
 import * as tf from '../engine/tf.ts';
 import { withSeededMathRandom } from '../data/random.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
-import type { EngineInfo } from '../engine/engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { InputError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
 import type { EpochLog } from '../model/history.ts';
@@ -41,7 +41,8 @@ export interface LstmTraining {
   out: string | null;
   dataFile: string;
   dataSha256: string;
-  engine: EngineInfo;
+  /** The running engine: its name goes in the checkpoint, its speed layer to the model (build's and a resume's). */
+  engine: Engine;
   checkpoint: Checkpoint | null;
   signal?: AbortSignal;
   onStaged?: StagedHook;
@@ -105,7 +106,7 @@ export async function trainRecurrentMember(t: LstmTraining, callbacks: LstmCallb
             data_file: t.dataFile,
             data_sha256: t.dataSha256,
             param_count: model.countParams(),
-            engine: t.engine.name,
+            engine: t.engine.info.name,
             saved: new Date().toISOString(),
           },
           kept,

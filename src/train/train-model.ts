@@ -7,7 +7,7 @@ import { makeRng } from '../data/random.ts';
 import { foldSplit, heldOutRows, range, type RowSplit } from '../data/split.ts';
 import { readTable } from '../data/table.ts';
 import { resolveEmbeddings } from '../data/vectors.ts';
-import { describeEngine, initEngine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
+import { describeEngine, startEngine, type Engine, type EngineInfo, type EngineRequest } from '../engine/engine.ts';
 import { ResumeMismatchError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
 import { lockDirectory } from '../fs/lock.ts';
@@ -142,7 +142,7 @@ interface Prepared {
   data: PreparedData;
   settings: RunSettings & { maxLen: number };
   checkpoint: Checkpoint | null;
-  engine: EngineInfo;
+  engine: Engine;
 }
 
 /** How the rows split: the validation file's rows, a shuffled share, the last share (at a group boundary with a group column), or a fold. */
@@ -196,8 +196,8 @@ async function prepare(
   const warning = sortedByLabel(labels, rowSplit, classes, settings);
   if (warning) reporter.onWarning?.(warning);
 
-  const engine = await initEngine(opts.backend, { work: 'train', nativeLogs: opts.nativeLogs });
-  reporter.onEngine?.(engine, describeEngine(engine));
+  const engine = await startEngine(opts.backend, { work: 'train', nativeLogs: opts.nativeLogs });
+  reporter.onEngine?.(engine.info, describeEngine(engine.info));
   reporter.onData?.({
     file: opts.dataFile,
     folds,
@@ -320,7 +320,11 @@ async function trainMembers(
       let outcome: LstmOutcome;
       if (kind === 'lstm') {
         const build = () =>
-          buildModel(settings, { numClasses: k, inputLength: settings.pad === 'max' ? data.maxLen : null });
+          buildModel(
+            settings,
+            { numClasses: k, inputLength: settings.pad === 'max' ? data.maxLen : null },
+            engine.speed,
+          );
         outcome = await trainRecurrentMember(
           { ...common, kind, build, data, batchSize: settings.batchSize, labelSmoothing: 0 },
           reporter,
@@ -386,7 +390,7 @@ async function trainVectorsMember(
     // Resuming: the checkpoint holds the vocabulary and the model; the vectors need not be read again.
     const build = async () => {
       const model = await loadLayersModel(checkpoint.dir);
-      compileModel(model, BILSTM_DEFAULTS.learningRate);
+      compileModel(model, BILSTM_DEFAULTS.learningRate, p.engine.speed);
       return model;
     };
     return train(sequencesOf(checkpoint.tokenizer, data.cleaned, data.labels, data.maxLen), build);
@@ -408,7 +412,9 @@ async function trainVectorsMember(
     fileWords: v.fileWords,
     source: v.source,
   });
-  return train(v.data, () => buildBiLstm(shape(v.vocabulary.rows, v.vocabulary.dims), v.vocabulary.embeddings));
+  return train(v.data, () =>
+    buildBiLstm(shape(v.vocabulary.rows, v.vocabulary.dims), v.vocabulary.embeddings, p.engine.speed),
+  );
 }
 
 export async function runTraining(given: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
@@ -425,7 +431,7 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
     kept: lstm.kept,
     stoppedEarly: lstm.stoppedEarly,
     out: opts.out,
-    engine,
+    engine: engine.info,
     completedEpochs: lstm.history.length,
     checkpoint: lstm.history.length > 0 ? checkpointPath(opts.out) : null,
     settings,
@@ -447,7 +453,7 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
       settings,
       dataFile: opts.dataFile,
       dataSha256: p.sha256,
-      engine: engine.name,
+      engine: engine.info.name,
       tfjsVersion: tf.version_core,
     });
     const history = { settings: settingsToJson(settings), epochs: lstm.history, kept_epoch: lstm.kept?.epoch ?? null };

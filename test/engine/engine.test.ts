@@ -4,8 +4,8 @@ import * as tf from '../../src/engine/tf.ts';
 import {
   chooseNativePackage,
   initEngine,
-  nativeLstmAddon,
   planEngine,
+  startEngine,
   type EngineProbe,
   type NativePackage,
   type PackageLoader,
@@ -224,15 +224,16 @@ describe('engine choice', () => {
     if (!loadFusedLstmAddon().ok && process.env.SENTIMENT_REQUIRE_NATIVE)
       assert.fail('the fused-LSTM addon is required here');
     if (loadFusedLstmAddon().ok) {
-      assert.equal((await initEngine('blas')).name, 'blas');
+      const blas = await startEngine('blas');
+      assert.equal(blas.info.name, 'blas');
       assert.equal(tf.getBackend(), 'wasm');
-      assert.notEqual(nativeLstmAddon(), null);
+      assert.notEqual(blas.speed?.native ?? null, null);
     }
-    assert.equal((await initEngine('wasm')).name, 'wasm');
+    const wasm = await startEngine('wasm');
+    assert.equal(wasm.info.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.equal(nativeLstmAddon(), null);
-    await initEngine('cpu');
-    assert.equal(nativeLstmAddon(), null);
+    assert.equal(wasm.speed?.native, null);
+    assert.equal((await startEngine('cpu')).speed?.native, null);
     await initEngine('wasm');
   });
 
@@ -241,8 +242,8 @@ describe('engine choice', () => {
     if (!loadFusedLstmAddon().ok && process.env.SENTIMENT_REQUIRE_NATIVE)
       assert.fail('the fused-LSTM addon is required here');
     const on = async (dir: string, engine: 'wasm' | 'cpu' | 'blas') => {
-      await initEngine(engine);
-      const loaded = await loadModelDirectory(dir);
+      const { speed } = await startEngine(engine);
+      const loaded = await loadModelDirectory(dir, undefined, speed);
       try {
         // The network's own answers, not the phrase memory's (which no engine computes).
         return new Predictor(loaded, { memory: false }).predict(texts).predictions.map((p) => p.probabilities);

@@ -7,7 +7,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import type { HistoryFile } from '../../src/model/history.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
-import { needAddon, needTensorflow, sentiment, tinyModel, TRAIN_TSV } from '../helpers.ts';
+import { needAddon, needTensorflow, sentiment, speedLayer, tinyModel, TRAIN_TSV } from '../helpers.ts';
 
 /** The validation rows' texts of the first `rows` rows of train.tsv, as the split takes them. */
 function validationTexts(rows: number): string[] {
@@ -24,7 +24,7 @@ async function labelsOn(
   texts: string[],
 ): Promise<{ labels: number[]; probabilities: number[][] }> {
   await initEngine(engine);
-  const loaded = await loadModelDirectory(dir);
+  const loaded = await loadModelDirectory(dir, undefined, await speedLayer());
   try {
     const predictions = new Predictor(loaded, { memory: false }).predict(texts).predictions;
     return { labels: predictions.map((p) => p.label), probabilities: predictions.map((p) => p.probabilities) };

@@ -13,7 +13,7 @@ import type { EpochLog } from '../../src/model/history.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { runTraining } from '../../src/train/train-model.ts';
-import { FIXTURES, readFixture, tempDir, trainHead } from '../helpers.ts';
+import { FIXTURES, readFixture, speedLayer, tempDir, trainHead } from '../helpers.ts';
 
 type Pinned = { texts: string[] } & Record<string, unknown>;
 const pinned = readFixture<Pinned>('models/pinned.json');
@@ -22,7 +22,7 @@ describe('models and runs from before the reshape', () => {
   for (const pad of ['group', 'max'] as const) {
     it(`a version-1 model directory (${pad} batching) loads and predicts what it predicted then`, async () => {
       await initEngine('wasm');
-      const loaded = await loadModelDirectory(join(FIXTURES, 'models', `v1-${pad}`));
+      const loaded = await loadModelDirectory(join(FIXTURES, 'models', `v1-${pad}`), undefined, await speedLayer());
       try {
         assert.equal(loaded.meta?.format_version, 1);
         assert.equal(loaded.settings?.pad, pad);

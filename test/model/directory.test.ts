@@ -25,7 +25,7 @@ import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
 import { runTraining } from '../../src/train/train-model.ts';
-import { FIXTURES, readFixture, ROOT, tempDir, tinyModel, trainHead } from '../helpers.ts';
+import { FIXTURES, readFixture, ROOT, speedLayer, tempDir, tinyModel, trainHead } from '../helpers.ts';
 
 interface ManifestGroup {
   paths: string[];
@@ -58,7 +58,7 @@ describe('loading a model directory', () => {
 
   it("loads the seed's converted Keras model with its tokenizer.json and no meta.json, feeding it as the seed did", async () => {
     const { dir, weights } = kerasModelDirectory();
-    const loaded = await loadModelDirectory(dir);
+    const loaded = await loadModelDirectory(dir, undefined, await speedLayer());
     assert.equal(loaded.layout, 'keras');
     assert.equal(loaded.meta, null);
     assert.equal(loaded.settings, null);
@@ -76,6 +76,7 @@ describe('loading a model directory', () => {
     const reference = buildModel(
       { ...DEFAULT_SETTINGS, embeddingDim: 6, units: 6, denseUnits: 6 },
       { numClasses: 5, inputLength: 53 },
+      await speedLayer(),
     );
     reference.setWeights(
       reference.weights.map((w) =>
@@ -99,7 +100,7 @@ describe('loading a model directory', () => {
 
   it('says there is no model when the directory is missing or empty', async () => {
     for (const dir of [join(tempDir(), 'nothing'), tempDir()]) {
-      await assert.rejects(loadModelDirectory(dir), (err: Error) => {
+      await assert.rejects(loadModelDirectory(dir, undefined, await speedLayer()), (err: Error) => {
         assert.ok(err instanceof NotTrainedError);
         assert.equal(err.what, 'model');
         assert.equal(err.dir, dir);
@@ -243,7 +244,7 @@ describe('loading a model directory', () => {
       ],
     ];
     for (const [name, mutate, expected] of cases) {
-      await assert.rejects(loadModelDirectory(broken(mutate)), expected, name);
+      await assert.rejects(loadModelDirectory(broken(mutate), undefined, await speedLayer()), expected, name);
     }
   });
 
@@ -252,7 +253,7 @@ describe('loading a model directory', () => {
     cpSync(join(FIXTURES, 'models', 'v1-max'), dir, { recursive: true });
     editJson(join(dir, 'meta.json'), (m) => ({ ...m, max_len: 40 }));
     await assert.rejects(
-      loadModelDirectory(dir),
+      loadModelDirectory(dir, undefined, await speedLayer()),
       /model\.json: takes 42 time steps, but the model was trained on inputs padded to 40 \(meta\.json max_len\)/,
     );
   });
@@ -298,7 +299,7 @@ describe('loading a model directory', () => {
     child.kill('SIGKILL');
     await exited;
 
-    const loaded = await loadModelDirectory(out);
+    const loaded = await loadModelDirectory(out, undefined, await speedLayer());
     loaded.dispose();
     assert.deepEqual(readFileSync(join(out, 'weights.bin')), oldWeights, 'the old model, whole');
     await runTraining({

@@ -7,7 +7,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { loadLayersModel, saveLayersModel } from '../../src/model/layers-files.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
-import { tempDir } from '../helpers.ts';
+import { speedLayer, tempDir } from '../helpers.ts';
 
 describe('model.json + weights.bin', () => {
   before(async () => {
@@ -18,6 +18,7 @@ describe('model.json + weights.bin', () => {
     const model = buildModel(
       { ...DEFAULT_SETTINGS, maxWords: 100, embeddingDim: 8, units: 8, denseUnits: 8 },
       { numClasses: 5, inputLength: null },
+      await speedLayer(),
     );
     const dir = tempDir();
     await saveLayersModel(model, dir);
@@ -48,6 +49,7 @@ describe('model.json + weights.bin', () => {
     const model = buildModel(
       { ...DEFAULT_SETTINGS, maxWords: 50, embeddingDim: 4, units: 4, denseUnits: 4 },
       { numClasses: 5, inputLength: null },
+      await speedLayer(),
     );
     const dir = tempDir();
     await saveLayersModel(model, dir);

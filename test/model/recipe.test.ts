@@ -4,7 +4,7 @@ import type * as tf from '../../src/engine/tf.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
-import { readFixture } from '../helpers.ts';
+import { readFixture, speedLayer } from '../helpers.ts';
 
 interface KerasLayer {
   class_name: string;
@@ -18,7 +18,7 @@ describe('the seed model', () => {
   let model: tf.LayersModel;
   before(async () => {
     await initEngine('wasm');
-    model = buildModel(DEFAULT_SETTINGS, { numClasses: 5, inputLength: 53 });
+    model = buildModel(DEFAULT_SETTINGS, { numClasses: 5, inputLength: 53 }, await speedLayer());
   });
 
   it('has the layer stack, output shapes and 2,689,541 parameters of the seed', () => {

@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { bestEpoch, type EpochLog } from '../../src/model/history.ts';
 import { DivergedError } from '../../src/errors.ts';
 import { epochBatches, trainModel, type TrainOptions } from '../../src/train/loop.ts';
-import { trainHead } from '../helpers.ts';
+import { speedLayer, trainHead } from '../helpers.ts';
 
 const TINY = { ...DEFAULT_SETTINGS, maxWords: 500, embeddingDim: 16, units: 16, denseUnits: 16, learningRate: 0.01 };
 
@@ -25,7 +25,11 @@ describe('training loop', () => {
 
   const run = (batching: 'group' | 'max', epochs: number, seed = 7, onEpoch?: (log: EpochLog) => void) =>
     withSeededMathRandom(seed, async () => {
-      const model = buildModel(TINY, { numClasses: 5, inputLength: batching === 'max' ? data.maxLen : null });
+      const model = buildModel(
+        TINY,
+        { numClasses: 5, inputLength: batching === 'max' ? data.maxLen : null },
+        await speedLayer(),
+      );
       const opts: TrainOptions = {
         epochs,
         batchSize: 64,
@@ -63,7 +67,7 @@ describe('training loop', () => {
   });
 
   it('stops on weights that are no longer numbers (the clipped loss hides them), naming the epochs done', async () => {
-    const model = buildModel(TINY, { numClasses: 5, inputLength: null });
+    const model = buildModel(TINY, { numClasses: 5, inputLength: null }, await speedLayer());
     const opts: TrainOptions = {
       epochs: 3,
       batchSize: 64,

@@ -14,7 +14,7 @@ import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
 import { fitBlend } from '../../src/train/blend.ts';
 import { runTraining } from '../../src/train/train-model.ts';
-import { tempDir, trainHead } from '../helpers.ts';
+import { speedLayer, tempDir, trainHead } from '../helpers.ts';
 
 const TINY: RunSettings = {
   ...DEFAULT_SETTINGS,
@@ -46,7 +46,7 @@ describe('training runs', () => {
     };
     assert.equal(history.kept_epoch, r.kept.epoch);
     assert.equal(history.epochs.length, 5);
-    const loaded = await loadModelDirectory(r.out);
+    const loaded = await loadModelDirectory(r.out, undefined, await speedLayer());
     const p = new Predictor(loaded, { memory: false });
     const table = await readLabelled(data);
     const { valRows } = splitRows(table.texts.length, 0.1);
@@ -70,7 +70,10 @@ describe('training runs', () => {
     resumed.history.forEach((e, i) =>
       assert.ok(Math.abs((e.val_loss ?? 0) - (whole.history[i].val_loss ?? 0)) < 1e-4, `epoch ${i + 1}`),
     );
-    const [a, b] = await Promise.all([loadModelDirectory(whole.out), loadModelDirectory(out)]);
+    const [a, b] = await Promise.all([
+      loadModelDirectory(whole.out, undefined, await speedLayer()),
+      loadModelDirectory(out, undefined, await speedLayer()),
+    ]);
     const wa = (a.members[0] as RecurrentMember).model.getWeights();
     const wb = (b.members[0] as RecurrentMember).model.getWeights();
     wa.forEach((w, i) => assert.ok(tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0] < 1e-4, `weight ${i}`));
@@ -107,7 +110,7 @@ describe('training runs', () => {
     assert.deepEqual(meta.blend, r.blend);
     assert.equal(meta.memory.phrases, r.memoryPhrases);
 
-    const loaded = await loadModelDirectory(r.out);
+    const loaded = await loadModelDirectory(r.out, undefined, await speedLayer());
     const predictor = new Predictor(loaded, { memory: false });
     const table = await readLabelled(data);
     const { valRows } = splitRows(table.texts.length, 0.1);
@@ -131,7 +134,7 @@ describe('training runs', () => {
 
   it('the phrase memory holds the training rows, never the validation rows', async () => {
     const r = await run({ epochs: 1, seed: 1 });
-    const loaded = await loadModelDirectory(r.out);
+    const loaded = await loadModelDirectory(r.out, undefined, await speedLayer());
     const table = await readLabelled(data);
     const { trainRows, valRows } = splitRows(table.texts.length, 0.1);
     const cleaned = cleanTexts(table.texts);
@@ -141,7 +144,7 @@ describe('training runs', () => {
     for (const i of valRows)
       if (!trainSet.has(cleaned[i])) assert.equal(loaded.memory?.lookup(cleaned[i]), null, cleaned[i]);
     const off = await run({ epochs: 1, seed: 1, memory: false });
-    const none = await loadModelDirectory(off.out);
+    const none = await loadModelDirectory(off.out, undefined, await speedLayer());
     assert.equal(none.memory, null);
     loaded.dispose();
     none.dispose();

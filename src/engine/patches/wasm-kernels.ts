@@ -1,6 +1,7 @@
 /**
  * Kernel fixes for tfjs' WebAssembly backend, registered once; the rest of the code never knows.
- * - Missing: UnsortedSegmentSum (the embedding's gradient), a fused ClipByValue gradient.
+ * - Missing: UnsortedSegmentSum (the embedding's gradient; a shim, installMissingWasmKernels), a fused
+ *   ClipByValue gradient.
  * - Matrix products with transposeA/transposeB run 10-45x slower than without on wasm: the operand
  *   is transposed first and the fast path called; a weight transposed at every LSTM step is
  *   transposed once and reused while it stays the same tensor.
@@ -24,11 +25,19 @@ import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentS
 const BACKEND = 'wasm';
 let installed = false;
 
+/**
+ * A shim, on with or without the speed patches: tfjs' wasm backend has no UnsortedSegmentSum, the
+ * embedding's gradient, so nothing could train on it. Registered only where tfjs has none.
+ */
+export function installMissingWasmKernels(): void {
+  addKernel('UnsortedSegmentSum', unsortedSegmentSum);
+}
+
 /** `nativeAddon` gives the blas engine's addon while that engine runs (its products go native), else null. */
 export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null): void {
   if (installed) return;
   installed = true;
-  addKernel('UnsortedSegmentSum', unsortedSegmentSum);
+  installMissingWasmKernels();
   replaceKernel('UnsortedSegmentSum', nativeSegmentSum(nativeAddon));
   addKernel(CLIP_BY_VALUE_GRAD, clipByValueGrad);
   for (const name of ['BatchMatMul', '_FusedMatMul']) replaceKernel(name, preTransposed);

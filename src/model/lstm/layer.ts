@@ -1,5 +1,6 @@
 /**
- * tfjs-layers' LSTM, trained through one sequence-level op (sequence.ts) instead of a per-step loop.
+ * tfjs-layers' LSTM, trained through one sequence-level op (sequence-op.ts) instead of a per-step loop,
+ * when handed the engine's speed layer (useSpeedLayer); without it, tfjs' LSTM untouched.
  * It is the same layer to everything else: class name `LSTM`, same config, same weights and names,
  * so a saved model is an ordinary tfjs (and Keras) LSTM model. Where the engine has the native kernel
  * it runs inference too; configurations the op does not cover (states, masks, stateful) use tfjs'
@@ -8,39 +9,15 @@
  */
 import * as tf from '../../engine/tf.ts';
 import { dropoutMask } from '../../engine/patches/dropout.ts';
+import { bidirectionalView, type LstmLayer, lstmClass, rnnView } from '../../engine/patches/layers-internals.ts';
+import type { SpeedLayer } from '../../engine/speed-layer.ts';
 import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence-op.ts';
 
-type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
-type LstmLayer = ReturnType<typeof tf.layers.lstm>;
 type Kwargs = Parameters<LstmLayer['call']>[1];
-
-/** The parts of tfjs' LSTMCell the fused op reads (the cell is not in tfjs' public types). */
-interface CellView {
-  units: number;
-  dropout: number;
-  recurrentDropout: number;
-  useBias: boolean;
-  activation: { getClassName(): string };
-  recurrentActivation: { getClassName(): string };
-  kernel: { read(): tf.Tensor };
-  recurrentKernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-}
-
-interface RnnView {
-  cell: CellView;
-  returnSequences: boolean;
-  returnState: boolean;
-  goBackwards: boolean;
-  stateful: boolean;
-}
 
 const GATES: Record<string, GateActivation> = { hardSigmoid: 'hardSigmoid', sigmoid: 'sigmoid' };
 
-// tfjs-layers does not export the LSTM class; its serialization registry has it.
-const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (
-  args: LstmArgs,
-) => LstmLayer;
+const LstmBase = lstmClass();
 
 /** What an LSTM needs to run over a prefix forest at inference: its weights as floats, and how it reads and returns a sequence. */
 export interface LstmInferenceWeights {
@@ -59,9 +36,12 @@ export interface LstmInferenceWeights {
 export class FusedLSTM extends LstmBase {
   static className = 'LSTM';
 
+  /** Handed by whoever started the engine (useSpeedLayer); without it the layer is tfjs' own LSTM. */
+  speed: SpeedLayer | null = null;
+
   /** The weights, when this layer's outputs are plain LSTM outputs (no states out, not stateful, tanh): then it can run over a prefix forest. Else null. */
   inferenceWeights(): LstmInferenceWeights | null {
-    const self = this as unknown as RnnView;
+    const self = rnnView(this);
     const cell = self.cell;
     const gate = GATES[cell.recurrentActivation.getClassName()];
     if (gate === undefined || cell.activation.getClassName() !== 'tanh' || self.returnState || self.stateful)
@@ -88,8 +68,11 @@ export class FusedLSTM extends LstmBase {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const speed = this.speed;
+    // Without the speed layer nothing private is read: this is tfjs' LSTM.
+    if (!speed) return super.call(inputs, kwargs);
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const self = this as unknown as RnnView;
+    const self = rnnView(this);
     const cell = self.cell;
     const gate = GATES[cell.recurrentActivation.getClassName()];
     const training = kwargs?.training === true;
@@ -102,8 +85,7 @@ export class FusedLSTM extends LstmBase {
       x.rank === 3 &&
       gate !== undefined &&
       cell.activation.getClassName() === 'tanh';
-    const path = fusable ? lstmPath(training) : 'layer';
-    if (path === 'layer') return super.call(inputs, kwargs);
+    if (!fusable || lstmPath(training, speed) === 'layer') return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const [batch, , features] = x.shape;
       const units = cell.units;
@@ -121,9 +103,9 @@ export class FusedLSTM extends LstmBase {
         inputMask: mask([batch, features], cell.dropout),
         recurrentMask: mask([batch, units], cell.recurrentDropout),
       };
-      return training
-        ? lstmSequence(args, gate, self.returnSequences)
-        : lstmOutputByKernel(args, gate, self.returnSequences);
+      return training || !speed.native
+        ? lstmSequence(args, gate, self.returnSequences, speed.native)
+        : lstmOutputByKernel(args, gate, self.returnSequences, speed.native);
     });
   }
 }
@@ -142,3 +124,11 @@ export function registerFusedLstm(): void {
 }
 
 registerFusedLstm();
+
+/** Hands `speed` to every LSTM of `model` (the halves of a Bidirectional too); null: tfjs' own LSTM. */
+export function useSpeedLayer(model: tf.LayersModel, speed: SpeedLayer | null): void {
+  for (const layer of model.layers) {
+    const bi = bidirectionalView(layer);
+    for (const l of bi ? [bi.forwardLayer, bi.backwardLayer] : [layer]) if (l instanceof FusedLSTM) l.speed = speed;
+  }
+}

@@ -7,12 +7,12 @@
  * test/model/lstm/prefix-scoring.test.ts). Other models, and engines without the kernel, are scored
  * by the layers path.
  *
- * Leans on tfjs-layers 4.22 insides (checked against 4.22.0): Bidirectional's `forwardLayer` and
- * `backwardLayer` fields, and each layer's first inbound node to rebuild the head as its own model.
+ * Bidirectional's halves are read through src/engine/patches/layers-internals.ts; the head is rebuilt
+ * from each layer's first inbound node.
  */
 import * as tf from '../../engine/tf.ts';
-import { nativeLstmAddon } from '../../engine/engine.ts';
 import type { FusedLstmAddon } from '../../engine/native-addon.ts';
+import { bidirectionalView } from '../../engine/patches/layers-internals.ts';
 import { runForwardTree } from './kernels.ts';
 import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
 import { buildPrefixForest } from './prefix-forest.ts';
@@ -24,25 +24,22 @@ type Layer = tf.LayersModel['layers'][number];
 
 const PASS_THROUGH = new Set(['SpatialDropout1D', 'Dropout']);
 
-/** tfjs-layers' Bidirectional keeps its two halves in fields its types call private. */
-interface BidirectionalView {
-  mergeMode: string;
-  forwardLayer: unknown;
-  backwardLayer: unknown;
-}
-
-/** The recurrent layer's directions as weights, forward first; null when one is not ours or the merge is not a concat. */
-function directionsOf(layer: Layer): LstmInferenceWeights[] | null {
+/** The recurrent layer's directions (forward first) and the native addon they were handed; null when one is not ours, has no addon, or the merge is not a concat. */
+function directionsOf(layer: Layer): { directions: LstmInferenceWeights[]; addon: FusedLstmAddon } | null {
   if (layer instanceof FusedLSTM) {
-    const w = layer.inferenceWeights();
-    return w && !w.goBackwards ? [w] : null;
+    const addon = layer.speed?.native;
+    const w = addon?.forwardTree ? layer.inferenceWeights() : null;
+    return addon && w && !w.goBackwards ? { directions: [w], addon } : null;
   }
-  if (layer.getClassName() !== 'Bidirectional') return null;
-  const bi = layer as unknown as BidirectionalView;
-  if (bi.mergeMode !== 'concat' || !(bi.forwardLayer instanceof FusedLSTM) || !(bi.backwardLayer instanceof FusedLSTM))
+  const bi = bidirectionalView(layer);
+  if (bi?.mergeMode !== 'concat' || !(bi.forwardLayer instanceof FusedLSTM) || !(bi.backwardLayer instanceof FusedLSTM))
     return null;
+  const addon = bi.forwardLayer.speed?.native;
+  if (!addon?.forwardTree || bi.backwardLayer.speed?.native !== addon) return null;
   const [f, b] = [bi.forwardLayer.inferenceWeights(), bi.backwardLayer.inferenceWeights()];
-  return f && b && !f.goBackwards && b.goBackwards && f.returnSequences === b.returnSequences ? [f, b] : null;
+  return f && b && !f.goBackwards && b.goBackwards && f.returnSequences === b.returnSequences
+    ? { directions: [f, b], addon }
+    : null;
 }
 
 // Built once per model: rebuilding a head gives its layers another inbound node each time.
@@ -117,19 +114,20 @@ function runDirection(
   return { forest, h };
 }
 
-/** A scorer over prefix forests for `model`, or null when the model or the engine does not allow one. */
+/** A scorer over prefix forests for `model`, or null when the model (or the speed layer it was handed) does not allow one. */
 export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
-  const addon = nativeLstmAddon();
-  if (!addon?.forwardTree || model.inputs.length !== 1) return null;
+  if (model.inputs.length !== 1) return null;
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   const at = layers.findIndex((l) => l instanceof FusedLSTM || l.getClassName() === 'Bidirectional');
   if (at < 1) return null;
   const [embedding, ...between] = layers.slice(0, at);
   if (embedding.getClassName() !== 'Embedding' || embedding.getConfig().maskZero === true) return null;
   if (!between.every((l) => PASS_THROUGH.has(l.getClassName()))) return null;
-  const directions = directionsOf(layers[at]);
+  const found = directionsOf(layers[at]);
+  if (!found) return null;
+  const { directions, addon } = found;
   const [table] = embedding.getWeights();
-  if (!directions || table.rank !== 2 || directions.some((d) => d.features !== table.shape[1])) return null;
+  if (table.rank !== 2 || directions.some((d) => d.features !== table.shape[1])) return null;
   const head = headAfter(model, layers, at);
   if (!head) return null;
   const vectors = table.dataSync() as Float32Array;

@@ -10,7 +10,8 @@
  * sequence, forward and backward, is one call each. `lstmPath` is the one place that chooses.
  */
 import * as tf from '../../engine/tf.ts';
-import { nativeLstmAddon } from '../../engine/engine.ts';
+import type { FusedLstmAddon } from '../../engine/native-addon.ts';
+import type { SpeedLayer } from '../../engine/speed-layer.ts';
 import { clipGradient } from '../../engine/patches/gradient-fixes.ts';
 import { FUSED_LSTM, FUSED_LSTM_GRAD, registerFusedLstmKernels } from './kernels.ts';
 
@@ -102,23 +103,24 @@ export const STEPS_PER_PRODUCT = 4;
  */
 export type LstmPath = 'native' | 'ops' | 'layer';
 
-export function lstmPath(training: boolean): LstmPath {
-  const addon = nativeLstmAddon();
-  if (addon) {
-    registerFusedLstmKernels(addon);
-    return 'native';
-  }
+export function lstmPath(training: boolean, speed: SpeedLayer): LstmPath {
+  if (speed.native) return 'native';
   return training ? 'ops' : 'layer';
 }
 
 /**
  * The LSTM's last output [batch, units], or with `sequences` every step's [batch, steps, units],
- * differentiable: through the native kernels where the engine has them, else tfjs ops.
+ * differentiable: through the `native` addon's kernels when given (the blas engine), else tfjs ops.
  */
-export function lstmSequence(inputs: LstmSequenceInputs, activation: GateActivation, sequences = false): tf.Tensor {
-  return lstmPath(true) === 'native'
-    ? lstmSequenceByKernel(inputs, activation, sequences)
-    : lstmSequenceByOps(inputs, activation, sequences);
+export function lstmSequence(
+  inputs: LstmSequenceInputs,
+  activation: GateActivation,
+  sequences = false,
+  native: FusedLstmAddon | null = null,
+): tf.Tensor {
+  if (!native) return lstmSequenceByOps(inputs, activation, sequences);
+  registerFusedLstmKernels(native);
+  return lstmSequenceByKernel(inputs, activation, sequences);
 }
 
 function lstmSequenceByOps(
@@ -208,12 +210,14 @@ function lstmSequenceByOps(
   return run(x, kernel, recurrentKernel, bias, inputMask, recurrentMask);
 }
 
-/** The output alone, for inference, through the native forward kernel (lstmPath() is 'native'). */
+/** The output alone, for inference, through the `native` addon's forward kernel. */
 export function lstmOutputByKernel(
   inputs: LstmSequenceInputs,
   activation: GateActivation,
-  sequences = false,
+  sequences: boolean,
+  native: FusedLstmAddon,
 ): tf.Tensor {
+  registerFusedLstmKernels(native);
   const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs;
   const [h, ...kept] = tf
     .engine()

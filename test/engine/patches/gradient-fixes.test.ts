@@ -6,6 +6,7 @@ import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_
 import { initEngine } from '../../../src/engine/engine.ts';
 import { buildModel } from '../../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings.ts';
+import { speedLayer } from '../../helpers.ts';
 
 describe('gradient fixes', () => {
   it('trains an LSTM on a batch of one time step (tfjs Unpack gradient)', async () => {
@@ -13,6 +14,7 @@ describe('gradient fixes', () => {
     const model = buildModel(
       { ...DEFAULT_SETTINGS, maxWords: 20, embeddingDim: 4, units: 4, denseUnits: 4 },
       { numClasses: 5, inputLength: null },
+      await speedLayer(),
     );
     const x = tf.tensor2d([[3], [0], [7]], [3, 1], 'int32');
     const y = tf.oneHot(tf.tensor1d([0, 2, 4], 'int32'), 5).toFloat();

@@ -10,6 +10,7 @@ import * as tf from '../../../src/engine/tf.ts';
 import { withSeededMathRandom } from '../../../src/data/random.ts';
 import { buildModel } from '../../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings.ts';
+import { speedLayer } from '../../helpers.ts';
 
 const info = await initEngine('wasm', { work: process.argv[2] as EngineWork });
 const result = await withSeededMathRandom('threads', async () => {
@@ -17,6 +18,7 @@ const result = await withSeededMathRandom('threads', async () => {
   const model = buildModel(
     { ...DEFAULT_SETTINGS, embeddingDim: 64, units: 64, denseUnits: 64 },
     { numClasses: 5, inputLength: null },
+    await speedLayer(),
   );
   const losses: (number | number[])[] = [];
   for (let i = 0; i < 3; i++) {

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '../../../src/engine/tf.ts';
-import { initEngine } from '../../../src/engine/engine.ts';
-import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
+import { initEngine, startEngine } from '../../../src/engine/engine.ts';
+import { type FusedLstmAddon, loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
 import { lstmPath, lstmSequence, type GateActivation } from '../../../src/model/lstm/sequence-op.ts';
 import { needAddon, ROOT, tinyModel } from '../../helpers.ts';
 import {
@@ -19,12 +19,14 @@ import {
 } from './reference.ts';
 
 const load = loadFusedLstmAddon();
+/** The blas engine's addon, as the engine hands it to the LSTM. */
+let native: FusedLstmAddon | null = null;
 
 const { rand, mask } = randomTensors('fused-lstm-kernels');
 
 describe('the native fused LSTM kernels (blas engine)', () => {
   before(async () => {
-    if (load.ok) await initEngine('blas');
+    if (load.ok) native = (await startEngine('blas')).speed?.native ?? null;
   });
   after(async () => {
     await initEngine('wasm');
@@ -42,7 +44,7 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     for (const rate of [0, 0.3]) {
       it(`output and every gradient equal tfjs' LSTM arithmetic (${act}, dropout ${rate})`, (t) => {
         if (!needAddon(t)) return;
-        assert.equal(lstmPath(true), 'native');
+        assert.equal(lstmPath(true, { native }), 'native');
         for (const [batch, steps, features, units] of cases) compare(batch, steps, features, units, act, rate);
       });
     }
@@ -65,7 +67,7 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     it(`as a layer with ${JSON.stringify(opts)}: outputs and training gradients equal tfjs' LSTM layer, through the kernels`, async (t) => {
       if (!needAddon(t)) return;
       const x = rand([4, 7, 3]);
-      const { plain, fused } = twinLayers(5, x, ['plain_q', 'fused_q'], opts);
+      const { plain, fused } = twinLayers(5, x, ['plain_q', 'fused_q'], opts, { native });
       close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
       assert.ok(
         (await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'),
@@ -101,6 +103,8 @@ describe('the native fused LSTM kernels (blas engine)', () => {
             lstmSequence(
               { x, kernel: ws as tf.Tensor2D, recurrentKernel: u, bias: b, inputMask: ones, recurrentMask: ones },
               'hardSigmoid',
+              false,
+              native,
             ),
           ),
         )(w);
@@ -116,7 +120,7 @@ describe('the native fused LSTM kernels (blas engine)', () => {
   it("as a layer: training gradients and inference equal tfjs' own LSTM layer, through the kernels", async (t) => {
     if (!needAddon(t)) return;
     const x = rand([4, 6, 3]);
-    const { plain, fused } = twinLayers(5, x, ['plain_k', 'fused_k']);
+    const { plain, fused } = twinLayers(5, x, ['plain_k', 'fused_k'], {}, { native });
     close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
     assert.ok(
       (await kernelsRun(() => fused.apply(x) as tf.Tensor)).has('FusedLstm'),
@@ -161,7 +165,9 @@ describe('the native fused LSTM kernels (blas engine)', () => {
     const run = () =>
       tf.tidy(() =>
         tf.grads((x: tf.Tensor, w: tf.Tensor) =>
-          tf.sum(lstmSequence({ ...inputs, x: x as tf.Tensor3D, kernel: w as tf.Tensor2D }, 'hardSigmoid')),
+          tf.sum(
+            lstmSequence({ ...inputs, x: x as tf.Tensor3D, kernel: w as tf.Tensor2D }, 'hardSigmoid', false, native),
+          ),
         )([inputs.x, inputs.kernel]),
       );
     tf.dispose(run());
@@ -276,6 +282,7 @@ function compare(
             },
             act,
             sequences,
+            native,
           ),
           r,
         ),

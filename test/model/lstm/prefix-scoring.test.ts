@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '../../../src/engine/tf.ts';
-import { initEngine } from '../../../src/engine/engine.ts';
+import { initEngine, startEngine } from '../../../src/engine/engine.ts';
 import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
+import type { SpeedLayer } from '../../../src/engine/speed-layer.ts';
 import { groupLength } from '../../../src/data/batches.ts';
 import { padSequence } from '../../../src/data/padding.ts';
 import { buildBiLstm } from '../../../src/model/bilstm.ts';
 import { nativeLstmCalls } from '../../../src/model/lstm/kernels.ts';
-import { FusedLSTM } from '../../../src/model/lstm/layer.ts';
+import { FusedLSTM, useSpeedLayer } from '../../../src/model/lstm/layer.ts';
 import { prefixTreeScorer } from '../../../src/model/lstm/prefix-scoring.ts';
 import { buildModel } from '../../../src/model/recipe.ts';
 import { FOREST_ROWS, predictRows } from '../../../src/model/recurrent-member.ts';
@@ -39,8 +40,10 @@ function oneByOne(model: tf.LayersModel, seqs: number[][], maxLen: number, batch
 }
 
 describe('scoring over prefix forests (blas engine)', () => {
+  /** What the blas engine hands the models it runs. */
+  let speed: SpeedLayer | null = null;
   before(async () => {
-    if (load.ok) await initEngine('blas');
+    if (load.ok) speed = (await startEngine('blas')).speed;
   });
   after(async () => {
     await initEngine('wasm');
@@ -63,6 +66,7 @@ describe('scoring over prefix forests (blas engine)', () => {
             new FusedLSTM({ units: 24, recurrentActivation: gate, unitForgetBias: true }),
           ],
         });
+        useSpeedLayer(model, speed);
         const seqs = phrases(300, 60);
         const before = nativeLstmCalls().tree;
         const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), { maxLen, batching, batchSize: 64 });
@@ -88,6 +92,7 @@ describe('scoring over prefix forests (blas engine)', () => {
       const model = buildModel(
         { ...DEFAULT_SETTINGS, maxWords: 60, embeddingDim: 16, units: 24, denseUnits: 8 },
         { numClasses: 5, inputLength: batching === 'max' ? maxLen : null },
+        speed,
       );
       const seqs = phrases(300, 60);
       const got = predictRows(model, seqs, Int32Array.from(seqs.keys()), { maxLen, batching, batchSize: 64 });
@@ -104,6 +109,7 @@ describe('scoring over prefix forests (blas engine)', () => {
     const model = buildModel(
       { ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 },
       { numClasses: 3, inputLength: null },
+      speed,
     );
     const seqs = phrases(FOREST_ROWS + 10, 30);
     const rows = Int32Array.from(seqs.keys()).reverse();
@@ -125,6 +131,7 @@ describe('scoring over prefix forests (blas engine)', () => {
       const model = buildBiLstm(
         { rows: 60, dims: 12, units: 10, bidirectional, pooling, numClasses: 5, learningRate: 0.01 },
         null,
+        speed,
       );
       const seqs = phrases(200, 60);
       const before = nativeLstmCalls().tree;
@@ -151,16 +158,20 @@ describe('scoring over prefix forests (blas engine)', () => {
         new FusedLSTM({ units: 4 }),
       ],
     });
+    useSpeedLayer(masked, speed);
     assert.equal(prefixTreeScorer(masked), null);
     masked.dispose();
     const model = buildModel(
       { ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 },
       { numClasses: 5, inputLength: null },
+      speed,
     );
     assert.notEqual(prefixTreeScorer(model), null);
-    await initEngine('wasm');
+    useSpeedLayer(model, (await startEngine('wasm')).speed);
     assert.equal(prefixTreeScorer(model), null);
-    await initEngine('blas');
+    useSpeedLayer(model, null);
+    assert.equal(prefixTreeScorer(model), null);
+    await startEngine('blas');
     model.dispose();
   });
 });

@@ -1,4 +1,5 @@
 /** What the LSTM tests compare against: tfjs-layers' LSTMCell arithmetic, differentiated by tfjs. */
+import type { SpeedLayer } from '../../../src/engine/speed-layer.ts';
 import assert from 'node:assert/strict';
 import * as tf from '../../../src/engine/tf.ts';
 import { makeRng } from '../../../src/data/random.ts';
@@ -70,6 +71,7 @@ export function twinLayers(
   x: tf.Tensor,
   names: [string, string],
   opts: { returnSequences?: boolean; goBackwards?: boolean } = {},
+  speed: SpeedLayer = { native: null },
 ): { plain: Layer; fused: FusedLSTM } {
   const args = {
     units,
@@ -80,6 +82,7 @@ export function twinLayers(
   };
   const plain = tf.layers.lstm({ ...args, name: names[0] });
   const fused = new FusedLSTM({ ...args, name: names[1] });
+  fused.speed = speed;
   plain.apply(x);
   fused.apply(x);
   fused.setWeights(plain.getWeights());

@@ -1,0 +1,149 @@
+/**
+ * Everything in this tool that leans on a dependency's insides, listed once, with the versions it was
+ * checked against. Two kinds:
+ * - shims: public API only, needed for correctness (always on);
+ * - speed patches: private details of tfjs (and one of XNNPACK), each guarded by a test. They stay off
+ *   unless the installed tfjs packages are the checked versions: the engine then runs on tfjs' public
+ *   API alone, slower, and its line says why. docs/upgrading.md is the checklist for moving them.
+ */
+import { createRequire } from 'node:module';
+import * as tf from '../tf.ts';
+import { installGradientFixes } from './gradient-fixes.ts';
+
+/** The tfjs packages the speed patches read the insides of, and the versions they were checked against. */
+export const CHECKED_VERSIONS = {
+  '@tensorflow/tfjs-core': '4.22.0',
+  '@tensorflow/tfjs-layers': '4.22.0',
+  '@tensorflow/tfjs-backend-wasm': '4.22.0',
+} as const;
+
+export type TfjsPackage = keyof typeof CHECKED_VERSIONS;
+export type TfjsVersions = Partial<Record<TfjsPackage, string>>;
+
+export interface Patch {
+  /** Where it lives. */
+  file: string;
+  kind: 'shim' | 'speed';
+  /** The dependency whose insides (or behaviour) it relies on. */
+  dependency: string;
+  /** The detail it uses, which an upgrade may change. */
+  leansOn: string;
+  /** The test that fails when that detail changes. */
+  guard: string;
+}
+
+export const PATCHES: readonly Patch[] = [
+  {
+    file: 'src/engine/patches/chained-ops.ts',
+    kind: 'shim',
+    dependency: '@tensorflow/tfjs-core',
+    leansOn:
+      "the chained tensor methods tfjs-layers calls (t.mul(b), …), copied from tfjs-core's public/chained_ops list",
+    guard: 'every test that builds a model (test/model/recipe.test.ts)',
+  },
+  {
+    file: 'src/engine/patches/gradient-fixes.ts',
+    kind: 'shim',
+    dependency: '@tensorflow/tfjs-core',
+    leansOn:
+      "Unpack's gradient receiving one tensor instead of a list (a one-step LSTM batch); public registerGradient",
+    guard: 'test/engine/patches/gradient-fixes.test.ts',
+  },
+  {
+    file: 'src/engine/patches/wasm-math-kernels.ts',
+    kind: 'shim',
+    dependency: '@tensorflow/tfjs-backend-wasm',
+    leansOn:
+      "UnsortedSegmentSum (the embedding's gradient) missing from the wasm backend; registered only while tfjs has none",
+    guard: 'test/engine/patches/wasm-kernels.test.ts',
+  },
+  {
+    file: 'src/data/random.ts',
+    kind: 'shim',
+    dependency: '@tensorflow/tfjs-layers',
+    leansOn: 'initializers drawing from Math.random (swapped for a seeded stream while a model is built)',
+    guard: 'test/train/loop.test.ts (same seed, same weights)',
+  },
+  {
+    file: 'src/model/quietly.ts',
+    kind: 'shim',
+    dependency: '@tensorflow/tfjs-layers',
+    leansOn: 'the wording of one console.warn line it filters while a model is built',
+    guard: 'test/cli/train.test.ts (stderr of a training run)',
+  },
+  {
+    file: 'src/engine/patches/dropout.ts',
+    kind: 'speed',
+    dependency: '@tensorflow/tfjs-core, seedrandom',
+    leansOn:
+      "`dropout` replaced on tfjs-core's CommonJS exports (tfjs-layers reads it through getters); seedrandom's Alea step copied",
+    guard: 'test/engine/patches/dropout.test.ts',
+  },
+  {
+    file: 'src/engine/patches/wasm-threads.ts',
+    kind: 'speed',
+    dependency: '@tensorflow/tfjs-backend-wasm',
+    leansOn:
+      "wasm-out/*-threaded-simd.js deep-required, os.cpus swapped while it starts, the six cwraps of its init(), Emscripten's PThread.runningWorkers, the worker script",
+    guard: 'test/engine/patches/wasm-threads.test.ts',
+  },
+  {
+    file: 'src/engine/patches/wasm-kernels.ts (+ wasm-copy-kernels.ts, wasm-math-kernels.ts)',
+    kind: 'speed',
+    dependency: '@tensorflow/tfjs-backend-wasm',
+    leansOn: '13 kernels replaced through makeOutput, typedArrayFromHeap and dataIdMap, wrapped in registration order',
+    guard: 'test/engine/patches/wasm-kernels.test.ts',
+  },
+  {
+    file: 'src/engine/patches/native-kernels.ts, native/fused-lstm/src/matmul.cc',
+    kind: 'speed',
+    dependency: '@tensorflow/tfjs-backend-wasm (XNNPACK)',
+    leansOn: "XNNPACK's summation order, mirrored by the addon's products so results keep their bits",
+    guard: 'test/engine/patches/native-kernels.test.ts',
+  },
+  {
+    file: 'src/engine/patches/layers-internals.ts (used by src/model/lstm/)',
+    kind: 'speed',
+    dependency: '@tensorflow/tfjs-layers',
+    leansOn:
+      "the LSTM cell's fields (kernel, recurrentKernel, bias, dropout rates) and Bidirectional's forwardLayer/backwardLayer",
+    guard: 'test/model/lstm/sequence-op.test.ts, test/model/lstm/prefix-scoring.test.ts',
+  },
+  {
+    file: 'src/engine/patches/adam-internals.ts (used by src/model/adam.ts)',
+    kind: 'speed',
+    dependency: '@tensorflow/tfjs-core',
+    leansOn: "AdamOptimizer's private moments and beta powers, read and written by the one-pass update",
+    guard: 'test/model/adam.test.ts',
+  },
+];
+
+const load = createRequire(import.meta.url);
+
+/** The installed versions of the packages `backend` runs on (the wasm package only for the wasm backend). */
+export function installedVersions(backend: string): TfjsVersions {
+  const versions: TfjsVersions = {
+    '@tensorflow/tfjs-core': tf.version_core,
+    '@tensorflow/tfjs-layers': tf.version_layers,
+  };
+  if (backend === 'wasm')
+    versions['@tensorflow/tfjs-backend-wasm'] = (
+      load('@tensorflow/tfjs-backend-wasm/package.json') as {
+        version: string;
+      }
+    ).version;
+  return versions;
+}
+
+/** Why the speed patches must stay off with these versions installed, or null when each is the checked one. */
+export function versionMismatch(installed: TfjsVersions): string | null {
+  const differ = (Object.keys(installed) as TfjsPackage[])
+    .filter((pkg) => installed[pkg] !== CHECKED_VERSIONS[pkg])
+    .map((pkg) => `${pkg.replace('@tensorflow/', '')} ${installed[pkg]} (checked: ${CHECKED_VERSIONS[pkg]})`);
+  return differ.length ? differ.join(', ') : null;
+}
+
+/** The shims: public API only, on for every engine. */
+export function installShims(): void {
+  installGradientFixes();
+}
