@@ -71,14 +71,9 @@ export { argmax, clippedCrossEntropy, scoreProbabilities, type Scores } from './
 export { FusedLSTM } from './model/lstm/layer.ts';
 export { lstmSequence, type LstmSequenceInputs } from './model/lstm/sequence-op.ts';
 export { trainModel, type TrainOptions, type TrainCallbacks, type BatchLog } from './train/loop.ts';
-export {
-  runTraining,
-  crossValidate,
-  type TrainRunOptions,
-  type TrainReporter,
-  type TrainResult,
-  type DataSummary,
-} from './train/train-model.ts';
+export { runTraining, type TrainResult } from './train/train-model.ts';
+export { crossValidate, type CrossValidation, type FoldResult } from './train/cross-validate.ts';
+export type { TrainRunOptions, TrainReporter, DataSummary } from './train/start-run.ts';
 export { saveCheckpoint, loadCheckpoint, type CheckpointState } from './train/checkpoint.ts';
 export {
   initEngine,

@@ -24,9 +24,7 @@ export type Monitor = 'val_acc' | 'val_loss';
 export const MONITORS: readonly Monitor[] = ['val_acc', 'val_loss'];
 
 /**
- * What a run trains: `seed` the recipe's LSTM alone; `ensemble` the LSTM and the n-gram model (and the
- * bidirectional LSTM on pretrained vectors when `embeddings` is set), blended; `vectors` the
- * bidirectional LSTM on pretrained vectors alone.
+ * What a run trains (presets.ts describes each).
  */
 export type Preset = 'seed' | 'ensemble' | 'vectors';
 export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors'];
@@ -150,20 +148,20 @@ const BEFORE_THE_SETTING_EXISTED: Partial<RunSettings> = {
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
 
-/** What a preset changes from the defaults, for the settings a user leaves alone. */
-export const PRESET_DEFAULTS: Readonly<Record<Preset, Partial<RunSettings>>> = {
-  seed: {},
-  ensemble: { earlyStop: 2 },
-  vectors: { epochs: 4, earlyStop: 1 },
-};
-
-/** `settings` with the preset's defaults put in for every setting not in `chosen`. */
-export function applyPreset(settings: RunSettings, chosen: ReadonlySet<SettingKey>): RunSettings {
-  const out = { ...settings };
-  for (const [k, v] of Object.entries(PRESET_DEFAULTS[settings.preset]) as [SettingKey, unknown][]) {
-    if (!chosen.has(k)) (out as Record<SettingKey, unknown>)[k] = v;
-  }
+/**
+ * The run's settings out of whatever carries them (a command's flags, a run's options): each setting
+ * taken from `from`, the default where it is absent. The one projection from options to settings.
+ */
+export function pickSettings(from: Partial<RunSettings>): RunSettings {
+  const out = { ...DEFAULT_SETTINGS };
+  for (const k of SETTING_KEYS) copySetting(out, from, k);
   return out;
+}
+
+/** to[k] = from[k] where `from` has it: one key, its type kept. */
+export function copySetting<K extends SettingKey>(to: RunSettings, from: Partial<RunSettings>, k: K): void {
+  const v = from[k];
+  if (v !== undefined) to[k] = v as RunSettings[K];
 }
 
 /** What a resumed run must share with its checkpoint: everything but the number of epochs to reach. */

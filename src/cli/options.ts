@@ -5,6 +5,7 @@
  */
 import { ENGINE_CHOICES, type EngineRequest } from '../engine/names.ts';
 import { THEMES, type ThemeName } from '../plot/theme.ts';
+import { describePresets } from '../presets.ts';
 import {
   BATCHING_MODES,
   DATA_FORMATS,
@@ -103,8 +104,7 @@ export const TRAIN_FLAGS = {
   out: flag<string>({ flags: '-o, --out <dir>', description: 'model directory to write', default: DEFAULT_MODEL_DIR }),
   preset: flag<Preset>({
     flags: '--preset <name>',
-    description:
-      "what to train: 'seed' (the Keras recipe's LSTM), 'ensemble' (the LSTM and a word/character n-gram model, and with --embeddings a bidirectional LSTM on the vectors, blended; --early-stop 2 unless given) or 'vectors' (the bidirectional LSTM on --embeddings alone; --epochs 4 --early-stop 1 unless given)",
+    description: `what to train: ${describePresets()}`,
     default: d.preset,
     choices: PRESETS,
   }),

@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import cliProgress from 'cli-progress';
 import type { EpochLog } from '../model/history.ts';
 import type { BatchLog } from '../train/loop.ts';
-import type { DataSummary, TrainReporter } from '../train/train-model.ts';
+import type { DataSummary, TrainReporter } from '../train/start-run.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 
 export interface ReporterOptions {

@@ -3,8 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
-import { applyPreset, DEFAULT_SETTINGS, SETTING_KEYS, settingsToJson, type RunSettings } from '../settings.ts';
-import type { TrainResult, TrainRunOptions } from '../train/train-model.ts';
+import { applyPreset } from '../presets.ts';
+import { DEFAULT_SETTINGS, pickSettings, SETTING_KEYS, settingsToJson } from '../settings.ts';
+import type { TrainRunOptions } from '../train/start-run.ts';
+import type { TrainResult } from '../train/train-model.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 import { TRAIN_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv, reportLstmPasses } from './program.ts';
@@ -28,7 +30,7 @@ export function registerTrain(program: Command): void {
     const write = writeLine;
     const { plot, resume, folds, out } = flags;
     const chosen = new Set(SETTING_KEYS.filter((k) => cmd.getOptionValueSource(k) === 'cli'));
-    const settings = { ...applyPreset(settingsFrom(flags), chosen), out };
+    const settings = { ...applyPreset(pickSettings(flags), chosen), out };
     const stop = interruptOnSignals();
     // A reader that goes away (`| head`) stops training after the batch, quietly; a full disk on stdout says so.
     watchStdout(() => stop.abort('SIGPIPE'));
@@ -146,7 +148,7 @@ async function crossValidateCommand(
   write: (line: string) => void,
   verbose: boolean,
 ): Promise<void> {
-  const { crossValidate } = await import('../train/train-model.ts');
+  const { crossValidate } = await import('../train/cross-validate.ts');
   const { makeTrainReporter } = await import('./train-reporter.ts');
   const { writeFileAtomic } = await import('../fs/atomic-file.ts');
   const reporter = makeTrainReporter({ epochs, tty: canRedraw(process.stdout), write, verbose });
@@ -174,10 +176,4 @@ async function crossValidateCommand(
     write(`${chalk.yellow('stopped')} by ${cv.interrupted} after ${cv.folds.length} of ${k} folds`);
     process.exitCode = EXIT_CODE[cv.interrupted] ?? 1;
   }
-}
-
-/** The run's settings from the flags: a flag left out (one without a default) is the setting's default. */
-function settingsFrom(flags: FlagValues<typeof TRAIN_FLAGS>): RunSettings {
-  const given = flags as Record<string, unknown>;
-  return Object.fromEntries(SETTING_KEYS.map((k) => [k, given[k] ?? DEFAULT_SETTINGS[k]])) as unknown as RunSettings;
 }

@@ -1,0 +1,80 @@
+/**
+ * The presets, described once: what each trains (its members, in order, the first checkpointed), the
+ * settings it changes for the user who leaves them alone, and the words `--help` and the README use.
+ * settings.ts applies the defaults, training reads the members, the CLI prints the words.
+ */
+import type { MemberKind } from './model/member.ts';
+import { copySetting, type Preset, type RunSettings, type SettingKey } from './settings.ts';
+
+export interface PresetMember {
+  kind: MemberKind;
+  /** Trained only when this setting is set (the member on pretrained vectors needs `embeddings`). */
+  when?: 'embeddings';
+  /** Inside this preset, the member trains with another preset's defaults for the settings the user left alone. */
+  ownDefaults?: Preset;
+}
+
+export interface PresetSpec {
+  /** One line for `--help` and the README. */
+  summary: string;
+  /** What it changes from the seed's defaults, unless the user set it. */
+  defaults: Partial<RunSettings>;
+  members: readonly PresetMember[];
+  /** A setting it cannot train without. */
+  needs?: 'embeddings';
+}
+
+export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
+  seed: {
+    summary: "the Keras recipe's LSTM",
+    defaults: {},
+    members: [{ kind: 'lstm' }],
+  },
+  ensemble: {
+    summary:
+      "the LSTM and a word/character n-gram model, blended on the validation rows; with --embeddings also a bidirectional LSTM on the vectors, on the vectors preset's epochs and early stop",
+    defaults: { earlyStop: 2 },
+    members: [{ kind: 'lstm' }, { kind: 'ngram' }, { kind: 'bilstm', when: 'embeddings', ownDefaults: 'vectors' }],
+  },
+  vectors: {
+    summary: 'a bidirectional LSTM on the pretrained word vectors of --embeddings, alone',
+    defaults: { epochs: 4, earlyStop: 1 },
+    members: [{ kind: 'bilstm' }],
+    needs: 'embeddings',
+  },
+};
+
+/** `settings` with its preset's defaults put in for every setting not in `chosen`. */
+export function applyPreset(settings: RunSettings, chosen: ReadonlySet<SettingKey>): RunSettings {
+  const out = { ...settings };
+  const defaults = PRESET_TABLE[settings.preset].defaults;
+  for (const k of Object.keys(defaults) as SettingKey[]) if (!chosen.has(k)) copySetting(out, defaults, k);
+  return out;
+}
+
+/** The members `settings` train, in order (the first one checkpointed), each with its own settings. */
+export function presetMembers(
+  settings: RunSettings,
+  chosen: ReadonlySet<SettingKey>,
+): { kind: MemberKind; settings: RunSettings }[] {
+  return PRESET_TABLE[settings.preset].members
+    .filter((m) => m.when !== 'embeddings' || settings.embeddings !== null)
+    .map((m) => ({
+      kind: m.kind,
+      settings: m.ownDefaults
+        ? { ...applyPreset({ ...settings, preset: m.ownDefaults }, chosen), preset: settings.preset }
+        : settings,
+    }));
+}
+
+/** The presets as --help lists them: `'name' (summary; defaults unless given)`. */
+export function describePresets(): string {
+  return (Object.entries(PRESET_TABLE) as [Preset, PresetSpec][])
+    .map(([name, p]) => {
+      const defaults = Object.entries(p.defaults)
+        .map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(v)}`)
+        .join(' ');
+      return `'${name}' (${p.summary}${defaults ? `; ${defaults} unless given` : ''})`;
+    })
+    .join(', ');
+}

@@ -1,0 +1,40 @@
+/** What a resumed run checks against its checkpoint: the same data, the same settings, no fewer epochs. */
+import { ResumeMismatchError, SettingError } from '../errors.ts';
+import { FIXED_ON_RESUME, type RunSettings, type SettingKey } from '../settings.ts';
+import { type Checkpoint, checkpointPath } from './checkpoint.ts';
+
+/** A checkpoint resumes on the data it was trained on, to the byte. */
+export function checkSameData(checkpoint: Checkpoint, sha256: string, file: string): void {
+  const { state } = checkpoint;
+  if (state.data_sha256 !== sha256) {
+    throw new SettingError(
+      'resume',
+      `this file's sha256 (${sha256.slice(0, 12)}…) differs from the data the checkpoint was trained on (${state.data_file}, ${state.data_sha256.slice(0, 12)}…)`,
+      { where: { file } },
+    );
+  }
+}
+
+/** The checkpoint's settings with the epochs asked for; settings the user chose must equal the checkpoint's. */
+export function resumeSettings(
+  given: RunSettings,
+  explicit: ReadonlySet<SettingKey>,
+  checkpoint: Checkpoint,
+  out: string,
+): RunSettings {
+  const { state, settings } = checkpoint;
+  const differ = FIXED_ON_RESUME.filter((k) => explicit.has(k) && given[k] !== null && given[k] !== settings[k]);
+  if (differ.length > 0)
+    throw new ResumeMismatchError(
+      differ.map((k) => ({ setting: k, given: given[k], checkpoint: settings[k] })),
+      checkpointPath(out),
+    );
+  if (given.epochs < state.epoch) {
+    throw new SettingError(
+      'epochs',
+      `the checkpoint has ${state.epoch} epochs done, more than the ${given.epochs} asked for`,
+      { where: { file: checkpointPath(out) } },
+    );
+  }
+  return { ...settings, epochs: given.epochs };
+}

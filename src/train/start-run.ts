@@ -1,0 +1,206 @@
+/**
+ * What every training run starts from: the settings resolved (a resume's from its checkpoint), the
+ * data read, checked and encoded, the rows split, and the engine started, each reported.
+ */
+import { type Classes, classesOf, indexLabels, labelCounts } from '../data/labels.ts';
+import { type PreparedData, prepareTrainingData } from '../data/prepare.ts';
+import { heldOutRows, type RowSplit, range } from '../data/split.ts';
+import { readTable } from '../data/table.ts';
+import { resolveEmbeddings } from '../data/vectors.ts';
+import { describeEngine, type Engine, type EngineInfo, type EngineRequest, startEngine } from '../engine/engine.ts';
+import { SettingError } from '../errors.ts';
+import type { StagedHook } from '../fs/atomic-dir.ts';
+import { checkInputFile } from '../fs/read.ts';
+import type { MemberKind } from '../model/member.ts';
+import { PRESET_TABLE, presetMembers } from '../presets.ts';
+import { pickSettings, type RunSettings, type SettingKey } from '../settings.ts';
+import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
+import type { NgramProgress } from './ngram.ts';
+import type { LstmCallbacks } from './recurrent-member.ts';
+import { checkSameData, resumeSettings } from './resume.ts';
+import type { VectorsProgress } from './vectors.ts';
+
+export interface TrainRunOptions extends RunSettings {
+  dataFile: string;
+  out: string;
+  backend: EngineRequest;
+  /** Let TensorFlow's C++ log lines through (the tensorflow engine; off by default). */
+  nativeLogs?: boolean;
+  /** Continue from the checkpoint in `out`. */
+  resume?: boolean;
+  /**
+   * The settings the user chose: the preset's defaults stand in for the others, and with `resume` the
+   * chosen ones must equal the checkpoint's.
+   */
+  explicit?: ReadonlySet<SettingKey>;
+  /** Aborting it stops training after the current batch (the last epoch's checkpoint stays). */
+  signal?: AbortSignal;
+  /** Called after each file a save stages (the model directory's and the checkpoint's). */
+  onStaged?: StagedHook;
+}
+
+export interface DataSummary {
+  file: string;
+  /** Cross-validation: the number of folds (trainRows and valRows are then the first fold's). */
+  folds?: number;
+  rows: number;
+  trainRows: number;
+  valRows: number;
+  vocabulary: number;
+  maxLen: number;
+  labelCounts: number[];
+  /** Each class's label as written, and its name. */
+  labels: readonly string[];
+  labelNames: readonly string[];
+  truncated: number;
+  longestPhrase: number;
+}
+
+/** The validation rows (the last ones) all have one label: the file is likely sorted by label. */
+export interface DataWarning {
+  kind: 'sorted-by-label';
+  label: string;
+  rows: number;
+}
+
+export interface TrainReporter extends LstmCallbacks {
+  onEngine?(info: EngineInfo, line: string): void;
+  onData?(summary: DataSummary): void;
+  /** A member's training begins: its kind and the epochs it may train (its own preset's in an ensemble). */
+  onMember?(kind: MemberKind, epochs: number): void;
+  /** The n-gram member's training (ensemble): the vectoriser, then its epochs. */
+  onNgram?(progress: NgramProgress): void;
+  /** Reading the pretrained vectors. */
+  onVectors?(progress: VectorsProgress): void;
+  /** The vocabulary of the member on pretrained vectors. */
+  onVocabulary?(v: {
+    words: number;
+    covered: number;
+    added: number;
+    dims: number;
+    fileWords: number;
+    source: string;
+  }): void;
+  onSaved?(dir: string, files: string[]): void;
+  /** Something about the data the user should know before training. */
+  onWarning?(warning: DataWarning): void;
+}
+
+/** A run started: the data read and encoded, the settings resolved, the engine running. */
+export interface StartedRun {
+  /** The training file's sha256 (what a checkpoint and `evaluate --validation` check). */
+  sha256: string;
+  classes: Classes;
+  /** Each row's group (the file's group column, else its own line), for folds. */
+  groups: string[];
+  data: PreparedData;
+  settings: RunSettings & { maxLen: number };
+  checkpoint: Checkpoint | null;
+  engine: Engine;
+  split: RowSplit;
+}
+
+/** How the rows split: the validation file's rows, a shuffled share, the last share (at a group boundary with a group column), or a fold. */
+export type SplitRule = (p: { rows: number; fileRows: number; groups: string[]; settings: RunSettings }) => RowSplit;
+
+/** The default rule: the validation file's rows, else the last (or a shuffled) share of the file's rows. */
+export const validationRule: SplitRule = ({ rows, fileRows, groups, settings }) =>
+  settings.validationFile
+    ? { trainRows: range(0, fileRows), valRows: range(fileRows, rows) }
+    : heldOutRows(groups, settings);
+
+export async function startRun(
+  opts: TrainRunOptions,
+  reporter: TrainReporter,
+  split: SplitRule,
+  folds?: number,
+): Promise<StartedRun> {
+  // Data and checkpoint problems are reported before the engine starts.
+  const checkpoint = opts.resume ? await loadCheckpoint(opts.out) : null;
+  const given = pickSettings(opts);
+  const requested = checkpoint ? resumeSettings(given, opts.explicit ?? new Set(), checkpoint, opts.out) : given;
+  const read = (file: string) =>
+    readTable(file, {
+      labelled: true,
+      format: requested.format ?? undefined,
+      columns: {
+        text: requested.textColumn ?? undefined,
+        label: requested.labelColumn ?? undefined,
+        group: requested.groupColumn ?? undefined,
+      },
+    });
+  const table = await read(opts.dataFile);
+  if (checkpoint) checkSameData(checkpoint, table.sha256, opts.dataFile);
+  const classes = classesOf(table, requested.labels ?? undefined);
+  const validation = requested.validationFile ? await read(requested.validationFile) : null;
+  const valIndex = validation ? indexLabels(validation.rows, classes, validation.path) : new Int32Array(0);
+  await checkEmbeddings(requested, checkpoint !== null);
+  const rows = [...table.rows, ...(validation?.rows ?? [])];
+  const labels = Int32Array.from([...classes.index, ...valIndex]);
+  const data = prepareTrainingData(
+    rows.map((r) => r.text),
+    labels,
+    {
+      maxWords: requested.maxWords,
+      maxLen: requested.maxLen,
+      tokenizer: checkpoint?.tokenizer,
+      fitRows: table.rows.length,
+    },
+  );
+  const settings = { ...requested, maxLen: data.maxLen };
+  const groups = rows.map((r) => r.group ?? `line ${r.line}`);
+  const rowSplit = split({ rows: rows.length, fileRows: table.rows.length, groups, settings });
+  if (rowSplit.trainRows.length === 0)
+    throw new SettingError('validationSplit', 'leaves no training rows', {
+      given: settings.validationSplit,
+      where: { file: opts.dataFile },
+    });
+  const warning = sortedByLabel(labels, rowSplit, classes, settings);
+  if (warning) reporter.onWarning?.(warning);
+
+  const engine = await startEngine(opts.backend, { work: 'train', nativeLogs: opts.nativeLogs });
+  reporter.onEngine?.(engine.info, describeEngine(engine.info));
+  reporter.onData?.({
+    file: opts.dataFile,
+    folds,
+    rows: rows.length,
+    trainRows: rowSplit.trainRows.length,
+    valRows: rowSplit.valRows.length,
+    vocabulary: data.tokenizer.wordIndex.size,
+    maxLen: data.maxLen,
+    labelCounts: labelCounts(data.labels, classes.labels.length),
+    labelNames: classes.names,
+    labels: classes.labels,
+    truncated: data.truncated,
+    longestPhrase: data.longestPhrase,
+  });
+  return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit };
+}
+
+/** A file sorted by label puts one class in the last rows: the validation rows then say nothing of the others. */
+function sortedByLabel(
+  labels: Int32Array,
+  split: RowSplit,
+  classes: Classes,
+  settings: RunSettings,
+): DataWarning | null {
+  if (settings.validationFile || settings.shuffleSplit || split.valRows.length === 0) return null;
+  const valClasses = new Set(Array.from(split.valRows, (r) => labels[r]));
+  if (valClasses.size > 1 || classes.labels.length < 2) return null;
+  const [only] = valClasses;
+  return { kind: 'sorted-by-label', label: classes.labels[only], rows: split.valRows.length };
+}
+
+/** The vectors a run needs are there (or installable, said how) before any work starts. */
+async function checkEmbeddings(settings: RunSettings, resuming: boolean): Promise<void> {
+  const members = presetMembers(settings, new Set()).map((m) => m.kind);
+  const needed = members.includes('bilstm') || PRESET_TABLE[settings.preset].needs === 'embeddings';
+  if (!needed || (resuming && members[0] === 'bilstm')) return;
+  if (!settings.embeddings)
+    throw new SettingError(
+      'embeddings',
+      'the vectors preset trains on pretrained word vectors: give glove-100d or a vectors file',
+      { given: '(none)' },
+    );
+  await checkInputFile(resolveEmbeddings(settings.embeddings).path, 'word vectors file');
+}

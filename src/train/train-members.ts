@@ -1,0 +1,194 @@
+/** Trains a preset's members on one split, scores each on its validation rows, and fits their blend there. */
+import { makeRng } from '../data/random.ts';
+import type { RowSplit } from '../data/split.ts';
+import type * as tf from '../engine/tf.ts';
+import { SettingError } from '../errors.ts';
+import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
+import type { Blend } from '../model/blend.ts';
+import { loadLayersModel } from '../model/layers-files.ts';
+import type { Member } from '../model/member.ts';
+import { buildModel, compileModel } from '../model/recipe.ts';
+import { scoreProbabilities } from '../model/scores.ts';
+import { presetMembers } from '../presets.ts';
+import type { RunSettings } from '../settings.ts';
+import { fitBlend } from './blend.ts';
+import { NGRAM_TRAINING, trainNgram } from './ngram.ts';
+import { type LstmOutcome, type LstmTraining, type SequenceData, trainRecurrentMember } from './recurrent-member.ts';
+import type { StartedRun, TrainReporter, TrainRunOptions } from './start-run.ts';
+import { prepareVectors, sequencesOf } from './vectors.ts';
+
+/** A member's (or the blend's) scores on the validation rows. */
+export interface MemberScore {
+  kind: string;
+  valAcc: number | null;
+  valLoss: number | null;
+}
+
+export interface TrainedMembers {
+  /** The first member's training (the one with a checkpoint): its epochs make history.json. */
+  primary: LstmOutcome;
+  /** Each member with its directory in the model directory; empty when a signal stopped training. */
+  members: { member: Member; path: string }[];
+  scores: MemberScore[];
+  blend: Blend | null;
+}
+
+const NOTHING_TRAINED: LstmOutcome = { member: null, history: [], best: null, kept: null, stoppedEarly: false };
+
+/** Trains the preset's members on `split` (the first one checkpointed in `out`), scores each, fits the blend. */
+export async function trainMembers(
+  run: StartedRun,
+  split: RowSplit,
+  opts: TrainRunOptions,
+  out: string | null,
+  reporter: TrainReporter,
+): Promise<TrainedMembers> {
+  const { settings, data, engine } = run;
+  const k = run.classes.labels.length;
+  const members: { member: Member; path: string }[] = [];
+  let primary: LstmOutcome = NOTHING_TRAINED;
+  const stopped = (): TrainedMembers => {
+    for (const m of members) m.member.dispose();
+    return { primary, members: [], scores: [], blend: null };
+  };
+  try {
+    for (const [i, m] of presetMembers(settings, opts.explicit ?? new Set()).entries()) {
+      const first = i === 0;
+      const own = { ...m.settings, maxLen: settings.maxLen };
+      reporter.onMember?.(m.kind, own.epochs);
+      if (m.kind === 'ngram') {
+        const ngram = trainNgram(
+          Array.from(split.trainRows, (r) => data.cleaned[r]),
+          Int32Array.from(split.trainRows, (r) => data.labels[r]),
+          k,
+          makeRng(`ngram:${settings.seed}`),
+          NGRAM_TRAINING,
+          { onProgress: reporter.onNgram, signal: opts.signal },
+        );
+        if (ngram === null) return stopped();
+        members.push({ member: ngram, path: 'ngram' });
+        continue;
+      }
+      const common = {
+        settings: own,
+        split,
+        out: first ? out : null,
+        dataFile: opts.dataFile,
+        dataSha256: run.sha256,
+        engine,
+        checkpoint: first ? run.checkpoint : null,
+        signal: opts.signal,
+        onStaged: opts.onStaged,
+      };
+      const outcome =
+        m.kind === 'lstm'
+          ? await trainRecurrentMember(
+              {
+                ...common,
+                kind: 'lstm',
+                build: () =>
+                  buildModel(own, { numClasses: k, inputLength: own.pad === 'max' ? data.maxLen : null }, engine.speed),
+                data,
+                batchSize: own.batchSize,
+                labelSmoothing: 0,
+              },
+              reporter,
+            )
+          : await trainVectorsMember(run, common, reporter);
+      if (first) primary = outcome;
+      if (outcome.member === null) return stopped();
+      members.push({ member: outcome.member, path: first ? '.' : m.kind });
+    }
+    const { scores, blend } = scoreMembers(members, run, split);
+    return { primary, members, scores, blend };
+  } catch (err) {
+    for (const m of members) m.member.dispose();
+    throw err;
+  }
+}
+
+/** Each member's validation scores, and (with more than one) their blend fitted on the same rows. */
+function scoreMembers(
+  members: { member: Member }[],
+  run: StartedRun,
+  split: RowSplit,
+): { scores: MemberScore[]; blend: Blend | null } {
+  const { data } = run;
+  const k = run.classes.labels.length;
+  const { valRows } = split;
+  const valLabels = Int32Array.from(valRows, (r) => data.labels[r]);
+  const valTexts = Array.from(valRows, (r) => data.cleaned[r]);
+  const outputs = valRows.length ? members.map(({ member }) => member.predict(valTexts).probabilities) : [];
+  const scores: MemberScore[] = members.map(({ member }, i) => {
+    const s = valRows.length ? scoreProbabilities(outputs[i], k, valLabels) : null;
+    return { kind: member.kind, valAcc: s?.acc ?? null, valLoss: s?.loss ?? null };
+  });
+  if (members.length < 2) return { scores, blend: null };
+  // Without validation rows nothing can weigh the members: they count the same.
+  const fitted = valRows.length ? fitBlend(outputs, valLabels, k, 'linear') : null;
+  scores.push({ kind: 'blend', valAcc: fitted?.scores.acc ?? null, valLoss: fitted?.scores.loss ?? null });
+  return { scores, blend: fitted?.blend ?? { method: 'linear', weights: members.map(() => 1 / members.length) } };
+}
+
+type CommonTraining = Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>;
+
+/** The bidirectional LSTM on pretrained vectors: vocabulary and vectors read (or, resumed, the checkpoint's), then trained. */
+async function trainVectorsMember(
+  run: StartedRun,
+  common: CommonTraining,
+  reporter: TrainReporter,
+): Promise<LstmOutcome> {
+  const { data, engine } = run;
+  const settings: RunSettings = common.settings;
+  const shape = (rows: number, dims: number) => ({
+    rows,
+    dims,
+    units: BILSTM_DEFAULTS.units,
+    bidirectional: settings.bidirectional,
+    pooling: settings.pooling,
+    numClasses: run.classes.labels.length,
+    learningRate: BILSTM_DEFAULTS.learningRate,
+  });
+  const train = (seqData: SequenceData, build: () => tf.LayersModel | Promise<tf.LayersModel>) =>
+    trainRecurrentMember(
+      {
+        ...common,
+        kind: 'bilstm',
+        build,
+        data: seqData,
+        batchSize: BILSTM_DEFAULTS.batchSize,
+        labelSmoothing: BILSTM_DEFAULTS.labelSmoothing,
+      },
+      reporter,
+    );
+  const checkpoint = common.checkpoint;
+  if (checkpoint) {
+    // Resuming: the checkpoint holds the vocabulary and the model; the vectors need not be read again.
+    const build = async () => {
+      const model = await loadLayersModel(checkpoint.dir);
+      compileModel(model, BILSTM_DEFAULTS.learningRate, engine.speed);
+      return model;
+    };
+    return train(sequencesOf(checkpoint.tokenizer, data.cleaned, data.labels, data.maxLen), build);
+  }
+  if (!settings.embeddings)
+    throw new SettingError('embeddings', 'the vectors preset needs pretrained word vectors', { given: '(none)' });
+  const v = await prepareVectors(data.cleaned, data.labels, common.split.trainRows, {
+    embeddings: settings.embeddings,
+    vocabSize: settings.vocabSize,
+    maxLen: data.maxLen,
+    seed: settings.seed,
+    onProgress: reporter.onVectors,
+  });
+  reporter.onVocabulary?.({
+    words: v.vocabulary.rows - 1,
+    covered: v.vocabulary.covered,
+    added: v.vocabulary.added,
+    dims: v.vocabulary.dims,
+    fileWords: v.fileWords,
+    source: v.source,
+  });
+  return train(v.data, () =>
+    buildBiLstm(shape(v.vocabulary.rows, v.vocabulary.dims), v.vocabulary.embeddings, engine.speed),
+  );
+}
