@@ -67,14 +67,28 @@ export function presetMembers(
     }));
 }
 
+/** A preset's defaults as the flags that set them: `--epochs 4 --early-stop 1`. */
+export function presetDefaultsAsFlags(p: PresetSpec): string {
+  return Object.entries(p.defaults)
+    .map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(v)}`)
+    .join(' ');
+}
+
 /** The presets as --help lists them: `'name' (summary; defaults unless given)`. */
 export function describePresets(): string {
   return (Object.entries(PRESET_TABLE) as [Preset, PresetSpec][])
     .map(([name, p]) => {
-      const defaults = Object.entries(p.defaults)
-        .map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(v)}`)
-        .join(' ');
+      const defaults = presetDefaultsAsFlags(p);
       return `'${name}' (${p.summary}${defaults ? `; ${defaults} unless given` : ''})`;
     })
     .join(', ');
+}
+
+/** The presets as the README's table: one row each, checked by test/cli/readme.test.ts. */
+export function presetTable(): string {
+  const rows = (Object.entries(PRESET_TABLE) as [Preset, PresetSpec][]).map(([name, p]) => {
+    const defaults = presetDefaultsAsFlags(p);
+    return `| \`${name}\` | ${p.summary} | ${defaults ? `\`${defaults}\`` : ''} |`;
+  });
+  return ['| preset | what it trains | unless given |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -8,19 +8,50 @@ import { readFixture, ROOT } from './helpers.ts';
 const exported = api as unknown as Record<string, unknown>;
 
 describe('library API', () => {
-  it("exports every name the README's Library section documents", () => {
+  /** Every name src/index.ts exports, values and types, read from its source. */
+  const exportedNames = (): Set<string> => {
+    const source = readFileSync(join(ROOT, 'src', 'index.ts'), 'utf8');
+    const names = new Set<string>();
+    for (const [, list] of source.matchAll(/export (?:type )?\{([^}]*)\}/g))
+      for (const item of list.split(',')) {
+        const name = item
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)
+          .at(-1);
+        if (name) names.add(name);
+      }
+    return names;
+  };
+  /** Every name the README's Library section lists. */
+  const documentedNames = (): Set<string> => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(
-      readme.indexOf('## Library'),
-      readme.indexOf('\n## ', readme.indexOf('## Library') + 1),
+    const start = readme.indexOf('## Library');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    return new Set([...section.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)].map((m) => m[1]));
+  };
+
+  it("exports exactly the names the README's Library section lists, both ways", () => {
+    const exported = exportedNames();
+    const documented = documentedNames();
+    assert.ok(documented.size >= 25, `${documented.size} names documented`);
+    assert.deepEqual(
+      [...documented].filter((n) => !exported.has(n)),
+      [],
+      'documented in the README, not exported by src/index.ts',
     );
-    const names = [...section.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)].map((m) => m[1]);
-    assert.ok(names.length >= 25, `${names.length} names documented`);
-    for (const name of names)
-      assert.ok(
-        name in exported && exported[name] !== undefined,
-        `README documents ${name}; src/index.ts does not export it`,
-      );
+    assert.deepEqual(
+      [...exported].filter((n) => !documented.has(n)),
+      [],
+      "exported by src/index.ts, not in the README's Library section",
+    );
+  });
+
+  it('every exported value is defined at run time (types aside)', () => {
+    const values = Object.keys(api);
+    assert.ok(values.length >= 30);
+    for (const name of values) assert.notEqual(exported[name], undefined, name);
+    for (const name of values) assert.ok(exportedNames().has(name), `${name} is exported by name`);
   });
 
   it('runs the seed preprocessing end to end: the golden padded rows from the first phrases', () => {

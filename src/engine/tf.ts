@@ -2,7 +2,7 @@
  * TensorFlow.js as this tool uses it: the core (tensors, ops, kernels, io, optimizers) and the layers API,
  * not the `@tensorflow/tfjs` bundle, which also loads the converter, data, CPU and WebGL packages.
  * Both are loaded with `require`: Node's ESM `import` of these CommonJS bundles first scans their
- * whole source for export names, about 0.25 s of every command's start-up (README: Benchmarks).
+ * whole source for export names, about 0.25 s of every command's start-up.
  * tfjs-node registers its backend into this same core.
  */
 import { createRequire } from 'node:module';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { makeProgram } from '../../src/cli/main.ts';
+import { presetTable } from '../../src/presets.ts';
 import { ROOT } from '../helpers.ts';
 
 /** The table a command's options make, as the README writes it. */
@@ -41,4 +42,12 @@ describe('README flag tables', () => {
       assert.equal(got, want, `README's table for sentiment ${cmd.name()} differs from --help; it should be:\n${want}`);
     });
   }
+});
+
+describe('README preset table', () => {
+  it('lists every preset with what it trains and the settings it changes, as src/presets.ts describes them', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const want = presetTable();
+    assert.ok(readme.includes(want), `README should hold the preset table:\n${want}`);
+  });
 });
