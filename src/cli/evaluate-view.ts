@@ -1,4 +1,5 @@
 /** How `sentiment evaluate` shows its numbers: a summary, a per-class table and the confusion matrix; or JSON. */
+import { labelJson } from './predict-view.ts';
 import chalk from 'chalk';
 import type { Evaluation } from '../evaluate/evaluate-file.ts';
 import { formatCount } from './format.ts';
@@ -67,6 +68,7 @@ export function formatEvaluation(e: Evaluation): string {
 export function evaluationJson(e: Evaluation): string {
   const r = e.report;
   const names = e.labelNames;
+  const labels = e.labels.map(labelJson);
   return JSON.stringify({
     file: e.file,
     model: e.model,
@@ -75,13 +77,14 @@ export function evaluationJson(e: Evaluation): string {
     accuracy: r.accuracy,
     macro_f1: r.macroF1,
     loss: e.loss,
-    majority_label: r.majorityLabel,
+    majority_label: labels[r.majorityLabel],
+    majority_label_name: names[r.majorityLabel],
     majority_accuracy: r.majorityAccuracy,
     members: e.parts,
     from_memory: e.fromMemory,
     scoring_seconds: e.seconds,
-    per_class: r.perClass.map((c, i) => ({ label: i, label_name: names[i], ...c })),
-    confusion: { rows: 'true', columns: 'predicted', labels: [...names], matrix: r.confusion },
+    per_class: r.perClass.map((c, i) => ({ label: labels[i], label_name: names[i], class_index: i, ...c })),
+    confusion: { rows: 'true', columns: 'predicted', labels, label_names: [...names], matrix: r.confusion },
     engine: e.engine.name,
   });
 }

@@ -16,23 +16,30 @@ export function formatPrediction(r: TextPrediction, labelNames: readonly string[
   const width = Math.max(...labelNames.map((n) => n.length));
   const source = r.source === 'memory' ? chalk.dim('  (from memory: a training phrase, its stored labels)') : '';
   const lines = [
-    `${chalk.bold(JSON.stringify(r.text))}  →  ${(CLASS_COLOURS[r.label] ?? chalk.white)(chalk.bold(r.labelName))}${source}`,
+    `${chalk.bold(JSON.stringify(r.text))}  →  ${(CLASS_COLOURS[r.index] ?? chalk.white)(chalk.bold(r.labelName))}${source}`,
   ];
   for (const { p, label } of order) {
     const colour = CLASS_COLOURS[label] ?? chalk.white;
     const name = (labelNames[label] ?? String(label)).padEnd(width);
     lines.push(
-      `  ${label === r.label ? chalk.bold(name) : name}  ${colour(bar(p))}  ${(100 * p).toFixed(1).padStart(5)}%`,
+      `  ${label === r.index ? chalk.bold(name) : name}  ${colour(bar(p))}  ${(100 * p).toFixed(1).padStart(5)}%`,
     );
   }
   return lines.join('\n');
 }
 
+/** A label as JSON: a number where the data wrote a plain number ("3" → 3), else the text as written. */
+export function labelJson(label: string): string | number {
+  const n = Number(label);
+  return label !== '' && Number.isSafeInteger(n) && String(n) === label ? n : label;
+}
+
 export function predictionJson(r: TextPrediction, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     text: r.text,
-    label: r.label,
+    label: labelJson(r.label),
     label_name: r.labelName,
+    class_index: r.index,
     probabilities: r.probabilities,
     source: r.source,
     ...extra,

@@ -54,7 +54,12 @@ export function classesOf(table: TextTable, order?: readonly string[]): Labelled
     }
     classes = KAGGLE_CLASSES;
   } else if (order) {
-    classes = { labels: [...order], names: [...order] };
+    // The Kaggle classes reordered keep their names.
+    const kaggle = table.used.label === KAGGLE_LABEL_COLUMN && order.every((l) => KAGGLE_CLASSES.labels.includes(l));
+    classes = {
+      labels: [...order],
+      names: order.map((l) => (kaggle ? KAGGLE_CLASSES.names[Number(l)] : l)),
+    };
   } else {
     const seen = [...new Set(rows.map(labelOf))];
     const labels = seen.every(isNumber) ? distinctByValue(seen).sort((a, b) => Number(a) - Number(b)) : seen;

@@ -41,6 +41,8 @@ export interface Evaluation {
   firstLine: number;
   /** Clipped categorical cross-entropy, as Keras' val_loss. */
   loss: number;
+  /** Each class's label as the training data wrote it, and its name. */
+  labels: readonly string[];
   labelNames: readonly string[];
   report: ClassificationReport;
   /** Each member's own accuracy and loss on the same rows (memory aside), and the blend's with several. */
@@ -100,10 +102,11 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       part: opts.validation ? 'validation' : 'all',
       firstLine: picked[0]?.line ?? 0,
       loss: lossSum / Math.max(1, predictions.length),
+      labels: predictor.labels,
       labelNames: predictor.labelNames,
       report: classificationReport(
         truth,
-        Int32Array.from(predictions, (p) => p.label),
+        Int32Array.from(predictions, (p) => p.index),
         predictor.labelNames.length,
       ),
       parts,

@@ -125,14 +125,14 @@ export async function writeSubmission(predictor: Predictor, opts: SubmissionOpti
     table.rows.map((r) => r.text),
     opts.onProgress,
   );
-  const labels = Int32Array.from(predictions, (p) => p.label);
+  const labels = Int32Array.from(predictions, (p) => p.index);
   const header = isKaggleInput(table) ? KAGGLE_SUBMISSION_HEADER : (['id', 'label'] as const);
   await writeOutputFile(
     opts.submission,
     submissionCsv(
       header,
       table.rows.map((r) => r.id as string),
-      Array.from(labels, (l) => predictor.labels[l]),
+      predictions.map((p) => p.label),
     ),
     'submission',
   );

@@ -14,7 +14,10 @@ import { argmax } from '../model/scores.ts';
 export { PREDICT_BATCH_SIZE };
 
 export interface Prediction {
-  label: number;
+  /** The class's position among the model's classes (what `probabilities` are indexed by). */
+  index: number;
+  /** The class's label as the training data wrote it ("0" … "4" for the Kaggle file). */
+  label: string;
   labelName: string;
   /** One per class, in label order. */
   probabilities: number[];
@@ -127,7 +130,7 @@ export class Predictor {
 /** Probabilities as a prediction of the model in `model.dir`, labelled with its class names. */
 export function toPrediction(
   probabilities: number[],
-  model: Pick<ModelHeader, 'dir' | 'labelNames'>,
+  model: Pick<ModelHeader, 'dir' | 'labels' | 'labelNames'>,
   source: Prediction['source'],
 ): Prediction {
   // NaN is no answer: never turn it into a label.
@@ -135,8 +138,14 @@ export function toPrediction(
     throw new InputError('gives probabilities that are not numbers: the model is broken; train it again', {
       file: model.dir,
     });
-  const label = argmax(probabilities);
-  return { label, labelName: model.labelNames[label] ?? String(label), probabilities, source };
+  const index = argmax(probabilities);
+  return {
+    index,
+    label: model.labels[index] ?? String(index),
+    labelName: model.labelNames[index] ?? String(index),
+    probabilities,
+    source,
+  };
 }
 
 /** The texts a user typed must say something. */

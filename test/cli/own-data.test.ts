@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { sentiment, tempDir } from '../helpers.ts';
+import { sentiment, tempDir, trainHead } from '../helpers.ts';
 
 const TINY = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4', '--batch-size', '16'];
 const WORDS = {
@@ -24,7 +24,7 @@ interface Prediction {
 interface Evaluation {
   rows: number;
   accuracy: number;
-  per_class: { label: string | number; label_name: string }[];
+  per_class: { label: string | number; label_name: string; class_index: number }[];
 }
 
 /** `n` rows cycling through the classes given, as [text, label]. */
@@ -132,6 +132,71 @@ describe('your own data through the CLI', () => {
       ['low', 'middle', 'high'],
     );
     assert.ok(['low', 'middle', 'high'].includes(r.prediction.label_name));
+  });
+
+  for (const order of [null, '5,4,3,2,1'] as const) {
+    it(`star ratings 1–5${order ? ` ordered ${order}` : ''}: JSON, human output and submissions all give the label as written`, () => {
+      const dir = tempDir();
+      const file = join(dir, 'stars.csv');
+      const star = { neg: '1', mid: '3', pos: '5' } as const;
+      const data = rows(['pos', 'neg', 'mid'], 90).map(([t, l], i) => [
+        t,
+        i % 9 === 0 ? '2' : i % 9 === 1 ? '4' : star[l],
+      ]);
+      writeFileSync(file, `id,review,stars\n${data.map(([t, l], i) => `${i + 1},${csvQuote(t)},${l}`).join('\n')}\n`);
+      const out = join(dir, 'model');
+      const t = sentiment(['train', file, ...TINY, '--out', out, ...(order ? ['--labels', order] : [])]);
+      assert.equal(t.code, 0, t.err + t.out);
+      const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { labels: string[] };
+      const p = sentiment(['predict', '--input', file, '--json', '--model', out, '--no-memory']);
+      assert.equal(p.code, 0, p.err);
+      const printed = p.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Prediction & { class_index: number; id: string });
+      for (const q of printed) {
+        assert.equal(typeof q.label, 'number', 'a numeric label is a JSON number');
+        assert.equal(String(q.label), q.label_name, 'the label is the class as written, named as written');
+        assert.equal(meta.labels[q.class_index], String(q.label), 'class_index is its position among the classes');
+        assert.equal(q.probabilities.indexOf(Math.max(...q.probabilities)), q.class_index);
+      }
+      const csv = join(dir, 'out.csv');
+      assert.equal(sentiment(['predict', '--input', file, '--submission', csv, '--model', out, '--no-memory']).code, 0);
+      const written = readFileSync(csv, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','));
+      assert.deepEqual(
+        written.map(([id, l]) => [id, l]),
+        printed.map((q) => [q.id, String(q.label)]),
+        'the submission writes what --json says',
+      );
+      const human = sentiment(['predict', data[0][0], '--model', out, '--no-memory']);
+      const json = JSON.parse(sentiment(['predict', data[0][0], '--model', out, '--no-memory', '--json']).out);
+      assert.match(human.out.split('\n')[0], new RegExp(`→ {2}${json.label_name}$`));
+      const e = sentiment(['evaluate', file, '--json', '--model', out]);
+      const ev = JSON.parse(e.out) as Evaluation;
+      ev.per_class.forEach((c, i) => {
+        assert.equal(c.class_index, i);
+        assert.equal(String(c.label), meta.labels[i]);
+        assert.equal(c.label_name, meta.labels[i]);
+      });
+    });
+  }
+
+  it('reordering the Kaggle classes with --labels keeps their names', () => {
+    const out = join(tempDir(), 'model');
+    const t = sentiment(['train', trainHead(300), ...TINY, '--out', out, '--labels', '4,3,2,1,0']);
+    assert.equal(t.code, 0, t.err + t.out);
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as {
+      labels: string[];
+      label_names: string[];
+    };
+    assert.deepEqual(meta.labels, ['4', '3', '2', '1', '0']);
+    assert.deepEqual(meta.label_names, ['positive', 'somewhat positive', 'neutral', 'somewhat negative', 'negative']);
+    const p = JSON.parse(sentiment(['predict', 'a dull film', '--model', out, '--json', '--no-memory']).out);
+    assert.equal(p.label_name, ['negative', 'somewhat negative', 'neutral', 'somewhat positive', 'positive'][p.label]);
   });
 
   it('a gzip-compressed CSV reads as the plain one: same tokenizer, same history', () => {

@@ -10,6 +10,7 @@ interface JsonPrediction {
   text: string;
   label: number;
   label_name: string;
+  class_index: number;
   probabilities: number[];
   source: 'memory' | 'model';
 }
@@ -63,7 +64,7 @@ describe('sentiment predict (the built CLI)', () => {
     const alone = sentiment(['predict', 'not good', '--model', model, '--json']);
     assert.equal(alone.code, 0, alone.err);
     const [a] = parseLines(alone.out);
-    assert.deepEqual(Object.keys(a), ['text', 'label', 'label_name', 'probabilities', 'source']);
+    assert.deepEqual(Object.keys(a), ['text', 'label', 'label_name', 'class_index', 'probabilities', 'source']);
     assert.equal(a.label_name, LABEL_NAMES[a.label]);
     assert.equal(a.probabilities.length, 5);
 
@@ -188,7 +189,7 @@ describe('sentiment predict (the built CLI)', () => {
     );
     for (const p of printed) {
       // Probabilities in label order: the label is the most probable class, and its name matches.
-      assert.equal(p.probabilities.indexOf(Math.max(...p.probabilities)), p.label);
+      assert.equal(p.probabilities.indexOf(Math.max(...p.probabilities)), p.class_index);
       assert.equal(p.label_name, LABEL_NAMES[p.label]);
     }
   });

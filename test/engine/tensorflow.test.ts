@@ -27,7 +27,7 @@ async function labelsOn(
   const loaded = await loadModelDirectory(dir, undefined, await speedLayer());
   try {
     const predictions = new Predictor(loaded, { memory: false }).predict(texts).predictions;
-    return { labels: predictions.map((p) => p.label), probabilities: predictions.map((p) => p.probabilities) };
+    return { labels: predictions.map((p) => p.index), probabilities: predictions.map((p) => p.probabilities) };
   } finally {
     loaded.dispose();
   }

@@ -56,7 +56,7 @@ describe('Predictor', () => {
     for (const p of predictions) {
       assert.equal(p.probabilities.length, 5);
       assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5);
-      assert.equal(p.probabilities[p.label], Math.max(...p.probabilities));
+      assert.equal(p.probabilities[p.index], Math.max(...p.probabilities));
     }
     loaded.dispose();
   });

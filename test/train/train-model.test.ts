@@ -51,7 +51,7 @@ describe('training runs', () => {
     const table = await readLabelled(data);
     const { valRows } = splitRows(table.texts.length, 0.1);
     const { predictions } = p.predict(Array.from(valRows, (i) => table.texts[i]));
-    const acc = predictions.filter((q, i) => q.label === table.index[valRows[i]]).length / valRows.length;
+    const acc = predictions.filter((q, i) => q.index === table.index[valRows[i]]).length / valRows.length;
     assert.equal(acc, r.kept.val_acc);
     loaded.dispose();
   });
@@ -125,7 +125,7 @@ describe('training runs', () => {
       Math.abs(refit.scores.acc - (blend.valAcc ?? NaN)) < 1e-9 &&
         Math.abs(refit.scores.loss - (blend.valLoss ?? NaN)) < 1e-6,
     );
-    assert.equal(predictions.filter((p, i) => p.label === labels[i]).length / labels.length, blend.valAcc);
+    assert.equal(predictions.filter((p, i) => p.index === labels[i]).length / labels.length, blend.valAcc);
     // A text's answer does not depend on the texts around it.
     const alone = texts.slice(0, 20).map((t) => predictor.predict([t]).predictions[0].probabilities);
     alone.forEach((p, i) => p.forEach((v, j) => assert.ok(Math.abs(v - predictions[i].probabilities[j]) <= 1e-5)));
