@@ -200,6 +200,58 @@ function unclosedQuoteLine(text: string): number {
   return openedOn || line;
 }
 
+/** A JSON number as the line wrote it: `12345678901234567891`, `1.50` and `1e2` stay themselves. */
+class NumberText {
+  constructor(readonly text: string) {}
+}
+
+const NUMBER_MARK = '\u0000number:';
+/** The mark as JSON text: a control character must be escaped inside a JSON string. */
+const MARK_IN_JSON = '\\u0000number:';
+const NUMBER_LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * The line with every number outside a string turned into a marked string of its text, so JSON.parse
+ * keeps how it was written (it would turn ids beyond 2^53 into other numbers, and 1.50 into 1.5).
+ */
+function markNumbers(line: string): string {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER_LITERAL.lastIndex = i;
+      const m = NUMBER_LITERAL.exec(line);
+      if (!m) continue;
+      out += `${line.slice(from, i)}"${MARK_IN_JSON}${m[0]}"`;
+      i += m[0].length - 1;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? line : out + line.slice(from);
+}
+
+function jsonError(line: string): string {
+  try {
+    JSON.parse(line);
+    return 'unreadable';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** A parsed value as JSON, its marked numbers written back as numbers. */
+function shown(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    typeof x === 'string' && x.startsWith(NUMBER_MARK) ? Number(x.slice(NUMBER_MARK.length)) : x,
+  );
+}
+
 function jsonLines(text: string, path: string): RawRecord[] {
   const records: RawRecord[] = [];
   const lines = text.split('\n');
@@ -210,16 +262,20 @@ function jsonLines(text: string, path: string): RawRecord[] {
       throw new InputError('a blank line among the rows (remove it)', { file: path, line: i + 1 });
     let value: unknown;
     try {
-      value = JSON.parse(line);
-    } catch (err) {
-      throw new InputError(`is not valid JSON (${(err as Error).message})`, { file: path, line: i + 1 });
+      value = JSON.parse(markNumbers(line));
+    } catch {
+      // JSON.parse's own words, about the line as written.
+      throw new InputError(`is not valid JSON (${jsonError(line)})`, { file: path, line: i + 1 });
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value))
       throw new InputError(
-        `expected a JSON object per line, found ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+        `expected a JSON object per line, found ${Array.isArray(value) ? 'an array' : typeof value === 'string' && value.startsWith(NUMBER_MARK) ? value.slice(NUMBER_MARK.length) : JSON.stringify(value)}`,
         { file: path, line: i + 1 },
       );
-    records.push({ fields: value as Record<string, unknown>, line: i + 1 });
+    const fields: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      fields[k] = typeof v === 'string' && v.startsWith(NUMBER_MARK) ? new NumberText(v.slice(NUMBER_MARK.length)) : v;
+    records.push({ fields, line: i + 1 });
   });
   return records;
 }
@@ -323,6 +379,7 @@ function scalar(
     return null;
   }
   if (typeof v === 'string') return v.trim();
+  if (v instanceof NumberText) return v.text;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new InputError(`"${name}" must be a string or a number, found ${JSON.stringify(v)}`, where);
+  throw new InputError(`"${name}" must be a string or a number, found ${shown(v)}`, where);
 }

@@ -185,6 +185,33 @@ describe('your own data through the CLI', () => {
     });
   }
 
+  it('JSON Lines ids reach the submission as written: beyond 2^53, 1.50, 1e2', () => {
+    const dir = tempDir();
+    const train = join(dir, 'train.jsonl');
+    writeFileSync(
+      train,
+      `${rows(['pos', 'neg'])
+        .map(([text, label]) => JSON.stringify({ text, label }))
+        .join('\n')}\n`,
+    );
+    const out = join(dir, 'model');
+    assert.equal(sentiment(['train', train, ...TINY, '--out', out]).code, 0);
+    const input = join(dir, 'new.jsonl');
+    const ids = ['12345678901234567891', '12345678901234567892', '1.50', '1e2'];
+    writeFileSync(input, `${ids.map((id) => `{"id": ${id}, "text": "a fine film"}`).join('\n')}\n`);
+    const csv = join(dir, 'out.csv');
+    const r = sentiment(['predict', '--input', input, '--submission', csv, '--model', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(
+      readFileSync(csv, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+      ids,
+    );
+  });
+
   it('reordering the Kaggle classes with --labels keeps their names', () => {
     const out = join(tempDir(), 'model');
     const t = sentiment(['train', trainHead(300), ...TINY, '--out', out, '--labels', '4,3,2,1,0']);

@@ -168,6 +168,36 @@ describe('reading your own data', () => {
     );
   });
 
+  it('JSON Lines: numbers stay as written (ids beyond 2^53, 1.50, 1e2, -0), inside strings untouched', async () => {
+    const t = await readTable(
+      file(
+        'ids.jsonl',
+        [
+          '{"id": 12345678901234567891, "text": "a 1.5 b", "label": 1.50}',
+          '{"id": 12345678901234567892, "text": "c", "label": 1e2}',
+          '{"id":-0,"text":"say \\"7\\" 8","label":[1, 2.50][0]}'.replace('[1, 2.50][0]', '-3'),
+        ].join('\n'),
+      ),
+      { labelled: true, ids: true },
+    );
+    assert.deepEqual(
+      t.rows.map((r) => [r.id, r.text, r.label]),
+      [
+        ['12345678901234567891', 'a 1.5 b', '1.50'],
+        ['12345678901234567892', 'c', '1e2'],
+        ['-0', 'say "7" 8', '-3'],
+      ],
+    );
+    await assert.rejects(
+      readTable(file('n.jsonl', '{"text": "a", "label": [1, 2.50]}\n'), { labelled: true }),
+      /n\.jsonl:1: "label" must be a string or a number, found \[1,2\.5\]/,
+    );
+    await assert.rejects(
+      readTable(file('e.jsonl', '{"text": "a", "label": 1.}\n'), { labelled: true }),
+      /e\.jsonl:1: is not valid JSON \([^)]*position 25/,
+    );
+  });
+
   it('gzip: read as is, the format from the name under .gz', async () => {
     const t = await readTable(file('r.csv.gz', gzipSync('text,stars\nfine,4\nbad,1\n')), { labelled: true });
     assert.deepEqual(
