@@ -32,19 +32,23 @@ export class SettingError extends Error {
   readonly where: Where;
   /** The value given, when showing it helps (a number, a path). */
   readonly given?: string | number;
+  /** `problem` may name other settings as `{name}`: the library's message spells them so, render() as asked. */
   constructor(
     readonly setting: string,
     readonly problem: string,
     opts: { where?: Where; given?: string | number } = {},
   ) {
-    super(`${prefix(opts.where)}${setting}${opts.given === undefined ? '' : ` ${opts.given}`}: ${problem}`);
+    super(
+      `${prefix(opts.where)}${setting}${opts.given === undefined ? '' : ` ${opts.given}`}: ${problem.replace(/\{(\w+)\}/g, '$1')}`,
+    );
     this.where = opts.where ?? {};
     this.given = opts.given;
   }
 
-  /** The same message with the setting spelt another way (the CLI's flag). */
-  render(name: string): string {
-    return `${prefix(this.where)}${name}${this.given === undefined ? '' : ` ${this.given}`}: ${this.problem}`;
+  /** The same message with every setting spelt another way (the CLI's flags). */
+  render(nameOf: (setting: string) => string): string {
+    const problem = this.problem.replace(/\{(\w+)\}/g, (_, s: string) => nameOf(s));
+    return `${prefix(this.where)}${nameOf(this.setting)}${this.given === undefined ? '' : ` ${this.given}`}: ${problem}`;
   }
 }
 

@@ -48,7 +48,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
 /** One line for a problem the user can fix, in the CLI's terms; null for a bug. */
 export function userMessage(err: unknown): string | null {
-  if (err instanceof SettingError) return err.render(flagFor(err.setting));
+  if (err instanceof SettingError) return err.render(flagFor);
   if (err instanceof ResumeMismatchError) return ResumeMismatchError.describe(err.mismatches, flagFor, err.checkpoint);
   if (err instanceof EngineUnavailableError) return `--backend ${err.engine}: ${err.detail}`;
   if (err instanceof NotTrainedError) {

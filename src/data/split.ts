@@ -44,12 +44,20 @@ export function foldSplit(groups: ArrayLike<number | string>, k: number, fold: n
   return { trainRows: Int32Array.from(train), valRows: Int32Array.from(val) };
 }
 
-/** The last share of the rows, moved to the next group boundary so that no group straddles the split. */
+/**
+ * The groups that start in the last share of the rows validate, every row of them wherever it is, so
+ * no group is on both sides whatever the row order. Rows ordered by group (the Kaggle file by
+ * SentenceId) split as Keras' last share moved forward to the next group boundary.
+ */
 export function groupedSplit(groups: ReadonlyArray<string>, validationSplit: number): RowSplit {
   if (validationSplit <= 0) return splitRows(groups.length, 0);
-  let at = validationSplitIndex(groups.length, validationSplit);
-  while (at > 0 && at < groups.length && groups[at] === groups[at - 1]) at++;
-  return { trainRows: range(0, at), valRows: range(at, groups.length) };
+  const at = validationSplitIndex(groups.length, validationSplit);
+  const startsBefore = new Set<string>();
+  for (let i = 0; i < at; i++) startsBefore.add(groups[i]);
+  const train: number[] = [];
+  const val: number[] = [];
+  groups.forEach((g, i) => (startsBefore.has(g) ? train : val).push(i));
+  return { trainRows: Int32Array.from(train), valRows: Int32Array.from(val) };
 }
 
 /** A seeded random share of the groups (a row is its own group when there are none) validates. */

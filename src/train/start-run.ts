@@ -155,6 +155,12 @@ export async function startRun(
       given: settings.validationSplit,
       where: { file: opts.dataFile },
     });
+  if (folds === undefined && !settings.validationFile && settings.validationSplit > 0 && rowSplit.valRows.length === 0)
+    throw new SettingError(
+      'validationSplit',
+      `holds out no row: every group of ${settings.groupColumn ?? 'the rows'} starts before the last ${+(100 * settings.validationSplit).toFixed(2)}% of the rows, and a group is never on both sides; raise {validationSplit}, hold out a random share of the groups ({shuffleSplit}), or give a {validationFile}`,
+      { given: settings.validationSplit, where: { file: opts.dataFile } },
+    );
   const warning = sortedByLabel(labels, rowSplit, classes, settings);
   if (warning) reporter.onWarning?.(warning);
 

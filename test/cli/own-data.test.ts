@@ -212,6 +212,29 @@ describe('your own data through the CLI', () => {
     );
   });
 
+  for (const [what, groupOf] of [
+    ['two groups of 150 rows', (i: number) => (i < 150 ? 'a' : 'b')],
+    ['one group', () => 'a'],
+    ['groups interleaved row by row', (i: number) => (i % 2 ? 'a' : 'b')],
+  ] as const) {
+    it(`--group-column that cannot hold anything out (${what}) is refused, naming the fixes`, () => {
+      const dir = tempDir();
+      const file = join(dir, 'g.csv');
+      writeFileSync(
+        file,
+        `text,label,doc\n${rows(['pos', 'neg'], 300)
+          .map(([t, l], i) => `${csvQuote(t)},${l},${groupOf(i)}`)
+          .join('\n')}\n`,
+      );
+      const out = join(dir, 'model');
+      const r = sentiment(['train', file, ...TINY, '--out', out, '--group-column', 'doc']);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /--validation-split 0\.1: holds out no row/);
+      assert.match(r.err, /--shuffle-split/);
+      assert.match(r.err, /--validation-file/);
+    });
+  }
+
   it('reordering the Kaggle classes with --labels keeps their names', () => {
     const out = join(tempDir(), 'model');
     const t = sentiment(['train', trainHead(300), ...TINY, '--out', out, '--labels', '4,3,2,1,0']);

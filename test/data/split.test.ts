@@ -68,6 +68,20 @@ describe('validation split', () => {
     );
   });
 
+  it('with groups in any order, a group is never on both sides: interleaved rows, groups that return', () => {
+    const interleaved = Array.from({ length: 40 }, (_, i) => ['a', 'b', 'c', 'd'][i % 4]);
+    const inter = groupedSplit(interleaved, 0.1);
+    assert.deepEqual(Array.from(inter.valRows), [], 'every group starts in the first 90%: nothing can be held out');
+    // Groups in blocks, the last one returning early in the file: it validates with all its rows.
+    const groups = [...Array.from({ length: 18 }, (_, i) => `g${Math.floor(i / 3)}`), 'late', 'late'];
+    groups[2] = 'late';
+    const split = groupedSplit(groups, 0.1);
+    const side = (rows: Int32Array) => new Set(Array.from(rows, (r) => groups[r]));
+    const [train, val] = [side(split.trainRows), side(split.valRows)];
+    assert.ok(![...val].some((g) => train.has(g)), `no group on both sides: ${[...val]} / ${[...train]}`);
+    assert.equal(split.trainRows.length + split.valRows.length, groups.length);
+  });
+
   it('--shuffle-split: a seeded random share of whole groups, the same for the same seed', () => {
     // 40 groups of 1–3 rows, sorted by label as a careless export would be.
     const groups = Array.from({ length: 100 }, (_, i) => `g${Math.floor(i / 2.5)}`);
