@@ -47,8 +47,8 @@ export async function recoverDirectory(dir: string): Promise<void> {
 }
 
 export interface ReplaceOptions {
-  /** Entries of the old directory to carry into the new one when the writer did not write them (checkpoints, plots, the user's files). */
-  keepOthers?: boolean;
+  /** Which entries of the old directory to carry into the new one when the writer did not write them (default: none). */
+  keep?: (entry: string) => boolean;
 }
 
 /** Called by a writer after each file it stages: lets a caller watch (or, in tests, slow) a save. */
@@ -75,10 +75,11 @@ export async function replaceDirectory(
   });
   try {
     await write(stage);
-    if (opts.keepOthers && (await exists(dir))) {
+    const keep = opts.keep;
+    if (keep && (await exists(dir))) {
       const written = new Set(await readdir(stage));
       for (const entry of await readdir(dir)) {
-        if (!written.has(entry) && !isLeftover(entry))
+        if (!written.has(entry) && !isLeftover(entry) && keep(entry))
           await cp(join(dir, entry), join(stage, entry), { recursive: true, preserveTimestamps: true });
       }
     }

@@ -152,8 +152,9 @@ export interface ModelDirectory {
 }
 
 /**
- * Writes a model directory as one change: readers see the old model or the new one. Other entries of the
- * directory (the checkpoint, plots) are carried over. Returns the names of the files written.
+ * Writes a model directory as one change: readers see the old model or the new one. It then holds what
+ * its meta.json describes, the run's checkpoint and any file of the user's; files an earlier model
+ * left (its plots, members, memory) are gone. Returns the names of the files written.
  */
 export async function saveModelDirectory(dir: string, m: ModelDirectory, onStaged?: StagedHook): Promise<string[]> {
   const written: string[] = [];
@@ -171,7 +172,8 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
       await saveJson(stage, MODEL_FILES.meta, m.meta);
       written.push(MODEL_FILES.history, MODEL_FILES.meta);
     },
-    { keepOthers: true },
+    // The run's own checkpoint and the user's files stay; another run's plots, members or memory do not.
+    { keep: (entry) => entry === 'checkpoint' || !isModelEntry(entry) },
   );
   return written;
 }

@@ -251,3 +251,31 @@ describe('the CLI under hostile or careless use', () => {
     assert.doesNotMatch(train, /\x1b/, 'no colour and no cursor movement for a dumb terminal');
   });
 });
+
+describe('retraining into an existing model directory', () => {
+  it("leaves only what the new meta.json describes, the run's checkpoint and the user's own files", () => {
+    const out = join(tempDir(), 'model');
+    const data = trainHead(200);
+    const first = sentiment(['train', data, ...TINY, '--epochs', '1', '--out', out, '--plot']);
+    assert.equal(first.code, 0, first.err);
+    assert.ok(existsSync(join(out, 'history.png')) && existsSync(join(out, 'memory.tsv.gz')));
+    // What an ensemble leaves, and a file of the user's.
+    mkdirSync(join(out, 'ngram'));
+    writeFileSync(join(out, 'ngram', 'ngram.json'), '{}');
+    writeFileSync(join(out, 'crossval.json'), '{}');
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    const second = sentiment(['train', data, ...TINY, '--epochs', '1', '--out', out, '--no-memory']);
+    assert.equal(second.code, 0, second.err);
+    const entries = readdirSync(out).sort();
+    assert.deepEqual(entries, [
+      'checkpoint',
+      'history.json',
+      'meta.json',
+      'model.json',
+      'notes.txt',
+      'tokenizer.json',
+      'weights.bin',
+    ]);
+    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'mine');
+  });
+});

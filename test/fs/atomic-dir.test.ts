@@ -19,7 +19,7 @@ describe('replacing a directory as one change', () => {
     await replaceDirectory(dir, write({ 'a.json': 'old a', 'b.bin': 'old b' }));
     mkdirSync(join(dir, 'checkpoint'));
     writeFileSync(join(dir, 'checkpoint', 'state.json'), 'kept');
-    await replaceDirectory(dir, write({ 'a.json': 'new a', 'b.bin': 'new b' }), { keepOthers: true });
+    await replaceDirectory(dir, write({ 'a.json': 'new a', 'b.bin': 'new b' }), { keep: () => true });
     assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), 'new a');
     assert.equal(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8'), 'kept');
     assert.deepEqual(readdirSync(parent), ['model'], 'no staging or retired directory left');
