@@ -10,6 +10,7 @@ import { splitRows } from '../src/data/split.ts';
 import { resolveEmbeddings } from '../src/data/vectors.ts';
 import { startEngine } from '../src/engine/engine.ts';
 import { BILSTM_DEFAULTS, buildBiLstm } from '../src/model/bilstm.ts';
+import { PRESET_TABLE } from '../src/presets.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { trainModel } from '../src/train/loop.ts';
 import { prepareVectors } from '../src/train/vectors.ts';
@@ -51,11 +52,11 @@ export async function benchVectors(trainTsv: string, sampleBatches: number): Pro
       {
         rows,
         dims,
-        units: BILSTM_DEFAULTS.units,
+        units: PRESET_TABLE.vectors.defaults.units ?? DEFAULT_SETTINGS.units,
         bidirectional: true,
         pooling: 'max-mean',
         numClasses: 5,
-        learningRate: BILSTM_DEFAULTS.learningRate,
+        learningRate: PRESET_TABLE.vectors.defaults.learningRate ?? DEFAULT_SETTINGS.learningRate,
       },
       embeddings,
       speed,
@@ -68,7 +69,7 @@ export async function benchVectors(trainTsv: string, sampleBatches: number): Pro
         { sequences: v.data.sequences, labels: v.data.labels },
         {
           epochs: 1,
-          batchSize: BILSTM_DEFAULTS.batchSize,
+          batchSize: PRESET_TABLE.vectors.defaults.batchSize ?? DEFAULT_SETTINGS.batchSize,
           labelSmoothing: BILSTM_DEFAULTS.labelSmoothing,
           split,
           batching: DEFAULT_SETTINGS.pad,

@@ -4,7 +4,7 @@
  * settings.ts applies the defaults, training reads the members, the CLI prints the words.
  */
 import type { MemberKind } from './model/member.ts';
-import { copySetting, type Preset, type RunSettings, type SettingKey } from './settings.ts';
+import { copySetting, type Preset, type RunSettings, SETTING_KEYS, type SettingKey } from './settings.ts';
 
 export interface PresetMember {
   kind: MemberKind;
@@ -32,17 +32,109 @@ export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
   },
   ensemble: {
     summary:
-      "the LSTM and a word/character n-gram model, blended on the validation rows; with --embeddings also a bidirectional LSTM on the vectors, on the vectors preset's epochs and early stop",
+      "the LSTM and a word/character n-gram model, blended on the validation rows; with --embeddings also a bidirectional LSTM on the vectors, with the vectors preset's defaults",
     defaults: { earlyStop: 2 },
     members: [{ kind: 'lstm' }, { kind: 'ngram' }, { kind: 'bilstm', when: 'embeddings', ownDefaults: 'vectors' }],
   },
   vectors: {
     summary: 'a bidirectional LSTM on the pretrained word vectors of --embeddings, alone',
-    defaults: { epochs: 4, earlyStop: 1 },
+    defaults: { epochs: 4, earlyStop: 1, units: 128, learningRate: 0.002, batchSize: 256 },
     members: [{ kind: 'bilstm' }],
     needs: 'embeddings',
   },
 };
+
+/** What every run reads, whatever its members. */
+const RUN_READS: readonly SettingKey[] = [
+  'preset',
+  'format',
+  'textColumn',
+  'labelColumn',
+  'groupColumn',
+  'labels',
+  'validationFile',
+  'shuffleSplit',
+  'validationSplit',
+  'seed',
+  'maxLen',
+  'memory',
+];
+
+/** The settings each member kind reads (the n-gram member trains on fixed settings of its own). */
+export const MEMBER_READS: Readonly<Record<MemberKind, readonly SettingKey[]>> = {
+  lstm: [
+    'epochs',
+    'batchSize',
+    'keep',
+    'monitor',
+    'earlyStop',
+    'pad',
+    'maxWords',
+    'embeddingDim',
+    'units',
+    'denseUnits',
+    'dropout',
+    'learningRate',
+    'recurrentActivation',
+  ],
+  ngram: [],
+  bilstm: [
+    'epochs',
+    'batchSize',
+    'keep',
+    'monitor',
+    'earlyStop',
+    'pad',
+    'units',
+    'learningRate',
+    'embeddings',
+    'vocabSize',
+    'bidirectional',
+    'pooling',
+  ],
+};
+
+/** Why a setting has no effect on a run without a member that reads it. */
+const UNREAD: Partial<Record<SettingKey, string>> = {
+  embeddings: 'no member of this preset trains on word vectors: use {preset} vectors or ensemble',
+  vocabSize: 'only the member on word vectors reads it: give {embeddings} (with {preset} vectors or ensemble)',
+  bidirectional: 'only the member on word vectors reads it: give {embeddings} (with {preset} vectors or ensemble)',
+  pooling: 'only the member on word vectors reads it: give {embeddings} (with {preset} vectors or ensemble)',
+  maxWords: 'the member on word vectors keeps its own vocabulary ({vocabSize})',
+  embeddingDim: 'the member on word vectors takes the vectors’ own dimension',
+  denseUnits: 'the member on word vectors has no hidden Dense layer',
+  dropout: 'the member on word vectors has fixed dropout rates (0.2 on the embedding, 0.3 before the output)',
+  recurrentActivation: 'the member on word vectors has sigmoid gates',
+};
+
+/**
+ * A setting the user chose that this run would ignore, with the reason (`{setting}` names another
+ * setting); null when every chosen setting takes effect. `folds`: cross-validation, which splits by
+ * groups itself.
+ */
+export function unusedSetting(
+  settings: RunSettings,
+  chosen: ReadonlySet<SettingKey>,
+  folds = false,
+): { setting: SettingKey; why: string } | null {
+  const reads = new Set<SettingKey>(RUN_READS);
+  for (const m of presetMembers(settings, chosen)) for (const k of MEMBER_READS[m.kind]) reads.add(k);
+  for (const k of SETTING_KEYS) {
+    if (!chosen.has(k)) continue;
+    if (!reads.has(k)) return { setting: k, why: `${UNREAD[k] ?? 'no member of this preset reads it'}` };
+  }
+  if (settings.validationFile !== null) {
+    if (folds)
+      return { setting: 'validationFile', why: 'cross-validation holds out its own folds of the training file' };
+    for (const k of ['validationSplit', 'shuffleSplit', 'groupColumn'] as const)
+      if (chosen.has(k))
+        return {
+          setting: k,
+          why: 'the validation rows come from {validationFile}, not from a split of the training file',
+        };
+  }
+  return null;
+}
 
 /** `settings` with its preset's defaults put in for every setting not in `chosen`. */
 export function applyPreset(settings: RunSettings, chosen: ReadonlySet<SettingKey>): RunSettings {

@@ -155,3 +155,22 @@ export async function speedLayer(): Promise<SpeedLayer | null> {
   const { startEngine } = await import('../src/engine/engine.ts');
   return (await startEngine('auto')).speed;
 }
+
+/** Random 8-d vectors for every word of `tsv`'s phrases, in GloVe's text format. */
+export function vectorsFor(tsv: string): string {
+  const words = new Set(
+    readFileSync(tsv, 'utf8')
+      .split('\n')
+      .slice(1)
+      .flatMap((l) => (l.split('\t')[2] ?? '').toLowerCase().split(/\s+/))
+      .filter(Boolean),
+  );
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 16807) % 2147483647;
+    return (seed / 2147483647 - 0.5).toFixed(4);
+  };
+  const file = join(tempDir(), 'vectors.txt');
+  writeFileSync(file, `${[...words].map((w) => `${w} ${Array.from({ length: 8 }, rand).join(' ')}`).join('\n')}\n`);
+  return file;
+}

@@ -256,7 +256,7 @@ export const TRAIN_FLAGS = {
   folds: flag<number>({
     flags: '--folds <k>',
     description:
-      'cross-validate instead: train the preset k times, each holding out a different 1/k of the sentences (SentenceId groups), and report val_acc mean ± sd (writes crossval.json in --out, no model)',
+      'cross-validate instead: train the preset k times, each holding out a different 1/k of the groups (--group-column; SentenceId on the Kaggle file; else rows), and report val_acc mean ± sd (writes crossval.json in --out, no model)',
     parse: atLeastTwo,
   }),
   resume: sw(

@@ -16,8 +16,9 @@ export function wholeNumber(value: string): number {
 }
 
 export function atLeastTwo(value: string): number {
-  const n = positiveInt(value);
-  if (n < 2) throw new InvalidArgumentError('expected a whole number of at least 2');
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 2)
+    throw new InvalidArgumentError('expected a whole number of at least 2');
   return n;
 }
 

@@ -43,7 +43,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     },
     onData(s: DataSummary) {
       const parts = s.folds
-        ? `${s.folds} folds by sentence, about ${formatCount(s.valRows)} validation rows each`
+        ? `${s.folds} folds by ${s.groupColumn ?? 'row'}, about ${formatCount(s.valRows)} validation rows each`
         : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
       write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
       write(

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
+import { SettingError } from '../errors.ts';
 import { applyPreset } from '../presets.ts';
 import { DEFAULT_SETTINGS, pickSettings, SETTING_KEYS, settingsToJson } from '../settings.ts';
 import type { TrainRunOptions } from '../train/start-run.ts';
@@ -36,7 +37,8 @@ export function registerTrain(program: Command): void {
     watchStdout(() => stop.abort('SIGPIPE'));
     if (folds !== undefined) {
       try {
-        if (resume) cmd.error('error: --folds trains from scratch; it cannot --resume');
+        if (resume) throw new SettingError('folds', 'trains every fold from scratch: it cannot {resume}');
+        if (plot) throw new SettingError('plot', 'cross-validation writes no model and no history to plot');
         await crossValidateCommand(
           {
             ...settings,

@@ -22,12 +22,10 @@ export interface BiLstmShape {
   learningRate: number;
 }
 
+/** What the member fixes (its units, learning rate and batch size are settings: the vectors preset's defaults). */
 export const BILSTM_DEFAULTS = {
-  units: 128,
   embeddingDropout: 0.2,
   dropout: 0.3,
-  learningRate: 0.002,
-  batchSize: 256,
   labelSmoothing: 0.1,
 } as const;
 

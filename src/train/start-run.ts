@@ -12,7 +12,7 @@ import { SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
 import { checkInputFile } from '../fs/read.ts';
 import type { MemberKind } from '../model/member.ts';
-import { PRESET_TABLE, presetMembers } from '../presets.ts';
+import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
 import { pickSettings, type RunSettings, type SettingKey } from '../settings.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
 import type { NgramProgress } from './ngram.ts';
@@ -54,6 +54,8 @@ export interface DataSummary {
   labelNames: readonly string[];
   truncated: number;
   longestPhrase: number;
+  /** The column whose groups stay whole across the split and the folds; null: each row is its own. */
+  groupColumn: string | null;
 }
 
 /** The validation rows (the last ones) all have one label: the file is likely sorted by label. */
@@ -119,6 +121,9 @@ export async function startRun(
   const checkpoint = opts.resume ? await loadCheckpoint(opts.out) : null;
   const given = pickSettings(opts);
   const requested = checkpoint ? resumeSettings(given, opts.explicit ?? new Set(), checkpoint, opts.out) : given;
+  // Every setting the user chose takes effect, or the run is refused saying why.
+  const unused = unusedSetting(requested, opts.explicit ?? new Set(), folds !== undefined);
+  if (unused) throw new SettingError(unused.setting, `has no effect on this run: ${unused.why}`);
   const read = (file: string) =>
     readTable(file, {
       labelled: true,
@@ -149,6 +154,13 @@ export async function startRun(
   );
   const settings = { ...requested, maxLen: data.maxLen };
   const groups = rows.map((r) => r.group ?? `line ${r.line}`);
+  const distinct = folds === undefined ? 0 : new Set(groups).size;
+  if (folds !== undefined && folds > distinct)
+    throw new SettingError(
+      'folds',
+      `asks for more folds than the file has ${table.used.group ? `groups (${table.used.group}: ${distinct})` : `rows (${distinct})`}: every fold must hold out at least one`,
+      { given: folds, where: { file: opts.dataFile } },
+    );
   const rowSplit = split({ rows: rows.length, fileRows: table.rows.length, groups, settings });
   if (rowSplit.trainRows.length === 0)
     throw new SettingError('validationSplit', 'leaves no training rows', {
@@ -179,6 +191,7 @@ export async function startRun(
     labels: classes.labels,
     truncated: data.truncated,
     longestPhrase: data.longestPhrase,
+    groupColumn: table.used.group,
   });
   return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit };
 }

@@ -143,11 +143,11 @@ async function trainVectorsMember(
   const shape = (rows: number, dims: number) => ({
     rows,
     dims,
-    units: BILSTM_DEFAULTS.units,
+    units: settings.units,
     bidirectional: settings.bidirectional,
     pooling: settings.pooling,
     numClasses: run.classes.labels.length,
-    learningRate: BILSTM_DEFAULTS.learningRate,
+    learningRate: settings.learningRate,
   });
   const train = (seqData: SequenceData, build: () => tf.LayersModel | Promise<tf.LayersModel>) =>
     trainRecurrentMember(
@@ -156,7 +156,7 @@ async function trainVectorsMember(
         kind: 'bilstm',
         build,
         data: seqData,
-        batchSize: BILSTM_DEFAULTS.batchSize,
+        batchSize: settings.batchSize,
         labelSmoothing: BILSTM_DEFAULTS.labelSmoothing,
       },
       reporter,
@@ -166,7 +166,7 @@ async function trainVectorsMember(
     // Resuming: the checkpoint holds the vocabulary and the model; the vectors need not be read again.
     const build = async () => {
       const model = await loadLayersModel(checkpoint.dir);
-      compileModel(model, BILSTM_DEFAULTS.learningRate, engine.speed);
+      compileModel(model, settings.learningRate, engine.speed);
       return model;
     };
     return train(sequencesOf(checkpoint.tokenizer, data.cleaned, data.labels, data.maxLen), build);

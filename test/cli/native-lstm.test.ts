@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { needAddon, sentiment, tempDir, trainHead } from '../helpers.ts';
+import { needAddon, sentiment, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
 /**
  * The LSTM of every member kind runs on the native kernel when the engine is blas: in training's
@@ -22,25 +22,6 @@ function passes(stderr: string): Passes {
   );
   assert.ok(m, `no lstm line in:\n${stderr}`);
   return { tree: Number(m[1]), forward: Number(m[2]), backward: Number(m[3]) };
-}
-
-/** Random 8-d vectors for every word of `tsv`'s phrases, in GloVe's text format. */
-function vectorsFor(tsv: string): string {
-  const words = new Set(
-    readFileSync(tsv, 'utf8')
-      .split('\n')
-      .slice(1)
-      .flatMap((l) => (l.split('\t')[2] ?? '').toLowerCase().split(/\s+/))
-      .filter(Boolean),
-  );
-  let seed = 7;
-  const rand = () => {
-    seed = (seed * 16807) % 2147483647;
-    return (seed / 2147483647 - 0.5).toFixed(4);
-  };
-  const file = join(tempDir(), 'vectors.txt');
-  writeFileSync(file, `${[...words].map((w) => `${w} ${Array.from({ length: 8 }, rand).join(' ')}`).join('\n')}\n`);
-  return file;
 }
 
 describe('the native LSTM kernel in every command (blas engine)', () => {

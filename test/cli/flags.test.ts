@@ -1,0 +1,134 @@
+/**
+ * Every train flag takes effect or is refused: the cases a user meets, through the built CLI (the
+ * whole flag × preset table is test/presets.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { sentiment, tempDir, trainHead, vectorsFor } from '../helpers.ts';
+
+describe('train: a flag that would have no effect is refused, naming it and why', () => {
+  let data = '';
+  let vectors = '';
+  let dev = '';
+  before(() => {
+    data = trainHead(200);
+    vectors = vectorsFor(data);
+    dev = join(tempDir(), 'dev.tsv');
+    writeFileSync(dev, readFileSync(trainHead(20), 'utf8'));
+  });
+
+  const refused: [string, () => string[], RegExp][] = [
+    [
+      '--embeddings with the seed preset',
+      () => ['--embeddings', vectors],
+      /--embeddings: has no effect.*--preset vectors/,
+    ],
+    ['--vocab-size without vectors', () => ['--vocab-size', '50'], /--vocab-size: has no effect.*--embeddings/],
+    ['--pooling without vectors', () => ['--preset', 'ensemble', '--pooling', 'last'], /--pooling: has no effect/],
+    [
+      '--embedding-dim with the vectors preset',
+      () => ['--preset', 'vectors', '--embeddings', vectors, '--embedding-dim', '8'],
+      /--embedding-dim: has no effect.*vectors’ own dimension/,
+    ],
+    [
+      '--dropout with the vectors preset',
+      () => ['--preset', 'vectors', '--embeddings', vectors, '--dropout', '0.5'],
+      /--dropout: has no effect.*fixed dropout/,
+    ],
+    [
+      '--validation-split beside --validation-file',
+      () => ['--validation-file', dev, '--validation-split', '0.2'],
+      /--validation-split: has no effect.*--validation-file/,
+    ],
+    [
+      '--shuffle-split beside --validation-file',
+      () => ['--validation-file', dev, '--shuffle-split'],
+      /--shuffle-split: has no effect.*--validation-file/,
+    ],
+    [
+      '--folds with --validation-file',
+      () => ['--folds', '2', '--validation-file', dev],
+      /--validation-file: has no effect.*cross-validation/,
+    ],
+    ['--folds with --resume', () => ['--folds', '2', '--resume'], /--folds: .*cannot --resume/],
+    ['--folds with --plot', () => ['--folds', '2', '--plot'], /--plot: .*cross-validation/],
+  ];
+  for (const [what, args, message] of refused) {
+    it(what, () => {
+      const out = join(tempDir(), 'model');
+      const r = sentiment(['train', data, '--out', out, ...args()]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, message);
+      assert.ok(!existsSync(join(out, 'model.json')), 'nothing written');
+    });
+  }
+
+  it("--units, --batch-size and --learning-rate set the vectors member's own (its preset's defaults otherwise)", () => {
+    const out = join(tempDir(), 'model');
+    const args = ['--preset', 'vectors', '--embeddings', vectors, '--epochs', '1'];
+    const r = sentiment(['train', data, '--out', out, ...args, '--units', '6', '--learning-rate', '0.01']);
+    assert.equal(r.code, 0, r.err);
+    // The LSTM layer's config, wherever the topology nests it.
+    const units: number[] = [];
+    JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'), (_key, value) => {
+      if (value?.class_name === 'LSTM') units.push(value.config.units);
+      return value;
+    });
+    assert.ok(units.length > 0 && units.every((u) => u === 6), `LSTM units ${units}`);
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
+    assert.equal(meta.settings.units, 6);
+    assert.equal(meta.settings.learning_rate, 0.01);
+    assert.equal(meta.settings.batch_size, 256, "the vectors preset's batch size");
+  });
+});
+
+describe('train --folds: every fold can answer', () => {
+  it('more folds than sentences is refused, naming how many there are', () => {
+    const file = join(tempDir(), 'eleven.tsv');
+    const lines = Array.from(
+      { length: 33 },
+      (_, i) => `${i + 1}\t${Math.floor(i / 3) + 1}\tphrase ${i} ${i % 2 ? 'good' : 'bad'}\t${i % 2 ? 3 : 1}`,
+    );
+    writeFileSync(file, `PhraseId\tSentenceId\tPhrase\tSentiment\n${lines.join('\n')}\n`);
+    const r = sentiment(['train', file, '--folds', '20', '--out', join(tempDir(), 'cv')]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /--folds 20: asks for more folds than the file has groups \(SentenceId: 11\)/);
+  });
+
+  it('--folds 0 and --folds 1 get the same words: at least 2', () => {
+    for (const k of ['0', '1']) {
+      const r = sentiment(['train', trainHead(20), '--folds', k]);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /at least 2/);
+    }
+  });
+
+  it('a file without a group column folds by row, and says so', () => {
+    const file = join(tempDir(), 'r.csv');
+    writeFileSync(
+      file,
+      `review,label\n${Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'fine fun' : 'dull mess'} ${i},${i % 2 ? 'pos' : 'neg'}`).join('\n')}\n`,
+    );
+    const r = sentiment([
+      'train',
+      file,
+      '--folds',
+      '2',
+      '--epochs',
+      '1',
+      '--units',
+      '4',
+      '--embedding-dim',
+      '4',
+      '--dense-units',
+      '4',
+      '--out',
+      join(tempDir(), 'cv'),
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /2 folds by row/);
+    assert.doesNotMatch(r.out, /sentence/);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The README's generated tables: each command's flags (from the commander program, as --help has
+ * them) and the presets (from src/presets.ts). readme.test.ts checks them; `npm run readme` rewrites
+ * them in place.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { makeProgram } from '../../src/cli/main.ts';
+import { presetTable } from '../../src/presets.ts';
+import { ROOT } from '../helpers.ts';
+
+export const README = join(ROOT, 'README.md');
+
+/** The table a command's options make, as the README writes it. */
+export function flagTable(cmd: Command): string {
+  const rows = cmd.options.map((o) => {
+    const def = o.defaultValue === undefined ? '' : `\`${String(o.defaultValue)}\``;
+    const choices = o.argChoices ? ` (one of: ${o.argChoices.join(', ')})` : '';
+    return `| \`${o.flags}\` | ${def} | ${o.description}${choices} |`;
+  });
+  return ['| flag | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** Where the table after `heading` sits in `readme`: [start, end) offsets, or null. */
+export function tableAfter(readme: string, heading: string): [number, number] | null {
+  const at = readme.indexOf(heading);
+  if (at < 0) return null;
+  const start = readme.indexOf('\n|', at) + 1;
+  let end = start;
+  while (end < readme.length && readme[end] === '|') end = readme.indexOf('\n', end) + 1 || readme.length;
+  return [start, end - 1];
+}
+
+export const flagsHeading = (name: string) => `### Flags of \`sentiment ${name}\``;
+export const PRESETS_HEADING = '**Presets** (`--preset`):';
+
+/** Every generated table with the heading it follows. */
+export function generatedTables(): { heading: string; table: string }[] {
+  return [
+    { heading: PRESETS_HEADING, table: presetTable() },
+    ...makeProgram().commands.map((cmd) => ({ heading: flagsHeading(cmd.name()), table: flagTable(cmd) })),
+  ];
+}
+
+if (process.argv.includes('--write')) {
+  let readme = readFileSync(README, 'utf8');
+  for (const { heading, table } of generatedTables()) {
+    const at = tableAfter(readme, heading);
+    if (!at) throw new Error(`README.md has no "${heading}"`);
+    readme = readme.slice(0, at[0]) + table + readme.slice(at[1]);
+  }
+  writeFileSync(README, readme);
+}
