@@ -102,15 +102,29 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
   let collector: Collector | null = null;
   let lineNo = 0;
   let fileWords = 0;
+  let header: { words: number; dims: number } | null = null;
   try {
-    for await (const line of lines) {
+    for await (const read of lines) {
       lineNo += 1;
+      // A UTF-8 BOM is not part of the first word.
+      const line = lineNo === 1 ? read.replace(/^\uFEFF/, '') : read;
       if (line.trim() === '') continue;
       const parts = line.trimEnd().split(' ');
       // word2vec's and fastText's first line: "count dims".
-      if (lineNo === 1 && parts.length === 2 && /^\d+$/.test(parts[0]) && /^\d+$/.test(parts[1])) continue;
+      if (lineNo === 1 && parts.length === 2 && /^\d+$/.test(parts[0]) && /^\d+$/.test(parts[1])) {
+        header = { words: Number(parts[0]), dims: Number(parts[1]) };
+        continue;
+      }
+      // The binary format's vectors are raw float32 bytes, which no text line holds.
+      if (header && fileWords === 0 && /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line))
+        throw new InputError(
+          "is word2vec's binary format; give the text format (gensim: KeyedVectors.load_word2vec_format(f, binary=True).save_word2vec_format(out, binary=False))",
+          { file: path, line: lineNo },
+        );
       const dims = parts.length - 1;
       if (dims < 1) throw new InputError('expected a word followed by its vector', { file: path, line: lineNo });
+      if (header && !collector && dims !== header.dims)
+        throw new InputError(`has ${dims} values, the header (line 1) says ${header.dims}`, { file: path, line: lineNo });
       collector ??= new Collector(dims);
       if (dims !== collector.dims)
         throw new InputError(`has ${dims} values, the first vector has ${collector.dims}`, {
@@ -140,6 +154,11 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
     raw.destroy();
   }
   if (!collector) throw new InputError('holds no vectors', { file: path });
+  if (header && header.words !== fileWords)
+    throw new InputError(
+      `holds ${fileWords} words, its header (line 1) says ${header.words}${fileWords < header.words ? ': the file looks cut short' : ''}`,
+      { file: path },
+    );
   return { dims: collector.dims, words: collector.words, vectors: collector.vectors(), fileWords, source: path };
 }
 

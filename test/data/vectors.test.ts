@@ -53,6 +53,29 @@ describe('reading word vectors', () => {
     );
   });
 
+  it('a UTF-8 BOM does not cost the first word its vector', async () => {
+    const v = await readVectors(file('bom.txt', `\uFEFF${LINES.join('\n')}\n`), { words: new Set(['the']), top: 0 });
+    assert.deepEqual(v.words, ['the']);
+  });
+
+  it("a header that disagrees with the vectors, and word2vec's binary format, are named for what they are", async () => {
+    await assert.rejects(
+      readVectors(file('d.vec', `5 50\n${LINES.join('\n')}\n`), { words: new Set(), top: 10 }),
+      /d\.vec:2: has 3 values, the header \(line 1\) says 50/,
+    );
+    await assert.rejects(
+      readVectors(file('c.vec', `999 3\n${LINES.join('\n')}\n`), { words: new Set(), top: 10 }),
+      /c\.vec: holds 5 words, its header \(line 1\) says 999: the file looks cut short/,
+    );
+    // word2vec's binary layout: "count dims\n", then each word, a space and dims float32 values.
+    const floats = Buffer.from(new Float32Array([0.25, -1.5, 3]).buffer);
+    const binary = Buffer.concat([Buffer.from('2 3\nthe '), floats, Buffer.from('\nfilm '), floats, Buffer.from('\n')]);
+    await assert.rejects(
+      readVectors(file('b.bin', binary), { words: new Set(), top: 10 }),
+      /b\.bin:2: is word2vec's binary format; give the text format/,
+    );
+  });
+
   it("reads wink's JSON layout without building it as objects", async () => {
     const json = `{"precision":8,"l2NormIndex":3,"wordIndex":4,"size":3,"dimensions":3,"words":["the","film","a\\"q"],"vectors":{"the":[0.1,0.2,0.3,0.37,0],"film":[1,0,-1,1.4,1],"a\\"q":[2,2,2,3.4,2]},"unkVector":[0,0,0,0,-1]}`;
     const v = await readVectors(file('w.json', json), { words: new Set(['a"q']), top: 1 });
