@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import cliProgress from 'cli-progress';
 import type { EpochLog } from '../model/history.ts';
 import type { BatchLog } from '../train/loop.ts';
-import type { DataSummary, TrainReporter } from '../train/start-run.ts';
+import type { DataSummary, DataWarning, TrainReporter } from '../train/start-run.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
 
 export interface ReporterOptions {
@@ -11,12 +11,15 @@ export interface ReporterOptions {
   /** Animate a progress bar (a TTY); otherwise print a plain line every tenth of an epoch. */
   tty: boolean;
   write: (line: string) => void;
+  /** Where warnings go (default: standard error, as every command's). */
+  warn?: (line: string) => void;
   /** The engine's full reason instead of its summary. */
   verbose?: boolean;
 }
 
 export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
   const { tty, write } = opts;
+  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
   // The member being trained sets it: an ensemble's vectors member has its own.
   let epochs = opts.epochs;
   let bar: cliProgress.SingleBar | null = null;
@@ -54,7 +57,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${name(i)}: ${formatCount(c)}`).join(', ')}`);
       if (s.truncated > 0) {
         const one = s.truncated === 1;
-        write(
+        warn(
           chalk.yellow(
             `warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`,
           ),
@@ -147,14 +150,22 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       if (p.done === p.total) write(`${chalk.bold('n-grams')} epoch ${p.epoch} done`);
     },
     onWarning(w) {
-      write(
-        chalk.yellow(
-          `warning: every validation row (the last ${formatCount(w.rows)}) has label ${w.label}: the file looks sorted by label, so validation says nothing of the other classes; add --shuffle-split (or shuffle the file)`,
-        ),
-      );
+      warn(chalk.yellow(`warning: ${warningText(w)}`));
     },
     onSaved(dir, files) {
       write(`${chalk.bold('saved')}   ${dir}/ (${files.join(', ')})`);
     },
   };
+}
+
+/** A data warning in the CLI's words. */
+export function warningText(w: DataWarning): string {
+  switch (w.kind) {
+    case 'sorted-by-label':
+      return `every validation row (the last ${formatCount(w.rows)}) has label ${w.label}: the file looks sorted by label, so validation says nothing of the other classes; add --shuffle-split (or shuffle the file)`;
+    case 'labels-differ-in-case':
+      return `the labels ${w.labels.map((l) => JSON.stringify(l)).join(', ')} differ only in case or spaces and train as different classes; if they are one, fix the file (or list the classes with --labels)`;
+    case 'validation-is-training':
+      return `the validation file ${w.file} holds the same rows as the training file: validation scores rows the model trains on`;
+  }
 }

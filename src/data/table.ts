@@ -328,6 +328,19 @@ function toRows(
   const labelCol = find(c.label, COLUMN_DEFAULTS.label, 'label', opts.labelled);
   const groupCol = find(c.group, COLUMN_DEFAULTS.group, 'group', false);
   const idCol = find(c.id, COLUMN_DEFAULTS.id, 'id', opts.ids === true);
+  for (const [name, what] of [
+    [textCol, 'texts'],
+    [labelCol, 'labels'],
+    [groupCol, 'groups'],
+    [idCol, 'ids'],
+  ] as const) {
+    const at = header.flatMap((h, i) => (h === name ? [i + 1] : []));
+    if (!jsonl && at.length > 1)
+      throw new InputError(
+        `the header names column "${name}" ${at.length} times (columns ${at.join(', ')}): which one holds the ${what}? Rename the others`,
+        { file: path, line: 1 },
+      );
+  }
   const index = (name: string | null) => (name === null ? -1 : header.indexOf(name));
   const [ti, li, gi, ii] = [index(textCol), index(labelCol), index(groupCol), index(idCol)];
   const body = jsonl ? records : records.slice(1);

@@ -124,7 +124,10 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
       const dims = parts.length - 1;
       if (dims < 1) throw new InputError('expected a word followed by its vector', { file: path, line: lineNo });
       if (header && !collector && dims !== header.dims)
-        throw new InputError(`has ${dims} values, the header (line 1) says ${header.dims}`, { file: path, line: lineNo });
+        throw new InputError(`has ${dims} values, the header (line 1) says ${header.dims}`, {
+          file: path,
+          line: lineNo,
+        });
       collector ??= new Collector(dims);
       if (dims !== collector.dims)
         throw new InputError(`has ${dims} values, the first vector has ${collector.dims}`, {

@@ -8,7 +8,7 @@ import { heldOutRows, type RowSplit, range } from '../data/split.ts';
 import { readTable } from '../data/table.ts';
 import { resolveEmbeddings } from '../data/vectors.ts';
 import { describeEngine, type Engine, type EngineInfo, type EngineRequest, startEngine } from '../engine/engine.ts';
-import { SettingError } from '../errors.ts';
+import { InputError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
 import { checkInputFile } from '../fs/read.ts';
 import type { MemberKind } from '../model/member.ts';
@@ -58,12 +58,14 @@ export interface DataSummary {
   groupColumn: string | null;
 }
 
-/** The validation rows (the last ones) all have one label: the file is likely sorted by label. */
-export interface DataWarning {
-  kind: 'sorted-by-label';
-  label: string;
-  rows: number;
-}
+/** Something about the data that makes the run say less than it seems to, said before training. */
+export type DataWarning =
+  /** The validation rows (the last ones) all have one label: the file is likely sorted by label. */
+  | { kind: 'sorted-by-label'; label: string; rows: number }
+  /** Labels that differ only in case or spaces are different classes: likely one class misspelt. */
+  | { kind: 'labels-differ-in-case'; labels: string[] }
+  /** The validation file holds the same bytes as the training file: validation scores training rows. */
+  | { kind: 'validation-is-training'; file: string };
 
 export interface TrainReporter extends LstmCallbacks {
   onEngine?(info: EngineInfo, line: string): void;
@@ -138,6 +140,14 @@ export async function startRun(
   if (checkpoint) checkSameData(checkpoint, table.sha256, opts.dataFile);
   const classes = classesOf(table, requested.labels ?? undefined);
   const validation = requested.validationFile ? await read(requested.validationFile) : null;
+  if (validation && validation.sha256 === table.sha256)
+    reporter.onWarning?.({ kind: 'validation-is-training', file: validation.path });
+  const caseless = labelsDifferingInCase(classes.labels);
+  if (caseless) reporter.onWarning?.({ kind: 'labels-differ-in-case', labels: caseless });
+  if (requested.maxWords < 2)
+    throw new SettingError('maxWords', 'keeps no word (the tokenizer keeps indices 1 … maxWords − 1): at least 2', {
+      given: requested.maxWords,
+    });
   const valIndex = validation ? indexLabels(validation.rows, classes, validation.path) : new Int32Array(0);
   await checkEmbeddings(requested, checkpoint !== null);
   const rows = [...table.rows, ...(validation?.rows ?? [])];
@@ -152,6 +162,13 @@ export async function startRun(
       fitRows: table.rows.length,
     },
   );
+  if (data.tokenizer.wordIndex.size === 0)
+    throw new InputError(
+      'no phrase holds a word once cleaned (only characters the tokenizer filters out): nothing to learn from',
+      {
+        file: opts.dataFile,
+      },
+    );
   const settings = { ...requested, maxLen: data.maxLen };
   const groups = rows.map((r) => r.group ?? `line ${r.line}`);
   const distinct = folds === undefined ? 0 : new Set(groups).size;
@@ -194,6 +211,16 @@ export async function startRun(
     groupColumn: table.used.group,
   });
   return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit };
+}
+
+/** The first group of labels that are equal but for case and spaces (`pos`, `POS`, `Pos `), or null. */
+function labelsDifferingInCase(labels: readonly string[]): string[] | null {
+  const byKey = new Map<string, string[]>();
+  for (const l of labels) {
+    const key = l.trim().toLowerCase();
+    byKey.set(key, [...(byKey.get(key) ?? []), l]);
+  }
+  return [...byKey.values()].find((g) => g.length > 1) ?? null;
 }
 
 /** A file sorted by label puts one class in the last rows: the validation rows then say nothing of the others. */

@@ -131,6 +131,28 @@ const CASES: Case[] = [
     code: 0,
     message: /warning: 12 phrases longer than 2 tokens were cut to the last 2/,
   },
+  {
+    name: '--max-words 1 (no word kept)',
+    args: ['--max-words', '1'],
+    code: 2,
+    message: /--max-words 1: keeps no word/,
+  },
+  {
+    name: 'every phrase empty once cleaned',
+    file: `${HEADER}\n${rows()
+      .map((r, i) => r.replace(/\t[^\t]+\t(\d)$/, `\t${['#', '%%', '()', '--', '~ ~'][i % 5]}\t$1`))
+      .join('\n')}\n`,
+    code: 2,
+    message: /data\.tsv: no phrase holds a word once cleaned/,
+  },
+  {
+    name: 'a header naming the text column twice',
+    file: `PhraseId\tSentenceId\tPhrase\tSentiment\tPhrase\n${rows()
+      .map((r) => `${r}\tx`)
+      .join('\n')}\n`,
+    code: 2,
+    message: /data\.tsv:1: the header names column "Phrase" 2 times \(columns 3, 5\)/,
+  },
   { name: '--epochs 0', args: ['--epochs', '0'], code: 1, message: /option '--epochs <n>' argument '0' is invalid/ },
   { name: '--epochs -1', args: ['--epochs', '-1'], code: 1, message: /option '--epochs <n>' argument '-1' is invalid/ },
   {
@@ -227,7 +249,7 @@ describe('bad input to sentiment train: a clear message, a non-zero exit, nothin
       const args = (c.args ?? []).map((a) => a.replace(/^FILE/, file));
       const r = sentiment(['train', data, ...TINY, '--out', out, ...args]);
       assert.equal(r.code, c.code, r.err + r.out);
-      assert.match(c.code === 0 ? r.out : r.err, c.message);
+      assert.match(c.code === 0 ? r.out + r.err : r.err, c.message);
       if (c.code !== 0) {
         assert.deepEqual(snapshot(out), before, 'the model directory is untouched');
         assert.equal(readFileSync(file, 'utf8'), 'not a model');

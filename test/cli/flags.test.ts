@@ -132,3 +132,22 @@ describe('train --folds: every fold can answer', () => {
     assert.doesNotMatch(r.out, /sentence/);
   });
 });
+
+describe('train: data that trains but says less than it seems warns on standard error', () => {
+  it('labels that differ only in case, and a validation file that is the training file', () => {
+    const dir = tempDir();
+    const file = join(dir, 'r.csv');
+    const labels = ['pos', 'POS', 'neg'];
+    writeFileSync(
+      file,
+      `review,label\n${Array.from({ length: 30 }, (_, i) => `words ${i} here,${labels[i % 3]}`).join('\n')}\n`,
+    );
+    const out = join(dir, 'model');
+    const tiny = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4'];
+    const r = sentiment(['train', file, ...tiny, '--out', out, '--validation-file', file]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /warning: the labels "pos", "POS" differ only in case/);
+    assert.match(r.err, /warning: the validation file .*r\.csv holds the same rows as the training file/);
+    assert.doesNotMatch(r.out, /warning/, 'warnings never on standard output');
+  });
+});
