@@ -1,7 +1,8 @@
-/** Ctrl-C and SIGTERM during training: the first stops after the batch, the second leaves at once. */
+/** Ctrl-C, SIGTERM and SIGHUP during training: the first stops after the batch, the second leaves at once. */
 
 /** 128 + the signal's number, as a shell reports a process the signal ended. */
-export const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+export const EXIT_CODE: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface Interrupt {
   signal: AbortSignal;
@@ -29,14 +30,12 @@ export function interruptOnSignals(
     );
     controller.abort(sig);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const s of SIGNALS) process.on(s, handler);
   return {
     signal: controller.signal,
     abort: (reason) => controller.abort(reason),
     dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const s of SIGNALS) process.off(s, handler);
     },
   };
 }

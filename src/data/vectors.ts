@@ -22,6 +22,8 @@ export interface VectorRequest {
   /** Also keep the first `top` words of the file (files list the most frequent first), whatever they are. */
   top: number;
   onProgress?(bytesRead: number, totalBytes: number): void;
+  /** Aborting it stops the reading (readVectors then rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export interface PretrainedVectors {
@@ -105,6 +107,7 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
   let header: { words: number; dims: number } | null = null;
   try {
     for await (const read of lines) {
+      request.signal?.throwIfAborted();
       lineNo += 1;
       // A UTF-8 BOM is not part of the first word.
       const line = lineNo === 1 ? read.replace(/^\uFEFF/, '') : read;
@@ -151,7 +154,7 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
       fileWords += 1;
     }
   } catch (err) {
-    if (err instanceof InputError) throw err;
+    if (err instanceof InputError || request.signal?.aborted) throw err;
     throw new InputError(`cannot read: ${(err as Error).message}`, { file: path, line: lineNo || undefined });
   } finally {
     raw.destroy();
@@ -188,6 +191,7 @@ async function readWinkJson(path: string, request: VectorRequest): Promise<Pretr
   let collector: Collector | null = null;
   const bad = (what: string) => new InputError(`is not ${GLOVE_PACKAGE}'s JSON (${what})`, { file: path });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    request.signal?.throwIfAborted();
     bytes += chunk.length;
     request.onProgress?.(bytes, size);
     if (done) continue;

@@ -6,6 +6,7 @@
  * staging directory that never got its mark. It leaves them alone while a live writer holds the
  * directory's lock (lock.ts): that writer is mid-save.
  */
+import { rmSync } from 'node:fs';
 import { cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,6 +74,12 @@ export async function replaceDirectory(
       { file: dir },
     );
   });
+  // A process that leaves at once (a second Ctrl-C) drops a stage it had not finished.
+  let finished = false;
+  const dropStage = () => {
+    if (!finished) rmSync(stage, { recursive: true, force: true });
+  };
+  process.on('exit', dropStage);
   try {
     await write(stage);
     const keep = opts.keep;
@@ -84,9 +91,12 @@ export async function replaceDirectory(
       }
     }
     await writeFile(join(stage, COMPLETE), '');
+    finished = true;
   } catch (err) {
     await rm(stage, { recursive: true, force: true });
     throw err;
+  } finally {
+    process.off('exit', dropStage);
   }
   await rm(retired(dir), { recursive: true, force: true });
   if (await exists(dir)) await rename(dir, retired(dir));

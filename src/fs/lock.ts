@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { SettingError } from '../errors.ts';
 
@@ -51,7 +52,13 @@ export async function lockDirectory(dir: string, setting: string): Promise<() =>
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(lockPath(dir), JSON.stringify(me), { flag: 'wx' });
-      return () => rm(lockPath(dir), { force: true });
+      // A process that leaves at once (a second Ctrl-C) still gives the lock back.
+      const releaseNow = () => rmSync(lockPath(dir), { force: true });
+      process.on('exit', releaseNow);
+      return async () => {
+        process.off('exit', releaseNow);
+        await rm(lockPath(dir), { force: true });
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const other = await heldByOther(dir);

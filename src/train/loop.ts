@@ -146,6 +146,8 @@ async function runEpoch(
       loss: lossSum / seen,
       acc: accSum / seen,
     });
+    // A batch's work is synchronous: let a signal's handler run between batches.
+    if (opts.signal) await nextTurn();
     if (opts.signal?.aborted) return null;
   }
   // The clipped cross-entropy stays finite while the weights overflow: look at them too.
@@ -253,4 +255,9 @@ async function trainOnParts(
     tf.dispose(hits);
     for (const { x, y } of inputs) tf.dispose([x, y]);
   }
+}
+
+/** Resolves on the event loop's next turn, after pending I/O and signal handlers. */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

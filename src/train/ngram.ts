@@ -9,6 +9,7 @@ import { DEFAULT_NGRAMS, type NgramConfig } from '../model/ngram/features.ts';
 import { NgramMember } from '../model/ngram/member.ts';
 import { SoftmaxRegression, softmaxInPlace } from '../model/ngram/softmax.ts';
 import { TfidfVectorizer, type SparseRows } from '../model/ngram/vectorizer.ts';
+import { nextTurn } from './loop.ts';
 
 export interface NgramTraining {
   config: NgramConfig;
@@ -29,29 +30,31 @@ export interface NgramProgress {
   total: number;
 }
 
-export function trainNgram(
+export async function trainNgram(
   cleaned: ReadonlyArray<string>,
   labels: ArrayLike<number>,
   classes: number,
   rng: Rng,
   opts: NgramTraining = NGRAM_TRAINING,
   hooks: { onProgress?(p: NgramProgress): void; signal?: AbortSignal } = {},
-): NgramMember | null {
+): Promise<NgramMember | null> {
   hooks.onProgress?.({ phase: 'features', epoch: 0, done: 0, total: cleaned.length });
   const vectorizer = TfidfVectorizer.fit(cleaned, opts.config);
+  if (hooks.signal) await nextTurn();
+  if (hooks.signal?.aborted) return null;
   const x = vectorizer.transform(cleaned);
-  const model = fitAdagrad(x, labels, { features: vectorizer.features, classes }, opts, rng, hooks);
+  const model = await fitAdagrad(x, labels, { features: vectorizer.features, classes }, opts, rng, hooks);
   return model && new NgramMember(vectorizer, model);
 }
 
-function fitAdagrad(
+async function fitAdagrad(
   x: SparseRows,
   labels: ArrayLike<number>,
   shape: { features: number; classes: number },
   opts: NgramTraining,
   rng: Rng,
   hooks: { onProgress?(p: NgramProgress): void; signal?: AbortSignal },
-): SoftmaxRegression | null {
+): Promise<SoftmaxRegression | null> {
   const k = shape.classes;
   const w = new Float32Array(shape.features * k);
   const b = new Float32Array(k);
@@ -116,7 +119,11 @@ function fitAdagrad(
         gb2[j] += g * g;
         b[j] -= (lr * g) / Math.sqrt(gb2[j]);
       }
-      if (step % 256 === 0) hooks.onProgress?.({ phase: 'epoch', epoch, done: end, total: order.length });
+      if (step % 256 === 0) {
+        hooks.onProgress?.({ phase: 'epoch', epoch, done: end, total: order.length });
+        // The loop is synchronous: let a signal's handler run now and then.
+        if (hooks.signal) await nextTurn();
+      }
     }
     hooks.onProgress?.({ phase: 'epoch', epoch, done: order.length, total: order.length });
   }

@@ -57,7 +57,7 @@ export async function trainMembers(
       const own = { ...m.settings, maxLen: settings.maxLen };
       reporter.onMember?.(m.kind, own.epochs);
       if (m.kind === 'ngram') {
-        const ngram = trainNgram(
+        const ngram = await trainNgram(
           Array.from(split.trainRows, (r) => data.cleaned[r]),
           Int32Array.from(split.trainRows, (r) => data.labels[r]),
           k,
@@ -179,7 +179,13 @@ async function trainVectorsMember(
     maxLen: data.maxLen,
     seed: settings.seed,
     onProgress: reporter.onVectors,
+    signal: common.signal,
+  }).catch((err: unknown) => {
+    // A signal while the vectors are read: stopped, as between two batches.
+    if (common.signal?.aborted) return null;
+    throw err;
   });
+  if (v === null) return NOTHING_TRAINED;
   reporter.onVocabulary?.({
     words: v.vocabulary.rows - 1,
     covered: v.vocabulary.covered,

@@ -30,13 +30,21 @@ export async function prepareVectors(
   cleaned: ReadonlyArray<string>,
   labels: Int32Array,
   trainRows: Int32Array,
-  opts: { embeddings: string; vocabSize: number; maxLen: number; seed: number; onProgress?(p: VectorsProgress): void },
+  opts: {
+    embeddings: string;
+    vocabSize: number;
+    maxLen: number;
+    seed: number;
+    onProgress?(p: VectorsProgress): void;
+    signal?: AbortSignal;
+  },
 ): Promise<PreparedVectors> {
   const tokenizer = trainingTokenizer(Array.from(trainRows, (r) => cleaned[r]));
   const vectors = await readVectors(opts.embeddings, {
     words: new Set(tokenizer.wordIndex.keys()),
     top: opts.vocabSize,
     onProgress: opts.onProgress && ((bytesRead, totalBytes) => opts.onProgress?.({ bytesRead, totalBytes })),
+    signal: opts.signal,
   });
   const vocabulary = buildVocabulary(tokenizer, vectors, opts.vocabSize, opts.seed);
   return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CheckpointState } from '../../src/train/checkpoint.ts';
@@ -114,6 +114,7 @@ describe('interrupting and resuming sentiment train', () => {
     const t = await twice.exited;
     // Whether the second signal or the end of the batch came first is a race here; signals.test.ts pins the second signal.
     assert.equal(t.code, 130);
+    assert.ok(!existsSync(join(out, '..', '.model.lock')), 'quitting at once still gives the lock back');
     const state = readJson<CheckpointState>(join(out, 'checkpoint', 'state.json'));
     assert.ok(state.epoch >= 1);
     assert.equal(
@@ -141,5 +142,71 @@ describe('interrupting and resuming sentiment train', () => {
     const none = sentiment(['train', data, '--out', join(tempDir(), 'empty'), '--resume']);
     assert.equal(none.code, 2);
     assert.match(none.err, /no checkpoint to resume from .*state\.json is missing/);
+  });
+});
+
+describe('every phase of training stops soon after a signal', () => {
+  const big = trainHead(20_000);
+
+  /** Starts `args`, sends `signal` once `when` shows on stdout; the result and the seconds from signal to exit. */
+  async function stopAt(args: string[], when: RegExp, signal: NodeJS.Signals) {
+    const run = start(args);
+    await run.waitFor(when);
+    const sent = performance.now();
+    run.kill(signal);
+    const r = await run.exited;
+    return { ...r, seconds: (performance.now() - sent) / 1000 };
+  }
+
+  it('mid-epoch: the batch ends, the epoch does not (exit 130)', async () => {
+    const out = join(tempDir(), 'model');
+    const r = await stopAt(
+      ['train', big, '--out', out, '--epochs', '1', ...SMALL],
+      /^epoch 1\/1 {2}\d+\/\d+ batches/m,
+      'SIGINT',
+    );
+    assert.equal(r.code, 130, r.out + r.err);
+    assert.match(r.out, /stopped by SIGINT before the first epoch ended/);
+    assert.doesNotMatch(r.out, /^epoch 1\/1 {2}loss/m, 'the epoch did not run to its end');
+    assert.ok(r.seconds < 10, `stopped ${r.seconds.toFixed(1)} s after the signal`);
+  });
+
+  it('during the n-gram member of an ensemble (exit 130, no model)', async () => {
+    const out = join(tempDir(), 'model');
+    const r = await stopAt(
+      ['train', big, '--out', out, '--preset', 'ensemble', '--epochs', '1', ...SMALL, '--batch-size', '256'],
+      /^n-grams /m,
+      'SIGINT',
+    );
+    assert.equal(r.code, 130, r.out + r.err);
+    assert.ok(!existsSync(join(out, 'model.json')), 'no model');
+    assert.ok(r.seconds < 10, `stopped ${r.seconds.toFixed(1)} s after the signal`);
+  });
+
+  it('during cross-validation (exit 130; the folds done so far are reported)', async () => {
+    const out = join(tempDir(), 'cv');
+    const r = await stopAt(
+      ['train', big, '--out', out, '--folds', '3', '--epochs', '1', ...SMALL],
+      /^epoch 1\/1 {2}\d+\/\d+ batches/m,
+      'SIGTERM',
+    );
+    assert.equal(r.code, 143, r.out + r.err);
+    assert.match(r.out, /stopped by SIGTERM after 0 of 3 folds/);
+  });
+
+  it('SIGHUP (the terminal went away) stops as SIGTERM does: exit 129, no lock or staging directory left', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'model');
+    const r = await stopAt(
+      ['train', big, '--out', out, '--epochs', '1', ...SMALL],
+      /^epoch 1\/1 {2}\d+\/\d+ batches/m,
+      'SIGHUP',
+    );
+    assert.equal(r.code, 129, r.out + r.err);
+    assert.deepEqual(
+      readdirSync(parent).filter((e) => e.startsWith('.')),
+      [],
+      'no lock file or staging directory beside the model',
+    );
   });
 });

@@ -18,15 +18,16 @@ const TEXTS = cleanTexts([
 ]);
 const LABELS = [4, 4, 0, 0, 2, 2];
 
-describe('the n-gram member', () => {
-  const member = trainNgram(TEXTS, LABELS, 5, makeRng(1), {
-    config: { wordN: [1, 3], charN: [2, 5], hashBits: 16 },
-    epochs: 30,
-    learningRate: 0.5,
-    batchSize: 2,
-  });
-  assert.ok(member);
+const trained = await trainNgram(TEXTS, LABELS, 5, makeRng(1), {
+  config: { wordN: [1, 3], charN: [2, 5], hashBits: 16 },
+  epochs: 30,
+  learningRate: 0.5,
+  batchSize: 2,
+});
+assert.ok(trained);
+const member: NgramMember = trained;
 
+describe('the n-gram member', () => {
   it('learns its training phrases and gives each text probabilities summing to 1', () => {
     const p = member.predict(TEXTS).probabilities;
     TEXTS.forEach((_, i) => {
@@ -58,9 +59,9 @@ describe('the n-gram member', () => {
     await assert.rejects(NgramMember.load(dir), /ngram\.json: features or classes is missing or invalid/);
   });
 
-  it('stops when its signal is aborted', () => {
+  it('stops when its signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort('SIGINT');
-    assert.equal(trainNgram(TEXTS, LABELS, 5, makeRng(1), undefined, { signal: controller.signal }), null);
+    assert.equal(await trainNgram(TEXTS, LABELS, 5, makeRng(1), undefined, { signal: controller.signal }), null);
   });
 });
