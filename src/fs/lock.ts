@@ -55,9 +55,10 @@ export async function lockDirectory(dir: string, setting: string): Promise<() =>
       // A process that leaves at once (a second Ctrl-C) still gives the lock back.
       const releaseNow = () => rmSync(lockPath(dir), { force: true });
       process.on('exit', releaseNow);
+      // Released in one step: a process that quits mid-release must not leave it half done.
       return async () => {
+        releaseNow();
         process.off('exit', releaseNow);
-        await rm(lockPath(dir), { force: true });
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
