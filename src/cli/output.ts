@@ -3,7 +3,6 @@
  * however much is printed), and a reader that goes away (`| head -1`) ends the command quietly with
  * 141, as a SIGPIPE would, instead of a stack trace. A failed write (a full disk) is one error line.
  */
-import { once } from 'node:events';
 
 /** The exit code of a command whose output pipe closed (128 + SIGPIPE). */
 export const CLOSED_PIPE_EXIT = 141;
@@ -56,8 +55,19 @@ export async function writeOut(text: string): Promise<void> {
     if (failure) throw failure;
     return;
   }
-  if (!flowing) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'close')]);
+  if (!flowing) await drainedOrClosed(process.stdout);
   if (failure) throw failure;
+}
+
+/** Resolves when `stream` drains, closes or fails, leaving no listener behind (a slow reader makes thousands of waits). */
+function drainedOrClosed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'close', 'error']) stream.on(event, done);
+  });
 }
 
 /** A line for the user that must not fail when stdout is gone (training's progress). */

@@ -279,3 +279,25 @@ describe('retraining into an existing model directory', () => {
     assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'mine');
   });
 });
+
+describe('a slow reader on standard output', () => {
+  it('predict waits for it without piling up listeners (no MaxListenersExceededWarning), and every line arrives', async () => {
+    const model = await tinyModel({ rows: 100 });
+    const dir = tempDir();
+    const texts = join(dir, 'texts.txt');
+    writeFileSync(texts, `${Array.from({ length: 3000 }, (_, i) => `a slow reader reads line ${i} of many`).join('\n')}\n`);
+    // Reads 2 KB every 2 ms: the pipe fills, and each write waits for it to drain.
+    const reader = join(dir, 'slow-reader.cjs');
+    writeFileSync(
+      reader,
+      "let n = 0; const take = () => { const c = process.stdin.read(2048); if (c) n += c.toString().split('\\n').length - 1; }; const t = setInterval(take, 2); process.stdin.on('end', () => { clearInterval(t); console.log(n); });",
+    );
+    const quoted = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+    const command = `${[process.execPath, BIN, 'predict', '--file', texts, '--json', '--model', model].map(quoted).join(' ')} 2>${quoted(join(dir, 'err.txt'))} | ${quoted(process.execPath)} ${quoted(reader)}`;
+    const r = spawnSync('bash', ['-c', command], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(readFileSync(join(dir, 'err.txt'), 'utf8'), /MaxListenersExceeded|Warning/);
+    assert.equal(r.stdout.trim().split('\n').at(-1), '3000', 'every line reached the reader');
+  });
+});
+
