@@ -15,10 +15,7 @@ export function formatEvaluation(e: Evaluation): string {
   const names = e.labelNames;
   const NAME_WIDTH = Math.max(...names.map((n) => n.length));
   const SHORT_NAMES = names.map(shortName);
-  const what =
-    e.part === 'validation'
-      ? `validation rows (the last ${formatCount(r.count)}, from line ${formatCount(e.firstLine)})`
-      : `${formatCount(r.count)} rows`;
+  const what = e.part === 'validation' ? validationWords(e, r.count) : `${formatCount(r.count)} rows`;
   const lines = [
     `${chalk.bold('model')}     ${e.model}/`,
     `${chalk.bold('data')}      ${e.file}: ${what}, scored in ${e.seconds.toFixed(1)} s`,
@@ -87,4 +84,15 @@ export function evaluationJson(e: Evaluation): string {
     confusion: { rows: 'true', columns: 'predicted', labels, label_names: [...names], matrix: r.confusion },
     engine: e.engine.name,
   });
+}
+
+/** Which rows training held out, as it chose them. */
+function validationWords(e: Evaluation, count: number): string {
+  const h = e.heldOut;
+  const share = h ? `${+(100 * h.share).toFixed(2)}%` : '';
+  if (h?.shuffled)
+    return `${formatCount(count)} validation rows (a seeded random ${share} of the ${h.groupColumn ? `${h.groupColumn} groups` : 'rows'})`;
+  if (h?.groupColumn)
+    return `${formatCount(count)} validation rows (the ${h.groupColumn} groups that start in the last ${share} of the rows)`;
+  return `validation rows (the last ${formatCount(count)}, from line ${formatCount(e.firstLine)})`;
 }

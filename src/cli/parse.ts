@@ -43,3 +43,9 @@ export function positiveNumber(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
   return n;
 }
+
+/** A path: any text but the empty one (which would name the current directory's parent, or nothing). */
+export function pathValue(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a path, got an empty one');
+  return value;
+}

@@ -8,7 +8,7 @@ import { formatCount } from './format.ts';
 import { stdoutClosed, watchStdout, writeOut } from './output.ts';
 import { PREDICT_FLAGS, type FlagValues } from './options.ts';
 import { formatPrediction, predictionJson } from './predict-view.ts';
-import { addOptions, backendFromEnv, reportEngine, reportLstmPasses } from './program.ts';
+import { addOptions, backendFromEnv, reportEngine, reportLstmPasses, UsageError } from './program.ts';
 import type { Progress } from './progress.ts';
 
 export function registerPredict(program: Command): void {
@@ -35,8 +35,8 @@ Examples:
       flags.file !== undefined || file === '-',
       flags.input !== undefined,
     ].filter(Boolean).length;
-    if (sources !== 1) cmd.error('error: give texts, --file FILE (or -), or --input TSV: exactly one of them');
-    if (flags.submission && !flags.input) cmd.error('error: --submission needs --input TSV (the rows it scores)');
+    if (sources !== 1) throw new UsageError('give texts, --file FILE (or -), or --input FILE: exactly one of them');
+    if (flags.submission && !flags.input) throw new UsageError('--submission needs --input FILE (the rows it scores)');
 
     const backend = backendFromEnv(cmd, flags.backend);
     const print = (r: TextPrediction, labelNames: readonly string[], extra: Record<string, unknown> = {}) =>

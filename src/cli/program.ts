@@ -58,3 +58,12 @@ export async function reportLstmPasses(info: EngineInfo, verbose: boolean): Prom
     ),
   );
 }
+
+/**
+ * A command line the tool refuses though commander parsed it (sources that exclude each other, a flag
+ * that needs another): exit 2, as every refusal of the tool's own; exit 1 is left to commander's
+ * parse errors (an unknown flag, a malformed value).
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -37,6 +37,8 @@ export interface Evaluation {
   file: string;
   model: string;
   part: 'all' | 'validation';
+  /** How training chose the validation rows (with `part` 'validation'): its share, shuffled or the last, by group or row. */
+  heldOut: { share: number; shuffled: boolean; groupColumn: string | null } | null;
   /** 1-based line of the first evaluated row (validation starts mid-file). */
   firstLine: number;
   /** Clipped categorical cross-entropy, as Keras' val_loss. */
@@ -100,6 +102,14 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       file: opts.file,
       model: opts.modelDir,
       part: opts.validation ? 'validation' : 'all',
+      heldOut:
+        opts.validation && predictor.loaded.settings
+          ? {
+              share: predictor.loaded.settings.validationSplit,
+              shuffled: predictor.loaded.settings.shuffleSplit,
+              groupColumn: predictor.loaded.settings.groupColumn,
+            }
+          : null,
       firstLine: picked[0]?.line ?? 0,
       loss: lossSum / Math.max(1, predictions.length),
       labels: predictor.labels,

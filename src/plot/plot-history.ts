@@ -33,6 +33,14 @@ export async function plotHistory(opts: PlotOptions): Promise<PlotResult> {
   await checkHistoryExists(file, opts);
   const outputs = opts.out ? [opts.out] : ['history.png', 'history.svg'].map((f) => join(dirname(file), f));
   for (const out of outputs) {
+    if ((PLOT_FORMATS as readonly string[]).includes(basename(out).toLowerCase()))
+      throw new SettingError(
+        'out',
+        `names no file, only an extension: e.g. ${join(dirname(out), `curves${basename(out)}`)}`,
+        {
+          given: out,
+        },
+      );
     if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase()))
       throw new SettingError('out', `must end in ${PLOT_FORMATS.join(' or ')}`, { given: out });
     await outputTarget(out, 'out');

@@ -151,3 +151,50 @@ describe('train: data that trains but says less than it seems warns on standard 
     assert.doesNotMatch(r.out, /warning/, 'warnings never on standard output');
   });
 });
+
+describe('messages name what is wrong, and exit codes follow one rule', () => {
+  it('an empty path is refused as a malformed value (commander: exit 1), not read as a directory', () => {
+    for (const args of [
+      ['predict', 'good', '-m', ''],
+      ['plot-history', '--history', ''],
+      ['train', 'data/train.tsv', '--out', ''],
+    ]) {
+      const r = sentiment(args);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.err, /expected a path, got an empty one/);
+    }
+  });
+
+  it('plot-history --out that is only an extension says so', () => {
+    const r = sentiment([
+      'plot-history',
+      '--history',
+      'test/fixtures/history/one-epoch.json',
+      '--out',
+      join(tempDir(), '.png'),
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /names no file, only an extension: e\.g\. .*curves\.png/);
+  });
+
+  it('evaluate --validation describes the rows as training chose them (a seeded random share)', () => {
+    const file = join(tempDir(), 'r.csv');
+    writeFileSync(
+      file,
+      `review,label\n${Array.from({ length: 60 }, (_, i) => `${i % 2 ? 'fine fun' : 'dull mess'} ${i},${i < 30 ? 'neg' : 'pos'}`).join('\n')}\n`,
+    );
+    const out = join(tempDir(), 'model');
+    const tiny = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4'];
+    assert.equal(sentiment(['train', file, ...tiny, '--out', out, '--shuffle-split']).code, 0);
+    const r = sentiment(['evaluate', file, '--validation', '--model', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /validation rows \(a seeded random 10% of the rows\)/);
+    assert.doesNotMatch(r.out, /the last/);
+  });
+
+  it('sources that exclude each other are refused by the tool: exit 2', () => {
+    const r = sentiment(['predict', 'good', '--file', 'x.txt']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /exactly one of them/);
+  });
+});

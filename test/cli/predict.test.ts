@@ -228,7 +228,7 @@ describe('sentiment predict (the built CLI)', () => {
   });
 
   it('refuses conflicting or incomplete sources, and a --submission that is a directory', () => {
-    assert.equal(sentiment(['predict', '--model', model]).code, 1, 'a usage error, as commander reports one');
+    assert.equal(sentiment(['predict', '--model', model]).code, 2, 'refused by the tool: exit 2 (1 is commander’s)');
     assert.match(sentiment(['predict', 'good', '--file', 'x.txt', '--model', model]).err, /exactly one of them/);
     assert.match(
       sentiment(['predict', 'good', '--submission', 'x.csv', '--model', model]).err,

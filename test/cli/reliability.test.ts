@@ -285,7 +285,10 @@ describe('a slow reader on standard output', () => {
     const model = await tinyModel({ rows: 100 });
     const dir = tempDir();
     const texts = join(dir, 'texts.txt');
-    writeFileSync(texts, `${Array.from({ length: 3000 }, (_, i) => `a slow reader reads line ${i} of many`).join('\n')}\n`);
+    writeFileSync(
+      texts,
+      `${Array.from({ length: 3000 }, (_, i) => `a slow reader reads line ${i} of many`).join('\n')}\n`,
+    );
     // Reads 2 KB every 2 ms: the pipe fills, and each write waits for it to drain.
     const reader = join(dir, 'slow-reader.cjs');
     writeFileSync(
@@ -300,4 +303,3 @@ describe('a slow reader on standard output', () => {
     assert.equal(r.stdout.trim().split('\n').at(-1), '3000', 'every line reached the reader');
   });
 });
-
