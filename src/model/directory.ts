@@ -7,11 +7,12 @@
  */
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { KAGGLE_CLASSES } from '../data/labels.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
 import { InputError, NotTrainedError } from '../errors.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
+import { type FileDigest, fileDigest } from '../fs/digest.ts';
 import { readJsonFile } from '../fs/read.ts';
 import { settingsFromJson, type RunSettings } from '../settings.ts';
 import { MODEL_FILES, saveJson } from './files.ts';
@@ -62,6 +63,7 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
   const meta = files.includes(MODEL_FILES.meta)
     ? metaFromJson(await readJsonFile<unknown>(metaPath), metaPath, history?.params ?? null)
     : null;
+  if (meta?.files) await checkFiles(dir, meta.files);
   return {
     dir,
     layout: meta ? 'sentiment' : 'keras',
@@ -135,6 +137,27 @@ async function listDirectory(dir: string): Promise<string[]> {
   }
 }
 
+/** Every file meta.json lists is there with the size and sha256 it was saved with. */
+async function checkFiles(dir: string, files: Record<string, FileDigest>): Promise<void> {
+  for (const [path, want] of Object.entries(files)) {
+    const file = join(dir, path);
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => null,
+    );
+    if (size === null) throw new InputError('missing (meta.json lists it)', { file });
+    const damaged = (what: string) =>
+      new InputError(
+        `${what} than when it was saved (meta.json): the model directory is damaged; train it again or restore it`,
+        {
+          file,
+        },
+      );
+    if (size !== want.bytes) throw damaged(`has ${size} bytes, ${want.bytes > size ? 'fewer' : 'more'}`);
+    if ((await fileDigest(file)).sha256 !== want.sha256) throw damaged('has other contents');
+  }
+}
+
 /** What this tool writes in a model directory (a directory holding none of these is someone else's). */
 export function isModelEntry(entry: string): boolean {
   return (
@@ -168,9 +191,13 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
         }
       }
       if (m.memory) written.push(...(await m.memory.save(stage)));
+      // What the answers depend on: every member's files and the memory (the history only describes).
+      const files: Record<string, FileDigest> = {};
+      for (const f of written) files[f.split(sep).join('/')] = await fileDigest(join(stage, f));
       await saveJson(stage, MODEL_FILES.history, m.history);
-      await saveJson(stage, MODEL_FILES.meta, m.meta);
-      written.push(MODEL_FILES.history, MODEL_FILES.meta);
+      written.push(MODEL_FILES.history);
+      await saveJson(stage, MODEL_FILES.meta, { ...m.meta, files });
+      written.push(MODEL_FILES.meta);
     },
     // The run's own checkpoint and the user's files stay; another run's plots, members or memory do not.
     { keep: (entry) => entry === 'checkpoint' || !isModelEntry(entry) },

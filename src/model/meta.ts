@@ -13,6 +13,7 @@ import {
   type RunSettings,
   type RunSettingsJson,
 } from '../settings.ts';
+import type { FileDigest } from '../fs/digest.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { blendProblem, type Blend } from './blend.ts';
 import type { MemberEntry } from './member.ts';
@@ -38,6 +39,12 @@ export interface ModelMeta {
   package_version: string;
   tfjs_version: string;
   created: string;
+  /**
+   * Each file of the model (path inside the directory) with its size and sha256, as saved: a damaged or
+   * tampered file is refused even where the phrase memory answers without loading it. Absent in
+   * directories saved before it existed.
+   */
+  files?: Record<string, FileDigest>;
 }
 
 export interface MetaInputs {
@@ -131,7 +138,24 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
     package_version: String(m.package_version ?? ''),
     tfjs_version: String(m.tfjs_version ?? ''),
     created: String(m.created ?? ''),
+    ...(m.files === undefined ? {} : { files: filesFromJson(m.files, bad) }),
   };
+}
+
+function filesFromJson(files: unknown, bad: (what: string) => InputError): Record<string, FileDigest> {
+  if (files === null || typeof files !== 'object' || Array.isArray(files)) throw bad('files must be an object');
+  for (const [path, d] of Object.entries(files as Json)) {
+    const digest = (d ?? {}) as Json;
+    if (path.startsWith('/') || path.split(/[\\/]/).includes('..'))
+      throw bad(`files: ${JSON.stringify(path)} is outside the model directory`);
+    if (
+      !Number.isSafeInteger(digest.bytes) ||
+      typeof digest.sha256 !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(digest.sha256)
+    )
+      throw bad(`files: ${JSON.stringify(path)} needs bytes and a sha256`);
+  }
+  return files as Record<string, FileDigest>;
 }
 
 /** What is wrong with a meta.json member entry, or null when it is one this version loads. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -84,6 +84,43 @@ describe('sentiment predict (the built CLI)', () => {
       texts,
     );
     rows[2].probabilities.forEach((p, i) => assert.ok(Math.abs(p - a.probabilities[i]) <= 1e-5));
+  });
+
+  it('a damaged model directory is refused even where the phrase memory would answer without loading it', () => {
+    const known = 'A series of escapades demonstrating the adage that what is good for the goose';
+    const damages: [string, (dir: string) => void, RegExp][] = [
+      [
+        'a tokenizer index made -1',
+        (dir) => {
+          const f = join(dir, 'tokenizer.json');
+          writeFileSync(f, readFileSync(f, 'utf8').replace(/(\\"the\\": )(\d+)/, '$1-1'));
+        },
+        /tokenizer\.json: has (other contents|\d+ bytes, more) than when it was saved/,
+      ],
+      [
+        'a truncated weights.bin',
+        (dir) => truncateSync(join(dir, 'weights.bin'), 100),
+        /weights\.bin: has 100 bytes, fewer/,
+      ],
+      [
+        'a weight changed in place',
+        (dir) => {
+          const f = join(dir, 'weights.bin');
+          const b = readFileSync(f);
+          b[0] ^= 1;
+          writeFileSync(f, b);
+        },
+        /weights\.bin: has other contents than when it was saved/,
+      ],
+    ];
+    for (const [what, damage, message] of damages) {
+      const dir = join(tempDir(), 'model');
+      cpSync(model, dir, { recursive: true });
+      damage(dir);
+      const r = sentiment(['predict', known, '--model', dir]);
+      assert.equal(r.code, 2, `${what}: ${r.out}${r.err}`);
+      assert.match(r.err, message, what);
+    }
   });
 
   it('answers typed training phrases from the phrase memory without starting an engine, as it does beside a phrase that needs the model', () => {

@@ -111,12 +111,19 @@ describe('loading a model directory', () => {
 
   it('names the missing, truncated or unreadable file', async () => {
     const model = await tinyModel();
-    const broken = (mutate: (dir: string) => void) => {
+    // The loader's own checks, as they meet a directory whose meta.json lists no file digests (one saved
+    // before it did, or put together by hand); the digests' check is the first case.
+    const broken = (mutate: (dir: string) => void, digests = false) => {
       const dir = join(tempDir(), 'm');
       cpSync(model, dir, { recursive: true });
+      if (!digests) editJson(join(dir, 'meta.json'), ({ files: _files, ...m }) => m);
       mutate(dir);
       return dir;
     };
+    await assert.rejects(
+      loadModelDirectory(broken((d) => truncateSync(join(d, 'weights.bin'), 64), true)),
+      /weights\.bin: has 64 bytes, fewer than when it was saved \(meta\.json\)/,
+    );
     const cases: [string, (dir: string) => void, RegExp][] = [
       ['weights.bin missing', (d) => rmSync(join(d, 'weights.bin')), /weights\.bin: missing/],
       [
