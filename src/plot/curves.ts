@@ -69,42 +69,67 @@ function fromOurs(epochs: unknown[], file: string): Omit<Curves, 'kept'> {
     if (typeof e !== 'object' || e === null) throw new InputError(`epochs[${i}] is not an object`, { file });
     return e as Json;
   });
+  const value = (key: Metric, alias?: string) =>
+    logs.map((e, i) => checked(e[key] ?? (alias ? e[alias] : undefined), key, `epochs[${i}].${key}`, file));
   return {
     epochs: logs.map((e, i) => (typeof e.epoch === 'number' ? e.epoch : i + 1)),
-    loss: logs.map((e) => num(e.loss)),
-    valLoss: logs.map((e) => num(e.val_loss)),
-    acc: logs.map((e) => num(e.acc ?? e.accuracy)),
-    valAcc: logs.map((e) => num(e.val_acc ?? e.val_accuracy)),
+    loss: value('loss'),
+    valLoss: value('val_loss'),
+    acc: value('acc', 'accuracy'),
+    valAcc: value('val_acc', 'val_accuracy'),
   };
 }
 
 function fromKeras(h: Json, file: string): Omit<Curves, 'kept'> {
-  const series = (...keys: string[]) => {
+  const lengths: string[] = [];
+  const series = (metric: Metric, ...keys: string[]) => {
     const key = keys.find((k) => k in h);
     if (key === undefined) return null;
     const v = h[key];
     if (!Array.isArray(v)) throw new InputError(`"${key}" is not a list of numbers`, { file });
-    return v.map(num);
+    lengths.push(`${key} ${v.length}`);
+    return v.map((x, i) => checked(x, metric, `${key}[${i}]`, file));
   };
-  const loss = series('loss');
-  const acc = series('acc', 'accuracy');
+  const loss = series('loss', 'loss');
+  const acc = series('acc', 'acc', 'accuracy');
+  const valLoss = series('val_loss', 'val_loss');
+  const valAcc = series('val_acc', 'val_acc', 'val_accuracy');
   if (!loss && !acc)
     throw new InputError(
       'no loss or accuracy found (expected our history.json or Keras history.history keys: loss, acc/accuracy, val_loss, val_acc/val_accuracy)',
       { file },
     );
+  // One value per epoch in every list: lists of other lengths do not say which epochs they are.
+  if (new Set(lengths.map((l) => l.split(' ')[1])).size > 1)
+    throw new InputError(`the lists are of different lengths (${lengths.join(', ')}): one value per epoch in each`, {
+      file,
+    });
   const n = Math.max(loss?.length ?? 0, acc?.length ?? 0);
   const fill = (s: (number | null)[] | null) => Array.from({ length: n }, (_, i) => s?.[i] ?? null);
   return {
     epochs: Array.from({ length: n }, (_, i) => i + 1),
     loss: fill(loss),
-    valLoss: fill(series('val_loss')),
+    valLoss: fill(valLoss),
     acc: fill(acc),
-    valAcc: fill(series('val_acc', 'val_accuracy')),
+    valAcc: fill(valAcc),
   };
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+type Metric = 'loss' | 'val_loss' | 'acc' | 'val_acc';
+
+/**
+ * A metric's value: a number in its range, or null where it is missing or not finite (a diverged run's
+ * NaN). Anything else is a malformed history: a string, a negative loss, an accuracy outside 0–1.
+ */
+function checked(v: unknown, metric: Metric, where: string, file: string): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'number') throw new InputError(`${where} is ${JSON.stringify(v)}, not a number`, { file });
+  if (!Number.isFinite(v)) return null;
+  if (metric.endsWith('loss') && v < 0) throw new InputError(`${where} is ${v}: a loss is never below 0`, { file });
+  if (metric.endsWith('acc') && (v < 0 || v > 1))
+    throw new InputError(`${where} is ${v}: an accuracy is a fraction from 0 to 1`, { file });
+  return v;
+}
 
 /** The kept epoch's validation accuracy (the last epoch's when none is marked), or null when there was no validation. */
 export function finalValAcc(c: Curves): number | null {

@@ -28,6 +28,20 @@ describe('training curves from a history file', () => {
     assert.throws(() => curvesFromHistory([1, 2], 'h.json'), /h\.json: expected a JSON object/);
   });
 
+  it('refuses malformed values and ragged lists, naming where, instead of drawing them', () => {
+    const epoch = { epoch: 1, loss: 1.2, acc: 0.5, val_loss: 1.3, val_acc: 0.4 };
+    const cases: [unknown, RegExp][] = [
+      [{ epochs: [{ ...epoch, loss: '0.5' }] }, /h\.json: epochs\[0\]\.loss is "0\.5", not a number/],
+      [{ epochs: [{ ...epoch, acc: 2.5 }] }, /epochs\[0\]\.acc is 2\.5: an accuracy is a fraction from 0 to 1/],
+      [{ epochs: [{ ...epoch, val_loss: -1e30 }] }, /epochs\[0\]\.val_loss is -1e\+30: a loss is never below 0/],
+      [{ loss: [1, 0.9, 0.8], val_loss: [1.1, 1] }, /the lists are of different lengths \(loss 3, val_loss 2\)/],
+      [{ loss: [1, 'x'] }, /loss\[1\] is "x", not a number/],
+    ];
+    for (const [json, message] of cases) assert.throws(() => curvesFromHistory(json, 'h.json'), message);
+    // A diverged run's NaN (Python's json.dump writes it bare) is a gap, not an error.
+    assert.deepEqual(curvesFromHistory({ loss: [1, null, 0.5] }, 'h.json').loss, [1, null, 0.5]);
+  });
+
   it('draws both curves of both metrics in the terminal, stretched to the width', () => {
     assert.deepEqual(stretch([0, 1], 5), [0, 0.25, 0.5, 0.75, 1]);
     assert.deepEqual(stretch([3], 3), [3, 3, 3]);
