@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
+import { checkSize, gunzipWithin, LIMITS } from '../fs/limits.ts';
 import { asInputError, checkInputFile, readBinaryFile } from '../fs/read.ts';
 
 export const TABLE_FORMATS = ['tsv', 'csv', 'jsonl'] as const;
@@ -71,11 +71,12 @@ export function formatOf(path: string): TableFormat | null {
 
 export async function readTable(path: string, opts: ReadTableOptions): Promise<TextTable> {
   await checkInputFile(path, 'data file');
+  await checkSize(path, LIMITS.data, 'data file');
   const stored = await readBinaryFile(path).catch((err: unknown) => {
     throw asInputError(err, path);
   });
   const sha256 = createHash('sha256').update(stored).digest('hex');
-  const bytes = isGzip(stored) ? gunzip(stored, path) : stored;
+  const bytes = isGzip(stored) ? gunzipWithin(stored, LIMITS.data, path) : stored;
   const text = decodeUtf8(bytes, path).replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new InputError('the file is empty', { file: path });
   checkLineEndings(text, path);
@@ -85,14 +86,6 @@ export async function readTable(path: string, opts: ReadTableOptions): Promise<T
 }
 
 const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
-
-function gunzip(b: Buffer, path: string): Buffer {
-  try {
-    return gunzipSync(b);
-  } catch (err) {
-    throw new InputError(`is not valid gzip data (${(err as Error).message})`, { file: path });
-  }
-}
 
 /** Strict UTF-8; the first bad line is named. */
 export function decodeUtf8(bytes: Buffer, path: string): string {

@@ -8,8 +8,10 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError, SettingError } from '../errors.ts';
+import { LIMITS, lineTooLong } from '../fs/limits.ts';
 import { checkInputFile } from '../fs/read.ts';
 
 /** The npm package `--embeddings glove-100d` names, and the one command that installs it. */
@@ -99,7 +101,10 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
     bytes += chunk.length;
     request.onProgress?.(bytes, size);
   });
-  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const text = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const input = text.pipe(lineLengthGuard(path));
+  // An error in the gunzip or the guard ends the reading loop with it.
+  text.on('error', (err: Error) => input.destroy(err));
   const lines = createInterface({ input, crlfDelay: Infinity });
   let collector: Collector | null = null;
   let lineNo = 0;
@@ -166,6 +171,25 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
       { file: path },
     );
   return { dims: collector.dims, words: collector.words, vectors: collector.vectors(), fileWords, source: path };
+}
+
+/** Passes a stream through, failing it when a line grows past LIMITS.line bytes (a file with no line breaks). */
+function lineLengthGuard(path: string): Transform {
+  let run = 0;
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let from = 0;
+      for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, from)) {
+        line += 1;
+        run = 0;
+        from = nl + 1;
+      }
+      run += chunk.length - from;
+      if (run > LIMITS.line) done(lineTooLong(path, line));
+      else done(null, chunk);
+    },
+  });
 }
 
 const QUOTE = 0x22;

@@ -1,6 +1,7 @@
 /** Reading the files a user points at: each failure becomes an InputError naming the file. */
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
+import { checkSize, LIMITS } from './limits.ts';
 
 /** Throws an InputError naming `path` when it is missing, a directory or unreadable; `kind` says what was expected. */
 export async function checkInputFile(path: string, kind: string): Promise<void> {
@@ -29,10 +30,15 @@ export async function readBinaryFile(path: string): Promise<Buffer> {
   }
 }
 
+/** A text record read whole (a tokenizer, a history): refused past LIMITS.json. */
 export async function readTextFile(path: string): Promise<string> {
+  await checkSize(path, LIMITS.json, 'JSON file').catch((err: unknown) => {
+    throw asInputError(err, path, 'missing');
+  });
   return (await readBinaryFile(path)).toString('utf8');
 }
 
+/** A JSON file, refused past LIMITS.json (read whole). */
 export async function readJsonFile<T>(path: string): Promise<T> {
   const text = await readTextFile(path);
   try {

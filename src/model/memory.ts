@@ -4,7 +4,8 @@
  * the stored label frequencies as its probabilities. Saved as memory.tsv.gz: one line per phrase,
  * `label:count[,label:count…]<TAB>phrase`.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipWithin, LIMITS } from '../fs/limits.ts';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
@@ -101,13 +102,7 @@ export class PhraseMemory {
 
   static async load(dir: string, classes: number): Promise<PhraseMemory> {
     const path = join(dir, MEMORY_FILE);
-    let text: string;
-    try {
-      text = gunzipSync(await readBinaryFile(path)).toString('utf8');
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      throw new InputError(`is not gzip data (${(err as Error).message})`, { file: path });
-    }
+    let text = gunzipWithin(await readBinaryFile(path), LIMITS.memory, path).toString('utf8');
     if (!text.endsWith('\n')) text += '\n';
     // Every line checked in one pass of the regex engine: label:count pairs for known classes, a tab, a phrase.
     const label = Array.from({ length: classes }, (_, i) => i).join('|');

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
+import { LIMITS, lineTooLong } from '../fs/limits.ts';
 import { checkInputFile } from '../fs/read.ts';
 
 export interface TextLine {
@@ -65,6 +66,7 @@ export async function* readTextLines(
       }
     }
     carry = buf;
+    if (carry.length > LIMITS.line) throw lineTooLong(name, n + 1);
   }
   if (carry.length > 0) take(carry);
   if (texts === 0)
