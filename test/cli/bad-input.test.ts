@@ -3,9 +3,10 @@
  * A failing run must leave the existing model directory exactly as it was.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { sentiment, tempDir, tinyModel } from '../helpers.ts';
 
 const HEADER = 'PhraseId\tSentenceId\tPhrase\tSentiment';
@@ -262,5 +263,27 @@ describe('bad input to sentiment train: a clear message, a non-zero exit, nothin
     const r = sentiment(['predict', 'good film '.repeat(300), '--model', existingModel]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /warning: 1 text longer than \d+ tokens was cut to the last \d+, as the model was trained/);
+  });
+});
+
+describe('random bytes as a data file, through the built CLI', () => {
+  it('exit 2 with one line naming the file, or a model; never a stack trace or a partial directory', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 400 }), async (bytes) => {
+        const dir = tempDir();
+        const data = join(dir, 'data.tsv');
+        writeFileSync(data, bytes);
+        const out = join(dir, 'model');
+        const r = sentiment(['train', data, ...TINY, '--out', out], { timeoutMs: 60_000 });
+        assert.ok(r.code === 2 || r.code === 0, `exit ${r.code}: ${r.err}`);
+        assert.doesNotMatch(r.err, /^\s+at |node:internal/m);
+        if (r.code === 2) {
+          assert.match(r.err, /^error: .*data\.tsv/);
+          assert.equal(r.err.trim().split('\n').length, 1, r.err);
+          assert.ok(!existsSync(out), 'nothing written');
+        } else assert.ok(existsSync(join(out, 'meta.json')));
+      }),
+      { numRuns: 8 },
+    );
   });
 });
