@@ -47,6 +47,7 @@ export {
 export type { ModelMeta } from './model/meta.ts';
 
 // Using a model.
+export { explainPredictions, type WordContribution } from './predict/explain.ts';
 export { predictFromMemory } from './predict/from-memory.ts';
 export { openPredictor, predictTexts, writeSubmission } from './predict/predict-inputs.ts';
 export { type Prediction, Predictor } from './predict/predictor.ts';

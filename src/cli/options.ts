@@ -307,6 +307,10 @@ export const PREDICT_FLAGS = {
     parse: pathValue,
   }),
   json: sw('--json', 'one JSON object per text (text, label, label_name, probabilities, source: model or memory)'),
+  explain: sw(
+    '--explain',
+    "each word's push toward or away from the predicted class: the class's probability with the word, less without it (one more forward pass per word; a text the phrase memory answers is not explained: --no-memory explains the model's guess)",
+  ),
   memory: noMemory,
   batchSize: forwardBatch,
   backend,

@@ -1,5 +1,6 @@
 /** How `sentiment predict` shows a prediction: a coloured bar per class, most likely first; or one JSON line. */
 import chalk, { type ChalkInstance } from 'chalk';
+import type { WordContribution } from '../predict/explain.ts';
 import type { TextPrediction } from '../predict/predict-inputs.ts';
 
 const BAR_WIDTH = 24;
@@ -9,6 +10,18 @@ export function bar(p: number, width = BAR_WIDTH): string {
   const eighths = Math.round(Math.min(Math.max(p, 0), 1) * width * 8);
   const partial = eighths % 8 ? ' ▏▎▍▌▋▊▉'[eighths % 8] : '';
   return ('█'.repeat(Math.floor(eighths / 8)) + partial).padEnd(width);
+}
+
+/** The words of a text coloured by their push toward (green) or away from (red) the predicted class. */
+export function formatExplanation(words: WordContribution[] | null): string {
+  if (words === null)
+    return `  ${chalk.dim('why: answered from the phrase memory (a training phrase); --no-memory explains the model')}`;
+  const shown = words.map(({ token, contribution: c }) => {
+    const tag = `${token}${chalk.dim(`(${c >= 0 ? '+' : ''}${c.toFixed(2)})`)}`;
+    if (Math.abs(c) < 0.005) return tag;
+    return c > 0 ? chalk.green(tag) : chalk.red(tag);
+  });
+  return `  why: ${shown.join(' ')}`;
 }
 
 export function formatPrediction(r: TextPrediction, labelNames: readonly string[]): string {

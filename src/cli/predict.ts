@@ -2,12 +2,13 @@
 import chalk from 'chalk';
 import type { Command } from 'commander';
 import type { ModelHeader } from '../model/directory.ts';
+import type { WordContribution } from '../predict/explain.ts';
 import type { Predictor } from '../predict/predictor.ts';
 import type { InputFileOptions, TextPrediction } from '../predict/predict-inputs.ts';
 import { formatCount } from './format.ts';
 import { stdoutClosed, watchStdout, writeOut } from './output.ts';
 import { PREDICT_FLAGS, type FlagValues } from './options.ts';
-import { formatPrediction, predictionJson } from './predict-view.ts';
+import { formatExplanation, formatPrediction, predictionJson } from './predict-view.ts';
 import { addOptions, backendFromEnv, reportEngine, reportLstmPasses, UsageError } from './program.ts';
 import type { Progress } from './progress.ts';
 
@@ -37,10 +38,24 @@ Examples:
     ].filter(Boolean).length;
     if (sources !== 1) throw new UsageError('give texts, --file FILE (or -), or --input FILE: exactly one of them');
     if (flags.submission && !flags.input) throw new UsageError('--submission needs --input FILE (the rows it scores)');
+    if (flags.explain && flags.submission)
+      throw new UsageError('--explain shows why each text got its label; a submission has no room for it');
 
     const backend = backendFromEnv(cmd, flags.backend);
-    const print = (r: TextPrediction, labelNames: readonly string[], extra: Record<string, unknown> = {}) =>
-      writeOut(`${flags.json ? predictionJson(r, extra) : formatPrediction(r, labelNames)}\n`);
+    const print = (
+      r: TextPrediction,
+      labelNames: readonly string[],
+      extra: Record<string, unknown> = {},
+      why?: WordContribution[] | null,
+    ) =>
+      writeOut(
+        flags.json
+          ? `${predictionJson(r, why === undefined ? extra : { ...extra, explanation: why })}\n`
+          : `${formatPrediction(r, labelNames)}\n${why === undefined ? '' : `${formatExplanation(why)}\n`}`,
+      );
+    // With --explain, each result's words and their pushes (null where the memory answered).
+    let explain: (rs: TextPrediction[]) => (WordContribution[] | null | undefined)[] = (rs) => rs.map(() => undefined);
+    if (flags.explain) explain = (rs) => rs.map(() => null);
     let header: ModelHeader | undefined;
     // Texts typed on the command line: a few, answered from memory when it can, else on one thread.
     const typed = texts.length > 0 && file === undefined;
@@ -51,7 +66,8 @@ Examples:
         if (flags.verbose)
           process.stderr.write(chalk.dim('engine  none started: the phrase memory holds every text\n'));
         watchStdout();
-        for (const r of known.answer.results) await print(r, known.header.labelNames);
+        const why = explain(known.answer.results);
+        for (const [i, r] of known.answer.results.entries()) await print(r, known.header.labelNames, {}, why[i]);
         return;
       }
       header = known.header;
@@ -70,6 +86,15 @@ Examples:
     });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
+    if (flags.explain) {
+      const { explainPredictions } = await import('../predict/explain.ts');
+      explain = (rs) =>
+        explainPredictions(
+          predictor,
+          rs.map((r) => r.text),
+          rs,
+        );
+    }
     let truncated = 0;
     let blank = 0;
 
@@ -81,18 +106,21 @@ Examples:
     }
     if (flags.input) {
       const { results, truncated: cut } = await predictFile(predictor, flags.input, input);
-      for (const r of results) await print(r, predictor.labelNames, { id: r.id, line: r.line });
+      const why = explain(results);
+      for (const [i, r] of results.entries()) await print(r, predictor.labelNames, { id: r.id, line: r.line }, why[i]);
       truncated = cut;
     } else if (file !== undefined) {
       for await (const chunk of predictLines(predictor, file, 4 * flags.batchSize)) {
-        for (const r of chunk.results) await print(r, predictor.labelNames, { line: r.line });
+        const why = explain(chunk.results);
+        for (const [i, r] of chunk.results.entries()) await print(r, predictor.labelNames, { line: r.line }, why[i]);
         truncated += chunk.truncated;
         blank += chunk.blank ?? 0;
         if (stdoutClosed()) return;
       }
     } else {
       const { results, truncated: cut } = predictTexts(predictor, texts);
-      for (const r of results) await print(r, predictor.labelNames);
+      const why = explain(results);
+      for (const [i, r] of results.entries()) await print(r, predictor.labelNames, {}, why[i]);
       truncated = cut;
     }
     warnTruncated(truncated, predictor.maxLen);

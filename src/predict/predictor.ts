@@ -105,9 +105,8 @@ export class Predictor {
       progress,
     );
     if (modelRows.length === 0) onProgress?.(answered, answered);
-    const k = this.loaded.members[0].numClasses;
-    const blended =
-      outputs.length === 1 || !this.loaded.blend ? outputs[0] : blendProbabilities(outputs, k, this.loaded.blend);
+    const k = this.numClasses;
+    const blended = this.blend(outputs);
     const at = new Int32Array(cleaned.length).fill(-1);
     modelRows.forEach((row, j) => (at[row] = j));
     let fromMemory = 0;
@@ -120,6 +119,22 @@ export class Predictor {
       );
     });
     return { predictions, truncated, fromMemory, memberOutputs: everyRow ? outputs : [] };
+  }
+
+  get numClasses(): number {
+    return this.loaded.members[0].numClasses;
+  }
+
+  /** The members' outputs combined as the model combines them (row-major [texts, classes]). */
+  blend(outputs: Float32Array[]): Float32Array {
+    return outputs.length === 1 || !this.loaded.blend
+      ? outputs[0]
+      : blendProbabilities(outputs, this.numClasses, this.loaded.blend);
+  }
+
+  /** The model's own probabilities of cleaned texts (the phrase memory aside), row-major [texts, classes]. */
+  modelProbabilities(cleaned: ReadonlyArray<string>): Float32Array {
+    return this.blend(this.memberOutputs(cleaned).outputs);
   }
 
   toPrediction(probabilities: number[], source: Prediction['source'] = 'model'): Prediction {

@@ -192,7 +192,12 @@ const CASES: Case[] = [
     code: 2,
     message: /--out \S*FILE\/model: is under \S*FILE, which is a file/,
   },
-  { name: "--out ''", args: ['--out', ''], code: 2, message: /--out "": is empty; give a directory/ },
+  {
+    name: "--out ''",
+    args: ['--out', ''],
+    code: 1,
+    message: /--out <dir>' argument '' is invalid. expected a path, got an empty one/,
+  },
   {
     name: '--out . (a directory of other files)',
     args: ['--out', '.'],

@@ -86,6 +86,42 @@ describe('sentiment predict (the built CLI)', () => {
     rows[2].probabilities.forEach((p, i) => assert.ok(Math.abs(p - a.probabilities[i]) <= 1e-5));
   });
 
+  it('--explain: every word with its push, in JSON and in colour; memory answers say so; not with --submission', () => {
+    const j = sentiment(['predict', 'not a good film', 'zzz', '--model', model, '--json', '--explain', '--no-memory']);
+    assert.equal(j.code, 0, j.err);
+    const [a] = parseLines(j.out) as (JsonPrediction & { explanation: { token: string; contribution: number }[] })[];
+    assert.deepEqual(
+      a.explanation.map((w) => w.token),
+      ['not', 'a', 'good', 'film'],
+    );
+    assert.ok(a.explanation.every((w) => Number.isFinite(w.contribution)));
+    const known = 'A series of escapades demonstrating the adage that what is good for the goose';
+    const m = parseLines(
+      sentiment(['predict', known, '--model', model, '--json', '--explain']).out,
+    )[0] as JsonPrediction & {
+      explanation: unknown;
+    };
+    assert.equal(m.source, 'memory');
+    assert.equal(m.explanation, null);
+    const human = sentiment(['predict', 'not a good film', '--model', model, '--explain', '--no-memory']);
+    assert.match(
+      human.out,
+      /^ {2}why: not\([+-]\d\.\d\d\) a\([+-]\d\.\d\d\) good\([+-]\d\.\d\d\) film\([+-]\d\.\d\d\)$/m,
+    );
+    const sub = sentiment([
+      'predict',
+      '--input',
+      TEST_TSV,
+      '--submission',
+      join(tempDir(), 's.csv'),
+      '--explain',
+      '--model',
+      model,
+    ]);
+    assert.equal(sub.code, 2);
+    assert.match(sub.err, /--explain/);
+  });
+
   it('a damaged model directory is refused even where the phrase memory would answer without loading it', () => {
     const known = 'A series of escapades demonstrating the adage that what is good for the goose';
     const damages: [string, (dir: string) => void, RegExp][] = [
