@@ -60,15 +60,13 @@ const RUN_READS: readonly SettingKey[] = [
   'memory',
 ];
 
+/** What every member trained by epochs reads: how long, in what batches, which epoch it keeps. */
+const EPOCH_READS: readonly SettingKey[] = ['epochs', 'batchSize', 'keep', 'monitor', 'earlyStop', 'pad'];
+
 /** The settings each member kind reads (the n-gram member trains on fixed settings of its own). */
 export const MEMBER_READS: Readonly<Record<MemberKind, readonly SettingKey[]>> = {
   lstm: [
-    'epochs',
-    'batchSize',
-    'keep',
-    'monitor',
-    'earlyStop',
-    'pad',
+    ...EPOCH_READS,
     'maxWords',
     'embeddingDim',
     'units',
@@ -78,20 +76,7 @@ export const MEMBER_READS: Readonly<Record<MemberKind, readonly SettingKey[]>> =
     'recurrentActivation',
   ],
   ngram: [],
-  bilstm: [
-    'epochs',
-    'batchSize',
-    'keep',
-    'monitor',
-    'earlyStop',
-    'pad',
-    'units',
-    'learningRate',
-    'embeddings',
-    'vocabSize',
-    'bidirectional',
-    'pooling',
-  ],
+  bilstm: [...EPOCH_READS, 'units', 'learningRate', 'embeddings', 'vocabSize', 'bidirectional', 'pooling'],
 };
 
 /** Why a setting has no effect on a run without a member that reads it. */

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { sentiment, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
+const TINY = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4'];
+
 describe('train: a flag that would have no effect is refused, naming it and why', () => {
   let data = '';
   let vectors = '';
@@ -111,22 +113,7 @@ describe('train --folds: every fold can answer', () => {
       file,
       `review,label\n${Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'fine fun' : 'dull mess'} ${i},${i % 2 ? 'pos' : 'neg'}`).join('\n')}\n`,
     );
-    const r = sentiment([
-      'train',
-      file,
-      '--folds',
-      '2',
-      '--epochs',
-      '1',
-      '--units',
-      '4',
-      '--embedding-dim',
-      '4',
-      '--dense-units',
-      '4',
-      '--out',
-      join(tempDir(), 'cv'),
-    ]);
+    const r = sentiment(['train', file, '--folds', '2', ...TINY, '--out', join(tempDir(), 'cv')]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /2 folds by row/);
     assert.doesNotMatch(r.out, /sentence/);
@@ -143,8 +130,7 @@ describe('train: data that trains but says less than it seems warns on standard 
       `review,label\n${Array.from({ length: 30 }, (_, i) => `words ${i} here,${labels[i % 3]}`).join('\n')}\n`,
     );
     const out = join(dir, 'model');
-    const tiny = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4'];
-    const r = sentiment(['train', file, ...tiny, '--out', out, '--validation-file', file]);
+    const r = sentiment(['train', file, ...TINY, '--out', out, '--validation-file', file]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /warning: the labels "pos", "POS" differ only in case/);
     assert.match(r.err, /warning: the validation file .*r\.csv holds the same rows as the training file/);
@@ -184,8 +170,7 @@ describe('messages name what is wrong, and exit codes follow one rule', () => {
       `review,label\n${Array.from({ length: 60 }, (_, i) => `${i % 2 ? 'fine fun' : 'dull mess'} ${i},${i < 30 ? 'neg' : 'pos'}`).join('\n')}\n`,
     );
     const out = join(tempDir(), 'model');
-    const tiny = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4'];
-    assert.equal(sentiment(['train', file, ...tiny, '--out', out, '--shuffle-split']).code, 0);
+    assert.equal(sentiment(['train', file, ...TINY, '--out', out, '--shuffle-split']).code, 0);
     const r = sentiment(['evaluate', file, '--validation', '--model', out]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /validation rows \(a seeded random 10% of the rows\)/);
