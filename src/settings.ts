@@ -225,18 +225,26 @@ export function settingsFromJson(json: unknown, file: string): RunSettings {
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new InputError('settings: expected an object', { file });
   const o = json as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of SETTING_KEYS) {
-    let v = snake(k) in o ? o[snake(k)] : o[k];
-    if (k === 'recurrentActivation' && v === 'hardSigmoid') v = 'hard_sigmoid';
-    if (k === 'epochs' && v === undefined) v = DEFAULT_SETTINGS.epochs;
-    if (v === undefined && k in BEFORE_THE_SETTING_EXISTED) v = BEFORE_THE_SETTING_EXISTED[k];
-    if (!VALID[k](v))
-      throw new InputError(
-        `settings: ${snake(k)} is ${v === undefined ? 'missing' : `not valid (${JSON.stringify(v)})`}`,
-        { file },
-      );
-    out[k] = v;
-  }
-  return out as unknown as RunSettings;
+  const out = { ...DEFAULT_SETTINGS };
+  const read = <K extends SettingKey>(k: K): void => {
+    out[k] = settingFromJson(o, k, file);
+  };
+  for (const k of SETTING_KEYS) read(k);
+  return out;
+}
+
+/** One setting of a settings record, checked: its snake_case or camelCase key, or what older files meant. */
+function settingFromJson<K extends SettingKey>(o: Record<string, unknown>, k: K, file: string): RunSettings[K] {
+  let v = snake(k) in o ? o[snake(k)] : o[k];
+  if (k === 'recurrentActivation' && v === 'hardSigmoid') v = 'hard_sigmoid';
+  if (k === 'epochs' && v === undefined) v = DEFAULT_SETTINGS.epochs;
+  if (v === undefined && k in BEFORE_THE_SETTING_EXISTED) v = BEFORE_THE_SETTING_EXISTED[k];
+  if (!VALID[k](v))
+    throw new InputError(
+      `settings: ${snake(k)} is ${v === undefined ? 'missing' : `not valid (${JSON.stringify(v)})`}`,
+      {
+        file,
+      },
+    );
+  return v as RunSettings[K];
 }
