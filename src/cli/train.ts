@@ -12,7 +12,7 @@ import { fmt4, formatCount, formatDuration } from './format.ts';
 import { TRAIN_FLAGS, type FlagValues } from './options.ts';
 import { addOptions, backendFromEnv, reportLstmPasses } from './program.ts';
 import { stdoutFailure, watchStdout, writeLine } from './output.ts';
-import { EXIT_CODE, interruptOnSignals } from './signals.ts';
+import { EXIT_CODE, type Interrupt, interruptOnSignals } from './signals.ts';
 import { canRedraw } from './terminal.ts';
 
 export function registerTrain(program: Command): void {
@@ -53,7 +53,7 @@ export function registerTrain(program: Command): void {
           flags.verbose === true,
         );
       } finally {
-        stop.dispose();
+        releaseSignals(stop);
       }
       const failed = stdoutFailure();
       if (failed) throw failed;
@@ -80,7 +80,7 @@ export function registerTrain(program: Command): void {
         }),
       );
     } finally {
-      stop.dispose();
+      releaseSignals(stop);
     }
     const failed = stdoutFailure();
     if (failed) throw failed;
@@ -178,4 +178,12 @@ async function crossValidateCommand(
     write(`${chalk.yellow('stopped')} by ${cv.interrupted} after ${cv.folds.length} of ${k} folds`);
     process.exitCode = EXIT_CODE[cv.interrupted] ?? 1;
   }
+}
+
+/**
+ * Training is over: the signal handlers go, unless a signal stopped it. Then they stay until the
+ * process ends, so that another Ctrl-C during the last lines still quits at once with its code.
+ */
+function releaseSignals(stop: Interrupt): void {
+  if (!stop.signal.aborted) stop.dispose();
 }
