@@ -53,9 +53,19 @@ Examples:
           ? `${predictionJson(r, why === undefined ? extra : { ...extra, explanation: why })}\n`
           : `${formatPrediction(r, labelNames)}\n${why === undefined ? '' : `${formatExplanation(why)}\n`}`,
       );
-    // With --explain, each result's words and their pushes (null where the memory answered).
-    let explain: (rs: TextPrediction[]) => (WordContribution[] | null | undefined)[] = (rs) => rs.map(() => undefined);
-    if (flags.explain) explain = (rs) => rs.map(() => null);
+    // With --explain, each result's words and their pushes: null where the phrase memory answered (all of
+    // them until a model is loaded).
+    let explain: ((rs: TextPrediction[]) => (WordContribution[] | null)[]) | null = flags.explain
+      ? (rs) => rs.map(() => null)
+      : null;
+    const printAll = async <R extends TextPrediction>(
+      rs: R[],
+      labelNames: readonly string[],
+      extra: (r: R) => Record<string, unknown> = () => ({}),
+    ) => {
+      const why = explain?.(rs);
+      for (const [i, r] of rs.entries()) await print(r, labelNames, extra(r), why?.[i]);
+    };
     let header: ModelHeader | undefined;
     // Texts typed on the command line: a few, answered from memory when it can, else on one thread.
     const typed = texts.length > 0 && file === undefined;
@@ -66,8 +76,7 @@ Examples:
         if (flags.verbose)
           process.stderr.write(chalk.dim('engine  none started: the phrase memory holds every text\n'));
         watchStdout();
-        const why = explain(known.answer.results);
-        for (const [i, r] of known.answer.results.entries()) await print(r, known.header.labelNames, {}, why[i]);
+        await printAll(known.answer.results, known.header.labelNames);
         return;
       }
       header = known.header;
@@ -86,7 +95,7 @@ Examples:
     });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
-    if (flags.explain) {
+    if (explain) {
       const { explainPredictions } = await import('../predict/explain.ts');
       explain = (rs) =>
         explainPredictions(
@@ -106,21 +115,18 @@ Examples:
     }
     if (flags.input) {
       const { results, truncated: cut } = await predictFile(predictor, flags.input, input);
-      const why = explain(results);
-      for (const [i, r] of results.entries()) await print(r, predictor.labelNames, { id: r.id, line: r.line }, why[i]);
+      await printAll(results, predictor.labelNames, (r) => ({ id: r.id, line: r.line }));
       truncated = cut;
     } else if (file !== undefined) {
       for await (const chunk of predictLines(predictor, file, 4 * flags.batchSize)) {
-        const why = explain(chunk.results);
-        for (const [i, r] of chunk.results.entries()) await print(r, predictor.labelNames, { line: r.line }, why[i]);
+        await printAll(chunk.results, predictor.labelNames, (r) => ({ line: r.line }));
         truncated += chunk.truncated;
         blank += chunk.blank ?? 0;
         if (stdoutClosed()) return;
       }
     } else {
       const { results, truncated: cut } = predictTexts(predictor, texts);
-      const why = explain(results);
-      for (const [i, r] of results.entries()) await print(r, predictor.labelNames, {}, why[i]);
+      await printAll(results, predictor.labelNames);
       truncated = cut;
     }
     warnTruncated(truncated, predictor.maxLen);

@@ -303,7 +303,7 @@ export async function startEngine(request: EngineRequest = 'auto', options: Engi
   const off = (backend: string) =>
     options.speedPatches === false ? 'turned off' : versionMismatch(options.versions ?? installedVersions(backend));
   // The wasm package's version matters only where it runs; blas and wasm both need it checked.
-  const patchesOff = off('wasm') ?? null;
+  const patchesOff = off('wasm');
   const plan = await planEngine(request, INSTALLED, work, patchesOff);
   const patchesOffHere = plan.backend === 'wasm' ? patchesOff : off(plan.backend);
   installShims();
