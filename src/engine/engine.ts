@@ -14,6 +14,7 @@ import { installedVersions, installShims, type TfjsVersions, versionMismatch } f
 import { installMissingWasmKernels, installWasmKernelFixes } from './patches/wasm-kernels.ts';
 import { useWasmThreads, wasmThreads, wasmThreadsFailure } from './patches/wasm-threads.ts';
 import type { SpeedLayer } from './speed-layer.ts';
+import { tensorflowOps } from './patches/tensorflow-ops.ts';
 
 export { ENGINE_CHOICES, type EngineName, type EngineRequest } from './names.ts';
 
@@ -122,7 +123,7 @@ const GPU_PACKAGE: NativePackage = '@tensorflow/tfjs-node-gpu';
 
 /**
  * The engines `auto` tries for each work after a GPU package that loads, fastest first, as measured on 2
- * cores (docs/engines.md): the native LSTM (blas) trains 1.35–1.85× faster than libtensorflow and scores
+ * cores (docs/engines.md): the native LSTM (blas) trains 2–3.5× faster than libtensorflow and scores
  * files ~2.7× faster (prefix forests); libtensorflow beats plain WebAssembly at both, but takes about a
  * second to load, so a few typed texts start sooner on WebAssembly.
  */
@@ -300,12 +301,14 @@ export async function startEngine(request: EngineRequest = 'auto', options: Engi
   if (current && (request === 'auto' || request === current.info.name)) return current;
   quietNativeLogs(options.nativeLogs === true);
   const work = options.work ?? 'answer';
-  const off = (backend: string) =>
-    options.speedPatches === false ? 'turned off' : versionMismatch(options.versions ?? installedVersions(backend));
+  const off = (backend: string, nodePackage?: string) =>
+    options.speedPatches === false
+      ? 'turned off'
+      : versionMismatch(options.versions ?? installedVersions(backend, nodePackage));
   // The wasm package's version matters only where it runs; blas and wasm both need it checked.
   const patchesOff = off('wasm');
   const plan = await planEngine(request, INSTALLED, work, patchesOff);
-  const patchesOffHere = plan.backend === 'wasm' ? patchesOff : off(plan.backend);
+  const patchesOffHere = plan.backend === 'wasm' ? patchesOff : off(plan.backend, plan.info.package);
   installShims();
   if (!patchesOffHere) installFastDropout();
   if (plan.backend === 'wasm') {
@@ -327,7 +330,9 @@ export async function startEngine(request: EngineRequest = 'auto', options: Engi
     plan.backend === 'wasm' ? withThreads(plan) : plan.backend === 'tensorflow' ? withLibtensorflow(plan) : plan;
   current = {
     info: withPatches(described.info, patchesOffHere),
-    speed: patchesOffHere ? null : { native: plan.addon },
+    speed: patchesOffHere
+      ? null
+      : { native: plan.addon, tensorflow: plan.backend === 'tensorflow' ? tensorflowOps(plan.info.package) : null },
   };
   return current;
 }

@@ -15,6 +15,7 @@ export const CHECKED_VERSIONS = {
   '@tensorflow/tfjs-core': '4.22.0',
   '@tensorflow/tfjs-layers': '4.22.0',
   '@tensorflow/tfjs-backend-wasm': '4.22.0',
+  '@tensorflow/tfjs-node': '4.22.0',
 } as const;
 
 export type TfjsPackage = keyof typeof CHECKED_VERSIONS;
@@ -110,6 +111,14 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/model/lstm/sequence-op.test.ts, test/model/lstm/prefix-scoring.test.ts',
   },
   {
+    file: 'src/engine/patches/tensorflow-ops.ts (used by src/model/lstm/block-lstm.ts)',
+    kind: 'speed',
+    dependency: '@tensorflow/tfjs-node',
+    leansOn:
+      "the backend's executeMultipleOutputs (any TensorFlow op by name), its binding's attribute constants, dist/int64_tensors' Int64Scalar",
+    guard: 'test/model/lstm/block-lstm.test.ts',
+  },
+  {
     file: 'src/engine/patches/adam-internals.ts (used by src/model/adam.ts)',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-core',
@@ -120,8 +129,11 @@ export const PATCHES: readonly Patch[] = [
 
 const load = createRequire(import.meta.url);
 
-/** The installed versions of the packages `backend` runs on (the wasm package only for the wasm backend). */
-export function installedVersions(backend: string): TfjsVersions {
+/**
+ * The installed versions of the packages `backend` runs on (the wasm package only for the wasm backend;
+ * tfjs-node, or `nodePackage` in its place, only for the tensorflow backend).
+ */
+export function installedVersions(backend: string, nodePackage = '@tensorflow/tfjs-node'): TfjsVersions {
   const versions: TfjsVersions = {
     '@tensorflow/tfjs-core': tf.version_core,
     '@tensorflow/tfjs-layers': tf.version_layers,
@@ -132,6 +144,13 @@ export function installedVersions(backend: string): TfjsVersions {
         version: string;
       }
     ).version;
+  if (backend === 'tensorflow') {
+    try {
+      versions['@tensorflow/tfjs-node'] = (load(`${nodePackage}/package.json`) as { version: string }).version;
+    } catch {
+      // A backend registered under that name by someone else: nothing of tfjs-node's to check.
+    }
+  }
   return versions;
 }
 

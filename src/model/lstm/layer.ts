@@ -11,6 +11,7 @@ import * as tf from '../../engine/tf.ts';
 import { dropoutMask } from '../../engine/patches/dropout.ts';
 import { bidirectionalView, type LstmLayer, lstmClass, rnnView } from '../../engine/patches/layers-internals.ts';
 import type { SpeedLayer } from '../../engine/speed-layer.ts';
+import { lstmSequenceByBlock } from './block-lstm.ts';
 import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence-op.ts';
 
 type Kwargs = Parameters<LstmLayer['call']>[1];
@@ -85,7 +86,8 @@ export class FusedLSTM extends LstmBase {
       x.rank === 3 &&
       gate !== undefined &&
       cell.activation.getClassName() === 'tanh';
-    if (!fusable || lstmPath(training, speed) === 'layer') return super.call(inputs, kwargs);
+    const path = fusable ? lstmPath(training, speed, { gate, recurrentDropout: cell.recurrentDropout }) : 'layer';
+    if (path === 'layer') return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const [batch, , features] = x.shape;
       const units = cell.units;
@@ -103,6 +105,8 @@ export class FusedLSTM extends LstmBase {
         inputMask: mask([batch, features], cell.dropout),
         recurrentMask: mask([batch, units], cell.recurrentDropout),
       };
+      if (path === 'block' && speed.tensorflow)
+        return lstmSequenceByBlock(args, self.returnSequences, speed.tensorflow);
       return training || !speed.native
         ? lstmSequence(args, gate, self.returnSequences, speed.native)
         : lstmOutputByKernel(args, gate, self.returnSequences, speed.native);

@@ -13,6 +13,7 @@ import * as tf from '../../engine/tf.ts';
 import type { FusedLstmAddon } from '../../engine/native-addon.ts';
 import type { SpeedLayer } from '../../engine/speed-layer.ts';
 import { clipGradient } from '../../engine/patches/gradient-fixes.ts';
+import { fitsBlockLstm } from './block-lstm.ts';
 import { FUSED_LSTM, FUSED_LSTM_GRAD, registerFusedLstmKernels } from './kernels.ts';
 
 export type GateActivation = 'hardSigmoid' | 'sigmoid';
@@ -97,14 +98,20 @@ function cellBackward(
 export const STEPS_PER_PRODUCT = 4;
 
 /**
- * Which implementation runs an LSTM: `native` (the addon's kernels, on the blas engine), `ops` (the
- * op below, for training elsewhere), or `layer` (tfjs' own LSTM, for inference elsewhere: as fast as
- * the op without the kernel).
+ * Which implementation runs an LSTM: `native` (the addon's kernels, on the blas engine), `block`
+ * (TensorFlow's fused kernels on the tensorflow engine, where the settings fit them: block-lstm.ts),
+ * `ops` (the op below, for training elsewhere), or `layer` (tfjs' own LSTM, for inference elsewhere:
+ * as fast as the op without the kernel).
  */
-export type LstmPath = 'native' | 'ops' | 'layer';
+export type LstmPath = 'native' | 'block' | 'ops' | 'layer';
 
-export function lstmPath(training: boolean, speed: SpeedLayer): LstmPath {
+export function lstmPath(
+  training: boolean,
+  speed: SpeedLayer,
+  lstm: { gate: GateActivation; recurrentDropout: number } = { gate: 'hardSigmoid', recurrentDropout: 0 },
+): LstmPath {
   if (speed.native) return 'native';
+  if (speed.tensorflow && fitsBlockLstm(lstm.gate, lstm.recurrentDropout, training)) return 'block';
   return training ? 'ops' : 'layer';
 }
 
@@ -148,20 +155,26 @@ function lstmSequenceByOps(
     let h: tf.Tensor = tf.zeros([batch, units]);
     let c: tf.Tensor = tf.zeros([batch, units]);
     cs.push(c);
+    // Each step in its own scope: a step's temporaries (the gate slices, z) go as it ends instead of
+    // living until the whole forward pass does (on tensorflow that held ~3× the memory of what is kept).
     for (const [t0, t1] of chunks) {
       const [r0, n] = rows(t0, t1);
       const xw = tf.add(tf.matMul(tf.slice(xt, [r0, 0], [n, features]), w), b);
       for (let t = t0; t < t1; t++) {
-        const hm = tf.mul(h, mh);
-        const z = tf.add(tf.slice(xw, [(t - t0) * batch, 0], [batch, 4 * units]), tf.matMul(hm, u));
-        const step = cellForward(z, c, activation);
+        const [hPrev, cPrev] = [h, c];
+        const step = tf.tidy(() => {
+          const hm = tf.mul(hPrev, mh);
+          const z = tf.add(tf.slice(xw, [(t - t0) * batch, 0], [batch, 4 * units]), tf.matMul(hm, u));
+          return { hm, ...cellForward(z, cPrev, activation) };
+        });
         c = step.c;
         h = step.h;
         kept.push(step.kept);
         cs.push(c);
-        hms.push(hm);
+        hms.push(step.hm);
         hs.push(h);
       }
+      xw.dispose();
     }
     save([xt, w, u, mx, mh, ...kept.flat(), ...cs, ...hms]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
@@ -185,21 +198,42 @@ function lstmSequenceByOps(
         const [t0, t1] = chunks[k];
         const dzs: tf.Tensor[] = new Array<tf.Tensor>(t1 - t0);
         for (let t = t1 - 1; t >= t0; t--) {
-          const back = cellBackward(dh, dc, sk.slice(PER_STEP * t, PER_STEP * (t + 1)), sc[t], activation);
-          const dz = back.dz;
+          // One scope a step (and a chunk, below): tfjs frees a gradient's temporaries only when the whole
+          // backward pass ends, otherwise.
+          const [dhNext, dcNext] = [dh, dc];
+          const back = tf.tidy(() => {
+            const { dz, dc } = cellBackward(
+              dhNext,
+              dcNext,
+              sk.slice(PER_STEP * t, PER_STEP * (t + 1)),
+              sc[t],
+              activation,
+            );
+            let dh = tf.mul(tf.matMul(dz, su, false, true), smh);
+            if (sequences && t > 0) dh = tf.add(dh, stepGrad(t - 1));
+            return { dz, dc, dh };
+          });
+          tf.dispose(dhNext === dOut ? [dcNext] : [dhNext, dcNext]);
           dc = back.dc;
-          dh = tf.mul(tf.matMul(dz, su, false, true), smh);
-          if (sequences && t > 0) dh = tf.add(dh, stepGrad(t - 1));
-          dzs[t - t0] = dz;
+          dh = back.dh;
+          dzs[t - t0] = back.dz;
         }
         const [r0, n] = rows(t0, t1);
-        const dZ = dzs.length === 1 ? dzs[0] : tf.concat(dzs, 0);
-        const hm = shm.length === 1 || t1 - t0 === 1 ? shm[t0] : tf.concat(shm.slice(t0, t1), 0);
-        const dZT = tf.transpose(dZ);
-        dwT = tf.add(dwT, tf.matMul(dZT, tf.slice(sxt, [r0, 0], [n, features])));
-        duT = tf.add(duT, tf.matMul(dZT, hm));
-        db = tf.add(db, tf.sum(dZ, 0));
-        dxs[k] = tf.matMul(dZ, sw, false, true);
+        const [dwPrev, duPrev, dbPrev] = [dwT, duT, db];
+        const sums = tf.tidy(() => {
+          const dZ = dzs.length === 1 ? dzs[0] : tf.concat(dzs, 0);
+          const hm = shm.length === 1 || t1 - t0 === 1 ? shm[t0] : tf.concat(shm.slice(t0, t1), 0);
+          const dZT = tf.transpose(dZ);
+          return {
+            dwT: tf.add(dwPrev, tf.matMul(dZT, tf.slice(sxt, [r0, 0], [n, features]))),
+            duT: tf.add(duPrev, tf.matMul(dZT, hm)),
+            db: tf.add(dbPrev, tf.sum(dZ, 0)),
+            dx: tf.matMul(dZ, sw, false, true),
+          };
+        });
+        tf.dispose([dwPrev, duPrev, dbPrev, ...dzs]);
+        ({ dwT, duT, db } = sums);
+        dxs[k] = sums.dx;
       }
       const dxt = dxs.length === 1 ? dxs[0] : tf.concat(dxs, 0);
       const dx = tf.mul(tf.transpose(tf.reshape(dxt, [steps, batch, features]), [1, 0, 2]), tf.expandDims(smx, 1));

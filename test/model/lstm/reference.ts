@@ -70,7 +70,7 @@ export function twinLayers(
   units: number,
   x: tf.Tensor,
   names: [string, string],
-  opts: { returnSequences?: boolean; goBackwards?: boolean } = {},
+  opts: { returnSequences?: boolean; goBackwards?: boolean; recurrentActivation?: 'hardSigmoid' | 'sigmoid' } = {},
   speed: SpeedLayer = { native: null },
 ): { plain: Layer; fused: FusedLSTM } {
   const args = {
