@@ -41,6 +41,8 @@ export function figuresOf(result: unknown): Map<string, Figure> {
     add(`${name}: submission`, median(p.submissionPhrasesPerSecond), 'phrases/s', true);
     add(`${name}: submission, whole command`, median(p.submissionWall), 's');
     add(`${name}: evaluate --validation, scoring`, median(p.validationSeconds), 's');
+    add(`${name}: cold predict --explain (unseen phrase)`, median(p.coldExplainUnseen), 's');
+    add(`${name}: report (validation rows)`, median(p.reportWall), 's');
   }
   add('start-up (--version)', median(r.startup_seconds), 's');
   add('vectors member epoch', num(obj(r.vectors).epochSeconds), 's');

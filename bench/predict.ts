@@ -29,6 +29,10 @@ export interface PredictBench {
   submissionWall: Sample;
   /** `evaluate TRAIN --validation --json`: seconds of scoring as the command reports them (a trained model only). */
   validationSeconds: Sample | null;
+  /** `predict --explain --no-memory UNSEEN_PHRASE`, process start to exit, seconds. */
+  coldExplainUnseen: Sample;
+  /** `report` on the validation rows, the whole command, seconds (a trained model only). */
+  reportWall: Sample | null;
   rows: number;
 }
 
@@ -64,6 +68,10 @@ export async function benchPredict(opts: {
     () => run(['predict', UNSEEN_PHRASE, '--model', opts.model], env).seconds,
   );
   const coldPredictUnseenRssMb = peakRssMb(['predict', UNSEEN_PHRASE, '--model', opts.model], env);
+  const coldExplainUnseen = await repeat(
+    opts.coldRuns,
+    () => run(['predict', UNSEEN_PHRASE, '--explain', '--no-memory', '--model', opts.model], env).seconds,
+  );
   const out = join(mkdtempSync(join(tmpdir(), 'sentiment-bench-')), 'submission.csv');
   let rows = 0;
   const rates: number[] = [];
@@ -86,8 +94,14 @@ export async function benchPredict(opts: {
           ).scoring_seconds,
       )
     : null;
+  const page = join(mkdtempSync(join(tmpdir(), 'sentiment-bench-')), 'report.html');
+  const reportWall = opts.trained
+    ? await repeat(opts.submissionRuns, () => run(['report', '--model', opts.model, '--out', page], env).seconds)
+    : null;
   return {
     coldPredict,
+    coldExplainUnseen,
+    reportWall,
     coldPredictUnseen,
     coldPredictRssMb,
     coldPredictUnseenRssMb,

@@ -151,6 +151,9 @@ for (const engine of engines) {
   );
   if (predict.validationSeconds)
     cell('evaluate --validation (scoring)', engine, formatSample(predict.validationSeconds, 's'));
+  cell('cold predict --explain (unseen phrase)', engine, formatSample(predict.coldExplainUnseen, 's'));
+  if (predict.reportWall)
+    cell('report (validation rows, whole command)', engine, formatSample(predict.reportWall, 's'));
   results.push({ engine, steps, epoch, trainingPeakRssMb: trainingRssMb, predict });
 }
 // The vectors member once, on the fastest engine timed (it reads 307 MB and trains for minutes).

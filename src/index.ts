@@ -54,6 +54,7 @@ export { type Prediction, Predictor } from './predict/predictor.ts';
 export { type Evaluation, evaluateFile } from './evaluate/evaluate-file.ts';
 export { classificationReport } from './evaluate/metrics.ts';
 export { plotHistory } from './plot/plot-history.ts';
+export { type ReportOptions, writeReport } from './report/write-report.ts';
 
 // Engines.
 export {

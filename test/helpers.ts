@@ -1,7 +1,7 @@
 /** Shared test helpers: fixture paths and small data files. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -49,6 +49,24 @@ export async function needTensorflow(t: TestContext): Promise<boolean> {
   if (process.env.SENTIMENT_REQUIRE_TENSORFLOW) assert.fail(`@tensorflow/tfjs-node is required here: ${choice.why}`);
   t.skip(`no tfjs-node: ${choice.why} (npm run setup:tensorflow -- <libtensorflow> installs it)`);
   return false;
+}
+
+/** Where a test finds Chromium: CHROMIUM_PATH, else Debian's and other distributions' usual places. */
+const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/**
+ * The system Chromium's path for a test that opens a page in a browser, or null after skipping the test
+ * with the install command. CI installs it (apt-get install chromium) and sets
+ * SENTIMENT_REQUIRE_CHROMIUM=1: there a missing Chromium fails the test instead.
+ */
+export function needChromium(t: TestContext): string | null {
+  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : CHROMIUM_PATHS;
+  const found = candidates.find((p) => existsSync(p));
+  if (found) return found;
+  const why = `no Chromium at ${candidates.join(', ')}`;
+  if (process.env.SENTIMENT_REQUIRE_CHROMIUM) assert.fail(`Chromium is required here: ${why}`);
+  t.skip(`${why} (sudo apt-get install chromium, or set CHROMIUM_PATH)`);
+  return null;
 }
 
 /** Whether @tensorflow/tfjs-node is installed (then \`auto\` may pick it where the addon is not built). */

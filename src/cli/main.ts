@@ -15,6 +15,7 @@ import { flagFor } from './options.ts';
 import { STDOUT_NAME } from './output.ts';
 import { registerPlotHistory } from './plot-history.ts';
 import { registerPredict } from './predict.ts';
+import { registerReport } from './report.ts';
 import { UsageError } from './program.ts';
 import { applyColourPreference } from './terminal.ts';
 import { registerTrain } from './train.ts';
@@ -30,6 +31,7 @@ export function makeProgram(): Command {
   registerPredict(program);
   registerEvaluate(program);
   registerPlotHistory(program);
+  registerReport(program);
   return program;
 }
 

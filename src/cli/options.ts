@@ -357,11 +357,35 @@ export const PLOT_FLAGS = {
   }),
 } satisfies Flags;
 
+export const REPORT_FLAGS = {
+  model,
+  out: flag<string>({
+    flags: '-o, --out <file>',
+    description: 'the HTML file to write (replaced if there)',
+    default: 'report.html',
+    parse: pathValue,
+  }),
+  format,
+  textColumn,
+  labelColumn,
+  mistakes: flag<number>({
+    flags: '--mistakes <n>',
+    description: 'how many of the most confident mistakes to list, each word coloured by its contribution',
+    default: 50,
+    parse: wholeNumber,
+  }),
+  memory: noMemory,
+  batchSize: forwardBatch,
+  backend,
+  verbose,
+} satisfies Flags;
+
 export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = {
   train: TRAIN_FLAGS,
   predict: PREDICT_FLAGS,
   evaluate: EVALUATE_FLAGS,
   'plot-history': PLOT_FLAGS,
+  report: REPORT_FLAGS,
 };
 
 /** The flag that sets a library setting (`validationSplit` → `--validation-split`), for error messages. */

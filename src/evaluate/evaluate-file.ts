@@ -10,7 +10,7 @@ import type { LoadedModel } from '../model/directory.ts';
 import { MODEL_FILES } from '../model/files.ts';
 import { blendProbabilities } from '../model/blend.ts';
 import { clippedCrossEntropy, scoreProbabilities } from '../model/scores.ts';
-import type { Predictor } from '../predict/predictor.ts';
+import type { Prediction, Predictor } from '../predict/predictor.ts';
 import { openPredictor } from '../predict/predict-inputs.ts';
 import { classificationReport, type ClassificationReport } from './metrics.ts';
 
@@ -58,7 +58,30 @@ export interface Evaluation {
   engine: EngineInfo;
 }
 
+/** The rows an evaluation scored, row by row, for whoever looks closer (the report). */
+export interface ScoredRows {
+  texts: string[];
+  /** Each row's class (its position among the model's classes). */
+  truth: Int32Array;
+  predictions: Prediction[];
+  /** With several members, each one's probabilities, row-major [rows, classes] (the memory aside); else empty. */
+  memberOutputs: Float32Array[];
+  /** Scoring the validation rows: the texts of the file's other rows, the ones training learnt from; else null. */
+  trainingTexts: string[] | null;
+}
+
 export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
+  return scoreFile(opts, (evaluation) => evaluation);
+}
+
+/**
+ * Scores the file as `evaluateFile` does and hands `then` the evaluation, the rows and the predictor,
+ * still open (for explanations); returns what `then` returns.
+ */
+export async function scoreFile<T>(
+  opts: EvaluateOptions,
+  then: (evaluation: Evaluation, rows: ScoredRows, predictor: Predictor) => T | Promise<T>,
+): Promise<T> {
   const { predictor, engine } = await openPredictor({
     modelDir: opts.modelDir,
     backend: opts.backend,
@@ -98,7 +121,7 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       lossSum += clippedCrossEntropy(p.probabilities[truth[i]]);
     });
     const parts = memberScores(predictor, memberOutputs, truth);
-    return {
+    const evaluation: Evaluation = {
       file: opts.file,
       model: opts.modelDir,
       part: opts.validation ? 'validation' : 'all',
@@ -125,6 +148,10 @@ export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
       isTrainingFile: trainedOn && !opts.validation,
       engine,
     };
+    const texts = picked.map((r) => r.text);
+    const scored = new Set(rows);
+    const trainingTexts = opts.validation ? table.rows.filter((_, i) => !scored.has(i)).map((r) => r.text) : null;
+    return await then(evaluation, { texts, truth, predictions, memberOutputs, trainingTexts }, predictor);
   } finally {
     predictor.loaded.dispose();
   }

@@ -1,5 +1,6 @@
 /** Per-epoch training record, saved as history.json with the run's settings and the epoch the model kept. */
 import type { Monitor, RunSettingsJson } from '../settings.ts';
+import type { MemberKind } from './member.ts';
 
 export interface EpochLog {
   epoch: number;
@@ -14,6 +15,15 @@ export interface HistoryFile {
   settings: RunSettingsJson;
   epochs: EpochLog[];
   /** The epoch whose weights the model directory holds. */
+  kept_epoch: number | null;
+  /** An ensemble's other recurrent members (the first member's epochs are the ones above). */
+  members?: MemberHistory[];
+}
+
+/** A recurrent member's epochs, and the one its weights come from. */
+export interface MemberHistory {
+  kind: MemberKind;
+  epochs: EpochLog[];
   kept_epoch: number | null;
 }
 

@@ -6,6 +6,7 @@ import { SettingError } from '../errors.ts';
 import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
 import type { Blend } from '../model/blend.ts';
 import { loadLayersModel } from '../model/layers-files.ts';
+import type { MemberHistory } from '../model/history.ts';
 import type { Member } from '../model/member.ts';
 import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
@@ -29,6 +30,8 @@ export interface TrainedMembers {
   primary: LstmOutcome;
   /** Each member with its directory in the model directory; empty when a signal stopped training. */
   members: { member: Member; path: string }[];
+  /** The epochs of each recurrent member after the first (history.json keeps them beside the first's). */
+  others: MemberHistory[];
   scores: MemberScore[];
   blend: Blend | null;
 }
@@ -47,9 +50,10 @@ export async function trainMembers(
   const k = run.classes.labels.length;
   const members: { member: Member; path: string }[] = [];
   let primary: LstmOutcome = NOTHING_TRAINED;
+  const others: MemberHistory[] = [];
   const stopped = (): TrainedMembers => {
     for (const m of members) m.member.dispose();
-    return { primary, members: [], scores: [], blend: null };
+    return { primary, members: [], others: [], scores: [], blend: null };
   };
   try {
     for (const [i, m] of presetMembers(settings, opts.explicit ?? new Set()).entries()) {
@@ -96,11 +100,12 @@ export async function trainMembers(
             )
           : await trainVectorsMember(run, common, reporter);
       if (first) primary = outcome;
+      else others.push({ kind: m.kind, epochs: outcome.history, kept_epoch: outcome.kept?.epoch ?? null });
       if (outcome.member === null) return stopped();
       members.push({ member: outcome.member, path: first ? '.' : m.kind });
     }
     const { scores, blend } = scoreMembers(members, run, split);
-    return { primary, members, scores, blend };
+    return { primary, members, others, scores, blend };
   } catch (err) {
     for (const m of members) m.member.dispose();
     throw err;

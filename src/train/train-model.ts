@@ -3,7 +3,7 @@ import * as tf from '../engine/tf.ts';
 import type { EngineInfo } from '../engine/engine.ts';
 import type { Blend } from '../model/blend.ts';
 import { saveModelDirectory } from '../model/directory.ts';
-import type { EpochLog } from '../model/history.ts';
+import type { EpochLog, HistoryFile } from '../model/history.ts';
 import { PhraseMemory } from '../model/memory.ts';
 import { makeMeta } from '../model/meta.ts';
 import { type RunSettings, settingsToJson } from '../settings.ts';
@@ -42,7 +42,13 @@ export async function runTraining(given: TrainRunOptions, reporter: TrainReporte
 async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<TrainResult> {
   const run = await startRun(opts, reporter, validationRule);
   const { settings, data, engine } = run;
-  const { primary: lstm, members, scores, blend } = await trainMembers(run, run.split, opts, opts.out, reporter);
+  const {
+    primary: lstm,
+    members,
+    others,
+    scores,
+    blend,
+  } = await trainMembers(run, run.split, opts, opts.out, reporter);
   const result = {
     history: lstm.history,
     best: lstm.best,
@@ -74,7 +80,12 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
       engine: engine.info.name,
       tfjsVersion: tf.version_core,
     });
-    const history = { settings: settingsToJson(settings), epochs: lstm.history, kept_epoch: lstm.kept?.epoch ?? null };
+    const history: HistoryFile = {
+      settings: settingsToJson(settings),
+      epochs: lstm.history,
+      kept_epoch: lstm.kept?.epoch ?? null,
+      ...(others.length ? { members: others } : {}),
+    };
     const files = await saveModelDirectory(opts.out, { members, memory, history, meta }, opts.onStaged);
     reporter.onSaved?.(opts.out, files);
     return { ...result, interrupted: null };

@@ -22,11 +22,13 @@ export function flagTable(cmd: Command): string {
   return ['| flag | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-/** Where the table after `heading` sits in `readme`: [start, end) offsets, or null. */
+/** Where the table right after `heading` (and a blank line) sits in `readme`: [start, end) offsets, or null. */
 export function tableAfter(readme: string, heading: string): [number, number] | null {
   const at = readme.indexOf(heading);
   if (at < 0) return null;
-  const start = readme.indexOf('\n|', at) + 1;
+  const start = at + heading.length + 2;
+  // Only the table the heading introduces, never one further down.
+  if (readme.slice(at + heading.length, start) !== '\n\n' || readme[start] !== '|') return null;
   let end = start;
   while (end < readme.length && readme[end] === '|') end = readme.indexOf('\n', end) + 1 || readme.length;
   return [start, end - 1];
@@ -47,7 +49,7 @@ if (process.argv.includes('--write')) {
   let readme = readFileSync(README, 'utf8');
   for (const { heading, table } of generatedTables()) {
     const at = tableAfter(readme, heading);
-    if (!at) throw new Error(`README.md has no "${heading}"`);
+    if (!at) throw new Error(`README.md has no "${heading}" followed by a blank line and a table`);
     readme = readme.slice(0, at[0]) + table + readme.slice(at[1]);
   }
   writeFileSync(README, readme);
