@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { evaluationJson, formatEvaluation } from './evaluate-view.ts';
 import { EVALUATE_FLAGS, type FlagValues } from './options.ts';
-import { addOptions, backendFromEnv, reportEngine, reportLstmPasses } from './program.ts';
-import type { Progress } from './progress.ts';
+import { addOptions, backendFromEnv, reportLstmPasses, scoringDisplay } from './program.ts';
 
 export function registerEvaluate(program: Command): void {
   const cmd = program
@@ -16,9 +15,7 @@ export function registerEvaluate(program: Command): void {
   cmd.action(async (file: string, flags: FlagValues<typeof EVALUATE_FLAGS>) => {
     // Loaded here, not at the top: `--help` and flag errors answer without starting TensorFlow.js.
     const { evaluateFile } = await import('../evaluate/evaluate-file.ts');
-    const { describeEngine } = await import('../engine/engine.ts');
-    const { startProgress } = await import('./progress.ts');
-    const bar: { progress?: Progress } = {};
+    const display = await scoringDisplay(flags.verbose === true);
     const result = await evaluateFile({
       file,
       format: flags.format,
@@ -29,13 +26,10 @@ export function registerEvaluate(program: Command): void {
       batchSize: flags.batchSize,
       memory: flags.memory,
       nativeLogs: flags.verbose === true,
-      onEngine: (engine) => reportEngine(engine, describeEngine(engine), flags.verbose === true),
-      onProgress: (done, total) => {
-        bar.progress ??= startProgress('scoring', total);
-        bar.progress.update(done);
-      },
+      onEngine: display.onEngine,
+      onProgress: display.onProgress,
     });
-    bar.progress?.stop();
+    display.stop();
     process.stdout.write(`${flags.json ? evaluationJson(result) : formatEvaluation(result)}\n`);
     await reportLstmPasses(result.engine, flags.verbose === true);
   });

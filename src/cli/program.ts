@@ -5,6 +5,7 @@ import type { EngineInfo } from '../engine/engine.ts';
 import { ENGINE_CHOICES, type EngineRequest } from '../engine/names.ts';
 import { InputError } from '../errors.ts';
 import type { Flag } from './options.ts';
+import type { Progress } from './progress.ts';
 
 /** Adds each described flag; its key must be the name commander stores its value under. */
 export function addOptions(cmd: Command, flags: Record<string, Flag<unknown>>): Command {
@@ -42,6 +43,26 @@ export function reportEngine(info: EngineInfo, full: string, verbose: boolean): 
   if (verbose) process.stderr.write(chalk.dim(`engine  ${full}\n`));
   else if (info.fasterWith) process.stderr.write(chalk.dim(`engine  ${info.summary}: ${info.fasterWith}\n`));
   else if (info.patchesOff) process.stderr.write(chalk.dim(`engine  ${info.summary}\n`));
+}
+
+/** What a command scoring a file shows while it works: the engine (as reportEngine), then a progress bar. */
+export async function scoringDisplay(verbose: boolean): Promise<{
+  onEngine(info: EngineInfo): void;
+  onProgress(done: number, total: number): void;
+  /** Ends the bar, if one started. */
+  stop(): void;
+}> {
+  const { describeEngine } = await import('../engine/engine.ts');
+  const { startProgress } = await import('./progress.ts');
+  let bar: Progress | undefined;
+  return {
+    onEngine: (info) => reportEngine(info, describeEngine(info), verbose),
+    onProgress: (done, total) => {
+      bar ??= startProgress('scoring', total);
+      bar.update(done);
+    },
+    stop: () => bar?.stop(),
+  };
 }
 
 /**

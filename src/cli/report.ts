@@ -1,8 +1,7 @@
 /** `sentiment report [FILE]`: how good a model is, where it fails and why, as one HTML page that works offline. */
 import type { Command } from 'commander';
 import { type FlagValues, REPORT_FLAGS } from './options.ts';
-import { addOptions, backendFromEnv, reportEngine } from './program.ts';
-import type { Progress } from './progress.ts';
+import { addOptions, backendFromEnv, scoringDisplay } from './program.ts';
 
 export function registerReport(program: Command): void {
   const cmd = program
@@ -17,9 +16,7 @@ export function registerReport(program: Command): void {
   addOptions(cmd, REPORT_FLAGS);
   cmd.action(async (file: string | undefined, flags: FlagValues<typeof REPORT_FLAGS>) => {
     const { writeReport } = await import('../report/write-report.ts');
-    const { describeEngine } = await import('../engine/engine.ts');
-    const { startProgress } = await import('./progress.ts');
-    const bar: { progress?: Progress } = {};
+    const display = await scoringDisplay(flags.verbose === true);
     const result = await writeReport({
       file,
       out: flags.out,
@@ -31,13 +28,10 @@ export function registerReport(program: Command): void {
       memory: flags.memory,
       mistakes: flags.mistakes,
       nativeLogs: flags.verbose === true,
-      onEngine: (engine) => reportEngine(engine, describeEngine(engine), flags.verbose === true),
-      onProgress: (done, total) => {
-        bar.progress ??= startProgress('scoring', total);
-        bar.progress.update(done);
-      },
+      onEngine: display.onEngine,
+      onProgress: display.onProgress,
     });
-    bar.progress?.stop();
+    display.stop();
     const what = result.validation ? `the validation rows of ${result.file}` : result.file;
     process.stdout.write(
       `wrote ${result.out}: ${result.rows.toLocaleString('en-US')} rows of ${what}, accuracy ${result.accuracy.toFixed(4)}, in ${result.seconds.toFixed(1)}s\n`,
