@@ -86,7 +86,7 @@ export class FusedLSTM extends LstmBase {
       x.rank === 3 &&
       gate !== undefined &&
       cell.activation.getClassName() === 'tanh';
-    const path = fusable ? lstmPath(training, speed, { gate, recurrentDropout: cell.recurrentDropout }) : 'layer';
+    const path = fusable ? lstmPath(training, speed, { gate }) : 'layer';
     if (path === 'layer') return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const [batch, , features] = x.shape;
@@ -105,8 +105,10 @@ export class FusedLSTM extends LstmBase {
         inputMask: mask([batch, features], cell.dropout),
         recurrentMask: mask([batch, units], cell.recurrentDropout),
       };
-      if (path === 'block' && speed.tensorflow)
-        return lstmSequenceByBlock(args, self.returnSequences, speed.tensorflow);
+      if (path === 'block' && speed.tensorflow) {
+        const recurrentDropout = training && cell.recurrentDropout > 0 && cell.recurrentDropout < 1;
+        return lstmSequenceByBlock(args, self.returnSequences, speed.tensorflow, recurrentDropout);
+      }
       return training || !speed.native
         ? lstmSequence(args, gate, self.returnSequences, speed.native)
         : lstmOutputByKernel(args, gate, self.returnSequences, speed.native);

@@ -108,10 +108,10 @@ export type LstmPath = 'native' | 'block' | 'ops' | 'layer';
 export function lstmPath(
   training: boolean,
   speed: SpeedLayer,
-  lstm: { gate: GateActivation; recurrentDropout: number } = { gate: 'hardSigmoid', recurrentDropout: 0 },
+  lstm: { gate: GateActivation } = { gate: 'hardSigmoid' },
 ): LstmPath {
   if (speed.native) return 'native';
-  if (speed.tensorflow && fitsBlockLstm(lstm.gate, lstm.recurrentDropout, training)) return 'block';
+  if (speed.tensorflow && fitsBlockLstm(lstm.gate)) return 'block';
   return training ? 'ops' : 'layer';
 }
 

@@ -36,22 +36,25 @@ describe("the LSTM on TensorFlow's fused kernels (tensorflow engine)", () => {
     await initEngine('wasm');
   });
 
-  it("gives tfjs' LSTM output and gradients, with input dropout, every step's output and one step", async (t) => {
+  it("gives tfjs' LSTM output and gradients, with input and recurrent dropout, every step's output and one step", async (t) => {
     if (!(await needTensorflow(t))) return;
-    const { speed } = await countingSpeed();
+    const { speed, ran } = await countingSpeed();
     const ops = speed.tensorflow as TensorflowOps;
-    for (const [batch, steps, features, units, sequences] of [
-      [1, 1, 1, 1, false],
-      [3, 5, 4, 2, false],
-      [5, 7, 3, 6, true],
-      [2, 12, 8, 4, true],
+    for (const [batch, steps, features, units, sequences, recurrentDropout] of [
+      [1, 1, 1, 1, false, false],
+      [3, 5, 4, 2, false, false],
+      [5, 7, 3, 6, true, false],
+      [2, 12, 8, 4, true, false],
+      [1, 1, 1, 1, false, true],
+      [3, 5, 4, 2, false, true],
+      [5, 7, 3, 6, true, true],
     ] as const) {
       const x = rand([batch, steps, features], 2);
       const w = rand([features, 4 * units]);
       const u = rand([units, 4 * units]);
       const b = rand([4 * units], 0.5);
       const mx = mask([batch, features], 0.3);
-      const ones = tf.ones([batch, units]);
+      const mh = recurrentDropout ? mask([batch, units], 0.3) : tf.ones([batch, units]);
       const r = rand(sequences ? [batch, steps, units] : [batch, units]);
       const loss =
         (f: (...t: tf.Tensor[]) => tf.Tensor) =>
@@ -65,22 +68,30 @@ describe("the LSTM on TensorFlow's fused kernels (tensorflow engine)", () => {
             recurrentKernel: us as tf.Tensor2D,
             bias: bs as tf.Tensor1D,
             inputMask: mx as tf.Tensor2D,
-            recurrentMask: ones as tf.Tensor2D,
+            recurrentMask: mh as tf.Tensor2D,
           },
           sequences,
           ops,
+          recurrentDropout,
         ),
       );
-      const ref = loss((xs, ws, us, bs) => referenceLstm(xs, ws, us, bs, mx, ones, 'sigmoid', sequences));
-      const what = `${batch}x${steps}x${features}, ${units} units${sequences ? ', sequences' : ''}`;
+      const ref = loss((xs, ws, us, bs) => referenceLstm(xs, ws, us, bs, mx, mh, 'sigmoid', sequences));
+      const what = `${batch}x${steps}x${features}, ${units} units${sequences ? ', sequences' : ''}${recurrentDropout ? ', recurrent dropout' : ''}`;
+      ran.length = 0;
       close(block(x, w, u, b), ref(x, w, u, b), `${what} loss`);
       const gb = tf.grads(block)([x, w, u, b]);
       const gr = tf.grads(ref)([x, w, u, b]);
       ['input', 'kernel', 'recurrent kernel', 'bias'].forEach((name, i) => close(gb[i], gr[i], `${what} d${name}`));
+      // One op for the sequence, or one cell a step (forward twice: the loss, then its gradient).
+      const perPass = recurrentDropout ? steps : 1;
+      assert.equal(
+        ran.filter((n) => n === (recurrentDropout ? 'LSTMBlockCellGrad' : 'BlockLSTMGradV2')).length,
+        perPass,
+      );
     }
   });
 
-  it('runs a sigmoid LSTM layer without recurrent dropout (both directions), and nothing else', async (t) => {
+  it('runs sigmoid LSTM layers (both directions, with and without recurrent dropout), and nothing else', async (t) => {
     if (!(await needTensorflow(t))) return;
     const { speed, ran } = await countingSpeed();
     const x = rand([4, 6, 5]);
@@ -100,10 +111,20 @@ describe("the LSTM on TensorFlow's fused kernels (tensorflow engine)", () => {
       close(fused.apply(x) as tf.Tensor, plain.apply(x) as tf.Tensor, 'inference');
       assert.deepEqual(ran, ['BlockLSTMV2']);
     }
-    // What the kernels cannot do stays on the ops path (inference needs no recurrent mask).
-    assert.equal(lstmPath(true, speed, { gate: 'hardSigmoid', recurrentDropout: 0 }), 'ops');
-    assert.equal(lstmPath(true, speed, { gate: 'sigmoid', recurrentDropout: 0.3 }), 'ops');
-    assert.equal(lstmPath(false, speed, { gate: 'sigmoid', recurrentDropout: 0.3 }), 'block');
-    assert.equal(lstmPath(false, speed, { gate: 'hardSigmoid', recurrentDropout: 0 }), 'layer');
+    // With recurrent dropout, in training: one cell a step.
+    const { fused: dropped } = twinLayers(
+      3,
+      x,
+      ['plain_dropout', 'cells_dropout'],
+      { recurrentActivation: 'sigmoid', recurrentDropout: 0.3 },
+      speed,
+    );
+    ran.length = 0;
+    trainingGradients(dropped, x, rand([4, 3]));
+    assert.deepEqual(ran, [...Array(6).fill('LSTMBlockCell'), ...Array(6).fill('LSTMBlockCellGrad')]);
+    // No hard sigmoid in TensorFlow's kernels: the seed's LSTM stays on the ops path (tfjs' layer for inference).
+    assert.equal(lstmPath(true, speed, { gate: 'hardSigmoid' }), 'ops');
+    assert.equal(lstmPath(false, speed, { gate: 'hardSigmoid' }), 'layer');
+    assert.equal(lstmPath(true, speed, { gate: 'sigmoid' }), 'block');
   });
 });

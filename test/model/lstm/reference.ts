@@ -70,7 +70,12 @@ export function twinLayers(
   units: number,
   x: tf.Tensor,
   names: [string, string],
-  opts: { returnSequences?: boolean; goBackwards?: boolean; recurrentActivation?: 'hardSigmoid' | 'sigmoid' } = {},
+  opts: {
+    returnSequences?: boolean;
+    goBackwards?: boolean;
+    recurrentActivation?: 'hardSigmoid' | 'sigmoid';
+    recurrentDropout?: number;
+  } = {},
   speed: SpeedLayer = { native: null },
 ): { plain: Layer; fused: FusedLSTM } {
   const args = {
