@@ -96,8 +96,10 @@ function modelCard(predictor: Predictor, evaluation: Evaluation): [string, strin
   }
   if (memory) card.push(['phrase memory', `${memory.size.toLocaleString('en-US')} training phrases`]);
   card.push(['classes', evaluation.labelNames.map((n, i) => `${evaluation.labels[i]} ${n}`).join(', ')]);
-  if (history?.kept_epoch != null)
-    card.push(['kept epoch', `${history.kept_epoch} of ${history.epochs.length} (the best val_acc)`]);
+  if (history?.kept_epoch != null) {
+    const why = settings?.keep === 'last' ? 'the last' : `the best ${settings?.monitor ?? 'val_acc'}`;
+    card.push(['kept epoch', `${history.kept_epoch} of ${history.epochs.length} (${why})`]);
+  }
   card.push(['scored', scoredWhat(evaluation)], ['engine', evaluation.engine.summary]);
   return card;
 }
