@@ -22,6 +22,11 @@ export interface PresetSpec {
   members: readonly PresetMember[];
   /** A setting it cannot train without. */
   needs?: 'embeddings';
+  /**
+   * Trained on every fold of this many (`folds` overrides): the fold models together are the model
+   * (bagging), and their out-of-fold probabilities fit the blend on every row.
+   */
+  bagFolds?: number;
 }
 
 export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
@@ -41,6 +46,14 @@ export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
     defaults: { epochs: 4, earlyStop: 1, units: 128, learningRate: 0.002, batchSize: 256 },
     members: [{ kind: 'bilstm' }],
     needs: 'embeddings',
+  },
+  best: {
+    summary:
+      "the member on --embeddings, the n-gram model and the labels of a phrase's parts that are training phrases, each trained on 5 folds of the groups (--folds sets how many): the fold models together are the model (every row trains some), stacked by a logistic regression or weights fitted on every row's out-of-fold answers; prints each member's and the stack's fold accuracy",
+    defaults: {},
+    members: [{ kind: 'bilstm', ownDefaults: 'vectors' }, { kind: 'ngram' }, { kind: 'subphrase' }],
+    needs: 'embeddings',
+    bagFolds: 5,
   },
 };
 
@@ -76,6 +89,7 @@ export const MEMBER_READS: Readonly<Record<MemberKind, readonly SettingKey[]>> =
     'recurrentActivation',
   ],
   ngram: [],
+  subphrase: [],
   bilstm: [...EPOCH_READS, 'units', 'learningRate', 'embeddings', 'vocabSize', 'bidirectional', 'pooling'],
 };
 
@@ -108,9 +122,14 @@ export function unusedSetting(
     if (!chosen.has(k)) continue;
     if (!reads.has(k)) return { setting: k, why: `${UNREAD[k] ?? 'no member of this preset reads it'}` };
   }
+  if (folds)
+    for (const k of ['validationFile', 'validationSplit', 'shuffleSplit'] as const)
+      if (chosen.has(k) && (k !== 'validationFile' || settings.validationFile !== null))
+        return {
+          setting: k,
+          why: 'cross-validation (and a preset trained on folds) holds out its own folds of the training file',
+        };
   if (settings.validationFile !== null) {
-    if (folds)
-      return { setting: 'validationFile', why: 'cross-validation holds out its own folds of the training file' };
     for (const k of ['validationSplit', 'shuffleSplit', 'groupColumn'] as const)
       if (chosen.has(k))
         return {

@@ -26,8 +26,8 @@ export const MONITORS: readonly Monitor[] = ['val_acc', 'val_loss'];
 /**
  * What a run trains (presets.ts describes each).
  */
-export type Preset = 'seed' | 'ensemble' | 'vectors';
-export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors'];
+export type Preset = 'seed' | 'ensemble' | 'vectors' | 'best';
+export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors', 'best'];
 
 /** How the member on pretrained vectors reads its LSTM's outputs: the last one, or max and mean over time. */
 export type Pooling = 'last' | 'max-mean';

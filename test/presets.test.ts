@@ -89,6 +89,15 @@ describe('every train flag takes effect or is refused (src/presets.ts)', () => {
     assert.equal(unusedSetting(s, chosen, true)?.setting, 'validationFile');
   });
 
+  it('on folds (cross-validation, the best preset) a validation split or shuffle is refused: the folds hold out', () => {
+    for (const k of ['validationSplit', 'shuffleSplit'] as const) {
+      const chosen = new Set<SettingKey>([k]);
+      const s = settingsFor('seed', chosen);
+      assert.equal(unusedSetting(s, chosen), null);
+      assert.match(unusedSetting(s, chosen, true)?.why ?? '', /holds out its own folds/);
+    }
+  });
+
   it("the ensemble's member on vectors trains with the vectors preset's defaults unless the user set them", () => {
     const none = new Set<SettingKey>();
     const s = settingsFor('ensemble+vectors', none);

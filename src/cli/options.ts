@@ -264,7 +264,7 @@ export const TRAIN_FLAGS = {
   folds: flag<number>({
     flags: '--folds <k>',
     description:
-      'cross-validate instead: train the preset k times, each holding out a different 1/k of the groups (--group-column; SentenceId on the Kaggle file; else rows), and report val_acc mean ± sd (writes crossval.json in --out, no model)',
+      'cross-validate instead: train the preset k times, each holding out a different 1/k of the groups (--group-column; SentenceId on the Kaggle file; else rows), and report val_acc mean ± sd (writes crossval.json and the out-of-fold probabilities of every row, oof.tsv.gz, in --out; no model); with --preset best: how many folds it trains on (5 unless given), the fold models then being the model',
     parse: atLeastTwo,
   }),
   resume: sw(

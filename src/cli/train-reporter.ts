@@ -46,7 +46,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     },
     onData(s: DataSummary) {
       const parts = s.folds
-        ? `${s.folds} folds by ${s.groupColumn ?? 'row'}, about ${formatCount(s.valRows)} validation rows each`
+        ? `${s.folds} folds by ${s.groupColumn ?? 'row'}, about ${formatCount(Math.round(s.rows / s.folds))} validation rows each`
         : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
       write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
       write(
@@ -122,6 +122,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         lstm: "the recipe's LSTM",
         ngram: 'the n-gram model',
         bilstm: 'the bidirectional LSTM on pretrained vectors',
+        subphrase: "the labels of the phrase's parts that are training phrases",
       };
       write(`${chalk.bold('member')}  ${kind}: ${what[kind] ?? kind}`);
     },

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
 import { SettingError } from '../errors.ts';
-import { applyPreset } from '../presets.ts';
+import type { Blend } from '../model/blend.ts';
+import type { EpochLog } from '../model/history.ts';
+import { applyPreset, PRESET_TABLE } from '../presets.ts';
 import { DEFAULT_SETTINGS, pickSettings, SETTING_KEYS, settingsToJson } from '../settings.ts';
 import type { TrainRunOptions } from '../train/start-run.ts';
 import type { TrainResult } from '../train/train-model.ts';
@@ -35,7 +37,8 @@ export function registerTrain(program: Command): void {
     const stop = interruptOnSignals();
     // A reader that goes away (`| head`) stops training after the batch, quietly; a full disk on stdout says so.
     watchStdout(() => stop.abort('SIGPIPE'));
-    if (folds !== undefined) {
+    const bagged = PRESET_TABLE[settings.preset].bagFolds !== undefined;
+    if (folds !== undefined && !bagged) {
       try {
         if (resume) throw new SettingError('folds', 'trains every fold from scratch: it cannot {resume}');
         if (plot) throw new SettingError('plot', 'cross-validation writes no model and no history to plot');
@@ -71,13 +74,17 @@ export function registerTrain(program: Command): void {
           nativeLogs: flags.verbose === true,
           explicit: chosen,
           signal: stop.signal,
+          folds,
         },
-        makeTrainReporter({
-          epochs: settings.epochs,
-          tty: canRedraw(process.stdout),
-          write,
-          verbose: flags.verbose === true,
-        }),
+        {
+          ...makeTrainReporter({
+            epochs: settings.epochs,
+            tty: canRedraw(process.stdout),
+            write,
+            verbose: flags.verbose === true,
+          }),
+          onFold: (fold, of) => write(chalk.bold(`fold ${fold}/${of}`)),
+        },
       );
     } finally {
       releaseSignals(stop);
@@ -96,11 +103,12 @@ export function registerTrain(program: Command): void {
       return;
     }
     const { kept, best } = result;
-    if (result.stoppedEarly && best)
+    if (result.bagging) printFolds(result.bagging.per_fold, result.bagging.summary, write, result.bagging.stack);
+    else if (result.stoppedEarly && best)
       write(
         `${chalk.bold('stopped')} early: ${result.settings.earlyStop} epoch${result.settings.earlyStop === 1 ? '' : 's'} without a better ${result.settings.monitor} than epoch ${best.epoch}'s`,
       );
-    if (kept) {
+    if (kept && !result.bagging) {
       const why =
         result.settings.keep === 'last'
           ? 'the last epoch'
@@ -122,7 +130,7 @@ export function registerTrain(program: Command): void {
         s.kind === 'blend'
           ? `blend (${result.blend?.method}, weights ${result.blend?.weights.map((w) => w.toFixed(2)).join(' / ')})`
           : `member ${s.kind}`;
-      if (result.scores.length > 1)
+      if (result.scores.length > 1 && !result.bagging)
         write(
           `${chalk.bold('score')}   ${name}: val_acc ${s.kind === 'blend' ? chalk.green(fmt4(s.valAcc)) : fmt4(s.valAcc)}, val_loss ${fmt4(s.valLoss)}`,
         );
@@ -158,15 +166,7 @@ async function crossValidateCommand(
     ...reporter,
     onFold: (fold, of) => write(`${chalk.bold(`fold ${fold}/${of}`)}`),
   });
-  for (const f of cv.folds) {
-    write(
-      `${chalk.bold(`fold ${f.fold}`)}  ${formatCount(f.trainRows)} train, ${formatCount(f.valRows)} validation rows; kept epoch ${f.kept?.epoch ?? '-'}; ${f.scores.map((s) => `${s.kind} ${fmt4(s.valAcc)}`).join(', ')}`,
-    );
-  }
-  for (const s of cv.summary)
-    write(
-      `${chalk.bold('mean')}    ${s.kind}: val_acc ${chalk.green(fmt4(s.mean))} ± ${fmt4(s.sd)} over ${cv.folds.length} folds`,
-    );
+  printFolds(cv.folds, cv.summary, write);
   await mkdir(opts.out, { recursive: true });
   const file = join(opts.out, 'crossval.json');
   await writeFileAtomic(
@@ -174,9 +174,50 @@ async function crossValidateCommand(
     `${JSON.stringify({ folds: cv.folds, summary: cv.summary, settings: settingsToJson(cv.settings), data_file: opts.dataFile }, null, 2)}\n`,
   );
   write(`${chalk.bold('saved')}   ${file}`);
+  if (cv.outOfFold) {
+    const { gzipSync } = await import('node:zlib');
+    const { outOfFoldTsv } = await import('../train/cross-validate.ts');
+    const oofFile = join(opts.out, 'oof.tsv.gz');
+    await writeFileAtomic(oofFile, gzipSync(outOfFoldTsv(cv.outOfFold)));
+    write(`${chalk.bold('saved')}   ${oofFile} (each row's out-of-fold probabilities, by member)`);
+  }
   if (cv.interrupted) {
     write(`${chalk.yellow('stopped')} by ${cv.interrupted} after ${cv.folds.length} of ${k} folds`);
     process.exitCode = EXIT_CODE[cv.interrupted] ?? 1;
+  }
+}
+
+/** Each fold's scores, then each member's and the blend's mean ± sd over the folds. */
+function printFolds(
+  folds: ReadonlyArray<{
+    fold: number;
+    trainRows: number;
+    valRows: number;
+    kept?: EpochLog | null;
+    scores: ReadonlyArray<{ kind: string; valAcc: number | null }>;
+  }>,
+  summary: ReadonlyArray<{ kind: string; mean: number; sd: number }>,
+  write: (line: string) => void,
+  blend: Blend | null = null,
+): void {
+  for (const f of folds) {
+    const kept = f.kept === undefined ? '' : ` kept epoch ${f.kept?.epoch ?? '-'};`;
+    write(
+      `${chalk.bold(`fold ${f.fold}`)}  ${formatCount(f.trainRows)} train, ${formatCount(f.valRows)} validation rows;${kept} ${f.scores.map((s) => `${s.kind} ${fmt4(s.valAcc)}`).join(', ')}`,
+    );
+  }
+  for (const s of summary) {
+    const name =
+      s.kind === 'blend' && blend
+        ? `blend (${blend.method === 'logistic' ? "a logistic regression over the members' log-probabilities" : `${blend.method}, weights ${blend.weights.map((w) => w.toFixed(2)).join(' / ')}`}, fitted out of fold)`
+        : s.kind === 'blend'
+          ? "blend (fitted on each fold's own rows)"
+          : s.kind === 'stack'
+            ? 'stack (blend fitted out of fold)'
+            : s.kind;
+    write(
+      `${chalk.bold('mean')}    ${name}: val_acc ${chalk.green(fmt4(s.mean))} ± ${fmt4(s.sd)} over ${folds.length} folds`,
+    );
   }
 }
 

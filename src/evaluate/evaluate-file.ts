@@ -8,7 +8,7 @@ import type { EngineInfo, EngineRequest } from '../engine/engine.ts';
 import { SettingError } from '../errors.ts';
 import type { LoadedModel } from '../model/directory.ts';
 import { MODEL_FILES } from '../model/files.ts';
-import { blendProbabilities } from '../model/blend.ts';
+import { blendProbabilities, groupMeans } from '../model/blend.ts';
 import { clippedCrossEntropy, scoreProbabilities } from '../model/scores.ts';
 import type { Prediction, Predictor } from '../predict/predictor.ts';
 import { openPredictor } from '../predict/predict-inputs.ts';
@@ -66,8 +66,8 @@ export interface ScoredRows {
   predictions: Prediction[];
   /** With several members, each one's probabilities, row-major [rows, classes] (the memory aside); else empty. */
   memberOutputs: Float32Array[];
-  /** Scoring the validation rows: the texts of the file's other rows, the ones training learnt from; else null. */
-  trainingTexts: string[] | null;
+  /** Scoring the validation rows: the texts of the file's other rows, the ones training learnt from (made when asked); else null. */
+  trainingTexts: (() => string[]) | null;
 }
 
 export async function evaluateFile(opts: EvaluateOptions): Promise<Evaluation> {
@@ -149,8 +149,12 @@ export async function scoreFile<T>(
       engine,
     };
     const texts = picked.map((r) => r.text);
-    const scored = new Set(rows);
-    const trainingTexts = opts.validation ? table.rows.filter((_, i) => !scored.has(i)).map((r) => r.text) : null;
+    const trainingTexts = opts.validation
+      ? () => {
+          const scored = new Set(rows);
+          return table.rows.filter((_, i) => !scored.has(i)).map((r) => r.text);
+        }
+      : null;
     return await then(evaluation, { texts, truth, predictions, memberOutputs, trainingTexts }, predictor);
   } finally {
     predictor.loaded.dispose();
@@ -159,12 +163,16 @@ export async function scoreFile<T>(
 
 /** With several members, each one's scores and the blend's (without the memory) on the same rows. */
 function memberScores(predictor: Predictor, outputs: Float32Array[], truth: Int32Array): Evaluation['parts'] {
-  const { members, blend } = predictor.loaded;
+  const { members, blend, meta } = predictor.loaded;
   if (members.length < 2 || !blend) return [];
   const k = predictor.labelNames.length;
   const score = (p: Float32Array) => scoreProbabilities(p, k, truth);
+  // Fold models: each kind as the model uses it, its fold copies averaged.
+  const kinds = meta?.bagging ? members.length / meta.bagging.folds : members.length;
+  const groups = members.map((_, i) => i % kinds);
+  const byKind = kinds < members.length ? groupMeans(outputs, members.map(() => 1), groups) : outputs;
   return [
-    ...members.map((m, i) => ({ kind: m.kind, ...score(outputs[i]) })),
+    ...byKind.map((p, i) => ({ kind: members[i].kind, ...score(p) })),
     { kind: 'blend', ...score(blendProbabilities(outputs, k, blend)) },
   ].map((s) => ({ kind: s.kind, accuracy: s.acc, loss: s.loss }));
 }
@@ -183,6 +191,12 @@ function validationRows(loaded: LoadedModel, table: TextTable, trainedOn: boolea
       'validation',
       `this is not the file the model was trained on (${meta.data_file}, sha256 ${meta.data_sha256.slice(0, 12)}…)`,
       { where: { file } },
+    );
+  if (meta.bagging)
+    throw new SettingError(
+      'validation',
+      `the model trained on every row (its ${meta.bagging.folds} fold models are its members), so none was held out; its out-of-fold scores are in meta.json (bagging)`,
+      { where: { file: join(dir, MODEL_FILES.meta) } },
     );
   if (settings.validationSplit <= 0)
     throw new SettingError('validation', 'the model was trained without a validation split', {

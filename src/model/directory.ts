@@ -162,7 +162,18 @@ async function checkFiles(dir: string, files: Record<string, FileDigest>): Promi
 export function isModelEntry(entry: string): boolean {
   return (
     (Object.values(MODEL_FILES) as string[]).includes(entry) ||
-    ['checkpoint', 'ngram', 'bilstm', 'memory.tsv.gz', 'crossval.json', 'history.png', 'history.svg'].includes(entry)
+    [
+      'checkpoint',
+      'ngram',
+      'subphrase',
+      'bilstm',
+      'memory.tsv.gz',
+      'crossval.json',
+      'oof.tsv.gz',
+      'history.png',
+      'history.svg',
+    ].includes(entry) ||
+    /^fold-\d+$/.test(entry)
   );
 }
 

@@ -23,6 +23,8 @@ export interface HistoryFile {
 /** A recurrent member's epochs, and the one its weights come from. */
 export interface MemberHistory {
   kind: MemberKind;
+  /** A model trained on folds: the fold (1-based) this member's model was trained for. */
+  fold?: number;
   epochs: EpochLog[];
   kept_epoch: number | null;
 }

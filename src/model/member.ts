@@ -6,7 +6,7 @@
 
 import type { BatchingMode } from '../settings.ts';
 
-export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm'] as const;
+export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm', 'subphrase'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
 
 export interface PredictOptions {
@@ -53,4 +53,10 @@ export interface NgramEntry {
   path: string;
 }
 
-export type MemberEntry = SequenceEntry | NgramEntry;
+/** The sub-phrase member in meta.json: where its files are. */
+export interface SubphraseEntry {
+  kind: 'subphrase';
+  path: string;
+}
+
+export type MemberEntry = SequenceEntry | NgramEntry | SubphraseEntry;

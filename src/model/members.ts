@@ -4,6 +4,7 @@ import type { SpeedLayer } from '../engine/speed-layer.ts';
 import type { Member, MemberEntry } from './member.ts';
 import { NgramMember } from './ngram/member.ts';
 import { RecurrentMember } from './recurrent-member.ts';
+import { SubphraseMember } from './subphrase-member.ts';
 
 export async function loadMember(modelDir: string, entry: MemberEntry, speed: SpeedLayer | null): Promise<Member> {
   const dir = join(modelDir, entry.path);
@@ -13,5 +14,7 @@ export async function loadMember(modelDir: string, entry: MemberEntry, speed: Sp
       return RecurrentMember.load(dir, { maxLen: entry.max_len, batching: entry.batching }, entry.kind, speed);
     case 'ngram':
       return NgramMember.load(dir);
+    case 'subphrase':
+      return SubphraseMember.load(dir);
   }
 }

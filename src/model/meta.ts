@@ -20,6 +20,24 @@ import type { MemberEntry } from './member.ts';
 
 export const META_FORMAT_VERSION = 3;
 
+/** One fold's scores on its held-out rows: each member's, then the blend's (fitted on the other folds' rows). */
+export interface FoldScores {
+  fold: number;
+  trainRows: number;
+  valRows: number;
+  scores: { kind: string; valAcc: number; valLoss: number }[];
+}
+
+/** A model trained on every fold (the `best` preset): its fold models are its members. */
+export interface BaggingRecord {
+  folds: number;
+  /** The blend of the member kinds (one weight per kind, in the preset's order), fitted on out-of-fold answers. */
+  stack: Blend;
+  per_fold: FoldScores[];
+  /** Mean and sd over the folds of each member's and the blend's val_acc. */
+  summary: { kind: string; mean: number; sd: number }[];
+}
+
 export interface ModelMeta {
   format_version: number;
   /** Each class's label as the training data wrote it (Kaggle: "0" … "4"); predictions index them. */
@@ -45,6 +63,8 @@ export interface ModelMeta {
    * directories saved before it existed.
    */
   files?: Record<string, FileDigest>;
+  /** Present when the members are fold models (every row trained some of them; none was held out). */
+  bagging?: BaggingRecord;
 }
 
 export interface MetaInputs {
@@ -58,6 +78,7 @@ export interface MetaInputs {
   engine: string;
   /** The @tensorflow/tfjs-core version that trained it. */
   tfjsVersion: string;
+  bagging?: BaggingRecord | null;
 }
 
 /** meta.json for a model trained now, by this package, with the current cleaning rules. */
@@ -77,6 +98,7 @@ export function makeMeta(m: MetaInputs): ModelMeta {
     package_version: PACKAGE_VERSION,
     tfjs_version: m.tfjsVersion,
     created: new Date().toISOString(),
+    ...(m.bagging ? { bagging: m.bagging } : {}),
   };
 }
 
@@ -118,6 +140,8 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
   if (members.length > 1 || blend) {
     const problem = blendProblem(blend, members.length);
     if (problem) throw bad(problem);
+    if (blend?.logistic && blend.logistic.bias.length !== names.length)
+      throw bad(`blend.logistic is for ${blend.logistic.bias.length} classes; label_names lists ${names.length}`);
   }
   const memory = m.format_version >= 2 && m.memory !== null && m.memory !== undefined ? m.memory : null;
   if (memory !== null && !Number.isInteger((memory as { phrases?: unknown }).phrases))
@@ -139,7 +163,24 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
     tfjs_version: String(m.tfjs_version ?? ''),
     created: String(m.created ?? ''),
     ...(m.files === undefined ? {} : { files: filesFromJson(m.files, bad) }),
+    ...(m.bagging === undefined ? {} : { bagging: baggingFromJson(m.bagging, bad) }),
   };
+}
+
+/** The record is descriptive (the members and blend are what answers): its shape is checked, not its figures. */
+function baggingFromJson(b: unknown, bad: (what: string) => InputError): BaggingRecord {
+  const o = (b ?? {}) as Json;
+  const stack = (o.stack ?? {}) as Json;
+  const kinds = Array.isArray(stack.weights) ? stack.weights.length : 0;
+  if (
+    !Number.isInteger(o.folds) ||
+    (o.folds as number) < 2 ||
+    !Array.isArray(o.per_fold) ||
+    !Array.isArray(o.summary) ||
+    blendProblem(stack, kinds) !== null
+  )
+    throw bad('bagging must give folds (2 or more), stack, per_fold and summary');
+  return o as unknown as BaggingRecord;
 }
 
 function filesFromJson(files: unknown, bad: (what: string) => InputError): Record<string, FileDigest> {
@@ -163,7 +204,7 @@ function entryProblem(e: unknown): string | null {
   const o = (e ?? {}) as Record<string, unknown>;
   if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..'))
     return 'path must be a directory inside the model directory';
-  if (o.kind === 'ngram') return null;
+  if (o.kind === 'ngram' || o.kind === 'subphrase') return null;
   if (o.kind !== 'lstm' && o.kind !== 'bilstm') return `unknown kind ${JSON.stringify(o.kind)}`;
   if (
     !Number.isInteger(o.max_len) ||

@@ -54,7 +54,7 @@ export function reportData(
   const confidence = predictions.map((p) => p.probabilities[p.index]);
   const cleaned = texts.map(cleanText);
   const tokens = cleaned.map((t) => (t === '' ? 0 : t.split(' ').length));
-  const unknown = unknownWords(predictor, cleaned, rows.trainingTexts);
+  const unknown = unknownWords(predictor, cleaned, rows.trainingTexts?.() ?? null);
   const wrongRows = correct.flatMap((ok, i) => (ok ? [] : [i]));
   const top = wrongRows.sort((a, b) => confidence[b] - confidence[a]).slice(0, opts.mistakes);
   const explained = explainPredictions(
@@ -86,7 +86,19 @@ function modelCard(predictor: Predictor, evaluation: Evaluation): [string, strin
   const { meta, settings, history, dir, memory } = predictor.loaded;
   const card: [string, string][] = [['model', dir]];
   if (settings) card.push(['preset', settings.preset]);
-  card.push(['members', predictor.loaded.members.map((m) => m.kind).join(', ')]);
+  const bagging = meta?.bagging;
+  const kinds = predictor.loaded.members.map((m) => m.kind);
+  card.push([
+    'members',
+    bagging
+      ? `${kinds.slice(0, kinds.length / bagging.folds).join(', ')}, each trained on ${bagging.folds} folds (every row trained some)`
+      : kinds.join(', '),
+  ]);
+  if (bagging)
+    card.push([
+      'fold accuracy',
+      `${bagging.summary.map((s) => `${s.kind} ${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}`).join(', ')} (each fold scored by models that never saw it; the blend: ${bagging.stack.method}, fitted out of fold)`,
+    ]);
   if (meta) {
     card.push(['trained on', meta.data_file], ['data sha256', meta.data_sha256]);
     card.push([
@@ -98,7 +110,10 @@ function modelCard(predictor: Predictor, evaluation: Evaluation): [string, strin
   card.push(['classes', evaluation.labelNames.map((n, i) => `${evaluation.labels[i]} ${n}`).join(', ')]);
   if (history?.kept_epoch != null) {
     const why = settings?.keep === 'last' ? 'the last' : `the best ${settings?.monitor ?? 'val_acc'}`;
-    card.push(['kept epoch', `${history.kept_epoch} of ${history.epochs.length} (${why})`]);
+    card.push([
+      bagging ? 'kept epoch (fold 1)' : 'kept epoch',
+      `${history.kept_epoch} of ${history.epochs.length} (${why})`,
+    ]);
   }
   card.push(['scored', scoredWhat(evaluation)], ['engine', evaluation.engine.summary]);
   return card;
@@ -116,9 +131,18 @@ function memberCurves(predictor: Predictor): ReportData['curves'] {
   if (!history) return [];
   const file = 'history.json';
   const out: ReportData['curves'] = [];
-  if (history.epochs.length) out.push({ member: members[0]?.kind ?? 'lstm', curves: curvesFromHistory(history, file) });
+  const folds = history.members?.some((m) => m.fold !== undefined) ?? false;
+  if (history.epochs.length)
+    out.push({
+      member: `${members[0]?.kind ?? 'lstm'}${folds ? ' (fold 1)' : ''}`,
+      curves: curvesFromHistory(history, file),
+    });
   for (const m of Array.isArray(history.members) ? history.members : [])
-    if (Array.isArray(m.epochs) && m.epochs.length) out.push({ member: m.kind, curves: curvesFromHistory(m, file) });
+    if (Array.isArray(m.epochs) && m.epochs.length)
+      out.push({
+        member: m.fold === undefined ? m.kind : `${m.kind} (fold ${m.fold})`,
+        curves: curvesFromHistory(m, file),
+      });
   return out;
 }
 

@@ -1,12 +1,14 @@
 /**
  * K-fold cross-validation by groups (the Kaggle file's SentenceId: a sentence's phrases are never on
  * both sides): each fold's groups, a contiguous block of the file, validate what the others train.
- * Nothing is saved; each fold trains the whole preset from scratch.
+ * No model is saved; each fold trains the whole preset from scratch. With several members, every
+ * row's out-of-fold probabilities also fit a blend on every row (stack.ts), scored fold by fold.
  */
 import { foldSplit } from '../data/split.ts';
 import type { EpochLog } from '../model/history.ts';
 import type { RunSettings } from '../settings.ts';
 import { withModelOutput } from './model-output.ts';
+import { fitStack, meanSd, OutOfFold } from './stack.ts';
 import { startRun, type TrainReporter, type TrainRunOptions } from './start-run.ts';
 import { type MemberScore, trainMembers } from './train-members.ts';
 
@@ -26,33 +28,72 @@ export interface CrossValidation {
   settings: RunSettings;
   /** Set when a signal stopped it: the folds done so far are in `folds`. */
   interrupted: string | null;
+  /** Every member's out-of-fold probabilities (all folds done), with the member kinds in order; else null. */
+  outOfFold: OutOfFoldTable | null;
 }
 
-export type FoldReporter = TrainReporter & { onFold?(fold: number, of: number): void };
+export interface OutOfFoldTable {
+  kinds: string[];
+  oof: OutOfFold;
+  /** Every row's class (an index into `labels`). */
+  rowLabels: Int32Array;
+  /** Each class's label as the file writes it. */
+  labels: readonly string[];
+}
+
+/** The out-of-fold table as TSV: a row's index among the data rows, its fold (1-based), its label, then each member's probability of each class. */
+export function outOfFoldTsv(t: OutOfFoldTable): string {
+  const { oof, kinds, labels } = t;
+  const k = labels.length;
+  const head = ['row', 'fold', 'label', ...kinds.flatMap((kind) => labels.map((l) => `${kind}:${l}`))];
+  const lines = [head.join('\t')];
+  for (let r = 0; r < oof.rows; r++) {
+    const cells = [String(r), String(oof.foldOf[r] + 1), labels[t.rowLabels[r]]];
+    for (const p of oof.probabilities) for (let j = 0; j < k; j++) cells.push(p[r * k + j].toFixed(5));
+    lines.push(cells.join('\t'));
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 export async function crossValidate(
   given: TrainRunOptions,
   k: number,
-  reporter: FoldReporter = {},
+  reporter: TrainReporter = {},
 ): Promise<CrossValidation> {
   return withModelOutput(given.out, (out) => foldByFold({ ...given, out }, k, reporter));
 }
 
-async function foldByFold(opts: TrainRunOptions, k: number, reporter: FoldReporter): Promise<CrossValidation> {
+async function foldByFold(opts: TrainRunOptions, k: number, reporter: TrainReporter): Promise<CrossValidation> {
   const run = await startRun({ ...opts, resume: false }, reporter, ({ groups }) => foldSplit(groups, k, 0), k);
   const folds: FoldResult[] = [];
-  const done = (interrupted: string | null): CrossValidation => ({
-    folds,
-    summary: summarise(folds),
-    settings: run.settings,
-    interrupted,
-  });
+  const labels = run.data.labels;
+  const oof = new OutOfFold(labels.length, run.classes.labels.length);
+  let kinds: string[] = [];
+  const done = (interrupted: string | null): CrossValidation => {
+    const whole = interrupted === null && folds.length === k;
+    // The blend fitted out of fold: each fold scored by weights fitted on the other folds' rows.
+    if (whole && oof.probabilities.length > 1) {
+      const stack = fitStack(oof.probabilities, labels, oof.foldOf, k, oof.k);
+      folds.forEach((f, i) =>
+        f.scores.push({ kind: 'stack', valAcc: stack.folds[i].acc, valLoss: stack.folds[i].loss }),
+      );
+    }
+    return {
+      folds,
+      summary: summarise(folds),
+      settings: run.settings,
+      interrupted,
+      outOfFold: whole ? { kinds, oof, rowLabels: labels, labels: run.classes.labels } : null,
+    };
+  };
   for (let i = 0; i < k; i++) {
     reporter.onFold?.(i + 1, k);
     const split = foldSplit(run.groups, k, i);
     const t = await trainMembers(run, split, opts, null, reporter);
+    kinds = t.members.map(({ member }) => member.kind);
     for (const { member } of t.members) member.dispose();
     if (t.members.length === 0) return done(String(opts.signal?.reason ?? 'aborted'));
+    oof.add(i, split.valRows, t.valOutputs);
     folds.push({
       fold: i + 1,
       trainRows: split.trainRows.length,
@@ -66,10 +107,8 @@ async function foldByFold(opts: TrainRunOptions, k: number, reporter: FoldReport
 
 function summarise(folds: FoldResult[]): CrossValidation['summary'] {
   if (folds.length === 0) return [];
-  return folds[0].scores.map(({ kind }) => {
-    const accs = folds.map((f) => f.scores.find((s) => s.kind === kind)?.valAcc ?? NaN);
-    const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
-    const sd = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, accs.length - 1));
-    return { kind, mean, sd };
-  });
+  return folds[0].scores.map(({ kind }) => ({
+    kind,
+    ...meanSd(folds.map((f) => f.scores.find((s) => s.kind === kind)?.valAcc ?? NaN)),
+  }));
 }

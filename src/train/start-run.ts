@@ -37,11 +37,13 @@ export interface TrainRunOptions extends RunSettings {
   signal?: AbortSignal;
   /** Called after each file a save stages (the model directory's and the checkpoint's). */
   onStaged?: StagedHook;
+  /** A bagged preset's number of folds (its own otherwise). */
+  folds?: number;
 }
 
 export interface DataSummary {
   file: string;
-  /** Cross-validation: the number of folds (trainRows and valRows are then the first fold's). */
+  /** Cross-validation or a bagged preset: the number of folds (trainRows and valRows are then the first fold's). */
   folds?: number;
   rows: number;
   trainRows: number;
@@ -86,6 +88,8 @@ export interface TrainReporter extends LstmCallbacks {
     source: string;
   }): void;
   onSaved?(dir: string, files: string[]): void;
+  /** Cross-validation or a bagged preset: fold `fold` of `of` begins. */
+  onFold?(fold: number, of: number): void;
   /** Something about the data the user should know before training. */
   onWarning?(warning: DataWarning): void;
 }

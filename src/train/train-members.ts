@@ -10,6 +10,7 @@ import type { MemberHistory } from '../model/history.ts';
 import type { Member } from '../model/member.ts';
 import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
+import { SubphraseMember } from '../model/subphrase-member.ts';
 import { presetMembers } from '../presets.ts';
 import type { RunSettings } from '../settings.ts';
 import { fitBlend } from './blend.ts';
@@ -34,9 +35,11 @@ export interface TrainedMembers {
   others: MemberHistory[];
   scores: MemberScore[];
   blend: Blend | null;
+  /** Each member's probabilities of the validation rows (row-major [valRows, classes], in valRows' order). */
+  valOutputs: Float32Array[];
 }
 
-const NOTHING_TRAINED: LstmOutcome = { member: null, history: [], best: null, kept: null, stoppedEarly: false };
+export const NOTHING_TRAINED: LstmOutcome = { member: null, history: [], best: null, kept: null, stoppedEarly: false };
 
 /** Trains the preset's members on `split` (the first one checkpointed in `out`), scores each, fits the blend. */
 export async function trainMembers(
@@ -53,13 +56,20 @@ export async function trainMembers(
   const others: MemberHistory[] = [];
   const stopped = (): TrainedMembers => {
     for (const m of members) m.member.dispose();
-    return { primary, members: [], others: [], scores: [], blend: null };
+    return { primary, members: [], others: [], scores: [], blend: null, valOutputs: [] };
   };
   try {
     for (const [i, m] of presetMembers(settings, opts.explicit ?? new Set()).entries()) {
       const first = i === 0;
       const own = { ...m.settings, maxLen: settings.maxLen };
       reporter.onMember?.(m.kind, own.epochs);
+      if (m.kind === 'subphrase') {
+        members.push({
+          member: SubphraseMember.train(data.cleaned, data.labels, split.trainRows, k),
+          path: 'subphrase',
+        });
+        continue;
+      }
       if (m.kind === 'ngram') {
         const ngram = await trainNgram(
           Array.from(split.trainRows, (r) => data.cleaned[r]),
@@ -104,8 +114,8 @@ export async function trainMembers(
       if (outcome.member === null) return stopped();
       members.push({ member: outcome.member, path: first ? '.' : m.kind });
     }
-    const { scores, blend } = scoreMembers(members, run, split);
-    return { primary, members, others, scores, blend };
+    const { scores, blend, outputs } = scoreMembers(members, run, split);
+    return { primary, members, others, scores, blend, valOutputs: outputs };
   } catch (err) {
     for (const m of members) m.member.dispose();
     throw err;
@@ -117,7 +127,7 @@ function scoreMembers(
   members: { member: Member }[],
   run: StartedRun,
   split: RowSplit,
-): { scores: MemberScore[]; blend: Blend | null } {
+): { scores: MemberScore[]; blend: Blend | null; outputs: Float32Array[] } {
   const { data } = run;
   const k = run.classes.labels.length;
   const { valRows } = split;
@@ -128,11 +138,15 @@ function scoreMembers(
     const s = valRows.length ? scoreProbabilities(outputs[i], k, valLabels) : null;
     return { kind: member.kind, valAcc: s?.acc ?? null, valLoss: s?.loss ?? null };
   });
-  if (members.length < 2) return { scores, blend: null };
+  if (members.length < 2) return { scores, blend: null, outputs };
   // Without validation rows nothing can weigh the members: they count the same.
   const fitted = valRows.length ? fitBlend(outputs, valLabels, k, 'linear') : null;
   scores.push({ kind: 'blend', valAcc: fitted?.scores.acc ?? null, valLoss: fitted?.scores.loss ?? null });
-  return { scores, blend: fitted?.blend ?? { method: 'linear', weights: members.map(() => 1 / members.length) } };
+  return {
+    scores,
+    blend: fitted?.blend ?? { method: 'linear', weights: members.map(() => 1 / members.length) },
+    outputs,
+  };
 }
 
 type CommonTraining = Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>;

@@ -9,8 +9,13 @@ import { makeMeta } from '../model/meta.ts';
 import { type RunSettings, settingsToJson } from '../settings.ts';
 import { checkpointPath } from './checkpoint.ts';
 import { withModelOutput } from './model-output.ts';
-import { startRun, type TrainReporter, type TrainRunOptions, validationRule } from './start-run.ts';
-import { type MemberScore, trainMembers } from './train-members.ts';
+import { type StartedRun, startRun, type TrainReporter, type TrainRunOptions, validationRule } from './start-run.ts';
+import { type MemberScore, NOTHING_TRAINED, type TrainedMembers, trainMembers } from './train-members.ts';
+import { trainBagged } from './bagging.ts';
+import { foldSplit, range } from '../data/split.ts';
+import { SettingError } from '../errors.ts';
+import type { BaggingRecord } from '../model/meta.ts';
+import { PRESET_TABLE } from '../presets.ts';
 
 export interface TrainResult {
   history: EpochLog[];
@@ -33,6 +38,8 @@ export interface TrainResult {
   blend: Blend | null;
   /** Training phrases the phrase memory holds (0 without one). */
   memoryPhrases: number;
+  /** A bagged preset's folds: each member's and the blend's scores on every fold; null otherwise. */
+  bagging: BaggingRecord | null;
 }
 
 export async function runTraining(given: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
@@ -40,15 +47,23 @@ export async function runTraining(given: TrainRunOptions, reporter: TrainReporte
 }
 
 async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<TrainResult> {
-  const run = await startRun(opts, reporter, validationRule);
+  const bagFolds = PRESET_TABLE[opts.preset].bagFolds;
+  const folds = bagFolds === undefined ? undefined : (opts.folds ?? bagFolds);
+  if (folds !== undefined && opts.resume)
+    throw new SettingError(
+      'resume',
+      `the ${opts.preset} preset trains every fold from scratch: there is nothing to resume`,
+    );
+  const run =
+    folds === undefined
+      ? await startRun(opts, reporter, validationRule)
+      : await startRun(opts, reporter, ({ groups }) => foldSplit(groups, folds, 0), folds);
   const { settings, data, engine } = run;
-  const {
-    primary: lstm,
-    members,
-    others,
-    scores,
-    blend,
-  } = await trainMembers(run, run.split, opts, opts.out, reporter);
+  const trained =
+    folds === undefined
+      ? { ...(await trainMembers(run, run.split, opts, opts.out, reporter)), bagging: null }
+      : await bagged(run, folds, opts, reporter);
+  const { primary: lstm, members, others, scores, blend, bagging } = trained;
   const result = {
     history: lstm.history,
     best: lstm.best,
@@ -56,17 +71,23 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
     stoppedEarly: lstm.stoppedEarly,
     out: opts.out,
     engine: engine.info,
-    completedEpochs: lstm.history.length,
-    checkpoint: lstm.history.length > 0 ? checkpointPath(opts.out) : null,
+    completedEpochs: bagging ? 0 : lstm.history.length,
+    checkpoint: !bagging && lstm.history.length > 0 ? checkpointPath(opts.out) : null,
     settings,
     scores,
     blend,
     memoryPhrases: 0,
+    bagging,
   };
   if (members.length === 0) return { ...result, interrupted: String(opts.signal?.reason ?? 'aborted') };
   try {
     const memory = settings.memory
-      ? PhraseMemory.build(data.cleaned, data.labels, run.split.trainRows, run.classes.labels.length)
+      ? PhraseMemory.build(
+          data.cleaned,
+          data.labels,
+          bagging ? range(0, data.labels.length) : run.split.trainRows,
+          run.classes.labels.length,
+        )
       : null;
     result.memoryPhrases = memory?.size ?? 0;
     const meta = makeMeta({
@@ -79,6 +100,7 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
       dataSha256: run.sha256,
       engine: engine.info.name,
       tfjsVersion: tf.version_core,
+      bagging,
     });
     const history: HistoryFile = {
       settings: settingsToJson(settings),
@@ -92,4 +114,23 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
   } finally {
     for (const { member } of members) member.dispose();
   }
+}
+
+/** A bagged preset's training, in the shape of one split's: the scores are each member's and the blend's mean over the folds. */
+async function bagged(
+  run: StartedRun,
+  folds: number,
+  opts: TrainRunOptions,
+  reporter: TrainReporter,
+): Promise<Omit<TrainedMembers, 'valOutputs'> & { bagging: BaggingRecord | null }> {
+  const b = await trainBagged(run, folds, opts, reporter);
+  if (b === null) return { primary: NOTHING_TRAINED, members: [], others: [], scores: [], blend: null, bagging: null };
+  return {
+    primary: b.first.primary,
+    members: b.members,
+    others: b.others,
+    scores: b.record.summary.map((s) => ({ kind: s.kind, valAcc: s.mean, valLoss: null })),
+    blend: b.blend,
+    bagging: b.record,
+  };
 }

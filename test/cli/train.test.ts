@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { autoEngine, sentiment, tempDir, tensorflowInstalled, trainHead } from '../helpers.ts';
+import { gunzipSync } from 'node:zlib';
+import { autoEngine, sentiment, tempDir, tensorflowInstalled, trainHead, vectorsFor } from '../helpers.ts';
 
 describe('sentiment train (the built CLI)', () => {
   it('on the plain wasm engine, trains on a thread per core (at most 8) and says how many; the process ends by itself', () => {
@@ -320,5 +321,47 @@ describe('sentiment train (the built CLI)', () => {
     ]) {
       assert.ok(r.out.includes(flag), flag);
     }
+  });
+});
+
+describe('sentiment train on folds (the built CLI)', () => {
+  const tiny = ['--epochs', '1', '--units', '8', '--batch-size', '64', '--backend', 'wasm'];
+
+  it('--preset best prints every fold and each member’s and the stack’s mean ± sd, and saves the fold models', () => {
+    const data = trainHead(300);
+    const out = join(tempDir(), 'best');
+    const r = sentiment(
+      ['train', data, '--preset', 'best', '--embeddings', vectorsFor(data), '--folds', '2', ...tiny, '--out', out],
+      { timeoutMs: 180_000 },
+    );
+    assert.equal(r.code, 0, r.err);
+    assert.match(
+      r.out,
+      /^fold 2 {2}[\d,]+ train, [\d,]+ validation rows; bilstm 0\.\d{4}, ngram 0\.\d{4}, subphrase 0\.\d{4}, blend 0\.\d{4}$/m,
+    );
+    for (const kind of ['bilstm', 'ngram', 'subphrase'])
+      assert.match(r.out, new RegExp(`^mean {4}${kind}: val_acc 0\\.\\d{4} ± 0\\.\\d{4} over 2 folds$`, 'm'));
+    assert.match(r.out, /^mean {4}blend \(.*fitted out of fold\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m);
+    assert.ok(
+      existsSync(join(out, 'fold-2', 'model.json')) && existsSync(join(out, 'fold-2', 'subphrase', 'subphrase.json')),
+    );
+    const p = sentiment(['predict', '--model', out, '--no-memory', '--json', 'a witty , gorgeous film']);
+    assert.equal(p.code, 0, p.err);
+  });
+
+  it('cross-validating an ensemble writes every row’s out-of-fold probabilities and scores the stack', () => {
+    const data = trainHead(300);
+    const out = join(tempDir(), 'cv');
+    const r = sentiment(['train', data, '--preset', 'ensemble', '--folds', '2', ...tiny, '--out', out], {
+      timeoutMs: 180_000,
+    });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^mean {4}stack \(blend fitted out of fold\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m);
+    const rows = gunzipSync(readFileSync(join(out, 'oof.tsv.gz')))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+    assert.equal(rows.length, 301);
+    assert.deepEqual(rows[0].split('\t').slice(0, 3), ['row', 'fold', 'label']);
   });
 });
