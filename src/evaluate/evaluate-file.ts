@@ -170,7 +170,14 @@ function memberScores(predictor: Predictor, outputs: Float32Array[], truth: Int3
   // Fold models: each kind as the model uses it, its fold copies averaged.
   const kinds = meta?.bagging ? members.length / meta.bagging.folds : members.length;
   const groups = members.map((_, i) => i % kinds);
-  const byKind = kinds < members.length ? groupMeans(outputs, members.map(() => 1), groups) : outputs;
+  const byKind =
+    kinds < members.length
+      ? groupMeans(
+          outputs,
+          members.map(() => 1),
+          groups,
+        )
+      : outputs;
   return [
     ...byKind.map((p, i) => ({ kind: members[i].kind, ...score(p) })),
     { kind: 'blend', ...score(blendProbabilities(outputs, k, blend)) },
