@@ -124,7 +124,7 @@ export function unusedSetting(
   }
   if (folds)
     for (const k of ['validationFile', 'validationSplit', 'shuffleSplit'] as const)
-      if (chosen.has(k) && (k !== 'validationFile' || settings.validationFile !== null))
+      if (k === 'validationFile' ? settings.validationFile !== null : chosen.has(k))
         return {
           setting: k,
           why: 'cross-validation (and a preset trained on folds) holds out its own folds of the training file',

@@ -48,6 +48,7 @@ export function registerTrain(program: Command): void {
             resume: false,
             backend: backendFromEnv(cmd, flags.backend),
             dataFile: file,
+            explicit: chosen,
             signal: stop.signal,
           },
           folds,

@@ -54,6 +54,16 @@ describe('train: a flag that would have no effect is refused, naming it and why'
       () => ['--folds', '2', '--validation-file', dev],
       /--validation-file: has no effect.*cross-validation/,
     ],
+    [
+      '--folds with --validation-split',
+      () => ['--folds', '2', '--validation-split', '0.2'],
+      /--validation-split: has no effect.*holds out its own folds/,
+    ],
+    [
+      '--folds with --embeddings on the seed preset (cross-validation checks every flag too)',
+      () => ['--folds', '2', '--embeddings', vectors],
+      /--embeddings: has no effect/,
+    ],
     ['--folds with --resume', () => ['--folds', '2', '--resume'], /--folds: .*cannot --resume/],
     ['--folds with --plot', () => ['--folds', '2', '--plot'], /--plot: .*cross-validation/],
   ];
