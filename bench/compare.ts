@@ -46,6 +46,7 @@ export function figuresOf(result: unknown): Map<string, Figure> {
   }
   add('start-up (--version)', median(r.startup_seconds), 's');
   add('vectors member epoch', num(obj(r.vectors).epochSeconds), 's');
+  add('CNN member epoch', num(obj(r.vectors).cnnEpochSeconds), 's');
   return out;
 }
 

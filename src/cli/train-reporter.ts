@@ -122,9 +122,15 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         lstm: "the recipe's LSTM",
         ngram: 'the n-gram model',
         bilstm: 'the bidirectional LSTM on pretrained vectors',
+        cnn: 'the convolutions over 1 to 4 words of pretrained vectors',
         subphrase: "the labels of the phrase's parts that are training phrases",
       };
       write(`${chalk.bold('member')}  ${kind}: ${what[kind] ?? kind}`);
+    },
+    onStack({ rows, members, folds }) {
+      write(
+        `${chalk.bold('stack')}   choosing the blend of ${members} members on ${rows.toLocaleString('en-US')} out-of-fold rows: weights and a logistic regression, each scored on ${folds} folds`,
+      );
     },
     onVectors(p) {
       const quarter = Math.floor((4 * p.bytesRead) / Math.max(1, p.totalBytes));

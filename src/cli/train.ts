@@ -177,7 +177,7 @@ async function crossValidateCommand(
   write(`${chalk.bold('saved')}   ${file}`);
   if (cv.outOfFold) {
     const { gzipSync } = await import('node:zlib');
-    const { outOfFoldTsv } = await import('../train/cross-validate.ts');
+    const { outOfFoldTsv } = await import('../train/out-of-fold.ts');
     const oofFile = join(opts.out, 'oof.tsv.gz');
     await writeFileAtomic(oofFile, gzipSync(outOfFoldTsv(cv.outOfFold)));
     write(`${chalk.bold('saved')}   ${oofFile} (each row's out-of-fold probabilities, by member)`);

@@ -54,6 +54,7 @@ export const {
   memory,
   mul,
   oneHot,
+  pad,
   ones,
   profile,
   randomNormal,

@@ -12,6 +12,7 @@ import { KAGGLE_CLASSES } from '../data/labels.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
 import { InputError, NotTrainedError } from '../errors.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { type FileDigest, fileDigest } from '../fs/digest.ts';
 import { readJsonFile } from '../fs/read.ts';
 import { settingsFromJson, type RunSettings } from '../settings.ts';
@@ -89,7 +90,7 @@ export async function loadModelDirectory(
   const { meta } = header;
   // Loaded here: the members bring TensorFlow.js, which answering from memory does without.
   const { loadMember } = await import('./members.ts');
-  const { RecurrentMember } = await import('./recurrent-member.ts');
+  const { SequenceMember } = await import('./sequence-member.ts');
   const members: Member[] = [];
   try {
     if (meta) {
@@ -97,7 +98,7 @@ export async function loadModelDirectory(
     } else {
       // The seed pre-pads every phrase to the model's fixed input length.
       members.push(
-        await RecurrentMember.load(
+        await SequenceMember.load(
           dir,
           (model) => {
             const steps = model.inputs[0]?.shape[1];
@@ -167,9 +168,10 @@ export function isModelEntry(entry: string): boolean {
       'ngram',
       'subphrase',
       'bilstm',
+      'cnn',
       'memory.tsv.gz',
       'crossval.json',
-      'oof.tsv.gz',
+      OUT_OF_FOLD_FILE,
       'history.png',
       'history.svg',
     ].includes(entry) ||
@@ -183,7 +185,11 @@ export interface ModelDirectory {
   memory: PhraseMemory | null;
   history: HistoryFile;
   meta: ModelMeta;
+  /** A bagged model's out-of-fold table, gzipped TSV (what its stack was fitted on), written as oof.tsv.gz. */
+  outOfFold?: Uint8Array | null;
 }
+
+export const OUT_OF_FOLD_FILE = 'oof.tsv.gz';
 
 /**
  * Writes a model directory as one change: readers see the old model or the new one. It then holds what
@@ -207,6 +213,10 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
       for (const f of written) files[f.split(sep).join('/')] = await fileDigest(join(stage, f));
       await saveJson(stage, MODEL_FILES.history, m.history);
       written.push(MODEL_FILES.history);
+      if (m.outOfFold) {
+        await writeFileAtomic(join(stage, OUT_OF_FOLD_FILE), m.outOfFold);
+        written.push(OUT_OF_FOLD_FILE);
+      }
       await saveJson(stage, MODEL_FILES.meta, { ...m.meta, files });
       written.push(MODEL_FILES.meta);
     },

@@ -6,7 +6,7 @@
 
 import type { BatchingMode } from '../settings.ts';
 
-export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm', 'subphrase'] as const;
+export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm', 'cnn', 'subphrase'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
 
 export interface PredictOptions {
@@ -41,7 +41,7 @@ export interface Member {
  * vectors, `bilstm`) in meta.json: where its files are and how texts are fed to it.
  */
 export interface SequenceEntry {
-  kind: 'lstm' | 'bilstm';
+  kind: 'lstm' | 'bilstm' | 'cnn';
   path: string;
   max_len: number;
   batching: BatchingMode;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 import type { Member, MemberEntry } from './member.ts';
 import { NgramMember } from './ngram/member.ts';
-import { RecurrentMember } from './recurrent-member.ts';
+import { SequenceMember } from './sequence-member.ts';
 import { SubphraseMember } from './subphrase-member.ts';
 
 export async function loadMember(modelDir: string, entry: MemberEntry, speed: SpeedLayer | null): Promise<Member> {
@@ -11,7 +11,8 @@ export async function loadMember(modelDir: string, entry: MemberEntry, speed: Sp
   switch (entry.kind) {
     case 'lstm':
     case 'bilstm':
-      return RecurrentMember.load(dir, { maxLen: entry.max_len, batching: entry.batching }, entry.kind, speed);
+    case 'cnn':
+      return SequenceMember.load(dir, { maxLen: entry.max_len, batching: entry.batching }, entry.kind, speed);
     case 'ngram':
       return NgramMember.load(dir);
     case 'subphrase':

@@ -163,12 +163,12 @@ export function metaFromJson(json: unknown, file: string, params: unknown = null
     tfjs_version: String(m.tfjs_version ?? ''),
     created: String(m.created ?? ''),
     ...(m.files === undefined ? {} : { files: filesFromJson(m.files, bad) }),
-    ...(m.bagging === undefined ? {} : { bagging: baggingFromJson(m.bagging, bad) }),
+    ...(m.bagging === undefined ? {} : { bagging: baggingFromJson(m.bagging, members.length, bad) }),
   };
 }
 
 /** The record is descriptive (the members and blend are what answers): its shape is checked, not its figures. */
-function baggingFromJson(b: unknown, bad: (what: string) => InputError): BaggingRecord {
+function baggingFromJson(b: unknown, members: number, bad: (what: string) => InputError): BaggingRecord {
   const o = (b ?? {}) as Json;
   const stack = (o.stack ?? {}) as Json;
   const kinds = Array.isArray(stack.weights) ? stack.weights.length : 0;
@@ -180,6 +180,11 @@ function baggingFromJson(b: unknown, bad: (what: string) => InputError): Bagging
     blendProblem(stack, kinds) !== null
   )
     throw bad('bagging must give folds (2 or more), stack, per_fold and summary');
+  // evaluate and report group the members into fold copies by it: each fold holds every kind once.
+  if (members % (o.folds as number) !== 0 || (kinds > 0 && members !== kinds * (o.folds as number)))
+    throw bad(
+      `bagging.folds is ${String(o.folds)}: the members (${members}) are not that many copies of the stack's ${kinds} kinds`,
+    );
   return o as unknown as BaggingRecord;
 }
 
@@ -205,7 +210,7 @@ function entryProblem(e: unknown): string | null {
   if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..'))
     return 'path must be a directory inside the model directory';
   if (o.kind === 'ngram' || o.kind === 'subphrase') return null;
-  if (o.kind !== 'lstm' && o.kind !== 'bilstm') return `unknown kind ${JSON.stringify(o.kind)}`;
+  if (o.kind !== 'lstm' && o.kind !== 'bilstm' && o.kind !== 'cnn') return `unknown kind ${JSON.stringify(o.kind)}`;
   if (
     !Number.isInteger(o.max_len) ||
     (o.max_len as number) < 1 ||

@@ -10,7 +10,8 @@ import type { Scores } from '../model/scores.ts';
 import type { MemberHistory } from '../model/history.ts';
 import type { BaggingRecord, FoldScores } from '../model/meta.ts';
 import type { Member } from '../model/member.ts';
-import { fitStack, meanSd, OutOfFold } from './stack.ts';
+import { OutOfFold, type OutOfFoldTable } from './out-of-fold.ts';
+import { fitStack, meanSd } from './stack.ts';
 import type { StartedRun, TrainReporter, TrainRunOptions } from './start-run.ts';
 import { trainMembers, type TrainedMembers } from './train-members.ts';
 
@@ -24,6 +25,8 @@ export interface BaggedMembers {
   /** The other folds' recurrent members' epochs, after fold 1's others. */
   others: MemberHistory[];
   record: BaggingRecord;
+  /** Every row's out-of-fold probabilities by member kind: what the stack was fitted on. */
+  outOfFold: OutOfFoldTable;
 }
 
 /** Where fold `fold`'s (1-based) member goes, given where an ensemble would put it. */
@@ -73,6 +76,7 @@ export async function trainBagged(
   }
   const kinds = trained[0].members.map(({ member }) => member.kind);
   // One member: nothing to weigh, but its fold copies still answer together.
+  if (kinds.length > 1) reporter.onStack?.({ rows: oof.rows, members: kinds.length, folds });
   const stack: { blend: Blend; folds: Scores[] } =
     kinds.length > 1
       ? fitStack(oof.probabilities, data.labels, oof.foldOf, folds, k)
@@ -119,5 +123,6 @@ export async function trainBagged(
     blend,
     others,
     record: { folds, stack: stack.blend, per_fold: perFold, summary },
+    outOfFold: { kinds, oof, rowLabels: data.labels, labels: run.classes.labels },
   };
 }

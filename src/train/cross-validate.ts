@@ -8,7 +8,8 @@ import { foldSplit } from '../data/split.ts';
 import type { EpochLog } from '../model/history.ts';
 import type { RunSettings } from '../settings.ts';
 import { withModelOutput } from './model-output.ts';
-import { fitStack, meanSd, OutOfFold } from './stack.ts';
+import { OutOfFold, type OutOfFoldTable } from './out-of-fold.ts';
+import { fitStack, meanSd } from './stack.ts';
 import { startRun, type TrainReporter, type TrainRunOptions } from './start-run.ts';
 import { type MemberScore, trainMembers } from './train-members.ts';
 
@@ -32,29 +33,6 @@ export interface CrossValidation {
   outOfFold: OutOfFoldTable | null;
 }
 
-export interface OutOfFoldTable {
-  kinds: string[];
-  oof: OutOfFold;
-  /** Every row's class (an index into `labels`). */
-  rowLabels: Int32Array;
-  /** Each class's label as the file writes it. */
-  labels: readonly string[];
-}
-
-/** The out-of-fold table as TSV: a row's index among the data rows, its fold (1-based), its label, then each member's probability of each class. */
-export function outOfFoldTsv(t: OutOfFoldTable): string {
-  const { oof, kinds, labels } = t;
-  const k = labels.length;
-  const head = ['row', 'fold', 'label', ...kinds.flatMap((kind) => labels.map((l) => `${kind}:${l}`))];
-  const lines = [head.join('\t')];
-  for (let r = 0; r < oof.rows; r++) {
-    const cells = [String(r), String(oof.foldOf[r] + 1), labels[t.rowLabels[r]]];
-    for (const p of oof.probabilities) for (let j = 0; j < k; j++) cells.push(p[r * k + j].toFixed(5));
-    lines.push(cells.join('\t'));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 export async function crossValidate(
   given: TrainRunOptions,
   k: number,
@@ -73,6 +51,7 @@ async function foldByFold(opts: TrainRunOptions, k: number, reporter: TrainRepor
     const whole = interrupted === null && folds.length === k;
     // The blend fitted out of fold: each fold scored by weights fitted on the other folds' rows.
     if (whole && oof.probabilities.length > 1) {
+      reporter.onStack?.({ rows: oof.rows, members: oof.probabilities.length, folds: k });
       const stack = fitStack(oof.probabilities, labels, oof.foldOf, k, oof.k);
       folds.forEach((f, i) =>
         f.scores.push({ kind: 'stack', valAcc: stack.folds[i].acc, valLoss: stack.folds[i].loss }),

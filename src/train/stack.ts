@@ -64,25 +64,20 @@ export function fitStack(
   methods: readonly BlendMethod[] = BLEND_METHODS,
 ): StackFit {
   const byFold = rowsByFold(foldOf, folds);
+  // Each fold's held-out rows and the rest, picked once for every method.
+  const parts = byFold.map((held, f) => {
+    const rest = Int32Array.from(byFold.filter((_, g) => g !== f).flatMap((rows) => Array.from(rows)));
+    return {
+      fit: oof.map((p) => pickRows(p, rest, k)),
+      fitLabels: Array.from(rest, (r) => labels[r]),
+      held: oof.map((p) => pickRows(p, held, k)),
+      heldLabels: Array.from(held, (r) => labels[r]),
+    };
+  });
   const crossFitted = (method: BlendMethod): Scores[] =>
-    byFold.map((held, f) => {
-      const rest = Int32Array.from(byFold.filter((_, g) => g !== f).flatMap((rows) => Array.from(rows)));
-      const blend = fitMethod(
-        oof.map((p) => pickRows(p, rest, k)),
-        Array.from(rest, (r) => labels[r]),
-        k,
-        method,
-      );
-      return scoreProbabilities(
-        blendProbabilities(
-          oof.map((p) => pickRows(p, held, k)),
-          k,
-          blend,
-        ),
-        k,
-        Array.from(held, (r) => labels[r]),
-      );
-    });
+    parts.map((p) =>
+      scoreProbabilities(blendProbabilities(p.held, k, fitMethod(p.fit, p.fitLabels, k, method)), k, p.heldLabels),
+    );
   const tried = methods.map((method) => {
     const scores = crossFitted(method);
     return { method, scores, loss: scores.reduce((a, s) => a + s.loss, 0) / scores.length };
@@ -93,31 +88,6 @@ export function fitStack(
     folds: chosen.scores,
     methodLoss: Object.fromEntries(tried.map((t) => [t.method, t.loss])) as Partial<Record<BlendMethod, number>>,
   };
-}
-
-/** Each member's out-of-fold probabilities of every row, gathered fold by fold. */
-export class OutOfFold {
-  /** The fold (0-based) that held each row out. */
-  readonly foldOf: Int32Array;
-  /** One per member, row-major [rows, k]. */
-  readonly probabilities: Float32Array[] = [];
-
-  constructor(
-    readonly rows: number,
-    readonly k: number,
-  ) {
-    this.foldOf = new Int32Array(rows);
-  }
-
-  /** Fold `fold`'s members' probabilities of its held-out rows (`outputs[m]` in `valRows`' order). */
-  add(fold: number, valRows: Int32Array, outputs: ReadonlyArray<Float32Array>): void {
-    const { k } = this;
-    while (this.probabilities.length < outputs.length) this.probabilities.push(new Float32Array(this.rows * k));
-    valRows.forEach((r, i) => {
-      this.foldOf[r] = fold;
-      outputs.forEach((p, m) => this.probabilities[m].set(p.subarray(i * k, i * k + k), r * k));
-    });
-  }
 }
 
 /** Mean and sample standard deviation. */

@@ -16,7 +16,7 @@ import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
 import { pickSettings, type RunSettings, type SettingKey } from '../settings.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
 import type { NgramProgress } from './ngram.ts';
-import type { LstmCallbacks } from './recurrent-member.ts';
+import type { LstmCallbacks } from './sequence-member.ts';
 import { checkSameData, resumeSettings } from './resume.ts';
 import type { VectorsProgress } from './vectors.ts';
 
@@ -90,6 +90,8 @@ export interface TrainReporter extends LstmCallbacks {
   onSaved?(dir: string, files: string[]): void;
   /** Cross-validation or a bagged preset: fold `fold` of `of` begins. */
   onFold?(fold: number, of: number): void;
+  /** Every fold done: the blend is being chosen on the out-of-fold rows (a minute or more on 156k rows). */
+  onStack?(s: { rows: number; members: number; folds: number }): void;
   /** Something about the data the user should know before training. */
   onWarning?(warning: DataWarning): void;
 }
@@ -244,8 +246,9 @@ function sortedByLabel(
 /** The vectors a run needs are there (or installable, said how) before any work starts. */
 async function checkEmbeddings(settings: RunSettings, resuming: boolean): Promise<void> {
   const members = presetMembers(settings, new Set()).map((m) => m.kind);
-  const needed = members.includes('bilstm') || PRESET_TABLE[settings.preset].needs === 'embeddings';
-  if (!needed || (resuming && members[0] === 'bilstm')) return;
+  const needed =
+    members.includes('bilstm') || members.includes('cnn') || PRESET_TABLE[settings.preset].needs === 'embeddings';
+  if (!needed || (resuming && (members[0] === 'bilstm' || members[0] === 'cnn'))) return;
   if (!settings.embeddings)
     throw new SettingError(
       'embeddings',

@@ -1,4 +1,5 @@
 /** `sentiment train`: a data file in, a model directory out (or a checkpoint, when a signal stops it). */
+import { gzipSync } from 'node:zlib';
 import * as tf from '../engine/tf.ts';
 import type { EngineInfo } from '../engine/engine.ts';
 import type { Blend } from '../model/blend.ts';
@@ -12,6 +13,7 @@ import { withModelOutput } from './model-output.ts';
 import { type StartedRun, startRun, type TrainReporter, type TrainRunOptions, validationRule } from './start-run.ts';
 import { type MemberScore, NOTHING_TRAINED, type TrainedMembers, trainMembers } from './train-members.ts';
 import { trainBagged } from './bagging.ts';
+import { type OutOfFoldTable, outOfFoldTsv } from './out-of-fold.ts';
 import { foldSplit, range } from '../data/split.ts';
 import { SettingError } from '../errors.ts';
 import type { BaggingRecord } from '../model/meta.ts';
@@ -61,9 +63,9 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
   const { settings, data, engine } = run;
   const trained =
     folds === undefined
-      ? { ...(await trainMembers(run, run.split, opts, opts.out, reporter)), bagging: null }
+      ? { ...(await trainMembers(run, run.split, opts, opts.out, reporter)), bagging: null, outOfFold: null }
       : await bagged(run, folds, opts, reporter);
-  const { primary: lstm, members, others, scores, blend, bagging } = trained;
+  const { primary: lstm, members, others, scores, blend, bagging, outOfFold } = trained;
   const result = {
     history: lstm.history,
     best: lstm.best,
@@ -108,7 +110,11 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
       kept_epoch: lstm.kept?.epoch ?? null,
       ...(others.length ? { members: others } : {}),
     };
-    const files = await saveModelDirectory(opts.out, { members, memory, history, meta }, opts.onStaged);
+    const files = await saveModelDirectory(
+      opts.out,
+      { members, memory, history, meta, outOfFold: outOfFold && gzipSync(outOfFoldTsv(outOfFold)) },
+      opts.onStaged,
+    );
     reporter.onSaved?.(opts.out, files);
     return { ...result, interrupted: null };
   } finally {
@@ -122,9 +128,18 @@ async function bagged(
   folds: number,
   opts: TrainRunOptions,
   reporter: TrainReporter,
-): Promise<Omit<TrainedMembers, 'valOutputs'> & { bagging: BaggingRecord | null }> {
+): Promise<Omit<TrainedMembers, 'valOutputs'> & { bagging: BaggingRecord | null; outOfFold: OutOfFoldTable | null }> {
   const b = await trainBagged(run, folds, opts, reporter);
-  if (b === null) return { primary: NOTHING_TRAINED, members: [], others: [], scores: [], blend: null, bagging: null };
+  if (b === null)
+    return {
+      primary: NOTHING_TRAINED,
+      members: [],
+      others: [],
+      scores: [],
+      blend: null,
+      bagging: null,
+      outOfFold: null,
+    };
   return {
     primary: b.first.primary,
     members: b.members,
@@ -132,5 +147,6 @@ async function bagged(
     scores: b.record.summary.map((s) => ({ kind: s.kind, valAcc: s.mean, valLoss: null })),
     blend: b.blend,
     bagging: b.record,
+    outOfFold: b.outOfFold,
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { autoEngine, sentiment, tempDir, tensorflowInstalled, trainHead, vectorsFor } from '../helpers.ts';
+import { PRESET_TABLE } from '../../src/presets.ts';
 
 describe('sentiment train (the built CLI)', () => {
   it('on the plain wasm engine, trains on a thread per core (at most 8) and says how many; the process ends by itself', () => {
@@ -335,15 +336,39 @@ describe('sentiment train on folds (the built CLI)', () => {
       { timeoutMs: 180_000 },
     );
     assert.equal(r.code, 0, r.err);
+    const kinds = PRESET_TABLE.best.members.map((m) => m.kind);
     assert.match(
       r.out,
-      /^fold 2 {2}[\d,]+ train, [\d,]+ validation rows; bilstm 0\.\d{4}, ngram 0\.\d{4}, subphrase 0\.\d{4}, blend 0\.\d{4}$/m,
+      new RegExp(
+        `^fold 2 {2}[\\d,]+ train, [\\d,]+ validation rows; ${kinds.map((k) => `${k} 0\\.\\d{4}, `).join('')}blend 0\\.\\d{4}$`,
+        'm',
+      ),
     );
-    for (const kind of ['bilstm', 'ngram', 'subphrase'])
+    assert.match(
+      r.out,
+      new RegExp(`^stack {3}choosing the blend of ${kinds.length} members on 300 out-of-fold rows`, 'm'),
+    );
+    for (const kind of kinds)
       assert.match(r.out, new RegExp(`^mean {4}${kind}: val_acc 0\\.\\d{4} ± 0\\.\\d{4} over 2 folds$`, 'm'));
     assert.match(r.out, /^mean {4}blend \(.*fitted out of fold\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m);
-    assert.ok(
-      existsSync(join(out, 'fold-2', 'model.json')) && existsSync(join(out, 'fold-2', 'subphrase', 'subphrase.json')),
+    // Fold 2's members beside fold 1's, and the out-of-fold answers the stack was fitted on.
+    for (const kind of kinds.slice(1)) assert.ok(existsSync(join(out, 'fold-2', kind)), kind);
+    assert.ok(existsSync(join(out, 'fold-2', 'model.json')));
+    const oof = gunzipSync(readFileSync(join(out, 'oof.tsv.gz')))
+      .toString('utf8')
+      .trim()
+      .split('\n');
+    assert.equal(oof.length, 301);
+    assert.deepEqual(
+      [
+        ...new Set(
+          oof[0]
+            .split('\t')
+            .slice(3)
+            .map((c) => c.split(':')[0]),
+        ),
+      ],
+      kinds,
     );
     const p = sentiment(['predict', '--model', out, '--no-memory', '--json', 'a witty , gorgeous film']);
     assert.equal(p.code, 0, p.err);

@@ -20,7 +20,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { NotTrainedError } from '../../src/errors.ts';
 import { buildModel } from '../../src/model/recipe.ts';
-import { RecurrentMember } from '../../src/model/recurrent-member.ts';
+import { SequenceMember } from '../../src/model/sequence-member.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
@@ -63,7 +63,7 @@ describe('loading a model directory', () => {
     assert.equal(loaded.meta, null);
     assert.equal(loaded.settings, null);
     const [member] = loaded.members;
-    assert.ok(member instanceof RecurrentMember);
+    assert.ok(member instanceof SequenceMember);
     assert.deepEqual(member.input, { maxLen: 53, batching: 'max' });
     const predictor = new Predictor(loaded);
 
@@ -213,6 +213,15 @@ describe('loading a model directory', () => {
         'meta.json members of the wrong type',
         (d) => editJson(join(d, 'meta.json'), (m) => ({ ...m, members: 'lstm' })),
         /meta\.json: members must list at least one member/,
+      ],
+      [
+        'meta.json bagging more folds than the members make',
+        (d) =>
+          editJson(join(d, 'meta.json'), (m) => ({
+            ...m,
+            bagging: { folds: 2, stack: { method: 'linear', weights: [1] }, per_fold: [], summary: [] },
+          })),
+        /meta\.json: bagging\.folds is 2: the members \(1\) are not that many copies of the stack's 1 kinds/,
       ],
       [
         'meta.json label_names of the wrong type',

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { readLabelled } from '../../src/data/labels.ts';
 import { foldSplit } from '../../src/data/split.ts';
@@ -15,8 +16,10 @@ import { loadModelDirectory } from '../../src/model/directory.ts';
 import type { ModelMeta } from '../../src/model/meta.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
+import { PRESET_TABLE } from '../../src/presets.ts';
 import { foldPath } from '../../src/train/bagging.ts';
-import { crossValidate, outOfFoldTsv } from '../../src/train/cross-validate.ts';
+import { crossValidate } from '../../src/train/cross-validate.ts';
+import { outOfFoldTsv } from '../../src/train/out-of-fold.ts';
 import { runTraining } from '../../src/train/train-model.ts';
 import { tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
@@ -52,7 +55,7 @@ describe('the best preset: every fold trains, the fold models answer together', 
   it('saves each fold’s members, a blend over all of them, the fold scores, and a memory of every row', async () => {
     const r = await train({ folds: 3 });
     const meta = JSON.parse(readFileSync(join(r.out, 'meta.json'), 'utf8')) as ModelMeta;
-    const kinds = ['bilstm', 'ngram', 'subphrase'];
+    const kinds = PRESET_TABLE.best.members.map((m) => m.kind);
     assert.deepEqual(
       meta.members.map((m) => [m.kind, m.path]),
       [1, 2, 3].flatMap((f) => kinds.map((k, i) => [k, foldPath(f, i === 0 ? '.' : k)])),
@@ -84,7 +87,13 @@ describe('the best preset: every fold trains, the fold models answer together', 
     );
     // The model answers as one: every member loaded, probabilities that sum to 1.
     const loaded = await loadModelDirectory(r.out);
-    assert.equal(loaded.members.length, 9);
+    assert.equal(loaded.members.length, 3 * kinds.length);
+    // What the stack was fitted on: every row's out-of-fold answers, by member.
+    const oof = gunzipSync(readFileSync(join(r.out, 'oof.tsv.gz')))
+      .toString('utf8')
+      .trim()
+      .split('\n');
+    assert.equal(oof.length, texts.length + 1);
     const { predictions } = new Predictor(loaded, { memory: false }).predict(['a gorgeous , witty film', 'dull']);
     for (const p of predictions)
       assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'probabilities sum to 1');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blendProbabilities, blendProblem } from '../../src/model/blend.ts';
 import { scoreProbabilities } from '../../src/model/scores.ts';
-import { fitLogistic, fitMethod, fitStack, meanSd, OutOfFold, pickRows, rowsByFold } from '../../src/train/stack.ts';
+import { OutOfFold } from '../../src/train/out-of-fold.ts';
+import { fitLogistic, fitMethod, fitStack, meanSd, pickRows, rowsByFold } from '../../src/train/stack.ts';
 
 /** Two-class rows whose member is right but timid: it gives the true class 0.45 when the truth is class 1. */
 function timidMember(labels: number[]): Float32Array {
