@@ -46,7 +46,6 @@ export function figuresOf(result: unknown): Map<string, Figure> {
   }
   add('start-up (--version)', median(r.startup_seconds), 's');
   add('vectors member epoch', num(obj(r.vectors).epochSeconds), 's');
-  add('CNN member epoch', num(obj(r.vectors).cnnEpochSeconds), 's');
   return out;
 }
 

@@ -13,7 +13,7 @@ import * as tf from '../src/engine/tf.ts';
 import { saveModelDirectory } from '../src/model/directory.ts';
 import { makeMeta } from '../src/model/meta.ts';
 import { buildModel } from '../src/model/recipe.ts';
-import { SequenceMember } from '../src/model/sequence-member.ts';
+import { RecurrentMember } from '../src/model/recurrent-member.ts';
 import { DEFAULT_SETTINGS, settingsToJson } from '../src/settings.ts';
 
 export const TRAINED_MODEL = 'models/sentiment';
@@ -26,7 +26,7 @@ export async function benchModel(trainTsv: string): Promise<{ dir: string; train
   const table = await readLabelled(trainTsv);
   const data = prepareTrainingData(table.texts, table.index, { maxWords: DEFAULT_SETTINGS.maxWords });
   const settings = { ...DEFAULT_SETTINGS, maxLen: data.maxLen };
-  const member = new SequenceMember(
+  const member = new RecurrentMember(
     buildModel(settings, { numClasses: NUM_CLASSES, inputLength: null }, engine.speed),
     data.tokenizer,
     { maxLen: data.maxLen, batching: 'group' },

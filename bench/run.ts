@@ -170,12 +170,6 @@ if (vectors.available) {
       [engines[0], `${vectors.epochSeconds.toFixed(0)} s (from ${vectors.batchesTimed} batches, training only)`],
     ]),
   );
-  table.set(
-    `CNN epoch (vectors member, ${vectors.totalBatches} batches)`,
-    new Map([
-      [engines[0], `${vectors.cnnEpochSeconds.toFixed(0)} s (from ${vectors.batchesTimed} batches, training only)`],
-    ]),
-  );
 } else notes.push(`vectors member: not timed: ${vectors.why}`);
 const startupWas = was(null, (r) => r.startup_seconds?.median, 's');
 table.set(

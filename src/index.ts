@@ -26,10 +26,9 @@ export { applyPreset, PRESET_TABLE, type PresetSpec } from './presets.ts';
 
 // Model members.
 export { buildBiLstm } from './model/bilstm.ts';
-export { buildCnn } from './model/cnn.ts';
 export type { Member, MemberKind } from './model/member.ts';
 export { buildModel } from './model/recipe.ts';
-export { SequenceMember } from './model/sequence-member.ts';
+export { RecurrentMember } from './model/recurrent-member.ts';
 
 // Training.
 export { type CrossValidation, crossValidate } from './train/cross-validate.ts';

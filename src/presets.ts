@@ -49,14 +49,9 @@ export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
   },
   best: {
     summary:
-      "the bidirectional LSTM and the convolutions on --embeddings, the n-gram model and the labels of a phrase's parts that are training phrases, each trained on 5 folds of the groups (--folds sets how many): the fold models together are the model (every row trains some), stacked by a logistic regression or weights fitted on every row's out-of-fold answers; prints each member's and the stack's fold accuracy",
+      "the member on --embeddings and the n-gram model, each trained on 5 folds of the groups (--folds sets how many): the fold models together are the model (every row trains some), stacked by a logistic regression or weights fitted on every row's out-of-fold answers; prints each member's and the stack's fold accuracy",
     defaults: {},
-    members: [
-      { kind: 'bilstm', ownDefaults: 'vectors' },
-      { kind: 'cnn', ownDefaults: 'vectors' },
-      { kind: 'ngram' },
-      { kind: 'subphrase' },
-    ],
+    members: [{ kind: 'bilstm', ownDefaults: 'vectors' }, { kind: 'ngram' }],
     needs: 'embeddings',
     bagFolds: 5,
   },
@@ -94,9 +89,7 @@ export const MEMBER_READS: Readonly<Record<MemberKind, readonly SettingKey[]>> =
     'recurrentActivation',
   ],
   ngram: [],
-  subphrase: [],
   bilstm: [...EPOCH_READS, 'units', 'learningRate', 'embeddings', 'vocabSize', 'bidirectional', 'pooling'],
-  cnn: [...EPOCH_READS, 'learningRate', 'embeddings', 'vocabSize'],
 };
 
 /** Why a setting has no effect on a run without a member that reads it. */

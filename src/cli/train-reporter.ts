@@ -122,8 +122,6 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         lstm: "the recipe's LSTM",
         ngram: 'the n-gram model',
         bilstm: 'the bidirectional LSTM on pretrained vectors',
-        cnn: 'the convolutions over 1 to 4 words of pretrained vectors',
-        subphrase: "the labels of the phrase's parts that are training phrases",
       };
       write(`${chalk.bold('member')}  ${kind}: ${what[kind] ?? kind}`);
     },

@@ -54,7 +54,6 @@ export const {
   memory,
   mul,
   oneHot,
-  pad,
   ones,
   profile,
   randomNormal,

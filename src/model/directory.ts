@@ -90,7 +90,7 @@ export async function loadModelDirectory(
   const { meta } = header;
   // Loaded here: the members bring TensorFlow.js, which answering from memory does without.
   const { loadMember } = await import('./members.ts');
-  const { SequenceMember } = await import('./sequence-member.ts');
+  const { RecurrentMember } = await import('./recurrent-member.ts');
   const members: Member[] = [];
   try {
     if (meta) {
@@ -98,7 +98,7 @@ export async function loadModelDirectory(
     } else {
       // The seed pre-pads every phrase to the model's fixed input length.
       members.push(
-        await SequenceMember.load(
+        await RecurrentMember.load(
           dir,
           (model) => {
             const steps = model.inputs[0]?.shape[1];
@@ -166,9 +166,7 @@ export function isModelEntry(entry: string): boolean {
     [
       'checkpoint',
       'ngram',
-      'subphrase',
       'bilstm',
-      'cnn',
       'memory.tsv.gz',
       'crossval.json',
       OUT_OF_FOLD_FILE,

@@ -9,7 +9,6 @@ import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { readBinaryFile, readJsonFile } from '../fs/read.ts';
 import { MODEL_FILES } from './files.ts';
-import { registerWindowConv1D } from './conv/layer.ts';
 import { registerFusedLstm } from './lstm/layer.ts';
 
 interface ModelJson {
@@ -76,7 +75,6 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
     return [specs, data];
   });
   registerFusedLstm();
-  registerWindowConv1D();
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (err) {

@@ -6,7 +6,7 @@
 
 import type { BatchingMode } from '../settings.ts';
 
-export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm', 'cnn', 'subphrase'] as const;
+export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
 
 export interface PredictOptions {
@@ -41,7 +41,7 @@ export interface Member {
  * vectors, `bilstm`) in meta.json: where its files are and how texts are fed to it.
  */
 export interface SequenceEntry {
-  kind: 'lstm' | 'bilstm' | 'cnn';
+  kind: 'lstm' | 'bilstm';
   path: string;
   max_len: number;
   batching: BatchingMode;
@@ -53,10 +53,4 @@ export interface NgramEntry {
   path: string;
 }
 
-/** The sub-phrase member in meta.json: where its files are. */
-export interface SubphraseEntry {
-  kind: 'subphrase';
-  path: string;
-}
-
-export type MemberEntry = SequenceEntry | NgramEntry | SubphraseEntry;
+export type MemberEntry = SequenceEntry | NgramEntry;

@@ -3,19 +3,15 @@ import { join } from 'node:path';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 import type { Member, MemberEntry } from './member.ts';
 import { NgramMember } from './ngram/member.ts';
-import { SequenceMember } from './sequence-member.ts';
-import { SubphraseMember } from './subphrase-member.ts';
+import { RecurrentMember } from './recurrent-member.ts';
 
 export async function loadMember(modelDir: string, entry: MemberEntry, speed: SpeedLayer | null): Promise<Member> {
   const dir = join(modelDir, entry.path);
   switch (entry.kind) {
     case 'lstm':
     case 'bilstm':
-    case 'cnn':
-      return SequenceMember.load(dir, { maxLen: entry.max_len, batching: entry.batching }, entry.kind, speed);
+      return RecurrentMember.load(dir, { maxLen: entry.max_len, batching: entry.batching }, entry.kind, speed);
     case 'ngram':
       return NgramMember.load(dir);
-    case 'subphrase':
-      return SubphraseMember.load(dir);
   }
 }

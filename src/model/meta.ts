@@ -209,8 +209,8 @@ function entryProblem(e: unknown): string | null {
   const o = (e ?? {}) as Record<string, unknown>;
   if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..'))
     return 'path must be a directory inside the model directory';
-  if (o.kind === 'ngram' || o.kind === 'subphrase') return null;
-  if (o.kind !== 'lstm' && o.kind !== 'bilstm' && o.kind !== 'cnn') return `unknown kind ${JSON.stringify(o.kind)}`;
+  if (o.kind === 'ngram') return null;
+  if (o.kind !== 'lstm' && o.kind !== 'bilstm') return `unknown kind ${JSON.stringify(o.kind)}`;
   if (
     !Number.isInteger(o.max_len) ||
     (o.max_len as number) < 1 ||

@@ -12,14 +12,11 @@ export function quietly<T>(fn: () => T): T {
   }
 }
 
-/**
- * The model's layers in order, as one line: `Embedding → SpatialDropout1D → Bidirectional(LSTM) → …`;
- * side-by-side branches of one kind once, counted: `Conv1D ×4 → GlobalMaxPooling1D ×4`.
- */
+/** The model's layers in order, as one line: `Embedding → SpatialDropout1D → Bidirectional(LSTM) → …`. */
 export function describeLayers(model: {
   layers: { getClassName(): string; getConfig(): Record<string, unknown> }[];
 }): string {
-  const names = model.layers
+  return model.layers
     .map((l) => {
       const name = l.getClassName();
       const config = l.getConfig();
@@ -28,12 +25,6 @@ export function describeLayers(model: {
         (name === 'Dense' ? config.activation : undefined);
       return inner ? `${name}(${String(inner)})` : name;
     })
-    .filter((n) => n !== 'InputLayer');
-  const runs: { name: string; count: number }[] = [];
-  for (const name of names) {
-    const last = runs.at(-1);
-    if (last?.name === name) last.count++;
-    else runs.push({ name, count: 1 });
-  }
-  return runs.map((r) => (r.count > 1 ? `${r.name} ×${r.count}` : r.name)).join(' → ');
+    .filter((n) => n !== 'InputLayer')
+    .join(' → ');
 }

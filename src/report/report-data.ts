@@ -7,7 +7,7 @@ import { cleanText } from '../data/clean.ts';
 import { calibration, type Calibration } from '../evaluate/calibration.ts';
 import type { Evaluation, ScoredRows } from '../evaluate/evaluate-file.ts';
 import { accuracyBy, type Slice } from '../evaluate/slices.ts';
-import { SequenceMember } from '../model/sequence-member.ts';
+import { RecurrentMember } from '../model/recurrent-member.ts';
 import { curvesFromHistory, type Curves } from '../plot/curves.ts';
 import { explainPredictions, type WordContribution } from '../predict/explain.ts';
 import type { Predictor } from '../predict/predictor.ts';
@@ -153,7 +153,7 @@ function memberCurves(predictor: Predictor): ReportData['curves'] {
  * the validation rows too.
  */
 function unknownWords(predictor: Predictor, cleaned: string[], trainingTexts: string[] | null): number[] | null {
-  const tokenizer = predictor.loaded.members.find((m) => m instanceof SequenceMember)?.tokenizer ?? null;
+  const tokenizer = predictor.loaded.members.find((m) => m instanceof RecurrentMember)?.tokenizer ?? null;
   if (!tokenizer) return null;
   const seen = trainingTexts ? new Set(trainingTexts.flatMap((t) => tokenizer.wordSequence(cleanText(t)))) : null;
   const known = (w: string) => {

@@ -8,7 +8,7 @@ import { makeRng, withSeededMathRandom } from '../data/random.ts';
 import { DivergedError } from '../errors.ts';
 import type { RowSplit } from '../data/split.ts';
 import { bestEpoch, isBetter, type EpochLog } from '../model/history.ts';
-import { predictRows } from '../model/sequence-member.ts';
+import { predictRows } from '../model/recurrent-member.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import type { BatchingMode, Monitor } from '../settings.ts';
 

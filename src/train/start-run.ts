@@ -16,7 +16,7 @@ import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
 import { pickSettings, type RunSettings, type SettingKey } from '../settings.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
 import type { NgramProgress } from './ngram.ts';
-import type { LstmCallbacks } from './sequence-member.ts';
+import type { LstmCallbacks } from './recurrent-member.ts';
 import { checkSameData, resumeSettings } from './resume.ts';
 import type { VectorsProgress } from './vectors.ts';
 
@@ -246,9 +246,8 @@ function sortedByLabel(
 /** The vectors a run needs are there (or installable, said how) before any work starts. */
 async function checkEmbeddings(settings: RunSettings, resuming: boolean): Promise<void> {
   const members = presetMembers(settings, new Set()).map((m) => m.kind);
-  const needed =
-    members.includes('bilstm') || members.includes('cnn') || PRESET_TABLE[settings.preset].needs === 'embeddings';
-  if (!needed || (resuming && (members[0] === 'bilstm' || members[0] === 'cnn'))) return;
+  const needed = members.includes('bilstm') || PRESET_TABLE[settings.preset].needs === 'embeddings';
+  if (!needed || (resuming && members[0] === 'bilstm')) return;
   if (!settings.embeddings)
     throw new SettingError(
       'embeddings',

@@ -4,21 +4,19 @@ import type { RowSplit } from '../data/split.ts';
 import type * as tf from '../engine/tf.ts';
 import { SettingError } from '../errors.ts';
 import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
-import { buildCnn, CNN_DEFAULTS } from '../model/cnn.ts';
 import type { Blend } from '../model/blend.ts';
 import { loadLayersModel } from '../model/layers-files.ts';
 import type { MemberHistory } from '../model/history.ts';
 import type { Member } from '../model/member.ts';
 import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
-import { SubphraseMember } from '../model/subphrase-member.ts';
 import { presetMembers } from '../presets.ts';
 import type { RunSettings } from '../settings.ts';
 import { fitBlend } from './blend.ts';
 import { NGRAM_TRAINING, trainNgram } from './ngram.ts';
-import { type LstmOutcome, type LstmTraining, type SequenceData, trainSequenceMember } from './sequence-member.ts';
+import { type LstmOutcome, type LstmTraining, type SequenceData, trainRecurrentMember } from './recurrent-member.ts';
 import type { StartedRun, TrainReporter, TrainRunOptions } from './start-run.ts';
-import { type PreparedVectors, prepareVectors, sequencesOf } from './vectors.ts';
+import { prepareVectors, sequencesOf } from './vectors.ts';
 
 /** A member's (or the blend's) scores on the validation rows. */
 export interface MemberScore {
@@ -55,8 +53,6 @@ export async function trainMembers(
   const members: { member: Member; path: string }[] = [];
   let primary: LstmOutcome = NOTHING_TRAINED;
   const others: MemberHistory[] = [];
-  // The vectors read for this split, kept for its second member on vectors.
-  const shared: { vectors: PreparedVectors | null } = { vectors: null };
   const stopped = (): TrainedMembers => {
     for (const m of members) m.member.dispose();
     return { primary, members: [], others: [], scores: [], blend: null, valOutputs: [] };
@@ -66,13 +62,6 @@ export async function trainMembers(
       const first = i === 0;
       const own = { ...m.settings, maxLen: settings.maxLen };
       reporter.onMember?.(m.kind, own.epochs);
-      if (m.kind === 'subphrase') {
-        members.push({
-          member: SubphraseMember.train(data.cleaned, data.labels, split.trainRows, k),
-          path: 'subphrase',
-        });
-        continue;
-      }
       if (m.kind === 'ngram') {
         const ngram = await trainNgram(
           Array.from(split.trainRows, (r) => data.cleaned[r]),
@@ -99,7 +88,7 @@ export async function trainMembers(
       };
       const outcome =
         m.kind === 'lstm'
-          ? await trainSequenceMember(
+          ? await trainRecurrentMember(
               {
                 ...common,
                 kind: 'lstm',
@@ -111,7 +100,7 @@ export async function trainMembers(
               },
               reporter,
             )
-          : await trainVectorsMember(m.kind, run, common, reporter, shared);
+          : await trainVectorsMember(run, common, reporter);
       if (first) primary = outcome;
       else others.push({ kind: m.kind, epochs: outcome.history, kept_epoch: outcome.kept?.epoch ?? null });
       if (outcome.member === null) return stopped();
@@ -154,87 +143,69 @@ function scoreMembers(
 
 type CommonTraining = Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>;
 
-/** A member on pretrained vectors: the bidirectional LSTM or the convolutions. */
-type VectorsKind = 'bilstm' | 'cnn';
-
-/**
- * A member on pretrained vectors: vocabulary and vectors read once per split (`shared` keeps them for
- * the split's other member on vectors) or, resumed, the checkpoint's; then trained.
- */
+/** The bidirectional LSTM on pretrained vectors: vocabulary and vectors read (or, resumed, the checkpoint's), then trained. */
 async function trainVectorsMember(
-  kind: VectorsKind,
   run: StartedRun,
   common: CommonTraining,
   reporter: TrainReporter,
-  shared: { vectors: PreparedVectors | null },
 ): Promise<LstmOutcome> {
   const { data, engine } = run;
   const settings: RunSettings = common.settings;
-  const numClasses = run.classes.labels.length;
-  const build = (rows: number, dims: number, embeddings: Float32Array | null): tf.LayersModel =>
-    kind === 'cnn'
-      ? buildCnn({ rows, dims, numClasses, learningRate: settings.learningRate }, embeddings, engine.speed)
-      : buildBiLstm(
-          {
-            rows,
-            dims,
-            units: settings.units,
-            bidirectional: settings.bidirectional,
-            pooling: settings.pooling,
-            numClasses,
-            learningRate: settings.learningRate,
-          },
-          embeddings,
-          engine.speed,
-        );
-  const train = (seqData: SequenceData, buildModel: () => tf.LayersModel | Promise<tf.LayersModel>) =>
-    trainSequenceMember(
+  const shape = (rows: number, dims: number) => ({
+    rows,
+    dims,
+    units: settings.units,
+    bidirectional: settings.bidirectional,
+    pooling: settings.pooling,
+    numClasses: run.classes.labels.length,
+    learningRate: settings.learningRate,
+  });
+  const train = (seqData: SequenceData, build: () => tf.LayersModel | Promise<tf.LayersModel>) =>
+    trainRecurrentMember(
       {
         ...common,
-        kind,
-        build: buildModel,
+        kind: 'bilstm',
+        build,
         data: seqData,
         batchSize: settings.batchSize,
-        labelSmoothing: (kind === 'cnn' ? CNN_DEFAULTS : BILSTM_DEFAULTS).labelSmoothing,
+        labelSmoothing: BILSTM_DEFAULTS.labelSmoothing,
       },
       reporter,
     );
   const checkpoint = common.checkpoint;
   if (checkpoint) {
     // Resuming: the checkpoint holds the vocabulary and the model; the vectors need not be read again.
-    const restore = async () => {
+    const build = async () => {
       const model = await loadLayersModel(checkpoint.dir);
       compileModel(model, settings.learningRate, engine.speed);
       return model;
     };
-    return train(sequencesOf(checkpoint.tokenizer, data.cleaned, data.labels, data.maxLen), restore);
+    return train(sequencesOf(checkpoint.tokenizer, data.cleaned, data.labels, data.maxLen), build);
   }
   if (!settings.embeddings)
     throw new SettingError('embeddings', 'the vectors preset needs pretrained word vectors', { given: '(none)' });
-  const v =
-    shared.vectors ??
-    (await prepareVectors(data.cleaned, data.labels, common.split.trainRows, {
-      embeddings: settings.embeddings,
-      vocabSize: settings.vocabSize,
-      maxLen: data.maxLen,
-      seed: settings.seed,
-      onProgress: reporter.onVectors,
-      signal: common.signal,
-    }).catch((err: unknown) => {
-      // A signal while the vectors are read: stopped, as between two batches.
-      if (common.signal?.aborted) return null;
-      throw err;
-    }));
+  const v = await prepareVectors(data.cleaned, data.labels, common.split.trainRows, {
+    embeddings: settings.embeddings,
+    vocabSize: settings.vocabSize,
+    maxLen: data.maxLen,
+    seed: settings.seed,
+    onProgress: reporter.onVectors,
+    signal: common.signal,
+  }).catch((err: unknown) => {
+    // A signal while the vectors are read: stopped, as between two batches.
+    if (common.signal?.aborted) return null;
+    throw err;
+  });
   if (v === null) return NOTHING_TRAINED;
-  if (shared.vectors === null)
-    reporter.onVocabulary?.({
-      words: v.vocabulary.rows - 1,
-      covered: v.vocabulary.covered,
-      added: v.vocabulary.added,
-      dims: v.vocabulary.dims,
-      fileWords: v.fileWords,
-      source: v.source,
-    });
-  shared.vectors = v;
-  return train(v.data, () => build(v.vocabulary.rows, v.vocabulary.dims, v.vocabulary.embeddings));
+  reporter.onVocabulary?.({
+    words: v.vocabulary.rows - 1,
+    covered: v.vocabulary.covered,
+    added: v.vocabulary.added,
+    dims: v.vocabulary.dims,
+    fileWords: v.fileWords,
+    source: v.source,
+  });
+  return train(v.data, () =>
+    buildBiLstm(shape(v.vocabulary.rows, v.vocabulary.dims), v.vocabulary.embeddings, engine.speed),
+  );
 }

@@ -20,7 +20,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { NotTrainedError } from '../../src/errors.ts';
 import { buildModel } from '../../src/model/recipe.ts';
-import { SequenceMember } from '../../src/model/sequence-member.ts';
+import { RecurrentMember } from '../../src/model/recurrent-member.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
@@ -63,7 +63,7 @@ describe('loading a model directory', () => {
     assert.equal(loaded.meta, null);
     assert.equal(loaded.settings, null);
     const [member] = loaded.members;
-    assert.ok(member instanceof SequenceMember);
+    assert.ok(member instanceof RecurrentMember);
     assert.deepEqual(member.input, { maxLen: 53, batching: 'max' });
     const predictor = new Predictor(loaded);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
-import type { SequenceMember } from '../../src/model/sequence-member.ts';
+import type { RecurrentMember } from '../../src/model/recurrent-member.ts';
 import { checkText, Predictor } from '../../src/predict/predictor.ts';
 import type { LoadedModel } from '../../src/model/directory.ts';
 import type { Member } from '../../src/model/member.ts';
@@ -36,7 +36,7 @@ describe('Predictor', () => {
   for (const mode of ['group', 'max'] as const) {
     it(`gives a phrase the same probabilities alone and among phrases of other lengths (${mode} batching)`, async () => {
       const loaded = await loadModelDirectory(dirs[mode]);
-      assert.equal((loaded.members[0] as SequenceMember).input.batching, mode);
+      assert.equal((loaded.members[0] as RecurrentMember).input.batching, mode);
       const alone = TEXTS.map((t) => new Predictor(loaded).predict([t]).predictions[0]);
       for (const batchSize of [1, 3, 512]) {
         const together = new Predictor(loaded, { batchSize }).predict(TEXTS).predictions;
@@ -64,7 +64,7 @@ describe('Predictor', () => {
   it("cuts a text longer than the model's length to its last tokens, as pad_sequences does, and counts it", async () => {
     const loaded = await loadModelDirectory(dirs.group);
     const predictor = new Predictor(loaded);
-    const maxLen = (loaded.members[0] as SequenceMember).input.maxLen;
+    const maxLen = (loaded.members[0] as RecurrentMember).input.maxLen;
     const words = Array.from({ length: maxLen + 20 }, (_, i) =>
       i % 3 === 0 ? 'good' : i % 3 === 1 ? 'goose' : 'story',
     );
@@ -74,7 +74,7 @@ describe('Predictor', () => {
     const b = predictor.predict([tail]);
     assert.equal(a.truncated, 1);
     assert.equal(b.truncated, 0);
-    const member = loaded.members[0] as SequenceMember;
+    const member = loaded.members[0] as RecurrentMember;
     assert.deepEqual(member.encode(cleanTexts([long])).sequences[0], member.encode(cleanTexts([tail])).sequences[0]);
     assert.ok(maxDiff(a.predictions[0].probabilities, b.predictions[0].probabilities) <= 1e-6);
     loaded.dispose();

@@ -9,7 +9,7 @@ import { splitRows } from '../../src/data/split.ts';
 import { readLabelled } from '../../src/data/labels.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
-import type { SequenceMember } from '../../src/model/sequence-member.ts';
+import type { RecurrentMember } from '../../src/model/recurrent-member.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
 import { fitBlend } from '../../src/train/blend.ts';
@@ -74,8 +74,8 @@ describe('training runs', () => {
       loadModelDirectory(whole.out, undefined, await speedLayer()),
       loadModelDirectory(out, undefined, await speedLayer()),
     ]);
-    const wa = (a.members[0] as SequenceMember).model.getWeights();
-    const wb = (b.members[0] as SequenceMember).model.getWeights();
+    const wa = (a.members[0] as RecurrentMember).model.getWeights();
+    const wb = (b.members[0] as RecurrentMember).model.getWeights();
     wa.forEach((w, i) => assert.ok(tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0] < 1e-4, `weight ${i}`));
     a.dispose();
     b.dispose();

@@ -51,14 +51,6 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/engine/patches/gradient-fixes.test.ts',
   },
   {
-    file: 'src/model/conv/layer.ts (+ layers-internals.ts)',
-    kind: 'shim',
-    dependency: '@tensorflow/tfjs-layers, @tensorflow/tfjs-backend-wasm',
-    leansOn:
-      "Conv2DBackpropFilter missing from the wasm backend (a Conv1D could not train there): the layer computes itself from Conv1D's fields (kernel, bias, activation, padding, strides, dilationRate); without them tfjs' own path",
-    guard: 'test/model/conv/layer.test.ts',
-  },
-  {
     file: 'src/engine/patches/wasm-math-kernels.ts',
     kind: 'shim',
     dependency: '@tensorflow/tfjs-backend-wasm',

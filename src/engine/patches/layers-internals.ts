@@ -1,8 +1,7 @@
 /**
- * The parts of tfjs-layers' recurrent and convolutional layers that its types keep private, read by
- * the fused LSTM (src/model/lstm/) and its prefix-forest scorer, and by the windowed Conv1D
- * (src/model/conv/). Checked against @tensorflow/tfjs-layers 4.22.0 (index.ts: CHECKED_VERSIONS);
- * guarded by test/model/lstm/sequence-op.test.ts, prefix-scoring.test.ts and test/model/conv/layer.test.ts.
+ * The parts of tfjs-layers' recurrent layers that its types keep private, read by the fused LSTM
+ * (src/model/lstm/) and its prefix-forest scorer. Checked against @tensorflow/tfjs-layers 4.22.0
+ * (index.ts: CHECKED_VERSIONS); guarded by test/model/lstm/sequence-op.test.ts and prefix-scoring.test.ts.
  */
 import * as tf from '../tf.ts';
 
@@ -52,32 +51,4 @@ export interface BidirectionalView {
 /** The halves of a Bidirectional layer, or null for any other layer. */
 export function bidirectionalView(layer: { getClassName(): string }): BidirectionalView | null {
   return layer.getClassName() === 'Bidirectional' ? (layer as unknown as BidirectionalView) : null;
-}
-
-type Conv1dArgs = Parameters<typeof tf.layers.conv1d>[0];
-export type Conv1dLayer = ReturnType<typeof tf.layers.conv1d>;
-
-/** The Conv1D class: not exported either, but every layer `tf.layers.conv1d` makes is one. */
-export function conv1dClass(): new (args: Conv1dArgs) => Conv1dLayer {
-  return tf.layers.conv1d({ filters: 1, kernelSize: 1 }).constructor as new (
-    args: Conv1dArgs,
-  ) => Conv1dLayer;
-}
-
-/** tfjs' Conv1D, as the windowed product (src/model/conv/layer.ts) reads it. */
-export interface Conv1dView {
-  filters: number;
-  kernelSize: number[];
-  strides: number[];
-  dilationRate: number[] | number;
-  padding: string;
-  dataFormat: string;
-  useBias: boolean;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
-  kernel?: { read(): tf.Tensor };
-  bias?: { read(): tf.Tensor } | null;
-}
-
-export function conv1dView(layer: Conv1dLayer): Conv1dView {
-  return layer as unknown as Conv1dView;
 }

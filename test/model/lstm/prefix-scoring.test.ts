@@ -11,7 +11,7 @@ import { nativeLstmCalls } from '../../../src/model/lstm/kernels.ts';
 import { FusedLSTM, useSpeedLayer } from '../../../src/model/lstm/layer.ts';
 import { prefixTreeScorer } from '../../../src/model/lstm/prefix-scoring.ts';
 import { buildModel } from '../../../src/model/recipe.ts';
-import { FOREST_ROWS, predictRows } from '../../../src/model/sequence-member.ts';
+import { FOREST_ROWS, predictRows } from '../../../src/model/recurrent-member.ts';
 import { DEFAULT_SETTINGS } from '../../../src/settings.ts';
 import { needAddon } from '../../helpers.ts';
 

@@ -12,7 +12,7 @@ import type { StagedHook } from '../fs/atomic-dir.ts';
 import type { EpochLog } from '../model/history.ts';
 import type { SequenceEntry } from '../model/member.ts';
 import { describeLayers } from '../model/quietly.ts';
-import { SequenceMember } from '../model/sequence-member.ts';
+import { RecurrentMember } from '../model/recurrent-member.ts';
 import type { RowSplit } from '../data/split.ts';
 import { settingsToJson, type RunSettings } from '../settings.ts';
 import { CHECKPOINT_FORMAT_VERSION, saveCheckpoint, type BestWeights, type Checkpoint } from './checkpoint.ts';
@@ -56,14 +56,14 @@ export interface LstmCallbacks extends TrainCallbacks {
 
 export interface LstmOutcome {
   /** The trained member, with the kept epoch's weights; null when a signal stopped training. */
-  member: SequenceMember | null;
+  member: RecurrentMember | null;
   history: EpochLog[];
   best: EpochLog | null;
   kept: EpochLog | null;
   stoppedEarly: boolean;
 }
 
-export async function trainSequenceMember(t: LstmTraining, callbacks: LstmCallbacks = {}): Promise<LstmOutcome> {
+export async function trainRecurrentMember(t: LstmTraining, callbacks: LstmCallbacks = {}): Promise<LstmOutcome> {
   const { settings, data, checkpoint } = t;
   return withSeededMathRandom(`${settings.seed}${t.kind === 'lstm' ? '' : `:${t.kind}`}`, async () => {
     const model = await t.build();
@@ -161,7 +161,7 @@ export async function trainSequenceMember(t: LstmTraining, callbacks: LstmCallba
       handedOver = true;
       return {
         ...result,
-        member: new SequenceMember(model, data.tokenizer, { maxLen: data.maxLen, batching: settings.pad }, t.kind),
+        member: new RecurrentMember(model, data.tokenizer, { maxLen: data.maxLen, batching: settings.pad }, t.kind),
       };
     } finally {
       if (kept) tf.dispose((kept as BestWeights).weights);

@@ -30,7 +30,7 @@ export interface SequenceInput {
   batching: BatchingMode;
 }
 
-export class SequenceMember implements Member {
+export class RecurrentMember implements Member {
   constructor(
     readonly model: tf.LayersModel,
     readonly tokenizer: Tokenizer,
@@ -87,7 +87,7 @@ export class SequenceMember implements Member {
     input: SequenceInput | ((model: tf.LayersModel) => SequenceInput),
     kind: SequenceEntry['kind'] = 'lstm',
     speed: SpeedLayer | null = null,
-  ): Promise<SequenceMember> {
+  ): Promise<RecurrentMember> {
     const tokenizer = await loadTokenizer(dir);
     const model = await loadLayersModel(dir);
     useSpeedLayer(model, speed);
@@ -101,7 +101,7 @@ export class SequenceMember implements Member {
           { file: join(dir, MODEL_FILES.model) },
         );
       }
-      return new SequenceMember(model, tokenizer, fed, kind);
+      return new RecurrentMember(model, tokenizer, fed, kind);
     } catch (err) {
       model.dispose();
       throw err;
