@@ -59,11 +59,15 @@ export const INSTALL_HINT =
 export type NativeChoice = { ok: true; pkg: NativePackage; notes: string[] } | { ok: false; why: string };
 
 /**
- * TensorFlow's C++ logging (absl's start-up warning, CPU-feature and oneDNN notices) is off unless the
- * user set its variables or asked to see it: it must be set before libtensorflow loads.
+ * TensorFlow's C++ logging (absl's start-up warning, CPU-feature notices) is off unless the user set
+ * its variables or asked to see it: it must be set before libtensorflow loads. On CPUs with AVX-512
+ * VNNI (or AMX) TensorFlow 2.21 turns on oneDNN's custom ops and says so through absl before its log
+ * level is read, so no log setting hides that line; unless the user chose (TF_ENABLE_ONEDNN_OPTS),
+ * they stay off, which also keeps the tensorflow engine's results the same on every CPU.
  */
 export function quietNativeLogs(verbose: boolean, env: NodeJS.ProcessEnv = process.env): void {
   if (!verbose && env.TF_CPP_MIN_LOG_LEVEL === undefined) env.TF_CPP_MIN_LOG_LEVEL = '2';
+  if (env.TF_ENABLE_ONEDNN_OPTS === undefined) env.TF_ENABLE_ONEDNN_OPTS = '0';
 }
 
 /** The first of `packages` that loads, most wanted first. Says why each one before it did not. */

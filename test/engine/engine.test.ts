@@ -7,6 +7,7 @@ import {
   planEngine,
   startEngine,
   type EngineProbe,
+  quietNativeLogs,
   type NativePackage,
   type PackageLoader,
 } from '../../src/engine/engine.ts';
@@ -269,5 +270,19 @@ describe('engine choice', () => {
       same(await on(onBlas, 'wasm'), await on(onBlas, 'blas'), 'trained on blas, wasm vs blas');
     }
     await initEngine('wasm');
+  });
+});
+
+describe("TensorFlow's native log lines", () => {
+  it('are quieted unless asked for, and oneDNN stays off unless the user chose (its notice ignores log levels)', () => {
+    const env: NodeJS.ProcessEnv = {};
+    quietNativeLogs(false, env);
+    assert.deepEqual(env, { TF_CPP_MIN_LOG_LEVEL: '2', TF_ENABLE_ONEDNN_OPTS: '0' });
+    const verbose: NodeJS.ProcessEnv = {};
+    quietNativeLogs(true, verbose);
+    assert.deepEqual(verbose, { TF_ENABLE_ONEDNN_OPTS: '0' });
+    const chosen: NodeJS.ProcessEnv = { TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' };
+    quietNativeLogs(false, chosen);
+    assert.deepEqual(chosen, { TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' });
   });
 });
