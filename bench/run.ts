@@ -125,7 +125,8 @@ for (const engine of engines) {
     testTsv: values.test ?? 'data/test.tsv',
     backend: engine,
     coldRuns: quick ? 3 : 7,
-    submissionRuns: quick ? 1 : 3,
+    // One sample of a 7-second command read as a 16–20% regression that 14 interleaved pairs did not show.
+    submissionRuns: 3,
   });
   const rss = (mb: number | null) => (mb === null ? '' : `, peak RSS ${mb.toFixed(0)} MB`);
   cell(
