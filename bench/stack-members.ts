@@ -1,41 +1,41 @@
 /**
- * `npm run bench:stack -- <oof.tsv.gz>`: what each member adds to the stack. Reads the out-of-fold table a
- * bagged model (`--preset best`) or a cross-validation (`--folds K`) wrote, and scores the stack on the
- * same folds with every member, then without each one in turn: fold accuracy mean ± sd, and mean loss.
- * A member whose absence costs nothing is a member to drop.
+ * `npm run bench:stack -- <oof.tsv.gz> [more]`: what each member adds to the stack. Reads the out-of-fold
+ * table a bagged model (`--preset best`) or a cross-validation (`--folds K`) wrote (several tables of the
+ * same rows join), and scores the stack on the same folds with every member, then without each one in
+ * turn: fold accuracy mean ± sd, and mean loss. A member whose absence costs nothing is a member to drop.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import type { BlendMethod } from '../src/model/blend.ts';
+import { readOutOfFoldGzip } from '../src/train/out-of-fold.ts';
 import { fitStack, meanSd } from '../src/train/stack.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { methods: { type: 'string', default: 'linear,log-linear,logistic' } },
 });
-if (positionals.length !== 1) {
-  process.stderr.write('usage: npm run bench:stack -- <oof.tsv.gz> [--methods logistic]\n');
+if (positionals.length < 1) {
+  process.stderr.write(
+    'usage: npm run bench:stack -- <oof.tsv.gz> [more oof.tsv.gz of the same rows] [--methods logistic]\n',
+  );
   process.exit(2);
 }
-const lines = gunzipSync(readFileSync(positionals[0])).toString('utf8').trimEnd().split('\n');
-const head = lines[0].split('\t');
-const columns = head.slice(3).map((c) => c.slice(0, c.lastIndexOf(':')));
-const kinds = [...new Set(columns)];
-const k = columns.length / kinds.length;
-const labelNames = head.slice(3, 3 + k).map((c) => c.slice(c.lastIndexOf(':') + 1));
-const rows = lines.length - 1;
-const foldOf = new Int32Array(rows);
-const labels = new Int32Array(rows);
-const probabilities = kinds.map(() => new Float32Array(rows * k));
-for (let r = 0; r < rows; r++) {
-  const cells = lines[r + 1].split('\t');
-  foldOf[r] = Number(cells[1]) - 1;
-  labels[r] = labelNames.indexOf(cells[2]);
-  kinds.forEach((_, m) => {
-    for (let j = 0; j < k; j++) probabilities[m][r * k + j] = Number(cells[3 + m * k + j]);
-  });
+// Several tables (say, two seeds' cross-validations) join as one: the same rows, folds and labels.
+const tables = positionals.map((f) => readOutOfFoldGzip(readFileSync(f), f));
+const [first] = tables;
+const k = first.oof.k;
+for (const [i, t] of tables.entries()) {
+  const same =
+    t.oof.rows === first.oof.rows &&
+    t.oof.foldOf.every((f, r) => f === first.oof.foldOf[r]) &&
+    t.rowLabels.every((l, r) => l === first.rowLabels[r]);
+  if (!same) throw new Error(`${positionals[i]}: not the rows, folds and labels of ${positionals[0]}`);
 }
+const kinds = tables.flatMap((t, i) => t.kinds.map((kind) => (tables.length > 1 ? `${kind}#${i + 1}` : kind)));
+const probabilities = tables.flatMap((t) => t.oof.probabilities);
+const labels = first.rowLabels;
+const foldOf = first.oof.foldOf;
+const rows = first.oof.rows;
 const folds = foldOf.reduce((a, f) => Math.max(a, f), 0) + 1;
 const methods = (values.methods ?? '').split(',') as BlendMethod[];
 

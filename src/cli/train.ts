@@ -176,10 +176,10 @@ async function crossValidateCommand(
   );
   write(`${chalk.bold('saved')}   ${file}`);
   if (cv.outOfFold) {
-    const { gzipSync } = await import('node:zlib');
-    const { outOfFoldTsv } = await import('../train/out-of-fold.ts');
-    const oofFile = join(opts.out, 'oof.tsv.gz');
-    await writeFileAtomic(oofFile, gzipSync(outOfFoldTsv(cv.outOfFold)));
+    const { outOfFoldGzip } = await import('../train/out-of-fold.ts');
+    const { OUT_OF_FOLD_FILE } = await import('../model/directory.ts');
+    const oofFile = join(opts.out, OUT_OF_FOLD_FILE);
+    await writeFileAtomic(oofFile, outOfFoldGzip(cv.outOfFold));
     write(`${chalk.bold('saved')}   ${oofFile} (each row's out-of-fold probabilities, by member)`);
   }
   if (cv.interrupted) {

@@ -1,8 +1,10 @@
 /**
  * Every row's out-of-fold probabilities: each member's answer from the fold model that never saw the
  * row, gathered fold by fold (cross-validation and the bagged preset), and the table written as
- * oof.tsv.gz.
+ * oof.tsv.gz and read back.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { InputError } from '../errors.ts';
 
 /** Each member's out-of-fold probabilities of every row, gathered fold by fold. */
 export class OutOfFold {
@@ -50,4 +52,44 @@ export function outOfFoldTsv(t: OutOfFoldTable): string {
     lines.push(cells.join('\t'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The table as oof.tsv.gz holds it. */
+export function outOfFoldGzip(t: OutOfFoldTable): Uint8Array {
+  return gzipSync(outOfFoldTsv(t));
+}
+
+/** An oof.tsv.gz read back (`file` names it in errors). */
+export function readOutOfFoldGzip(bytes: Uint8Array, file: string): OutOfFoldTable {
+  const lines = gunzipSync(bytes).toString('utf8').trimEnd().split('\n');
+  const head = lines[0].split('\t');
+  const columns = head.slice(3).map((c) => c.slice(0, c.lastIndexOf(':')));
+  const kinds = [...new Set(columns)];
+  const k = kinds.length ? columns.length / kinds.length : 0;
+  if (head.slice(0, 3).join('\t') !== 'row\tfold\tlabel' || !Number.isInteger(k) || k < 2)
+    throw new InputError("not an out-of-fold table: row, fold, label, then each member's probability of each class", {
+      file,
+      line: 1,
+    });
+  const labels = head.slice(3, 3 + k).map((c) => c.slice(c.lastIndexOf(':') + 1));
+  const rows = lines.length - 1;
+  const oof = new OutOfFold(rows, k);
+  const rowLabels = new Int32Array(rows);
+  for (const _ of kinds) oof.probabilities.push(new Float32Array(rows * k));
+  for (let r = 0; r < rows; r++) {
+    const cells = lines[r + 1].split('\t');
+    const fold = Number(cells[1]) - 1;
+    const label = labels.indexOf(cells[2]);
+    if (cells.length !== head.length || !Number.isInteger(fold) || fold < 0 || label < 0)
+      throw new InputError(`expected ${head.length} cells: a fold (1, 2, …), one of the labels, then probabilities`, {
+        file,
+        line: r + 2,
+      });
+    oof.foldOf[r] = fold;
+    rowLabels[r] = label;
+    oof.probabilities.forEach((p, m) => {
+      for (let j = 0; j < k; j++) p[r * k + j] = Number(cells[3 + m * k + j]);
+    });
+  }
+  return { kinds, oof, rowLabels, labels };
 }

@@ -1,5 +1,4 @@
 /** `sentiment train`: a data file in, a model directory out (or a checkpoint, when a signal stops it). */
-import { gzipSync } from 'node:zlib';
 import * as tf from '../engine/tf.ts';
 import type { EngineInfo } from '../engine/engine.ts';
 import type { Blend } from '../model/blend.ts';
@@ -13,7 +12,7 @@ import { withModelOutput } from './model-output.ts';
 import { type StartedRun, startRun, type TrainReporter, type TrainRunOptions, validationRule } from './start-run.ts';
 import { type MemberScore, NOTHING_TRAINED, type TrainedMembers, trainMembers } from './train-members.ts';
 import { trainBagged } from './bagging.ts';
-import { type OutOfFoldTable, outOfFoldTsv } from './out-of-fold.ts';
+import { type OutOfFoldTable, outOfFoldGzip } from './out-of-fold.ts';
 import { foldSplit, range } from '../data/split.ts';
 import { SettingError } from '../errors.ts';
 import type { BaggingRecord } from '../model/meta.ts';
@@ -112,7 +111,7 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
     };
     const files = await saveModelDirectory(
       opts.out,
-      { members, memory, history, meta, outOfFold: outOfFold && gzipSync(outOfFoldTsv(outOfFold)) },
+      { members, memory, history, meta, outOfFold: outOfFold && outOfFoldGzip(outOfFold) },
       opts.onStaged,
     );
     reporter.onSaved?.(opts.out, files);
