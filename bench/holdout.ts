@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:holdout -- --block 5`: accuracy on text no model of the run has seen. Holds out one
+ * block of sentences (block b of --blocks, the same block `--folds` would hold out as fold b), trains
+ * each preset on the rest with the CLI, and evaluates each on the held-out block. This is what fold
+ * accuracy cannot show: `best`'s fold models together (bagging, every row in some model) against a
+ * preset that keeps a tenth of the rows for its own validation. One block of the Kaggle file costs
+ * about 30 minutes for `best` and 7 for `ensemble` on 2 cores.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { foldSplit } from '../src/data/split.ts';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: 'data/train.tsv' },
+    block: { type: 'string', default: '5' },
+    blocks: { type: 'string', default: '5' },
+    group: { type: 'string', default: 'SentenceId' },
+    presets: { type: 'string', default: 'best,ensemble' },
+    embeddings: { type: 'string', default: 'glove-100d' },
+    out: { type: 'string', default: '/tmp/sentiment-holdout' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const block = Number(values.block);
+const blocks = Number(values.blocks);
+if (!Number.isInteger(blocks) || blocks < 2 || !Number.isInteger(block) || block < 1 || block > blocks) {
+  process.stderr.write(
+    'usage: npm run bench:holdout -- [--block b] [--blocks k] [--presets best,ensemble] [--embeddings glove-100d] [--data data/train.tsv] [--out dir] [--reuse]\n' +
+      '  --reuse: score models already in <out>/<preset> instead of training them\n',
+  );
+  process.exit(2);
+}
+
+// The Kaggle TSV is read as lines (quoting off): the two files keep every row's bytes.
+const lines = readFileSync(values.data, 'utf8').split('\n');
+const header = lines[0];
+const rows = lines.slice(1).filter((l) => l !== '');
+const column = header.split('\t').indexOf(values.group);
+if (column < 0) throw new Error(`${values.data}: no ${values.group} column`);
+const split = foldSplit(
+  rows.map((l) => l.split('\t')[column]),
+  blocks,
+  block - 1,
+);
+const dir = join(values.out, `block-${block}-of-${blocks}`);
+mkdirSync(dir, { recursive: true });
+const trainFile = join(dir, 'train.tsv');
+const testFile = join(dir, 'held-out.tsv');
+const write = (file: string, at: Int32Array) =>
+  writeFileSync(file, `${[header, ...Array.from(at, (r) => rows[r])].join('\n')}\n`);
+write(trainFile, split.trainRows);
+write(testFile, split.valRows);
+process.stdout.write(
+  `block ${block} of ${blocks} by ${values.group}: ${split.trainRows.length} training rows, ${split.valRows.length} held out (${dir})\n`,
+);
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
+const sentiment = (args: string[], capture: boolean) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  if (r.status !== 0) throw new Error(`sentiment ${args.join(' ')} exited ${r.status}`);
+  return r.stdout;
+};
+
+interface Scored {
+  preset: string;
+  train_seconds: number | null;
+  accuracy: number;
+  macro_f1: number;
+  loss: number;
+  members: { kind: string; accuracy: number; loss: number }[];
+}
+const results: Scored[] = [];
+for (const preset of (values.presets ?? '').split(',')) {
+  const model = join(dir, preset);
+  let seconds: number | null = null;
+  if (!(values.reuse && existsSync(join(model, 'meta.json')))) {
+    const started = performance.now();
+    const vectors = values.embeddings ? ['--embeddings', values.embeddings] : [];
+    sentiment(['train', trainFile, '--preset', preset, ...vectors, '--out', model], false);
+    seconds = (performance.now() - started) / 1000;
+  }
+  const e = JSON.parse(sentiment(['evaluate', testFile, '--model', model, '--json'], true)) as Omit<
+    Scored,
+    'preset' | 'train_seconds'
+  >;
+  results.push({
+    preset,
+    train_seconds: seconds,
+    accuracy: e.accuracy,
+    macro_f1: e.macro_f1,
+    loss: e.loss,
+    members: e.members ?? [],
+  });
+}
+
+process.stdout.write(`\nheld-out block ${block} of ${blocks} (${split.valRows.length} rows):\n`);
+for (const r of results)
+  process.stdout.write(
+    `${r.preset.padEnd(10)} accuracy ${r.accuracy.toFixed(4)}  macro-F1 ${r.macro_f1.toFixed(4)}  loss ${r.loss.toFixed(4)}  ` +
+      `(${r.members.map((m) => `${m.kind} ${m.accuracy.toFixed(4)}`).join(', ')})` +
+      `${r.train_seconds === null ? '' : `  trained in ${(r.train_seconds / 60).toFixed(1)} min`}\n`,
+  );
+// A folder of their own: bench/run.ts compares against the newest JSON directly in results/.
+const resultsDir = join(import.meta.dirname, 'results', 'holdout');
+mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, `${new Date().toISOString().replaceAll(':', '-').replace('.', '-')}-block-${block}.json`);
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+      data: values.data,
+      block,
+      blocks,
+      train_rows: split.trainRows.length,
+      held_out_rows: split.valRows.length,
+      embeddings: values.embeddings,
+      results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+process.stdout.write(`results: ${file}\n`);
