@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { foldSplit } from '../src/data/split.ts';
+import { holdoutBlock } from './holdout-block.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,27 +36,21 @@ if (!Number.isInteger(blocks) || blocks < 2 || !Number.isInteger(block) || block
   process.exit(2);
 }
 
-// The Kaggle TSV is read as lines (quoting off): the two files keep every row's bytes.
-const lines = readFileSync(values.data, 'utf8').split('\n');
-const header = lines[0];
-const rows = lines.slice(1).filter((l) => l !== '');
-const column = header.split('\t').indexOf(values.group);
-if (column < 0) throw new Error(`${values.data}: no ${values.group} column`);
-const split = foldSplit(
-  rows.map((l) => l.split('\t')[column]),
-  blocks,
-  block - 1,
-);
+const split = (() => {
+  try {
+    return holdoutBlock(readFileSync(values.data, 'utf8'), values.group, blocks, block);
+  } catch (e) {
+    throw new Error(`${values.data}: ${(e as Error).message}`);
+  }
+})();
 const dir = join(values.out, `block-${block}-of-${blocks}`);
 mkdirSync(dir, { recursive: true });
 const trainFile = join(dir, 'train.tsv');
 const testFile = join(dir, 'held-out.tsv');
-const write = (file: string, at: Int32Array) =>
-  writeFileSync(file, `${[header, ...Array.from(at, (r) => rows[r])].join('\n')}\n`);
-write(trainFile, split.trainRows);
-write(testFile, split.valRows);
+writeFileSync(trainFile, split.train);
+writeFileSync(testFile, split.heldOut);
 process.stdout.write(
-  `block ${block} of ${blocks} by ${values.group}: ${split.trainRows.length} training rows, ${split.valRows.length} held out (${dir})\n`,
+  `block ${block} of ${blocks} by ${values.group}: ${split.trainRows} training rows, ${split.heldOutRows} held out (${dir})\n`,
 );
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
@@ -102,7 +96,7 @@ for (const preset of (values.presets ?? '').split(',')) {
   });
 }
 
-process.stdout.write(`\nheld-out block ${block} of ${blocks} (${split.valRows.length} rows):\n`);
+process.stdout.write(`\nheld-out block ${block} of ${blocks} (${split.heldOutRows} rows):\n`);
 for (const r of results)
   process.stdout.write(
     `${r.preset.padEnd(10)} accuracy ${r.accuracy.toFixed(4)}  macro-F1 ${r.macro_f1.toFixed(4)}  loss ${r.loss.toFixed(4)}  ` +
@@ -122,8 +116,8 @@ writeFileSync(
       data: values.data,
       block,
       blocks,
-      train_rows: split.trainRows.length,
-      held_out_rows: split.valRows.length,
+      train_rows: split.trainRows,
+      held_out_rows: split.heldOutRows,
       embeddings: values.embeddings,
       results,
     },

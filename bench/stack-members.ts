@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { BlendMethod } from '../src/model/blend.ts';
 import { readOutOfFoldGzip } from '../src/train/out-of-fold.ts';
 import { fitStack, meanSd } from '../src/train/stack.ts';
+import { joinOutOfFold } from './join-out-of-fold.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,23 +21,19 @@ if (positionals.length < 1) {
   );
   process.exit(2);
 }
-// Several tables (say, two seeds' cross-validations) join as one: the same rows, folds and labels.
-const tables = positionals.map((f) => readOutOfFoldGzip(readFileSync(f), f));
-const [first] = tables;
-const k = first.oof.k;
-for (const [i, t] of tables.entries()) {
-  const same =
-    t.oof.rows === first.oof.rows &&
-    t.oof.foldOf.every((f, r) => f === first.oof.foldOf[r]) &&
-    t.rowLabels.every((l, r) => l === first.rowLabels[r]);
-  if (!same) throw new Error(`${positionals[i]}: not the rows, folds and labels of ${positionals[0]}`);
-}
-const kinds = tables.flatMap((t, i) => t.kinds.map((kind) => (tables.length > 1 ? `${kind}#${i + 1}` : kind)));
-const probabilities = tables.flatMap((t) => t.oof.probabilities);
-const labels = first.rowLabels;
-const foldOf = first.oof.foldOf;
-const rows = first.oof.rows;
-const folds = foldOf.reduce((a, f) => Math.max(a, f), 0) + 1;
+const files = positionals;
+const {
+  kinds,
+  probabilities,
+  rowLabels: labels,
+  foldOf,
+  rows,
+  k,
+  folds,
+} = joinOutOfFold(
+  files.map((f) => readOutOfFoldGzip(readFileSync(f), f)),
+  files,
+);
 const methods = (values.methods ?? '').split(',') as BlendMethod[];
 
 const score = (members: number[]) => {

@@ -61,7 +61,13 @@ export function outOfFoldGzip(t: OutOfFoldTable): Uint8Array {
 
 /** An oof.tsv.gz read back (`file` names it in errors). */
 export function readOutOfFoldGzip(bytes: Uint8Array, file: string): OutOfFoldTable {
-  const lines = gunzipSync(bytes).toString('utf8').trimEnd().split('\n');
+  let text: string;
+  try {
+    text = gunzipSync(bytes).toString('utf8');
+  } catch {
+    throw new InputError('not gzip: an out-of-fold table is written as oof.tsv.gz', { file });
+  }
+  const lines = text.trimEnd().split('\n');
   const head = lines[0].split('\t');
   const columns = head.slice(3).map((c) => c.slice(0, c.lastIndexOf(':')));
   const kinds = [...new Set(columns)];
@@ -88,7 +94,17 @@ export function readOutOfFoldGzip(bytes: Uint8Array, file: string): OutOfFoldTab
     oof.foldOf[r] = fold;
     rowLabels[r] = label;
     oof.probabilities.forEach((p, m) => {
-      for (let j = 0; j < k; j++) p[r * k + j] = Number(cells[3 + m * k + j]);
+      for (let j = 0; j < k; j++) {
+        const cell = cells[3 + m * k + j];
+        const x = Number(cell);
+        // Number('') is 0: an empty cell is as unreadable as a word.
+        if (cell === '' || !(x >= 0 && x <= 1))
+          throw new InputError(`${head[3 + m * k + j]} is ${JSON.stringify(cell)}, not a probability (0 to 1)`, {
+            file,
+            line: r + 2,
+          });
+        p[r * k + j] = x;
+      }
     });
   }
   return { kinds, oof, rowLabels, labels };

@@ -45,4 +45,23 @@ describe('out-of-fold table', () => {
       (e: unknown) => e instanceof InputError && e.line === 1,
     );
   });
+
+  it('refuses a probability that is not one, and a file that is not gzip', () => {
+    const lines = gunzipSync(outOfFoldGzip(table())).toString('utf8').split('\n');
+    for (const bad of ['', 'x', '1.5', '-0.1', 'NaN']) {
+      const cells = lines[2].split('\t');
+      cells[4] = bad;
+      const edited = [...lines];
+      edited[2] = cells.join('\t');
+      assert.throws(
+        () => readOutOfFoldGzip(gzipSync(edited.join('\n')), 'z.gz'),
+        (e: unknown) => e instanceof InputError && e.line === 3 && /probability/.test(e.message),
+        `cell ${JSON.stringify(bad)}`,
+      );
+    }
+    assert.throws(
+      () => readOutOfFoldGzip(new TextEncoder().encode('row\tfold\tlabel\n'), 'plain.tsv'),
+      (e: unknown) => e instanceof InputError && e.file === 'plain.tsv',
+    );
+  });
 });
