@@ -85,6 +85,28 @@ export interface FusedLstmAddon {
     vOut: Floats;
   }): void;
   /**
+   * Adam's step in place for a [rows, width] variable, skipping the rows whose byte in `touched` is 0
+   * and whose gradient is all zero (it marks the others): the same bits as `adam` where m and v are 0
+   * in every untouched row. Absent from an addon built before it: callers check.
+   */
+  adamRows?(args: {
+    rows: number;
+    width: number;
+    beta1: number;
+    beta2: number;
+    oneMinusBeta1: number;
+    oneMinusBeta2: number;
+    epsilon: number;
+    learningRate: number;
+    correction1: number;
+    correction2: number;
+    touched: Uint8Array;
+    value: Floats;
+    m: Floats;
+    v: Floats;
+    g: Floats;
+  }): void;
+  /**
    * c [m, n] = a [m, k] (or [k, m] with transposeA) times b [k, n] (or [n, k] with transposeB), each
    * output summed in the order of k with every step rounded to float32, as tfjs' wasm BatchMatMul does.
    * Absent from an addon built before it: callers check.

@@ -2,8 +2,9 @@
  * tfjs' Adam with each variable's update in one pass. tfjs updates a variable with ten kernels
  * (two moments, bias corrections, square root, division, step), each a pass over all its values; on
  * the blas engine the native addon does the same float32 arithmetic in one vectorised loop, so the
- * results are the same to the bit. Elsewhere it is tfjs' Adam (a JavaScript loop was slower than its
- * SIMD kernels). Saved and restored as tfjs' Adam.
+ * results are the same to the bit; a large variable with a sparse gradient (the embedding of the member
+ * on vectors) is updated in place, skipping the rows no gradient has touched. Elsewhere it is tfjs'
+ * Adam (a JavaScript loop was slower than its SIMD kernels). Saved and restored as tfjs' Adam.
  */
 import * as tf from '../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -67,6 +68,65 @@ function registerFusedAdam(addon: FusedLstmAddon): void {
   }
 }
 
+/** The rows each large variable's gradient has touched so far, kept by its first moment. */
+const touchedRows = new WeakMap<tf.Variable, Uint8Array>();
+
+/** A variable this large, in rows, is updated in place, skipping the rows no gradient has touched. */
+const IN_PLACE_FROM = 1 << 18;
+
+/**
+ * Adam's step for a large [rows, width] variable (the embedding of a 100,000-word vocabulary, whose
+ * gradient touches the few thousand words of a batch), in place, skipping the rows its gradient has
+ * never touched: for them the full update leaves value, m and v the same to the bit, and writing three
+ * new copies of the whole variable was a sixth of a training step. Only where nothing else holds
+ * the variable's or its moments' memory (a clone shares it); false when it did nothing, and the caller
+ * takes the full update (which touches rows it does not track, so their record is dropped).
+ */
+function updateRowsInPlace(
+  addon: FusedLstmAddon,
+  t: {
+    value: tf.Variable;
+    m: tf.Variable;
+    v: tf.Variable;
+    gradient: tf.Tensor;
+    correction1: tf.Tensor;
+    correction2: tf.Tensor;
+  },
+  attrs: AdamAttrs,
+): boolean {
+  const { value, m, v, gradient } = t;
+  if (!addon.adamRows || value.rank !== 2 || value.size < IN_PLACE_FROM || value.dtype !== 'float32') return false;
+  if (gradient.dtype !== 'float32' || gradient.size !== value.size) return false;
+  const wasm = tf.backend() as BackendWasm;
+  if ([value, m, v].some((x) => wasm.refCount(x.dataId) !== 1)) return false;
+  const view = (x: tf.Tensor) => wasm.typedArrayFromHeap(x) as Float32Array;
+  const [rows, width] = value.shape;
+  let touched = touchedRows.get(m);
+  if (!touched) {
+    // Moments restored from a checkpoint (or left by full updates): a row with any is touched.
+    touched = new Uint8Array(rows);
+    const mv = view(m);
+    const vv = view(v);
+    for (let i = 0; i < mv.length; i++) if (mv[i] !== 0 || vv[i] !== 0) touched[Math.floor(i / width)] = 1;
+    touchedRows.set(m, touched);
+  }
+  addon.adamRows({
+    rows,
+    width,
+    ...attrs,
+    oneMinusBeta1: 1 - attrs.beta1,
+    oneMinusBeta2: 1 - attrs.beta2,
+    correction1: view(t.correction1)[0],
+    correction2: view(t.correction2)[0],
+    touched,
+    value: view(value),
+    m: view(m),
+    v: view(v),
+    g: view(gradient),
+  });
+  return true;
+}
+
 /** Made by kerasAdam for the blas engine, which hands it the addon; elsewhere kerasAdam makes tfjs' Adam. */
 export class FusedAdam extends tf.AdamOptimizer {
   constructor(
@@ -104,6 +164,8 @@ export class FusedAdam extends tf.AdamOptimizer {
         if (gradient == null) return;
         const m = (s.accumulatedFirstMoment[i] as { variable: tf.Variable }).variable;
         const v = (s.accumulatedSecondMoment[i] as { variable: tf.Variable }).variable;
+        if (updateRowsInPlace(this.addon, { value, m, v, gradient, correction1, correction2 }, attrs)) return;
+        touchedRows.delete(m);
         const [newValue, newM, newV] = tf
           .engine()
           .runKernel(

@@ -35,16 +35,22 @@ export function buildBiLstm(
   embeddings: Float32Array | null,
   speed: SpeedLayer | null = null,
 ): tf.LayersModel {
-  return quietly(() => buildLayers(shape, embeddings, speed));
+  const start = embeddings ? tf.tensor2d(embeddings, [shape.rows, shape.dims]) : null;
+  try {
+    return quietly(() => buildLayers(shape, start, speed));
+  } finally {
+    // The embedding's variable holds its own reference; this one would keep the vectors' memory twice.
+    start?.dispose();
+  }
 }
 
-function buildLayers(shape: BiLstmShape, embeddings: Float32Array | null, speed: SpeedLayer | null): tf.LayersModel {
+function buildLayers(shape: BiLstmShape, embeddings: tf.Tensor2D | null, speed: SpeedLayer | null): tf.LayersModel {
   const input = tf.input({ shape: [null], dtype: 'int32', name: 'tokens' });
   const embedding = tf.layers.embedding({
     name: 'embedding',
     inputDim: shape.rows,
     outputDim: shape.dims,
-    ...(embeddings ? { weights: [tf.tensor2d(embeddings, [shape.rows, shape.dims])] } : {}),
+    ...(embeddings ? { weights: [embeddings] } : {}),
   });
   let x = embedding.apply(input) as tf.SymbolicTensor;
   x = tf.layers

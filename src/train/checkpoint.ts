@@ -126,7 +126,13 @@ export async function loadCheckpoint(out: string): Promise<Checkpoint> {
       } finally {
         saved.dispose();
       }
-      await model.optimizer.setWeights(await readWeights(dir, FILES.optimizer, FILES.optimizerWeights));
+      const moments = await readWeights(dir, FILES.optimizer, FILES.optimizerWeights);
+      try {
+        await model.optimizer.setWeights(moments);
+      } finally {
+        // The optimizer's variables hold their own reference: these would only leak, and keep Adam's update out of place.
+        tf.dispose(moments.map((w) => w.tensor));
+      }
     },
     async best() {
       if (typeof state.best_epoch !== 'number') return null;

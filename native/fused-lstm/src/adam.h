@@ -15,4 +15,10 @@ struct AdamStep {
 
 void adam(int64_t n, const AdamStep& s, const float* value, const float* m, const float* v, const float* g, float* valueOut, float* mOut, float* vOut);
 
+// The same update in place, row by row, for a variable whose gradient touches few of its rows (an
+// embedding of a large vocabulary). A row never `touched` has m = v = 0; while its gradient is all
+// zero the update would leave it (and m, v) the same to the bit, so it is skipped. A row with any
+// non-zero gradient is marked touched and updated on every step from then on.
+void adamRows(int64_t rows, int64_t width, const AdamStep& s, uint8_t* touched, float* value, float* m, float* v, const float* g);
+
 }  // namespace fused_lstm

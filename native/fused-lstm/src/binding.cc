@@ -159,6 +159,19 @@ void Adam(const Napi::CallbackInfo& info) {
   inTwo(n, n >= (int64_t{1} << 18), 64, [&](int64_t i, int64_t c) { fused_lstm::adam(c, s, value + i, m + i, v + i, g + i, valueOut + i, mOut + i, vOut + i); });
 }
 
+int64_t count(const Napi::Object& args, const char* name);
+
+// Adam's step in place for a [rows, width] variable, skipping the rows its gradient has never touched.
+void AdamRows(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  const int64_t rows = count(args, "rows"), width = count(args, "width"), n = rows * width;
+  const fused_lstm::AdamStep s{number(args, "beta1"), number(args, "beta2"), number(args, "oneMinusBeta1"), number(args, "oneMinusBeta2"), number(args, "epsilon"), number(args, "learningRate"), number(args, "correction1"), number(args, "correction2")};
+  uint8_t* touched = typedArray<uint8_t>(args, "touched", rows, napi_uint8_array, "a Uint8Array", "bytes");
+  float *value = floats(args, "value", n), *m = floats(args, "m", n), *v = floats(args, "v", n), *g = floats(args, "g", n);
+  // Each row stands alone (its own touched byte): two threads over rows, same bits.
+  inTwo(rows, n >= (int64_t{1} << 18), 1, [&](int64_t r, int64_t c) { fused_lstm::adamRows(c, width, s, touched + r, value + r * width, m + r * width, v + r * width, g + r * width); });
+}
+
 int64_t count(const Napi::Object& args, const char* name) {
   Napi::Value v = args.Get(name);
   if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1) throw Napi::RangeError::New(args.Env(), std::string(name) + " must be a positive integer");
@@ -206,6 +219,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forwardTree", Napi::Function::New(env, ForwardTree));
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("adamRows", Napi::Function::New(env, AdamRows));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("segmentSum", Napi::Function::New(env, SegmentSum));
   exports.Set("info", Napi::Function::New(env, Info));
