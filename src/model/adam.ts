@@ -10,6 +10,7 @@ import * as tf from '../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type FusedLstmAddon, withOutputs } from '../engine/native-addon.ts';
 import { adamState } from '../engine/patches/adam-internals.ts';
+import { wroteInPlace } from '../engine/written-in-place.ts';
 import type { KernelArgs, KernelFunc, TensorInfo } from '../engine/patches/wasm-kernel-types.ts';
 
 export const FUSED_ADAM = 'SentimentFusedAdam';
@@ -124,6 +125,7 @@ function updateRowsInPlace(
     v: view(v),
     g: view(gradient),
   });
+  for (const x of [value, m, v]) wroteInPlace(x.dataId);
   return true;
 }
 

@@ -19,7 +19,7 @@ describe('the member on vectors', () => {
       const embedding = model.getLayer('embedding').getWeights()[0];
       assert.deepEqual(embedding.shape, [rows, dims]);
       assert.deepEqual(embedding.dataSync(), vectors);
-      const weightBytes = model.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      const weightBytes = model.weights.reduce((n, w) => n + w.read().size * 4, 0);
       // The weights, and the optimizer's few scalars: not a second copy of the vectors.
       assert.ok(tf.memory().numBytes - bytesBefore < weightBytes + rows * dims * 4, 'the vectors are held twice');
     } finally {

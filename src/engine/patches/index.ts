@@ -122,7 +122,8 @@ export const PATCHES: readonly Patch[] = [
     file: 'src/engine/patches/adam-internals.ts (used by src/model/adam.ts)',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-core',
-    leansOn: "AdamOptimizer's private moments and beta powers, read and written by the one-pass update",
+    leansOn:
+      "AdamOptimizer's private moments and beta powers, read and written by the one-pass update; a large variable's data written in place where the wasm backend's refCount says nothing else shares it (written-in-place.ts tells caches)",
     guard: 'test/model/adam.test.ts',
   },
 ];

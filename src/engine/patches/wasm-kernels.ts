@@ -18,6 +18,7 @@ import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FusedLstmAddon } from '../native-addon.ts';
+import { writesInPlace } from '../written-in-place.ts';
 import { nativeMatMul, nativeSegmentSum } from './native-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
@@ -75,20 +76,22 @@ function replaceKernel(kernelName: string, fast: FastKernel): void {
 
 /**
  * Transposed copies of recent operands, keyed by their data. Tensors are immutable and a variable
- * gets new data when assigned, so a live entry is always current; the LSTM's backward pass reads
- * the same two kernels at every time step.
+ * gets new data when assigned, so a live entry is current unless its data was written in place
+ * since (written-in-place.ts counts it); the LSTM's backward pass reads the same two kernels at
+ * every time step.
  */
 class TransposeCache {
-  private entries: { source: object; shape: string; transposed: TensorInfo }[] = [];
+  private entries: { source: object; shape: string; writes: number; transposed: TensorInfo }[] = [];
   constructor(private readonly size: number) {}
 
   get(t: TensorInfo, wasm: BackendWasm, transpose: (t: TensorInfo) => TensorInfo): TensorInfo {
-    // A reshape shares its data: the shape is part of the key.
+    // A reshape shares its data: the shape is part of the key; so is a write in place.
     const shape = t.shape.join('x');
-    const hit = this.entries.find((e) => e.source === t.dataId && e.shape === shape);
+    const writes = writesInPlace(t.dataId);
+    const hit = this.entries.find((e) => e.source === t.dataId && e.shape === shape && e.writes === writes);
     if (hit && wasm.dataIdMap.has(t.dataId)) return hit.transposed;
     const transposed = transpose(t);
-    this.entries.unshift({ source: t.dataId, shape, transposed });
+    this.entries.unshift({ source: t.dataId, shape, writes, transposed });
     for (const old of this.entries.splice(this.size)) wasm.disposeData(old.transposed.dataId);
     return transposed;
   }

@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import { makeRng } from '../../../src/data/random.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
+import { wroteInPlace } from '../../../src/engine/written-in-place.ts';
 import { captureReferenceKernels, REPLACED } from './reference-kernels.ts';
 
 const referenceKernels = captureReferenceKernels();
@@ -258,6 +259,22 @@ describe('wasm kernel fixes', () => {
       );
       w = w.add(1); // a new tensor, as an optimizer step makes
     }
+  });
+
+  it('a transposed weight is made anew once its data is written in place (Adam on a large variable)', async () => {
+    await tf.setBackend('wasm');
+    const a = rand([3, 4]);
+    const w = rand([5, 4]);
+    const first = tf.matMul(a, w, false, true).arraySync();
+    assert.deepEqual(first, tf.matMul(a, w.transpose()).arraySync());
+    const heap = (tf.backend() as unknown as { typedArrayFromHeap(t: tf.Tensor): Float32Array }).typedArrayFromHeap(w);
+    heap.forEach((x, i) => {
+      heap[i] = x * 2;
+    });
+    wroteInPlace(w.dataId);
+    const got = tf.matMul(a, w, false, true).arraySync();
+    assert.deepEqual(got, tf.matMul(a, w.transpose()).arraySync());
+    assert.notDeepEqual(got, first);
   });
 
   it('Identity (clone) shares the data: each copy outlives the other, a variable stays apart from its source', async () => {
