@@ -46,6 +46,8 @@ async function train(optimizer: tf.Optimizer, shapes: number[][], steps: number,
           keep.fill(1, 0, 10);
           for (let i = 0; i < sparse.rowsPerStep; i++) keep[Math.floor(rng() * rows)] = 1;
           for (let r = 0; r < rows; r++) if (!keep[r]) g.fill(0, r * width, r * width + width);
+          // A row of negative zeros is no gradient either.
+          g.fill(-0, 20 * width, 21 * width);
         }
         grads[v.name] = tf.tensor(g, v.shape);
       }
