@@ -31,6 +31,23 @@ interface AddonCommon extends AddonShape {
   hm: Floats;
 }
 
+/** One Adam step's constants and a variable's value, moments and gradient. */
+export interface AdamStepArgs {
+  beta1: number;
+  beta2: number;
+  /** 1 − β in double precision (tfjs computes it in JavaScript). */
+  oneMinusBeta1: number;
+  oneMinusBeta2: number;
+  epsilon: number;
+  learningRate: number;
+  correction1: number;
+  correction2: number;
+  value: Floats;
+  m: Floats;
+  v: Floats;
+  g: Floats;
+}
+
 export interface FusedLstmAddon {
   /** With `sequences`, hSeq [batch, steps, units] receives every step's h too. */
   forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats; sequences?: boolean; hSeq?: Floats }): void;
@@ -65,47 +82,13 @@ export interface FusedLstmAddon {
     },
   ): void;
   /** Adam's step for one variable (n values), float32 as tfjs computes it. */
-  adam(args: {
-    n: number;
-    beta1: number;
-    beta2: number;
-    /** 1 − β in double precision (tfjs computes it in JavaScript). */
-    oneMinusBeta1: number;
-    oneMinusBeta2: number;
-    epsilon: number;
-    learningRate: number;
-    correction1: number;
-    correction2: number;
-    value: Floats;
-    m: Floats;
-    v: Floats;
-    g: Floats;
-    valueOut: Floats;
-    mOut: Floats;
-    vOut: Floats;
-  }): void;
+  adam(args: AdamStepArgs & { n: number; valueOut: Floats; mOut: Floats; vOut: Floats }): void;
   /**
    * Adam's step in place for a [rows, width] variable, skipping the rows whose byte in `touched` is 0
    * and whose gradient is all zero (it marks the others): the same bits as `adam` where m and v are 0
    * in every untouched row. Absent from an addon built before it: callers check.
    */
-  adamRows?(args: {
-    rows: number;
-    width: number;
-    beta1: number;
-    beta2: number;
-    oneMinusBeta1: number;
-    oneMinusBeta2: number;
-    epsilon: number;
-    learningRate: number;
-    correction1: number;
-    correction2: number;
-    touched: Uint8Array;
-    value: Floats;
-    m: Floats;
-    v: Floats;
-    g: Floats;
-  }): void;
+  adamRows?(args: AdamStepArgs & { rows: number; width: number; touched: Uint8Array }): void;
   /**
    * c [m, n] = a [m, k] (or [k, m] with transposeA) times b [k, n] (or [n, k] with transposeB), each
    * output summed in the order of k with every step rounded to float32, as tfjs' wasm BatchMatMul does.

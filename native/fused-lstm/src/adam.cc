@@ -6,37 +6,40 @@
 
 namespace fused_lstm {
 
+namespace {
+
+// The step's constants, and one value's update as tfjs computes it (each operation rounded to float,
+// in its order): m and v updated where they are, the new value returned.
+struct Update {
+  float b1, b2, k1, k2, eps, step, c1, c2;
+  explicit Update(const AdamStep& s)
+      : b1(s.beta1), b2(s.beta2), k1(s.oneMinusBeta1), k2(s.oneMinusBeta2), eps(s.epsilon), step(-s.learningRate), c1(s.correction1), c2(s.correction2) {}
+  inline float operator()(float g, float& m, float& v, float value) const {
+    m = m * b1 + g * k1;
+    v = v * b2 + (g * g) * k2;
+    const float denominator = std::sqrt(v / c2) + eps;
+    return ((m / c1) / denominator) * step + value;
+  }
+};
+
+}  // namespace
+
 VECTOR_CLONES
 void adam(int64_t n, const AdamStep& s, const float* __restrict value, const float* __restrict m, const float* __restrict v, const float* __restrict g,
           float* __restrict valueOut, float* __restrict mOut, float* __restrict vOut) {
-  const float b1 = s.beta1, b2 = s.beta2;
-  const float k1 = s.oneMinusBeta1, k2 = s.oneMinusBeta2;
-  const float eps = s.epsilon, step = -s.learningRate, c1 = s.correction1, c2 = s.correction2;
+  const Update update(s);
   for (int64_t i = 0; i < n; i++) {
-    const float gi = g[i];
-    const float mi = m[i] * b1 + gi * k1;
-    const float vi = v[i] * b2 + (gi * gi) * k2;
+    float mi = m[i], vi = v[i];
+    valueOut[i] = update(g[i], mi, vi, value[i]);
     mOut[i] = mi;
     vOut[i] = vi;
-    const float denominator = std::sqrt(vi / c2) + eps;
-    valueOut[i] = ((mi / c1) / denominator) * step + value[i];
   }
 }
 
 VECTOR_CLONES
 static void adamInPlace(int64_t n, const AdamStep& s, float* __restrict value, float* __restrict m, float* __restrict v, const float* __restrict g) {
-  const float b1 = s.beta1, b2 = s.beta2;
-  const float k1 = s.oneMinusBeta1, k2 = s.oneMinusBeta2;
-  const float eps = s.epsilon, step = -s.learningRate, c1 = s.correction1, c2 = s.correction2;
-  for (int64_t i = 0; i < n; i++) {
-    const float gi = g[i];
-    const float mi = m[i] * b1 + gi * k1;
-    const float vi = v[i] * b2 + (gi * gi) * k2;
-    m[i] = mi;
-    v[i] = vi;
-    const float denominator = std::sqrt(vi / c2) + eps;
-    value[i] = ((mi / c1) / denominator) * step + value[i];
-  }
+  const Update update(s);
+  for (int64_t i = 0; i < n; i++) value[i] = update(g[i], m[i], v[i], value[i]);
 }
 
 // Whether any of n floats is other than ±0 (a NaN is: it would poison the row in the full update).
