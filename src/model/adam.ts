@@ -8,7 +8,7 @@
  */
 import * as tf from '../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type FusedLstmAddon, withOutputs } from '../engine/native-addon.ts';
+import { type AdamStepArgs, type FusedLstmAddon, withOutputs } from '../engine/native-addon.ts';
 import { adamState } from '../engine/patches/adam-internals.ts';
 import { wroteInPlace } from '../engine/written-in-place.ts';
 import type { KernelArgs, KernelFunc, TensorInfo } from '../engine/patches/wasm-kernel-types.ts';
@@ -20,6 +20,15 @@ interface AdamAttrs {
   beta2: number;
   epsilon: number;
   learningRate: number;
+}
+
+/** The addon's scalars for one step: 1 − β in double precision, as tfjs computes it in JavaScript. */
+function stepScalars(
+  a: AdamAttrs,
+  correction1: number,
+  correction2: number,
+): Omit<AdamStepArgs, 'value' | 'm' | 'v' | 'g'> {
+  return { ...a, oneMinusBeta1: 1 - a.beta1, oneMinusBeta2: 1 - a.beta2, correction1, correction2 };
 }
 
 /**
@@ -35,11 +44,7 @@ function fusedAdamKernel(addon: FusedLstmAddon) {
     withOutputs(wasm, outs, () =>
       addon.adam({
         n: view(value).length,
-        ...a,
-        oneMinusBeta1: 1 - a.beta1,
-        oneMinusBeta2: 1 - a.beta2,
-        correction1: view(correction1)[0],
-        correction2: view(correction2)[0],
+        ...stepScalars(a, view(correction1)[0], view(correction2)[0]),
         value: view(value),
         m: view(m),
         v: view(v),
@@ -114,11 +119,7 @@ function updateRowsInPlace(
   addon.adamRows({
     rows,
     width,
-    ...attrs,
-    oneMinusBeta1: 1 - attrs.beta1,
-    oneMinusBeta2: 1 - attrs.beta2,
-    correction1: view(t.correction1)[0],
-    correction2: view(t.correction2)[0],
+    ...stepScalars(attrs, view(t.correction1)[0], view(t.correction2)[0]),
     touched,
     value: view(value),
     m: view(m),

@@ -146,36 +146,39 @@ float number(const Napi::Object& args, const char* name) {
   return v.As<Napi::Number>().FloatValue();
 }
 
+int64_t count(const Napi::Object& args, const char* name) {
+  Napi::Value v = args.Get(name);
+  if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1) throw Napi::RangeError::New(args.Env(), std::string(name) + " must be a positive integer");
+  return v.As<Napi::Number>().Int64Value();
+}
+
+// Adam's constants and this step's bias corrections, as adam.ts passes them.
+fused_lstm::AdamStep adamStep(const Napi::Object& args) {
+  return {number(args, "beta1"), number(args, "beta2"), number(args, "oneMinusBeta1"), number(args, "oneMinusBeta2"), number(args, "epsilon"), number(args, "learningRate"), number(args, "correction1"), number(args, "correction2")};
+}
+
 // Adam's step for one variable: value, m, v, g in; value, m, v out (n floats each).
 void Adam(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
   Napi::Value nv = args.Get("n");
   if (!nv.IsNumber() || nv.As<Napi::Number>().Int64Value() < 0) throw Napi::RangeError::New(info.Env(), "n must be a whole number");
   const int64_t n = nv.As<Napi::Number>().Int64Value();
-  const fused_lstm::AdamStep s{number(args, "beta1"), number(args, "beta2"), number(args, "oneMinusBeta1"), number(args, "oneMinusBeta2"), number(args, "epsilon"), number(args, "learningRate"), number(args, "correction1"), number(args, "correction2")};
+  const fused_lstm::AdamStep s = adamStep(args);
   float *value = floats(args, "value", n), *m = floats(args, "m", n), *v = floats(args, "v", n), *g = floats(args, "g", n);
   float *valueOut = floats(args, "valueOut", n), *mOut = floats(args, "mOut", n), *vOut = floats(args, "vOut", n);
   // A large variable (the embedding) is memory-bound on one core: two threads, same bits.
   inTwo(n, n >= (int64_t{1} << 18), 64, [&](int64_t i, int64_t c) { fused_lstm::adam(c, s, value + i, m + i, v + i, g + i, valueOut + i, mOut + i, vOut + i); });
 }
 
-int64_t count(const Napi::Object& args, const char* name);
-
 // Adam's step in place for a [rows, width] variable, skipping the rows its gradient has never touched.
 void AdamRows(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
   const int64_t rows = count(args, "rows"), width = count(args, "width"), n = rows * width;
-  const fused_lstm::AdamStep s{number(args, "beta1"), number(args, "beta2"), number(args, "oneMinusBeta1"), number(args, "oneMinusBeta2"), number(args, "epsilon"), number(args, "learningRate"), number(args, "correction1"), number(args, "correction2")};
+  const fused_lstm::AdamStep s = adamStep(args);
   uint8_t* touched = typedArray<uint8_t>(args, "touched", rows, napi_uint8_array, "a Uint8Array", "bytes");
   float *value = floats(args, "value", n), *m = floats(args, "m", n), *v = floats(args, "v", n), *g = floats(args, "g", n);
   // Each row stands alone (its own touched byte): two threads over rows, same bits.
   inTwo(rows, n >= (int64_t{1} << 18), 1, [&](int64_t r, int64_t c) { fused_lstm::adamRows(c, width, s, touched + r, value + r * width, m + r * width, v + r * width, g + r * width); });
-}
-
-int64_t count(const Napi::Object& args, const char* name) {
-  Napi::Value v = args.Get(name);
-  if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1) throw Napi::RangeError::New(args.Env(), std::string(name) + " must be a positive integer");
-  return v.As<Napi::Number>().Int64Value();
 }
 
 // c [m, n] = a [m, k] (or [k, m] with transposeA) times b [k, n] (or [n, k] with transposeB), each output summed as XNNPACK sums it.
