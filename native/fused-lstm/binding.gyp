@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "fused_lstm",
-      "sources": ["src/binding.cc", "src/lstm.cc", "src/adam.cc", "src/matmul.cc"],
+      "sources": ["src/binding.cc", "src/lstm.cc", "src/adam.cc", "src/matmul.cc", "src/pooling.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

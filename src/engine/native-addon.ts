@@ -106,6 +106,10 @@ export interface FusedLstmAddon {
   }): void;
   /** out [segments, inner] = the rows of x [n, inner] summed by ids, as tfjs' UnsortedSegmentSum (absent from older builds). */
   segmentSum?(args: { n: number; inner: number; segments: number; x: Floats; ids: Int32Array; out: Floats }): void;
+  /** out [outer, inner] = the largest of x [outer, mid, inner] along mid (max over time), as tfjs' wasm Max (absent from older builds). */
+  maxAlong?(args: { outer: number; mid: number; inner: number; x: Floats; out: Floats }): void;
+  /** out [outer, mid, inner] = 1 where full equals small [outer, inner], else 0: max over time's gradient (absent from older builds). */
+  equalAlong?(args: { outer: number; mid: number; inner: number; full: Floats; small: Floats; out: Uint8Array }): void;
   info(): { config: string; core: string; threads: number };
 }
 

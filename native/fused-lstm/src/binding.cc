@@ -10,6 +10,7 @@
 #include "adam.h"
 #include "lstm.h"
 #include "matmul.h"
+#include "pooling.h"
 
 namespace {
 
@@ -209,6 +210,21 @@ void SegmentSum(const Napi::CallbackInfo& info) {
   fused_lstm::segmentSum(n, inner, segments, floats(args, "x", n * inner), ints(args, "ids", n), floats(args, "out", segments * inner));
 }
 
+// out [outer, inner] = the largest of x [outer, mid, inner] along mid (max over time).
+void MaxAlong(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  const int64_t outer = count(args, "outer"), mid = count(args, "mid"), inner = count(args, "inner");
+  fused_lstm::maxAlong(outer, mid, inner, floats(args, "x", outer * mid * inner), floats(args, "out", outer * inner));
+}
+
+// out [outer, mid, inner] = whether full [outer, mid, inner] equals small [outer, inner] (max over time's gradient).
+void EqualAlong(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  const int64_t outer = count(args, "outer"), mid = count(args, "mid"), inner = count(args, "inner"), n = outer * mid * inner;
+  const float *full = floats(args, "full", n), *small = floats(args, "small", outer * inner);
+  fused_lstm::equalAlong(outer, mid, inner, full, small, typedArray<uint8_t>(args, "out", n, napi_uint8_array, "a Uint8Array", "bytes"));
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("config", openblas_get_config());
@@ -225,6 +241,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("adamRows", Napi::Function::New(env, AdamRows));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("segmentSum", Napi::Function::New(env, SegmentSum));
+  exports.Set("maxAlong", Napi::Function::New(env, MaxAlong));
+  exports.Set("equalAlong", Napi::Function::New(env, EqualAlong));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;
 }

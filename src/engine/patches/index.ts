@@ -92,14 +92,15 @@ export const PATCHES: readonly Patch[] = [
     file: 'src/engine/patches/wasm-kernels.ts (+ wasm-copy-kernels.ts, wasm-math-kernels.ts)',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-backend-wasm',
-    leansOn: '13 kernels replaced through makeOutput, typedArrayFromHeap and dataIdMap, wrapped in registration order',
+    leansOn: '14 kernels replaced through makeOutput, typedArrayFromHeap and dataIdMap, wrapped in registration order',
     guard: 'test/engine/patches/wasm-kernels.test.ts',
   },
   {
-    file: 'src/engine/patches/native-kernels.ts, native/fused-lstm/src/matmul.cc',
+    file: 'src/engine/patches/native-kernels.ts, native/fused-lstm/src/matmul.cc, native/fused-lstm/src/pooling.cc',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-backend-wasm (XNNPACK)',
-    leansOn: "XNNPACK's summation order, mirrored by the addon's products so results keep their bits",
+    leansOn:
+      "XNNPACK's summation order, mirrored by the addon's products, and wasm Max's rule for NaN and equal values, so results keep their bits",
     guard: 'test/engine/patches/native-kernels.test.ts',
   },
   {

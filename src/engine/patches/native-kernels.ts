@@ -9,10 +9,15 @@
  *   matrix, or fewer than 16 output columns, stay with tfjs.
  * - UnsortedSegmentSum (the embedding's gradient): the JavaScript loop of wasm-math-kernels.ts,
  *   vectorised; ~9 ms a step at 512 × 8.
+ * - Max over one axis that is not the last, and Equal of a tensor against it: max over time (the
+ *   member on vectors pools its BiLSTM's steps) and the mask of its gradient. tfjs' wasm Max first
+ *   transposes the axis to the end; a JavaScript loop was no faster. No arithmetic, so the same values.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type FusedLstmAddon, withOutputs } from '../native-addon.ts';
+import * as tf from '../tf.ts';
 import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
+import { alongOneRun, broadcastOperands } from './wasm-math-kernels.ts';
 
 const MIN_COLUMNS = 16;
 
@@ -63,6 +68,58 @@ export function nativeSegmentSum(addon: () => FusedLstmAddon | null) {
         x: wasm.typedArrayFromHeap(x) as Float32Array,
         ids: wasm.typedArrayFromHeap(ids) as Int32Array,
         out: wasm.typedArrayFromHeap(out) as Float32Array,
+      }),
+    );
+    return out;
+  };
+}
+
+/** The Max kernel over one axis before the last: the addon's when `addon()` gives one that has it. */
+export function nativeMax(addon: () => FusedLstmAddon | null) {
+  return (args: KernelArgs, wasm: BackendWasm): TensorInfo | null => {
+    const native = addon();
+    const x = args.inputs.x as TensorInfo;
+    const { reductionIndices, keepDims } = args.attrs as { reductionIndices: number | number[]; keepDims: boolean };
+    if (!native?.maxAlong || x.dtype !== 'float32' || sizeOf(x.shape) === 0) return null;
+    const axes = tf.util.parseAxisParam(reductionIndices, x.shape);
+    // Along the last axis tfjs' own kernel reads the data as it lies.
+    if (axes.length !== 1 || axes[0] === x.shape.length - 1) return null;
+    const axis = axes[0];
+    const out = wasm.makeOutput(
+      keepDims ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis),
+      'float32',
+    );
+    const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
+    withOutputs(wasm, [out], () =>
+      native.maxAlong?.({
+        outer: sizeOf(x.shape.slice(0, axis)),
+        mid: x.shape[axis],
+        inner: sizeOf(x.shape.slice(axis + 1)),
+        x: view(x),
+        out: view(out),
+      }),
+    );
+    return out;
+  };
+}
+
+/** The Equal kernel of a tensor against one that is 1 along a run of its axes: the addon's when it has it. */
+export function nativeEqual(addon: () => FusedLstmAddon | null) {
+  return (args: KernelArgs, wasm: BackendWasm): TensorInfo | null => {
+    const native = addon();
+    const operands = broadcastOperands(args.inputs.a as TensorInfo, args.inputs.b as TensorInfo);
+    if (!native?.equalAlong || !operands || sizeOf(operands.full.shape) === 0) return null;
+    const { full, small } = operands;
+    const run = alongOneRun(full, small);
+    if (!run) return null;
+    const out = wasm.makeOutput([...full.shape], 'bool');
+    const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
+    withOutputs(wasm, [out], () =>
+      native.equalAlong?.({
+        ...run,
+        full: view(full),
+        small: view(small),
+        out: wasm.typedArrayFromHeap(out) as Uint8Array,
       }),
     );
     return out;

@@ -10,7 +10,8 @@
  * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
  * - Tanh through wasm's SIMD Sigmoid; Equal with broadcasting as one strided loop (wasm-math-kernels.ts).
  * - Reverse of one axis as block copies (wasm-copy-kernels.ts).
- * - On the blas engine, BatchMatMul and UnsortedSegmentSum in the native addon, same bits (native-kernels.ts).
+ * - On the blas engine, BatchMatMul, UnsortedSegmentSum, and Max over time with its gradient's Equal
+ *   in the native addon, same bits (native-kernels.ts).
  * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
  * checked against it in test/engine/patches/wasm-kernels.test.ts.
  */
@@ -19,7 +20,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FusedLstmAddon } from '../native-addon.ts';
 import { writesInPlace } from '../written-in-place.ts';
-import { nativeMatMul, nativeSegmentSum } from './native-kernels.ts';
+import { nativeEqual, nativeMatMul, nativeMax, nativeSegmentSum } from './native-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
@@ -54,6 +55,8 @@ export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null)
   replaceKernel('Tanh', tanh);
   replaceKernel('Reverse', reverse);
   replaceKernel('Equal', equal);
+  replaceKernel('Equal', nativeEqual(nativeAddon));
+  replaceKernel('Max', nativeMax(nativeAddon));
 }
 
 function addKernel(

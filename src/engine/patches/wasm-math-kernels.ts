@@ -109,16 +109,43 @@ export function tanh(args: KernelArgs, wasm: BackendWasm): TensorInfo | null {
   return out;
 }
 
-/** a == b where b broadcasts along some axes of a's shape (or a along b's): a strided loop; other cases fall back. */
-export function equal({ inputs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
-  const a = inputs.a as TensorInfo;
-  const b = inputs.b as TensorInfo;
+/**
+ * The operands of a float32 comparison where one broadcasts along some axes of the other's shape:
+ * `full` has the output's shape, `small` is 1 along some of its axes; null for any other case.
+ */
+export function broadcastOperands(a: TensorInfo, b: TensorInfo): { full: TensorInfo; small: TensorInfo } | null {
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== b.shape.length) return null;
   const sameShape = a.shape.every((d, i) => d === b.shape[i]);
   const bAlongA = b.shape.every((d, i) => d === a.shape[i] || d === 1);
   const aAlongB = a.shape.every((d, i) => d === b.shape[i] || d === 1);
   if (sameShape || !(bAlongA || aAlongB)) return null;
   const [full, small] = bAlongA ? [a, b] : [b, a];
+  return { full, small };
+}
+
+/**
+ * `full` as [outer, mid, inner] where `small` is 1 along one run of axes (mid) and equal elsewhere:
+ * max over time compares [batch, steps, units] against [batch, 1, units]. Null when its size-1 axes
+ * are not one run.
+ */
+export function alongOneRun(full: TensorInfo, small: TensorInfo): { outer: number; mid: number; inner: number } | null {
+  const shape = full.shape;
+  const ones = shape.map((_, i) => small.shape[i] === 1 && shape[i] !== 1);
+  const first = ones.indexOf(true);
+  const last = ones.lastIndexOf(true);
+  if (first < 0 || !ones.slice(first, last + 1).every(Boolean)) return null;
+  return {
+    outer: tf.util.sizeFromShape(shape.slice(0, first)),
+    mid: tf.util.sizeFromShape(shape.slice(first, last + 1)),
+    inner: tf.util.sizeFromShape(shape.slice(last + 1)),
+  };
+}
+
+/** a == b where b broadcasts along some axes of a's shape (or a along b's): a strided loop; other cases fall back. */
+export function equal({ inputs }: KernelArgs, wasm: BackendWasm): TensorInfo | null {
+  const operands = broadcastOperands(inputs.a as TensorInfo, inputs.b as TensorInfo);
+  if (!operands) return null;
+  const { full, small } = operands;
   const shape = full.shape;
   // Strides of the broadcast operand: 0 along its size-1 axes.
   const strides = new Array<number>(shape.length);
@@ -130,14 +157,10 @@ export function equal({ inputs }: KernelArgs, wasm: BackendWasm): TensorInfo | n
   const o = wasm.typedArrayFromHeap(out) as Uint8Array;
   const f = wasm.typedArrayFromHeap(full) as Float32Array;
   const g = wasm.typedArrayFromHeap(small) as Float32Array;
-  // One run of broadcast axes (max over time: [batch, steps, units] against [batch, 1, units]) is three plain loops.
-  const ones = shape.map((_, i) => small.shape[i] === 1 && shape[i] !== 1);
-  const first = ones.indexOf(true);
-  const last = ones.lastIndexOf(true);
-  if (ones.slice(first, last + 1).every(Boolean)) {
-    const outer = tf.util.sizeFromShape(shape.slice(0, first));
-    const mid = tf.util.sizeFromShape(shape.slice(first, last + 1));
-    const inner = tf.util.sizeFromShape(shape.slice(last + 1));
+  // One run of broadcast axes is three plain loops.
+  const run = alongOneRun(full, small);
+  if (run) {
+    const { outer, mid, inner } = run;
     for (let p = 0, i = 0; p < outer; p++) {
       for (let m = 0; m < mid; m++) {
         for (let q = 0, at = p * inner; q < inner; q++, i++, at++) o[i] = f[i] === g[at] ? 1 : 0;

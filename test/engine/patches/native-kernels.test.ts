@@ -70,6 +70,43 @@ function segmentSums(): string[] {
   );
 }
 
+/** Max over each axis before the last (NaN first and later in a few lanes, ties, signed zeros), and Equal against it, as bytes. */
+function maxesAndMasks(): string[] {
+  const r = makeRng('native-max');
+  const out: string[] = [];
+  const cases: [number[], number][] = [
+    [[256, 10, 256], 1],
+    [[3, 5, 7, 2], 1],
+    [[3, 5, 7, 2], 2],
+    [[9, 4], 0],
+    [[4, 1, 6], 1],
+  ];
+  for (const [shape, axis] of cases) {
+    tf.tidy(() => {
+      // Rounded to a few values so that lanes tie; a NaN first in one lane and later in another.
+      const v = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.round((r() * 2 - 1) * 3));
+      v[0] = Number.NaN;
+      v[v.length - 1] = Number.NaN;
+      // Zeros of both signs in one lane: the first one wins.
+      v[1] = -0;
+      const x = tf.tensor(v, shape);
+      for (const keepDims of [false, true]) {
+        const m = tf.max(x, axis, keepDims);
+        out.push(`${m.shape.join('x')} ${hex(m.dataSync() as Float32Array)}`);
+      }
+      const top = tf.max(x, axis, true);
+      for (const [a, b] of [
+        [x, top],
+        [top, x],
+      ]) {
+        const mask = tf.engine().runKernel('Equal', { a, b }) as tf.Tensor;
+        out.push(`${mask.shape.join('x')} ${Buffer.from(mask.dataSync() as Uint8Array).toString('hex')}`);
+      }
+    });
+  }
+  return out;
+}
+
 /** `f` on the plain wasm engine, then on blas (the addon's kernels); wasm again after. */
 async function wasmThenBlas<T>(f: () => T): Promise<[T, T]> {
   await initEngine('wasm');
@@ -93,6 +130,34 @@ describe('native kernels on the blas engine', () => {
     if (!needAddon(t)) return;
     const [expected, actual] = await wasmThenBlas(segmentSums);
     assert.deepEqual(actual, expected);
+  });
+
+  it("max over time and its gradient's mask are the wasm engine's to the bit, NaNs and ties included", async (t) => {
+    if (!needAddon(t)) return;
+    const [expected, actual] = await wasmThenBlas(maxesAndMasks);
+    assert.deepEqual(actual, expected);
+  });
+
+  it('max over time goes to the addon on blas', async (t) => {
+    const addon = needAddon(t);
+    if (!addon?.maxAlong) return;
+    await initEngine('blas');
+    try {
+      const calls: string[] = [];
+      const { maxAlong } = addon;
+      addon.maxAlong = (args) => {
+        calls.push(`${args.outer}x${args.mid}x${args.inner}`);
+        maxAlong.call(addon, args);
+      };
+      try {
+        tf.tidy(() => tf.max(tf.ones([2, 3, 4]), 1).dataSync());
+      } finally {
+        addon.maxAlong = maxAlong;
+      }
+      assert.deepEqual(calls, ['2x3x4']);
+    } finally {
+      await initEngine('wasm');
+    }
   });
 
   it('a product sums each output in the order of k, every step rounded to float32 (no fused multiply-add)', (t) => {

@@ -17,6 +17,7 @@ export const REPLACED = [
   'Tanh',
   'Reverse',
   'Equal',
+  'Max',
 ] as const;
 
 /** Call before the engine starts: afterwards the registry holds the replacements. */
