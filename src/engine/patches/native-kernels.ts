@@ -107,8 +107,9 @@ export function nativeMax(addon: () => FusedLstmAddon | null) {
 export function nativeEqual(addon: () => FusedLstmAddon | null) {
   return (args: KernelArgs, wasm: BackendWasm): TensorInfo | null => {
     const native = addon();
+    if (!native?.equalAlong) return null;
     const operands = broadcastOperands(args.inputs.a as TensorInfo, args.inputs.b as TensorInfo);
-    if (!native?.equalAlong || !operands || sizeOf(operands.full.shape) === 0) return null;
+    if (!operands || sizeOf(operands.full.shape) === 0) return null;
     const { full, small } = operands;
     const run = alongOneRun(full, small);
     if (!run) return null;
