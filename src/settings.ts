@@ -2,7 +2,7 @@
  * The settings of a training run, described once: their types, their defaults (the seed recipe's), and
  * the one JSON form in which meta.json, history.json and the checkpoint all record them.
  */
-import { InputError } from './errors.ts';
+import { InputError, SettingError } from './errors.ts';
 
 /**
  * `mix`: a training batch joins parts of different lengths, each unpadded, into one step; `group`: one
@@ -150,9 +150,11 @@ export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
 
 /**
  * The run's settings out of whatever carries them (a command's flags, a run's options): each setting
- * taken from `from`, the default where it is absent. The one projection from options to settings.
+ * taken from `from`, the default where it is absent, each checked (a SettingError naming the first
+ * that cannot be). The one projection from options to settings.
  */
 export function pickSettings(from: Partial<RunSettings>): RunSettings {
+  checkSettings(from);
   const out = { ...DEFAULT_SETTINGS };
   for (const k of SETTING_KEYS) copySetting(out, from, k);
   return out;
@@ -180,42 +182,110 @@ export function settingsToJson(s: RunSettings): RunSettingsJson {
   return Object.fromEntries(SETTING_KEYS.map((k) => [snake(k), s[k]])) as RunSettingsJson;
 }
 
-const isPositiveInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1;
-const isFraction = (v: unknown) => typeof v === 'number' && v >= 0 && v < 1;
+/** A check of a value, and the words for what it must be (the flag parser, the library and the file readers share them). */
+export interface Rule {
+  valid: (v: unknown) => boolean;
+  expected: string;
+  /** What the library says of a value that fails, where "must be {expected}" says too little. */
+  problem?: string;
+}
 
-const nameOrNull = (v: unknown) => v === null || (typeof v === 'string' && v !== '');
-
-const VALID: { [K in SettingKey]: (v: unknown) => boolean } = {
-  preset: (v) => (PRESETS as readonly unknown[]).includes(v),
-  format: (v) => v === null || (DATA_FORMATS as readonly unknown[]).includes(v),
-  textColumn: nameOrNull,
-  labelColumn: nameOrNull,
-  groupColumn: nameOrNull,
-  labels: (v) => v === null || (Array.isArray(v) && v.length >= 2 && v.every((x) => typeof x === 'string' && x !== '')),
-  validationFile: nameOrNull,
-  shuffleSplit: (v) => typeof v === 'boolean',
-  epochs: isPositiveInt,
-  batchSize: isPositiveInt,
-  validationSplit: isFraction,
-  maxWords: isPositiveInt,
-  embeddingDim: isPositiveInt,
-  units: isPositiveInt,
-  denseUnits: isPositiveInt,
-  dropout: isFraction,
-  learningRate: (v) => typeof v === 'number' && v > 0 && Number.isFinite(v),
-  seed: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
-  pad: (v) => (BATCHING_MODES as readonly unknown[]).includes(v),
-  recurrentActivation: (v) => (RECURRENT_ACTIVATIONS as readonly unknown[]).includes(v),
-  maxLen: (v) => v === null || isPositiveInt(v),
-  keep: (v) => (KEEP_POLICIES as readonly unknown[]).includes(v),
-  monitor: (v) => (MONITORS as readonly unknown[]).includes(v),
-  earlyStop: (v) => v === null || isPositiveInt(v),
-  memory: (v) => typeof v === 'boolean',
-  embeddings: (v) => v === null || (typeof v === 'string' && v !== ''),
-  vocabSize: isPositiveInt,
-  bidirectional: (v) => typeof v === 'boolean',
-  pooling: (v) => (POOLINGS as readonly unknown[]).includes(v),
+export const WHOLE_AT_LEAST_1: Rule = {
+  valid: (v) => Number.isSafeInteger(v) && (v as number) >= 1,
+  expected: 'a whole number of at least 1',
 };
+export const WHOLE_AT_LEAST_0: Rule = {
+  valid: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+  expected: 'a whole number of at least 0',
+};
+export const WHOLE_AT_LEAST_2: Rule = {
+  valid: (v) => Number.isSafeInteger(v) && (v as number) >= 2,
+  expected: 'a whole number of at least 2',
+};
+export const FRACTION: Rule = {
+  valid: (v) => typeof v === 'number' && v >= 0 && v < 1,
+  expected: 'a number from 0 up to (not including) 1',
+};
+export const ABOVE_0: Rule = {
+  valid: (v) => typeof v === 'number' && v > 0 && Number.isFinite(v),
+  expected: 'a number above 0',
+};
+const BOOLEAN: Rule = { valid: (v) => typeof v === 'boolean', expected: 'true or false' };
+const NAME_OR_NULL: Rule = {
+  valid: (v) => v === null || (typeof v === 'string' && v !== ''),
+  expected: 'a name (not empty), or null',
+};
+const oneOf = (choices: readonly unknown[], orNull = false): Rule => ({
+  valid: (v) => (orNull && v === null) || choices.includes(v),
+  expected: `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}${orNull ? ', or null' : ''}`,
+});
+const orNull = (r: Rule): Rule => ({ valid: (v) => v === null || r.valid(v), expected: `${r.expected}, or null` });
+
+/** What each setting may be, said once. */
+export const SETTING_RULES: { readonly [K in SettingKey]: Rule } = {
+  preset: oneOf(PRESETS),
+  format: oneOf(DATA_FORMATS, true),
+  textColumn: NAME_OR_NULL,
+  labelColumn: NAME_OR_NULL,
+  groupColumn: NAME_OR_NULL,
+  labels: {
+    valid: (v) =>
+      v === null ||
+      (Array.isArray(v) &&
+        v.length >= 2 &&
+        v.every((x) => typeof x === 'string' && x !== '') &&
+        new Set(v).size === v.length),
+    expected: 'two or more different names, or null',
+  },
+  validationFile: NAME_OR_NULL,
+  shuffleSplit: BOOLEAN,
+  epochs: WHOLE_AT_LEAST_1,
+  batchSize: WHOLE_AT_LEAST_1,
+  validationSplit: FRACTION,
+  maxWords: {
+    ...WHOLE_AT_LEAST_2,
+    problem: 'keeps no word (the tokenizer keeps indices 1 … maxWords − 1): at least 2',
+  },
+  embeddingDim: WHOLE_AT_LEAST_1,
+  units: WHOLE_AT_LEAST_1,
+  denseUnits: WHOLE_AT_LEAST_1,
+  dropout: FRACTION,
+  learningRate: ABOVE_0,
+  seed: WHOLE_AT_LEAST_0,
+  pad: oneOf(BATCHING_MODES),
+  recurrentActivation: oneOf(RECURRENT_ACTIVATIONS),
+  maxLen: orNull(WHOLE_AT_LEAST_1),
+  keep: oneOf(KEEP_POLICIES),
+  monitor: oneOf(MONITORS),
+  earlyStop: orNull(WHOLE_AT_LEAST_1),
+  memory: BOOLEAN,
+  embeddings: NAME_OR_NULL,
+  vocabSize: WHOLE_AT_LEAST_1,
+  bidirectional: BOOLEAN,
+  pooling: oneOf(POOLINGS),
+};
+
+/** A value as a message shows it. */
+function shown(v: unknown): string | number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return JSON.stringify(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Every setting `from` has, checked: a SettingError naming the first one that cannot be. */
+export function checkSettings(from: Partial<Record<SettingKey, unknown>>): void {
+  for (const k of SETTING_KEYS) {
+    const v = from[k];
+    if (v !== undefined && !SETTING_RULES[k].valid(v))
+      throw new SettingError(k, SETTING_RULES[k].problem ?? `must be ${SETTING_RULES[k].expected}`, {
+        given: shown(v),
+      });
+  }
+}
 
 /**
  * Settings read back from a file, each one checked. Files written before settings had one form (a
@@ -239,7 +309,7 @@ function settingFromJson<K extends SettingKey>(o: Record<string, unknown>, k: K,
   if (k === 'recurrentActivation' && v === 'hardSigmoid') v = 'hard_sigmoid';
   if (k === 'epochs' && v === undefined) v = DEFAULT_SETTINGS.epochs;
   if (v === undefined && k in BEFORE_THE_SETTING_EXISTED) v = BEFORE_THE_SETTING_EXISTED[k];
-  if (!VALID[k](v))
+  if (!SETTING_RULES[k].valid(v))
     throw new InputError(
       `settings: ${snake(k)} is ${v === undefined ? 'missing' : `not valid (${JSON.stringify(v)})`}`,
       {

@@ -66,8 +66,14 @@ export function userMessage(err: unknown): string | null {
   if (err instanceof InputError || err instanceof UsageError) return err.message;
   const fileError = fileProblem(err);
   if (fileError) return fileError;
+  if (err instanceof Error && OUT_OF_MEMORY.test(err.message))
+    return `out of memory (${err.message.split('\n')[0]}): what was asked needs more memory than this process can have; choose smaller settings or a smaller input`;
   return null;
 }
+
+/** How V8, Node and the wasm engine say an allocation failed. */
+const OUT_OF_MEMORY =
+  /Array buffer allocation failed|Invalid typed array length|Invalid array length|Invalid string length|out of memory|\bOOM\b|Cannot allocate memory/i;
 
 const FILE_PROBLEMS: Record<string, string> = {
   ENOSPC: 'no space left on the device',

@@ -1,26 +1,25 @@
 /** Flag value parsers: each rejects bad input with a message commander prints before exiting 1. */
 import { InvalidArgumentError } from 'commander';
+import { DECIMAL } from '../data/numbers.ts';
+import { ABOVE_0, FRACTION, type Rule, WHOLE_AT_LEAST_0, WHOLE_AT_LEAST_1, WHOLE_AT_LEAST_2 } from '../settings.ts';
 
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
+const WHOLE = /^\s*\d+\s*$/;
+
+/** A flag's value read as the library's rule for its setting reads it, with the rule's words when it fails. */
+function byRule(rule: Rule, pattern: RegExp): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!pattern.test(value) || !rule.valid(n)) throw new InvalidArgumentError(`expected ${rule.expected}`);
+    return n;
+  };
 }
 
-export function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n))
-    throw new InvalidArgumentError('expected a whole number of at least 0');
-  return n;
-}
-
-export function atLeastTwo(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 2)
-    throw new InvalidArgumentError('expected a whole number of at least 2');
-  return n;
-}
+export const positiveInt = byRule(WHOLE_AT_LEAST_1, WHOLE);
+export const wholeNumber = byRule(WHOLE_AT_LEAST_0, WHOLE);
+export const atLeastTwo = byRule(WHOLE_AT_LEAST_2, WHOLE);
+/** A fraction in [0, 1). */
+export const fraction = byRule(FRACTION, DECIMAL);
+export const positiveNumber = byRule(ABOVE_0, DECIMAL);
 
 /** Comma-separated names, at least two, none empty: `neg,neutral,pos`. */
 export function nameList(value: string): string[] {
@@ -28,20 +27,6 @@ export function nameList(value: string): string[] {
   if (names.length < 2 || names.some((n) => n === '') || new Set(names).size !== names.length)
     throw new InvalidArgumentError('expected two or more different names separated by commas, e.g. neg,neutral,pos');
   return names;
-}
-
-/** A fraction in [0, 1). */
-export function fraction(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1)
-    throw new InvalidArgumentError('expected a number from 0 up to (not including) 1');
-  return n;
-}
-
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
-  return n;
 }
 
 /** A path: any text but the empty one (which would name the current directory's parent, or nothing). */

@@ -30,13 +30,13 @@ Examples:
   sentiment predict --input data/test.tsv --submission submission.csv`,
   );
   cmd.action(async (texts: string[], flags: FlagValues<typeof PREDICT_FLAGS>) => {
-    const file = texts.length === 1 && texts[0] === '-' ? '-' : flags.file;
-    const sources = [
-      texts.length > 0 && file !== '-',
-      flags.file !== undefined || file === '-',
-      flags.input !== undefined,
-    ].filter(Boolean).length;
+    // Exactly one source, however it is spelt: texts, '-' (stdin) alone, --file, or --input.
+    const stdin = texts.length === 1 && texts[0] === '-';
+    if (texts.includes('-') && !stdin)
+      throw new UsageError("'-' reads the texts from standard input: give it alone, not beside other texts");
+    const sources = [texts.length > 0, flags.file !== undefined, flags.input !== undefined].filter(Boolean).length;
     if (sources !== 1) throw new UsageError('give texts, --file FILE (or -), or --input FILE: exactly one of them');
+    const file = stdin ? '-' : flags.file;
     if (flags.submission && !flags.input) throw new UsageError('--submission needs --input FILE (the rows it scores)');
     if (flags.explain && flags.submission)
       throw new UsageError('--explain shows why each text got its label; a submission has no room for it');

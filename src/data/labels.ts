@@ -4,6 +4,7 @@
  * first appearance, or as the user orders them). A model keeps the labels as written and their names.
  */
 import { InputError } from '../errors.ts';
+import { decimal } from './numbers.ts';
 import type { ReadTableOptions, TableRow, TextTable } from './table.ts';
 
 /** The five sentiment classes of the Kaggle movie-review data. */
@@ -32,7 +33,7 @@ export function labelCounts(labels: ArrayLike<number>, numClasses: number = NUM_
 /** The Kaggle classes: labels 0–4 in the Sentiment column. */
 export const KAGGLE_CLASSES: Classes = { labels: LABEL_NAMES.map((_, i) => String(i)), names: [...LABEL_NAMES] };
 
-const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
+const isNumber = (s: string) => decimal(s) !== null;
 
 /**
  * The classes of a labelled table and each row's class. `order` fixes the classes (every label must

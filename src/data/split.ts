@@ -1,3 +1,5 @@
+import { SettingError } from '../errors.ts';
+import { FRACTION, WHOLE_AT_LEAST_0, WHOLE_AT_LEAST_2 } from '../settings.ts';
 import { makeRng } from './random.ts';
 
 /**
@@ -16,6 +18,8 @@ export function validationSplitIndex(n: number, validationSplit: number): number
 }
 
 export function splitRows(n: number, validationSplit: number): RowSplit {
+  if (!WHOLE_AT_LEAST_0.valid(n)) throw new SettingError('rows', `must be ${WHOLE_AT_LEAST_0.expected}`, { given: n });
+  checkSplit(validationSplit);
   const at = validationSplit > 0 ? validationSplitIndex(n, validationSplit) : n;
   return { trainRows: range(0, at), valRows: range(at, n) };
 }
@@ -32,6 +36,9 @@ export function range(start: number, end: number): Int32Array {
  * order they first appear, cut into k contiguous blocks; fold i validates block i.
  */
 export function foldSplit(groups: ArrayLike<number | string>, k: number, fold: number): RowSplit {
+  if (!WHOLE_AT_LEAST_2.valid(k)) throw new SettingError('folds', `must be ${WHOLE_AT_LEAST_2.expected}`, { given: k });
+  if (!Number.isSafeInteger(fold) || fold < 0 || fold >= k)
+    throw new SettingError('fold', `must be a whole number from 0 to ${k - 1} (folds: ${k})`, { given: fold });
   const order = new Map<number | string, number>();
   for (let i = 0; i < groups.length; i++) if (!order.has(groups[i])) order.set(groups[i], order.size);
   const n = order.size;
@@ -88,8 +95,14 @@ export interface HoldOut {
  * Keras takes it, moved to a group boundary with a group column, or a seeded random share.
  */
 export function heldOutRows(groups: ReadonlyArray<string>, h: HoldOut): RowSplit {
+  checkSplit(h.validationSplit);
   const grouped = h.groupColumn !== null ? groups : null;
   if (h.shuffleSplit)
     return shuffledSplit(grouped ?? groups.map((_, i) => String(i)), h.validationSplit, makeRng(`split:${h.seed}`));
   return grouped ? groupedSplit(grouped, h.validationSplit) : splitRows(groups.length, h.validationSplit);
+}
+
+function checkSplit(validationSplit: number): void {
+  if (!FRACTION.valid(validationSplit))
+    throw new SettingError('validationSplit', `must be ${FRACTION.expected}`, { given: validationSplit });
 }

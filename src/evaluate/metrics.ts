@@ -1,4 +1,5 @@
 /** Classification scores as scikit-learn reports them (a class never predicted has precision 0). */
+import { SettingError } from '../errors.ts';
 
 export interface ClassScores {
   precision: number;
@@ -26,8 +27,20 @@ export function confusionMatrix(
   predicted: ArrayLike<number>,
   numClasses: number,
 ): number[][] {
+  if (!Number.isSafeInteger(numClasses) || numClasses < 1)
+    throw new SettingError('numClasses', 'must be a whole number of at least 1', { given: numClasses });
   if (truth.length !== predicted.length)
-    throw new Error(`${truth.length} true labels but ${predicted.length} predictions`);
+    throw new SettingError('predicted', `has ${predicted.length} labels for ${truth.length} true labels`);
+  for (const [name, labels] of [
+    ['truth', truth],
+    ['predicted', predicted],
+  ] as const) {
+    for (let i = 0; i < labels.length; i++) {
+      const c = labels[i];
+      if (!Number.isInteger(c) || c < 0 || c >= numClasses)
+        throw new SettingError(name, `holds ${c} at ${i}: classes are whole numbers from 0 to ${numClasses - 1}`);
+    }
+  }
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < truth.length; i++) m[truth[i]][predicted[i]] += 1;
   return m;

@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { SettingError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
-type Target = { kind: 'replace'; path: string } | { kind: 'through'; path: string };
+export type Target = { kind: 'replace'; path: string } | { kind: 'through'; path: string };
 
 /** Where and how `path` is written, or a SettingError naming `setting` when it cannot be. */
 export async function outputTarget(path: string, setting: string): Promise<Target> {

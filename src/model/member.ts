@@ -27,6 +27,11 @@ export interface Member {
   readonly numClasses: number;
   /** Longest input in tokens it reads (longer texts are cut from the front), or null for no limit. */
   readonly maxLen: number | null;
+  /**
+   * Which of a cleaned text's words (split on spaces) it reads, ascending: leaving out any other word
+   * cannot change its answer. Null (or absent): every word may count.
+   */
+  wordsRead?(words: ReadonlyArray<string>): number[] | null;
   /** Class probabilities of texts already cleaned (data/encode.ts `cleanTexts`). */
   predict(cleaned: ReadonlyArray<string>, opts?: PredictOptions): MemberOutput;
   /** Writes the member's files into `dir`; returns their names. */

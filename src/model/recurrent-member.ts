@@ -51,6 +51,18 @@ export class RecurrentMember implements Member {
     return toSequences(cleaned, this.tokenizer, this.input.maxLen);
   }
 
+  /** The words holding its last maxLen tokens (a word's tokens are its own when the tokenizer splits on spaces). */
+  wordsRead(words: ReadonlyArray<string>): number[] | null {
+    if (this.tokenizer.split !== ' ') return null;
+    const read: number[] = [];
+    for (let j = words.length - 1, tokens = 0; j >= 0 && tokens < this.input.maxLen; j--) {
+      const n = this.tokenizer.textToSequence(words[j]).length;
+      if (n > 0) read.push(j);
+      tokens += n;
+    }
+    return read.reverse();
+  }
+
   /** Probabilities of already-encoded sequences, in their order. */
   predictSequences(sequences: ReadonlyArray<ArrayLike<number>>, opts: PredictOptions = {}): Float32Array {
     return predictRows(

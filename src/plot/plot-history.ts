@@ -2,7 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError, NotTrainedError, SettingError } from '../errors.ts';
-import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
+import { checkOutputs } from '../fs/output-gate.ts';
+import { writeOutputFile } from '../fs/output-file.ts';
 import { readTextFile } from '../fs/read.ts';
 import { MODEL_FILES } from '../model/files.ts';
 import { curvesFromHistory, finalValAcc, parsePythonJson, type Curves } from './curves.ts';
@@ -43,8 +44,12 @@ export async function plotHistory(opts: PlotOptions): Promise<PlotResult> {
       );
     if (!(PLOT_FORMATS as readonly string[]).includes(extname(out).toLowerCase()))
       throw new SettingError('out', `must end in ${PLOT_FORMATS.join(' or ')}`, { given: out });
-    await outputTarget(out, 'out');
   }
+  // The plots beside a model's history are this command's own to redraw; every other file it reads is not.
+  await checkOutputs(
+    outputs.map((path) => ({ path, setting: 'out' })),
+    [file, { path: opts.modelDir, except: ['history.png', 'history.svg'] }],
+  );
   const curves = curvesFromHistory(parsePythonJson(await readTextFile(file), file), file);
   const title = plotTitle(opts.historyFile ? basename(file, extname(file)) : basename(resolve(opts.modelDir)), curves);
   const svg = await renderSvg(historySpec(curves, title, THEME[opts.theme]));

@@ -1,11 +1,10 @@
 /** `sentiment predict`: a model directory and texts in, predictions (or a Kaggle submission) out. */
-import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { labelCounts } from '../data/labels.ts';
 import { readTable, type ColumnNames, type TableFormat } from '../data/table.ts';
-import { SettingError } from '../errors.ts';
 import { startEngine, type EngineInfo, type EngineRequest, type EngineWork } from '../engine/engine.ts';
-import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
+import { checkOutputs } from '../fs/output-gate.ts';
+import { writeOutputFile } from '../fs/output-file.ts';
 import { loadModelDirectory, type ModelHeader } from '../model/directory.ts';
 import { readTextLines } from './lines.ts';
 import { checkText, PREDICT_BATCH_SIZE, Predictor, type Prediction, type PredictorOptions } from './predictor.ts';
@@ -112,11 +111,7 @@ export interface SubmissionResult {
 
 /** Scores every row of a data file and writes each id with its predicted label, in input order. */
 export async function writeSubmission(predictor: Predictor, opts: SubmissionOptions): Promise<SubmissionResult> {
-  await outputTarget(opts.submission, 'submission');
-  if (await sameFile(opts.submission, opts.input))
-    throw new SettingError('submission', 'is the input file: writing it would destroy the data; give another name', {
-      given: opts.submission,
-    });
+  await checkOutputs([{ path: opts.submission, setting: 'submission' }], [opts.input, predictor.loaded.dir]);
   const table = await readTable(opts.input, { labelled: false, ids: true, format: opts.format, columns: opts.columns });
   checkIds(table.rows, table.path);
   const started = performance.now();
@@ -143,10 +138,4 @@ export async function writeSubmission(predictor: Predictor, opts: SubmissionOpti
     seconds: (performance.now() - started) / 1000,
     labelCounts: labelCounts(labels, predictor.labelNames.length),
   };
-}
-
-/** Whether two paths name one file (through links); false when either is not there. */
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
-  return x !== null && y !== null && x.dev === y.dev && x.ino === y.ino;
 }

@@ -4,6 +4,7 @@
  * draw (readable without the pictures, and what the tests check).
  */
 import type { ReportData } from './report-data.ts';
+import { shownWords } from '../predict/explain.ts';
 
 export interface ReportCharts {
   curves: { member: string; svg: string }[];
@@ -16,12 +17,15 @@ export interface ReportCharts {
 }
 
 const STYLE = `
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #1a1a1a;
+body { overflow-wrap: anywhere; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #1a1a1a;
   max-width: 1180px; margin: 0 auto; padding: 24px 32px 64px; }
 h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 36px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .sub { color: #666; margin: 0 0 18px; }
 table { border-collapse: collapse; margin: 8px 0 14px; }
 th, td { padding: 3px 10px; text-align: left; border-bottom: 1px solid #eee; vertical-align: top; }
+/* Text from the data stays in its cell: a long word breaks, a name wraps, a direction override stays inside. */
+th, td { overflow-wrap: anywhere; unicode-bidi: isolate; max-width: 28em; }
+.scroll { overflow-x: auto; max-width: 100%; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .headline { display: flex; gap: 18px; flex-wrap: wrap; margin: 10px 0; }
 .headline div { background: #f4f6f8; border-radius: 6px; padding: 8px 14px; }
@@ -55,13 +59,17 @@ function mistakesTable(data: ReportData): string {
   const rows = data.mistakes.map((m) => {
     let text = esc(m.text);
     if (m.words) {
-      const scale = Math.max(0.05, ...m.words.map((w) => Math.abs(w.contribution)));
-      text = m.words
-        .map(
-          (w) =>
-            `<span class="w" style="background:${wordColour(w.contribution, scale)}" title="${w.contribution >= 0 ? '+' : ''}${w.contribution.toFixed(3)}">${esc(w.token)}</span>`,
-        )
-        .join(' ');
+      const { hidden, words } = shownWords(m.words);
+      const scale = Math.max(0.05, ...words.map((w) => Math.abs(w.contribution ?? 0)));
+      text =
+        (hidden ? `<span class="note">… ${int(hidden)} earlier words …</span> ` : '') +
+        words
+          .map((w) =>
+            w.contribution === null
+              ? `<span class="w" title="not measured">${esc(w.token)}</span>`
+              : `<span class="w" style="background:${wordColour(w.contribution, scale)}" title="${w.contribution >= 0 ? '+' : ''}${w.contribution.toFixed(3)}">${esc(w.token)}</span>`,
+          )
+          .join(' ');
     } else text += ' <span class="note">(answered from the phrase memory: no explanation)</span>';
     return `<tr><td class="text">${text}</td><td>${esc(m.truth)}</td><td>${esc(m.predicted)}</td><td class="n">${pct(m.probability)}</td></tr>`;
   });
@@ -80,7 +88,7 @@ function confusionTable(data: ReportData): string {
     (row, t) =>
       `<tr><th>${esc(names[t])}</th>${row.map((c, p) => `<td class="n" data-true="${t}" data-predicted="${p}">${int(c)}</td>`).join('')}</tr>`,
   );
-  return `<table class="confusion"><thead><tr><th>true \\ predicted</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="scroll"><table class="confusion"><thead><tr><th>true \\ predicted</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function perClassTable(data: ReportData): string {

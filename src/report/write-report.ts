@@ -3,7 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InputError, SettingError } from '../errors.ts';
 import { type EvaluateOptions, scoreFile } from '../evaluate/evaluate-file.ts';
-import { outputTarget, writeOutputFile } from '../fs/output-file.ts';
+import { checkOutputs } from '../fs/output-gate.ts';
+import { writeOutputFile } from '../fs/output-file.ts';
 import { openModelDirectory } from '../model/directory.ts';
 import { MODEL_FILES } from '../model/files.ts';
 import { renderSvg } from '../plot/render.ts';
@@ -38,11 +39,11 @@ export const DEFAULT_MISTAKES = 50;
 
 export async function writeReport(opts: ReportOptions): Promise<ReportResult> {
   const started = performance.now();
-  await outputTarget(opts.out, 'out');
   const mistakes = opts.mistakes ?? DEFAULT_MISTAKES;
   if (!Number.isInteger(mistakes) || mistakes < 0)
     throw new SettingError('mistakes', 'must be a whole number, 0 or more', { given: String(mistakes) });
   const file = opts.file ?? (await trainingFile(opts.modelDir));
+  await checkOutputs([{ path: opts.out, setting: 'out' }], [file, opts.modelDir]);
   const validation = opts.file === undefined;
   const { html, rows, accuracy } = await scoreFile(
     { ...opts, file, validation },

@@ -7,10 +7,10 @@
 import { foldSplit } from '../data/split.ts';
 import type { EpochLog } from '../model/history.ts';
 import type { RunSettings } from '../settings.ts';
-import { withModelOutput } from './model-output.ts';
+import { runInputs, withModelOutput } from './model-output.ts';
 import { OutOfFold, type OutOfFoldTable } from './out-of-fold.ts';
 import { fitStack, meanSd } from './stack.ts';
-import { startRun, type TrainReporter, type TrainRunOptions } from './start-run.ts';
+import { checkRunOptions, startRun, type TrainReporter, type TrainRunOptions } from './start-run.ts';
 import { type MemberScore, trainMembers } from './train-members.ts';
 
 export interface FoldResult {
@@ -38,7 +38,8 @@ export async function crossValidate(
   k: number,
   reporter: TrainReporter = {},
 ): Promise<CrossValidation> {
-  return withModelOutput(given.out, (out) => foldByFold({ ...given, out }, k, reporter));
+  checkRunOptions(given, k);
+  return withModelOutput(given.out, runInputs(given), (out) => foldByFold({ ...given, out }, k, reporter));
 }
 
 async function foldByFold(opts: TrainRunOptions, k: number, reporter: TrainReporter): Promise<CrossValidation> {

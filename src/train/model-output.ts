@@ -2,14 +2,22 @@
 import { rmdir, stat } from 'node:fs/promises';
 import { lockDirectory } from '../fs/lock.ts';
 import { checkOutputDirectory } from '../fs/output-dir.ts';
+import { checkDirectoryHoldsNoInput } from '../fs/output-gate.ts';
+import { resolveEmbeddings } from '../data/vectors.ts';
 import { isModelEntry } from '../model/directory.ts';
 
 /**
  * Runs `work` with `out` checked, resolved (a link followed) and locked for this process; a new
- * directory left empty by a run that saved nothing is removed again.
+ * directory left empty by a run that saved nothing is removed again. `reads`: the files the run reads,
+ * none of which may be inside the directory it replaces.
  */
-export async function withModelOutput<T>(given: string, work: (out: string) => Promise<T>): Promise<T> {
+export async function withModelOutput<T>(
+  given: string,
+  reads: ReadonlyArray<string>,
+  work: (out: string) => Promise<T>,
+): Promise<T> {
   const out = await checkOutputDirectory(given, 'out', isModelEntry);
+  await checkDirectoryHoldsNoInput(out, 'out', given, reads);
   const existed = (await stat(out).catch(() => null)) !== null;
   const release = await lockDirectory(out, 'out');
   try {
@@ -18,4 +26,22 @@ export async function withModelOutput<T>(given: string, work: (out: string) => P
     await release();
     if (!existed) await rmdir(out).catch(() => undefined);
   }
+}
+
+/** The files a run reads: its data, its validation file, its word vectors (where they resolve). */
+export function runInputs(opts: {
+  dataFile: string;
+  validationFile?: string | null;
+  embeddings?: string | null;
+}): string[] {
+  const files = [opts.dataFile];
+  if (opts.validationFile) files.push(opts.validationFile);
+  if (opts.embeddings) {
+    try {
+      files.push(resolveEmbeddings(opts.embeddings).path);
+    } catch {
+      // A missing vectors package is reported, with advice, when the run reads its settings.
+    }
+  }
+  return files;
 }

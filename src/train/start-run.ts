@@ -13,7 +13,8 @@ import type { StagedHook } from '../fs/atomic-dir.ts';
 import { checkInputFile } from '../fs/read.ts';
 import type { MemberKind } from '../model/member.ts';
 import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
-import { pickSettings, type RunSettings, type SettingKey } from '../settings.ts';
+import { pickSettings, type RunSettings, type SettingKey, WHOLE_AT_LEAST_2 } from '../settings.ts';
+import { checkTrainingMemory } from './memory-estimate.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
 import type { NgramProgress } from './ngram.ts';
 import type { LstmCallbacks } from './recurrent-member.ts';
@@ -119,6 +120,23 @@ export const validationRule: SplitRule = ({ rows, fileRows, groups, settings }) 
     ? { trainRows: range(0, fileRows), valRows: range(fileRows, rows) }
     : heldOutRows(groups, settings);
 
+/**
+ * A run's options checked at the library's boundary, as the CLI checks its flags: every setting
+ * (SettingError naming it), the files, the folds, and the memory the settings would need.
+ */
+export function checkRunOptions(opts: TrainRunOptions, folds?: unknown): RunSettings {
+  const settings = pickSettings(opts);
+  for (const key of ['dataFile', 'out'] as const)
+    if (typeof opts[key] !== 'string' || opts[key].trim() === '')
+      throw new SettingError(key, 'must name a file or directory (it is empty or not a string)', {
+        given: JSON.stringify(opts[key] ?? null),
+      });
+  if (folds !== undefined && !WHOLE_AT_LEAST_2.valid(folds))
+    throw new SettingError('folds', `must be ${WHOLE_AT_LEAST_2.expected}`, { given: String(folds) });
+  checkTrainingMemory(settings, { explicit: opts.explicit });
+  return settings;
+}
+
 export async function startRun(
   opts: TrainRunOptions,
   reporter: TrainReporter,
@@ -150,10 +168,6 @@ export async function startRun(
     reporter.onWarning?.({ kind: 'validation-is-training', file: validation.path });
   const caseless = labelsDifferingInCase(classes.labels);
   if (caseless) reporter.onWarning?.({ kind: 'labels-differ-in-case', labels: caseless });
-  if (requested.maxWords < 2)
-    throw new SettingError('maxWords', 'keeps no word (the tokenizer keeps indices 1 … maxWords − 1): at least 2', {
-      given: requested.maxWords,
-    });
   const valIndex = validation ? indexLabels(validation.rows, classes, validation.path) : new Int32Array(0);
   await checkEmbeddings(requested, checkpoint !== null);
   const rows = [...table.rows, ...(validation?.rows ?? [])];
@@ -176,6 +190,7 @@ export async function startRun(
       },
     );
   const settings = { ...requested, maxLen: data.maxLen };
+  checkTrainingMemory(settings, { classes: classes.labels.length, explicit: opts.explicit });
   const groups = rows.map((r) => r.group ?? `line ${r.line}`);
   const distinct = folds === undefined ? 0 : new Set(groups).size;
   if (folds !== undefined && folds > distinct)

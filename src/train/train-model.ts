@@ -8,8 +8,15 @@ import { PhraseMemory } from '../model/memory.ts';
 import { makeMeta } from '../model/meta.ts';
 import { type RunSettings, settingsToJson } from '../settings.ts';
 import { checkpointPath } from './checkpoint.ts';
-import { withModelOutput } from './model-output.ts';
-import { type StartedRun, startRun, type TrainReporter, type TrainRunOptions, validationRule } from './start-run.ts';
+import { runInputs, withModelOutput } from './model-output.ts';
+import {
+  checkRunOptions,
+  type StartedRun,
+  startRun,
+  type TrainReporter,
+  type TrainRunOptions,
+  validationRule,
+} from './start-run.ts';
 import { type MemberScore, NOTHING_TRAINED, type TrainedMembers, trainMembers } from './train-members.ts';
 import { trainBagged } from './bagging.ts';
 import { type OutOfFoldTable, outOfFoldGzip } from './out-of-fold.ts';
@@ -44,7 +51,8 @@ export interface TrainResult {
 }
 
 export async function runTraining(given: TrainRunOptions, reporter: TrainReporter = {}): Promise<TrainResult> {
-  return withModelOutput(given.out, (out) => train({ ...given, out }, reporter));
+  checkRunOptions(given, given.folds);
+  return withModelOutput(given.out, runInputs(given), (out) => train({ ...given, out }, reporter));
 }
 
 async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<TrainResult> {

@@ -76,6 +76,28 @@ describe('reading word vectors', () => {
     );
   });
 
+  it('checks a value as it is stored: past float32 (1e300 is finite as a double), hexadecimal, Infinity are refused at their line', async () => {
+    for (const [bad, value] of [
+      ['1e300', 2],
+      ['-3.5e39', 2],
+      ['0x10', 2],
+      ['Infinity', 2],
+      ['0b1', 2],
+    ] as const) {
+      await assert.rejects(
+        readVectors(file('f.txt', `the 1 2 3\nfilm 1 ${bad} 3\n`), { words: new Set(), top: 10 }),
+        new RegExp(`f\\.txt:2: value ${value} \\("${bad}"\\) is not a number \\(a decimal within float32's range\\)`),
+      );
+    }
+    const json = `{"dimensions":2,"vectors":{"the":[1e300,0,1,0]}}`;
+    await assert.rejects(
+      readVectors(file('w.json', json), { words: new Set(), top: 1 }),
+      /"the" value 1 \("1e300"\) is not a number \(a decimal within float32's range\)/,
+    );
+    const v = await readVectors(file('ok.txt', 'the 1e38 -2.5E-3 .5\n'), { words: new Set(), top: 1 });
+    assert.deepEqual(Array.from(v.vectors), [1e38, -2.5e-3, 0.5].map(Math.fround));
+  });
+
   it("reads wink's JSON layout without building it as objects", async () => {
     const json = `{"precision":8,"l2NormIndex":3,"wordIndex":4,"size":3,"dimensions":3,"words":["the","film","a\\"q"],"vectors":{"the":[0.1,0.2,0.3,0.37,0],"film":[1,0,-1,1.4,1],"a\\"q":[2,2,2,3.4,2]},"unkVector":[0,0,0,0,-1]}`;
     const v = await readVectors(file('w.json', json), { words: new Set(['a"q']), top: 1 });

@@ -3,13 +3,15 @@
  * cut: no console error, nothing fetched, every section drawn, the matrix's cells summing to the rows.
  */
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { initEngine } from '../../src/engine/engine.ts';
 import { writeReport } from '../../src/report/write-report.ts';
+import { DEFAULT_SETTINGS } from '../../src/settings.ts';
+import { runTraining } from '../../src/train/train-model.ts';
 import { needChromium, tempDir, tinyModel } from '../helpers.ts';
 import { SECTIONS } from './sections.ts';
 
@@ -77,5 +79,48 @@ describe('sentiment report in Chromium', () => {
     const shot = join(dir, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 10_000, `a screenshot in ${shot}`);
+  });
+
+  it('holds its layout under hostile text: a 300-character word, twenty long class names, a direction override', async (t) => {
+    const executablePath = needChromium(t);
+    if (!executablePath) return;
+    const dir = tempDir();
+    const names = Array.from({ length: 20 }, (_, i) => `class-${i}-${'verylongname'.repeat(6)}`);
+    const long = 'x'.repeat(300);
+    const rows = ['text\tlabel'];
+    for (let r = 0; r < 200; r++)
+      rows.push(`${r % 3 ? 'good film' : `${long} \u202eevil\u202c film`} ${r}\t${names[r % names.length]}`);
+    const data = join(dir, 'hostile.tsv');
+    writeFileSync(data, `${rows.join('\n')}\n`);
+    const model = join(dir, 'model');
+    await runTraining({
+      ...DEFAULT_SETTINGS,
+      out: model,
+      dataFile: data,
+      epochs: 1,
+      batchSize: 64,
+      maxWords: 500,
+      embeddingDim: 4,
+      units: 4,
+      denseUnits: 4,
+      backend: 'wasm',
+    });
+    const out = join(dir, 'report.html');
+    await writeReport({ modelDir: model, file: data, out, backend: 'wasm', memory: false });
+    browser ??= await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    const page = await (await browser.newContext({ offline: true, viewport: { width: 1240, height: 900 } })).newPage();
+    await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      const spilled = [...document.querySelectorAll('td, th')]
+        .filter((c) => c.scrollWidth > c.clientWidth + 1)
+        .map((c) => (c.textContent ?? '').slice(0, 40));
+      const wide = [...document.querySelectorAll('section')]
+        .filter((s) => s.scrollWidth > document.body.clientWidth)
+        .map((s) => s.id);
+      return { page: document.documentElement.scrollWidth, spilled, wide };
+    });
+    assert.ok(layout.page <= 1240, `the page is ${layout.page} px wide in a 1240 px window`);
+    assert.deepEqual(layout.spilled, [], 'no cell spills over its neighbours');
+    assert.deepEqual(layout.wide, [], 'no section is wider than the page');
   });
 });
