@@ -70,8 +70,30 @@ export function compareFigures(was: unknown, now: unknown): ComparedFigure[] {
   });
 }
 
-export function readResults(file: string): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'));
+/** A results file that cannot be compared: one line naming it. */
+export class ResultsFileError extends Error {
+  override name = 'ResultsFileError';
+}
+
+/** An earlier results file, read and checked (an object of figures), or a ResultsFileError naming it. */
+export function readResults(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new ResultsFileError(`${file}: ${why}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ResultsFileError(`${file}: not a results file (${(err as Error).message}; cut short?)`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new ResultsFileError(`${file}: not a results file (expected a JSON object of figures)`);
+  return json as Record<string, unknown>;
 }
 
 /** The comparison as lines of a table; `WORSE` marks each figure past the threshold. */

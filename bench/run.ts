@@ -15,7 +15,7 @@ import { benchModel } from './model.ts';
 import { benchColdPredict, benchPredict, benchStartup, UNSEEN_PHRASE, type PredictBench } from './predict.ts';
 import { benchVectors } from './vectors.ts';
 import { previousResult } from './previous.ts';
-import { compareFigures, formatComparison, readResults } from './compare.ts';
+import { compareFigures, formatComparison, ResultsFileError, readResults } from './compare.ts';
 import { formatSample, type Sample } from './stats.ts';
 import { benchTraining } from './training.ts';
 
@@ -47,10 +47,24 @@ if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-if (values.against) {
-  if (!values.compare) throw new Error('--against needs --compare FILE');
-  const [was, now] = [readResults(values.compare), readResults(values.against)];
-  process.stdout.write(formatComparison(compareFigures(was, now), values.compare, [was, now]));
+/** A bad --compare or --against file is one line and exit 2, before any benchmark runs. */
+function readOrExit(file: string): Record<string, unknown> {
+  try {
+    return readResults(file);
+  } catch (err) {
+    if (!(err instanceof ResultsFileError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+if (values.against && !values.compare) {
+  process.stderr.write('bench: --against needs --compare FILE\n');
+  process.exit(2);
+}
+const earlier = values.compare ? readOrExit(values.compare) : null;
+if (values.against && earlier && values.compare) {
+  const now = readOrExit(values.against);
+  process.stdout.write(formatComparison(compareFigures(earlier, now), values.compare, [earlier, now]));
   process.exit(0);
 }
 
@@ -212,8 +226,8 @@ for (const r of [header, ...body])
   );
 process.stdout.write(`\n${notes.join('\n')}\n`);
 process.stdout.write(`\nresults: ${file}\n`);
-if (values.compare) {
-  const was = readResults(values.compare);
+if (values.compare && earlier) {
+  const was = earlier;
   process.stdout.write(`\n${formatComparison(compareFigures(was, result), values.compare, [was, result])}`);
 }
 process.exit(0);

@@ -60,6 +60,8 @@ function unpack(source) {
   fs.readSync(fd, magic, 0, 4, 0);
   fs.closeSync(fd);
   const into = fs.mkdtempSync(path.join(os.tmpdir(), 'sentiment-libtensorflow-'));
+  // Removed whatever happens next (a real wheel's libraries are about 1 GB).
+  always.push(() => fs.rmSync(into, { recursive: true, force: true }));
   if (magic[0] === 0x50 && magic[1] === 0x4b) {
     // A wheel is a zip; Python (which node-gyp needs anyway) reads it without loading it whole.
     // The two libraries, and the headers tfjs-node's binding includes with everything they include.
@@ -125,13 +127,15 @@ Installs ${PKG} ${VERSION} and compiles its binding against that libtensorflow.\
 
   // Where the binding's gyp file looks; the binding's RUNPATH ($ORIGIN/../../deps/lib) finds them at run time.
   const deps = path.join(pkgDir, 'deps');
-  fs.rmSync(deps, { recursive: true, force: true });
+  // A working install stays working until the new one loads: its libraries and binding are set aside,
+  // and put back if anything below fails.
+  keepAside(deps);
+  keepAside(path.join(pkgDir, 'lib'), true);
   fs.mkdirSync(path.join(deps, 'lib'), { recursive: true });
   for (const file of [layout.lib, layout.framework]) fs.copyFileSync(file, path.join(deps, 'lib', path.basename(file)));
   fs.symlinkSync(path.basename(layout.lib), path.join(deps, 'lib', 'libtensorflow.so'));
   fs.symlinkSync(path.basename(layout.framework), path.join(deps, 'lib', 'libtensorflow_framework.so'));
   fs.cpSync(layout.include, path.join(deps, 'include'), { recursive: true });
-  if (dir !== source) fs.rmSync(dir, { recursive: true, force: true });
 
   say('compiling the binding (about 90 s)');
   const nodedir = path.resolve(path.dirname(process.execPath), '..');
@@ -177,13 +181,45 @@ Installs ${PKG} ${VERSION} and compiles its binding against that libtensorflow.\
     { cwd: ROOT },
   );
   process.stdout.write(`engine  ${engine.status === 0 ? engine.stdout : 'tensorflow'}\n`);
+  for (const drop of onSuccess.splice(0)) drop();
   return 0;
+}
+
+/** Run at the end, whatever happened (temporary directories). */
+const always = [];
+/** Run on success (the set-aside copies go), and on failure in reverse (they come back). */
+const onSuccess = [];
+const onFailure = [];
+
+/** Moves `dir` aside (copies it, with `copy`: the build cleans it in place) until the run ends. */
+function keepAside(dir, copy = false) {
+  if (!fs.existsSync(dir)) {
+    onFailure.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    return;
+  }
+  const aside = `${dir}.before-setup-${process.pid}`;
+  if (copy) fs.cpSync(dir, aside, { recursive: true, verbatimSymlinks: true });
+  else fs.renameSync(dir, aside);
+  onSuccess.push(() => fs.rmSync(aside, { recursive: true, force: true }));
+  onFailure.push(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(aside, dir);
+  });
 }
 
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (err) {
+  for (const undo of onFailure.reverse()) {
+    try {
+      undo();
+    } catch {
+      // Put back what can be put back.
+    }
+  }
   if (!(err instanceof SetupError)) throw err;
-  process.stderr.write(`setup:tensorflow: ${err.message}\n`);
+  process.stderr.write(`setup:tensorflow: ${err.message}${onFailure.length ? '; the earlier install is as it was' : ''}\n`);
   process.exitCode = 2;
+} finally {
+  for (const f of always) f();
 }

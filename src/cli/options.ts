@@ -209,7 +209,7 @@ export const TRAIN_FLAGS = {
   maxLen: flag<number>({
     flags: '--max-len <n>',
     description:
-      'longest input in tokens; longer phrases are cut from the front as pad_sequences does, with a warning (default: the longest phrase, at most 256)',
+      "longest input in tokens (words the tokenizer keeps); longer phrases are cut from the front as pad_sequences does, with a warning (default, as the recipe's max_phrase_len: the longest cleaned phrase counted in space-separated words, which is at least its tokens, at most 256)",
     parse: positiveInt,
   }),
   keep: flag<KeepPolicy>({

@@ -58,13 +58,21 @@ Examples:
     let explain: ((rs: TextPrediction[]) => (WordContribution[] | null)[]) | null = flags.explain
       ? (rs) => rs.map(() => null)
       : null;
+    // A text with no word the model reads gets its guess for an empty text: the terminal says so.
+    let unread: ((r: TextPrediction) => boolean) | null = null;
     const printAll = async <R extends TextPrediction>(
       rs: R[],
       labelNames: readonly string[],
       extra: (r: R) => Record<string, unknown> = () => ({}),
     ) => {
       const why = explain?.(rs);
-      for (const [i, r] of rs.entries()) await print(r, labelNames, extra(r), why?.[i]);
+      for (const [i, r] of rs.entries()) {
+        await print(r, labelNames, extra(r), why?.[i]);
+        if (!flags.json && unread?.(r))
+          await writeOut(
+            `  ${chalk.yellow('note: the model knows none of its words: this is its answer for an empty text, not a reading')}\n`,
+          );
+      }
     };
     let header: ModelHeader | undefined;
     // Texts typed on the command line: a few, answered from memory when it can, else on one thread.
@@ -95,6 +103,7 @@ Examples:
     });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
+    unread = (r) => r.source === 'model' && predictor.knownWords(r.text) === 0;
     if (explain) {
       const { explainPredictions } = await import('../predict/explain.ts');
       explain = (rs) =>

@@ -11,7 +11,7 @@ export function registerReport(program: Command): void {
     )
     .argument(
       '[file]',
-      "labelled data to score (TSV, CSV or JSON Lines); default: the validation rows of the model's training file",
+      "labelled data to score (TSV, CSV or JSON Lines); default: the rows the model held out of its training file, or its validation file (a model that held none out, such as --preset best's, needs a FILE)",
     );
   addOptions(cmd, REPORT_FLAGS);
   cmd.action(async (file: string | undefined, flags: FlagValues<typeof REPORT_FLAGS>) => {

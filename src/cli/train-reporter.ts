@@ -45,10 +45,22 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       if (info.fasterWith) write(`${chalk.yellow('note')}    ${info.fasterWith}`);
     },
     onData(s: DataSummary) {
+      const sizes = s.foldRows ?? [];
+      const each =
+        sizes.length && Math.min(...sizes) === Math.max(...sizes)
+          ? `${formatCount(sizes[0])} validation rows each`
+          : `validation rows ${sizes.map(formatCount).join('/')}`;
       const parts = s.folds
-        ? `${s.folds} folds by ${s.groupColumn ?? 'row'}, about ${formatCount(Math.round(s.rows / s.folds))} validation rows each`
+        ? `${s.folds} folds by ${s.groupColumn ?? 'row'}, ${each}`
         : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
-      write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
+      if (s.validationFile) {
+        write(
+          `${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows - s.validationFile.rows)} phrases (${formatCount(s.trainRows)} train)`,
+        );
+        write(
+          `${chalk.bold('data')}    ${s.validationFile.path}: ${formatCount(s.validationFile.rows)} phrases (validation)`,
+        );
+      } else write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
       write(
         `${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`,
       );
@@ -172,5 +184,9 @@ export function warningText(w: DataWarning): string {
       return `the labels ${w.labels.map((l) => JSON.stringify(l)).join(', ')} differ only in case or spaces and train as different classes; if they are one, fix the file (or list the classes with --labels)`;
     case 'validation-is-training':
       return `the validation file ${w.file} holds the same rows as the training file: validation scores rows the model trains on`;
+    case 'class-without-training-rows':
+      return `${w.labels.length === 1 ? 'class' : 'classes'} ${w.labels.map((l) => JSON.stringify(l)).join(', ')} ${w.labels.length === 1 ? 'has' : 'have'} no training row${w.fold === null ? ' once the validation rows are held out' : ` in fold ${w.fold}`}: the model cannot learn ${w.labels.length === 1 ? 'it' : 'them'} there${w.fold === null ? ' (use --shuffle-split, or give more rows of it)' : ''}`;
+    case 'vectors-match-nothing':
+      return `no training word has a vector in ${w.source} (${formatCount(w.words)} words): the member on vectors learns from random vectors; check the file is in the data's language and lower-cased`;
   }
 }

@@ -30,7 +30,7 @@ export function confusionMatrix(
   if (!Number.isSafeInteger(numClasses) || numClasses < 1)
     throw new SettingError('numClasses', 'must be a whole number of at least 1', { given: numClasses });
   if (truth.length !== predicted.length)
-    throw new SettingError('predicted', `has ${predicted.length} labels for ${truth.length} true labels`);
+    throw new SettingError('predicted', `${truth.length} true labels but ${predicted.length} predictions`);
   for (const [name, labels] of [
     ['truth', truth],
     ['predicted', predicted],

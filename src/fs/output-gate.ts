@@ -38,7 +38,7 @@ async function inputIdentities(reads: ReadonlyArray<Read>): Promise<Map<Identity
     const s = await stat(read).catch(() => null);
     if (!s) continue;
     if (!s.isDirectory()) {
-      found.set(identity(s), read);
+      found.set(identity(s), `the input file ${read}`);
       continue;
     }
     let budget = MAX_FILES;
@@ -81,11 +81,9 @@ export async function checkOutputs(outputs: ReadonlyArray<Output>, reads: Readon
     const s = await stat(targets[i].path).catch(() => null);
     const input = s ? inputs.get(identity(s)) : undefined;
     if (input !== undefined)
-      throw new SettingError(
-        o.setting,
-        `is ${input.includes(' (a file of ') ? input : `${input}, which this command reads`}: writing it would destroy it; give another name`,
-        { given: o.path },
-      );
+      throw new SettingError(o.setting, `is ${input}: writing it would destroy it; give another name`, {
+        given: o.path,
+      });
     const key = s ? identity(s) : await finalPath(targets[i].path);
     const twice = seen.get(key);
     if (twice)

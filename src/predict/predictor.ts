@@ -121,6 +121,16 @@ export class Predictor {
     return { predictions, truncated, fromMemory, memberOutputs: everyRow ? outputs : [] };
   }
 
+  /**
+   * How many of a text's words the members that tell read (the most of any of them); 0: the answer is
+   * the model's guess for a text it cannot read. Null when no member tells (an n-gram model alone).
+   */
+  knownWords(text: string): number | null {
+    const words = cleanTexts([text])[0].split(' ').filter(Boolean);
+    const counts = this.loaded.members.flatMap((m) => m.wordsRead?.(words)?.length ?? []);
+    return counts.length ? Math.max(...counts) : null;
+  }
+
   get numClasses(): number {
     return this.loaded.members[0].numClasses;
   }

@@ -109,9 +109,7 @@ function modelCard(predictor: Predictor, evaluation: Evaluation): [string, strin
   if (memory) card.push(['phrase memory', `${memory.size.toLocaleString('en-US')} training phrases`]);
   card.push([
     'classes',
-    evaluation.labelNames
-      .map((n, i) => (n === evaluation.labels[i] ? n : `${evaluation.labels[i]} ${n}`))
-      .join(', '),
+    evaluation.labelNames.map((n, i) => (n === evaluation.labels[i] ? n : `${evaluation.labels[i]} ${n}`)).join(', '),
   ]);
   if (history?.kept_epoch != null) {
     const why = settings?.keep === 'last' ? 'the last' : `the best ${settings?.monitor ?? 'val_acc'}`;

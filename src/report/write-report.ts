@@ -1,5 +1,6 @@
 /** `sentiment report`: a model scored on labelled rows, written as one self-contained HTML page. */
-import { basename, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InputError, SettingError } from '../errors.ts';
 import { type EvaluateOptions, scoreFile } from '../evaluate/evaluate-file.ts';
@@ -16,7 +17,7 @@ import { reportHtml } from './html.ts';
 import { reportData } from './report-data.ts';
 
 export interface ReportOptions extends Omit<EvaluateOptions, 'file' | 'validation'> {
-  /** Labelled rows to score; default: the validation rows of the model's own training file. */
+  /** Labelled rows to score; default: what defaultInput chooses for the model. */
   file?: string;
   /** The HTML file to write. */
   out: string;
@@ -42,9 +43,8 @@ export async function writeReport(opts: ReportOptions): Promise<ReportResult> {
   const mistakes = opts.mistakes ?? DEFAULT_MISTAKES;
   if (!Number.isInteger(mistakes) || mistakes < 0)
     throw new SettingError('mistakes', 'must be a whole number, 0 or more', { given: String(mistakes) });
-  const file = opts.file ?? (await trainingFile(opts.modelDir));
+  const { file, validation } = opts.file ? { file: opts.file, validation: false } : await defaultInput(opts.modelDir);
   await checkOutputs([{ path: opts.out, setting: 'out' }], [file, opts.modelDir]);
-  const validation = opts.file === undefined;
   const { html, rows, accuracy } = await scoreFile(
     { ...opts, file, validation },
     async (evaluation, scored, predictor) => {
@@ -77,12 +77,39 @@ export async function writeReport(opts: ReportOptions): Promise<ReportResult> {
   return { out: opts.out, file, validation, rows, accuracy, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The file the model was trained on, as its meta.json names it. */
-async function trainingFile(modelDir: string): Promise<string> {
-  const { meta } = await openModelDirectory(modelDir);
-  if (!meta?.data_file)
-    throw new InputError('does not say which file the model was trained on: name a labelled file to score', {
-      file: join(modelDir, MODEL_FILES.meta),
+/**
+ * What `report` scores when no file is named, by the kind of model: the rows training held out of its
+ * file (validation: true); a model validated on a file of its own, that file whole; a model that held no
+ * row out (every row trained a fold model, or no validation split) has nothing of its own to score, and
+ * the refusal says so and what to give instead.
+ */
+export async function defaultInput(modelDir: string): Promise<{ file: string; validation: boolean }> {
+  const { meta, settings } = await openModelDirectory(modelDir);
+  const metaPath = join(modelDir, MODEL_FILES.meta);
+  const name = 'name a labelled file to score (sentiment report FILE)';
+  if (!meta)
+    throw new InputError(`no record of the model's training data is here (no ${MODEL_FILES.meta}): ${name}`, {
+      file: modelDir,
     });
-  return meta.data_file;
+  const present = async (path: string, what: string) => {
+    if ((await stat(path).catch(() => null))?.isFile()) return path;
+    throw new InputError(
+      `records the model's ${what} as ${path}${isAbsolute(path) ? '' : ', relative to the directory train ran in'}, and it is not here (${resolve(path)}): ${name}`,
+      { file: metaPath },
+    );
+  };
+  if (settings?.validationFile)
+    return { file: await present(settings.validationFile, 'validation file'), validation: false };
+  if (meta.bagging)
+    throw new InputError(
+      `the model trained on every row (its ${meta.bagging.folds} fold models are its members), so it held none out to score: ${name}, one it did not train on`,
+      { file: metaPath },
+    );
+  if (settings && settings.validationSplit <= 0)
+    throw new InputError(`the model was trained without a validation split, so it held no row out: ${name}`, {
+      file: metaPath,
+    });
+  if (!meta.data_file)
+    throw new InputError(`does not say which file the model was trained on: ${name}`, { file: metaPath });
+  return { file: await present(meta.data_file, 'training file'), validation: true };
 }

@@ -4,7 +4,7 @@
  */
 import { type Classes, classesOf, indexLabels, labelCounts } from '../data/labels.ts';
 import { type PreparedData, prepareTrainingData } from '../data/prepare.ts';
-import { heldOutRows, type RowSplit, range } from '../data/split.ts';
+import { foldSplit, heldOutRows, type RowSplit, range } from '../data/split.ts';
 import { readTable } from '../data/table.ts';
 import { resolveEmbeddings } from '../data/vectors.ts';
 import { describeEngine, type Engine, type EngineInfo, type EngineRequest, startEngine } from '../engine/engine.ts';
@@ -59,6 +59,10 @@ export interface DataSummary {
   longestPhrase: number;
   /** The column whose groups stay whole across the split and the folds; null: each row is its own. */
   groupColumn: string | null;
+  /** Folds: each fold's validation rows. */
+  foldRows?: number[];
+  /** Rows of the validation file (part of `rows`, none of them training rows); absent without one. */
+  validationFile?: { path: string; rows: number };
 }
 
 /** Something about the data that makes the run say less than it seems to, said before training. */
@@ -68,7 +72,11 @@ export type DataWarning =
   /** Labels that differ only in case or spaces are different classes: likely one class misspelt. */
   | { kind: 'labels-differ-in-case'; labels: string[] }
   /** The validation file holds the same bytes as the training file: validation scores training rows. */
-  | { kind: 'validation-is-training'; file: string };
+  | { kind: 'validation-is-training'; file: string }
+  /** A class has no training row (in the split, or in a fold's training rows): the model cannot learn it there. */
+  | { kind: 'class-without-training-rows'; labels: string[]; fold: number | null }
+  /** No training word has a vector in the vectors file: the member on vectors starts from noise. */
+  | { kind: 'vectors-match-nothing'; source: string; words: number };
 
 export interface TrainReporter extends LstmCallbacks {
   onEngine?(info: EngineInfo, line: string): void;
@@ -213,6 +221,12 @@ export async function startRun(
     );
   const warning = sortedByLabel(labels, rowSplit, classes, settings);
   if (warning) reporter.onWarning?.(warning);
+  const foldSplits = folds === undefined ? null : Array.from({ length: folds }, (_, f) => foldSplit(groups, folds, f));
+  for (const [i, s] of (foldSplits ?? [rowSplit]).entries()) {
+    const missing = untrainedClasses(labels, s.trainRows, classes);
+    if (missing.length)
+      reporter.onWarning?.({ kind: 'class-without-training-rows', labels: missing, fold: foldSplits ? i + 1 : null });
+  }
 
   const engine = await startEngine(opts.backend, { work: 'train', nativeLogs: opts.nativeLogs });
   reporter.onEngine?.(engine.info, describeEngine(engine.info));
@@ -230,8 +244,17 @@ export async function startRun(
     truncated: data.truncated,
     longestPhrase: data.longestPhrase,
     groupColumn: table.used.group,
+    ...(foldSplits ? { foldRows: foldSplits.map((s) => s.valRows.length) } : {}),
+    ...(validation ? { validationFile: { path: validation.path, rows: validation.rows.length } } : {}),
   });
   return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit };
+}
+
+/** The classes with no row among `trainRows`. */
+function untrainedClasses(labels: Int32Array, trainRows: Int32Array, classes: Classes): string[] {
+  const seen = new Uint8Array(classes.labels.length);
+  for (const r of trainRows) seen[labels[r]] = 1;
+  return classes.labels.filter((_, c) => !seen[c]);
 }
 
 /** The first group of labels that are equal but for case and spaces (`pos`, `POS`, `Pos `), or null. */

@@ -197,6 +197,8 @@ async function trainVectorsMember(
     throw err;
   });
   if (v === null) return NOTHING_TRAINED;
+  if (v.vocabulary.covered === 0)
+    reporter.onWarning?.({ kind: 'vectors-match-nothing', source: v.source, words: v.fileWords });
   reporter.onVocabulary?.({
     words: v.vocabulary.rows - 1,
     covered: v.vocabulary.covered,

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compareFigures, formatComparison, readResults } from '../../bench/compare.ts';
-import { ROOT } from '../helpers.ts';
+import { ROOT, tempDir } from '../helpers.ts';
 
 const sample = (median: number) => ({ median, min: median, max: median, runs: [median] });
 const result = (submission: number, epoch: number, cold: number) => ({
@@ -42,5 +44,33 @@ describe('bench --compare', () => {
     const submission = compareFigures(was, regressed).find((r) => r.name === 'blas: submission');
     assert.ok(submission?.worse, 'the 3x slower scoring of 28 November is marked');
     assert.match(formatComparison(compareFigures(was, regressed), 'x', [was, regressed]), /blas: submission .* WORSE/);
+  });
+
+  it('a missing, cut-short or directory results file is one line and exit 2, before any benchmark runs', () => {
+    const dir = tempDir();
+    const cut = join(dir, 'cut.json');
+    writeFileSync(
+      cut,
+      readFileSync(join(ROOT, 'bench', 'results', '2026-11-27T20-25-19-495Z.json'), 'utf8').slice(0, 200),
+    );
+    const good = join(ROOT, 'bench', 'results', '2026-11-27T20-25-19-495Z.json');
+    for (const [args, message] of [
+      [['--compare', join(dir, 'none.json')], /none\.json: no such file/],
+      [['--compare', cut], /cut\.json: not a results file/],
+      [['--compare', dir], /is a directory/],
+      [['--compare', good, '--against', join(dir, 'none.json')], /none\.json: no such file/],
+      [['--against', good], /--against needs --compare/],
+    ] as const) {
+      const started = Date.now();
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), ...args], {
+        encoding: 'utf8',
+        cwd: ROOT,
+        timeout: 60_000,
+      });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /^\s+at /m);
+      assert.ok(Date.now() - started < 30_000, 'refused before benchmarking');
+    }
   });
 });

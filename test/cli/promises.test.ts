@@ -70,7 +70,7 @@ describe('what the tool promises', () => {
     const toData = join(dir, 'report.html');
     symlinkSync(data, toData);
     const cases: [string[], RegExp][] = [
-      [['report', data, '--model', model, '--out', data], /--out .*: is .*, which this command reads/],
+      [['report', data, '--model', model, '--out', data], /--out .*: is the input file .*would destroy it/],
       [['report', '--model', model, '--out', join(model, 'weights.bin')], /--out .*weights\.bin: is .*a file of/],
       [['report', '--model', model, '--out', join(model, 'meta.json')], /--out .*meta\.json: is .*a file of/],
       [['report', '--model', model, '--out', toData], /would destroy it/],
