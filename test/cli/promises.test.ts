@@ -202,4 +202,71 @@ describe('what the tool promises', () => {
       refused(sentiment(['predict', '--model', model, ...args], { input: 'good\n' }), /standard input|exactly one/);
     }
   });
+
+  it('messages tell the truth: what report scores by default, fold sizes, a class or vectors the run cannot learn from, a text the model cannot read', () => {
+    const dir = tempDir();
+    const small = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4', '--max-words', '300'];
+    // A model validated on a file of its own: report scores that file, whole.
+    const valFile = join(dir, 'val.tsv');
+    writeFileSync(valFile, readFileSync(data, 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
+    const validated = join(dir, 'validated');
+    assert.equal(sentiment(['train', data, '--out', validated, '--validation-file', valFile, ...small]).code, 0);
+    const report = sentiment(['report', '--model', validated, '--out', join(dir, 'r.html')]);
+    assert.equal(report.code, 0, report.err);
+    assert.match(report.out, /40 rows of .*val\.tsv/);
+    // A model that held no row out asks for a file (and says why), naming no flag report lacks.
+    const whole = join(dir, 'whole');
+    assert.equal(sentiment(['train', data, '--out', whole, '--validation-split', '0', ...small]).code, 0);
+    const r = sentiment(['report', '--model', whole, '--out', join(dir, 'w.html')]);
+    refused(r, /without a validation split.*name a labelled file to score/);
+    assert.doesNotMatch(r.err, /--validation\b/);
+    // Folds of different sizes are said as they are.
+    const header = 'PhraseId\tSentenceId\tPhrase\tSentiment';
+    const rows = Array.from({ length: 60 }, (_, i) => `${i + 1}\t${i < 50 ? 1 : i - 48}\tphrase ${i} good\t${i % 5}`);
+    const grouped = join(dir, 'grouped.tsv');
+    writeFileSync(grouped, `${header}\n${rows.join('\n')}\n`);
+    const cv = sentiment([
+      'train',
+      grouped,
+      '--out',
+      join(dir, 'cv'),
+      '--folds',
+      '3',
+      '--group-column',
+      'SentenceId',
+      ...small,
+    ]);
+    assert.equal(cv.code, 0, cv.err);
+    assert.match(cv.out, /3 folds by SentenceId, validation rows 53\/4\/3/);
+    // A class whose every row is held out gets a warning.
+    const late = join(dir, 'late.tsv');
+    const lateRows = Array.from({ length: 50 }, (_, i) => `${i + 1}\t${i + 1}\tphrase ${i}\t${i >= 45 ? 4 : i % 4}`);
+    writeFileSync(late, `${header}\n${lateRows.join('\n')}\n`);
+    const w = sentiment(['train', late, '--out', join(dir, 'late'), ...small]);
+    assert.equal(w.code, 0, w.err);
+    assert.match(w.err, /class "4" has no training row once the validation rows are held out/);
+    // Vectors that match no word of the data.
+    const vectors = join(dir, 'vectors.txt');
+    writeFileSync(vectors, 'zzzz 0.1 0.2\nqqqq 0.3 0.4\n');
+    const v = sentiment([
+      'train',
+      data,
+      '--out',
+      join(dir, 'v'),
+      '--preset',
+      'vectors',
+      '--embeddings',
+      vectors,
+      '--epochs',
+      '1',
+      '--units',
+      '4',
+    ]);
+    assert.equal(v.code, 0, v.err);
+    assert.match(v.err, /no training word has a vector in .*vectors\.txt/);
+    // A text with no word the model knows is not an ordinary answer.
+    const p = sentiment(['predict', '--model', model, 'qwxz vbnm', 'a good film']);
+    assert.equal(p.code, 0, p.err);
+    assert.equal((p.out.match(/knows none of its words/g) ?? []).length, 1);
+  });
 });
