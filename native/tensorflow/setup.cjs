@@ -218,7 +218,9 @@ try {
     }
   }
   if (!(err instanceof SetupError)) throw err;
-  process.stderr.write(`setup:tensorflow: ${err.message}${onFailure.length ? '; the earlier install is as it was' : ''}\n`);
+  process.stderr.write(
+    `setup:tensorflow: ${err.message}${onFailure.length ? '; the earlier install is as it was' : ''}\n`,
+  );
   process.exitCode = 2;
 } finally {
   for (const f of always) f();

@@ -4,7 +4,7 @@
  * (pad_sequences' truncating='pre'). Padding and batching follow in batches.ts.
  */
 import { cleanText } from './clean.ts';
-import { truncatePre } from './padding.ts';
+import { checkMaxLen, truncatePre } from './padding.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
 export function cleanTexts(texts: ReadonlyArray<string>): string[] {
@@ -19,6 +19,7 @@ export interface EncodedTexts {
 
 /** Cleaned texts to index sequences of at most `maxLen` tokens. */
 export function toSequences(cleaned: ReadonlyArray<string>, tokenizer: Tokenizer, maxLen: number): EncodedTexts {
+  checkMaxLen(maxLen);
   let truncated = 0;
   const sequences = cleaned.map((c) => {
     const seq = tokenizer.textToSequence(c);

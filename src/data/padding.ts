@@ -1,4 +1,12 @@
 /** keras_preprocessing's `pad_sequences` and the seed's phrase-length measure. */
+import { SettingError } from '../errors.ts';
+import { WHOLE_AT_LEAST_1 } from '../settings.ts';
+
+/** A length the library can pad or cut to: a whole number of at least 1. */
+export function checkMaxLen(maxLen: number): void {
+  if (!WHOLE_AT_LEAST_1.valid(maxLen))
+    throw new SettingError('maxLen', `must be ${WHOLE_AT_LEAST_1.expected}`, { given: maxLen });
+}
 
 export type PadMode = 'pre' | 'post';
 
@@ -22,6 +30,13 @@ export function padSequence(seq: ArrayLike<number>, opts: PadOptions, out = new 
 
 /** Every sequence padded into one row-major [n, maxLen] matrix. */
 export function padSequences(seqs: ReadonlyArray<ArrayLike<number>>, opts: PadOptions): Int32Array {
+  checkMaxLen(opts.maxLen);
+  for (const [name, mode] of [
+    ['padding', opts.padding],
+    ['truncating', opts.truncating],
+  ] as const)
+    if (mode !== undefined && mode !== 'pre' && mode !== 'post')
+      throw new SettingError(name, "must be 'pre' or 'post'", { given: String(mode) });
   const out = new Int32Array(seqs.length * opts.maxLen);
   seqs.forEach((s, i) => padSequence(s, opts, out.subarray(i * opts.maxLen, (i + 1) * opts.maxLen)));
   return out;

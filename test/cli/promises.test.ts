@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { classificationReport } from '../../src/evaluate/metrics.ts';
+import { padSequences } from '../../src/data/padding.ts';
 import { foldSplit, splitRows } from '../../src/data/split.ts';
 import { SettingError } from '../../src/errors.ts';
 import { positiveInt, fraction, positiveNumber, wholeNumber } from '../../src/cli/parse.ts';
@@ -138,6 +139,14 @@ describe('what the tool promises', () => {
     assert.throws(
       () => foldSplit([1, 2, 3], 1, 0),
       (e: unknown) => e instanceof SettingError && e.setting === 'folds',
+    );
+    assert.throws(
+      () => padSequences([[1, 2]], { maxLen: 0 }),
+      (e: unknown) => e instanceof SettingError && e.setting === 'maxLen',
+    );
+    assert.throws(
+      () => padSequences([[1]], { maxLen: 2, padding: 'middle' as never }),
+      (e: unknown) => e instanceof SettingError && e.setting === 'padding',
     );
     assert.throws(
       () => classificationReport([0, 7], [0, 1], 5),

@@ -119,6 +119,8 @@ describe('sentiment report in Chromium', () => {
         .map((s) => s.id);
       return { page: document.documentElement.scrollWidth, spilled, wide };
     });
+    const card = (await page.textContent('section#card')) ?? '';
+    assert.equal(card.split(names[0]).length - 1, 1, 'a class named by a word is named once on the card');
     assert.ok(layout.page <= 1240, `the page is ${layout.page} px wide in a 1240 px window`);
     assert.deepEqual(layout.spilled, [], 'no cell spills over its neighbours');
     assert.deepEqual(layout.wide, [], 'no section is wider than the page');
