@@ -217,7 +217,7 @@ describe('what the tool promises', () => {
     const small = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4', '--max-words', '300'];
     // A model validated on a file of its own: report scores that file, whole.
     const valFile = join(dir, 'val.tsv');
-    writeFileSync(valFile, readFileSync(data, 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
+    writeFileSync(valFile, `${readFileSync(data, 'utf8').split('\n').slice(0, 41).join('\n')}\n`);
     const validated = join(dir, 'validated');
     assert.equal(sentiment(['train', data, '--out', validated, '--validation-file', valFile, ...small]).code, 0);
     const report = sentiment(['report', '--model', validated, '--out', join(dir, 'r.html')]);
