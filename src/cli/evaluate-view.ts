@@ -1,5 +1,5 @@
 /** How `sentiment evaluate` shows its numbers: a summary, a per-class table and the confusion matrix; or JSON. */
-import { labelJson } from './predict-view.ts';
+import { labelJson } from '../predict/prediction-json.ts';
 import chalk from 'chalk';
 import type { Evaluation } from '../evaluate/evaluate-file.ts';
 import { formatCount } from './format.ts';

@@ -16,6 +16,7 @@ import { STDOUT_NAME } from './output.ts';
 import { registerPlotHistory } from './plot-history.ts';
 import { registerPredict } from './predict.ts';
 import { registerReport } from './report.ts';
+import { registerServe } from './serve.ts';
 import { UsageError } from './program.ts';
 import { applyColourPreference } from './terminal.ts';
 import { registerTrain } from './train.ts';
@@ -32,6 +33,7 @@ export function makeProgram(): Command {
   registerEvaluate(program);
   registerPlotHistory(program);
   registerReport(program);
+  registerServe(program);
   return program;
 }
 

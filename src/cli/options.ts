@@ -380,8 +380,84 @@ export const REPORT_FLAGS = {
   verbose,
 } satisfies Flags;
 
+export const SERVE_FLAGS = {
+  model,
+  port: flag<number>({
+    flags: '-p, --port <n>',
+    description: 'port to listen on; 0 picks a free one (the first line printed is the URL)',
+    default: 8080,
+    parse: wholeNumber,
+  }),
+  host: flag<string>({
+    flags: '--host <addr>',
+    description: 'address to listen on: 127.0.0.1 answers this machine only; 0.0.0.0 every network (then set a token)',
+    default: '127.0.0.1',
+  }),
+  name: flag<string>({
+    flags: '--name <name>',
+    description:
+      "the model's name in TensorFlow Serving's routes (/v1/models/NAME); default: the model directory's name",
+  }),
+  maxBody: flag<number>({
+    flags: '--max-body <bytes>',
+    description: 'largest request body; past it 413',
+    default: 1 << 20,
+    parse: positiveInt,
+  }),
+  maxTexts: flag<number>({
+    flags: '--max-texts <n>',
+    description: 'most texts in one request; past it 413',
+    default: 1000,
+    parse: positiveInt,
+  }),
+  maxBatch: flag<number>({
+    flags: '--max-batch <n>',
+    description: "most texts in one forward pass: concurrent requests' texts are batched up to this",
+    default: 512,
+    parse: positiveInt,
+  }),
+  batchWaitMs: flag<number>({
+    flags: '--batch-wait-ms <ms>',
+    description:
+      "how long a request's texts wait for others' before the forward pass (0: only for those already read; under load, requests arriving during a pass form the next one)",
+    default: 0,
+    parse: wholeNumber,
+  }),
+  tokenFile: flag<string>({
+    flags: '--token-file <file>',
+    description:
+      "require Authorization: Bearer TOKEN (the file's first line) on every route but /healthz and /readyz; also SENTIMENT_TOKEN (never a flag: ps would show it)",
+    parse: pathValue,
+  }),
+  cors: flag<string>({
+    flags: '--cors <origin>',
+    description: 'let browser pages from this origin call the server (CORS headers); none by default',
+  }),
+  logTexts: sw('--log-texts', 'name the texts in the access log (by default only how many)'),
+  workers: flag<number>({
+    flags: '--workers <n>',
+    description: 'server processes on the one port, each with the model loaded once (one per core at most helps)',
+    default: 1,
+    parse: positiveInt,
+  }),
+  graceMs: flag<number>({
+    flags: '--grace-ms <ms>',
+    description: 'on SIGTERM or Ctrl-C, how long requests in flight may take to finish before the server quits anyway',
+    default: 10_000,
+    parse: wholeNumber,
+  }),
+  watch: flag<boolean>({
+    flags: '--no-watch',
+    description:
+      'do not reload when train writes a new model into the directory (SIGHUP and POST /admin/reload still do)',
+    default: true,
+  }),
+  backend,
+} satisfies Flags;
+
 export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = {
   train: TRAIN_FLAGS,
+  serve: SERVE_FLAGS,
   predict: PREDICT_FLAGS,
   evaluate: EVALUATE_FLAGS,
   'plot-history': PLOT_FLAGS,

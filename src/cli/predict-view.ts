@@ -1,6 +1,7 @@
 /** How `sentiment predict` shows a prediction: a coloured bar per class, most likely first; or one JSON line. */
 import chalk, { type ChalkInstance } from 'chalk';
 import { shownWords, type WordContribution } from '../predict/explain.ts';
+import { predictionObject } from '../predict/prediction-json.ts';
 import type { TextPrediction } from '../predict/predict-inputs.ts';
 
 const BAR_WIDTH = 24;
@@ -62,20 +63,6 @@ export function formatPrediction(r: TextPrediction, labelNames: readonly string[
   return lines.join('\n');
 }
 
-/** A label as JSON: a number where the data wrote a plain number ("3" → 3), else the text as written. */
-export function labelJson(label: string): string | number {
-  const n = Number(label);
-  return label !== '' && Number.isSafeInteger(n) && String(n) === label ? n : label;
-}
-
 export function predictionJson(r: TextPrediction, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    text: r.text,
-    label: labelJson(r.label),
-    label_name: r.labelName,
-    class_index: r.index,
-    probabilities: r.probabilities,
-    source: r.source,
-    ...extra,
-  });
+  return JSON.stringify(predictionObject(r, extra));
 }
