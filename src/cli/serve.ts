@@ -91,19 +91,21 @@ async function serveHere(flags: ServeFlags, token: string | null, backend: Serve
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  // A worker's channel to its supervisor would keep it alive: it is done.
+  if (cluster.isWorker) process.exit(0);
 }
 
-/** --workers N: forks N servers on the one port, prints the URL once, passes signals on, waits for them. */
+/** --workers N: forks N servers on the one port, prints the URL once all listen, passes signals on, waits for them. */
 async function supervise(flags: ServeFlags): Promise<void> {
   const workers = Array.from({ length: flags.workers }, () => cluster.fork());
-  let printed = false;
+  let listening = 0;
   let stopping = false;
   await new Promise<void>((resolve, reject) => {
     let alive = workers.length;
     for (const w of workers) {
       w.on('message', (m: { listening?: string; id?: string }) => {
-        if (m.listening && !printed) {
-          printed = true;
+        // The URL once every process answers: a client then reaches any of them.
+        if (m.listening && ++listening === workers.length) {
           process.stdout.write(`${m.listening}\n`);
           process.stdout.write(`serving ${flags.model} in ${workers.length} processes (model ${m.id}); Ctrl-C stops\n`);
         }

@@ -274,6 +274,7 @@ export async function createServer(opts: ServeOptions): Promise<SentimentServer>
       dir: holder.dir,
       loaded_at: m.loadedAt.toISOString(),
       memory: m.hasMemory,
+      pid: process.pid,
     };
   });
   app.get('/metrics', async (_req, reply) => {

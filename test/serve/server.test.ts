@@ -313,4 +313,13 @@ describe('sentiment serve', () => {
     assert.ok(Date.now() - t0 < 3000, 'it did not wait for the held request');
     await held;
   });
+
+  it('--workers 2: two processes answer on one port, and both stop on SIGTERM', async () => {
+    const { url: base, child } = await startCli(['--model', seed, '--workers', '2']);
+    const pids = new Set<number>();
+    for (let i = 0; i < 40 && pids.size < 2; i++) pids.add((await (await fetch(`${base}/readyz`)).json()).pid);
+    assert.equal(pids.size, 2, 'answers come from two processes');
+    child.kill('SIGTERM');
+    assert.deepEqual(await exited(child), { code: 0, signal: null });
+  });
 });
