@@ -18,7 +18,7 @@ import { loadTokenizer, MODEL_FILES, saveTokenizer } from './files.ts';
 import { loadLayersModel, saveLayersModel } from './layers-files.ts';
 import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
 import { useSpeedLayer } from './lstm/layer.ts';
-import { prefixTreeScorer, type FedScorer } from './lstm/prefix-scoring.ts';
+import { cachedPrefixTreeScorer, type FedScorer } from './lstm/prefix-scoring.ts';
 
 export const DEFAULT_BATCH_SIZE = PREDICT_BATCH_SIZE;
 
@@ -176,7 +176,7 @@ export function predictRows(
   opts: SequenceInput & { batchSize: number },
   onProgress?: (done: number, total: number) => void,
 ): Float32Array {
-  const scorer = rows.length > 0 ? prefixTreeScorer(model) : null;
+  const scorer = rows.length > 0 ? cachedPrefixTreeScorer(model) : null;
   if (scorer) return predictRowsByForest(scorer, seqs, rows, opts, onProgress);
   const position = new Int32Array(seqs.length);
   rows.forEach((r, i) => (position[r] = i));

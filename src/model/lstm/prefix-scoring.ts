@@ -13,6 +13,7 @@
 import * as tf from '../../engine/tf.ts';
 import type { FusedLstmAddon } from '../../engine/native-addon.ts';
 import { bidirectionalView } from '../../engine/patches/layers-internals.ts';
+import { writesInPlace } from '../../engine/written-in-place.ts';
 import { runForwardTree } from './kernels.ts';
 import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
 import { buildPrefixForest } from './prefix-forest.ts';
@@ -186,4 +187,36 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
     }
     return probs ?? new Float32Array(0);
   };
+}
+
+/** Each model's scorer, with the weights it copied: a scorer copies the embedding table and the LSTM's weights. */
+const scorers = new WeakMap<tf.LayersModel, { stamp: unknown[]; scorer: FedScorer | null }>();
+
+/** What the scorer was made from: each variable's data (and its writes in place), and each LSTM's speed layer. */
+function weightsStamp(model: tf.LayersModel): unknown[] {
+  const speeds = model.layers.flatMap((l) => {
+    const bi = bidirectionalView(l);
+    return [l, bi?.forwardLayer, bi?.backwardLayer].map((x) => (x instanceof FusedLSTM ? x.speed : null));
+  });
+  return [
+    ...speeds,
+    ...model.weights.flatMap((w) => {
+      const { dataId } = w.read();
+      return [dataId, writesInPlace(dataId)];
+    }),
+  ];
+}
+
+/**
+ * prefixTreeScorer, made once per model and weights: a forward pass of one text no longer copies the
+ * embedding table (8 MB for the seed) and the LSTM's weights each time. Training changes the weights
+ * (a new tensor, or a write in place): the next call makes a new scorer.
+ */
+export function cachedPrefixTreeScorer(model: tf.LayersModel): FedScorer | null {
+  const stamp = weightsStamp(model);
+  const hit = scorers.get(model);
+  if (hit && hit.stamp.length === stamp.length && hit.stamp.every((x, i) => x === stamp[i])) return hit.scorer;
+  const scorer = prefixTreeScorer(model);
+  scorers.set(model, { stamp, scorer });
+  return scorer;
 }

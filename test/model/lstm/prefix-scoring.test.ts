@@ -104,6 +104,29 @@ describe('scoring over prefix forests (blas engine)', () => {
     });
   }
 
+  it('makes its scorer once per weights: new weights (a training step) are scored as the layers path scores them', (t) => {
+    if (!needAddon(t)) return;
+    const model = buildModel(
+      { ...DEFAULT_SETTINGS, maxWords: 30, embeddingDim: 4, units: 4, denseUnits: 4 },
+      { numClasses: 3, inputLength: null },
+      speed,
+    );
+    const seqs = phrases(50, 30);
+    const rows = Int32Array.from(seqs.keys());
+    const score = () => predictRows(model, seqs, rows, { maxLen: 20, batching: 'group', batchSize: 64 });
+    const first = score();
+    assert.deepEqual(score(), first, 'the same weights, the same answers');
+    const embedding = model.layers[0];
+    const [table] = embedding.getWeights();
+    embedding.setWeights([tf.tidy(() => table.mul(2))]);
+    const again = score();
+    assert.notDeepEqual(again, first);
+    oneByOne(model, seqs, 20, 'group').forEach((p, i) =>
+      p.forEach((v, k) => assert.ok(Math.abs(again[i * 3 + k] - v) < 1e-6, `row ${i} class ${k}`)),
+    );
+    model.dispose();
+  });
+
   it('splits a long list into forests of FOREST_ROWS rows and keeps the order', (t) => {
     if (!needAddon(t)) return;
     const model = buildModel(
