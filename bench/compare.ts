@@ -44,6 +44,14 @@ export function figuresOf(result: unknown): Map<string, Figure> {
     add(`${name}: cold predict --explain (unseen phrase)`, median(p.coldExplainUnseen), 's');
     add(`${name}: report (validation rows)`, median(p.reportWall), 's');
   }
+  const serve = obj(r.serve);
+  for (const run of Array.isArray(serve.runs) ? serve.runs : []) {
+    const x = obj(run);
+    const what = `serve: ${x.connections} connections, ${x.textsPerRequest === 1 ? 'one text' : `${x.textsPerRequest} texts`}`;
+    add(`${what}: requests/s`, num(x.requestsPerSecond), 'req/s', true);
+    add(`${what}: p99`, num(x.p99Ms), 'ms');
+  }
+  add('serve: RSS after the requests', num(obj(serve.rssMb).afterRequests), 'MB');
   add('start-up (--version)', median(r.startup_seconds), 's');
   add('vectors member epoch', num(obj(r.vectors).epochSeconds), 's');
   return out;

@@ -28,6 +28,9 @@ const HELP = `npm run bench [-- options]
   --compare <json>   print every figure beside that earlier results file, with the ratio; marks each one more
                      than 15% worse (run it before and after a speed change)
   --against <json>   with --compare: compare this results file instead of running the bench
+  --serve            only sentiment serve under load (autocannon): one-text requests at 1, 16 and 64 connections,
+                     64-text requests, RSS after 10,000 and after 1,000,000 more requests (100,000 with --quick),
+                     and predict a process per call; writes bench/results/<time>-serve.json
 Writes bench/results/<time>.json and prints a table.
 `;
 
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     test: { type: 'string', default: 'data/test.tsv' },
     compare: { type: 'string' },
     against: { type: 'string' },
+    serve: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -70,6 +74,34 @@ if (values.against && earlier && values.compare) {
 
 const quick = values.quick ?? false;
 const trainTsv = values.data ?? 'data/train.tsv';
+if (values.serve) {
+  const { benchServe } = await import('./serve.ts');
+  const served = await benchModel(trainTsv);
+  const serve = await benchServe({
+    modelDir: served.dir,
+    testTsv: values.test ?? 'data/test.tsv',
+    quick,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  const result = {
+    date: new Date().toISOString(),
+    host: hostname(),
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+    node: process.version,
+    package_version: PACKAGE_VERSION,
+    quick,
+    trained_model: served.trained,
+    serve,
+  };
+  const RESULTS_DIR = join(import.meta.dirname, 'results');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const out = join(RESULTS_DIR, `${result.date.replace(/[:.]/g, '-')}-serve${quick ? '-quick' : ''}.json`);
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`wrote ${out}\n`);
+  if (earlier && values.compare)
+    process.stdout.write(`\n${formatComparison(compareFigures(earlier, result), values.compare, [earlier, result])}`);
+  process.exit(0);
+}
 const native = await chooseNativePackage();
 const engines = (values.engines?.split(',') ?? [
   ...(native.ok ? ['tensorflow'] : []),

@@ -56,6 +56,9 @@ export { classificationReport } from './evaluate/metrics.ts';
 export { plotHistory } from './plot/plot-history.ts';
 export { type ReportOptions, writeReport } from './report/write-report.ts';
 
+// Serving.
+export { createServer, type SentimentServer, type ServeOptions } from './serve/server.ts';
+
 // Engines.
 export {
   ENGINE_CHOICES,

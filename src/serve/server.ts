@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type EngineRequest, startEngine } from '../engine/engine.ts';
 import { InputError } from '../errors.ts';
 import { predictionObject } from '../predict/prediction-json.ts';

@@ -241,7 +241,7 @@ describe('sentiment serve', () => {
     const client = (async () => {
       for (let i = 0; !stop && i < 20_000; i++) {
         const r = await post(`${base}/predict`, { text: `a film ${i}` }).catch(() => null);
-        if (!r || r.status !== 200) failed += 1;
+        if (r?.status !== 200) failed += 1;
         else seen.add(r.headers.get('x-model-id') ?? '');
       }
     })();
