@@ -9,7 +9,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer, type SentimentServer } from '../../src/serve/server.ts';
-import { BIN, sentiment, tempDir, trainHead } from '../helpers.ts';
+import { BIN, sentiment, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
 const SMALL = [
   '--units',
@@ -24,19 +24,9 @@ const SMALL = [
   '64',
 ];
 
-function train(out: string, extra: string[] = []): void {
-  const r = sentiment([
-    'train',
-    trainHead(300),
-    '--out',
-    out,
-    '--epochs',
-    '1',
-    '--backend',
-    'wasm',
-    ...SMALL,
-    ...extra,
-  ]);
+/** A tiny model of `data` (the first 300 training rows); `size`: the flags that keep it tiny. */
+function train(out: string, extra: string[] = [], data = trainHead(300), size = SMALL): void {
+  const r = sentiment(['train', data, '--out', out, '--epochs', '1', '--backend', 'wasm', ...size, ...extra]);
   assert.equal(r.code, 0, r.err);
 }
 
@@ -118,6 +108,7 @@ describe('sentiment serve', () => {
   let dir = '';
   let seed = '';
   let ensemble = '';
+  let vectors = '';
   let server: SentimentServer;
   let url = '';
   before(async () => {
@@ -126,6 +117,9 @@ describe('sentiment serve', () => {
     ensemble = join(dir, 'ensemble');
     train(seed);
     train(ensemble, ['--preset', 'ensemble']);
+    vectors = join(dir, 'vectors');
+    const data = trainHead(300);
+    train(vectors, ['--preset', 'vectors', '--embeddings', vectorsFor(data)], data, ['--units', '4']);
     server = await createServer({ modelDir: seed, backend: 'wasm', maxTexts: 50, maxBody: 4096 });
     url = await server.app.listen({ port: 0, host: '127.0.0.1' });
   });
@@ -133,8 +127,8 @@ describe('sentiment serve', () => {
     await server?.close();
   });
 
-  it("answers every route; /predict's numbers are predict --json's (seed and ensemble, memory on and off, explained)", async () => {
-    for (const model of [seed, ensemble]) {
+  it("answers every route; /predict's numbers are predict --json's (the LSTM, an ensemble, the member on vectors; memory on and off; explained)", async () => {
+    for (const model of [seed, ensemble, vectors]) {
       const s = model === seed ? server : await createServer({ modelDir: model, backend: 'wasm' });
       const base = model === seed ? url : await s.app.listen({ port: 0, host: '127.0.0.1' });
       try {
