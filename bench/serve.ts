@@ -25,7 +25,8 @@ export interface LoadFigures {
 
 export interface ServeBench {
   model: string;
-  engine: string;
+  /** The served model's id (/readyz). */
+  modelId: string;
   runs: LoadFigures[];
   rssMb: { afterWarmup: number; afterRequests: number; requests: number };
   /** `sentiment predict TEXT`, a process per call: seconds per call (median). */
@@ -97,7 +98,7 @@ export async function benchServe(opts: {
     child.on('exit', (code) => reject(new Error(`sentiment serve exited ${code}`)));
   });
   try {
-    const engine = (await (await fetch(`${url}/readyz`)).json()) as { model: string };
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { model: string };
     const seconds = opts.quick ? 5 : 10;
     await load(url, texts, { connections: 16, perRequest: 1, amount: 10_000 });
     const afterWarmup = rssMb(child.pid as number);
@@ -131,7 +132,7 @@ export async function benchServe(opts: {
     opts.log(`serve: baseline, sentiment predict a process per call: ${predictProcessSeconds.toFixed(2)} s a call`);
     return {
       model: opts.modelDir,
-      engine: engine.model,
+      modelId: ready.model,
       runs,
       rssMb: { afterWarmup, afterRequests, requests },
       predictProcessSeconds,

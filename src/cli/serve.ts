@@ -66,7 +66,12 @@ async function serveHere(flags: ServeFlags, token: string | null, backend: Serve
     watch: flags.watch,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  const address = await server.app.listen({ port: flags.port, host: flags.host });
+  const address = await server.app
+    .listen({ port: flags.port, host: flags.host })
+    .catch(async (err: NodeJS.ErrnoException) => {
+      await server.close();
+      throw listenProblem(err, flags);
+    });
   const id = server.holder.current.id;
   if (cluster.isWorker) process.send?.({ listening: address, id });
   else {
@@ -93,6 +98,17 @@ async function serveHere(flags: ServeFlags, token: string | null, backend: Serve
   });
   // A worker's channel to its supervisor would keep it alive: it is done.
   if (cluster.isWorker) process.exit(0);
+}
+
+/** Why the port could not be opened, in the flags' words. */
+function listenProblem(err: NodeJS.ErrnoException, flags: ServeFlags): Error {
+  if (err.code === 'EADDRINUSE')
+    return new UsageError(`--port ${flags.port}: in use by another program; choose another (0 picks a free one)`);
+  if (err.code === 'EACCES')
+    return new UsageError(`--port ${flags.port}: needs privileges on this machine; choose one above 1023`);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+    return new UsageError(`--host ${flags.host}: not an address of this machine`);
+  return err;
 }
 
 /** --workers N: forks N servers on the one port, prints the URL once all listen, passes signals on, waits for them. */

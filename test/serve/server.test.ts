@@ -316,4 +316,17 @@ describe('sentiment serve', () => {
     child.kill('SIGTERM');
     assert.deepEqual(await exited(child), { code: 0, signal: null });
   });
+
+  it('a port in use or an address not of this machine is one line, exit 2', () => {
+    const port = new URL(url).port;
+    for (const [args, message] of [
+      [['--port', port], new RegExp(`--port ${port}: in use`)],
+      [['--host', '0.0.0.1', '--port', '0'], /--host 0\.0\.0\.1: not an address of this machine/],
+    ] as const) {
+      const r = sentiment(['serve', '--model', seed, '--backend', 'wasm', ...args], { timeoutMs: 60_000 });
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, message);
+      assert.doesNotMatch(r.err, /^\s+at /m);
+    }
+  });
 });
