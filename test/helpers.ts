@@ -128,6 +128,20 @@ function removeAll(dir: string): void {
   }
 }
 
+/** `train` flags for a model of a few hundred weights: seconds to train on a few hundred rows. */
+export const TINY_TRAIN_FLAGS: readonly string[] = [
+  '--units',
+  '4',
+  '--embedding-dim',
+  '4',
+  '--dense-units',
+  '4',
+  '--max-words',
+  '300',
+  '--batch-size',
+  '64',
+];
+
 /** The first `n` data rows of data/train.tsv (with its header) in a temp file. */
 export function trainHead(n: number): string {
   const lines = readFileSync(TRAIN_TSV, 'utf8')

@@ -5,6 +5,7 @@
  */
 import { ENGINE_CHOICES, type EngineRequest } from '../engine/names.ts';
 import { THEMES, type ThemeName } from '../plot/theme.ts';
+import { SERVE_DEFAULTS } from '../serve/defaults.ts';
 import { describePresets } from '../presets.ts';
 import {
   BATCHING_MODES,
@@ -401,26 +402,26 @@ export const SERVE_FLAGS = {
   maxBody: flag<number>({
     flags: '--max-body <bytes>',
     description: 'largest request body; past it 413',
-    default: 1 << 20,
+    default: SERVE_DEFAULTS.maxBody,
     parse: positiveInt,
   }),
   maxTexts: flag<number>({
     flags: '--max-texts <n>',
     description: 'most texts in one request; past it 413',
-    default: 1000,
+    default: SERVE_DEFAULTS.maxTexts,
     parse: positiveInt,
   }),
   maxBatch: flag<number>({
     flags: '--max-batch <n>',
     description: "most texts in one forward pass: concurrent requests' texts are batched up to this",
-    default: 512,
+    default: SERVE_DEFAULTS.maxBatch,
     parse: positiveInt,
   }),
   batchWaitMs: flag<number>({
     flags: '--batch-wait-ms <ms>',
     description:
       "how long a request's texts wait for others' before the forward pass (0: only for those already read; under load, requests arriving during a pass form the next one)",
-    default: 0,
+    default: SERVE_DEFAULTS.batchWaitMs,
     parse: wholeNumber,
   }),
   tokenFile: flag<string>({

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type EngineRequest, startEngine } from '../engine/engine.ts';
 import { InputError } from '../errors.ts';
 import { predictionObject } from '../predict/prediction-json.ts';
+import { SERVE_DEFAULTS } from './defaults.ts';
 import { ServerMetrics } from './metrics.ts';
 import { ModelHolder, type ReloadResult } from './model-holder.ts';
 import { HttpError, instancesRequest, predictRequest } from './requests.ts';
@@ -42,14 +43,7 @@ export interface ServeOptions {
   watch?: boolean;
 }
 
-export const SERVE_DEFAULTS = {
-  maxBody: 1 << 20,
-  maxTexts: 1000,
-  maxBatch: 512,
-  batchWaitMs: 0,
-  requestTimeoutMs: 30_000,
-  headersTimeoutMs: 10_000,
-} as const;
+export { SERVE_DEFAULTS };
 
 export interface SentimentServer {
   app: FastifyInstance;

@@ -16,7 +16,7 @@ import { SettingError } from '../../src/errors.ts';
 import { positiveInt, fraction, positiveNumber, wholeNumber } from '../../src/cli/parse.ts';
 import { checkSettings, DEFAULT_SETTINGS, pickSettings, type SettingKey } from '../../src/settings.ts';
 import { runTraining } from '../../src/train/train-model.ts';
-import { type CliResult, sentiment, tempDir, trainHead } from '../helpers.ts';
+import { type CliResult, sentiment, TINY_TRAIN_FLAGS, tempDir, trainHead } from '../helpers.ts';
 
 const STACK = /^\s+at |node:internal/m;
 
@@ -37,26 +37,7 @@ describe('what the tool promises', () => {
     const dir = tempDir();
     data = trainHead(300);
     model = join(dir, 'model');
-    const r = sentiment([
-      'train',
-      data,
-      '--out',
-      model,
-      '--epochs',
-      '1',
-      '--units',
-      '4',
-      '--embedding-dim',
-      '4',
-      '--dense-units',
-      '4',
-      '--max-words',
-      '300',
-      '--batch-size',
-      '64',
-      '--backend',
-      'wasm',
-    ]);
+    const r = sentiment(['train', data, '--out', model, '--epochs', '1', ...TINY_TRAIN_FLAGS, '--backend', 'wasm']);
     assert.equal(r.code, 0, r.err);
   });
 
@@ -214,7 +195,7 @@ describe('what the tool promises', () => {
 
   it('messages tell the truth: what report scores by default, fold sizes, a class or vectors the run cannot learn from, a text the model cannot read', () => {
     const dir = tempDir();
-    const small = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4', '--max-words', '300'];
+    const small = ['--epochs', '1', ...TINY_TRAIN_FLAGS];
     // A model validated on a file of its own: report scores that file, whole.
     const valFile = join(dir, 'val.tsv');
     writeFileSync(valFile, `${readFileSync(data, 'utf8').split('\n').slice(0, 41).join('\n')}\n`);

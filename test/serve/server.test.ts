@@ -9,23 +9,12 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer, type SentimentServer } from '../../src/serve/server.ts';
-import { BIN, sentiment, tempDir, trainHead, vectorsFor } from '../helpers.ts';
+import { BIN, sentiment, TINY_TRAIN_FLAGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
-const SMALL = [
-  '--units',
-  '4',
-  '--embedding-dim',
-  '4',
-  '--dense-units',
-  '4',
-  '--max-words',
-  '300',
-  '--batch-size',
-  '64',
-];
+const SMALL = TINY_TRAIN_FLAGS;
 
 /** A tiny model of `data` (the first 300 training rows); `size`: the flags that keep it tiny. */
-function train(out: string, extra: string[] = [], data = trainHead(300), size = SMALL): void {
+function train(out: string, extra: string[] = [], data = trainHead(300), size: readonly string[] = SMALL): void {
   const r = sentiment(['train', data, '--out', out, '--epochs', '1', '--backend', 'wasm', ...size, ...extra]);
   assert.equal(r.code, 0, r.err);
 }
