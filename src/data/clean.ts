@@ -44,3 +44,8 @@ export function cleanText(text: string): string {
   for (const [from, to] of REPLACEMENTS) out = out.replaceAll(from, to);
   return collapseWhitespace(out);
 }
+
+/** A text's words as the model's members read them: cleaned, split on spaces. */
+export function cleanWords(text: string): string[] {
+  return cleanText(text).split(' ').filter(Boolean);
+}

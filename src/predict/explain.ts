@@ -12,7 +12,7 @@
  * variants are built a batch at a time. Passes: at most the members' windows added up; each variant at
  * most the words read (or, with an n-gram member, the text): linear in the text, never quadratic.
  */
-import { cleanText } from '../data/clean.ts';
+import { cleanWords } from '../data/clean.ts';
 import type { Prediction, Predictor } from './predictor.ts';
 
 export interface WordContribution {
@@ -60,7 +60,7 @@ export function explainPredictions(
 }
 
 function explainOne(predictor: Predictor, text: string, prediction: Prediction, cap: number): WordContribution[] {
-  const words = cleanText(text).split(' ').filter(Boolean);
+  const words = cleanWords(text);
   const n = Math.min(cap, words.length);
   const last = Array.from({ length: n }, (_, i) => words.length - n + i);
   const { members } = predictor.loaded;

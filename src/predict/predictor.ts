@@ -3,6 +3,7 @@
  * probabilities (fed as that member was trained), blended; a text the phrase memory holds gets its
  * stored labels instead. A text's probabilities never depend on the other texts it is predicted with.
  */
+import { cleanWords } from '../data/clean.ts';
 import { cleanTexts } from '../data/encode.ts';
 import { InputError, type Where } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
@@ -126,7 +127,7 @@ export class Predictor {
    * the model's guess for a text it cannot read. Null when no member tells (an n-gram model alone).
    */
   knownWords(text: string): number | null {
-    const words = cleanTexts([text])[0].split(' ').filter(Boolean);
+    const words = cleanWords(text);
     const counts = this.loaded.members.flatMap((m) => m.wordsRead?.(words)?.length ?? []);
     return counts.length ? Math.max(...counts) : null;
   }

@@ -11,7 +11,7 @@ import { InputError } from '../errors.ts';
 import { loadModelDirectory } from '../model/directory.ts';
 import { MODEL_FILES } from '../model/files.ts';
 import { explainPredictions, type WordContribution } from '../predict/explain.ts';
-import { checkText, type Prediction, Predictor } from '../predict/predictor.ts';
+import { type Prediction, Predictor } from '../predict/predictor.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 
 export interface BatchOptions {
@@ -96,9 +96,8 @@ export class ServedModel {
     }
   }
 
-  /** Each text's answer, batched with other requests' texts; explained on request. */
+  /** Each text's answer (texts checked by requests.ts), batched with other requests' texts; explained on request. */
   async answer(texts: string[], opts: { memory: boolean; explain: boolean }): Promise<TextAnswer[]> {
-    texts.forEach((t) => checkText(t));
     const predictions = await (opts.memory ? this.withMemory : this.withoutMemory).submit(texts);
     const why = opts.explain
       ? explainPredictions(opts.memory ? this.memoryPredictor : this.plainPredictor, texts, predictions)
