@@ -1,5 +1,6 @@
 /** Seeded randomness, so a run's seed makes it repeatable. */
 import seedrandom from 'seedrandom';
+import { patchRan } from '../engine/patches/usage.ts';
 
 export type Rng = () => number;
 
@@ -23,6 +24,7 @@ export function shuffleInPlace<T>(items: T[] | Int32Array, rng: Rng): void {
  */
 export async function withSeededMathRandom<T>(seed: number | string, fn: () => Promise<T>): Promise<T> {
   const original = Math.random;
+  patchRan('seeded-math-random');
   Math.random = seedrandom.alea(`math:${seed}`);
   try {
     return await fn();

@@ -1,8 +1,13 @@
+import { patchRan } from '../engine/patches/usage.ts';
+
 /** Mutes tfjs' warning that an orthogonal initialiser over 2,000 elements may be slow (about a second on wasm, once per model). */
 export function quietly<T>(fn: () => T): T {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('Orthogonal initializer')) return;
+    if (typeof args[0] === 'string' && args[0].startsWith('Orthogonal initializer')) {
+      patchRan('quiet-warning');
+      return;
+    }
     warn(...args);
   };
   try {

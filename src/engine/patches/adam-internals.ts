@@ -4,6 +4,7 @@
  * (index.ts: CHECKED_VERSIONS); guarded by test/model/adam.test.ts (same bits as tfjs' Adam).
  */
 import type * as tf from '../tf.ts';
+import { patchRan } from './usage.ts';
 
 export interface AdamState {
   beta1: number;
@@ -18,5 +19,6 @@ export interface AdamState {
 }
 
 export function adamState(optimizer: tf.AdamOptimizer): AdamState {
+  patchRan('adam-internals');
   return optimizer as unknown as AdamState;
 }

@@ -5,6 +5,7 @@
  * the few that differ are written out.
  */
 import type * as Core from '@tensorflow/tfjs-core';
+import { patchRan } from './usage.ts';
 
 const SAME_AS_OP =
   `abs acos acosh add all any argMax argMin asin asinh atan atan2 atanh avgPool batchNorm batchToSpaceND
@@ -26,6 +27,7 @@ export function registerChainedOps(core: typeof Core): void {
     if (typeof proto[name] === 'function') return;
     proto[name] = function (this: Core.Tensor, ...args: never[]) {
       if (this.isDisposed) throw new Error('Tensor is disposed.');
+      patchRan('chained-ops');
       return body(this, ...args);
     };
   };

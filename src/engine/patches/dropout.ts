@@ -10,6 +10,7 @@
 import { createRequire } from 'node:module';
 import type * as Core from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
+import { patchRan } from './usage.ts';
 
 type Dropout = typeof Core.dropout;
 let installed = false;
@@ -24,6 +25,7 @@ export function installFastDropout(): void {
     // Anything but a float tensor and a rate strictly between 0 and 1 goes to tfjs (its checks, its errors).
     if (!(x instanceof core.Tensor) || x.dtype !== 'float32' || !(rate > 0 && rate < 1))
       return original(x, rate, noiseShape, seed);
+    patchRan('dropout');
     const shape = maskShape(x.shape, noiseShape);
     const mask = dropoutMask(core.util.sizeFromShape(shape), rate, seed);
     return core.tidy(() => core.mul(x, core.tensor(mask, shape, 'float32')));
@@ -43,6 +45,7 @@ function maskShape(shape: number[], noiseShape: number[] | undefined): number[] 
  * a sum or quotient of two float32 values worked in double and rounded once is the float32 result.
  */
 export function dropoutMask(size: number, rate: number, seed?: number | string): Float32Array {
+  patchRan('dropout');
   const keep = Math.fround(1 - rate);
   const kept = Math.fround(1 / keep);
   // Alea's state after seeding, then its step (seedrandom's lib/alea.js) on local variables: through

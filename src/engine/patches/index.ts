@@ -9,19 +9,28 @@
 import { createRequire } from 'node:module';
 import * as tf from '../tf.ts';
 import { installGradientFixes } from './gradient-fixes.ts';
+import type { PatchName } from './usage.ts';
 
-/** The tfjs packages the speed patches read the insides of, and the versions they were checked against. */
+/**
+ * The packages the speed patches read the insides of, and the versions they were checked against:
+ * tfjs, and seedrandom (the dropout patch copies its Alea step to draw tfjs' masks; the one checked is
+ * the copy tfjs-core resolves).
+ */
 export const CHECKED_VERSIONS = {
   '@tensorflow/tfjs-core': '4.22.0',
   '@tensorflow/tfjs-layers': '4.22.0',
   '@tensorflow/tfjs-backend-wasm': '4.22.0',
   '@tensorflow/tfjs-node': '4.22.0',
+  seedrandom: '3.0.5',
 } as const;
 
+/** A package named in CHECKED_VERSIONS (tfjs' and seedrandom). */
 export type TfjsPackage = keyof typeof CHECKED_VERSIONS;
 export type TfjsVersions = Partial<Record<TfjsPackage, string>>;
 
 export interface Patch {
+  /** The name it marks itself with when it runs (usage.ts): the guard test checks that each ran. */
+  name: PatchName;
   /** Where it lives. */
   file: string;
   kind: 'shim' | 'speed';
@@ -35,6 +44,7 @@ export interface Patch {
 
 export const PATCHES: readonly Patch[] = [
   {
+    name: 'chained-ops',
     file: 'src/engine/patches/chained-ops.ts',
     kind: 'shim',
     dependency: '@tensorflow/tfjs-core',
@@ -43,6 +53,7 @@ export const PATCHES: readonly Patch[] = [
     guard: 'every test that builds a model (test/model/recipe.test.ts)',
   },
   {
+    name: 'unpack-gradient',
     file: 'src/engine/patches/gradient-fixes.ts',
     kind: 'shim',
     dependency: '@tensorflow/tfjs-core',
@@ -51,6 +62,7 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/engine/patches/gradient-fixes.test.ts',
   },
   {
+    name: 'missing-wasm-kernels',
     file: 'src/engine/patches/wasm-math-kernels.ts',
     kind: 'shim',
     dependency: '@tensorflow/tfjs-backend-wasm',
@@ -59,6 +71,7 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/engine/patches/wasm-kernels.test.ts',
   },
   {
+    name: 'seeded-math-random',
     file: 'src/data/random.ts',
     kind: 'shim',
     dependency: '@tensorflow/tfjs-layers',
@@ -66,6 +79,7 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/train/loop.test.ts (same seed, same weights)',
   },
   {
+    name: 'quiet-warning',
     file: 'src/model/quietly.ts',
     kind: 'shim',
     dependency: '@tensorflow/tfjs-layers',
@@ -73,6 +87,16 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/cli/train.test.ts (stderr of a training run)',
   },
   {
+    name: 'fused-lstm-class',
+    file: 'src/model/lstm/layer.ts',
+    kind: 'shim',
+    dependency: '@tensorflow/tfjs-layers',
+    leansOn:
+      "LSTM's class (the constructor of what tf.layers.lstm returns) subclassed and registered as 'LSTM', so every model loaded in the process gets it; its static fromConfig (with its config migration) inherited. Without the speed layer every call is tfjs' own",
+    guard: 'test/model/lstm/layer.test.ts',
+  },
+  {
+    name: 'dropout',
     file: 'src/engine/patches/dropout.ts',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-core, seedrandom',
@@ -81,6 +105,7 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/engine/patches/dropout.test.ts',
   },
   {
+    name: 'wasm-threads',
     file: 'src/engine/patches/wasm-threads.ts',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-backend-wasm',
@@ -89,13 +114,16 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/engine/patches/wasm-threads.test.ts',
   },
   {
-    file: 'src/engine/patches/wasm-kernels.ts (+ wasm-copy-kernels.ts, wasm-math-kernels.ts)',
+    name: 'wasm-kernels',
+    file: 'src/engine/patches/wasm-kernels.ts (+ wasm-copy-kernels.ts, wasm-math-kernels.ts, clip-gradient.ts)',
     kind: 'speed',
-    dependency: '@tensorflow/tfjs-backend-wasm',
-    leansOn: '14 kernels replaced through makeOutput, typedArrayFromHeap and dataIdMap, wrapped in registration order',
+    dependency: '@tensorflow/tfjs-backend-wasm, @tensorflow/tfjs-core',
+    leansOn:
+      "14 kernels replaced through makeOutput, typedArrayFromHeap and dataIdMap, wrapped in registration order; ClipByValue's gradient re-registered over tfjs-core's (the same formula, one fused kernel)",
     guard: 'test/engine/patches/wasm-kernels.test.ts',
   },
   {
+    name: 'native-kernels',
     file: 'src/engine/patches/native-kernels.ts, native/fused-lstm/src/matmul.cc, native/fused-lstm/src/pooling.cc',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-backend-wasm (XNNPACK)',
@@ -104,14 +132,16 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/engine/patches/native-kernels.test.ts',
   },
   {
+    name: 'layers-internals',
     file: 'src/engine/patches/layers-internals.ts (used by src/model/lstm/)',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-layers',
     leansOn:
-      "the LSTM cell's fields (kernel, recurrentKernel, bias, dropout rates) and Bidirectional's forwardLayer/backwardLayer",
+      "the LSTM cell's fields (kernel, recurrentKernel, bias, dropout rates), Bidirectional's forwardLayer/backwardLayer, a layer's inboundNodes and their input/output symbolic tensors (the prefix-forest scorer replays a model's head from them)",
     guard: 'test/model/lstm/sequence-op.test.ts, test/model/lstm/prefix-scoring.test.ts',
   },
   {
+    name: 'tensorflow-ops',
     file: 'src/engine/patches/tensorflow-ops.ts (used by src/model/lstm/block-lstm.ts)',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-node',
@@ -120,6 +150,7 @@ export const PATCHES: readonly Patch[] = [
     guard: 'test/model/lstm/block-lstm.test.ts',
   },
   {
+    name: 'adam-internals',
     file: 'src/engine/patches/adam-internals.ts (used by src/model/adam.ts)',
     kind: 'speed',
     dependency: '@tensorflow/tfjs-core',
@@ -139,6 +170,7 @@ export function installedVersions(backend: string, nodePackage = '@tensorflow/tf
   const versions: TfjsVersions = {
     '@tensorflow/tfjs-core': tf.version_core,
     '@tensorflow/tfjs-layers': tf.version_layers,
+    seedrandom: seedrandomVersion(),
   };
   if (backend === 'wasm')
     versions['@tensorflow/tfjs-backend-wasm'] = (
@@ -156,11 +188,24 @@ export function installedVersions(backend: string, nodePackage = '@tensorflow/tf
   return versions;
 }
 
+/** The seedrandom tfjs-core draws its dropout masks with (the dropout patch copies its step). */
+function seedrandomVersion(): string | undefined {
+  try {
+    const fromCore = createRequire(load.resolve('@tensorflow/tfjs-core'));
+    return (fromCore('seedrandom/package.json') as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why the speed patches must stay off with these versions installed, or null when each is the checked one. */
 export function versionMismatch(installed: TfjsVersions): string | null {
   const differ = (Object.keys(installed) as TfjsPackage[])
     .filter((pkg) => installed[pkg] !== CHECKED_VERSIONS[pkg])
-    .map((pkg) => `${pkg.replace('@tensorflow/', '')} ${installed[pkg]} (checked: ${CHECKED_VERSIONS[pkg]})`);
+    .map(
+      (pkg) =>
+        `${pkg.replace('@tensorflow/', '')} ${installed[pkg] ?? 'not found'} (checked: ${CHECKED_VERSIONS[pkg]})`,
+    );
   return differ.length ? differ.join(', ') : null;
 }
 

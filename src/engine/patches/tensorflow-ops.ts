@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import * as tf from '../tf.ts';
+import { patchRan } from './usage.ts';
 
 /** An op attribute: its name, TensorFlow's kind for it and the value. */
 export type OpAttr =
@@ -58,12 +59,14 @@ export function tensorflowOps(pkg: string): TensorflowOps | null {
     return { name: a.name, type: a.kind === 'float' ? binding.TF_ATTR_FLOAT : binding.TF_ATTR_BOOL, value: a.value };
   };
   return {
-    run: (name, inputs, attrs, outputs) =>
-      backend.executeMultipleOutputs(
+    run: (name, inputs, attrs, outputs) => {
+      patchRan('tensorflow-ops');
+      return backend.executeMultipleOutputs(
         name,
         attrs.map(attr),
         inputs.map((i) => (i instanceof tf.Tensor ? i : new Int64Scalar(i.int64))),
         outputs,
-      ),
+      );
+    },
   };
 }

@@ -20,8 +20,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FusedLstmAddon } from '../native-addon.ts';
 import { writesInPlace } from '../written-in-place.ts';
+import { type PatchName, patchRan } from './usage.ts';
 import { nativeEqual, nativeMatMul, nativeMax, nativeSegmentSum } from './native-kernels.ts';
 import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
+import { installClipGradient } from './clip-gradient.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
 const BACKEND = 'wasm';
@@ -40,10 +42,11 @@ export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null)
   if (installed) return;
   installed = true;
   installMissingWasmKernels();
-  replaceKernel('UnsortedSegmentSum', nativeSegmentSum(nativeAddon));
+  replaceKernel('UnsortedSegmentSum', nativeSegmentSum(nativeAddon), 'native-kernels');
   addKernel(CLIP_BY_VALUE_GRAD, clipByValueGrad);
+  installClipGradient();
   for (const name of ['BatchMatMul', '_FusedMatMul']) replaceKernel(name, preTransposed);
-  replaceKernel('BatchMatMul', nativeMatMul(nativeAddon));
+  replaceKernel('BatchMatMul', nativeMatMul(nativeAddon), 'native-kernels');
   replaceKernel('Unpack', unpack);
   replaceKernel('SplitV', splitV);
   replaceKernel('Concat', concat);
@@ -55,8 +58,8 @@ export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null)
   replaceKernel('Tanh', tanh);
   replaceKernel('Reverse', reverse);
   replaceKernel('Equal', equal);
-  replaceKernel('Equal', nativeEqual(nativeAddon));
-  replaceKernel('Max', nativeMax(nativeAddon));
+  replaceKernel('Equal', nativeEqual(nativeAddon), 'native-kernels');
+  replaceKernel('Max', nativeMax(nativeAddon), 'native-kernels');
 }
 
 function addKernel(
@@ -68,11 +71,15 @@ function addKernel(
   tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc: kernelFunc as KernelFunc });
 }
 
-function replaceKernel(kernelName: string, fast: FastKernel): void {
+function replaceKernel(kernelName: string, fast: FastKernel, patch: PatchName = 'wasm-kernels'): void {
   const original = tf.getKernel(kernelName, BACKEND);
   if (!original) return;
-  const kernelFunc = (args: KernelArgs) =>
-    fast(args, args.backend as BackendWasm, original.kernelFunc) ?? original.kernelFunc(args);
+  const kernelFunc = (args: KernelArgs) => {
+    const out = fast(args, args.backend as BackendWasm, original.kernelFunc);
+    if (out === null) return original.kernelFunc(args);
+    patchRan(patch);
+    return out;
+  };
   tf.unregisterKernel(kernelName, BACKEND);
   tf.registerKernel({ ...original, kernelFunc: kernelFunc as KernelFunc });
 }

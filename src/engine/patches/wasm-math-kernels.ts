@@ -12,11 +12,13 @@
 import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
+import { patchRan } from './usage.ts';
 
 /** The fused gradient of ClipByValue: dy where min ≤ x ≤ max, else 0. */
 export const CLIP_BY_VALUE_GRAD = 'SentimentClipByValueGrad';
 
 export function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  patchRan('missing-wasm-kernels');
   const wasm = backend as BackendWasm;
   const x = inputs.x as TensorInfo;
   const segmentIds = inputs.segmentIds as TensorInfo;
@@ -63,8 +65,9 @@ export function sum({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInf
   return out;
 }
 
-/** a * b where one operand is [outer, 1…, inner] against the other's [outer, mid…, inner]. */
+/** The fused gradient of ClipByValue, one loop over the heap. */
 export function clipByValueGrad({ inputs, attrs }: KernelArgs, wasm: BackendWasm): TensorInfo {
+  patchRan('wasm-kernels');
   const dy = inputs.dy as TensorInfo;
   const x = inputs.x as TensorInfo;
   const { clipValueMin: lo, clipValueMax: hi } = attrs as { clipValueMin: number; clipValueMax: number };

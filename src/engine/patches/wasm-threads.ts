@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../tf.ts';
+import { patchRan } from './usage.ts';
 
 const load = createRequire(import.meta.url);
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
@@ -101,5 +102,6 @@ async function startThreaded(pkg: WasmPackage, threads: number): Promise<Backend
   const backend = new pkg.BackendWasm(module);
   // The pool's threads only ever run while the main thread waits on them: they must not keep the process alive.
   for (const worker of module.PThread.runningWorkers) worker.unref();
+  patchRan('wasm-threads');
   return backend;
 }

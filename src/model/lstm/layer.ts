@@ -9,7 +9,14 @@
  */
 import * as tf from '../../engine/tf.ts';
 import { dropoutMask } from '../../engine/patches/dropout.ts';
-import { bidirectionalView, type LstmLayer, lstmClass, rnnView } from '../../engine/patches/layers-internals.ts';
+import {
+  bidirectionalView,
+  type LstmLayer,
+  lstmClass,
+  lstmFromConfig,
+  rnnView,
+} from '../../engine/patches/layers-internals.ts';
+import { patchRan } from '../../engine/patches/usage.ts';
 import type { SpeedLayer } from '../../engine/speed-layer.ts';
 import { lstmSequenceByBlock } from './block-lstm.ts';
 import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence-op.ts';
@@ -19,6 +26,7 @@ type Kwargs = Parameters<LstmLayer['call']>[1];
 const GATES: Record<string, GateActivation> = { hardSigmoid: 'hardSigmoid', sigmoid: 'sigmoid' };
 
 const LstmBase = lstmClass();
+const LSTM_FROM_CONFIG = lstmFromConfig();
 
 /** What an LSTM needs to run over a prefix forest at inference: its weights as floats, and how it reads and returns a sequence. */
 export interface LstmInferenceWeights {
@@ -61,11 +69,13 @@ export class FusedLSTM extends LstmBase {
     };
   }
 
+  /** tfjs' LSTM.fromConfig, migration included: a file loads as it would without this class. */
   static fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    return new cls(config);
+    patchRan('fused-lstm-class');
+    return LSTM_FROM_CONFIG(cls, config);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {

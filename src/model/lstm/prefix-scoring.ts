@@ -7,12 +7,12 @@
  * test/model/lstm/prefix-scoring.test.ts). Other models, and engines without the kernel, are scored
  * by the layers path.
  *
- * Bidirectional's halves are read through src/engine/patches/layers-internals.ts; the head is rebuilt
- * from each layer's first inbound node.
+ * Bidirectional's halves, and each layer's first inbound node the head is rebuilt from, are read through
+ * src/engine/patches/layers-internals.ts.
  */
 import * as tf from '../../engine/tf.ts';
 import type { FusedLstmAddon } from '../../engine/native-addon.ts';
-import { bidirectionalView } from '../../engine/patches/layers-internals.ts';
+import { bidirectionalView, inboundNodes } from '../../engine/patches/layers-internals.ts';
 import { writesInPlace } from '../../engine/written-in-place.ts';
 import { runForwardTree } from './kernels.ts';
 import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
@@ -29,14 +29,14 @@ const PASS_THROUGH = new Set(['SpatialDropout1D', 'Dropout']);
 function directionsOf(layer: Layer): { directions: LstmInferenceWeights[]; addon: FusedLstmAddon } | null {
   if (layer instanceof FusedLSTM) {
     const addon = layer.speed?.native;
-    const w = addon?.forwardTree ? layer.inferenceWeights() : null;
+    const w = addon ? layer.inferenceWeights() : null;
     return addon && w && !w.goBackwards ? { directions: [w], addon } : null;
   }
   const bi = bidirectionalView(layer);
   if (bi?.mergeMode !== 'concat' || !(bi.forwardLayer instanceof FusedLSTM) || !(bi.backwardLayer instanceof FusedLSTM))
     return null;
   const addon = bi.forwardLayer.speed?.native;
-  if (!addon?.forwardTree || bi.backwardLayer.speed?.native !== addon) return null;
+  if (!addon || bi.backwardLayer.speed?.native !== addon) return null;
   const [f, b] = [bi.forwardLayer.inferenceWeights(), bi.backwardLayer.inferenceWeights()];
   return f && b && !f.goBackwards && b.goBackwards && f.returnSequences === b.returnSequences
     ? { directions: [f, b], addon }
@@ -53,14 +53,14 @@ function headAfter(model: tf.LayersModel, layers: Layer[], from: number): tf.Lay
 }
 
 function buildHead(model: tf.LayersModel, layers: Layer[], from: number): tf.LayersModel | null {
-  const first = (l: Layer) => l.inboundNodes[0];
+  const first = (l: Layer) => inboundNodes(l)[0];
   const start = first(layers[from])?.outputTensors[0];
   if (!start || model.outputs.length !== 1) return null;
   const input = tf.input({ shape: start.shape.slice(1) });
   const replayed = new Map<tf.SymbolicTensor, tf.SymbolicTensor>([[start, input]]);
   for (const layer of layers.slice(from + 1)) {
     const node = first(layer);
-    if (!node || layer.inboundNodes.length !== 1) return null;
+    if (!node || inboundNodes(layer).length !== 1) return null;
     const ins = node.inputTensors.map((t) => replayed.get(t));
     if (ins.some((t) => t === undefined)) return null;
     const out = layer.apply(ins.length === 1 ? (ins[0] as tf.SymbolicTensor) : (ins as tf.SymbolicTensor[]));

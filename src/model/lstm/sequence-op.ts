@@ -12,7 +12,7 @@
 import * as tf from '../../engine/tf.ts';
 import type { FusedLstmAddon } from '../../engine/native-addon.ts';
 import type { SpeedLayer } from '../../engine/speed-layer.ts';
-import { clipGradient } from '../../engine/patches/gradient-fixes.ts';
+import { clipGradient } from '../../engine/patches/clip-gradient.ts';
 import { fitsBlockLstm } from './block-lstm.ts';
 import { FUSED_LSTM, FUSED_LSTM_GRAD, registerFusedLstmKernels } from './kernels.ts';
 

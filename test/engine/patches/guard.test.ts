@@ -3,8 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CHECKED_VERSIONS, PATCHES, versionMismatch } from '../../../src/engine/patches/index.ts';
-import { needAddon, ROOT, tempDir, trainHead } from '../../helpers.ts';
+import { availableParallelism } from 'node:os';
+import { CHECKED_VERSIONS, installedVersions, PATCHES, versionMismatch } from '../../../src/engine/patches/index.ts';
+import { PATCH_NAMES, type PatchName } from '../../../src/engine/patches/usage.ts';
+import { loadFusedLstmAddon } from '../../../src/engine/native-addon.ts';
+import { needAddon, needTensorflow, ROOT, tempDir, trainHead } from '../../helpers.ts';
 
 interface Run {
   engine: { name: string; summary: string; patchesOff: string | null };
@@ -24,7 +27,55 @@ function run(engine: 'wasm' | 'blas', mode: 'on' | 'off' | 'other-tfjs', data: s
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Run;
 }
 
+async function tensorflowLoads(): Promise<boolean> {
+  const { chooseNativePackage } = await import('../../../src/engine/engine.ts');
+  return (await chooseNativePackage(undefined, ['@tensorflow/tfjs-node'])).ok;
+}
+
+/** The patches that ran in a fresh process that trained, loaded and scored a small model (exercise-run.ts). */
+function exercised(engine: 'wasm' | 'blas' | 'tensorflow', mode: 'on' | 'off', data: string): PatchName[] {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test', 'engine', 'patches', 'exercise-run.ts'), engine, mode, data, tempDir()],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as { ran: PatchName[] }).ran;
+}
+
 describe('the speed patches and their version guard (src/engine/patches/)', () => {
+  it('names each patch once, with the name it marks itself with when it runs', () => {
+    assert.deepEqual(PATCHES.map((p) => p.name).sort(), [...PATCH_NAMES].sort());
+  });
+
+  it('every patch runs when a model is trained, loaded and scored (a guard over a patch that never runs guards nothing)', async (t) => {
+    const data = trainHead(200);
+    const ran = new Set([...exercised('wasm', 'off', data), ...exercised('wasm', 'on', data)]);
+    // What this machine cannot run, said as a skip (CI, which has the addon and tfjs-node, requires both).
+    const missing: string[] = [];
+    if (loadFusedLstmAddon().ok || process.env.SENTIMENT_REQUIRE_NATIVE) {
+      if (needAddon(t)) for (const name of exercised('blas', 'on', data)) ran.add(name);
+    } else missing.push('native-kernels (no fused-LSTM addon)');
+    if ((await tensorflowLoads()) || process.env.SENTIMENT_REQUIRE_TENSORFLOW) {
+      if (await needTensorflow(t)) for (const name of exercised('tensorflow', 'on', data)) ran.add(name);
+    } else missing.push('tensorflow-ops (no tfjs-node)');
+    const notHere = new Set(missing.map((m) => m.split(' ')[0]));
+    if (availableParallelism() < 2) {
+      notHere.add('wasm-threads');
+      missing.push('wasm-threads (one core)');
+    }
+    for (const name of PATCH_NAMES) if (!notHere.has(name)) assert.ok(ran.has(name), `${name} ran`);
+    if (missing.length) t.diagnostic(`not exercised on this machine: ${missing.join('; ')}`);
+  });
+
+  it('checks seedrandom (whose Alea step the dropout patch copies) as it checks tfjs', () => {
+    assert.equal(installedVersions('wasm').seedrandom, CHECKED_VERSIONS.seedrandom);
+    assert.match(
+      versionMismatch({ ...CHECKED_VERSIONS, seedrandom: '3.1.0' }) ?? '',
+      /seedrandom 3\.1\.0 \(checked: 3\.0\.5\)/,
+    );
+  });
+
   it('lists every patch with a file that exists and a guarding test', () => {
     for (const p of PATCHES) {
       for (const file of p.file.split(/,\s*|\s+\(\+?/)) {
