@@ -2,6 +2,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { sourcesDigest } = require('./sources-digest.cjs');
 
 // Debian's OpenBLAS 0.3.21 does not know recent AMD AVX-512 CPUs and picks its Haswell (AVX2)
 // kernels; its SkylakeX kernels run about twice as fast there. OpenBLAS reads
@@ -20,8 +21,9 @@ function avx512() {
 const chooseCore =
   process.env.OPENBLAS_CORETYPE === undefined && process.platform === 'linux' && process.arch === 'x64' && avx512();
 if (chooseCore) process.env.OPENBLAS_CORETYPE = 'SKYLAKEX';
+let binary;
 try {
-  module.exports = require('./build/Release/fused_lstm.node');
+  binary = require('./build/Release/fused_lstm.node');
 } catch (err) {
   let why = null;
   try {
@@ -35,3 +37,14 @@ try {
 } finally {
   if (chooseCore) delete process.env.OPENBLAS_CORETYPE;
 }
+// The handshake: the binary must come from these sources (an older build may lack a function, or take
+// other arguments under the same name).
+const sources = sourcesDigest();
+if (binary.sources !== sources) {
+  const e = new Error(
+    `was built from other sources (binary ${binary.sources ?? 'from before the check'}, sources ${sources}): npm rebuild sentiment-fused-lstm`,
+  );
+  e.code = 'SENTIMENT_FUSED_LSTM_UNAVAILABLE';
+  throw e;
+}
+module.exports = binary;

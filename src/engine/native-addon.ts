@@ -48,14 +48,20 @@ export interface AdamStepArgs {
   g: Floats;
 }
 
+/**
+ * The addon's functions. Its index.cjs refuses a binary built from other sources (a digest of them is
+ * compiled in), so every function here is there with these arguments.
+ */
 export interface FusedLstmAddon {
+  /** The digest of the sources the binary was built from (native/fused-lstm/sources-digest.cjs). */
+  sources: string;
   /** With `sequences`, hSeq [batch, steps, units] receives every step's h too. */
   forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats; sequences?: boolean; hSeq?: Floats }): void;
   /**
    * Inference over a prefix forest (src/model/lstm/prefix-forest.ts): x [nodes, features] each node's
-   * input, h [nodes, units] receives each node's output. Absent from an addon built before it.
+   * input, h [nodes, units] receives each node's output.
    */
-  forwardTree?(args: {
+  forwardTree(args: {
     nodes: number;
     depth: number;
     features: number;
@@ -86,15 +92,14 @@ export interface FusedLstmAddon {
   /**
    * Adam's step in place for a [rows, width] variable, skipping the rows whose byte in `touched` is 0
    * and whose gradient is all zero (it marks the others): the same bits as `adam` where m and v are 0
-   * in every untouched row. Absent from an addon built before it: callers check.
+   * in every untouched row.
    */
-  adamRows?(args: AdamStepArgs & { rows: number; width: number; touched: Uint8Array }): void;
+  adamRows(args: AdamStepArgs & { rows: number; width: number; touched: Uint8Array }): void;
   /**
    * c [m, n] = a [m, k] (or [k, m] with transposeA) times b [k, n] (or [n, k] with transposeB), each
    * output summed in the order of k with every step rounded to float32, as tfjs' wasm BatchMatMul does.
-   * Absent from an addon built before it: callers check.
    */
-  matmul?(args: {
+  matmul(args: {
     m: number;
     k: number;
     n: number;
@@ -104,12 +109,12 @@ export interface FusedLstmAddon {
     transposeA?: boolean;
     transposeB?: boolean;
   }): void;
-  /** out [segments, inner] = the rows of x [n, inner] summed by ids, as tfjs' UnsortedSegmentSum (absent from older builds). */
-  segmentSum?(args: { n: number; inner: number; segments: number; x: Floats; ids: Int32Array; out: Floats }): void;
-  /** out [outer, inner] = the largest of x [outer, mid, inner] along mid (max over time), as tfjs' wasm Max (absent from older builds). */
-  maxAlong?(args: { outer: number; mid: number; inner: number; x: Floats; out: Floats }): void;
-  /** out [outer, mid, inner] = 1 where full equals small [outer, inner], else 0: max over time's gradient (absent from older builds). */
-  equalAlong?(args: { outer: number; mid: number; inner: number; full: Floats; small: Floats; out: Uint8Array }): void;
+  /** out [segments, inner] = the rows of x [n, inner] summed by ids, as tfjs' UnsortedSegmentSum. */
+  segmentSum(args: { n: number; inner: number; segments: number; x: Floats; ids: Int32Array; out: Floats }): void;
+  /** out [outer, inner] = the largest of x [outer, mid, inner] along mid (max over time), as tfjs' wasm Max. */
+  maxAlong(args: { outer: number; mid: number; inner: number; x: Floats; out: Floats }): void;
+  /** out [outer, mid, inner] = 1 where full equals small [outer, inner], else 0: max over time's gradient. */
+  equalAlong(args: { outer: number; mid: number; inner: number; full: Floats; small: Floats; out: Uint8Array }): void;
   info(): { config: string; core: string; threads: number };
 }
 

@@ -101,7 +101,7 @@ function updateRowsInPlace(
   attrs: AdamAttrs,
 ): boolean {
   const { value, m, v, gradient } = t;
-  if (!addon.adamRows || value.rank !== 2 || value.size < IN_PLACE_FROM || value.dtype !== 'float32') return false;
+  if (value.rank !== 2 || value.size < IN_PLACE_FROM || value.dtype !== 'float32') return false;
   if (gradient.dtype !== 'float32' || gradient.size !== value.size) return false;
   const wasm = tf.backend() as BackendWasm;
   if ([value, m, v].some((x) => wasm.refCount(x.dataId) !== 1)) return false;

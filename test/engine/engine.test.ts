@@ -49,9 +49,16 @@ function addonPresent(): AddonLoad {
     throw new Error('the stand-in addon does not compute');
   };
   return describeAddon({
+    sources: 'stand-in',
     forward: fail,
+    forwardTree: fail,
     backward: fail,
     adam: fail,
+    adamRows: fail,
+    matmul: fail,
+    segmentSum: fail,
+    maxAlong: fail,
+    equalAlong: fail,
     info: () => ({ config: 'OpenBLAS 0.3.0 DYNAMIC_ARCH', core: 'Haswell', threads: 2 }),
   });
 }

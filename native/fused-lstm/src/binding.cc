@@ -3,18 +3,34 @@
 #include <cblas.h>
 #include <napi.h>
 
+#include <initializer_list>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "adam.h"
 #include "lstm.h"
 #include "matmul.h"
 #include "pooling.h"
+#include "threads.h"
 
 namespace {
 
 using fused_lstm::Dims;
+
+// The product of sizes a caller gave, or a RangeError where it overflows: the sizes come from
+// JavaScript, and a product that wrapped could match a small array's length.
+int64_t product(Napi::Env env, std::initializer_list<int64_t> factors) {
+  int64_t p = 1;
+  for (int64_t f : factors)
+    if (__builtin_mul_overflow(p, f, &p)) throw Napi::RangeError::New(env, "the sizes given overflow a 64-bit count");
+  return p;
+}
+
+int64_t plus(Napi::Env env, int64_t a, int64_t b) {
+  int64_t s;
+  if (__builtin_add_overflow(a, b, &s)) throw Napi::RangeError::New(env, "the sizes given overflow a 64-bit count");
+  return s;
+}
 
 // args[name] as a typed array of T with `expected` elements, else a TypeError or RangeError naming it.
 template <typename T>
@@ -56,6 +72,7 @@ struct Common {
 };
 
 Common common(const Napi::Object& args) {
+  Napi::Env env = args.Env();
   Dims d = dims(args);
   const int64_t B = d.batch, T = d.steps, D = d.features, U = d.units;
   Napi::Value hard = args.Get("hardSigmoid");
@@ -63,8 +80,8 @@ Common common(const Napi::Object& args) {
   return Common{
       d,
       hard.As<Napi::Boolean>().Value(),
-      {floats(args, "w", D * 4 * U), floats(args, "u", U * 4 * U), nullptr, floats(args, "mx", B * D), floats(args, "mh", B * U)},
-      {floats(args, "xm", B * T * D), floats(args, "act", B * T * 4 * U), floats(args, "c", B * T * U), floats(args, "tc", B * T * U), floats(args, "hm", B * T * U)},
+      {floats(args, "w", product(env, {D, 4, U})), floats(args, "u", product(env, {U, 4, U})), nullptr, floats(args, "mx", product(env, {B, D})), floats(args, "mh", product(env, {B, U}))},
+      {floats(args, "xm", product(env, {B, T, D})), floats(args, "act", product(env, {B, T, 4, U})), floats(args, "c", product(env, {B, T, U})), floats(args, "tc", product(env, {B, T, U})), floats(args, "hm", product(env, {B, T, U}))},
   };
 }
 
@@ -83,12 +100,13 @@ Napi::Object argsOf(const Napi::CallbackInfo& info) {
 
 void Forward(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
+  Napi::Env env = info.Env();
   Common c = common(args);
   const int64_t B = c.d.batch, T = c.d.steps, D = c.d.features, U = c.d.units;
-  c.p.b = floats(args, "b", 4 * U);
+  c.p.b = floats(args, "b", product(env, {4, U}));
   // With `sequences`, hSeq receives every step's h.
-  float* hSeq = flag(args, "sequences") ? floats(args, "hSeq", B * T * U) : nullptr;
-  fused_lstm::forward(c.d, c.hard, floats(args, "x", B * T * D), c.p, c.k, floats(args, "h", B * U), hSeq);
+  float* hSeq = flag(args, "sequences") ? floats(args, "hSeq", product(env, {B, T, U})) : nullptr;
+  fused_lstm::forward(c.d, c.hard, floats(args, "x", product(env, {B, T, D})), c.p, c.k, floats(args, "h", product(env, {B, U})), hSeq);
 }
 
 // The forward pass over a prefix forest (lstm.h: forwardTree); parents and levels are checked here.
@@ -105,7 +123,7 @@ void ForwardTree(const Napi::CallbackInfo& info) {
   Napi::Value hard = args.Get("hardSigmoid");
   if (!hard.IsBoolean()) throw Napi::TypeError::New(env, "hardSigmoid must be a boolean");
   const int32_t* parent = ints(args, "parent", N);
-  const int32_t* levels = ints(args, "levels", d.depth + 1);
+  const int32_t* levels = ints(args, "levels", plus(env, d.depth, 1));
   if (levels[0] != 0 || levels[d.depth] != N) throw Napi::RangeError::New(env, "levels must run from 0 to nodes");
   for (int64_t t = 0; t < d.depth; t++) {
     if (levels[t + 1] < levels[t]) throw Napi::RangeError::New(env, "levels must not decrease");
@@ -114,17 +132,19 @@ void ForwardTree(const Napi::CallbackInfo& info) {
       if (!ok) throw Napi::RangeError::New(env, "parent " + std::to_string(i) + " is not a node of the level before");
     }
   }
-  fused_lstm::Weights p{floats(args, "w", D * 4 * U), floats(args, "u", U * 4 * U), floats(args, "b", 4 * U), nullptr, nullptr};
-  fused_lstm::forwardTree(d, hard.As<Napi::Boolean>().Value(), floats(args, "x", N * D), parent, levels, p, floats(args, "h", N * U));
+  fused_lstm::Weights p{floats(args, "w", product(env, {D, 4, U})), floats(args, "u", product(env, {U, 4, U})), floats(args, "b", product(env, {4, U})), nullptr, nullptr};
+  fused_lstm::forwardTree(d, hard.As<Napi::Boolean>().Value(), floats(args, "x", product(env, {N, D})), parent, levels, p, floats(args, "h", product(env, {N, U})));
 }
 
 void Backward(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
+  Napi::Env env = info.Env();
   Common c = common(args);
   const int64_t B = c.d.batch, T = c.d.steps, D = c.d.features, U = c.d.units;
-  fused_lstm::Grads g{floats(args, "dx", B * T * D), floats(args, "dw", D * 4 * U), floats(args, "du", U * 4 * U), floats(args, "db", 4 * U)};
+  fused_lstm::Grads g{floats(args, "dx", product(env, {B, T, D})), floats(args, "dw", product(env, {D, 4, U})), floats(args, "du", product(env, {U, 4, U})), floats(args, "db", product(env, {4, U}))};
   const bool sequences = flag(args, "sequences");
-  fused_lstm::backward(c.d, c.hard, sequences, floats(args, "dy", sequences ? B * T * U : B * U), c.p, c.k, g, floats(args, "scratch", B * T * 4 * U + 2 * B * U));
+  const int64_t scratch = plus(env, product(env, {B, T, 4, U}), product(env, {2, B, U}));
+  fused_lstm::backward(c.d, c.hard, sequences, floats(args, "dy", sequences ? product(env, {B, T, U}) : product(env, {B, U})), c.p, c.k, g, floats(args, "scratch", scratch));
 }
 
 // run(start, count) over [0, n): on this thread alone unless `split`, else the second half (from a
@@ -136,9 +156,7 @@ void inTwo(int64_t n, bool split, int64_t align, Run run) {
     return;
   }
   const int64_t half = (n / 2) / align * align;
-  std::thread second([&] { run(half, n - half); });
-  run(0, half);
-  second.join();
+  fused_lstm::onTwoThreads([&] { run(0, half); }, [&] { run(half, n - half); });
 }
 
 float number(const Napi::Object& args, const char* name) {
@@ -174,7 +192,7 @@ void Adam(const Napi::CallbackInfo& info) {
 // Adam's step in place for a [rows, width] variable, skipping the rows its gradient has never touched.
 void AdamRows(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
-  const int64_t rows = count(args, "rows"), width = count(args, "width"), n = rows * width;
+  const int64_t rows = count(args, "rows"), width = count(args, "width"), n = product(info.Env(), {rows, width});
   const fused_lstm::AdamStep s = adamStep(args);
   uint8_t* touched = typedArray<uint8_t>(args, "touched", rows, napi_uint8_array, "a Uint8Array", "bytes");
   float *value = floats(args, "value", n), *m = floats(args, "m", n), *v = floats(args, "v", n), *g = floats(args, "g", n);
@@ -185,9 +203,10 @@ void AdamRows(const Napi::CallbackInfo& info) {
 // c [m, n] = a [m, k] (or [k, m] with transposeA) times b [k, n] (or [n, k] with transposeB), each output summed as XNNPACK sums it.
 void Matmul(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
+  Napi::Env env = info.Env();
   const int64_t m = count(args, "m"), k = count(args, "k"), n = count(args, "n");
   const bool transposeA = flag(args, "transposeA");
-  const float* b = floats(args, "b", k * n);
+  const float* b = floats(args, "b", product(env, {k, n}));
   // The kernel reads rows of B: a transposed B ([n, k]) is copied the right way round first.
   std::vector<float> bT;
   if (flag(args, "transposeB")) {
@@ -196,32 +215,33 @@ void Matmul(const Napi::CallbackInfo& info) {
       for (int64_t q = 0; q < k; q++) bT[q * n + r] = b[r * k + q];
     b = bT.data();
   }
-  const float* a = floats(args, "a", m * k);
-  float* c = floats(args, "c", m * n);
+  const float* a = floats(args, "a", product(env, {m, k}));
+  float* c = floats(args, "c", product(env, {m, n}));
   const int64_t aRow = transposeA ? 1 : k, aCol = transposeA ? m : 1;
   // A large product's rows are split between two threads (each output's sum is unchanged).
-  inTwo(m, m * n * k >= (int64_t{1} << 22) && m >= 8, 4, [&](int64_t i, int64_t rows) { fused_lstm::matmul(rows, k, n, a + i * aRow, aRow, aCol, b, c + i * n); });
+  inTwo(m, product(env, {m, n, k}) >= (int64_t{1} << 22) && m >= 8, 4, [&](int64_t i, int64_t rows) { fused_lstm::matmul(rows, k, n, a + i * aRow, aRow, aCol, b, c + i * n); });
 }
 
 // out [segments, inner] = x [n, inner] summed by ids [n] (the embedding's gradient).
 void SegmentSum(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
+  Napi::Env env = info.Env();
   const int64_t n = count(args, "n"), inner = count(args, "inner"), segments = count(args, "segments");
-  fused_lstm::segmentSum(n, inner, segments, floats(args, "x", n * inner), ints(args, "ids", n), floats(args, "out", segments * inner));
+  fused_lstm::segmentSum(n, inner, segments, floats(args, "x", product(env, {n, inner})), ints(args, "ids", n), floats(args, "out", product(env, {segments, inner})));
 }
 
 // out [outer, inner] = the largest of x [outer, mid, inner] along mid (max over time).
 void MaxAlong(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
   const int64_t outer = count(args, "outer"), mid = count(args, "mid"), inner = count(args, "inner");
-  fused_lstm::maxAlong(outer, mid, inner, floats(args, "x", outer * mid * inner), floats(args, "out", outer * inner));
+  fused_lstm::maxAlong(outer, mid, inner, floats(args, "x", product(info.Env(), {outer, mid, inner})), floats(args, "out", product(info.Env(), {outer, inner})));
 }
 
 // out [outer, mid, inner] = whether full [outer, mid, inner] equals small [outer, inner] (max over time's gradient).
 void EqualAlong(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
-  const int64_t outer = count(args, "outer"), mid = count(args, "mid"), inner = count(args, "inner"), n = outer * mid * inner;
-  const float *full = floats(args, "full", n), *small = floats(args, "small", outer * inner);
+  const int64_t outer = count(args, "outer"), mid = count(args, "mid"), inner = count(args, "inner"), n = product(info.Env(), {outer, mid, inner});
+  const float *full = floats(args, "full", n), *small = floats(args, "small", product(info.Env(), {outer, inner}));
   fused_lstm::equalAlong(outer, mid, inner, full, small, typedArray<uint8_t>(args, "out", n, napi_uint8_array, "a Uint8Array", "bytes"));
 }
 
@@ -233,7 +253,12 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return out;
 }
 
+#define FUSED_LSTM_STRING(x) #x
+#define FUSED_LSTM_EXPANDED(x) FUSED_LSTM_STRING(x)
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // The digest of the sources this binary was built from (sources-digest.cjs), for index.cjs' check.
+  exports.Set("sources", FUSED_LSTM_EXPANDED(FUSED_LSTM_SOURCES));
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("forwardTree", Napi::Function::New(env, ForwardTree));
   exports.Set("backward", Napi::Function::New(env, Backward));

@@ -1,12 +1,12 @@
 #include "lstm.h"
 #include "clones.h"
+#include "threads.h"
 
 #include <cblas.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <thread>
 #include <vector>
 
 namespace fused_lstm {
@@ -215,9 +215,7 @@ void forwardTreeAs(const TreeDims& d, const float* x, const int32_t* parent, con
     };
     // The gate pass is a third of the time on one core; a wide level shares it with a second thread.
     if (n >= 256) {
-      std::thread second(rows, n / 2, n);
-      rows(0, n / 2);
-      second.join();
+      onTwoThreads([&] { rows(0, n / 2); }, [&] { rows(n / 2, n); });
     } else {
       rows(0, n);
     }

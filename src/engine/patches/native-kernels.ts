@@ -28,7 +28,7 @@ export function nativeMatMul(addon: () => FusedLstmAddon | null) {
     const a = args.inputs.a as TensorInfo;
     const b = args.inputs.b as TensorInfo;
     const { transposeA = false, transposeB = false } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!native?.matmul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2)
+    if (!native || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2)
       return null;
     if (!oneMatrix(a.shape) || !oneMatrix(b.shape)) return null;
     const [ar, ac] = a.shape.slice(-2);
@@ -42,7 +42,7 @@ export function nativeMatMul(addon: () => FusedLstmAddon | null) {
     const out = wasm.makeOutput([...outer, m, n], 'float32');
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
     withOutputs(wasm, [out], () =>
-      native.matmul?.({ m, k, n, a: view(a), b: view(b), c: view(out), transposeA, transposeB }),
+      native.matmul({ m, k, n, a: view(a), b: view(b), c: view(out), transposeA, transposeB }),
     );
     return out;
   };
@@ -56,12 +56,12 @@ export function nativeSegmentSum(addon: () => FusedLstmAddon | null) {
     const ids = args.inputs.segmentIds as TensorInfo;
     const segments = (args.attrs as { numSegments: number }).numSegments;
     const n = sizeOf(ids.shape);
-    if (!native?.segmentSum || x.dtype !== 'float32' || ids.dtype !== 'int32' || n === 0 || segments < 1) return null;
+    if (!native || x.dtype !== 'float32' || ids.dtype !== 'int32' || n === 0 || segments < 1) return null;
     const inner = sizeOf(x.shape) / n;
     if (!Number.isInteger(inner) || inner < 1) return null;
     const out = wasm.makeOutput([segments, ...x.shape.slice(ids.shape.length)], 'float32');
     withOutputs(wasm, [out], () =>
-      native.segmentSum?.({
+      native.segmentSum({
         n,
         inner,
         segments,
@@ -80,7 +80,7 @@ export function nativeMax(addon: () => FusedLstmAddon | null) {
     const native = addon();
     const x = args.inputs.x as TensorInfo;
     const { reductionIndices, keepDims } = args.attrs as { reductionIndices: number | number[]; keepDims: boolean };
-    if (!native?.maxAlong || x.dtype !== 'float32' || sizeOf(x.shape) === 0) return null;
+    if (!native || x.dtype !== 'float32' || sizeOf(x.shape) === 0) return null;
     const axes = tf.util.parseAxisParam(reductionIndices, x.shape);
     // Along the last axis tfjs' own kernel reads the data as it lies.
     if (axes.length !== 1 || axes[0] === x.shape.length - 1) return null;
@@ -91,7 +91,7 @@ export function nativeMax(addon: () => FusedLstmAddon | null) {
     );
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
     withOutputs(wasm, [out], () =>
-      native.maxAlong?.({
+      native.maxAlong({
         outer: sizeOf(x.shape.slice(0, axis)),
         mid: x.shape[axis],
         inner: sizeOf(x.shape.slice(axis + 1)),
@@ -107,7 +107,7 @@ export function nativeMax(addon: () => FusedLstmAddon | null) {
 export function nativeEqual(addon: () => FusedLstmAddon | null) {
   return (args: KernelArgs, wasm: BackendWasm): TensorInfo | null => {
     const native = addon();
-    if (!native?.equalAlong) return null;
+    if (!native) return null;
     const operands = broadcastOperands(args.inputs.a as TensorInfo, args.inputs.b as TensorInfo);
     if (!operands || sizeOf(operands.full.shape) === 0) return null;
     const { full, small } = operands;
@@ -116,7 +116,7 @@ export function nativeEqual(addon: () => FusedLstmAddon | null) {
     const out = wasm.makeOutput([...full.shape], 'bool');
     const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
     withOutputs(wasm, [out], () =>
-      native.equalAlong?.({
+      native.equalAlong({
         ...run,
         full: view(full),
         small: view(small),

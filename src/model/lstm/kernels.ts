@@ -28,13 +28,8 @@ export function nativeLstmCalls(): NativeLstmCalls {
   return { ...calls };
 }
 
-/** The addon's forward pass over a prefix forest (counted with the others); callers check the addon has it. */
-export function runForwardTree(
-  addon: FusedLstmAddon,
-  args: Parameters<NonNullable<FusedLstmAddon['forwardTree']>>[0],
-): void {
-  if (!addon.forwardTree)
-    throw new Error('the fused-LSTM addon predates forwardTree: npm rebuild sentiment-fused-lstm');
+/** The addon's forward pass over a prefix forest (counted with the others). */
+export function runForwardTree(addon: FusedLstmAddon, args: Parameters<FusedLstmAddon['forwardTree']>[0]): void {
   addon.forwardTree(args);
   calls.tree += 1;
 }
@@ -47,8 +42,35 @@ interface Shape {
 }
 
 function shapeOf(x: TensorInfo, recurrentKernel: TensorInfo): Shape {
+  if (x.shape.length !== 3 || recurrentKernel.shape.length !== 2)
+    throw new Error(
+      `the fused LSTM takes x [batch, steps, features] and a 2-d recurrent kernel, not [${x.shape}] and [${recurrentKernel.shape}]`,
+    );
   const [batch, steps, features] = x.shape;
   return { batch, steps, features, units: recurrentKernel.shape[0] };
+}
+
+/**
+ * Every input's shape and type against `shape`, before the addon is called: the addon checks lengths
+ * too, but only these say which tensor of the model is wrong.
+ */
+function checkInputs(inputs: Record<string, TensorInfo>, expected: Record<string, number[]>): void {
+  for (const [name, want] of Object.entries(expected)) {
+    const t = inputs[name];
+    if (!t) throw new Error(`the fused LSTM was not given ${name}`);
+    if (t.dtype !== 'float32' || t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i]))
+      throw new Error(`the fused LSTM's ${name} is ${t.dtype} [${t.shape}], expected float32 [${want}]`);
+  }
+}
+
+/** The weights' and masks' shapes for `shape`. */
+function weightShapes({ batch, features, units }: Shape): Record<string, number[]> {
+  return {
+    kernel: [features, 4 * units],
+    recurrentKernel: [units, 4 * units],
+    inputMask: [batch, features],
+    recurrentMask: [batch, units],
+  };
 }
 
 /** What FusedLstm returns after h, for FusedLstmGrad: x·mx, gate values, c, tanh(c), h_prev·mh. */
@@ -70,6 +92,7 @@ function forwardKernel(addon: FusedLstmAddon) {
     const { x, kernel, recurrentKernel, bias, inputMask, recurrentMask } = inputs as Record<string, TensorInfo>;
     const shape = shapeOf(x, recurrentKernel);
     const sequences = (attrs as Attrs).sequences === true;
+    checkInputs(inputs as Record<string, TensorInfo>, { ...weightShapes(shape), bias: [4 * shape.units] });
     const h = wasm.makeOutput([shape.batch, shape.units], 'float32');
     const hSeq = sequences ? wasm.makeOutput([shape.batch, shape.steps, shape.units], 'float32') : null;
     const kept = keptShapes(shape).map((s) => wasm.makeOutput(s, 'float32'));
@@ -106,6 +129,13 @@ function backwardKernel(addon: FusedLstmAddon) {
     const i = inputs as Record<string, TensorInfo>;
     const shape = shapeOf(i.xm, i.recurrentKernel);
     const { batch, steps, units } = shape;
+    const sequences = (attrs as Attrs).sequences === true;
+    const kept = keptShapes(shape);
+    checkInputs(i, {
+      ...weightShapes(shape),
+      dy: sequences ? [batch, steps, units] : [batch, units],
+      ...Object.fromEntries(['xm', 'act', 'c', 'tc', 'hm'].map((name, k) => [name, kept[k]])),
+    });
     const outs = [i.xm, i.kernel, i.recurrentKernel].map((t) => wasm.makeOutput(t.shape, 'float32'));
     const db = wasm.makeOutput([4 * units], 'float32');
     const scratch = wasm.makeOutput([batch * steps * 4 * units + 2 * batch * units], 'float32');
@@ -113,7 +143,7 @@ function backwardKernel(addon: FusedLstmAddon) {
     const args = {
       ...shape,
       hardSigmoid: (attrs as Attrs).hardSigmoid,
-      sequences: (attrs as Attrs).sequences === true,
+      sequences,
       dy: view(i.dy),
       w: view(i.kernel),
       u: view(i.recurrentKernel),

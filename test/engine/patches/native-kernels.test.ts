@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '../../../src/engine/tf.ts';
 import { makeRng } from '../../../src/data/random.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
-import { needAddon } from '../../helpers.ts';
+import { addonFailure } from '../../../src/engine/native-addon.ts';
+import { needAddon, ROOT, tempDir } from '../../helpers.ts';
 
 const rng = makeRng('native-matmul');
 const values = (n: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * 3);
@@ -140,7 +144,7 @@ describe('native kernels on the blas engine', () => {
 
   it('max over time goes to the addon on blas', async (t) => {
     const addon = needAddon(t);
-    if (!addon?.maxAlong) return;
+    if (!addon) return;
     await initEngine('blas');
     try {
       const calls: string[] = [];
@@ -162,7 +166,7 @@ describe('native kernels on the blas engine', () => {
 
   it('a product sums each output in the order of k, every step rounded to float32 (no fused multiply-add)', (t) => {
     const addon = needAddon(t);
-    if (!addon?.matmul) return;
+    if (!addon) return;
     const [m, k, n] = [5, 300, 20];
     const a = values(m * k);
     const b = values(k * n);
@@ -181,13 +185,13 @@ describe('native kernels on the blas engine', () => {
 
   it('the addon checks sizes before it reads or writes anything', (t) => {
     const addon = needAddon(t);
-    if (!addon?.matmul) return;
+    if (!addon) return;
     const c = new Float32Array(6).fill(7);
-    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 3, a: new Float32Array(5), b: new Float32Array(9), c }), {
+    assert.throws(() => addon.matmul({ m: 2, k: 3, n: 3, a: new Float32Array(5), b: new Float32Array(9), c }), {
       name: 'RangeError',
       message: 'a has 5 floats, expected 6',
     });
-    assert.throws(() => addon.matmul?.({ m: 2, k: 3, n: 0, a: new Float32Array(6), b: new Float32Array(0), c }), {
+    assert.throws(() => addon.matmul({ m: 2, k: 3, n: 0, a: new Float32Array(6), b: new Float32Array(0), c }), {
       name: 'RangeError',
       message: 'n must be a positive integer',
     });
@@ -195,7 +199,7 @@ describe('native kernels on the blas engine', () => {
     const out = new Float32Array(4).fill(7);
     assert.throws(
       () =>
-        addon.segmentSum?.({
+        addon.segmentSum({
           n: 2,
           inner: 2,
           segments: 2,
@@ -206,5 +210,84 @@ describe('native kernels on the blas engine', () => {
       { name: 'TypeError', message: 'ids must be an Int32Array' },
     );
     assert.ok(out.every((v) => v === 7));
+  });
+
+  it('sizes whose product overflows 64 bits are refused, not wrapped round to a small array', (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    const out = new Float32Array(1).fill(7);
+    const big = 2 ** 40;
+    assert.throws(() => addon.maxAlong({ outer: big, mid: big, inner: big, x: new Float32Array(0), out }), {
+      name: 'RangeError',
+      message: /overflow/,
+    });
+    assert.throws(
+      () =>
+        addon.forward({
+          batch: 2 ** 31,
+          steps: 2 ** 31,
+          features: 2 ** 31,
+          units: 2 ** 31,
+          hardSigmoid: true,
+          ...Object.fromEntries(
+            ['x', 'w', 'u', 'b', 'mx', 'mh', 'xm', 'act', 'c', 'tc', 'hm', 'h'].map((k) => [k, out]),
+          ),
+        } as unknown as Parameters<typeof addon.forward>[0]),
+      { name: 'RangeError', message: /overflow/ },
+    );
+    assert.ok(out.every((v) => v === 7));
+  });
+
+  it('a binary built from other sources is refused with the reason (the version handshake)', (t) => {
+    if (!needAddon(t)) return;
+    // A copy of the package whose sources moved on after its binary was built.
+    const copy = join(tempDir(), 'fused-lstm');
+    cpSync(join(ROOT, 'native', 'fused-lstm'), copy, { recursive: true, filter: (p) => !p.includes('obj.target') });
+    appendFileSync(join(copy, 'src', 'lstm.h'), '\n// changed after the build\n');
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(copy)})`], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /built from other sources/);
+    assert.match(r.stderr, /SENTIMENT_FUSED_LSTM_UNAVAILABLE/);
+    const why = addonFailure(
+      Object.assign(
+        new Error('was built from other sources (binary s1, sources s2): npm rebuild sentiment-fused-lstm'),
+        { code: 'SENTIMENT_FUSED_LSTM_UNAVAILABLE' },
+      ),
+    );
+    assert.match(why, /^sentiment-fused-lstm was built from other sources/);
+    // The unchanged copy loads.
+    const same = join(tempDir(), 'fused-lstm');
+    cpSync(join(ROOT, 'native', 'fused-lstm'), same, { recursive: true, filter: (p) => !p.includes('obj.target') });
+    const ok = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(same)})`], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+  });
+
+  it("the LSTM kernels check every input's shape before the addon is called", async (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    await initEngine('blas');
+    const { FUSED_LSTM, registerFusedLstmKernels } = await import('../../../src/model/lstm/kernels.ts');
+    registerFusedLstmKernels(addon);
+    const [batch, steps, features, units] = [2, 3, 4, 5];
+    const inputs = {
+      x: tf.zeros([batch, steps, features]),
+      kernel: tf.zeros([features, 4 * units]),
+      recurrentKernel: tf.zeros([units, 4 * units]),
+      bias: tf.zeros([4 * units]),
+      inputMask: tf.ones([batch, features]),
+      recurrentMask: tf.ones([batch, units + 1]),
+    };
+    assert.throws(
+      () => tf.engine().runKernel(FUSED_LSTM, inputs, { hardSigmoid: true }),
+      /recurrentMask is float32 \[2,6\], expected float32 \[2,5\]/,
+    );
+    const outs = tf
+      .engine()
+      .runKernel(
+        FUSED_LSTM,
+        { ...inputs, recurrentMask: tf.ones([batch, units]) },
+        { hardSigmoid: true },
+      ) as tf.Tensor[];
+    assert.deepEqual(outs[0].shape, [batch, units]);
   });
 });
