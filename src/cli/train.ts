@@ -1,13 +1,12 @@
 /** `sentiment train FILE`: flags in, progress out, work done by runTraining; Ctrl-C stops cleanly. */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
 import { SettingError } from '../errors.ts';
 import type { Blend } from '../model/blend.ts';
 import type { EpochLog } from '../model/history.ts';
 import { applyPreset, PRESET_TABLE } from '../presets.ts';
-import { DEFAULT_SETTINGS, pickSettings, SETTING_KEYS, settingsToJson } from '../settings.ts';
+import { DEFAULT_SETTINGS, pickSettings, SETTING_KEYS } from '../settings.ts';
+import { STACK } from '../train/fold-loop.ts';
 import type { TrainRunOptions } from '../train/start-run.ts';
 import type { TrainResult } from '../train/train-model.ts';
 import { fmt4, formatCount, formatDuration } from './format.ts';
@@ -161,27 +160,15 @@ async function crossValidateCommand(
 ): Promise<void> {
   const { crossValidate } = await import('../train/cross-validate.ts');
   const { makeTrainReporter } = await import('./train-reporter.ts');
-  const { writeFileAtomic } = await import('../fs/atomic-file.ts');
   const reporter = makeTrainReporter({ epochs, tty: canRedraw(process.stdout), write, verbose });
   const cv = await crossValidate(opts, k, {
     ...reporter,
     onFold: (fold, of) => write(`${chalk.bold(`fold ${fold}/${of}`)}`),
   });
-  printFolds(cv.folds, cv.summary, write);
-  await mkdir(opts.out, { recursive: true });
-  const file = join(opts.out, 'crossval.json');
-  await writeFileAtomic(
-    file,
-    `${JSON.stringify({ folds: cv.folds, summary: cv.summary, settings: settingsToJson(cv.settings), data_file: opts.dataFile }, null, 2)}\n`,
-  );
-  write(`${chalk.bold('saved')}   ${file}`);
-  if (cv.outOfFold) {
-    const { outOfFoldGzip } = await import('../train/out-of-fold.ts');
-    const { OUT_OF_FOLD_FILE } = await import('../model/directory.ts');
-    const oofFile = join(opts.out, OUT_OF_FOLD_FILE);
-    await writeFileAtomic(oofFile, outOfFoldGzip(cv.outOfFold));
-    write(`${chalk.bold('saved')}   ${oofFile} (each row's out-of-fold probabilities, by member)`);
-  }
+  printFolds(cv.folds, cv.summary, write, cv.stack);
+  const [crossval, oof] = cv.files;
+  write(`${chalk.bold('saved')}   ${crossval}${cv.interrupted ? ' (the folds done before the stop)' : ''}`);
+  if (oof) write(`${chalk.bold('saved')}   ${oof} (each row's out-of-fold probabilities, by member)`);
   if (cv.interrupted) {
     write(`${chalk.yellow('stopped')} by ${cv.interrupted} after ${cv.folds.length} of ${k} folds`);
     process.exitCode = EXIT_CODE[cv.interrupted] ?? 1;
@@ -199,7 +186,7 @@ function printFolds(
   }>,
   summary: ReadonlyArray<{ kind: string; mean: number; sd: number }>,
   write: (line: string) => void,
-  blend: Blend | null = null,
+  stack: Blend | null = null,
 ): void {
   for (const f of folds) {
     const kept = f.kept === undefined ? '' : ` kept epoch ${f.kept?.epoch ?? '-'};`;
@@ -209,13 +196,11 @@ function printFolds(
   }
   for (const s of summary) {
     const name =
-      s.kind === 'blend' && blend
-        ? `blend (${blend.method === 'logistic' ? "a logistic regression over the members' log-probabilities" : `${blend.method}, weights ${blend.weights.map((w) => w.toFixed(2)).join(' / ')}`}, fitted out of fold)`
+      s.kind === STACK
+        ? `stack (the members' blend${stack ? `, ${stack.method === 'logistic' ? 'a logistic regression over their log-probabilities' : `${stack.method}, weights ${stack.weights.map((w) => w.toFixed(2)).join(' / ')}`}` : ''}, fitted out of fold)`
         : s.kind === 'blend'
           ? "blend (fitted on each fold's own rows)"
-          : s.kind === 'stack'
-            ? 'stack (blend fitted out of fold)'
-            : s.kind;
+          : s.kind;
     write(
       `${chalk.bold('mean')}    ${name}: val_acc ${chalk.green(fmt4(s.mean))} ± ${fmt4(s.sd)} over ${folds.length} folds`,
     );

@@ -97,7 +97,7 @@ function modelCard(predictor: Predictor, evaluation: Evaluation): [string, strin
   if (bagging)
     card.push([
       'fold accuracy',
-      `${bagging.summary.map((s) => `${s.kind} ${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}`).join(', ')} (each fold scored by models that never saw it; the blend: ${bagging.stack.method}, fitted out of fold)`,
+      `${bagging.summary.map((s) => `${s.kind} ${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}`).join(', ')} (each fold scored by models that never saw it; stack: the members' blend, ${bagging.stack.method}, fitted out of fold)`,
     ]);
   if (meta) {
     card.push(['trained on', meta.data_file], ['data sha256', meta.data_sha256]);

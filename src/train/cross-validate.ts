@@ -1,36 +1,37 @@
 /**
  * K-fold cross-validation by groups (the Kaggle file's SentenceId: a sentence's phrases are never on
- * both sides): each fold's groups, a contiguous block of the file, validate what the others train.
- * No model is saved; each fold trains the whole preset from scratch. With several members, every
- * row's out-of-fold probabilities also fit a blend on every row (stack.ts), scored fold by fold.
+ * both sides): the fold loop (fold-loop.ts) with nothing kept but the scores. No model is saved; the run
+ * writes crossval.json (each fold's scores, their means, and whether a signal stopped it) and, with
+ * every fold done, oof.tsv.gz (every row's out-of-fold probabilities, by member) in `out`.
  */
-import { foldSplit } from '../data/split.ts';
-import type { EpochLog } from '../model/history.ts';
-import type { RunSettings } from '../settings.ts';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
+import type { Blend } from '../model/blend.ts';
+import { OUT_OF_FOLD_FILE } from '../model/directory.ts';
+import { type RunSettings, settingsToJson } from '../settings.ts';
+import { disposeFolds, type FoldResult, startFoldRun, summariseFolds, trainFolds } from './fold-loop.ts';
 import { runInputs, withModelOutput } from './model-output.ts';
-import { OutOfFold, type OutOfFoldTable } from './out-of-fold.ts';
-import { fitStack, meanSd } from './stack.ts';
-import { checkRunOptions, startRun, type TrainReporter, type TrainRunOptions } from './start-run.ts';
-import { type MemberScore, trainMembers } from './train-members.ts';
+import { type OutOfFoldTable, outOfFoldGzip } from './out-of-fold.ts';
+import { checkRunOptions, type TrainReporter, type TrainRunOptions } from './start-run.ts';
 
-export interface FoldResult {
-  fold: number;
-  trainRows: number;
-  valRows: number;
-  /** The kept epoch of the LSTM. */
-  kept: EpochLog | null;
-  scores: MemberScore[];
-}
+export type { FoldResult } from './fold-loop.ts';
+
+export const CROSSVAL_FILE = 'crossval.json';
 
 export interface CrossValidation {
   folds: FoldResult[];
-  /** For each member and the blend: mean and standard deviation of val_acc over the folds. */
+  /** For each member, the in-fold blend and the stack: mean and standard deviation of val_acc over the folds. */
   summary: { kind: string; mean: number; sd: number }[];
   settings: RunSettings;
-  /** Set when a signal stopped it: the folds done so far are in `folds`. */
+  /** Set when a signal stopped it: the folds done so far are in `folds` (and crossval.json says so). */
   interrupted: string | null;
   /** Every member's out-of-fold probabilities (all folds done), with the member kinds in order; else null. */
   outOfFold: OutOfFoldTable | null;
+  /** The stack (the members' blend fitted out of fold), fitted on every row: with every fold done and several members. */
+  stack: Blend | null;
+  /** The files written in `out`: crossval.json, then oof.tsv.gz when every fold was done. */
+  files: string[];
 }
 
 export async function crossValidate(
@@ -43,52 +44,39 @@ export async function crossValidate(
 }
 
 async function foldByFold(opts: TrainRunOptions, k: number, reporter: TrainReporter): Promise<CrossValidation> {
-  const run = await startRun({ ...opts, resume: false }, reporter, ({ groups }) => foldSplit(groups, k, 0), k);
-  const folds: FoldResult[] = [];
-  const labels = run.data.labels;
-  const oof = new OutOfFold(labels.length, run.classes.labels.length);
-  let kinds: string[] = [];
-  const done = (interrupted: string | null): CrossValidation => {
-    const whole = interrupted === null && folds.length === k;
-    // The blend fitted out of fold: each fold scored by weights fitted on the other folds' rows.
-    if (whole && oof.probabilities.length > 1) {
-      reporter.onStack?.({ rows: oof.rows, members: oof.probabilities.length, folds: k });
-      const stack = fitStack(oof.probabilities, labels, oof.foldOf, k, oof.k);
-      folds.forEach((f, i) =>
-        f.scores.push({ kind: 'stack', valAcc: stack.folds[i].acc, valLoss: stack.folds[i].loss }),
-      );
-    }
-    return {
-      folds,
-      summary: summarise(folds),
-      settings: run.settings,
-      interrupted,
-      outOfFold: whole ? { kinds, oof, rowLabels: labels, labels: run.classes.labels } : null,
-    };
-  };
-  for (let i = 0; i < k; i++) {
-    reporter.onFold?.(i + 1, k);
-    const split = foldSplit(run.groups, k, i);
-    const t = await trainMembers(run, split, opts, null, reporter);
-    kinds = t.members.map(({ member }) => member.kind);
-    for (const { member } of t.members) member.dispose();
-    if (t.members.length === 0) return done(String(opts.signal?.reason ?? 'aborted'));
-    oof.add(i, split.valRows, t.valOutputs);
-    folds.push({
-      fold: i + 1,
-      trainRows: split.trainRows.length,
-      valRows: split.valRows.length,
-      kept: t.primary.kept,
-      scores: t.scores,
-    });
+  const run = await startFoldRun({ ...opts, resume: false }, reporter, k);
+  const loop = await trainFolds(run, k, opts, reporter, false);
+  disposeFolds(loop.trained);
+  const summary = summariseFolds(loop.folds);
+  await mkdir(opts.out, { recursive: true });
+  const files = [join(opts.out, CROSSVAL_FILE)];
+  await writeFileAtomic(
+    files[0],
+    `${JSON.stringify(
+      {
+        folds: loop.folds,
+        summary,
+        folds_planned: k,
+        // A stopped run's file says so: its folds are the ones done, its means theirs.
+        interrupted: loop.interrupted,
+        settings: settingsToJson(run.settings),
+        data_file: opts.dataFile,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  if (loop.outOfFold) {
+    files.push(join(opts.out, OUT_OF_FOLD_FILE));
+    await writeFileAtomic(files[1], outOfFoldGzip(loop.outOfFold));
   }
-  return done(null);
-}
-
-function summarise(folds: FoldResult[]): CrossValidation['summary'] {
-  if (folds.length === 0) return [];
-  return folds[0].scores.map(({ kind }) => ({
-    kind,
-    ...meanSd(folds.map((f) => f.scores.find((s) => s.kind === kind)?.valAcc ?? NaN)),
-  }));
+  return {
+    folds: loop.folds,
+    summary,
+    settings: run.settings,
+    interrupted: loop.interrupted,
+    outOfFold: loop.outOfFold,
+    stack: loop.stack?.blend ?? null,
+    files,
+  };
 }

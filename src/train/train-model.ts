@@ -19,8 +19,9 @@ import {
 } from './start-run.ts';
 import { type MemberScore, NOTHING_TRAINED, type TrainedMembers, trainMembers } from './train-members.ts';
 import { trainBagged } from './bagging.ts';
+import { startFoldRun } from './fold-loop.ts';
 import { type OutOfFoldTable, outOfFoldGzip } from './out-of-fold.ts';
-import { foldSplit, range } from '../data/split.ts';
+import { range } from '../data/split.ts';
 import { SettingError } from '../errors.ts';
 import type { BaggingRecord } from '../model/meta.ts';
 import { PRESET_TABLE } from '../presets.ts';
@@ -64,9 +65,7 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
       `the ${opts.preset} preset trains every fold from scratch: there is nothing to resume`,
     );
   const run =
-    folds === undefined
-      ? await startRun(opts, reporter, validationRule)
-      : await startRun(opts, reporter, ({ groups }) => foldSplit(groups, folds, 0), folds);
+    folds === undefined ? await startRun(opts, reporter, validationRule) : await startFoldRun(opts, reporter, folds);
   const { settings, data, engine } = run;
   const trained =
     folds === undefined

@@ -192,6 +192,14 @@ describe('every phase of training stops soon after a signal', () => {
     );
     assert.equal(r.code, 143, r.out + r.err);
     assert.match(r.out, /stopped by SIGTERM after 0 of 3 folds/);
+    // crossval.json says the run was stopped, and after how many of its folds; no out-of-fold table.
+    const crossval = JSON.parse(readFileSync(join(out, 'crossval.json'), 'utf8')) as {
+      folds: unknown[];
+      folds_planned: number;
+      interrupted: string | null;
+    };
+    assert.deepEqual([crossval.interrupted, crossval.folds.length, crossval.folds_planned], ['SIGTERM', 0, 3]);
+    assert.ok(!existsSync(join(out, 'oof.tsv.gz')));
   });
 
   it('SIGHUP (the terminal went away) stops as SIGTERM does: exit 129, no lock or staging directory left', async () => {

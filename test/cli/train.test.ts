@@ -340,7 +340,7 @@ describe('sentiment train on folds (the built CLI)', () => {
     assert.match(
       r.out,
       new RegExp(
-        `^fold 2 {2}[\\d,]+ train, [\\d,]+ validation rows; ${kinds.map((k) => `${k} 0\\.\\d{4}, `).join('')}blend 0\\.\\d{4}$`,
+        `^fold 2 {2}[\\d,]+ train, [\\d,]+ validation rows; ${kinds.map((k) => `${k} 0\\.\\d{4}, `).join('')}blend 0\\.\\d{4}, stack 0\\.\\d{4}$`,
         'm',
       ),
     );
@@ -350,7 +350,14 @@ describe('sentiment train on folds (the built CLI)', () => {
     );
     for (const kind of kinds)
       assert.match(r.out, new RegExp(`^mean {4}${kind}: val_acc 0\\.\\d{4} ± 0\\.\\d{4} over 2 folds$`, 'm'));
-    assert.match(r.out, /^mean {4}blend \(.*fitted out of fold\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m);
+    assert.match(
+      r.out,
+      /^mean {4}blend \(fitted on each fold's own rows\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m,
+    );
+    assert.match(
+      r.out,
+      /^mean {4}stack \(the members' blend, .+, fitted out of fold\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m,
+    );
     // Fold 2's members beside fold 1's, and the out-of-fold answers the stack was fitted on.
     for (const kind of kinds.slice(1)) assert.ok(existsSync(join(out, 'fold-2', kind)), kind);
     assert.ok(existsSync(join(out, 'fold-2', 'model.json')));
@@ -381,7 +388,19 @@ describe('sentiment train on folds (the built CLI)', () => {
       timeoutMs: 180_000,
     });
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^mean {4}stack \(blend fitted out of fold\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m);
+    assert.match(
+      r.out,
+      /^mean {4}stack \(the members' blend, .+, fitted out of fold\): val_acc 0\.\d{4} ± 0\.\d{4} over 2 folds$/m,
+    );
+    // The library wrote crossval.json: every fold, not stopped.
+    const crossval = JSON.parse(readFileSync(join(out, 'crossval.json'), 'utf8')) as {
+      folds: unknown[];
+      folds_planned: number;
+      interrupted: string | null;
+    };
+    assert.equal(crossval.folds.length, 2);
+    assert.equal(crossval.folds_planned, 2);
+    assert.equal(crossval.interrupted, null);
     const rows = gunzipSync(readFileSync(join(out, 'oof.tsv.gz')))
       .toString('utf8')
       .trimEnd()

@@ -65,7 +65,7 @@ describe('the best preset: every fold trains, the fold models answer together', 
     assert.equal(meta.bagging?.folds, 3);
     assert.deepEqual(
       meta.bagging?.summary.map((s) => s.kind),
-      [...kinds, 'blend'],
+      [...kinds, 'blend', 'stack'],
     );
     const { table, texts } = await readLabelled(data);
     // Every row trained some fold model, so the memory holds every distinct phrase.
@@ -83,8 +83,27 @@ describe('the best preset: every fold trains, the fold models answer together', 
     );
     assert.deepEqual(
       r.scores.map((s) => s.kind),
-      [...kinds, 'blend'],
+      [...kinds, 'blend', 'stack'],
     );
+    // One fold loop: cross-validating the same preset on the same data and seed gives the same folds.
+    const cvOut = join(tempDir(), 'cv');
+    const cv = await crossValidate(
+      {
+        ...DEFAULT_SETTINGS,
+        ...TINY,
+        dataFile: data,
+        out: cvOut,
+        backend: 'wasm',
+        preset: 'best',
+        embeddings: vectors,
+      },
+      3,
+    );
+    assert.deepEqual(
+      cv.folds.map((f) => f.scores.map((s) => [s.kind, s.valAcc])),
+      meta.bagging?.per_fold.map((f) => f.scores.map((s) => [s.kind, s.valAcc])),
+    );
+    assert.deepEqual(readFileSync(join(cvOut, 'oof.tsv.gz')), readFileSync(join(r.out, 'oof.tsv.gz')));
     // The model answers as one: every member loaded, probabilities that sum to 1.
     const loaded = await loadModelDirectory(r.out);
     assert.equal(loaded.members.length, 3 * kinds.length);
