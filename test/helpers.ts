@@ -16,11 +16,12 @@ export const TEST_TSV = join(ROOT, 'data', 'test.tsv');
 
 export const BIN = join(ROOT, 'bin', 'sentiment');
 
-/** What `--backend auto` picks here for `work` (engine.ts AUTO_ORDER): blas where the addon is built, else tfjs-node where installed (not for a few texts), else wasm. */
+/** What `--backend auto` picks here for `work`: the first of AUTO_ORDER[work] installed here. */
 export async function autoEngine(work: 'train' | 'score' | 'answer'): Promise<'blas' | 'tensorflow' | 'wasm'> {
   const { loadFusedLstmAddon } = await import('../src/engine/native-addon.ts');
-  if (loadFusedLstmAddon().ok) return 'blas';
-  return work !== 'answer' && tensorflowInstalled() ? 'tensorflow' : 'wasm';
+  const { AUTO_ORDER } = await import('../src/engine/names.ts');
+  const here = { blas: loadFusedLstmAddon().ok, tensorflow: tensorflowInstalled(), wasm: true };
+  return AUTO_ORDER[work].find((engine) => here[engine]) ?? 'wasm';
 }
 
 /**

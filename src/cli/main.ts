@@ -46,10 +46,17 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     const words = userMessage(err);
-    process.stderr.write(`${chalk.red('error:')} ${words ?? (err as Error).stack ?? String(err)}\n`);
-    return words === null ? 1 : 2;
+    process.stderr.write(
+      words === null
+        ? `${chalk.red('internal error')} (a bug in sentiment; please report it with what follows):\n${(err as Error).stack ?? String(err)}\n`
+        : `${chalk.red('error:')} ${words}\n`,
+    );
+    return words === null ? EXIT_INTERNAL : 2;
   }
 }
+
+/** A bug, not a refusal (sysexits' EX_SOFTWARE): apart from 1, which is commander's for a command line it cannot parse. */
+export const EXIT_INTERNAL = 70;
 
 /** One line for a problem the user can fix, in the CLI's terms; null for a bug. */
 export function userMessage(err: unknown): string | null {

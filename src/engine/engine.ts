@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from './tf.ts';
 import { EngineUnavailableError } from '../errors.ts';
-import type { EngineName, EngineRequest } from './names.ts';
+import { AUTO_ORDER, type EngineName, type EngineRequest, type EngineWork } from './names.ts';
+
+export { AUTO_ORDER, type EngineWork } from './names.ts';
 import { ADDON_HINT, type AddonLoad, type FusedLstmAddon, loadFusedLstmAddon } from './native-addon.ts';
 import { installFastDropout } from './patches/dropout.ts';
 import { installedVersions, installShims, type TfjsVersions, versionMismatch } from './patches/index.ts';
@@ -124,18 +126,6 @@ const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 const BLAS_PACKAGE = `${WASM_PACKAGE} + sentiment-fused-lstm`;
 const CPU_PACKAGE: NativePackage = '@tensorflow/tfjs-node';
 const GPU_PACKAGE: NativePackage = '@tensorflow/tfjs-node-gpu';
-
-/**
- * The engines `auto` tries for each work after a GPU package that loads, fastest first, as measured on 2
- * cores (docs/engines.md): the native LSTM (blas) trains 2–3.5× faster than libtensorflow and scores
- * files ~2.7× faster (prefix forests); libtensorflow beats plain WebAssembly at both, but takes about a
- * second to load, so a few typed texts start sooner on WebAssembly.
- */
-export const AUTO_ORDER: Readonly<Record<EngineWork, readonly ('blas' | 'tensorflow' | 'wasm')[]>> = {
-  train: ['blas', 'tensorflow', 'wasm'],
-  score: ['blas', 'tensorflow', 'wasm'],
-  answer: ['blas', 'wasm', 'tensorflow'],
-};
 
 const WORK_WORDS: Record<EngineWork, string> = { train: 'training', score: 'scoring a file', answer: 'a few texts' };
 
@@ -266,14 +256,6 @@ function withoutAddon(probe: EngineProbe, why: string): EngineProbe {
 }
 
 let current: Engine | null = null;
-
-/**
- * What an engine is started for; the WebAssembly backend's threads follow from it (A/Bs in
- * docs/engines.md): `train` runs plain wasm on a thread per core and blas on one (there XNNPACK's
- * threads only compete with OpenBLAS'); `score` (a file of rows) runs both on a thread per core;
- * `answer` (a few texts) on one, which starts ~0.9 s sooner.
- */
-export type EngineWork = 'train' | 'score' | 'answer';
 
 export interface EngineOptions {
   /** Default `answer`: what `auto` picks for and the WebAssembly threads. Taken at the backend's first start in a process. */

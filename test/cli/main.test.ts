@@ -26,3 +26,29 @@ describe('sentiment (the command itself)', () => {
       assert.match(r.out, new RegExp(`^  ${command}\\b`, 'm'));
   });
 });
+
+describe('exit codes', () => {
+  it('a bug is exit 70 with its trace, apart from 1 (a command line commander cannot parse) and 2 (a refusal)', async () => {
+    const { EXIT_INTERNAL, main } = await import('../../src/cli/main.ts');
+    const write = process.stdout.write;
+    const errWrite = process.stderr.write;
+    let stderr = '';
+    // A write that throws a plain Error stands in for any bug: nothing maps it to words.
+    process.stdout.write = (() => {
+      throw new Error('boom');
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => {
+      stderr += chunk;
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      assert.equal(await main(['node', 'sentiment', '--help']), EXIT_INTERNAL);
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = errWrite;
+    }
+    assert.equal(EXIT_INTERNAL, 70);
+    assert.match(stderr, /internal error/);
+    assert.match(stderr, /Error: boom\n\s+at /);
+  });
+});

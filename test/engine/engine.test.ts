@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
 import {
@@ -15,7 +17,9 @@ import { addonFailure, describeAddon, loadFusedLstmAddon, type AddonLoad } from 
 import { EngineUnavailableError } from '../../src/errors.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
-import { tinyModel } from '../helpers.ts';
+import { ROOT, tinyModel } from '../helpers.ts';
+import { AUTO_ORDER, describeAutoOrder } from '../../src/engine/names.ts';
+import { TRAIN_FLAGS } from '../../src/cli/options.ts';
 
 /** A loader that behaves as if exactly `installed` were in node_modules (and `broken` failed to load). */
 function simulate(
@@ -291,5 +295,19 @@ describe("TensorFlow's native log lines", () => {
     const chosen: NodeJS.ProcessEnv = { TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' };
     quietNativeLogs(false, chosen);
     assert.deepEqual(chosen, { TF_CPP_MIN_LOG_LEVEL: '0', TF_ENABLE_ONEDNN_OPTS: '1' });
+  });
+});
+
+describe("auto's order, written once (AUTO_ORDER)", () => {
+  it('docs/engines.md and the --backend help say what AUTO_ORDER says', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'engines.md'), 'utf8');
+    for (const work of ['train', 'score', 'answer'] as const) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${work}\``));
+      assert.ok(row, `docs/engines.md has a row for ${work}`);
+      assert.equal(row.split('|')[2].trim(), AUTO_ORDER[work].join(', '), work);
+    }
+    assert.ok(TRAIN_FLAGS.backend.description.includes(describeAutoOrder()));
+    for (const work of ['train', 'score', 'answer'] as const)
+      assert.ok(describeAutoOrder().includes(AUTO_ORDER[work].join(', ')), work);
   });
 });
