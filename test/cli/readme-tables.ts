@@ -1,7 +1,7 @@
 /**
- * The README's generated tables: each command's flags (from the commander program, as --help has
- * them) and the presets (from src/presets.ts). readme.test.ts checks them; `npm run readme` rewrites
- * them in place.
+ * The generated tables: each command's flags (from the commander program, as --help has them; train's
+ * in the README, the others in docs/flags.md) and the presets (from src/presets.ts, in the README).
+ * readme.test.ts checks them; `npm run readme` rewrites them in place.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { presetTable } from '../../src/presets.ts';
 import { ROOT } from '../helpers.ts';
 
 export const README = join(ROOT, 'README.md');
+export const FLAGS_DOC = join(ROOT, 'docs', 'flags.md');
 
 /** The table a command's options make, as the README writes it. */
 export function flagTable(cmd: Command): string {
@@ -37,20 +38,25 @@ export function tableAfter(readme: string, heading: string): [number, number] | 
 export const flagsHeading = (name: string) => `### Flags of \`sentiment ${name}\``;
 export const PRESETS_HEADING = '**Presets** (`--preset`):';
 
-/** Every generated table with the heading it follows. */
-export function generatedTables(): { heading: string; table: string }[] {
+/** Every generated table with the heading it follows and the file it is in. */
+export function generatedTables(): { heading: string; table: string; file: string }[] {
   return [
-    { heading: PRESETS_HEADING, table: presetTable() },
-    ...makeProgram().commands.map((cmd) => ({ heading: flagsHeading(cmd.name()), table: flagTable(cmd) })),
+    { heading: PRESETS_HEADING, table: presetTable(), file: README },
+    ...makeProgram().commands.map((cmd) => ({
+      heading: flagsHeading(cmd.name()),
+      table: flagTable(cmd),
+      file: cmd.name() === 'train' ? README : FLAGS_DOC,
+    })),
   ];
 }
 
 if (process.argv.includes('--write')) {
-  let readme = readFileSync(README, 'utf8');
-  for (const { heading, table } of generatedTables()) {
-    const at = tableAfter(readme, heading);
-    if (!at) throw new Error(`README.md has no "${heading}" followed by a blank line and a table`);
-    readme = readme.slice(0, at[0]) + table + readme.slice(at[1]);
+  const files = new Map<string, string>();
+  for (const { heading, table, file } of generatedTables()) {
+    const text = files.get(file) ?? readFileSync(file, 'utf8');
+    const at = tableAfter(text, heading);
+    if (!at) throw new Error(`${file} has no "${heading}" followed by a blank line and a table`);
+    files.set(file, text.slice(0, at[0]) + table + text.slice(at[1]));
   }
-  writeFileSync(README, readme);
+  for (const [file, text] of files) writeFileSync(file, text);
 }
