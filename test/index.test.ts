@@ -29,7 +29,7 @@ describe('library API', () => {
     return new Set([...doc.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)].map((m) => m[1]));
   };
 
-  it("exports exactly the names docs/library.md lists, both ways", () => {
+  it('exports exactly the names docs/library.md lists, both ways', () => {
     const exported = exportedNames();
     const documented = documentedNames();
     assert.ok(documented.size >= 25, `${documented.size} names documented`);
@@ -41,7 +41,7 @@ describe('library API', () => {
     assert.deepEqual(
       [...exported].filter((n) => !documented.has(n)),
       [],
-      "exported by src/index.ts, not in docs/library.md",
+      'exported by src/index.ts, not in docs/library.md',
     );
   });
 

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from './patches/wasm-kernel-types.ts';
+import type { TensorInfo } from './kernel-registry.ts';
 
 export const ADDON_PACKAGE = 'sentiment-fused-lstm';
 export const ADDON_HINT = `to build it: apt-get install g++ make libopenblas-dev, then npm rebuild ${ADDON_PACKAGE}`;

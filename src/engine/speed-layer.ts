@@ -12,3 +12,22 @@ export interface SpeedLayer {
   readonly native: FusedLstmAddon | null;
   readonly tensorflow?: TensorflowOps | null;
 }
+
+// The one door from model/ to the engine's insides (with tf.ts): what the LSTM, its scorer and Adam
+// use of the speed patches and the addon. A test keeps model/ from importing anything else of engine/.
+export { clipGradient } from './patches/clip-gradient.ts';
+export { dropoutMask } from './patches/dropout.ts';
+export { type AdamState, adamState } from './patches/adam-internals.ts';
+export {
+  bidirectionalView,
+  inboundNodes,
+  type LstmLayer,
+  lstmClass,
+  lstmFromConfig,
+  rnnView,
+} from './patches/layers-internals.ts';
+export type { OpAttr, TensorflowOps } from './patches/tensorflow-ops.ts';
+export { patchRan } from './patches/usage.ts';
+export { type AdamStepArgs, type FusedLstmAddon, withOutputs } from './native-addon.ts';
+export { type KernelArgs, type TensorInfo, setWasmKernel, type WasmKernel } from './kernel-registry.ts';
+export { writesInPlace, wroteInPlace } from './written-in-place.ts';

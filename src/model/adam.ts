@@ -8,10 +8,16 @@
  */
 import * as tf from '../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type AdamStepArgs, type FusedLstmAddon, withOutputs } from '../engine/native-addon.ts';
-import { adamState } from '../engine/patches/adam-internals.ts';
-import { wroteInPlace } from '../engine/written-in-place.ts';
-import type { KernelArgs, KernelFunc, TensorInfo } from '../engine/patches/wasm-kernel-types.ts';
+import {
+  type AdamStepArgs,
+  type FusedLstmAddon,
+  withOutputs,
+  adamState,
+  wroteInPlace,
+  type KernelArgs,
+  setWasmKernel,
+  type TensorInfo,
+} from '../engine/speed-layer.ts';
 
 export const FUSED_ADAM = 'SentimentFusedAdam';
 
@@ -63,13 +69,7 @@ let registeredFor: FusedLstmAddon | null = null;
 /** The fused step's kernel on the wasm backend, for `addon`. */
 function registerFusedAdam(addon: FusedLstmAddon): void {
   if (registeredFor !== addon) {
-    if (tf.getKernel(FUSED_ADAM, 'wasm')) tf.unregisterKernel(FUSED_ADAM, 'wasm');
-    const kernel = fusedAdamKernel(addon);
-    tf.registerKernel({
-      kernelName: FUSED_ADAM,
-      backendName: 'wasm',
-      kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc,
-    });
+    setWasmKernel(FUSED_ADAM, fusedAdamKernel(addon));
     registeredFor = addon;
   }
 }

@@ -5,7 +5,6 @@
  * tensorflowjs_converter (model.json, its weight shards, tokenizer.json, no meta.json) opens too.
  * Every check names the file it is about.
  */
-import type { SpeedLayer } from '../engine/speed-layer.ts';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { KAGGLE_CLASSES } from '../data/labels.ts';
@@ -22,6 +21,7 @@ import type { Member } from './member.ts';
 import type { Blend } from './blend.ts';
 import { PhraseMemory } from './memory.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
+import type { SpeedLayer } from '../engine/speed-layer.ts';
 
 export { DEFAULT_MODEL_DIR } from '../settings.ts';
 

@@ -1,9 +1,9 @@
 /** Every member kind, and how meta.json's entry for it is loaded (meta.ts checks the entry). */
 import { join } from 'node:path';
-import type { SpeedLayer } from '../engine/speed-layer.ts';
 import type { Member, MemberEntry } from './member.ts';
 import { NgramMember } from './ngram/member.ts';
 import { RecurrentMember } from './recurrent-member.ts';
+import type { SpeedLayer } from '../engine/speed-layer.ts';
 
 export async function loadMember(modelDir: string, entry: MemberEntry, speed: SpeedLayer | null): Promise<Member> {
   const dir = join(modelDir, entry.path);

@@ -1,4 +1,4 @@
-import { patchRan } from '../engine/patches/usage.ts';
+import { patchRan } from '../engine/speed-layer.ts';
 
 /** Mutes tfjs' warning that an orthogonal initialiser over 2,000 elements may be slow (about a second on wasm, once per model). */
 export function quietly<T>(fn: () => T): T {

@@ -6,7 +6,6 @@
  */
 import { join } from 'node:path';
 import * as tf from '../engine/tf.ts';
-import type { SpeedLayer } from '../engine/speed-layer.ts';
 import { encodeBatch, groupLength, makeBatches, type Batch } from '../data/batches.ts';
 import { padSequence } from '../data/padding.ts';
 import { toSequences, type EncodedTexts } from '../data/encode.ts';
@@ -19,6 +18,7 @@ import { loadLayersModel, saveLayersModel } from './layers-files.ts';
 import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
 import { useSpeedLayer } from './lstm/layer.ts';
 import { cachedPrefixTreeScorer, type FedScorer } from './lstm/prefix-scoring.ts';
+import type { SpeedLayer } from '../engine/speed-layer.ts';
 
 export const DEFAULT_BATCH_SIZE = PREDICT_BATCH_SIZE;
 

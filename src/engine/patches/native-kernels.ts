@@ -16,7 +16,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type FusedLstmAddon, withOutputs } from '../native-addon.ts';
 import * as tf from '../tf.ts';
-import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
+import type { KernelArgs, TensorInfo } from '../kernel-registry.ts';
 import { alongOneRun, broadcastOperands } from './wasm-math-kernels.ts';
 
 const MIN_COLUMNS = 16;

@@ -7,7 +7,7 @@
  */
 import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelArgs, TensorInfo } from './wasm-kernel-types.ts';
+import type { KernelArgs, TensorInfo } from '../kernel-registry.ts';
 
 /** Copies `count` blocks of `inner` elements: block i from src offset srcOf(i) to dst offset i*inner. */
 function copyBlocks(

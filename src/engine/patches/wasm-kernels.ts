@@ -1,32 +1,22 @@
-/**
- * Kernel fixes for tfjs' WebAssembly backend, registered once; the rest of the code never knows.
- * - Missing: UnsortedSegmentSum (the embedding's gradient; a shim, installMissingWasmKernels), a fused
- *   ClipByValue gradient.
- * - Matrix products with transposeA/transposeB run 10-45x slower than without on wasm: the operand
- *   is transposed first and the fast path called; a weight transposed at every LSTM step is
- *   transposed once and reused while it stays the same tensor.
- * - Slow generic paths replaced by heap loops and block copies: Unpack, SplitV, Concat, Slice, GatherV2,
- *   Transpose of the last two axes (wasm-copy-kernels.ts); Sum over leading axes (wasm-math-kernels.ts).
- * - Identity shares its input's data instead of copying it (as tfjs' cpu backend does).
- * - Tanh through wasm's SIMD Sigmoid; Equal with broadcasting as one strided loop (wasm-math-kernels.ts).
- * - Reverse of one axis as block copies (wasm-copy-kernels.ts).
- * - On the blas engine, BatchMatMul, UnsortedSegmentSum, and Max over time with its gradient's Equal
- *   in the native addon, same bits (native-kernels.ts).
- * Each replacement is timed against tfjs' own kernel on the model's shapes (bench/kernels.ts) and
- * checked against it in test/engine/patches/wasm-kernels.test.ts.
- */
-import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { concat, gatherV2, identity, reverse, slice, splitV, transposeKernel, unpack } from './wasm-copy-kernels.ts';
 import type { FusedLstmAddon } from '../native-addon.ts';
 import { writesInPlace } from '../written-in-place.ts';
 import { type PatchName, patchRan } from './usage.ts';
 import { nativeEqual, nativeMatMul, nativeMax, nativeSegmentSum } from './native-kernels.ts';
-import type { FastKernel, KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
+import {
+  addWasmKernel,
+  type FastKernel,
+  type KernelArgs,
+  type KernelFunc,
+  type TensorInfo,
+  type WasmKernel,
+  wrapWasmKernel,
+} from '../kernel-registry.ts';
 import { installClipGradient } from './clip-gradient.ts';
 import { CLIP_BY_VALUE_GRAD, clipByValueGrad, equal, sum, tanh, unsortedSegmentSum } from './wasm-math-kernels.ts';
 
-const BACKEND = 'wasm';
+const _BACKEND = 'wasm';
 let installed = false;
 
 /**
@@ -62,26 +52,12 @@ export function installWasmKernelFixes(nativeAddon: () => FusedLstmAddon | null)
   replaceKernel('Max', nativeMax(nativeAddon), 'native-kernels');
 }
 
-function addKernel(
-  kernelName: string,
-  kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo | TensorInfo[],
-): void {
-  if (tf.getKernel(kernelName, BACKEND) !== undefined) return;
-  const kernelFunc = (args: KernelArgs) => kernel(args, args.backend as BackendWasm);
-  tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc: kernelFunc as KernelFunc });
+function addKernel(name: string, kernel: WasmKernel): void {
+  addWasmKernel(name, kernel);
 }
 
-function replaceKernel(kernelName: string, fast: FastKernel, patch: PatchName = 'wasm-kernels'): void {
-  const original = tf.getKernel(kernelName, BACKEND);
-  if (!original) return;
-  const kernelFunc = (args: KernelArgs) => {
-    const out = fast(args, args.backend as BackendWasm, original.kernelFunc);
-    if (out === null) return original.kernelFunc(args);
-    patchRan(patch);
-    return out;
-  };
-  tf.unregisterKernel(kernelName, BACKEND);
-  tf.registerKernel({ ...original, kernelFunc: kernelFunc as KernelFunc });
+function replaceKernel(name: string, fast: FastKernel, patch: PatchName = 'wasm-kernels'): void {
+  wrapWasmKernel(name, fast, () => patchRan(patch));
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import * as tf from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelArgs, KernelFunc, TensorInfo } from './wasm-kernel-types.ts';
+import type { KernelArgs, KernelFunc, TensorInfo } from '../kernel-registry.ts';
 import { patchRan } from './usage.ts';
 
 /** The fused gradient of ClipByValue: dy where min ≤ x ≤ max, else 0. */

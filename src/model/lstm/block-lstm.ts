@@ -11,8 +11,8 @@
  * Input dropout is a mask fixed across time: applied to x before either.
  */
 import * as tf from '../../engine/tf.ts';
-import type { OpAttr, TensorflowOps } from '../../engine/patches/tensorflow-ops.ts';
-import type { GateActivation, LstmSequenceInputs } from './sequence-op.ts';
+import type { OpAttr, TensorflowOps } from '../../engine/speed-layer.ts';
+import type { GateActivation, LstmSequenceInputs } from './sequence-inputs.ts';
 
 /** Whether an LSTM with these settings can run on the fused kernels. */
 export function fitsBlockLstm(gate: GateActivation): boolean {

@@ -1,13 +1,11 @@
-/**
- * The native fused LSTM (native/fused-lstm: C++ and OpenBLAS) as two kernels of the wasm backend,
- * `FusedLstm` and `FusedLstmGrad`. The addon reads and writes tfjs' wasm heap in place: every
- * output is allocated first (an allocation may grow, and so move, the heap), then the views are
- * taken and handed over.
- */
-import * as tf from '../../engine/tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type FusedLstmAddon, withOutputs } from '../../engine/native-addon.ts';
-import type { KernelArgs, KernelFunc, TensorInfo } from '../../engine/patches/wasm-kernel-types.ts';
+import {
+  type FusedLstmAddon,
+  type KernelArgs,
+  setWasmKernel,
+  type TensorInfo,
+  withOutputs,
+} from '../../engine/speed-layer.ts';
 
 export const FUSED_LSTM = 'FusedLstm';
 export const FUSED_LSTM_GRAD = 'FusedLstmGrad';
@@ -170,20 +168,12 @@ function backwardKernel(addon: FusedLstmAddon) {
   };
 }
 
-const BACKEND = 'wasm';
 let registeredFor: FusedLstmAddon | null = null;
 
 /** Registers both kernels on the wasm backend for `addon` (once per addon). */
 export function registerFusedLstmKernels(addon: FusedLstmAddon): void {
   if (registeredFor === addon) return;
-  for (const name of [FUSED_LSTM, FUSED_LSTM_GRAD]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
-  const register = (kernelName: string, kernel: (args: KernelArgs, wasm: BackendWasm) => TensorInfo[]) =>
-    tf.registerKernel({
-      kernelName,
-      backendName: BACKEND,
-      kernelFunc: ((args: KernelArgs) => kernel(args, args.backend as BackendWasm)) as KernelFunc,
-    });
-  register(FUSED_LSTM, forwardKernel(addon));
-  register(FUSED_LSTM_GRAD, backwardKernel(addon));
+  setWasmKernel(FUSED_LSTM, forwardKernel(addon));
+  setWasmKernel(FUSED_LSTM_GRAD, backwardKernel(addon));
   registeredFor = addon;
 }

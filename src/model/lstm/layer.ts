@@ -8,16 +8,16 @@
  * backward half of a Bidirectional layer) go through the op: the latter reads the sequence reversed.
  */
 import * as tf from '../../engine/tf.ts';
-import { dropoutMask } from '../../engine/patches/dropout.ts';
 import {
   bidirectionalView,
+  dropoutMask,
   type LstmLayer,
   lstmClass,
   lstmFromConfig,
+  patchRan,
   rnnView,
-} from '../../engine/patches/layers-internals.ts';
-import { patchRan } from '../../engine/patches/usage.ts';
-import type { SpeedLayer } from '../../engine/speed-layer.ts';
+  type SpeedLayer,
+} from '../../engine/speed-layer.ts';
 import { lstmSequenceByBlock } from './block-lstm.ts';
 import { lstmOutputByKernel, lstmPath, lstmSequence, type GateActivation } from './sequence-op.ts';
 

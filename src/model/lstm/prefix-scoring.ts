@@ -11,9 +11,7 @@
  * src/engine/patches/layers-internals.ts.
  */
 import * as tf from '../../engine/tf.ts';
-import type { FusedLstmAddon } from '../../engine/native-addon.ts';
-import { bidirectionalView, inboundNodes } from '../../engine/patches/layers-internals.ts';
-import { writesInPlace } from '../../engine/written-in-place.ts';
+import { bidirectionalView, type FusedLstmAddon, inboundNodes, writesInPlace } from '../../engine/speed-layer.ts';
 import { runForwardTree } from './kernels.ts';
 import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
 import { buildPrefixForest } from './prefix-forest.ts';

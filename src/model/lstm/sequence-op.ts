@@ -10,28 +10,12 @@
  * sequence, forward and backward, is one call each. `lstmPath` is the one place that chooses.
  */
 import * as tf from '../../engine/tf.ts';
-import type { FusedLstmAddon } from '../../engine/native-addon.ts';
-import type { SpeedLayer } from '../../engine/speed-layer.ts';
-import { clipGradient } from '../../engine/patches/clip-gradient.ts';
+import { clipGradient, type FusedLstmAddon, type SpeedLayer } from '../../engine/speed-layer.ts';
 import { fitsBlockLstm } from './block-lstm.ts';
 import { FUSED_LSTM, FUSED_LSTM_GRAD, registerFusedLstmKernels } from './kernels.ts';
+import type { GateActivation, LstmSequenceInputs } from './sequence-inputs.ts';
 
-export type GateActivation = 'hardSigmoid' | 'sigmoid';
-
-export interface LstmSequenceInputs {
-  /** [batch, time, features] */
-  x: tf.Tensor3D;
-  /** [features, 4·units] */
-  kernel: tf.Tensor2D;
-  /** [units, 4·units] */
-  recurrentKernel: tf.Tensor2D;
-  /** [4·units] */
-  bias: tf.Tensor1D;
-  /** [batch, features]: multiplies the input at every step (ones without dropout). */
-  inputMask: tf.Tensor2D;
-  /** [batch, units]: multiplies the previous output at every step. */
-  recurrentMask: tf.Tensor2D;
-}
+export type { GateActivation, LstmSequenceInputs } from './sequence-inputs.ts';
 
 /** A gate's activation, and what its gradient needs: tfjs' hardSigmoid is clip(0.2·z + 0.5, 0, 1). */
 function gate(z: tf.Tensor, activation: GateActivation): { a: tf.Tensor; pre: tf.Tensor } {
