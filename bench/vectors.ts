@@ -13,7 +13,7 @@ import { BILSTM_DEFAULTS, buildBiLstm } from '../src/model/bilstm.ts';
 import { PRESET_TABLE } from '../src/presets.ts';
 import { DEFAULT_SETTINGS } from '../src/settings.ts';
 import { trainModel } from '../src/train/loop.ts';
-import { prepareVectors } from '../src/train/vectors.ts';
+import { prepareVectors } from '../src/train/prepare-vectors.ts';
 
 export type VectorsBench =
   | { available: false; why: string }

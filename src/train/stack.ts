@@ -8,7 +8,7 @@
 import { BLEND_METHODS, type Blend, blendProbabilities, type BlendMethod, FLOOR } from '../model/blend.ts';
 import { softmaxInPlace } from '../model/ngram/softmax.ts';
 import { type Scores, scoreProbabilities } from '../model/scores.ts';
-import { fitBlend } from './blend.ts';
+import { fitBlend } from './fit-blend.ts';
 
 export interface StackFit {
   /** Weights fitted on every row, by the method the folds chose. */

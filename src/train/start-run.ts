@@ -16,10 +16,10 @@ import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
 import { pickSettings, type RunSettings, type SettingKey, WHOLE_AT_LEAST_2 } from '../settings.ts';
 import { checkTrainingMemory } from './memory-estimate.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
-import type { NgramProgress } from './ngram.ts';
-import type { LstmCallbacks } from './recurrent-member.ts';
+import type { NgramProgress } from './train-ngram.ts';
+import type { LstmCallbacks } from './train-recurrent.ts';
 import { checkSameData, resumeSettings } from './resume.ts';
-import type { VectorsProgress } from './vectors.ts';
+import type { VectorsProgress } from './prepare-vectors.ts';
 
 export interface TrainRunOptions extends RunSettings {
   dataFile: string;

@@ -12,11 +12,11 @@ import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import { presetMembers } from '../presets.ts';
 import type { RunSettings } from '../settings.ts';
-import { fitBlend } from './blend.ts';
-import { NGRAM_TRAINING, trainNgram } from './ngram.ts';
-import { type LstmOutcome, type LstmTraining, type SequenceData, trainRecurrentMember } from './recurrent-member.ts';
+import { fitBlend } from './fit-blend.ts';
+import { NGRAM_TRAINING, trainNgram } from './train-ngram.ts';
+import { type LstmOutcome, type LstmTraining, type SequenceData, trainRecurrentMember } from './train-recurrent.ts';
 import type { StartedRun, TrainReporter, TrainRunOptions } from './start-run.ts';
-import { prepareVectors, sequencesOf } from './vectors.ts';
+import { prepareVectors, sequencesOf } from './prepare-vectors.ts';
 
 /** A member's (or the blend's) scores on the validation rows. */
 export interface MemberScore {

@@ -30,8 +30,8 @@ const TARGETS: Record<string, string[]> = {
   'src/predict/submission.ts': ['test/predict/submission.test.ts'],
   'src/predict/predictor.ts': ['test/predict/predictor.test.ts'],
   'src/model/memory.ts': ['test/model/memory.test.ts'],
-  'src/model/blend.ts': ['test/train/blend.test.ts'],
-  'src/train/blend.ts': ['test/train/blend.test.ts'],
+  'src/model/blend.ts': ['test/train/fit-blend.test.ts'],
+  'src/train/fit-blend.ts': ['test/train/fit-blend.test.ts'],
 };
 
 /** [pattern, replacement, name]: applied to one occurrence at a time. */

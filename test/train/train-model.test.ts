@@ -12,7 +12,7 @@ import { loadModelDirectory } from '../../src/model/directory.ts';
 import type { RecurrentMember } from '../../src/model/recurrent-member.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
-import { fitBlend } from '../../src/train/blend.ts';
+import { fitBlend } from '../../src/train/fit-blend.ts';
 import { runTraining } from '../../src/train/train-model.ts';
 import { speedLayer, tempDir, trainHead } from '../helpers.ts';
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { cleanTexts } from '../../../src/data/encode.ts';
 import { makeRng } from '../../../src/data/random.ts';
 import { NgramMember } from '../../../src/model/ngram/member.ts';
-import { trainNgram } from '../../../src/train/ngram.ts';
+import { trainNgram } from '../../../src/train/train-ngram.ts';
 import { tempDir } from '../../helpers.ts';
 
 const TEXTS = cleanTexts([

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blendProbabilities, blendProblem } from '../../src/model/blend.ts';
-import { fitBlend } from '../../src/train/blend.ts';
+import { fitBlend } from '../../src/train/fit-blend.ts';
 
 describe('blending members', () => {
   const labels = [0, 1, 1, 0];

@@ -7,7 +7,7 @@ import { toSequences } from '../data/encode.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { readVectors } from '../data/vectors.ts';
 import { buildVocabulary, trainingTokenizer, type Vocabulary } from '../data/vocabulary.ts';
-import type { SequenceData } from './recurrent-member.ts';
+import type { SequenceData } from './train-recurrent.ts';
 
 export interface VectorsProgress {
   bytesRead: number;
