@@ -12,6 +12,58 @@ import { formatExplanation, formatPrediction, predictionJson } from './predict-v
 import { addOptions, backendFromEnv, reportEngine, reportLstmPasses, UsageError } from './program.ts';
 import type { Progress } from './progress.ts';
 
+type PredictFlags = FlagValues<typeof PREDICT_FLAGS>;
+
+/** Where the texts come from, once the flags are checked: exactly one source. No side effects. */
+export function predictRequest(texts: readonly string[], flags: PredictFlags): { file: string | undefined } {
+  // Exactly one source, however it is spelt: texts, '-' (stdin) alone, --file, or --input.
+  const stdin = texts.length === 1 && texts[0] === '-';
+  if (texts.includes('-') && !stdin)
+    throw new UsageError("'-' reads the texts from standard input: give it alone, not beside other texts");
+  const sources = [texts.length > 0, flags.file !== undefined, flags.input !== undefined].filter(Boolean).length;
+  if (sources !== 1) throw new UsageError('give texts, --file FILE (or -), or --input FILE: exactly one of them');
+  if (flags.submission && !flags.input) throw new UsageError('--submission needs --input FILE (the rows it scores)');
+  if (flags.explain && flags.submission)
+    throw new UsageError('--explain shows why each text got its label; a submission has no room for it');
+  return { file: stdin ? '-' : flags.file };
+}
+
+/**
+ * Prints predictions as the flags say: bars or JSON lines, with each word's push under --explain (null,
+ * "answered from memory", until a model is loaded) and a note on texts the model reads none of.
+ */
+class PredictionPrinter {
+  explain: ((rs: TextPrediction[]) => (WordContribution[] | null)[]) | null;
+  unread: ((r: TextPrediction) => boolean) | null = null;
+
+  constructor(
+    private readonly json: boolean,
+    explain: boolean,
+  ) {
+    this.explain = explain ? (rs) => rs.map(() => null) : null;
+  }
+
+  async printAll<R extends TextPrediction>(
+    rs: R[],
+    labelNames: readonly string[],
+    extra: (r: R) => Record<string, unknown> = () => ({}),
+  ): Promise<void> {
+    const why = this.explain?.(rs);
+    for (const [i, r] of rs.entries()) {
+      const words = why?.[i];
+      await writeOut(
+        this.json
+          ? `${predictionJson(r, words === undefined ? extra(r) : { ...extra(r), explanation: words })}\n`
+          : `${formatPrediction(r, labelNames)}\n${words === undefined ? '' : `${formatExplanation(words)}\n`}`,
+      );
+      if (!this.json && this.unread?.(r))
+        await writeOut(
+          `  ${chalk.yellow('note: the model knows none of its words: this is its answer for an empty text, not a reading')}\n`,
+        );
+    }
+  }
+}
+
 export function registerPredict(program: Command): void {
   const cmd = program
     .command('predict')
@@ -29,51 +81,11 @@ Examples:
   cat reviews.txt | sentiment predict -
   sentiment predict --input data/test.tsv --submission submission.csv`,
   );
-  cmd.action(async (texts: string[], flags: FlagValues<typeof PREDICT_FLAGS>) => {
-    // Exactly one source, however it is spelt: texts, '-' (stdin) alone, --file, or --input.
-    const stdin = texts.length === 1 && texts[0] === '-';
-    if (texts.includes('-') && !stdin)
-      throw new UsageError("'-' reads the texts from standard input: give it alone, not beside other texts");
-    const sources = [texts.length > 0, flags.file !== undefined, flags.input !== undefined].filter(Boolean).length;
-    if (sources !== 1) throw new UsageError('give texts, --file FILE (or -), or --input FILE: exactly one of them');
-    const file = stdin ? '-' : flags.file;
-    if (flags.submission && !flags.input) throw new UsageError('--submission needs --input FILE (the rows it scores)');
-    if (flags.explain && flags.submission)
-      throw new UsageError('--explain shows why each text got its label; a submission has no room for it');
-
+  cmd.action(async (texts: string[], flags: PredictFlags) => {
+    const { file } = predictRequest(texts, flags);
     const backend = backendFromEnv(cmd, flags.backend);
-    const print = (
-      r: TextPrediction,
-      labelNames: readonly string[],
-      extra: Record<string, unknown> = {},
-      why?: WordContribution[] | null,
-    ) =>
-      writeOut(
-        flags.json
-          ? `${predictionJson(r, why === undefined ? extra : { ...extra, explanation: why })}\n`
-          : `${formatPrediction(r, labelNames)}\n${why === undefined ? '' : `${formatExplanation(why)}\n`}`,
-      );
-    // With --explain, each result's words and their pushes: null where the phrase memory answered (all of
-    // them until a model is loaded).
-    let explain: ((rs: TextPrediction[]) => (WordContribution[] | null)[]) | null = flags.explain
-      ? (rs) => rs.map(() => null)
-      : null;
-    // A text with no word the model reads gets its guess for an empty text: the terminal says so.
-    let unread: ((r: TextPrediction) => boolean) | null = null;
-    const printAll = async <R extends TextPrediction>(
-      rs: R[],
-      labelNames: readonly string[],
-      extra: (r: R) => Record<string, unknown> = () => ({}),
-    ) => {
-      const why = explain?.(rs);
-      for (const [i, r] of rs.entries()) {
-        await print(r, labelNames, extra(r), why?.[i]);
-        if (!flags.json && unread?.(r))
-          await writeOut(
-            `  ${chalk.yellow('note: the model knows none of its words: this is its answer for an empty text, not a reading')}\n`,
-          );
-      }
-    };
+    const printer = new PredictionPrinter(flags.json === true, flags.explain === true);
+    const printAll = printer.printAll.bind(printer);
     let header: ModelHeader | undefined;
     // Texts typed on the command line: a few, answered from memory when it can, else on one thread.
     const typed = texts.length > 0 && file === undefined;
@@ -103,10 +115,10 @@ Examples:
     });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
-    unread = (r) => r.source === 'model' && predictor.knownWords(r.text) === 0;
-    if (explain) {
+    printer.unread = (r) => r.source === 'model' && predictor.knownWords(r.text) === 0;
+    if (flags.explain) {
       const { explainPredictions } = await import('../predict/explain.ts');
-      explain = (rs) =>
+      printer.explain = (rs) =>
         explainPredictions(
           predictor,
           rs.map((r) => r.text),

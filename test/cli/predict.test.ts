@@ -321,3 +321,21 @@ describe('sentiment predict (the built CLI)', () => {
       assert.ok(r.out.includes(flag), flag);
   });
 });
+
+describe('predict: the flags to one source of texts (in process)', () => {
+  it('takes exactly one source, however it is spelt, and refuses what a submission cannot hold', async () => {
+    const { predictRequest } = await import('../../src/cli/predict.ts');
+    const flags = (over: Record<string, unknown>) => over as unknown as Parameters<typeof predictRequest>[1];
+    assert.equal(predictRequest(['-'], flags({})).file, '-');
+    assert.equal(predictRequest([], flags({ file: 'f.txt' })).file, 'f.txt');
+    assert.equal(predictRequest(['good'], flags({})).file, undefined);
+    for (const [texts, over] of [
+      [['-', 'bad'], {}],
+      [['good'], { file: 'f.txt' }],
+      [[], {}],
+      [[], { file: 'f.txt', submission: 's.csv' }],
+      [[], { input: 't.tsv', submission: 's.csv', explain: true }],
+    ] as const)
+      assert.throws(() => predictRequest(texts, flags(over)), { name: 'UsageError' }, JSON.stringify([texts, over]));
+  });
+});
