@@ -38,6 +38,8 @@ export function figuresOf(result: unknown): Map<string, Figure> {
     const p = obj(engine.predict);
     add(`${name}: cold predict (memory)`, median(p.coldPredict), 's');
     add(`${name}: cold predict (unseen phrase)`, median(p.coldPredictUnseen), 's');
+    add(`${name}: cold predict (memory), peak RSS`, num(p.coldPredictRssMb), 'MB');
+    add(`${name}: cold predict (unseen phrase), peak RSS`, num(p.coldPredictUnseenRssMb), 'MB');
     add(`${name}: submission`, median(p.submissionPhrasesPerSecond), 'phrases/s', true);
     add(`${name}: submission, whole command`, median(p.submissionWall), 's');
     add(`${name}: evaluate --validation, scoring`, median(p.validationSeconds), 's');
@@ -53,6 +55,7 @@ export function figuresOf(result: unknown): Map<string, Figure> {
   }
   add('serve: RSS after the requests', num(obj(serve.rssMb).afterRequests), 'MB');
   add('start-up (--version)', median(r.startup_seconds), 's');
+  add('the bench process, peak RSS', num(r.peak_rss_mb), 'MB');
   add('vectors member epoch', num(obj(r.vectors).epochSeconds), 's');
   return out;
 }

@@ -38,6 +38,28 @@ describe('bench --compare', () => {
     assert.match(text, /2 figures more than 15% worse/);
   });
 
+  it('compares peak memory as it compares times: more is worse (training, cold predicts, the bench process)', () => {
+    const withMemory = (mb: number) => ({
+      ...result(10_000, 40, 1),
+      engines: [
+        {
+          ...result(10_000, 40, 1).engines[0],
+          trainingPeakRssMb: mb,
+          predict: { coldPredict: sample(1), coldPredictRssMb: mb / 2, coldPredictUnseenRssMb: mb / 2 },
+        },
+      ],
+      peak_rss_mb: mb,
+    });
+    const rows = compareFigures(withMemory(500), withMemory(700));
+    for (const name of [
+      'blas: training peak RSS',
+      'blas: cold predict (memory), peak RSS',
+      'blas: cold predict (unseen phrase), peak RSS',
+      'the bench process, peak RSS',
+    ])
+      assert.equal(rows.find((r) => r.name === name)?.worse, true, name);
+  });
+
   it("flags today's submission figure against the committed 2026-11-27 results", () => {
     const was = readResults(join(ROOT, 'bench', 'results', '2026-11-27T20-25-19-495Z.json'));
     const regressed = readResults(join(ROOT, 'bench', 'results', '2026-11-28T14-58-19-487Z-quick.json'));
