@@ -18,6 +18,8 @@ import { loadLayersModel, saveLayersModel } from './layers-files.ts';
 import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
 import { useSpeedLayer } from './lstm/layer.ts';
 import { cachedPrefixTreeScorer, type FedScorer } from './lstm/prefix-scoring.ts';
+
+export { forgetPrefixTreeScorer } from './lstm/prefix-scoring.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 
 export const DEFAULT_BATCH_SIZE = PREDICT_BATCH_SIZE;

@@ -60,22 +60,49 @@ export async function saveCheckpoint(
   best: BestWeights | null,
   onStaged?: StagedHook,
 ): Promise<void> {
-  const optimizer = await tf.io.encodeWeights(await model.optimizer.getWeights());
-  const bestEncoded = best
-    ? await tf.io.encodeWeights(best.weights.map((tensor, i) => ({ name: String(i), tensor })))
-    : null;
+  const optimizer = await model.optimizer.getWeights();
   await replaceDirectory(checkpointPath(out), async (stage) => {
     await saveLayersModel(model, stage);
     await onStaged?.(MODEL_FILES.weights);
-    await writeFileAtomic(join(stage, FILES.optimizerWeights), new Uint8Array(optimizer.data));
-    await saveJson(stage, FILES.optimizer, { weights: optimizer.specs } satisfies WeightsFile);
-    if (bestEncoded) {
-      await writeFileAtomic(join(stage, FILES.bestWeights), new Uint8Array(bestEncoded.data));
-      await saveJson(stage, FILES.best, { weights: bestEncoded.specs } satisfies WeightsFile);
-    }
+    await writeWeights(stage, FILES.optimizerWeights, FILES.optimizer, optimizer);
+    if (best)
+      await writeWeights(
+        stage,
+        FILES.bestWeights,
+        FILES.best,
+        best.weights.map((tensor, i) => ({ name: String(i), tensor })),
+      );
     await saveTokenizer(tokenizer, stage);
     await saveJson(stage, FILES.state, { ...state, best_epoch: best?.epoch ?? null });
   });
+}
+
+/**
+ * Named tensors as tfjs' encodeWeights lays them out (each one's bytes in turn, its manifest entry
+ * beside), written one tensor at a time: encoding them whole held two copies of the optimizer's state
+ * (~43 MB for the seed) at every epoch's end, the top of a training run's memory.
+ */
+export async function writeWeights(
+  stage: string,
+  dataFile: string,
+  specFile: string,
+  named: { name: string; tensor: tf.Tensor }[],
+): Promise<void> {
+  if (named.some(({ tensor }) => tensor.dtype !== 'float32' && tensor.dtype !== 'int32')) {
+    const encoded = await tf.io.encodeWeights(named);
+    await writeFileAtomic(join(stage, dataFile), new Uint8Array(encoded.data));
+    await saveJson(stage, specFile, { weights: encoded.specs } satisfies WeightsFile);
+    return;
+  }
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for (const { tensor } of named) {
+      const values = (await tensor.data()) as Float32Array | Int32Array;
+      yield new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    }
+  }
+  await writeFileAtomic(join(stage, dataFile), bytes());
+  const specs = named.map(({ name, tensor }) => ({ name, shape: tensor.shape, dtype: tensor.dtype }));
+  await saveJson(stage, specFile, { weights: specs } satisfies WeightsFile);
 }
 
 export interface Checkpoint {

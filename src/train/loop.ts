@@ -8,7 +8,7 @@ import { makeRng, withSeededMathRandom } from '../data/random.ts';
 import { DivergedError } from '../errors.ts';
 import type { RowSplit } from '../data/split.ts';
 import { bestEpoch, isBetter, type EpochLog } from '../model/history.ts';
-import { predictRows } from '../model/recurrent-member.ts';
+import { forgetPrefixTreeScorer, predictRows } from '../model/recurrent-member.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import type { BatchingMode, Monitor } from '../settings.ts';
 
@@ -166,6 +166,8 @@ async function runEpoch(
       opts.numClasses,
       Int32Array.from(valRows, (r) => data.labels[r]),
     );
+    // Its scorer copied the weights that the next batch changes: holding it through the epoch only costs memory.
+    forgetPrefixTreeScorer(model);
     if (!Number.isFinite(s.loss)) throw new DivergedError(epoch, `the validation loss became ${s.loss}`, epoch - 1);
     val = { loss: s.loss, acc: s.acc };
   }

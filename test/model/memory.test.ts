@@ -83,4 +83,12 @@ describe('phrase memory', () => {
       assert.equal(m.lookup('phrase 1\n0:2\tphrase'), null, 'a text across lines is no phrase');
     }
   });
+
+  it('holds no phrase a memory file could not: a text with a tab or a line break is never found, built or loaded', () => {
+    // The library takes any strings; memory.tsv.gz cannot hold these, so a built memory must not answer them either.
+    const raw = PhraseMemory.build(['a\tb', 'c\nd', 'plain'], [1, 2, 3], [0, 1, 2], 5);
+    assert.equal(raw.lookup('a\tb'), null);
+    assert.equal(raw.lookup('c\nd'), null);
+    assert.deepEqual(Array.from(raw.lookup('plain') ?? []), [0, 0, 0, 1, 0]);
+  });
 });

@@ -2,8 +2,9 @@
  * `npm run mutate`: a mutation check of the core. Each mutant is one small deliberate bug (a flipped
  * comparison, a swapped operator, an off-by-one, a dropped negation) put into a copy of the repo, one
  * at a time; the unit tests of that module run against it, and a mutant is killed when they fail.
- * The score is killed / (killed + survived); survivors are listed to judge (some are equivalent: the
- * same behaviour written another way); a mutant that hangs the tests past 30 s counts as killed. Not part
+ * The score is killed / (killed + survived); survivors are listed to judge. Mutants known to be
+ * equivalent (the same behaviour written another way, or only another speed: equivalent.ts, each with
+ * why) are not run and are listed apart, outside the score. A mutant that hangs the tests past 30 s counts as killed. Not part
  * of `npm test`: it takes about 20 minutes.
  *
  *   npm run mutate                  every module
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Equivalent, equivalentOf } from './equivalent.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -160,13 +162,19 @@ function main(): void {
   }
   const dir = workspace();
   const survivors: Mutant[] = [];
+  const equivalents: (Mutant & { why: string })[] = [];
   const scores: { file: string; killed: number; total: number }[] = [];
   try {
     for (const [file, tests] of targets) {
       const original = readFileSync(join(ROOT, file), 'utf8');
       if (!runTests(dir, tests).passed) throw new Error(`${tests.join(' ')} fail without any mutant`);
       let killed = 0;
-      const mutants = mutantsOf(file, original);
+      const all = mutantsOf(file, original);
+      const mutants = all.filter(({ mutant }) => {
+        const same: Equivalent | undefined = equivalentOf(mutant);
+        if (same) equivalents.push({ ...mutant, why: same.why });
+        return same === undefined;
+      });
       for (const { mutant, code } of mutants) {
         writeFileSync(join(dir, file), code);
         const r = runTests(dir, tests);
@@ -190,6 +198,10 @@ function main(): void {
     console.log(
       `  ${((100 * s.killed) / Math.max(s.total, 1)).toFixed(1).padStart(5)}%  ${s.file} (${s.killed}/${s.total})`,
     );
+  if (equivalents.length) {
+    console.log(`\nequivalent, not run nor counted (${equivalents.length}; test/mutation/equivalent.ts says why):`);
+    for (const m of equivalents) console.log(`  ${m.file}:${m.line}  ${m.operator}  ${m.text}  (${m.why})`);
+  }
   if (survivors.length) {
     console.log('\nsurvivors:');
     for (const m of survivors) console.log(`  ${m.file}:${m.line}  ${m.operator}  ${m.text}`);

@@ -181,13 +181,16 @@ void backwardAs(const Dims& d, bool sequences, const float* dy, const Weights& p
   maskRows(BT, D, g.dx, g.dx, p.mx, T);
 }
 
+// 2 M floats (8 MB): what one forest's level scratch may keep between calls.
+constexpr size_t kKeptScratchFloats = size_t{1} << 21;
+
 template <bool Hard>
 void forwardTreeAs(const TreeDims& d, const float* x, const int32_t* parent, const int32_t* levels, const Weights& p, float* h) {
   const int64_t D = d.features, U = d.units, G = 4 * U;
   int64_t widest = 0;
   for (int64_t t = 0; t < d.depth; t++) widest = std::max<int64_t>(widest, levels[t + 1] - levels[t]);
-  // Working memory for one level at a time, kept between calls: fresh pages cost a fault each, and a
-  // file is scored in several forests. Every value is written before it is read.
+  // Working memory for one level at a time, kept between calls while small (kKeptScratchFloats): fresh
+  // pages cost a fault each. Every value is written before it is read.
   thread_local std::vector<float> scratch;
   if (scratch.size() < static_cast<size_t>(widest * (G + 3 * U))) scratch.resize(widest * (G + 3 * U));
   float* act = scratch.data();
@@ -221,6 +224,9 @@ void forwardTreeAs(const TreeDims& d, const float* x, const int32_t* parent, con
     }
     std::swap(cPrevLevel, cLevel);
   }
+  // Kept for the next forest only when small (a few texts at a time, as a server scores them): a
+  // 4,096-row forest's ~20 MB stayed with the process for good, through every epoch of a training run.
+  if (scratch.size() > kKeptScratchFloats) std::vector<float>().swap(scratch);
 }
 
 }  // namespace

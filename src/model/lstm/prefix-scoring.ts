@@ -211,6 +211,18 @@ function weightsStamp(model: tf.LayersModel): unknown[] {
  * (a new tensor, or a write in place): the next call makes a new scorer.
  */
 export function cachedPrefixTreeScorer(model: tf.LayersModel): FedScorer | null {
+  return cachedScorer(model);
+}
+
+/**
+ * Lets go of `model`'s cached scorer (its copy of the embedding table and its forest buffers, ~40 MB
+ * for the seed): training calls it after each validation, since the next batch makes the copy stale.
+ */
+export function forgetPrefixTreeScorer(model: tf.LayersModel): void {
+  scorers.delete(model);
+}
+
+function cachedScorer(model: tf.LayersModel): FedScorer | null {
   const stamp = weightsStamp(model);
   const hit = scorers.get(model);
   if (hit && hit.stamp.length === stamp.length && hit.stamp.every((x, i) => x === stamp[i])) return hit.scorer;

@@ -1,0 +1,55 @@
+/**
+ * Mutants that cannot be told from the original by any input: the same results written another way,
+ * or a difference only in speed. Listed with why, counted apart from the score, and not run.
+ * `text` is the mutated line as the tool prints it (trimmed).
+ */
+export interface Equivalent {
+  file: string;
+  /** The operator's name, or '' for any operator giving that line. */
+  operator: string;
+  text: string;
+  why: string;
+}
+
+const FAST_PATH =
+  'which lookups scan the text and which build the index: only speed; every lookup gives the same answer either way';
+
+export const EQUIVALENT: readonly Equivalent[] = [
+  {
+    file: 'src/model/memory.ts',
+    operator: '< → <=',
+    text: 'for (let j = 0; j <= p.length; j++) p[j] /= total;',
+    why: 'p[p.length] is past a Float32Array: the write is ignored',
+  },
+  ...[
+    'if (this.entries !== null && this.text !== null && this.scans++ < SCANS_BEFORE_INDEXING)',
+    'if (this.entries === null && this.text === null && this.scans++ < SCANS_BEFORE_INDEXING)',
+    'if (this.entries === null && this.text !== null && this.scans++ <= SCANS_BEFORE_INDEXING)',
+    'if (this.entries === null || this.text !== null && this.scans++ < SCANS_BEFORE_INDEXING)',
+    'if (this.entries === null && this.text !== null && this.scans-- < SCANS_BEFORE_INDEXING)',
+  ].map((text) => ({
+    file: 'src/model/memory.ts',
+    operator: '',
+    text,
+    why: FAST_PATH,
+  })),
+  {
+    file: 'src/model/memory.ts',
+    operator: '> → >=',
+    text: 'if (tab >= 0) this.entries.set(line.slice(tab + 1), line.slice(0, tab));',
+    why: 'a loaded line never starts with a tab (load refuses a line without label:count pairs before it)',
+  },
+  {
+    file: 'src/model/memory.ts',
+    operator: '< → <=',
+    text: 'if (at <= 0) return undefined;',
+    why: 'the text never starts with a tab (its first line starts with label:count pairs), so a match is never at 0',
+  },
+];
+
+/** The entry that says `mutant` is equivalent, if one does. */
+export function equivalentOf(mutant: { file: string; operator: string; text: string }): Equivalent | undefined {
+  return EQUIVALENT.find(
+    (e) => e.file === mutant.file && e.text === mutant.text && (e.operator === '' || e.operator === mutant.operator),
+  );
+}
