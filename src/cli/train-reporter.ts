@@ -17,125 +17,40 @@ export interface ReporterOptions {
   verbose?: boolean;
 }
 
+/**
+ * The reporter `sentiment train` hands the library: each callback writes its lines. State lives in
+ * two small places: the epoch's progress (EpochProgress) and how much of a vectors file was read.
+ */
 export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
-  const { tty, write } = opts;
+  const { write } = opts;
   const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
-  // The member being trained sets it: an ensemble's vectors member has its own.
-  let epochs = opts.epochs;
-  let bar: cliProgress.SingleBar | null = null;
-  let epochStart = 0;
-  let nextPlain = 0;
+  const progress = new EpochProgress(opts.epochs, opts.tty, write);
   let vectorsQuarter = 0;
-
-  const status = (log: BatchLog) => {
-    const elapsed = (performance.now() - epochStart) / 1000;
-    const rate = log.seen / Math.max(elapsed, 1e-9);
-    const eta = (elapsed / log.done) * (log.total - log.done);
-    return {
-      rate: formatCount(Math.round(rate)),
-      remaining: formatDuration(eta),
-      loss: log.loss.toFixed(4),
-      acc: log.acc.toFixed(4),
-    };
-  };
-
   return {
     onEngine(info, line) {
       write(`${chalk.bold('engine')}  ${opts.verbose ? line : info.summary}`);
       if (info.fasterWith) write(`${chalk.yellow('note')}    ${info.fasterWith}`);
     },
     onData(s: DataSummary) {
-      const sizes = s.foldRows ?? [];
-      const each =
-        sizes.length && Math.min(...sizes) === Math.max(...sizes)
-          ? `${formatCount(sizes[0])} validation rows each`
-          : `validation rows ${sizes.map(formatCount).join('/')}`;
-      const parts = s.folds
-        ? `${s.folds} folds by ${s.groupColumn ?? 'row'}, ${each}`
-        : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
-      if (s.validationFile) {
-        write(
-          `${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows - s.validationFile.rows)} phrases (${formatCount(s.trainRows)} train)`,
-        );
-        write(
-          `${chalk.bold('data')}    ${s.validationFile.path}: ${formatCount(s.validationFile.rows)} phrases (validation)`,
-        );
-      } else write(`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`);
-      write(
-        `${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`,
-      );
-      const name = (i: number) =>
-        s.labels[i] === s.labelNames[i] ? s.labelNames[i] : `${s.labels[i]} ${s.labelNames[i]}`;
-      write(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${name(i)}: ${formatCount(c)}`).join(', ')}`);
-      if (s.truncated > 0) {
-        const one = s.truncated === 1;
-        warn(
-          chalk.yellow(
-            `warning: ${formatCount(s.truncated)} phrase${one ? '' : 's'} longer than ${s.maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${s.maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`,
-          ),
-        );
-      }
+      for (const line of dataLines(s)) write(line);
+      if (s.truncated > 0) warn(chalk.yellow(`warning: ${truncatedText(s.truncated, s.maxLen)}`));
     },
     onModel(params, layers) {
       write(`${chalk.bold('model')}   ${layers}, ${formatCount(params)} parameters`);
     },
-    onEpochBegin(epoch, total) {
-      epochStart = performance.now();
-      nextPlain = Math.ceil(total / 10);
-      if (tty) {
-        bar = new cliProgress.SingleBar(
-          {
-            format: `epoch ${epoch}/${epochs} {bar} {value}/{total} batches | {rate} phrases/s | ETA {remaining} | loss {loss} acc {acc}`,
-            barsize: 24,
-            hideCursor: true,
-            clearOnComplete: true,
-            stopOnComplete: false,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total, 0, { rate: '-', remaining: '-', loss: '-', acc: '-' });
-      }
-    },
-    onBatchEnd(epoch, log) {
-      if (bar) {
-        bar.update(log.done, status(log));
-      } else if (log.done >= nextPlain || log.done === log.total) {
-        const s = status(log);
-        write(
-          `epoch ${epoch}/${epochs}  ${log.done}/${log.total} batches  ${s.rate} phrases/s  ETA ${s.remaining}  loss ${s.loss} acc ${s.acc}`,
-        );
-        nextPlain += Math.ceil(log.total / 10);
-      }
-    },
-    onValidationBegin() {
-      if (bar) {
-        bar.stop();
-        bar = null;
-      }
-    },
-    onEpochEnd(log: EpochLog, _history, improved) {
-      if (bar) {
-        bar.stop();
-        bar = null;
-      }
-      write(
-        `${chalk.bold(`epoch ${log.epoch}/${epochs}`)}  loss ${chalk.cyan(fmt4(log.loss))}  acc ${chalk.cyan(fmt4(log.acc))}  ` +
-          `val_loss ${chalk.magenta(fmt4(log.val_loss))}  val_acc ${chalk.magenta(fmt4(log.val_acc))}  ${chalk.dim(`${log.seconds.toFixed(1)}s`)}${improved ? chalk.green('  best so far') : ''}`,
-      );
-    },
+    onEpochBegin: (epoch, total) => progress.begin(epoch, total),
+    onBatchEnd: (epoch, log) => progress.batch(epoch, log),
+    onValidationBegin: () => progress.stopBar(),
+    onEpochEnd: (log, _history, improved) => progress.end(log, improved),
     onResume(done, total) {
       write(
         `${chalk.bold('resume')}  from the checkpoint: ${done} of ${total} epochs done${done >= total ? ' (nothing left to train; writing the model)' : ''}`,
       );
     },
     onMember(kind, memberEpochs) {
-      epochs = memberEpochs;
-      const what: Record<string, string> = {
-        lstm: "the recipe's LSTM",
-        ngram: 'the n-gram model',
-        bilstm: 'the bidirectional LSTM on pretrained vectors',
-      };
-      write(`${chalk.bold('member')}  ${kind}: ${what[kind] ?? kind}`);
+      // The member being trained sets the epochs: an ensemble's vectors member has its own.
+      progress.epochs = memberEpochs;
+      write(`${chalk.bold('member')}  ${kind}: ${MEMBER_WORDS[kind] ?? kind}`);
     },
     onStack({ rows, members, folds }) {
       write(
@@ -144,12 +59,11 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     },
     onVectors(p) {
       const quarter = Math.floor((4 * p.bytesRead) / Math.max(1, p.totalBytes));
-      if (quarter > vectorsQuarter) {
-        vectorsQuarter = quarter;
-        write(
-          `${chalk.bold('vectors')} read ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}% of ${(p.totalBytes / 1e6).toFixed(p.totalBytes < 1e7 ? 1 : 0)} MB`,
-        );
-      }
+      if (quarter <= vectorsQuarter) return;
+      vectorsQuarter = quarter;
+      write(
+        `${chalk.bold('vectors')} read ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}% of ${(p.totalBytes / 1e6).toFixed(p.totalBytes < 1e7 ? 1 : 0)} MB`,
+      );
     },
     onVocabulary(v) {
       write(
@@ -158,13 +72,11 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       );
     },
     onNgram(p) {
-      if (p.phase === 'features') {
+      if (p.phase === 'features')
         write(
           `${chalk.bold('n-grams')} tf-idf of word 1–3-grams and character 2–5-grams of ${formatCount(p.total)} training phrases`,
         );
-        return;
-      }
-      if (p.done === p.total) write(`${chalk.bold('n-grams')} epoch ${p.epoch} done`);
+      else if (p.done === p.total) write(`${chalk.bold('n-grams')} epoch ${p.epoch} done`);
     },
     onWarning(w) {
       warn(chalk.yellow(`warning: ${warningText(w)}`));
@@ -173,6 +85,108 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
       write(`${chalk.bold('saved')}   ${dir}/ (${files.join(', ')})`);
     },
   };
+}
+
+const MEMBER_WORDS: Record<string, string> = {
+  lstm: "the recipe's LSTM",
+  ngram: 'the n-gram model',
+  bilstm: 'the bidirectional LSTM on pretrained vectors',
+};
+
+/** The data, the vocabulary and the labels a run reads, as lines. */
+export function dataLines(s: DataSummary): string[] {
+  const sizes = s.foldRows ?? [];
+  const each =
+    sizes.length && Math.min(...sizes) === Math.max(...sizes)
+      ? `${formatCount(sizes[0])} validation rows each`
+      : `validation rows ${sizes.map(formatCount).join('/')}`;
+  const parts = s.folds
+    ? `${s.folds} folds by ${s.groupColumn ?? 'row'}, ${each}`
+    : `${formatCount(s.trainRows)} train, ${formatCount(s.valRows)} validation`;
+  const lines = s.validationFile
+    ? [
+        `${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows - s.validationFile.rows)} phrases (${formatCount(s.trainRows)} train)`,
+        `${chalk.bold('data')}    ${s.validationFile.path}: ${formatCount(s.validationFile.rows)} phrases (validation)`,
+      ]
+    : [`${chalk.bold('data')}    ${s.file}: ${formatCount(s.rows)} phrases (${parts})`];
+  lines.push(
+    `${chalk.bold('vocab')}   ${formatCount(s.vocabulary)} distinct words, longest phrase ${formatCount(s.longestPhrase)} words, inputs up to ${s.maxLen} tokens`,
+  );
+  const name = (i: number) => (s.labels[i] === s.labelNames[i] ? s.labelNames[i] : `${s.labels[i]} ${s.labelNames[i]}`);
+  lines.push(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${name(i)}: ${formatCount(c)}`).join(', ')}`);
+  return lines;
+}
+
+function truncatedText(n: number, maxLen: number): string {
+  const one = n === 1;
+  return `${formatCount(n)} phrase${one ? '' : 's'} longer than ${maxLen} tokens ${one ? 'was' : 'were'} cut to the last ${maxLen}, as pad_sequences cuts ('pre'); --max-len sets the length`;
+}
+
+/** An epoch's progress: a bar on a TTY, else a plain line every tenth of the epoch; then its summary. */
+class EpochProgress {
+  private bar: cliProgress.SingleBar | null = null;
+  private started = 0;
+  private nextPlain = 0;
+
+  constructor(
+    public epochs: number,
+    private readonly tty: boolean,
+    private readonly write: (line: string) => void,
+  ) {}
+
+  begin(epoch: number, total: number): void {
+    this.started = performance.now();
+    this.nextPlain = Math.ceil(total / 10);
+    if (!this.tty) return;
+    this.bar = new cliProgress.SingleBar(
+      {
+        format: `epoch ${epoch}/${this.epochs} {bar} {value}/{total} batches | {rate} phrases/s | ETA {remaining} | loss {loss} acc {acc}`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: true,
+        stopOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(total, 0, { rate: '-', remaining: '-', loss: '-', acc: '-' });
+  }
+
+  batch(epoch: number, log: BatchLog): void {
+    if (this.bar) {
+      this.bar.update(log.done, this.status(log));
+    } else if (log.done >= this.nextPlain || log.done === log.total) {
+      const s = this.status(log);
+      this.write(
+        `epoch ${epoch}/${this.epochs}  ${log.done}/${log.total} batches  ${s.rate} phrases/s  ETA ${s.remaining}  loss ${s.loss} acc ${s.acc}`,
+      );
+      this.nextPlain += Math.ceil(log.total / 10);
+    }
+  }
+
+  stopBar(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+
+  end(log: EpochLog, improved: boolean): void {
+    this.stopBar();
+    this.write(
+      `${chalk.bold(`epoch ${log.epoch}/${this.epochs}`)}  loss ${chalk.cyan(fmt4(log.loss))}  acc ${chalk.cyan(fmt4(log.acc))}  ` +
+        `val_loss ${chalk.magenta(fmt4(log.val_loss))}  val_acc ${chalk.magenta(fmt4(log.val_acc))}  ${chalk.dim(`${log.seconds.toFixed(1)}s`)}${improved ? chalk.green('  best so far') : ''}`,
+    );
+  }
+
+  private status(log: BatchLog) {
+    const elapsed = (performance.now() - this.started) / 1000;
+    const rate = log.seen / Math.max(elapsed, 1e-9);
+    const eta = (elapsed / log.done) * (log.total - log.done);
+    return {
+      rate: formatCount(Math.round(rate)),
+      remaining: formatDuration(eta),
+      loss: log.loss.toFixed(4),
+      acc: log.acc.toFixed(4),
+    };
+  }
 }
 
 /** A data warning in the CLI's words. */

@@ -17,3 +17,27 @@ describe('train reporter', () => {
     assert.deepEqual(epochs, ['1/8', '1/4', '1/4']);
   });
 });
+
+describe('the data lines, alone', () => {
+  it('say the folds and their validation sizes, and name a word-labelled class once', async () => {
+    const { dataLines } = await import('../../src/cli/train-reporter.ts');
+    const lines = dataLines({
+      file: 'd.tsv',
+      rows: 100,
+      trainRows: 80,
+      valRows: 20,
+      folds: 5,
+      foldRows: [20, 20, 20, 20, 20],
+      groupColumn: 'SentenceId',
+      vocabulary: 321,
+      longestPhrase: 12,
+      maxLen: 12,
+      labels: ['0', 'pos'],
+      labelNames: ['negative', 'pos'],
+      labelCounts: [40, 60],
+      truncated: 0,
+    } as unknown as Parameters<typeof dataLines>[0]).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+    assert.equal(lines[0], 'data    d.tsv: 100 phrases (5 folds by SentenceId, 20 validation rows each)');
+    assert.equal(lines[2], 'labels  0 negative: 40, pos: 60');
+  });
+});
