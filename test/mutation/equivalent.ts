@@ -72,6 +72,24 @@ export const EQUIVALENT: readonly Equivalent[] = [
     text: "if (Math.abs(w.reduce((a: number, x: number) => a + x, 0) - 1) >= 1e-6) return 'blend.weights must sum to 1';",
     why: 'differs only for weights whose sum is 1 ± 1e-6 exactly in double precision: a tolerance, not a rule',
   },
+  {
+    file: 'src/train/fit-blend.ts',
+    operator: '< → <=',
+    text: 'for (let j = 0; j <= k; j++) z[j] += w * p[r * k + j];',
+    why: 'z[k] is past a Float64Array: the write is ignored',
+  },
+  {
+    file: 'src/train/fit-blend.ts',
+    operator: '/ → *',
+    text: 'pTrue = z[labels[r]] * total;',
+    why: 'for the linear blend total is the sum of a weighted mean of probability rows, 1 to float rounding: dividing or multiplying by it picks the same weights',
+  },
+  {
+    file: 'src/train/fit-blend.ts',
+    operator: '/ → *',
+    text: 'return sum * labels.length;',
+    why: 'the loss only ranks grid points (the scores returned are computed apart): any positive scale ranks them alike',
+  },
 ];
 
 /** The entry that says `mutant` is equivalent, if one does. */

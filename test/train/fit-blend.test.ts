@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blendProbabilities, blendProblem } from '../../src/model/blend.ts';
+import { makeRng } from '../../src/data/random.ts';
+import { scoreProbabilities } from '../../src/model/scores.ts';
 import { fitBlend } from '../../src/train/fit-blend.ts';
 
 describe('blending members', () => {
@@ -76,5 +78,41 @@ describe('blending members', () => {
     for (const [blend, message] of cases)
       assert.match(blendProblem(blend, 2) ?? 'null', message, JSON.stringify(blend));
     assert.equal(blendProblem({ ...ok, weights: [0.5, 0.5 + 1e-7] }, 2), null, 'rounding is no error');
+  });
+
+  it('picks, of every grid point, the weights whose blend scores the lowest loss (found here the long way)', () => {
+    // Two members each right on other rows, so the best blend lies inside the simplex, not at a corner.
+    const rng = makeRng('fit-blend-grid');
+    const rows = 60;
+    const k = 3;
+    const truth = Int32Array.from({ length: rows }, () => Math.floor(rng() * k));
+    const member = (goodOn: (r: number) => boolean) =>
+      Float32Array.from({ length: rows * k }, (_, i) => {
+        const r = Math.floor(i / k);
+        const right = i % k === truth[r];
+        return goodOn(r) ? (right ? 0.7 : 0.15) : right ? 0.2 : 0.4;
+      });
+    const a = member((r) => r % 3 !== 0);
+    const b = member((r) => r % 2 === 0);
+    for (const method of ['linear', 'log-linear'] as const) {
+      let best = { w: -1, loss: Infinity };
+      for (let u = 0; u <= 20; u++) {
+        const weights = [u / 20, 1 - u / 20];
+        const { loss } = scoreProbabilities(blendProbabilities([a, b], k, { method, weights }), k, truth);
+        if (loss < best.loss - 1e-12) best = { w: u / 20, loss };
+      }
+      assert.ok(best.w > 0 && best.w < 1, `${method}: an interior optimum (${best.w})`);
+      const fitted = fitBlend([a, b], truth, k, method);
+      assert.ok(
+        Math.abs(fitted.blend.weights[0] - best.w) < 1e-9,
+        `${method}: ${fitted.blend.weights[0]} vs ${best.w}`,
+      );
+      assert.ok(Math.abs(fitted.scores.loss - best.loss) < 1e-6, method);
+    }
+  });
+
+  it('among equal blends, keeps the first grid point (the same members give the same weights every run)', () => {
+    for (const method of ['linear', 'log-linear'] as const)
+      assert.deepEqual(fitBlend([sharp, sharp], labels, 2, method).blend.weights, [0, 1]);
   });
 });
