@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../fs/atomic-file.ts';
 import type { Blend } from '../model/blend.ts';
 import { OUT_OF_FOLD_FILE } from '../model/directory.ts';
 import { type RunSettings, settingsToJson } from '../settings.ts';
-import { disposeFolds, type FoldResult, startFoldRun, summariseFolds, trainFolds } from './fold-loop.ts';
+import { type FoldResult, startFoldRun, summariseFolds, trainFolds } from './fold-loop.ts';
 import { runInputs, withModelOutput } from './model-output.ts';
 import { type OutOfFoldTable, outOfFoldGzip } from './out-of-fold.ts';
 import { checkRunOptions, type TrainReporter, type TrainRunOptions } from './start-run.ts';
@@ -45,8 +45,8 @@ export async function crossValidate(
 
 async function foldByFold(opts: TrainRunOptions, k: number, reporter: TrainReporter): Promise<CrossValidation> {
   const run = await startFoldRun({ ...opts, resume: false }, reporter, k);
+  // Each fold's members are disposed by the loop once they have answered.
   const loop = await trainFolds(run, k, opts, reporter, false);
-  disposeFolds(loop.trained);
   const summary = summariseFolds(loop.folds);
   await mkdir(opts.out, { recursive: true });
   const files = [join(opts.out, CROSSVAL_FILE)];

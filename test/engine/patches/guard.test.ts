@@ -32,11 +32,20 @@ async function tensorflowLoads(): Promise<boolean> {
   return (await chooseNativePackage(undefined, ['@tensorflow/tfjs-node'])).ok;
 }
 
-/** The patches that ran in a fresh process that trained, loaded and scored a small model (exercise-run.ts). */
+/** The patches that ran in a fresh process that trained, loaded and scored a small model (public-path-run.ts, exercise). */
 function exercised(engine: 'wasm' | 'blas' | 'tensorflow', mode: 'on' | 'off', data: string): PatchName[] {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'engine', 'patches', 'exercise-run.ts'), engine, mode, data, tempDir()],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'test', 'engine', 'patches', 'public-path-run.ts'),
+      engine,
+      mode,
+      data,
+      tempDir(),
+      'exercise',
+    ],
     { encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stderr);
