@@ -23,9 +23,7 @@ export const KEEP_POLICIES: readonly KeepPolicy[] = ['best', 'last'];
 export type Monitor = 'val_acc' | 'val_loss';
 export const MONITORS: readonly Monitor[] = ['val_acc', 'val_loss'];
 
-/**
- * What a run trains (presets.ts describes each).
- */
+/** What a run trains (presets.ts describes each). */
 export type Preset = 'seed' | 'ensemble' | 'vectors' | 'best';
 export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors', 'best'];
 
@@ -36,151 +34,6 @@ export const POOLINGS: readonly Pooling[] = ['max-mean', 'last'];
 /** How a data file is read: TSV (quoting off, as the Kaggle files), CSV (RFC 4180) or JSON Lines. */
 export type DataFormat = 'tsv' | 'csv' | 'jsonl';
 export const DATA_FORMATS: readonly DataFormat[] = ['tsv', 'csv', 'jsonl'];
-
-export interface RunSettings {
-  preset: Preset;
-  /** The data file's format; null: from its extension (.tsv, .csv, .jsonl, each .gz too). */
-  format: DataFormat | null;
-  /** Columns (fields, for JSON Lines) of the texts, labels and groups; null: found by their usual names. */
-  textColumn: string | null;
-  labelColumn: string | null;
-  /** Rows of one group (a sentence's phrases) never straddle the validation split or a fold. */
-  groupColumn: string | null;
-  /** The classes in this order; null: numbers ascending, words as they first appear. */
-  labels: string[] | null;
-  /** Validation rows from this labelled file instead of the training file's last rows. */
-  validationFile: string | null;
-  /** Hold out a seeded random share of the rows (or groups) instead of the last ones (for files sorted by label). */
-  shuffleSplit: boolean;
-  /** The epoch to stop after. */
-  epochs: number;
-  batchSize: number;
-  /** Last fraction of rows held out for validation, as Keras' validation_split takes it. */
-  validationSplit: number;
-  /** Tokenizer num_words: word indices 1..maxWords-1 are kept, and the embedding has maxWords rows. */
-  maxWords: number;
-  embeddingDim: number;
-  units: number;
-  denseUnits: number;
-  /** Rate of SpatialDropout1D, the LSTM's input and recurrent dropout, and Dropout. */
-  dropout: number;
-  learningRate: number;
-  /** Seeds initial weights, dropout masks and shuffling. */
-  seed: number;
-  pad: BatchingMode;
-  recurrentActivation: RecurrentActivation;
-  /** Longest input in tokens; null until the data sets it (the longest phrase, at most MAX_LEN_CAP). */
-  maxLen: number | null;
-  keep: KeepPolicy;
-  monitor: Monitor;
-  /** Stop after this many epochs without improvement of `monitor`; null: run every epoch. */
-  earlyStop: number | null;
-  /** Store the training phrases' labels with the model (the phrase memory). */
-  memory: boolean;
-  /** Pretrained word vectors: `glove-100d` (the npm package) or a vectors file; null: none. */
-  embeddings: string | null;
-  /** Words of the member on pretrained vectors: the training words, then the most frequent pretrained ones. */
-  vocabSize: number;
-  bidirectional: boolean;
-  pooling: Pooling;
-}
-
-export type SettingKey = keyof RunSettings;
-
-/** Where `train` writes and the other commands look when no directory is given. */
-export const DEFAULT_MODEL_DIR = 'models/sentiment';
-
-/** Phrases per forward pass when predicting (results do not depend on it; memory does). */
-export const PREDICT_BATCH_SIZE = 512;
-
-/** The seed recipe. */
-export const DEFAULT_SETTINGS: Readonly<RunSettings> = Object.freeze({
-  preset: 'seed',
-  format: null,
-  textColumn: null,
-  labelColumn: null,
-  groupColumn: null,
-  labels: null,
-  validationFile: null,
-  shuffleSplit: false,
-  epochs: 8,
-  batchSize: 512,
-  validationSplit: 0.1,
-  maxWords: 8192,
-  embeddingDim: 256,
-  units: 256,
-  denseUnits: 256,
-  dropout: 0.3,
-  learningRate: 0.001,
-  seed: 42,
-  pad: 'mix',
-  recurrentActivation: 'hard_sigmoid',
-  maxLen: null,
-  keep: 'best',
-  monitor: 'val_acc',
-  earlyStop: null,
-  memory: true,
-  embeddings: null,
-  vocabSize: 100_000,
-  bidirectional: true,
-  pooling: 'max-mean',
-});
-
-/** What files written before a setting existed did, for reading them back: they kept the last epoch. */
-const BEFORE_THE_SETTING_EXISTED: Partial<RunSettings> = {
-  preset: 'seed',
-  format: null,
-  textColumn: null,
-  labelColumn: null,
-  groupColumn: null,
-  labels: null,
-  validationFile: null,
-  shuffleSplit: false,
-  keep: 'last',
-  monitor: 'val_acc',
-  earlyStop: null,
-  memory: false,
-  embeddings: null,
-  vocabSize: DEFAULT_SETTINGS.vocabSize,
-  bidirectional: DEFAULT_SETTINGS.bidirectional,
-  pooling: DEFAULT_SETTINGS.pooling,
-};
-
-export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
-
-/**
- * The run's settings out of whatever carries them (a command's flags, a run's options): each setting
- * taken from `from`, the default where it is absent, each checked (a SettingError naming the first
- * that cannot be). The one projection from options to settings.
- */
-export function pickSettings(from: Partial<RunSettings>): RunSettings {
-  checkSettings(from);
-  const out = { ...DEFAULT_SETTINGS };
-  for (const k of SETTING_KEYS) copySetting(out, from, k);
-  return out;
-}
-
-/** to[k] = from[k] where `from` has it: one key, its type kept. */
-export function copySetting<K extends SettingKey>(to: RunSettings, from: Partial<RunSettings>, k: K): void {
-  const v = from[k];
-  if (v !== undefined) to[k] = v as RunSettings[K];
-}
-
-/** What a resumed run must share with its checkpoint: everything but the number of epochs to reach. */
-export const FIXED_ON_RESUME: readonly SettingKey[] = SETTING_KEYS.filter((k) => k !== 'epochs');
-
-/** The settings as files hold them: snake_case keys, as Keras names its parameters. */
-export type RunSettingsJson = { [K in SettingKey as SnakeCase<K>]: RunSettings[K] };
-
-type SnakeCase<S extends string> = S extends `${infer H}${infer T}`
-  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}`
-  : S;
-
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-export function settingsToJson(s: RunSettings): RunSettingsJson {
-  return Object.fromEntries(SETTING_KEYS.map((k) => [snake(k), s[k]])) as RunSettingsJson;
-}
 
 /** A check of a value, and the words for what it must be (the flag parser, the library and the file readers share them). */
 export interface Rule {
@@ -221,49 +74,147 @@ const oneOf = (choices: readonly unknown[], orNull = false): Rule => ({
 });
 const orNull = (r: Rule): Rule => ({ valid: (v) => v === null || r.valid(v), expected: `${r.expected}, or null` });
 
-/** What each setting may be, said once. */
-export const SETTING_RULES: { readonly [K in SettingKey]: Rule } = {
-  preset: oneOf(PRESETS),
-  format: oneOf(DATA_FORMATS, true),
-  textColumn: NAME_OR_NULL,
-  labelColumn: NAME_OR_NULL,
-  groupColumn: NAME_OR_NULL,
-  labels: {
-    valid: (v) =>
-      v === null ||
-      (Array.isArray(v) &&
-        v.length >= 2 &&
-        v.every((x) => typeof x === 'string' && x !== '') &&
-        new Set(v).size === v.length),
-    expected: 'two or more different names, or null',
-  },
-  validationFile: NAME_OR_NULL,
-  shuffleSplit: BOOLEAN,
-  epochs: WHOLE_AT_LEAST_1,
-  batchSize: WHOLE_AT_LEAST_1,
-  validationSplit: FRACTION,
-  maxWords: {
-    ...WHOLE_AT_LEAST_2,
-    problem: 'keeps no word (the tokenizer keeps indices 1 … maxWords − 1): at least 2',
-  },
-  embeddingDim: WHOLE_AT_LEAST_1,
-  units: WHOLE_AT_LEAST_1,
-  denseUnits: WHOLE_AT_LEAST_1,
-  dropout: FRACTION,
-  learningRate: ABOVE_0,
-  seed: WHOLE_AT_LEAST_0,
-  pad: oneOf(BATCHING_MODES),
-  recurrentActivation: oneOf(RECURRENT_ACTIVATIONS),
-  maxLen: orNull(WHOLE_AT_LEAST_1),
-  keep: oneOf(KEEP_POLICIES),
-  monitor: oneOf(MONITORS),
-  earlyStop: orNull(WHOLE_AT_LEAST_1),
-  memory: BOOLEAN,
-  embeddings: NAME_OR_NULL,
-  vocabSize: WHOLE_AT_LEAST_1,
-  bidirectional: BOOLEAN,
-  pooling: oneOf(POOLINGS),
+/**
+ * One setting, said once: its default (the seed recipe's), what it may be, and what a file written
+ * before it existed meant. Its flag (cli/options.ts) and which member kinds read it (presets.ts) are
+ * the only other places a new setting needs.
+ */
+interface Setting<T> {
+  default: T;
+  rule: Rule;
+  /** What files written before the setting existed did without it; absent: a file must hold it. */
+  before?: T;
+}
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+
+const VOCAB_SIZE = 100_000;
+
+/** Every setting of a training run, in the order files list them. */
+const SETTINGS = {
+  /** What a run trains (presets.ts describes each). */
+  preset: setting<Preset>({ default: 'seed', rule: oneOf(PRESETS), before: 'seed' }),
+  /** The data file's format; null: from its extension (.tsv, .csv, .jsonl, each .gz too). */
+  format: setting<DataFormat | null>({ default: null, rule: oneOf(DATA_FORMATS, true), before: null }),
+  /** Column (JSON field) of the texts; null: found by its usual names. */
+  textColumn: setting<string | null>({ default: null, rule: NAME_OR_NULL, before: null }),
+  /** Column of the labels; null: found by its usual names. */
+  labelColumn: setting<string | null>({ default: null, rule: NAME_OR_NULL, before: null }),
+  /** Rows of one group (a sentence's phrases) never straddle the validation split or a fold. */
+  groupColumn: setting<string | null>({ default: null, rule: NAME_OR_NULL, before: null }),
+  /** The classes in this order; null: numbers ascending, words as they first appear. */
+  labels: setting<string[] | null>({
+    default: null,
+    rule: {
+      valid: (v) =>
+        v === null ||
+        (Array.isArray(v) &&
+          v.length >= 2 &&
+          v.every((x) => typeof x === 'string' && x !== '') &&
+          new Set(v).size === v.length),
+      expected: 'two or more different names, or null',
+    },
+    before: null,
+  }),
+  /** Validation rows from this labelled file instead of the training file's last rows. */
+  validationFile: setting<string | null>({ default: null, rule: NAME_OR_NULL, before: null }),
+  /** Hold out a seeded random share of the rows (or groups) instead of the last ones (for files sorted by label). */
+  shuffleSplit: setting<boolean>({ default: false, rule: BOOLEAN, before: false }),
+  /** The epoch to stop after. */
+  epochs: setting<number>({ default: 8, rule: WHOLE_AT_LEAST_1, before: 8 }),
+  batchSize: setting<number>({ default: 512, rule: WHOLE_AT_LEAST_1 }),
+  /** Last fraction of rows held out for validation, as Keras' validation_split takes it. */
+  validationSplit: setting<number>({ default: 0.1, rule: FRACTION }),
+  /** Tokenizer num_words: word indices 1..maxWords-1 are kept, and the embedding has maxWords rows. */
+  maxWords: setting<number>({
+    default: 8192,
+    rule: { ...WHOLE_AT_LEAST_2, problem: 'keeps no word (the tokenizer keeps indices 1 … maxWords − 1): at least 2' },
+  }),
+  embeddingDim: setting<number>({ default: 256, rule: WHOLE_AT_LEAST_1 }),
+  units: setting<number>({ default: 256, rule: WHOLE_AT_LEAST_1 }),
+  denseUnits: setting<number>({ default: 256, rule: WHOLE_AT_LEAST_1 }),
+  /** Rate of SpatialDropout1D, the LSTM's input and recurrent dropout, and Dropout. */
+  dropout: setting<number>({ default: 0.3, rule: FRACTION }),
+  learningRate: setting<number>({ default: 0.001, rule: ABOVE_0 }),
+  /** Seeds initial weights, dropout masks and shuffling. */
+  seed: setting<number>({ default: 42, rule: WHOLE_AT_LEAST_0 }),
+  pad: setting<BatchingMode>({ default: 'mix', rule: oneOf(BATCHING_MODES) }),
+  recurrentActivation: setting<RecurrentActivation>({ default: 'hard_sigmoid', rule: oneOf(RECURRENT_ACTIVATIONS) }),
+  /** Longest input in tokens; null until the data sets it (the longest phrase, at most MAX_LEN_CAP). */
+  maxLen: setting<number | null>({ default: null, rule: orNull(WHOLE_AT_LEAST_1) }),
+  /** Which epoch's weights the model keeps (files from before it kept the last). */
+  keep: setting<KeepPolicy>({ default: 'best', rule: oneOf(KEEP_POLICIES), before: 'last' }),
+  monitor: setting<Monitor>({ default: 'val_acc', rule: oneOf(MONITORS), before: 'val_acc' }),
+  /** Stop after this many epochs without improvement of `monitor`; null: run every epoch. */
+  earlyStop: setting<number | null>({ default: null, rule: orNull(WHOLE_AT_LEAST_1), before: null }),
+  /** Store the training phrases' labels with the model (the phrase memory). */
+  memory: setting<boolean>({ default: true, rule: BOOLEAN, before: false }),
+  /** Pretrained word vectors: `glove-100d` (the npm package) or a vectors file; null: none. */
+  embeddings: setting<string | null>({ default: null, rule: NAME_OR_NULL, before: null }),
+  /** Words of the member on pretrained vectors: the training words, then the most frequent pretrained ones. */
+  vocabSize: setting<number>({ default: VOCAB_SIZE, rule: WHOLE_AT_LEAST_1, before: VOCAB_SIZE }),
+  bidirectional: setting<boolean>({ default: true, rule: BOOLEAN, before: true }),
+  pooling: setting<Pooling>({ default: 'max-mean', rule: oneOf(POOLINGS), before: 'max-mean' }),
 };
+
+type SettingTable = typeof SETTINGS;
+
+/** The settings of a run, each described where SETTINGS says it once. */
+export type RunSettings = { -readonly [K in keyof SettingTable]: SettingTable[K] extends Setting<infer T> ? T : never };
+
+export type SettingKey = keyof RunSettings;
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** Where `train` writes and the other commands look when no directory is given. */
+export const DEFAULT_MODEL_DIR = 'models/sentiment';
+
+/** Phrases per forward pass when predicting (results do not depend on it; memory does). */
+export const PREDICT_BATCH_SIZE = 512;
+
+/** The seed recipe. */
+export const DEFAULT_SETTINGS: Readonly<RunSettings> = Object.freeze(
+  Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].default])) as RunSettings,
+);
+
+/** What each setting may be, said once. */
+export const SETTING_RULES: { readonly [K in SettingKey]: Rule } = Object.fromEntries(
+  SETTING_KEYS.map((k) => [k, SETTINGS[k].rule]),
+) as { [K in SettingKey]: Rule };
+
+/**
+ * The run's settings out of whatever carries them (a command's flags, a run's options): each setting
+ * taken from `from`, the default where it is absent, each checked (a SettingError naming the first
+ * that cannot be). The one projection from options to settings.
+ */
+export function pickSettings(from: Partial<RunSettings>): RunSettings {
+  checkSettings(from);
+  const out = { ...DEFAULT_SETTINGS };
+  for (const k of SETTING_KEYS) copySetting(out, from, k);
+  return out;
+}
+
+/** to[k] = from[k] where `from` has it: one key, its type kept. */
+export function copySetting<K extends SettingKey>(to: RunSettings, from: Partial<RunSettings>, k: K): void {
+  const v = from[k];
+  if (v !== undefined) to[k] = v as RunSettings[K];
+}
+
+/** What a resumed run must share with its checkpoint: everything but the number of epochs to reach. */
+export const FIXED_ON_RESUME: readonly SettingKey[] = SETTING_KEYS.filter((k) => k !== 'epochs');
+
+/** The settings as files hold them: snake_case keys, as Keras names its parameters. */
+export type RunSettingsJson = { [K in SettingKey as SnakeCase<K>]: RunSettings[K] };
+
+type SnakeCase<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}`
+  : S;
+
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export function settingsToJson(s: RunSettings): RunSettingsJson {
+  return Object.fromEntries(SETTING_KEYS.map((k) => [snake(k), s[k]])) as RunSettingsJson;
+}
 
 /** A value as a message shows it. */
 function shown(v: unknown): string | number {
@@ -307,8 +258,7 @@ export function settingsFromJson(json: unknown, file: string): RunSettings {
 function settingFromJson<K extends SettingKey>(o: Record<string, unknown>, k: K, file: string): RunSettings[K] {
   let v = snake(k) in o ? o[snake(k)] : o[k];
   if (k === 'recurrentActivation' && v === 'hardSigmoid') v = 'hard_sigmoid';
-  if (k === 'epochs' && v === undefined) v = DEFAULT_SETTINGS.epochs;
-  if (v === undefined && k in BEFORE_THE_SETTING_EXISTED) v = BEFORE_THE_SETTING_EXISTED[k];
+  if (v === undefined) v = (SETTINGS[k] as Setting<unknown>).before;
   if (!SETTING_RULES[k].valid(v))
     throw new InputError(
       `settings: ${snake(k)} is ${v === undefined ? 'missing' : `not valid (${JSON.stringify(v)})`}`,
