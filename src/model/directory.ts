@@ -17,7 +17,7 @@ import { readJsonFile } from '../fs/read.ts';
 import { settingsFromJson, type RunSettings } from '../settings.ts';
 import { MODEL_FILES, saveJson } from './files.ts';
 import type { HistoryFile } from './history.ts';
-import type { Member } from './member.ts';
+import { MEMBER_KINDS, type Member } from './member.ts';
 import type { Blend } from './blend.ts';
 import { PhraseMemory } from './memory.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
@@ -165,8 +165,8 @@ export function isModelEntry(entry: string): boolean {
     (Object.values(MODEL_FILES) as string[]).includes(entry) ||
     [
       'checkpoint',
-      'ngram',
-      'bilstm',
+      // Members after the first live in a directory named for their kind.
+      ...MEMBER_KINDS,
       'memory.tsv.gz',
       'crossval.json',
       OUT_OF_FOLD_FILE,

@@ -4,7 +4,7 @@
  * or several, whose probabilities are blended.
  */
 
-import type { BatchingMode } from '../settings.ts';
+import { BATCHING_MODES, type BatchingMode } from '../settings.ts';
 
 export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
@@ -59,3 +59,20 @@ export interface NgramEntry {
 }
 
 export type MemberEntry = SequenceEntry | NgramEntry;
+
+/** What is wrong with a member entry of meta.json, kind by kind (its path checked already), or null. */
+export const ENTRY_PROBLEMS: Readonly<Record<MemberKind, (o: Readonly<Record<string, unknown>>) => string | null>> = {
+  lstm: sequenceEntryProblem,
+  bilstm: sequenceEntryProblem,
+  ngram: () => null,
+};
+
+function sequenceEntryProblem(o: Readonly<Record<string, unknown>>): string | null {
+  if (
+    !Number.isInteger(o.max_len) ||
+    (o.max_len as number) < 1 ||
+    !(BATCHING_MODES as readonly unknown[]).includes(o.batching)
+  )
+    return 'max_len or batching is missing or invalid';
+  return null;
+}

@@ -7,7 +7,6 @@ import { CLEANING_VERSION } from '../data/clean.ts';
 import type { Classes } from '../data/labels.ts';
 import { InputError } from '../errors.ts';
 import {
-  BATCHING_MODES,
   settingsFromJson,
   settingsToJson,
   type RunSettings,
@@ -16,7 +15,7 @@ import {
 import type { FileDigest } from '../fs/digest.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { blendProblem, type Blend } from './blend.ts';
-import type { MemberEntry } from './member.ts';
+import { ENTRY_PROBLEMS, MEMBER_KINDS, type MemberEntry, type MemberKind } from './member.ts';
 
 export const META_FORMAT_VERSION = 3;
 
@@ -209,13 +208,6 @@ function entryProblem(e: unknown): string | null {
   const o = (e ?? {}) as Record<string, unknown>;
   if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..'))
     return 'path must be a directory inside the model directory';
-  if (o.kind === 'ngram') return null;
-  if (o.kind !== 'lstm' && o.kind !== 'bilstm') return `unknown kind ${JSON.stringify(o.kind)}`;
-  if (
-    !Number.isInteger(o.max_len) ||
-    (o.max_len as number) < 1 ||
-    !(BATCHING_MODES as readonly unknown[]).includes(o.batching)
-  )
-    return 'max_len or batching is missing or invalid';
-  return null;
+  if (!(MEMBER_KINDS as readonly unknown[]).includes(o.kind)) return `unknown kind ${JSON.stringify(o.kind)}`;
+  return ENTRY_PROBLEMS[o.kind as MemberKind](o);
 }

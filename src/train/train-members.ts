@@ -7,7 +7,7 @@ import { BILSTM_DEFAULTS, buildBiLstm } from '../model/bilstm.ts';
 import type { Blend } from '../model/blend.ts';
 import { loadLayersModel } from '../model/layers-files.ts';
 import type { MemberHistory } from '../model/history.ts';
-import type { Member } from '../model/member.ts';
+import type { Member, MemberKind } from '../model/member.ts';
 import { buildModel, compileModel } from '../model/recipe.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import { presetMembers } from '../presets.ts';
@@ -27,7 +27,7 @@ export interface MemberScore {
 
 export interface TrainedMembers {
   /** The first member's training (the one with a checkpoint): its epochs make history.json. */
-  primary: LstmOutcome;
+  primary: MemberOutcome;
   /** Each member with its directory in the model directory; empty when a signal stopped training. */
   members: { member: Member; path: string }[];
   /** The epochs of each recurrent member after the first (history.json keeps them beside the first's). */
@@ -48,10 +48,9 @@ export async function trainMembers(
   out: string | null,
   reporter: TrainReporter,
 ): Promise<TrainedMembers> {
-  const { settings, data, engine } = run;
-  const k = run.classes.labels.length;
+  const { settings, engine } = run;
   const members: { member: Member; path: string }[] = [];
-  let primary: LstmOutcome = NOTHING_TRAINED;
+  let primary: MemberOutcome = NOTHING_TRAINED;
   const others: MemberHistory[] = [];
   const stopped = (): TrainedMembers => {
     for (const m of members) m.member.dispose();
@@ -62,20 +61,7 @@ export async function trainMembers(
       const first = i === 0;
       const own = { ...m.settings, maxLen: settings.maxLen };
       reporter.onMember?.(m.kind, own.epochs);
-      if (m.kind === 'ngram') {
-        const ngram = await trainNgram(
-          Array.from(split.trainRows, (r) => data.cleaned[r]),
-          Int32Array.from(split.trainRows, (r) => data.labels[r]),
-          k,
-          makeRng(`ngram:${settings.seed}`),
-          NGRAM_TRAINING,
-          { onProgress: reporter.onNgram, signal: opts.signal },
-        );
-        if (ngram === null) return stopped();
-        members.push({ member: ngram, path: 'ngram' });
-        continue;
-      }
-      const common = {
+      const common: CommonTraining = {
         settings: own,
         split,
         out: first ? out : null,
@@ -86,23 +72,11 @@ export async function trainMembers(
         signal: opts.signal,
         onStaged: opts.onStaged,
       };
-      const outcome =
-        m.kind === 'lstm'
-          ? await trainRecurrentMember(
-              {
-                ...common,
-                kind: 'lstm',
-                build: () =>
-                  buildModel(own, { numClasses: k, inputLength: own.pad === 'max' ? data.maxLen : null }, engine.speed),
-                data,
-                batchSize: own.batchSize,
-                labelSmoothing: 0,
-              },
-              reporter,
-            )
-          : await trainVectorsMember(run, common, reporter);
+      const trainer = MEMBER_TRAINERS[m.kind];
+      const outcome = await trainer.train(run, common, reporter);
       if (first) primary = outcome;
-      else others.push({ kind: m.kind, epochs: outcome.history, kept_epoch: outcome.kept?.epoch ?? null });
+      else if (trainer.byEpochs)
+        others.push({ kind: m.kind, epochs: outcome.history, kept_epoch: outcome.kept?.epoch ?? null });
       if (outcome.member === null) return stopped();
       members.push({ member: outcome.member, path: first ? '.' : m.kind });
     }
@@ -142,6 +116,61 @@ function scoreMembers(
 }
 
 type CommonTraining = Omit<LstmTraining, 'kind' | 'build' | 'data' | 'batchSize' | 'labelSmoothing'>;
+
+interface MemberTrainer {
+  /** It trains epoch by epoch (history.json keeps its epochs); else its outcome has no history. */
+  byEpochs: boolean;
+  /** The member trained on `common.split` (its `member` null when a signal stopped it). */
+  train(run: StartedRun, common: CommonTraining, reporter: TrainReporter): Promise<MemberOutcome>;
+}
+
+/** A member's training: its epochs (none for the n-gram model) and the member, null when a signal stopped it. */
+export type MemberOutcome = Omit<LstmOutcome, 'member'> & { member: Member | null };
+
+/** How each member kind trains: a new kind adds its line here (and its loader in model/members.ts). */
+const MEMBER_TRAINERS: Readonly<Record<MemberKind, MemberTrainer>> = {
+  lstm: { byEpochs: true, train: trainRecipeMember },
+  ngram: { byEpochs: false, train: trainNgramMember },
+  bilstm: { byEpochs: true, train: trainVectorsMember },
+};
+
+/** The recipe's LSTM on the run's tokenizer. */
+function trainRecipeMember(run: StartedRun, common: CommonTraining, reporter: TrainReporter): Promise<LstmOutcome> {
+  const { data, engine } = run;
+  const own = common.settings;
+  const k = run.classes.labels.length;
+  return trainRecurrentMember(
+    {
+      ...common,
+      kind: 'lstm',
+      build: () =>
+        buildModel(own, { numClasses: k, inputLength: own.pad === 'max' ? data.maxLen : null }, engine.speed),
+      data,
+      batchSize: own.batchSize,
+      labelSmoothing: 0,
+    },
+    reporter,
+  );
+}
+
+/** The n-gram model, on fixed settings of its own (no epochs to keep, no checkpoint). */
+async function trainNgramMember(
+  run: StartedRun,
+  common: CommonTraining,
+  reporter: TrainReporter,
+): Promise<MemberOutcome> {
+  const { data } = run;
+  const rows = common.split.trainRows;
+  const ngram = await trainNgram(
+    Array.from(rows, (r) => data.cleaned[r]),
+    Int32Array.from(rows, (r) => data.labels[r]),
+    run.classes.labels.length,
+    makeRng(`ngram:${run.settings.seed}`),
+    NGRAM_TRAINING,
+    { onProgress: reporter.onNgram, signal: common.signal },
+  );
+  return { ...NOTHING_TRAINED, member: ngram };
+}
 
 /** The bidirectional LSTM on pretrained vectors: vocabulary and vectors read (or, resumed, the checkpoint's), then trained. */
 async function trainVectorsMember(
