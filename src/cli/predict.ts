@@ -43,6 +43,20 @@ class PredictionPrinter {
     this.explain = explain ? (rs) => rs.map(() => null) : null;
   }
 
+  /** From here on, with the model: each word's push (under --explain) and the note on unread texts. */
+  async attach(predictor: Predictor): Promise<void> {
+    this.unread = (r) => r.source === 'model' && predictor.knownWords(r.text) === 0;
+    if (this.explain) {
+      const { explainPredictions } = await import('../predict/explain.ts');
+      this.explain = (rs) =>
+        explainPredictions(
+          predictor,
+          rs.map((r) => r.text),
+          rs,
+        );
+    }
+  }
+
   async printAll<R extends TextPrediction>(
     rs: R[],
     labelNames: readonly string[],
@@ -83,30 +97,20 @@ Examples:
   );
   cmd.action(async (texts: string[], flags: PredictFlags) => {
     const { file } = predictRequest(texts, flags);
-    const backend = backendFromEnv(cmd, flags.backend);
     const printer = new PredictionPrinter(flags.json === true, flags.explain === true);
-    const printAll = printer.printAll.bind(printer);
-    let header: ModelHeader | undefined;
     // Texts typed on the command line: a few, answered from memory when it can, else on one thread.
     const typed = texts.length > 0 && file === undefined;
+    let header: ModelHeader | undefined;
     if (typed && flags.memory) {
-      const { predictFromMemory } = await import('../predict/from-memory.ts');
-      const known = await predictFromMemory(flags.model, texts);
-      if (known.answer) {
-        if (flags.verbose)
-          process.stderr.write(chalk.dim('engine  none started: the phrase memory holds every text\n'));
-        watchStdout();
-        await printAll(known.answer.results, known.header.labelNames);
-        return;
-      }
-      header = known.header;
+      header = await answerFromMemory(texts, flags, printer);
+      if (header === undefined) return;
     }
     // Loaded here, not at the top: `--help`, flag errors and memory answers go without TensorFlow.js.
-    const { openPredictor, predictFile, predictLines, predictTexts } = await import('../predict/predict-inputs.ts');
+    const { openPredictor } = await import('../predict/predict-inputs.ts');
     const { describeEngine } = await import('../engine/engine.ts');
     const { predictor, engine } = await openPredictor({
       modelDir: flags.model,
-      backend,
+      backend: backendFromEnv(cmd, flags.backend),
       batchSize: flags.batchSize,
       memory: flags.memory,
       header,
@@ -115,46 +119,71 @@ Examples:
     });
     reportEngine(engine, describeEngine(engine), flags.verbose === true);
     watchStdout();
-    printer.unread = (r) => r.source === 'model' && predictor.knownWords(r.text) === 0;
-    if (flags.explain) {
-      const { explainPredictions } = await import('../predict/explain.ts');
-      printer.explain = (rs) =>
-        explainPredictions(
-          predictor,
-          rs.map((r) => r.text),
-          rs,
-        );
-    }
-    let truncated = 0;
-    let blank = 0;
-
+    await printer.attach(predictor);
     const input: InputFileOptions = { format: flags.format, columns: { text: flags.textColumn, id: flags.idColumn } };
-    if (flags.input && flags.submission) {
-      await submit(predictor, flags.input, flags.submission, input);
-      await reportLstmPasses(engine, flags.verbose === true);
-      return;
+    if (flags.input && flags.submission) await submit(predictor, flags.input, flags.submission, input);
+    else {
+      const printed = await printPredictions(predictor, { texts, file, input, flags }, printer);
+      // A reader that went away (`| head`): nothing more to say.
+      if (printed === null) return;
+      const { truncated, blank } = printed;
+      warnTruncated(truncated, predictor.maxLen);
+      if (blank > 0)
+        process.stderr.write(chalk.dim(`skipped ${formatCount(blank)} blank line${blank === 1 ? '' : 's'}\n`));
     }
-    if (flags.input) {
-      const { results, truncated: cut } = await predictFile(predictor, flags.input, input);
-      await printAll(results, predictor.labelNames, (r) => ({ id: r.id, line: r.line }));
-      truncated = cut;
-    } else if (file !== undefined) {
-      for await (const chunk of predictLines(predictor, file, 4 * flags.batchSize)) {
-        await printAll(chunk.results, predictor.labelNames, (r) => ({ line: r.line }));
-        truncated += chunk.truncated;
-        blank += chunk.blank ?? 0;
-        if (stdoutClosed()) return;
-      }
-    } else {
-      const { results, truncated: cut } = predictTexts(predictor, texts);
-      await printAll(results, predictor.labelNames);
-      truncated = cut;
-    }
-    warnTruncated(truncated, predictor.maxLen);
     await reportLstmPasses(engine, flags.verbose === true);
-    if (blank > 0)
-      process.stderr.write(chalk.dim(`skipped ${formatCount(blank)} blank line${blank === 1 ? '' : 's'}\n`));
   });
+}
+
+/**
+ * Prints the answers when the phrase memory holds every text (undefined: done, no engine started);
+ * else the model's header read on the way, for the predictor to reuse.
+ */
+async function answerFromMemory(
+  texts: string[],
+  flags: PredictFlags,
+  printer: PredictionPrinter,
+): Promise<ModelHeader | undefined> {
+  const { predictFromMemory } = await import('../predict/from-memory.ts');
+  const known = await predictFromMemory(flags.model, texts);
+  if (!known.answer) return known.header;
+  if (flags.verbose) process.stderr.write(chalk.dim('engine  none started: the phrase memory holds every text\n'));
+  watchStdout();
+  await printer.printAll(known.answer.results, known.header.labelNames);
+  return undefined;
+}
+
+/**
+ * Every text of the one source scored and printed; how many were cut to fit and how many lines were
+ * blank, or null when stdout closed on the way.
+ */
+async function printPredictions(
+  predictor: Predictor,
+  source: { texts: string[]; file: string | undefined; input: InputFileOptions; flags: PredictFlags },
+  printer: PredictionPrinter,
+): Promise<{ truncated: number; blank: number } | null> {
+  const { predictFile, predictLines, predictTexts } = await import('../predict/predict-inputs.ts');
+  const { texts, file, input, flags } = source;
+  const names = predictor.labelNames;
+  if (flags.input) {
+    const { results, truncated } = await predictFile(predictor, flags.input, input);
+    await printer.printAll(results, names, (r) => ({ id: r.id, line: r.line }));
+    return { truncated, blank: 0 };
+  }
+  if (file === undefined) {
+    const { results, truncated } = predictTexts(predictor, texts);
+    await printer.printAll(results, names);
+    return { truncated, blank: 0 };
+  }
+  let truncated = 0;
+  let blank = 0;
+  for await (const chunk of predictLines(predictor, file, 4 * flags.batchSize)) {
+    await printer.printAll(chunk.results, names, (r) => ({ line: r.line }));
+    truncated += chunk.truncated;
+    blank += chunk.blank ?? 0;
+    if (stdoutClosed()) return null;
+  }
+  return { truncated, blank };
 }
 
 async function submit(predictor: Predictor, input: string, submission: string, read: InputFileOptions): Promise<void> {
