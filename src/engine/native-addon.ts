@@ -58,8 +58,8 @@ export interface FusedLstmAddon {
   /** With `sequences`, hSeq [batch, steps, units] receives every step's h too. */
   forward(args: AddonCommon & { x: Floats; b: Floats; h: Floats; sequences?: boolean; hSeq?: Floats }): void;
   /**
-   * Inference over a prefix forest (src/model/lstm/prefix-forest.ts): x [nodes, features] each node's
-   * input, h [nodes, units] receives each node's output.
+   * Inference over a prefix forest (src/model/lstm/prefix-forest.ts): node i reads row tokens[i] of
+   * table [rows, features] (zeros for a token outside it); h [nodes, units] receives each node's output.
    */
   forwardTree(args: {
     nodes: number;
@@ -67,7 +67,9 @@ export interface FusedLstmAddon {
     features: number;
     units: number;
     hardSigmoid: boolean;
-    x: Floats;
+    rows: number;
+    table: Floats;
+    tokens: Int32Array;
     parent: Int32Array;
     levels: Int32Array;
     w: Floats;

@@ -118,7 +118,7 @@ void ForwardTree(const Napi::CallbackInfo& info) {
     if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1) throw Napi::RangeError::New(env, std::string(name) + " must be a positive integer");
     return v.As<Napi::Number>().Int64Value();
   };
-  const fused_lstm::TreeDims d{positive("nodes"), positive("depth"), positive("features"), positive("units")};
+  const fused_lstm::TreeDims d{positive("nodes"), positive("depth"), positive("features"), positive("units"), positive("rows")};
   const int64_t N = d.nodes, D = d.features, U = d.units;
   Napi::Value hard = args.Get("hardSigmoid");
   if (!hard.IsBoolean()) throw Napi::TypeError::New(env, "hardSigmoid must be a boolean");
@@ -133,7 +133,8 @@ void ForwardTree(const Napi::CallbackInfo& info) {
     }
   }
   fused_lstm::Weights p{floats(args, "w", product(env, {D, 4, U})), floats(args, "u", product(env, {U, 4, U})), floats(args, "b", product(env, {4, U})), nullptr, nullptr};
-  fused_lstm::forwardTree(d, hard.As<Napi::Boolean>().Value(), floats(args, "x", product(env, {N, D})), parent, levels, p, floats(args, "h", product(env, {N, U})));
+  const float* table = floats(args, "table", product(env, {d.rows, D}));
+  fused_lstm::forwardTree(d, hard.As<Napi::Boolean>().Value(), table, ints(args, "tokens", N), parent, levels, p, floats(args, "h", product(env, {N, U})));
 }
 
 void Backward(const Napi::CallbackInfo& info) {

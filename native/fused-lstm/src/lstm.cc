@@ -185,16 +185,17 @@ void backwardAs(const Dims& d, bool sequences, const float* dy, const Weights& p
 constexpr size_t kKeptScratchFloats = size_t{1} << 21;
 
 template <bool Hard>
-void forwardTreeAs(const TreeDims& d, const float* x, const int32_t* parent, const int32_t* levels, const Weights& p, float* h) {
+void forwardTreeAs(const TreeDims& d, const float* table, const int32_t* tokens, const int32_t* parent, const int32_t* levels, const Weights& p, float* h) {
   const int64_t D = d.features, U = d.units, G = 4 * U;
   int64_t widest = 0;
   for (int64_t t = 0; t < d.depth; t++) widest = std::max<int64_t>(widest, levels[t + 1] - levels[t]);
   // Working memory for one level at a time, kept between calls while small (kKeptScratchFloats): fresh
   // pages cost a fault each. Every value is written before it is read.
   thread_local std::vector<float> scratch;
-  if (scratch.size() < static_cast<size_t>(widest * (G + 3 * U))) scratch.resize(widest * (G + 3 * U));
+  if (scratch.size() < static_cast<size_t>(widest * (G + 3 * U + D))) scratch.resize(widest * (G + 3 * U + D));
   float* act = scratch.data();
-  float* hp = act + widest * G;
+  float* x = act + widest * G;
+  float* hp = x + widest * D;
   float* cPrevLevel = hp + widest * U;
   float* cLevel = cPrevLevel + widest * U;
   const std::vector<float> zeros(U, 0.0f);
@@ -202,8 +203,13 @@ void forwardTreeAs(const TreeDims& d, const float* x, const int32_t* parent, con
   for (int64_t t = 0; t < d.depth; t++) {
     const int64_t first = levels[t], n = levels[t + 1] - first;
     float* z = act;
+    for (int64_t i = 0; i < n; i++) {
+      const int32_t token = tokens[first + i];
+      if (token >= 0 && token < d.rows) std::memcpy(x + i * D, table + int64_t{token} * D, sizeof(float) * D);
+      else std::fill(x + i * D, x + (i + 1) * D, 0.0f);
+    }
     // Each element summed as forward() sums it: x·W, then h·U added to it, then the bias.
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, G, D, 1.0f, x + first * D, D, p.w, G, 0.0f, z, G);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, G, D, 1.0f, x, D, p.w, G, 0.0f, z, G);
     if (t > 0) {
       for (int64_t i = 0; i < n; i++) std::memcpy(hp + i * U, h + int64_t{parent[first + i]} * U, sizeof(float) * U);
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, G, U, 1.0f, hp, U, p.u, G, 1.0f, z, G);
@@ -231,9 +237,9 @@ void forwardTreeAs(const TreeDims& d, const float* x, const int32_t* parent, con
 
 }  // namespace
 
-void forwardTree(const TreeDims& d, bool hardSigmoid, const float* x, const int32_t* parent, const int32_t* levels, const Weights& p, float* h) {
-  if (hardSigmoid) forwardTreeAs<true>(d, x, parent, levels, p, h);
-  else forwardTreeAs<false>(d, x, parent, levels, p, h);
+void forwardTree(const TreeDims& d, bool hardSigmoid, const float* table, const int32_t* tokens, const int32_t* parent, const int32_t* levels, const Weights& p, float* h) {
+  if (hardSigmoid) forwardTreeAs<true>(d, table, tokens, parent, levels, p, h);
+  else forwardTreeAs<false>(d, table, tokens, parent, levels, p, h);
 }
 
 void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast, float* hSeq) {

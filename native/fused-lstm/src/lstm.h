@@ -45,12 +45,14 @@ struct Grads {
 void backward(const Dims& d, bool hardSigmoid, bool sequences, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch);
 
 // Inference over a prefix forest: phrases that start alike share their first steps, so each distinct
-// prefix runs once. Node i's input is x[i] ([nodes, features]); its state continues its parent's
-// (parent[i] < i, or -1 for a first step: zero state). Nodes of depth t are levels[t] .. levels[t+1]-1.
-// h receives every node's output [nodes, units]; the same arithmetic as forward() without dropout.
+// prefix runs once. Node i's input is row tokens[i] of table ([rows, features]; a token outside it reads
+// zeros), gathered a level at a time: the forest's inputs are never all in memory at once. Its state
+// continues its parent's (parent[i] < i, or -1 for a first step: zero state). Nodes of depth t are
+// levels[t] .. levels[t+1]-1. h receives every node's output [nodes, units]; the same arithmetic as
+// forward() without dropout.
 struct TreeDims {
-  int64_t nodes, depth, features, units;
+  int64_t nodes, depth, features, units, rows;
 };
-void forwardTree(const TreeDims& d, bool hardSigmoid, const float* x, const int32_t* parent, const int32_t* levels, const Weights& p, float* h);
+void forwardTree(const TreeDims& d, bool hardSigmoid, const float* table, const int32_t* tokens, const int32_t* parent, const int32_t* levels, const Weights& p, float* h);
 
 }  // namespace fused_lstm

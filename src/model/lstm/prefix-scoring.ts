@@ -69,9 +69,8 @@ function buildHead(model: tf.LayersModel, layers: Layer[], from: number): tf.Lay
   return output ? tf.model({ inputs: input, outputs: output }) : null;
 }
 
-/** Working arrays kept from one forest to the next: fresh pages cost a fault each on first touch. */
+/** The outputs kept from one forest to the next: fresh pages cost a fault each on first touch. */
 interface Buffers {
-  x: Float32Array;
   h: Float32Array;
 }
 
@@ -86,23 +85,18 @@ function runDirection(
 ) {
   const forest = buildPrefixForest(seqs);
   const { features, units } = w;
-  if (buffers.x.length < forest.nodes * features) buffers.x = new Float32Array(forest.nodes * features);
   if (buffers.h.length < forest.nodes * units) buffers.h = new Float32Array(forest.nodes * units);
-  const x = buffers.x.subarray(0, forest.nodes * features);
   const h = buffers.h.subarray(0, forest.nodes * units);
-  for (let i = 0; i < forest.nodes; i++) {
-    const token = forest.tokens[i];
-    // The tokenizer never gives one past the embedding (the loader checks); gather would read zeros.
-    if (token >= 0 && token < rows) x.set(vectors.subarray(token * features, (token + 1) * features), i * features);
-    else x.fill(0, i * features, (i + 1) * features);
-  }
+  // The addon gathers each level's rows of the table itself: [nodes, features] inputs never exist at once.
   runForwardTree(addon, {
     nodes: forest.nodes,
     depth: forest.depth,
     features,
     units,
     hardSigmoid: w.gate === 'hardSigmoid',
-    x,
+    rows,
+    table: vectors,
+    tokens: forest.tokens,
     parent: forest.parent,
     levels: forest.levels,
     w: w.kernel,
@@ -133,7 +127,7 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   const rows = table.shape[0];
   const sequences = directions[0].returnSequences;
   const width = directions.reduce((n, d) => n + d.units, 0);
-  const buffers: Buffers[] = directions.map(() => ({ x: new Float32Array(0), h: new Float32Array(0) }));
+  const buffers: Buffers[] = directions.map(() => ({ h: new Float32Array(0) }));
 
   return (fed) => {
     const runs = directions.map((w, d) => ({

@@ -212,6 +212,45 @@ describe('native kernels on the blas engine', () => {
     assert.ok(out.every((v) => v === 7));
   });
 
+  it("the forest pass reads each node's row of the table itself; a token outside it reads zeros", (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    const [features, units, rows] = [3, 2, 4];
+    const rand = (n: number, seed: number) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3));
+    const table = rand(rows * features, 1);
+    const weights = { w: rand(features * 4 * units, 2), u: rand(units * 4 * units, 3), b: rand(4 * units, 4) };
+    // Two roots (tokens 2 and 9, the second past the table), one child each (tokens 1 and -1).
+    const forest = { parent: Int32Array.of(-1, -1, 0, 1), levels: Int32Array.of(0, 2, 4) };
+    const run = (tokens: Int32Array, tab: Float32Array, tabRows: number) => {
+      const h = new Float32Array(4 * units);
+      addon.forwardTree({
+        nodes: 4,
+        depth: 2,
+        features,
+        units,
+        hardSigmoid: false,
+        rows: tabRows,
+        table: tab,
+        tokens,
+        ...forest,
+        ...weights,
+        h,
+      });
+      return h;
+    };
+    const gathered = run(Int32Array.of(2, 9, 1, -1), table, rows);
+    // The same forest over a table that holds each node's input in order, zeros where the token is outside.
+    const own = new Float32Array(4 * features);
+    own.set(table.subarray(2 * features, 3 * features), 0);
+    own.set(table.subarray(1 * features, 2 * features), 2 * features);
+    assert.deepEqual(run(Int32Array.of(0, 1, 2, 3), own, 4), gathered);
+    assert.throws(() => run(Int32Array.of(2, 9, 1, -1), table.subarray(1), rows), {
+      name: 'RangeError',
+      message: /table has/,
+    });
+  });
+
   it('sizes whose product overflows 64 bits are refused, not wrapped round to a small array', (t) => {
     const addon = needAddon(t);
     if (!addon) return;
