@@ -68,6 +68,12 @@ describe('validation split', () => {
     );
   });
 
+  it('with groups, a cut that falls on a group boundary stays there: the group starting at the cut validates', () => {
+    // 20 rows, cut at 18: group g starts exactly there (rows 18–19).
+    const groups = Array.from({ length: 20 }, (_, i) => (i >= 18 ? 'g' : `r${i}`));
+    assert.deepEqual(Array.from(groupedSplit(groups, 0.1).valRows), [18, 19]);
+  });
+
   it('with groups in any order, a group is never on both sides: interleaved rows, groups that return', () => {
     const interleaved = Array.from({ length: 40 }, (_, i) => ['a', 'b', 'c', 'd'][i % 4]);
     const inter = groupedSplit(interleaved, 0.1);
@@ -149,5 +155,11 @@ describe('folds by group', () => {
   it('holds out contiguous blocks of groups, in file order', () => {
     assert.deepEqual(Array.from(foldSplit(groups, 2, 0).valRows), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     assert.deepEqual(Array.from(foldSplit(groups, 2, 1).valRows), [9, 10, 11, 12, 13, 14, 15]);
+  });
+
+  it('refuses a fold that is not one of 0 … k−1, naming it', () => {
+    for (const fold of [-1, 3, 4, 1.5, Number.NaN])
+      assert.throws(() => foldSplit(groups, 3, fold), { name: 'SettingError', message: /fold/ }, String(fold));
+    for (const fold of [0, 1, 2]) assert.ok(foldSplit(groups, 3, fold).valRows.length > 0);
   });
 });

@@ -71,6 +71,11 @@ describe('reading the Kaggle TSV', () => {
 
   const bad: [string, string | Buffer, RegExp][] = [
     ['an empty file', '', /empty/],
+    [
+      'a column named twice',
+      'PhraseId\tSentenceId\tPhrase\tSentiment\tPhrase\n1\t1\tx\t2\ty\n',
+      /:1: the header names column "Phrase" 2 times \(columns 3, 5\)/,
+    ],
     ['a header only', 'PhraseId\tSentenceId\tPhrase\tSentiment\n', /no rows/],
     ['no Sentiment column', 'PhraseId\tSentenceId\tPhrase\n1\t1\tx\n', /:1: missing column Sentiment/],
     ['a comma-separated file', 'PhraseId,SentenceId,Phrase,Sentiment\n1,1,x,2\n', /comma-separated/],
@@ -176,6 +181,7 @@ describe('reading your own data', () => {
           '{"id": 12345678901234567891, "text": "a 1.5 b", "label": 1.50}',
           '{"id": 12345678901234567892, "text": "c", "label": 1e2}',
           '{"id":-0,"text":"say \\"7\\" 8","label":[1, 2.50][0]}'.replace('[1, 2.50][0]', '-3'),
+          '{"id": 92345678901234567891, "text": "d", "label": 0.50}',
         ].join('\n'),
       ),
       { labelled: true, ids: true },
@@ -186,6 +192,7 @@ describe('reading your own data', () => {
         ['12345678901234567891', 'a 1.5 b', '1.50'],
         ['12345678901234567892', 'c', '1e2'],
         ['-0', 'say "7" 8', '-3'],
+        ['92345678901234567891', 'd', '0.50'],
       ],
     );
     await assert.rejects(
@@ -289,6 +296,10 @@ describe('reading your own data', () => {
       ['"quoted, header",label\nok,pos\n"open\n', 3],
       ['text,label\n"a ""b"" c",pos\nok,"x\ny\n', 3],
       ['text,label\n"a\n""\nb",pos\nok,"x\n', 5],
+      // The file's first character opens it; a quote inside it that starts a line is an escaped one.
+      ['"open header\nx,1\n', 1],
+      ['text,label\n"open\n""b,pos\n', 2],
+      ['text,label\n"a""\n""x,pos\n', 2],
     ];
     for (const [content, line] of cases) {
       await assert.rejects(

@@ -90,6 +90,90 @@ export const EQUIVALENT: readonly Equivalent[] = [
     text: 'return sum * labels.length;',
     why: 'the loss only ranks grid points (the scores returned are computed apart): any positive scale ranks them alike',
   },
+  {
+    file: 'src/data/split.ts',
+    operator: '> → >=',
+    text: 'const at = validationSplit >= 0 ? validationSplitIndex(n, validationSplit) : n;',
+    why: 'with a split of 0 the index is floor(n · 1) = n: the same cut',
+  },
+  {
+    file: 'src/data/split.ts',
+    operator: '< → <=',
+    text: 'for (let i = 0; i <= out.length; i++) out[i] = start + i;',
+    why: 'out[out.length] is past an Int32Array: the write is ignored',
+  },
+  {
+    file: 'src/data/split.ts',
+    operator: '<= → <',
+    text: 'if (validationSplit < 0) return splitRows(groups.length, 0);',
+    why: 'a split of 0 then cuts at floor(n · 1) = n: every group starts before it, so every row trains, as the early return gives',
+  },
+  {
+    file: 'src/data/split.ts',
+    operator: '> → >=',
+    text: 'for (let i = distinct.length - 1; i >= 0; i--) {',
+    why: 'the extra step swaps the first group with itself (j = floor(rng() · 1) = 0); the one more draw comes after every draw that counts',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '< → <=',
+    text: 'for (let start = 0; start <= bytes.length; line++) {',
+    why: 'the loop stops at the bad line, which comes before the end: one more turn past the end is never reached',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '> → >=',
+    text: "const crlf = first >= 0 && text[first - 1] === '\\r';",
+    why: 'first is never below 0 here (returned above), and at 0 text[-1] is undefined, not a CR: the same value',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '>= → >',
+    text: "for (let i = text.indexOf('\\n', first + 1); i > 0; i = text.indexOf('\\n', i + 1), line++) {",
+    why: 'i comes from indexOf from first + 1 ≥ 1: it is never 0',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '> → >=',
+    text: "if ((i >= 0 && text[i - 1] === '\\r') !== crlf) {",
+    why: 'inside the loop i ≥ 1',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '> → >=',
+    text: 'while (records.length >= 1 && isBlank(records[records.length - 1])) records.pop();',
+    why: 'a file of blank lines alone is refused as empty before parsing: the header is never blank, so the loop stops at it either way',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '< → <=',
+    text: 'for (let i = 0; i <= text.length; i++) {',
+    why: 'text[text.length] is undefined: no character matches',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '< → <=',
+    text: 'for (let i = 0; i <= line.length; i++) {',
+    why: 'line[line.length] is undefined: no character matches',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '&& → ||',
+    text: "else if (c === '-' || (c >= '0' || c <= '9')) {",
+    why: 'only speed: the number pattern starts with - or a digit, so at any other character it does not match and the loop goes on',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: 'continue → break',
+    text: 'if (!m) break;',
+    why: 'a - outside a string that starts no number is invalid JSON: the line fails to parse either way, with the words of JSON.parse about the line as written',
+  },
+  {
+    file: 'src/data/table.ts',
+    operator: '> → >=',
+    text: "while (lines.length >= 0 && lines[lines.length - 1].trim() === '') lines.pop();",
+    why: 'a file of blank lines alone is refused as empty before: a line that is not blank stops the loop before the list is empty',
+  },
 ];
 
 /** The entry that says `mutant` is equivalent, if one does. */
