@@ -3,7 +3,7 @@
  * epoch, sample-weighted epoch metrics) over grouped or padded batches.
  */
 import * as tf from '../engine/tf.ts';
-import { encodeBatch, makeBatches, oneHotBatch, type Batch } from '../data/batches.ts';
+import { encodeBatch, makeBatches, type Batch } from '../data/batches.ts';
 import { makeRng, withSeededMathRandom } from '../data/random.ts';
 import { DivergedError } from '../errors.ts';
 import type { RowSplit } from '../data/split.ts';
@@ -11,6 +11,7 @@ import { bestEpoch, isBetter, type EpochLog } from '../model/history.ts';
 import { forgetPrefixTreeScorer, predictRows } from '../model/recurrent-member.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import type { BatchingMode, Monitor } from '../settings.ts';
+import { batchTargets, checkSoftTargets, type SoftTargets } from './targets.ts';
 
 export interface TrainOptions {
   /** The epoch to stop after (the total, counting epochs done before a resume). */
@@ -69,6 +70,8 @@ export interface TrainCallbacks {
 export interface TrainData {
   sequences: ReadonlyArray<ArrayLike<number>>;
   labels: ArrayLike<number>;
+  /** A teacher's probabilities to train towards besides the labels (validation still scores the labels). */
+  soft?: SoftTargets;
 }
 
 /**
@@ -82,6 +85,7 @@ export async function trainModel(
   callbacks: TrainCallbacks = {},
 ): Promise<TrainOutcome> {
   const { trainRows, valRows } = opts.split;
+  if (data.soft) checkSoftTargets(data.soft, data.sequences.length, opts.numClasses);
   const history: EpochLog[] = [...(opts.history ?? [])];
   let best = opts.best !== undefined ? opts.best : bestEpoch(history, opts.monitor);
   const outcome = (stopped: boolean, stoppedEarly = false): TrainOutcome => ({ history, stopped, best, stoppedEarly });
@@ -189,10 +193,8 @@ function firstNonFiniteWeight(model: tf.LayersModel): string | null {
   return null;
 }
 
-/** One-hot targets, smoothed towards the uniform distribution by `smoothing`. */
 function targets(data: TrainData, batch: Batch, numClasses: number, smoothing: number): tf.Tensor2D {
-  const y = oneHotBatch(data.labels, batch, numClasses);
-  if (smoothing > 0) for (let i = 0; i < y.length; i++) y[i] = y[i] * (1 - smoothing) + smoothing / numClasses;
+  const y = batchTargets(data.labels, batch, numClasses, smoothing, data.soft);
   return tf.tensor2d(y, [batch.rows.length, numClasses]);
 }
 
