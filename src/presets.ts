@@ -74,7 +74,17 @@ const RUN_READS: readonly SettingKey[] = [
 ];
 
 /** What every member trained by epochs reads: how long, in what batches, which epoch it keeps. */
-const EPOCH_READS: readonly SettingKey[] = ['epochs', 'batchSize', 'keep', 'monitor', 'earlyStop', 'pad'];
+const EPOCH_READS: readonly SettingKey[] = [
+  'epochs',
+  'batchSize',
+  'keep',
+  'monitor',
+  'earlyStop',
+  'pad',
+  'teacher',
+  'distilWeight',
+  'temperature',
+];
 
 /** The settings each member kind reads (the n-gram member trains on fixed settings of its own). */
 export const MEMBER_READS: Readonly<Record<MemberKind, readonly SettingKey[]>> = {
@@ -121,6 +131,14 @@ export function unusedSetting(
     if (!chosen.has(k)) continue;
     if (!reads.has(k)) return { setting: k, why: `${UNREAD[k] ?? 'no member of this preset reads it'}` };
   }
+  if (settings.teacher === null)
+    for (const k of ['distilWeight', 'temperature'] as const)
+      if (chosen.has(k)) return { setting: k, why: 'only a run with a {teacher} reads it' };
+  if (folds && settings.teacher !== null)
+    return {
+      setting: 'teacher',
+      why: "the teacher's out-of-fold answers came from models that saw this run's other folds: train one model (seed or vectors preset) on it instead",
+    };
   if (folds)
     for (const k of ['validationFile', 'validationSplit', 'shuffleSplit'] as const)
       if (k === 'validationFile' ? settings.validationFile !== null : chosen.has(k))

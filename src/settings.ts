@@ -63,6 +63,10 @@ export const ABOVE_0: Rule = {
   valid: (v) => typeof v === 'number' && v > 0 && Number.isFinite(v),
   expected: 'a number above 0',
 };
+export const SHARE: Rule = {
+  valid: (v) => typeof v === 'number' && v >= 0 && v <= 1,
+  expected: 'a number from 0 to 1',
+};
 const BOOLEAN: Rule = { valid: (v) => typeof v === 'boolean', expected: 'true or false' };
 const NAME_OR_NULL: Rule = {
   valid: (v) => v === null || (typeof v === 'string' && v !== ''),
@@ -155,6 +159,12 @@ const SETTINGS = {
   vocabSize: setting<number>({ default: VOCAB_SIZE, rule: WHOLE_AT_LEAST_1, before: VOCAB_SIZE }),
   bidirectional: setting<boolean>({ default: true, rule: BOOLEAN, before: true }),
   pooling: setting<Pooling>({ default: 'max-mean', rule: oneOf(POOLINGS), before: 'max-mean' }),
+  /** A model trained on folds (the best preset) whose out-of-fold answers the members train towards; null: the labels alone. */
+  teacher: setting<string | null>({ default: null, rule: NAME_OR_NULL, before: null }),
+  /** The teacher's share of each training target (the rest is the label). */
+  distilWeight: setting<number>({ default: 0.8, rule: SHARE, before: 0.8 }),
+  /** The teacher's probabilities raised to 1/temperature and renormalised before they are mixed. */
+  temperature: setting<number>({ default: 1, rule: ABOVE_0, before: 1 }),
 };
 
 type SettingTable = typeof SETTINGS;

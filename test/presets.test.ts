@@ -48,6 +48,10 @@ const TAKES_EFFECT: Record<SettingKey, Run[]> = {
   vocabSize: WITH_VECTORS,
   bidirectional: WITH_VECTORS,
   pooling: WITH_VECTORS,
+  teacher: ALL,
+  // Without a teacher (these runs have none), nothing reads them.
+  distilWeight: [],
+  temperature: [],
 };
 
 const settingsFor = (run: Run, chosen: ReadonlySet<SettingKey>): RunSettings =>

@@ -26,7 +26,7 @@ import {
   type Preset,
   type RecurrentActivation,
 } from '../settings.ts';
-import { atLeastTwo, fraction, nameList, pathValue, positiveInt, positiveNumber, wholeNumber } from './parse.ts';
+import { atLeastTwo, fraction, nameList, pathValue, positiveInt, positiveNumber, share, wholeNumber } from './parse.ts';
 
 export interface Flag<T> {
   /** commander's spelling: `-o, --out <dir>`, `--resume`, `--no-terminal`. */
@@ -255,6 +255,25 @@ export const TRAIN_FLAGS = {
       "what the member on --embeddings reads of its LSTM: 'max-mean' (max and mean over every step) or 'last' (the last step)",
     default: d.pooling,
     choices: POOLINGS,
+  }),
+  teacher: flag<string>({
+    flags: '--teacher <dir>',
+    description:
+      "distil: a model trained with --preset best on this same file; the LSTM members train towards its out-of-fold answers (its stack's) mixed with the labels, validation still scores the labels",
+    parse: pathValue,
+  }),
+  distilWeight: flag<number>({
+    flags: '--distil-weight <w>',
+    description: "with --teacher: the teacher's share of each training target, the label's the rest (0 ≤ w ≤ 1)",
+    default: d.distilWeight,
+    parse: share,
+  }),
+  temperature: flag<number>({
+    flags: '--temperature <t>',
+    description:
+      "with --teacher: the teacher's probabilities raised to 1/t and renormalised (above 1 flattens them, below 1 sharpens)",
+    default: d.temperature,
+    parse: positiveNumber,
   }),
   memory: flag<boolean>({
     flags: '--no-memory',

@@ -1,7 +1,15 @@
 /** Flag value parsers: each rejects bad input with a message commander prints before exiting 1. */
 import { InvalidArgumentError } from 'commander';
 import { DECIMAL } from '../data/numbers.ts';
-import { ABOVE_0, FRACTION, type Rule, WHOLE_AT_LEAST_0, WHOLE_AT_LEAST_1, WHOLE_AT_LEAST_2 } from '../settings.ts';
+import {
+  ABOVE_0,
+  FRACTION,
+  type Rule,
+  SHARE,
+  WHOLE_AT_LEAST_0,
+  WHOLE_AT_LEAST_1,
+  WHOLE_AT_LEAST_2,
+} from '../settings.ts';
 
 const WHOLE = /^\s*\d+\s*$/;
 
@@ -20,6 +28,8 @@ export const atLeastTwo = byRule(WHOLE_AT_LEAST_2, WHOLE);
 /** A fraction in [0, 1). */
 export const fraction = byRule(FRACTION, DECIMAL);
 export const positiveNumber = byRule(ABOVE_0, DECIMAL);
+/** A share in [0, 1]. */
+export const share = byRule(SHARE, DECIMAL);
 
 /** Comma-separated names, at least two, none empty: `neg,neutral,pos`. */
 export function nameList(value: string): string[] {

@@ -6,12 +6,7 @@
 import { CLEANING_VERSION } from '../data/clean.ts';
 import type { Classes } from '../data/labels.ts';
 import { InputError } from '../errors.ts';
-import {
-  settingsFromJson,
-  settingsToJson,
-  type RunSettings,
-  type RunSettingsJson,
-} from '../settings.ts';
+import { settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
 import type { FileDigest } from '../fs/digest.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { blendProblem, type Blend } from './blend.ts';

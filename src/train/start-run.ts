@@ -20,6 +20,7 @@ import type { NgramProgress } from './train-ngram.ts';
 import type { LstmCallbacks } from './train-recurrent.ts';
 import { checkSameData, resumeSettings } from './resume.ts';
 import type { VectorsProgress } from './prepare-vectors.ts';
+import { teacherProbabilities } from './teacher.ts';
 
 export interface TrainRunOptions extends RunSettings {
   dataFile: string;
@@ -117,6 +118,23 @@ export interface StartedRun {
   checkpoint: Checkpoint | null;
   engine: Engine;
   split: RowSplit;
+  /** With a `teacher`: its probabilities of every row, row-major (a validation file's rows, never trained on, zeros). */
+  teacher: Float32Array | null;
+}
+
+/** The teacher's answers for the file's rows, padded with zeros for a validation file's. */
+async function studentTargets(
+  dir: string,
+  sha256: string,
+  labels: readonly string[],
+  fileRows: number,
+  rows: number,
+): Promise<Float32Array> {
+  const own = await teacherProbabilities(dir, { sha256, labels, rows: fileRows });
+  if (rows === fileRows) return own;
+  const all = new Float32Array(rows * labels.length);
+  all.set(own);
+  return all;
 }
 
 /** How the rows split: the validation file's rows, a shuffled share, the last share (at a group boundary with a group column), or a fold. */
@@ -179,6 +197,9 @@ export async function startRun(
   const valIndex = validation ? indexLabels(validation.rows, classes, validation.path) : new Int32Array(0);
   await checkEmbeddings(requested, checkpoint !== null);
   const rows = [...table.rows, ...(validation?.rows ?? [])];
+  const teacher = requested.teacher
+    ? await studentTargets(requested.teacher, table.sha256, classes.labels, table.rows.length, rows.length)
+    : null;
   const labels = Int32Array.from([...classes.index, ...valIndex]);
   const data = prepareTrainingData(
     rows.map((r) => r.text),
@@ -247,7 +268,7 @@ export async function startRun(
     ...(foldSplits ? { foldRows: foldSplits.map((s) => s.valRows.length) } : {}),
     ...(validation ? { validationFile: { path: validation.path, rows: validation.rows.length } } : {}),
   });
-  return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit };
+  return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit, teacher };
 }
 
 /** The classes with no row among `trainRows`. */

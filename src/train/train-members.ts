@@ -13,6 +13,7 @@ import { scoreProbabilities } from '../model/scores.ts';
 import { presetMembers } from '../presets.ts';
 import type { RunSettings } from '../settings.ts';
 import { fitBlend } from './fit-blend.ts';
+import type { SoftTargets } from './targets.ts';
 import { NGRAM_TRAINING, trainNgram } from './train-ngram.ts';
 import { type LstmOutcome, type LstmTraining, type SequenceData, trainRecurrentMember } from './train-recurrent.ts';
 import type { StartedRun, TrainReporter, TrainRunOptions } from './start-run.ts';
@@ -134,6 +135,12 @@ const MEMBER_TRAINERS: Readonly<Record<MemberKind, MemberTrainer>> = {
   bilstm: { byEpochs: true, train: trainVectorsMember },
 };
 
+/** The teacher's answers as this member's targets (its own share and temperature), or none. */
+function softTargets(run: StartedRun, own: RunSettings): SoftTargets | undefined {
+  if (run.teacher === null) return undefined;
+  return { probabilities: run.teacher, weight: own.distilWeight, temperature: own.temperature };
+}
+
 /** The recipe's LSTM on the run's tokenizer. */
 function trainRecipeMember(run: StartedRun, common: CommonTraining, reporter: TrainReporter): Promise<LstmOutcome> {
   const { data, engine } = run;
@@ -145,7 +152,7 @@ function trainRecipeMember(run: StartedRun, common: CommonTraining, reporter: Tr
       kind: 'lstm',
       build: () =>
         buildModel(own, { numClasses: k, inputLength: own.pad === 'max' ? data.maxLen : null }, engine.speed),
-      data,
+      data: { ...data, soft: softTargets(run, own) },
       batchSize: own.batchSize,
       labelSmoothing: 0,
     },
@@ -195,7 +202,7 @@ async function trainVectorsMember(
         ...common,
         kind: 'bilstm',
         build,
-        data: seqData,
+        data: { ...seqData, soft: softTargets(run, settings) },
         batchSize: settings.batchSize,
         labelSmoothing: BILSTM_DEFAULTS.labelSmoothing,
       },

@@ -17,6 +17,7 @@ import type { RowSplit } from '../data/split.ts';
 import { settingsToJson, type RunSettings } from '../settings.ts';
 import { CHECKPOINT_FORMAT_VERSION, saveCheckpoint, type BestWeights, type Checkpoint } from './checkpoint.ts';
 import { trainModel, type TrainCallbacks } from './loop.ts';
+import type { SoftTargets } from './targets.ts';
 
 /** What a sequence member trains on: its tokenizer's sequences of every row, and the labels. */
 export interface SequenceData {
@@ -24,6 +25,8 @@ export interface SequenceData {
   sequences: number[][];
   labels: Int32Array;
   maxLen: number;
+  /** A teacher's answers to train towards besides the labels (targets.ts). */
+  soft?: SoftTargets;
 }
 
 export interface LstmTraining {
@@ -115,7 +118,7 @@ export async function trainRecurrentMember(t: LstmTraining, callbacks: LstmCallb
       };
       const outcome = await trainModel(
         model,
-        { sequences: data.sequences, labels: data.labels },
+        { sequences: data.sequences, labels: data.labels, soft: data.soft },
         {
           epochs: settings.epochs,
           batchSize: t.batchSize,

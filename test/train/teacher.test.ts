@@ -1,0 +1,102 @@
+/**
+ * Distillation: a tiny `best` model as the teacher, a student (the seed's LSTM) trained on the same file
+ * towards its out-of-fold answers; the student directory stands on its own.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { initEngine } from '../../src/engine/engine.ts';
+import { loadModelDirectory } from '../../src/model/directory.ts';
+import { Predictor } from '../../src/predict/predictor.ts';
+import { DEFAULT_SETTINGS, type RunSettings, type SettingKey } from '../../src/settings.ts';
+import { teacherProbabilities } from '../../src/train/teacher.ts';
+import { runTraining } from '../../src/train/train-model.ts';
+import { readTable } from '../../src/data/table.ts';
+import { tempDir, trainHead, vectorsFor } from '../helpers.ts';
+
+const TINY: Partial<RunSettings> = {
+  epochs: 1,
+  batchSize: 64,
+  maxWords: 400,
+  embeddingDim: 8,
+  units: 8,
+  denseUnits: 8,
+};
+
+describe('a student trained towards a teacher (--teacher)', () => {
+  let data = '';
+  let teacher = '';
+  const train = (over: Partial<RunSettings> & { dataFile?: string; folds?: number; explicit?: Set<SettingKey> }) =>
+    runTraining({
+      ...DEFAULT_SETTINGS,
+      ...TINY,
+      dataFile: data,
+      out: join(tempDir(), 'model'),
+      backend: 'wasm',
+      ...over,
+    });
+
+  before(async () => {
+    await initEngine('wasm');
+    data = trainHead(500);
+    teacher = (await train({ preset: 'best', embeddings: vectorsFor(data), folds: 3 })).out;
+  });
+
+  it("the teacher's answers are its stack's out-of-fold probabilities of every row of its file", async () => {
+    const table = await readTable(data, { labelled: true });
+    const p = await teacherProbabilities(teacher, {
+      sha256: table.sha256,
+      labels: ['0', '1', '2', '3', '4'],
+      rows: 500,
+    });
+    assert.equal(p.length, 500 * 5);
+    for (let r = 0; r < 500; r++) {
+      const sum = p.subarray(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-4, `row ${r} sums to ${sum}`);
+    }
+  });
+
+  it('trains towards the teacher: the same run with a weight of 0 (the labels alone) trains otherwise', async () => {
+    const taught = await train({ teacher, distilWeight: 1 });
+    const alone = await train({ teacher, distilWeight: 0 });
+    const plain = await train({});
+    assert.equal(alone.history[0].loss, plain.history[0].loss, 'a weight of 0 is the labels alone, to the bit');
+    assert.notEqual(taught.history[0].loss, plain.history[0].loss);
+    // Validation scores the labels either way.
+    assert.ok(taught.history[0].val_acc !== null && taught.history[0].val_loss !== null);
+  });
+
+  it('the student is a model directory on its own: it loads and predicts without the teacher', async () => {
+    const student = await train({ teacher });
+    rmSync(teacher, { recursive: true, force: true });
+    const loaded = await loadModelDirectory(student.out);
+    try {
+      assert.equal(loaded.settings?.teacher, teacher, 'meta.json records which teacher');
+      const { predictions } = new Predictor(loaded, { memory: false }).predict(['a fine , funny film', 'dull']);
+      assert.equal(predictions.length, 2);
+    } finally {
+      loaded.dispose();
+    }
+    teacher = (await train({ preset: 'best', embeddings: vectorsFor(data), folds: 3 })).out;
+  });
+
+  it('refuses a teacher that cannot teach this run, naming it and why', async () => {
+    const plain = (await train({})).out;
+    await assert.rejects(train({ teacher: plain }), {
+      name: 'SettingError',
+      message: /teacher.*not a model trained on folds/s,
+    });
+    const other = join(tempDir(), 'other.tsv');
+    writeFileSync(other, `${readFileSync(data, 'utf8')}\n`.replace(/\n\n$/, '\n').replace(/\t4\n/, '\t3\n'));
+    await assert.rejects(train({ teacher, dataFile: other }), { name: 'SettingError', message: /another file/ });
+    await assert.rejects(train({ teacher, preset: 'best', embeddings: vectorsFor(data), folds: 3 }), {
+      name: 'SettingError',
+      message: /teacher.*other folds/s,
+    });
+    await assert.rejects(train({ distilWeight: 0.5, explicit: new Set(['distilWeight']) }), {
+      name: 'SettingError',
+      message: /distilWeight.*teacher/s,
+    });
+  });
+});
