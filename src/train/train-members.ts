@@ -9,6 +9,7 @@ import { loadLayersModel } from '../model/layers-files.ts';
 import type { MemberHistory } from '../model/history.ts';
 import type { Member, MemberKind } from '../model/member.ts';
 import { buildModel, compileModel } from '../model/recipe.ts';
+import { forgetPrefixTreeScorer, RecurrentMember } from '../model/recurrent-member.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import { presetMembers } from '../presets.ts';
 import type { RunSettings } from '../settings.ts';
@@ -101,6 +102,9 @@ function scoreMembers(
   const valLabels = Int32Array.from(valRows, (r) => data.labels[r]);
   const valTexts = Array.from(valRows, (r) => data.cleaned[r]);
   const outputs = valRows.length ? members.map(({ member }) => member.predict(valTexts).probabilities) : [];
+  // The scorers' copies (the embedding table, the last forest's outputs: ~20 MB for the seed) are not
+  // wanted while the model is saved; predicting makes them again.
+  for (const { member } of members) if (member instanceof RecurrentMember) forgetPrefixTreeScorer(member.model);
   const scores: MemberScore[] = members.map(({ member }, i) => {
     const s = valRows.length ? scoreProbabilities(outputs[i], k, valLabels) : null;
     return { kind: member.kind, valAcc: s?.acc ?? null, valLoss: s?.loss ?? null };
