@@ -86,4 +86,13 @@ describe('batches', () => {
       [...range(0, 1024)],
     );
   });
+
+  it("'mix' makes no empty batch when the parts fill the last one exactly", () => {
+    const same = Array.from({ length: 128 }, () => [1]);
+    const batches = makeBatches(same, range(0, 128), { mode: 'mix', batchSize: 64, maxLen: 53, rng: makeRng(1) });
+    assert.deepEqual(
+      batches.map((b) => b.rows.length),
+      [64, 64],
+    );
+  });
 });

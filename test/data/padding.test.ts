@@ -59,6 +59,17 @@ describe('pad_sequences parity with the seed on data/train.tsv', () => {
     assert.deepEqual([...padSequence([1], { maxLen: 3, padding: 'post' })], [1, 0, 0]);
   });
 
+  it("takes 'pre' and 'post' spelt out, and refuses any other mode naming it", () => {
+    for (const padding of ['pre', 'post'] as const)
+      for (const truncating of ['pre', 'post'] as const)
+        assert.equal(padSequences([[1, 2, 3, 4]], { maxLen: 3, padding, truncating }).length, 3);
+    for (const name of ['padding', 'truncating'])
+      assert.throws(() => padSequences([[1]], { maxLen: 3, [name]: 'middle' } as never), {
+        name: 'SettingError',
+        message: new RegExp(name),
+      });
+  });
+
   it('fills with the given value and keeps the last tokens when cutting', () => {
     assert.deepEqual([...padSequence([1, 2], { maxLen: 4, padding: 'post', value: 9 })], [1, 2, 9, 9]);
     assert.deepEqual([...padSequence([1, 2], { maxLen: 4, value: 9 })], [9, 9, 1, 2]);

@@ -32,6 +32,16 @@ describe('reading the Kaggle TSV', () => {
     assert.equal(t.sha256, 'b59d3b8ab798d0d4f2469932e32ebfa89c9efd0dd2989aa34437c93004974bee');
   });
 
+  it("Kaggle's classes in another order keep their names; another column's numbers stay numbers", async () => {
+    const kaggle = await readTable(
+      tsv('PhraseId\tSentenceId\tPhrase\tSentiment\n1\t1\ta\t0\n2\t1\tb\t4\n3\t2\tc\t2\n'),
+      { labelled: true },
+    );
+    assert.deepEqual(classesOf(kaggle, ['4', '2', '0']).names, ['positive', 'neutral', 'negative']);
+    const other = await readTable(file('n.csv', 'text,label\na,0\nb,4\nc,2\n'), { labelled: true });
+    assert.deepEqual(classesOf(other, ['4', '2', '0']).names, ['4', '2', '0']);
+  });
+
   it('keeps the single-space phrases (train 2006, test 157451), and ids as text', async () => {
     const train = await readTable(TRAIN_TSV, { labelled: true });
     assert.equal(train.rows.find((r) => r.id === '2006')?.text, ' ');

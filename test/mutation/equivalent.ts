@@ -174,6 +174,18 @@ export const EQUIVALENT: readonly Equivalent[] = [
     text: "while (lines.length >= 0 && lines[lines.length - 1].trim() === '') lines.pop();",
     why: 'a file of blank lines alone is refused as empty before: a line that is not blank stops the loop before the list is empty',
   },
+  {
+    file: 'src/data/padding.ts',
+    operator: '> → >=',
+    text: 'return seq.length >= maxLen ? seq.slice(seq.length - maxLen) : seq;',
+    why: 'at exactly maxLen tokens slice(0) gives a copy with the same tokens; no caller changes what it gets',
+  },
+  {
+    file: 'src/predict/predictor.ts',
+    operator: '|| → &&',
+    text: 'return outputs.length === 1 && !this.loaded.blend',
+    why: 'a model of several members always has a blend (meta.json without one is refused), and one of a single member has none',
+  },
 ];
 
 /** The entry that says `mutant` is equivalent, if one does. */

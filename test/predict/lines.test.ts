@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { readTextLines, type LineChunk } from '../../src/predict/lines.ts';
+import { LIMITS } from '../../src/fs/limits.ts';
 import { tempDir } from '../helpers.ts';
 
 async function collect(gen: AsyncGenerator<LineChunk>): Promise<LineChunk['lines'][]> {
@@ -54,6 +55,16 @@ describe('readTextLines', () => {
     await assert.rejects(collect(readTextLines(empty, 5)), /empty\.txt: the input is empty/);
     writeFileSync(empty, '\n \n');
     await assert.rejects(collect(readTextLines(empty, 5)), /empty\.txt: holds only blank lines/);
+  });
+
+  it('a line of exactly the size limit is read; one byte more is refused, naming its line', async () => {
+    const limit = LIMITS.line;
+    const file = join(tempDir(), 'long.txt');
+    writeFileSync(file, `first\nsecond\n${'x'.repeat(limit)}`);
+    const lines = (await collect(readTextLines(file, 10))).flat();
+    assert.equal(lines.length, 3);
+    writeFileSync(file, `first\nsecond\n${'x'.repeat(limit + 1)}`);
+    await assert.rejects(collect(readTextLines(file, 10)), /long\.txt:3: has a line longer than/);
   });
 
   it('yields no empty chunk after a full one', async () => {

@@ -147,6 +147,40 @@ describe('Predictor over members', () => {
     );
   });
 
+  it("reports progress over every member's texts: done counts up to members × texts", () => {
+    const calls: [number, number][] = [];
+    new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).predict(
+      ['good', 'bad', 'meh'],
+      (done, total) => calls.push([done, total]),
+      true,
+    );
+    assert.ok(
+      calls.every(([, total]) => total === 6),
+      JSON.stringify(calls),
+    );
+    assert.deepEqual(
+      calls.map(([done]) => done),
+      [1, 2, 3, 4, 5, 6],
+    );
+    const direct: [number, number][] = [];
+    new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).memberOutputs(
+      ['good', 'bad', 'meh'],
+      (done, total) => direct.push([done, total]),
+    );
+    assert.deepEqual(direct, calls, 'memberOutputs counts the same way');
+  });
+
+  it("knows as many of a text's words as the member that reads the most of them", () => {
+    const reads = (n: number): Member => ({
+      ...tableMember({}, null),
+      wordsRead: (w) => w.slice(0, n).map((_, i) => i),
+    });
+    const blend: Blend = { method: 'linear', weights: [0.5, 0.5] };
+    assert.equal(new Predictor(loadedWith([reads(1), reads(3)], blend)).knownWords('a b c d'), 3);
+    assert.equal(new Predictor(loadedWith([reads(3), reads(1)], blend)).knownWords('a b c d'), 3);
+    assert.equal(new Predictor(loadedWith([first], null)).knownWords('a b'), null, 'no member tells');
+  });
+
   it('takes the shortest input limit of its members, none when no member has one', () => {
     assert.equal(new Predictor(loadedWith([first, second], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 12);
     assert.equal(new Predictor(loadedWith([second, first], { method: 'linear', weights: [0.5, 0.5] })).maxLen, 12);
