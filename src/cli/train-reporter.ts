@@ -114,6 +114,10 @@ export function dataLines(s: DataSummary): string[] {
   );
   const name = (i: number) => (s.labels[i] === s.labelNames[i] ? s.labelNames[i] : `${s.labels[i]} ${s.labelNames[i]}`);
   lines.push(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${name(i)}: ${formatCount(c)}`).join(', ')}`);
+  if (s.teacher)
+    lines.push(
+      `${chalk.bold('teacher')} ${s.teacher.dir}: its out-of-fold answers, ${s.teacher.weight} of each target (temperature ${s.teacher.temperature}), the labels the rest`,
+    );
   return lines;
 }
 

@@ -64,6 +64,8 @@ export interface DataSummary {
   foldRows?: number[];
   /** Rows of the validation file (part of `rows`, none of them training rows); absent without one. */
   validationFile?: { path: string; rows: number };
+  /** The teacher whose out-of-fold answers the members train towards; absent without one. */
+  teacher?: { dir: string; weight: number; temperature: number };
 }
 
 /** Something about the data that makes the run say less than it seems to, said before training. */
@@ -267,6 +269,9 @@ export async function startRun(
     groupColumn: table.used.group,
     ...(foldSplits ? { foldRows: foldSplits.map((s) => s.valRows.length) } : {}),
     ...(validation ? { validationFile: { path: validation.path, rows: validation.rows.length } } : {}),
+    ...(settings.teacher
+      ? { teacher: { dir: settings.teacher, weight: settings.distilWeight, temperature: settings.temperature } }
+      : {}),
   });
   return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit, teacher };
 }

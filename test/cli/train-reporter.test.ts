@@ -39,5 +39,27 @@ describe('the data lines, alone', () => {
     } as unknown as Parameters<typeof dataLines>[0]).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
     assert.equal(lines[0], 'data    d.tsv: 100 phrases (5 folds by SentenceId, 20 validation rows each)');
     assert.equal(lines[2], 'labels  0 negative: 40, pos: 60');
+    assert.equal(lines.length, 3, 'no teacher line without a teacher');
+  });
+
+  it('name the teacher, its share of each target and its temperature', async () => {
+    const { dataLines } = await import('../../src/cli/train-reporter.ts');
+    const lines = dataLines({
+      file: 'd.tsv',
+      rows: 100,
+      trainRows: 90,
+      valRows: 10,
+      groupColumn: null,
+      vocabulary: 321,
+      longestPhrase: 12,
+      maxLen: 12,
+      labels: ['0', '1'],
+      labelNames: ['0', '1'],
+      labelCounts: [40, 60],
+      truncated: 0,
+      teacher: { dir: 'models/best', weight: 0.8, temperature: 2 },
+    }).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+    const line = lines.find((l) => l.startsWith('teacher'));
+    assert.match(line ?? '', /models\/best.*0\.8.*temperature 2/);
   });
 });
