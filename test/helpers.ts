@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { type FusedLstmAddon, loadFusedLstmAddon } from '../src/engine/native-addon.ts';
 import type { SpeedLayer } from '../src/engine/speed-layer.ts';
+import type { RunSettings } from '../src/settings.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -128,6 +129,16 @@ function removeAll(dir: string): void {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Library settings for one epoch of a model of a few thousand weights: seconds on a few hundred rows. */
+export const TINY_SETTINGS: Readonly<Partial<RunSettings>> = {
+  epochs: 1,
+  batchSize: 64,
+  maxWords: 400,
+  embeddingDim: 8,
+  units: 8,
+  denseUnits: 8,
+};
 
 /** `train` flags for a model of a few hundred weights: seconds to train on a few hundred rows. */
 export const TINY_TRAIN_FLAGS: readonly string[] = [

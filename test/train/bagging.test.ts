@@ -21,16 +21,7 @@ import { foldPath } from '../../src/train/bagging.ts';
 import { crossValidate } from '../../src/train/cross-validate.ts';
 import { outOfFoldTsv } from '../../src/train/out-of-fold.ts';
 import { runTraining } from '../../src/train/train-model.ts';
-import { tempDir, trainHead, vectorsFor } from '../helpers.ts';
-
-const TINY: Partial<RunSettings> = {
-  epochs: 1,
-  batchSize: 64,
-  maxWords: 400,
-  embeddingDim: 8,
-  units: 8,
-  denseUnits: 8,
-};
+import { TINY_SETTINGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
 describe('the best preset: every fold trains, the fold models answer together', () => {
   let data = '';
@@ -43,7 +34,7 @@ describe('the best preset: every fold trains, the fold models answer together', 
   const train = (over: Partial<RunSettings> & { folds?: number; resume?: boolean; out?: string }) =>
     runTraining({
       ...DEFAULT_SETTINGS,
-      ...TINY,
+      ...TINY_SETTINGS,
       dataFile: data,
       out: join(tempDir(), 'model'),
       backend: 'wasm',
@@ -90,7 +81,7 @@ describe('the best preset: every fold trains, the fold models answer together', 
     const cv = await crossValidate(
       {
         ...DEFAULT_SETTINGS,
-        ...TINY,
+        ...TINY_SETTINGS,
         dataFile: data,
         out: cvOut,
         backend: 'wasm',
@@ -139,7 +130,7 @@ describe('cross-validation keeps every row’s out-of-fold answers', () => {
     const cv = await crossValidate(
       {
         ...DEFAULT_SETTINGS,
-        ...TINY,
+        ...TINY_SETTINGS,
         dataFile: data,
         out: join(tempDir(), 'cv'),
         backend: 'wasm',

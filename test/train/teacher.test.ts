@@ -13,16 +13,7 @@ import { DEFAULT_SETTINGS, type RunSettings, type SettingKey } from '../../src/s
 import { teacherProbabilities } from '../../src/train/teacher.ts';
 import { runTraining } from '../../src/train/train-model.ts';
 import { readTable } from '../../src/data/table.ts';
-import { tempDir, trainHead, vectorsFor } from '../helpers.ts';
-
-const TINY: Partial<RunSettings> = {
-  epochs: 1,
-  batchSize: 64,
-  maxWords: 400,
-  embeddingDim: 8,
-  units: 8,
-  denseUnits: 8,
-};
+import { TINY_SETTINGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
 describe('a student trained towards a teacher (--teacher)', () => {
   let data = '';
@@ -30,7 +21,7 @@ describe('a student trained towards a teacher (--teacher)', () => {
   const train = (over: Partial<RunSettings> & { dataFile?: string; folds?: number; explicit?: Set<SettingKey> }) =>
     runTraining({
       ...DEFAULT_SETTINGS,
-      ...TINY,
+      ...TINY_SETTINGS,
       dataFile: data,
       out: join(tempDir(), 'model'),
       backend: 'wasm',
