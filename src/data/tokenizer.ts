@@ -175,14 +175,14 @@ export class Tokenizer {
       oovToken: c.oov_token,
     });
     tok.documentCount = c.document_count;
-    tok.wordIndex = objectToMap(parseDict(c.word_index, 'word_index'));
-    tok.counts = lazy(() => objectToMap(parseDict(c.word_counts, 'word_counts')));
-    tok.docs = lazy(() => objectToMap(parseDict(c.word_docs, 'word_docs')));
+    tok.wordIndex = parseCounts(c.word_index, 'word_index');
+    tok.counts = lazy(() => parseCounts(c.word_counts, 'word_counts'));
+    tok.docs = lazy(() => parseCounts(c.word_docs, 'word_docs'));
     tok.words = lazy(
       () => new Map(Object.entries(parseDict<string>(c.index_word, 'index_word')).map(([k, v]) => [Number(k), v])),
     );
     tok.indexedDocs = lazy(
-      () => new Map(Object.entries(parseDict<number>(c.index_docs, 'index_docs')).map(([k, v]) => [Number(k), v])),
+      () => new Map(Array.from(parseCounts(c.index_docs, 'index_docs'), ([k, v]) => [Number(k), v])),
     );
     return tok;
   }
@@ -208,6 +208,67 @@ function objectToMap<V>(o: Record<string, V>): Map<string, V> {
   const m = new Map<string, V>();
   for (const k of Object.keys(o)) m.set(k, o[k]);
   return m;
+}
+
+/** A dictionary of words to counts or indices; a scan of the text where it has the plain form Python writes. */
+function parseCounts(field: string | Record<string, number>, name: string): Map<string, number> {
+  return (typeof field === 'string' ? scanWordNumbers(field) : null) ?? objectToMap(parseDict(field, name));
+}
+
+/**
+ * `{"word": 12, ...}` read straight into a Map: 3–4 times faster than JSON.parse and a copy for the
+ * 100,000 words of a vectors member, whose five fold tokenizers a cold `predict` of `best` reads. Null
+ * for anything but string keys and whole numbers (JSON.parse then reads it, or says what is wrong).
+ */
+export function scanWordNumbers(s: string): Map<string, number> | null {
+  const m = new Map<string, number>();
+  const n = s.length;
+  const space = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+  let i = 0;
+  while (i < n && space(s.charCodeAt(i))) i++;
+  if (s.charCodeAt(i++) !== 123) return null; // {
+  for (;;) {
+    while (i < n && space(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i) === 125) return m.size === 0 ? trailing(s, i + 1, m) : null; // } right after {
+    if (s.charCodeAt(i) !== 34) return null; // "
+    let j = i + 1;
+    let escaped = false;
+    for (;;) {
+      if (j >= n) return null;
+      const c = s.charCodeAt(j);
+      if (c === 92) {
+        escaped = true;
+        j += 2;
+      } else if (c === 34) break;
+      else if (c < 32) return null;
+      else j++;
+    }
+    let key: string;
+    try {
+      key = escaped ? (JSON.parse(s.slice(i, j + 1)) as string) : s.slice(i + 1, j);
+    } catch {
+      return null;
+    }
+    i = j + 1;
+    while (i < n && space(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i++) !== 58) return null; // :
+    while (i < n && space(s.charCodeAt(i))) i++;
+    const start = i;
+    let v = 0;
+    for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) v = v * 10 + (c - 48);
+    // A leading zero, or more digits than a double holds exactly, is for JSON.parse to judge.
+    if (i === start || i - start > 15 || (s.charCodeAt(start) === 48 && i - start > 1)) return null;
+    if (m.has(key)) return null; // JSON.parse keeps the last; the position would differ
+    m.set(key, v);
+    while (i < n && space(s.charCodeAt(i))) i++;
+    const c = s.charCodeAt(i++);
+    if (c === 125) return trailing(s, i, m);
+    if (c !== 44) return null; // ,
+  }
+}
+
+function trailing(s: string, from: number, m: Map<string, number>): Map<string, number> | null {
+  return s.slice(from).trim() === '' ? m : null;
 }
 
 function parseDict<V = number>(field: string | Record<string, V>, name: string): Record<string, V> {

@@ -29,6 +29,7 @@ export const {
   addN,
   backend,
   backend_util,
+  cast,
   clipByValue,
   clone,
   concat,

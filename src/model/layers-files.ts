@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { readBinaryFile, readJsonFile } from '../fs/read.ts';
 import { MODEL_FILES } from './files.ts';
 import { registerFusedLstm } from './lstm/layer.ts';
+import { withOutsideTable, withTableInside } from './table-embedding.ts';
 
 interface ModelJson {
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
@@ -25,8 +26,13 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
   await mkdir(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weightData =
-        artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const ours = withTableInside(
+        model,
+        artifacts,
+        artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData),
+      );
+      const weightData = ours.weightData;
+      artifacts = ours.artifacts;
       const json: ModelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
@@ -42,7 +48,12 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
   );
 }
 
-export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
+export interface LoadOptions {
+  /** Keep the Embedding's table out of the backend (table-embedding.ts): for a model scored through prefix forests. */
+  tableOutside?: boolean;
+}
+
+export async function loadLayersModel(dir: string, opts: LoadOptions = {}): Promise<tf.LayersModel> {
   const modelPath = join(dir, MODEL_FILES.model);
   const json = await readJsonFile<ModelJson>(modelPath);
   const bad = (what: string) => new InputError(what, { file: modelPath });
@@ -76,7 +87,12 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
   });
   registerFusedLstm();
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    const { artifacts: fed, attach } = opts.tableOutside
+      ? withOutsideTable(artifacts)
+      : { artifacts, attach: () => undefined };
+    const model = await tf.loadLayersModel(tf.io.fromMemory(fed));
+    attach(model);
+    return model;
   } catch (err) {
     // tfjs' own words: a layer missing, weights of the wrong shape, a topology it cannot build.
     throw bad(`is not a model tfjs can build from its weights (${(err as Error).message.split('\n')[0]})`);

@@ -15,6 +15,7 @@ import { InputError } from '../errors.ts';
 import { PREDICT_BATCH_SIZE, type BatchingMode } from '../settings.ts';
 import { loadTokenizer, MODEL_FILES, saveTokenizer } from './files.ts';
 import { loadLayersModel, saveLayersModel } from './layers-files.ts';
+import { TableEmbedding } from './table-embedding.ts';
 import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
 import { useSpeedLayer } from './lstm/layer.ts';
 import { cachedPrefixTreeScorer, type FedScorer } from './lstm/prefix-scoring.ts';
@@ -103,7 +104,8 @@ export class RecurrentMember implements Member {
     speed: SpeedLayer | null = null,
   ): Promise<RecurrentMember> {
     const tokenizer = await loadTokenizer(dir);
-    const model = await loadLayersModel(dir);
+    // Scored through prefix forests on the native kernel, which reads the table where the file put it.
+    const model = await loadLayersModel(dir, { tableOutside: speed?.native != null });
     useSpeedLayer(model, speed);
     try {
       checkVocabularyFits(tokenizer, model, dir);
@@ -135,7 +137,7 @@ function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: s
       );
     largest = Math.max(largest, index);
   }
-  const embedding = model.layers.find((l) => l.getClassName() === 'Embedding');
+  const embedding = model.layers.find((l) => l.getClassName() === 'Embedding' || l instanceof TableEmbedding);
   const inputDim = embedding?.getConfig().inputDim;
   if (typeof inputDim !== 'number') return;
   // A declared num_words larger than the embedding means the two files do not belong together.

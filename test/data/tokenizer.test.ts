@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cleanText } from '../../src/data/clean.ts';
-import { SEED_FILTERS, Tokenizer, type KerasTokenizerJson } from '../../src/data/tokenizer.ts';
+import { scanWordNumbers, SEED_FILTERS, Tokenizer, type KerasTokenizerJson } from '../../src/data/tokenizer.ts';
 import { readLabelled } from '../../src/data/labels.ts';
 import { FIXTURES, readFixture, TRAIN_TSV } from '../helpers.ts';
 
@@ -87,6 +87,59 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     assert.equal(new Tokenizer({ numWords: 3 }).fitOnTexts(texts).vocabularySize, 3);
     assert.equal(new Tokenizer({ numWords: 100 }).fitOnTexts(texts).vocabularySize, 5);
     assert.equal(new Tokenizer({}).fitOnTexts(texts).vocabularySize, 5);
+  });
+
+  it('a loaded tokenizer writes back the very text it read, integer-like and escaped words in place', () => {
+    const t = new Tokenizer({ numWords: 10 }).fitOnTexts(['caf\u00e9 10 caf\u00e9', '2 "x\\ 2', 'a\tb']);
+    const text = t.toJsonString();
+    assert.equal(Tokenizer.fromKerasJson(text).toJsonString(), text);
+    assert.equal(Tokenizer.fromKerasJson(tok.toJsonString()).toJsonString(), tok.toJsonString());
+  });
+
+  it('reads {word: number} dictionaries by a scan that agrees with JSON.parse, or leaves them to it', () => {
+    for (const text of [
+      '{}',
+      ' { } ',
+      '{"a": 1}',
+      '{"a":1,"b":22 , "10": 3}',
+      '{"caf\\u00e9": 4, "q\\"uote": 5, "back\\\\slash": 6}',
+      '{\n  "a": 0,\n  "b": 123456789012345\n}\n',
+    ]) {
+      const scanned = scanWordNumbers(text);
+      assert.ok(scanned, text);
+      const parsed = JSON.parse(text) as Record<string, number>;
+      assert.deepEqual(Object.fromEntries(scanned), parsed, text);
+    }
+    // In the file's order, as Python's OrderedDict (a JS object would move "10" first).
+    assert.deepEqual(
+      [...(scanWordNumbers('{"b": 1, "10": 2}') ?? [])],
+      [
+        ['b', 1],
+        ['10', 2],
+      ],
+    );
+    for (const text of [
+      '',
+      '[1]',
+      '{"a": 1.5}',
+      '{"a": -1}',
+      '{"a": 01}',
+      '{"a": 1e3}',
+      '{"a": "1"}',
+      '{"a": 1, "a": 2}',
+      '{"a": 1,}',
+      '{"a": 1} x',
+      '{"a": 1',
+      '{"a" 1}',
+      '{a: 1}',
+      '{"a\u0001": 1}', // a raw control character
+      '{"a": 1234567890123456}',
+      '{"\\x": 1}',
+    ])
+      assert.equal(scanWordNumbers(text), null, text);
+    // What the scan leaves is still read, or refused, as JSON.
+    const loaded = Tokenizer.fromKerasJson({ ...golden, config: { ...golden.config, word_index: '{"a": 1, "a": 2}' } });
+    assert.deepEqual([...loaded.wordIndex], [['a', 2]]);
   });
 
   it('a loaded tokenizer reads its dictionaries once, when first asked', () => {

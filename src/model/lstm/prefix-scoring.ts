@@ -15,6 +15,7 @@ import { bidirectionalView, type FusedLstmAddon, inboundNodes, writesInPlace } f
 import { runForwardTree } from './kernels.ts';
 import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
 import { buildPrefixForest } from './prefix-forest.ts';
+import { TableEmbedding } from '../table-embedding.ts';
 
 /** Class probabilities (row-major [sequences, classes]) of token sequences exactly as they are fed. */
 export type FedScorer = (fed: ReadonlyArray<ArrayLike<number>>) => Float32Array;
@@ -114,17 +115,19 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   const at = layers.findIndex((l) => l instanceof FusedLSTM || l.getClassName() === 'Bidirectional');
   if (at < 1) return null;
   const [embedding, ...between] = layers.slice(0, at);
-  if (embedding.getClassName() !== 'Embedding' || embedding.getConfig().maskZero === true) return null;
+  const outside = embedding instanceof TableEmbedding;
+  if (!outside && (embedding.getClassName() !== 'Embedding' || embedding.getConfig().maskZero === true)) return null;
   if (!between.every((l) => PASS_THROUGH.has(l.getClassName()))) return null;
   const found = directionsOf(layers[at]);
   if (!found) return null;
   const { directions, addon } = found;
-  const [table] = embedding.getWeights();
-  if (table.rank !== 2 || directions.some((d) => d.features !== table.shape[1])) return null;
+  const [table] = outside ? [] : embedding.getWeights();
+  const [rows, dims] = outside ? [embedding.inputDim, embedding.outputDim] : table.shape;
+  if ((!outside && table.rank !== 2) || directions.some((d) => d.features !== dims)) return null;
   const head = headAfter(model, layers, at);
   if (!head) return null;
-  const vectors = table.dataSync() as Float32Array;
-  const rows = table.shape[0];
+  // A table outside the backend is read where it is; one inside is copied out once.
+  const vectors = outside ? embedding.table : (table.dataSync() as Float32Array);
   const sequences = directions[0].returnSequences;
   const width = directions.reduce((n, d) => n + d.units, 0);
   const buffers: Buffers[] = directions.map(() => ({ h: new Float32Array(0) }));
