@@ -117,6 +117,21 @@ export interface FusedLstmAddon {
   maxAlong(args: { outer: number; mid: number; inner: number; x: Floats; out: Floats }): void;
   /** out [outer, mid, inner] = 1 where full equals small [outer, inner], else 0: max over time's gradient. */
   equalAlong(args: { outer: number; mid: number; inner: number; full: Floats; small: Floats; out: Uint8Array }): void;
+  /**
+   * For each row's path up a prefix forest (ends[r], then its parents), the max and the mean of h
+   * [nodes, units] over the path's nodes, into out [rows, 2, width] at column `offset`.
+   */
+  poolPaths(args: {
+    nodes: number;
+    units: number;
+    rows: number;
+    width: number;
+    offset: number;
+    h: Floats;
+    parent: Int32Array;
+    ends: Int32Array;
+    out: Floats;
+  }): void;
   info(): { config: string; core: string; threads: number };
 }
 

@@ -56,6 +56,7 @@ function addonPresent(): AddonLoad {
     sources: 'stand-in',
     forward: fail,
     forwardTree: fail,
+    poolPaths: fail,
     backward: fail,
     adam: fail,
     adamRows: fail,

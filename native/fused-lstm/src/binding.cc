@@ -137,6 +137,28 @@ void ForwardTree(const Napi::CallbackInfo& info) {
   fused_lstm::forwardTree(d, hard.As<Napi::Boolean>().Value(), table, ints(args, "tokens", N), parent, levels, p, floats(args, "h", product(env, {N, U})));
 }
 
+// Max and mean over each row's path in a prefix forest (pooling.h: poolPaths); parents and ends are checked here.
+void PoolPaths(const Napi::CallbackInfo& info) {
+  Napi::Object args = argsOf(info);
+  Napi::Env env = info.Env();
+  auto whole = [&](const char* name, int64_t least) {
+    Napi::Value v = args.Get(name);
+    if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < least || v.As<Napi::Number>().DoubleValue() != static_cast<double>(v.As<Napi::Number>().Int64Value()))
+      throw Napi::RangeError::New(env, std::string(name) + " must be a whole number of at least " + std::to_string(least));
+    return v.As<Napi::Number>().Int64Value();
+  };
+  const int64_t N = whole("nodes", 1), U = whole("units", 1), R = whole("rows", 0), W = whole("width", 1), offset = whole("offset", 0);
+  if (offset + U > W) throw Napi::RangeError::New(env, "offset + units must not pass width");
+  const int32_t* parent = ints(args, "parent", N);
+  // A parent numbered below its child: every path ends, inside the forest.
+  for (int64_t i = 0; i < N; i++)
+    if (parent[i] < -1 || parent[i] >= i) throw Napi::RangeError::New(env, "parent " + std::to_string(i) + " is not -1 or a node numbered below it");
+  const int32_t* ends = ints(args, "ends", R);
+  for (int64_t r = 0; r < R; r++)
+    if (ends[r] < 0 || ends[r] >= N) throw Napi::RangeError::New(env, "ends " + std::to_string(r) + " is not a node");
+  fused_lstm::poolPaths(U, R, floats(args, "h", product(env, {N, U})), parent, ends, W, offset, floats(args, "out", product(env, {R, 2, W})));
+}
+
 void Backward(const Napi::CallbackInfo& info) {
   Napi::Object args = argsOf(info);
   Napi::Env env = info.Env();
@@ -269,6 +291,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("segmentSum", Napi::Function::New(env, SegmentSum));
   exports.Set("maxAlong", Napi::Function::New(env, MaxAlong));
   exports.Set("equalAlong", Napi::Function::New(env, EqualAlong));
+  exports.Set("poolPaths", Napi::Function::New(env, PoolPaths));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;
 }

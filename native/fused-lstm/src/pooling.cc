@@ -32,4 +32,25 @@ void equalAlong(int64_t outer, int64_t mid, int64_t inner, const float* full, co
   }
 }
 
+VECTOR_CLONES
+void poolPaths(int64_t units, int64_t rows, const float* h, const int32_t* parent, const int32_t* ends, int64_t width, int64_t offset, float* out) {
+  for (int64_t r = 0; r < rows; r++) {
+    float* __restrict best = out + r * 2 * width + offset;
+    float* __restrict sum = best + width;
+    int64_t n = ends[r];
+    std::memcpy(best, h + n * units, sizeof(float) * units);
+    std::memcpy(sum, h + n * units, sizeof(float) * units);
+    int64_t steps = 1;
+    for (n = parent[n]; n >= 0; n = parent[n], steps++) {
+      const float* __restrict row = h + n * units;
+      for (int64_t k = 0; k < units; k++) {
+        best[k] = row[k] > best[k] || row[k] != row[k] ? row[k] : best[k];
+        sum[k] += row[k];
+      }
+    }
+    const float count = static_cast<float>(steps);
+    for (int64_t k = 0; k < units; k++) sum[k] /= count;
+  }
+}
+
 }  // namespace fused_lstm

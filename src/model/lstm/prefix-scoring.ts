@@ -70,6 +70,37 @@ function buildHead(model: tf.LayersModel, layers: Layer[], from: number): tf.Lay
   return output ? tf.model({ inputs: input, outputs: output }) : null;
 }
 
+/**
+ * Where the layers after the LSTM begin with GlobalMaxPooling1D and GlobalAveragePooling1D of its
+ * every-step output, concatenated (the member on vectors): the index of the Concatenate, after which
+ * the head takes [rows, 2 × width]. Max and mean over a row's steps are over its path's nodes in any
+ * order, so the forest gives them without laying out [rows, steps, width] for tfjs to pool.
+ */
+function pooledFrom(layers: Layer[], at: number): number | null {
+  const [max, mean, concat] = layers.slice(at + 1, at + 4);
+  if (
+    max?.getClassName() !== 'GlobalMaxPooling1D' ||
+    mean?.getClassName() !== 'GlobalAveragePooling1D' ||
+    concat?.getClassName() !== 'Concatenate'
+  )
+    return null;
+  const lstmOut = inboundNodes(layers[at])[0]?.outputTensors[0];
+  const fed = (l: Layer) => inboundNodes(l)[0]?.inputTensors ?? [];
+  const [maxOut, meanOut] = [max, mean].map((l) => inboundNodes(l)[0]?.outputTensors[0]);
+  const joined = fed(concat);
+  const axis = (concat.getConfig() as { axis?: number }).axis ?? -1;
+  return lstmOut &&
+    fed(max)[0] === lstmOut &&
+    fed(mean)[0] === lstmOut &&
+    joined.length === 2 &&
+    joined[0] === maxOut &&
+    joined[1] === meanOut &&
+    (axis === -1 || axis === 1) &&
+    [max, mean, concat].every((l) => inboundNodes(l).length === 1)
+    ? at + 3
+    : null;
+}
+
 /** The outputs kept from one forest to the next: fresh pages cost a fault each on first touch. */
 interface Buffers {
   h: Float32Array;
@@ -124,7 +155,8 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   const [table] = outside ? [] : embedding.getWeights();
   const [rows, dims] = outside ? [embedding.inputDim, embedding.outputDim] : table.shape;
   if ((!outside && table.rank !== 2) || directions.some((d) => d.features !== dims)) return null;
-  const head = headAfter(model, layers, at);
+  const pooled = directions[0].returnSequences ? pooledFrom(layers, at) : null;
+  const head = headAfter(model, layers, pooled ?? at);
   if (!head) return null;
   // A table outside the backend is read where it is; one inside is copied out once.
   const vectors = outside ? embedding.table : (table.dataSync() as Float32Array);
@@ -144,6 +176,7 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
         buffers[d],
       ),
     }));
+    if (pooled !== null) return poolAndHead(addon, head, runs, fed.length, width);
     // Each row's outputs, time-aligned as tfjs lays them out: forward then backward units, per step.
     const stepsOf = (i: number) => (sequences ? fed[i].length : 1);
     const fill = (i: number, out: Float32Array, at0: number) => {
@@ -182,6 +215,44 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
     }
     return probs ?? new Float32Array(0);
   };
+}
+
+interface DirectionRun {
+  w: LstmInferenceWeights;
+  forest: ReturnType<typeof buildPrefixForest>;
+  h: Float32Array;
+}
+
+/**
+ * [max over steps, mean over steps] of every row's outputs (forward then backward units in each, as
+ * tfjs concatenates them), then the head. A row's steps are the nodes on its forest path.
+ */
+function poolAndHead(
+  addon: FusedLstmAddon,
+  head: tf.LayersModel,
+  runs: DirectionRun[],
+  rows: number,
+  width: number,
+): Float32Array {
+  const y = new Float32Array(rows * 2 * width);
+  let offset = 0;
+  for (const { w, forest, h } of runs) {
+    addon.poolPaths({
+      nodes: forest.nodes,
+      units: w.units,
+      rows,
+      width,
+      offset,
+      h: h.subarray(0, forest.nodes * w.units),
+      parent: forest.parent,
+      ends: forest.ends,
+      out: y,
+    });
+    offset += w.units;
+  }
+  return tf.tidy(
+    () => (head.apply(tf.tensor2d(y, [rows, 2 * width]), { training: false }) as tf.Tensor).dataSync() as Float32Array,
+  );
 }
 
 /** Each model's scorer, with the weights it copied: a scorer copies the embedding table and the LSTM's weights. */

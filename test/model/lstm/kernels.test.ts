@@ -241,6 +241,73 @@ describe('the native fused LSTM kernels (blas engine)', () => {
   });
 });
 
+describe('max and mean over prefix-forest paths (poolPaths)', () => {
+  it("gives each row's max and mean over its path's nodes, at its offset, as a plain loop does", (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    // Nodes 0-1 start paths; each later node hangs below one numbered before it.
+    const parent = Int32Array.of(-1, -1, 0, 0, 1, 2, 5);
+    const ends = Int32Array.of(6, 3, 1, 0);
+    const units = 3;
+    const width = 7;
+    const offset = 2;
+    const h = Float32Array.from({ length: parent.length * units }, (_, i) => Math.sin(i * 1.7) * 3);
+    h[5 * units + 1] = Number.NaN;
+    const out = new Float32Array(ends.length * 2 * width).fill(-9);
+    addon.poolPaths({ nodes: parent.length, units, rows: ends.length, width, offset, h, parent, ends, out });
+    ends.forEach((end, r) => {
+      const path: number[] = [];
+      for (let n = end; n >= 0; n = parent[n]) path.push(n);
+      for (let j = 0; j < width; j++) {
+        const [max, mean] = [out[r * 2 * width + j], out[r * 2 * width + width + j]];
+        if (j < offset || j >= offset + units) {
+          assert.deepEqual([max, mean], [-9, -9], 'other columns untouched');
+          continue;
+        }
+        const v = path.map((n) => h[n * units + j - offset]);
+        const want = v.some(Number.isNaN) ? Number.NaN : Math.max(...v);
+        assert.ok(Object.is(max, Math.fround(want)), `row ${r} unit ${j}: max ${max} vs ${want}`);
+        const avg = v.reduce((a, b) => a + b, 0) / v.length;
+        assert.ok(Number.isNaN(avg) ? Number.isNaN(mean) : Math.abs(mean - avg) < 1e-6, `row ${r} unit ${j}: mean`);
+      }
+    });
+  });
+
+  it('refuses a parent that does not come before its child, an end outside the forest, or columns past the width', (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    const args = {
+      nodes: 3,
+      units: 2,
+      rows: 2,
+      width: 2,
+      offset: 0,
+      h: new Float32Array(6),
+      parent: Int32Array.of(-1, 0, 1),
+      ends: Int32Array.of(2, 1),
+      out: new Float32Array(8),
+    };
+    assert.doesNotThrow(() => addon.poolPaths(args));
+    assert.throws(() => addon.poolPaths({ ...args, parent: Int32Array.of(-1, 2, 1) }), {
+      name: 'RangeError',
+      message: /parent 1/,
+    });
+    assert.throws(() => addon.poolPaths({ ...args, parent: Int32Array.of(-2, 0, 1) }), {
+      name: 'RangeError',
+      message: /parent 0/,
+    });
+    assert.throws(() => addon.poolPaths({ ...args, ends: Int32Array.of(3, 1) }), {
+      name: 'RangeError',
+      message: /ends 0/,
+    });
+    assert.throws(() => addon.poolPaths({ ...args, offset: 1 }), { name: 'RangeError', message: /width/ });
+    assert.throws(() => addon.poolPaths({ ...args, out: new Float32Array(7) }), {
+      name: 'RangeError',
+      message: /out has 7/,
+    });
+  });
+});
+
 /**
  * Native path vs tfjs' arithmetic on random inputs. Weights are scaled so that the gate inputs have
  * standard deviation `zStd`: at 1 some gates are clipped by the hard sigmoid (that gradient is
