@@ -84,6 +84,8 @@ const EPOCH_READS: readonly SettingKey[] = [
   'teacher',
   'distilWeight',
   'temperature',
+  'augment',
+  'augmentShare',
 ];
 
 /** The settings each member kind reads (the n-gram member trains on fixed settings of its own). */
@@ -132,8 +134,10 @@ export function unusedSetting(
     if (!reads.has(k)) return { setting: k, why: `${UNREAD[k] ?? 'no member of this preset reads it'}` };
   }
   if (settings.teacher === null)
-    for (const k of ['distilWeight', 'temperature'] as const)
+    for (const k of ['distilWeight', 'temperature', 'augment', 'augmentShare'] as const)
       if (chosen.has(k)) return { setting: k, why: 'only a run with a {teacher} reads it' };
+  if (settings.augment.length === 0 && chosen.has('augmentShare'))
+    return { setting: 'augmentShare', why: 'no {augment} kind is chosen: no text is added' };
   if (folds && settings.teacher !== null)
     return {
       setting: 'teacher',

@@ -31,6 +31,10 @@ export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors', 'best'
 export type Pooling = 'last' | 'max-mean';
 export const POOLINGS: readonly Pooling[] = ['max-mean', 'last'];
 
+/** New texts a student's transfer set adds to the training rows, for its teacher to label (train/transfer-set.ts). */
+export type AugmentKind = 'spans' | 'dropout' | 'neighbours';
+export const AUGMENT_KINDS: readonly AugmentKind[] = ['spans', 'dropout', 'neighbours'];
+
 /** How a data file is read: TSV (quoting off, as the Kaggle files), CSV (RFC 4180) or JSON Lines. */
 export type DataFormat = 'tsv' | 'csv' | 'jsonl';
 export const DATA_FORMATS: readonly DataFormat[] = ['tsv', 'csv', 'jsonl'];
@@ -165,6 +169,18 @@ const SETTINGS = {
   distilWeight: setting<number>({ default: 0.8, rule: SHARE, before: 0.8 }),
   /** The teacher's probabilities raised to 1/temperature and renormalised before they are mixed. */
   temperature: setting<number>({ default: 1, rule: ABOVE_0, before: 1 }),
+  /** With a teacher: the kinds of new texts made from the training rows and labelled by the teacher; empty: none. */
+  augment: setting<AugmentKind[]>({
+    default: [],
+    rule: {
+      valid: (v) =>
+        Array.isArray(v) && v.every((x) => AUGMENT_KINDS.includes(x as AugmentKind)) && new Set(v).size === v.length,
+      expected: `a list of different kinds among ${AUGMENT_KINDS.map((k) => JSON.stringify(k)).join(', ')} (empty: none)`,
+    },
+    before: [],
+  }),
+  /** New texts per training row, all kinds together. */
+  augmentShare: setting<number>({ default: 0.5, rule: ABOVE_0, before: 0.5 }),
 };
 
 type SettingTable = typeof SETTINGS;

@@ -52,6 +52,8 @@ const TAKES_EFFECT: Record<SettingKey, Run[]> = {
   // Without a teacher (these runs have none), nothing reads them.
   distilWeight: [],
   temperature: [],
+  augment: [],
+  augmentShare: [],
 };
 
 const settingsFor = (run: Run, chosen: ReadonlySet<SettingKey>): RunSettings =>

@@ -18,6 +18,7 @@ import {
   POOLINGS,
   PRESETS,
   RECURRENT_ACTIVATIONS,
+  type AugmentKind,
   type BatchingMode,
   type DataFormat,
   type KeepPolicy,
@@ -26,7 +27,17 @@ import {
   type Preset,
   type RecurrentActivation,
 } from '../settings.ts';
-import { atLeastTwo, fraction, nameList, pathValue, positiveInt, positiveNumber, share, wholeNumber } from './parse.ts';
+import {
+  atLeastTwo,
+  augmentKinds,
+  fraction,
+  nameList,
+  pathValue,
+  positiveInt,
+  positiveNumber,
+  share,
+  wholeNumber,
+} from './parse.ts';
 
 export interface Flag<T> {
   /** commander's spelling: `-o, --out <dir>`, `--resume`, `--no-terminal`. */
@@ -273,6 +284,18 @@ export const TRAIN_FLAGS = {
     description:
       "with --teacher: the teacher's probabilities raised to 1/t and renormalised (above 1 flattens them, below 1 sharpens)",
     default: d.temperature,
+    parse: positiveNumber,
+  }),
+  augment: flag<AugmentKind[]>({
+    flags: '--augment <kinds>',
+    description:
+      "with --teacher: new texts made from the training rows for the teacher to label, comma-separated: 'spans' (runs of a sentence's words that are not phrases of the file), 'dropout' (a phrase with words left out), 'neighbours' (words replaced by their nearest vectors; a teacher with a member on vectors); never from a held-out sentence",
+    parse: augmentKinds,
+  }),
+  augmentShare: flag<number>({
+    flags: '--augment-share <r>',
+    description: 'with --augment: new texts per training row, all kinds together',
+    default: d.augmentShare,
     parse: positiveNumber,
   }),
   memory: flag<boolean>({

@@ -3,6 +3,8 @@ import { InvalidArgumentError } from 'commander';
 import { DECIMAL } from '../data/numbers.ts';
 import {
   ABOVE_0,
+  AUGMENT_KINDS,
+  type AugmentKind,
   FRACTION,
   type Rule,
   SHARE,
@@ -37,6 +39,14 @@ export function nameList(value: string): string[] {
   if (names.length < 2 || names.some((n) => n === '') || new Set(names).size !== names.length)
     throw new InvalidArgumentError('expected two or more different names separated by commas, e.g. neg,neutral,pos');
   return names;
+}
+
+/** Augmentation kinds, comma-separated and different: `spans,dropout`. */
+export function augmentKinds(value: string): AugmentKind[] {
+  const kinds = value.split(',').map((s) => s.trim());
+  if (!kinds.every((k) => AUGMENT_KINDS.includes(k as AugmentKind)) || new Set(kinds).size !== kinds.length)
+    throw new InvalidArgumentError(`expected different kinds among ${AUGMENT_KINDS.join(', ')}, separated by commas`);
+  return kinds as AugmentKind[];
 }
 
 /** A path: any text but the empty one (which would name the current directory's parent, or nothing). */

@@ -57,6 +57,18 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
         `${chalk.bold('stack')}   choosing the blend of ${members} members on ${rows.toLocaleString('en-US')} out-of-fold rows: weights and a logistic regression, each scored on ${folds} folds`,
       );
     },
+    onTransferSet({ kinds, count, seconds }) {
+      if (count === null) {
+        write(
+          `${chalk.bold('transfer')} making new texts (${kinds.join(', ')}) and labelling them with the teacher's folds…`,
+        );
+        return;
+      }
+      const total = Object.values(count).reduce((a, b) => a + b, 0);
+      write(
+        `${chalk.bold('transfer')} ${total.toLocaleString('en-US')} new training texts (${kinds.map((k) => `${k} ${(count[k] ?? 0).toLocaleString('en-US')}`).join(', ')}), labelled in ${(seconds ?? 0).toFixed(0)} s`,
+      );
+    },
     onVectors(p) {
       const quarter = Math.floor((4 * p.bytesRead) / Math.max(1, p.totalBytes));
       if (quarter <= vectorsQuarter) return;

@@ -84,6 +84,7 @@ export const {
   tensor2d,
   tensor3d,
   tidy,
+  topk,
   train,
   transpose,
   unregisterKernel,

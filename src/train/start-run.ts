@@ -13,14 +13,14 @@ import type { StagedHook } from '../fs/atomic-dir.ts';
 import { checkInputFile } from '../fs/read.ts';
 import type { MemberKind } from '../model/member.ts';
 import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
-import { pickSettings, type RunSettings, type SettingKey, WHOLE_AT_LEAST_2 } from '../settings.ts';
+import { type AugmentKind, pickSettings, type RunSettings, type SettingKey, WHOLE_AT_LEAST_2 } from '../settings.ts';
 import { checkTrainingMemory } from './memory-estimate.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
 import type { NgramProgress } from './train-ngram.ts';
 import type { LstmCallbacks } from './train-recurrent.ts';
 import { checkSameData, resumeSettings } from './resume.ts';
 import type { VectorsProgress } from './prepare-vectors.ts';
-import { teacherProbabilities } from './teacher.ts';
+import { studentTargets, type TransferRows, withTransferSet } from './student-data.ts';
 
 export interface TrainRunOptions extends RunSettings {
   dataFile: string;
@@ -104,6 +104,12 @@ export interface TrainReporter extends LstmCallbacks {
   onFold?(fold: number, of: number): void;
   /** Every fold done: the blend is being chosen on the out-of-fold rows (a minute or more on 156k rows). */
   onStack?(s: { rows: number; members: number; folds: number }): void;
+  /** The transfer set: being made and labelled by the teacher (count null), then made. */
+  onTransferSet?(t: {
+    kinds: readonly AugmentKind[];
+    count: Partial<Record<AugmentKind, number>> | null;
+    seconds: number | null;
+  }): void;
   /** Something about the data the user should know before training. */
   onWarning?(warning: DataWarning): void;
 }
@@ -122,21 +128,8 @@ export interface StartedRun {
   split: RowSplit;
   /** With a `teacher`: its probabilities of every row, row-major (a validation file's rows, never trained on, zeros). */
   teacher: Float32Array | null;
-}
-
-/** The teacher's answers for the file's rows, padded with zeros for a validation file's. */
-async function studentTargets(
-  dir: string,
-  sha256: string,
-  labels: readonly string[],
-  fileRows: number,
-  rows: number,
-): Promise<Float32Array> {
-  const own = await teacherProbabilities(dir, { sha256, labels, rows: fileRows });
-  if (rows === fileRows) return own;
-  const all = new Float32Array(rows * labels.length);
-  all.set(own);
-  return all;
+  /** With `augment`: where the transfer set's rows are (after the file's and a validation file's); they train, nothing else reads them. */
+  transfer: TransferRows | null;
 }
 
 /** How the rows split: the validation file's rows, a shuffled share, the last share (at a group boundary with a group column), or a fold. */
@@ -273,7 +266,36 @@ export async function startRun(
       ? { teacher: { dir: settings.teacher, weight: settings.distilWeight, temperature: settings.temperature } }
       : {}),
   });
-  return { sha256: table.sha256, classes, groups, data, settings, checkpoint, engine, split: rowSplit, teacher };
+  const started = {
+    sha256: table.sha256,
+    classes,
+    groups,
+    data,
+    settings,
+    checkpoint,
+    engine,
+    split: rowSplit,
+    teacher,
+  };
+  if (!(teacher && settings.teacher !== null && settings.augment.length > 0)) return { ...started, transfer: null };
+  const began = performance.now();
+  reporter.onTransferSet?.({ kinds: settings.augment, count: null, seconds: null });
+  const added = await withTransferSet({
+    settings: { ...settings, teacher: settings.teacher },
+    data,
+    groups,
+    split: rowSplit,
+    teacher,
+    fileRows: table.rows.length,
+    classes: classes.labels.length,
+    speed: engine.speed,
+  });
+  reporter.onTransferSet?.({
+    kinds: settings.augment,
+    count: added.transfer.kinds,
+    seconds: (performance.now() - began) / 1000,
+  });
+  return { ...started, ...added };
 }
 
 /** The classes with no row among `trainRows`. */

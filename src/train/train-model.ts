@@ -93,7 +93,10 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
       ? PhraseMemory.build(
           data.cleaned,
           data.labels,
-          bagging ? range(0, data.labels.length) : run.split.trainRows,
+          // The file's rows: the transfer set's texts carry no label of the data's.
+          bagging
+            ? range(0, data.labels.length)
+            : run.split.trainRows.filter((r) => r < (run.transfer?.from ?? Infinity)),
           run.classes.labels.length,
         )
       : null;

@@ -10,7 +10,9 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings, type SettingKey } from '../../src/settings.ts';
-import { teacherProbabilities } from '../../src/train/teacher.ts';
+import { teacherAnswers, teacherFoldOf, teacherProbabilities } from '../../src/train/teacher.ts';
+import { cleanTexts } from '../../src/data/encode.ts';
+import type { AugmentKind } from '../../src/settings.ts';
 import { runTraining } from '../../src/train/train-model.ts';
 import { readTable } from '../../src/data/table.ts';
 import { TINY_SETTINGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
@@ -18,15 +20,21 @@ import { TINY_SETTINGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 describe('a student trained towards a teacher (--teacher)', () => {
   let data = '';
   let teacher = '';
-  const train = (over: Partial<RunSettings> & { dataFile?: string; folds?: number; explicit?: Set<SettingKey> }) =>
-    runTraining({
-      ...DEFAULT_SETTINGS,
-      ...TINY_SETTINGS,
-      dataFile: data,
-      out: join(tempDir(), 'model'),
-      backend: 'wasm',
-      ...over,
-    });
+  const train = (
+    over: Partial<RunSettings> & { dataFile?: string; folds?: number; explicit?: Set<SettingKey> },
+    reporter: Parameters<typeof runTraining>[1] = {},
+  ) =>
+    runTraining(
+      {
+        ...DEFAULT_SETTINGS,
+        ...TINY_SETTINGS,
+        dataFile: data,
+        out: join(tempDir(), 'model'),
+        backend: 'wasm',
+        ...over,
+      },
+      reporter,
+    );
 
   before(async () => {
     await initEngine('wasm');
@@ -70,6 +78,67 @@ describe('a student trained towards a teacher (--teacher)', () => {
       loaded.dispose();
     }
     teacher = (await train({ preset: 'best', embeddings: vectorsFor(data), folds: 3 })).out;
+  });
+
+  it("labels a new text by the fold that never saw its sentence: a row's own text gets its out-of-fold answer", async () => {
+    const table = await readTable(data, { labelled: true });
+    const oof = await teacherProbabilities(teacher, {
+      sha256: table.sha256,
+      labels: ['0', '1', '2', '3', '4'],
+      rows: 500,
+    });
+    const fold = await teacherFoldOf(
+      teacher,
+      table.rows.map((r) => r.group ?? ''),
+      null,
+    );
+    const rows = [0, 1, 170, 171, 340, 499];
+    assert.ok(new Set(rows.map((r) => fold[r])).size === 3, 'rows of every fold');
+    const answers = await teacherAnswers(
+      teacher,
+      cleanTexts(rows.map((r) => table.rows[r].text)),
+      Int32Array.from(rows, (r) => fold[r]),
+      null,
+    );
+    rows.forEach((r, i) => {
+      for (let k = 0; k < 5; k++)
+        assert.ok(
+          Math.abs(answers[i * 5 + k] - oof[r * 5 + k]) < 1e-4,
+          `row ${r} class ${k}: ${answers[i * 5 + k]} vs ${oof[r * 5 + k]}`,
+        );
+    });
+    await assert.rejects(teacherFoldOf(teacher, [], 'Other'), { name: 'SettingError', message: /groupColumn/ });
+  });
+
+  it("adds a transfer set for training only: the memory, validation and data lines keep the file's rows", async () => {
+    const seen: { count: Partial<Record<AugmentKind, number>> | null }[] = [];
+    const augmented = await train(
+      { teacher, augment: ['spans', 'dropout', 'neighbours'], augmentShare: 0.6 },
+      { onTransferSet: (t) => seen.push({ count: t.count }) },
+    );
+    const plain = await train({ teacher });
+    assert.equal(seen.length, 2);
+    const made = seen[1].count ?? {};
+    const total = Object.values(made).reduce((a, b) => a + b, 0);
+    // 0.6 of the 450 training rows, shared by three kinds (a few fewer if a kind runs out of new texts).
+    assert.ok(total > 200 && total <= 270, JSON.stringify(made));
+    assert.ok((made.spans ?? 0) > 0 && (made.dropout ?? 0) > 0 && (made.neighbours ?? 0) > 0, JSON.stringify(made));
+    assert.equal(augmented.memoryPhrases, plain.memoryPhrases);
+    assert.notEqual(augmented.history[0].loss, plain.history[0].loss, 'the new texts are trained on');
+    const loaded = await loadModelDirectory(augmented.out);
+    try {
+      assert.deepEqual(loaded.settings?.augment, ['spans', 'dropout', 'neighbours']);
+    } finally {
+      loaded.dispose();
+    }
+    await assert.rejects(train({ augment: ['spans'], explicit: new Set(['augment']) }), {
+      name: 'SettingError',
+      message: /augment.*teacher/s,
+    });
+    await assert.rejects(train({ teacher, augmentShare: 2, explicit: new Set(['augmentShare']) }), {
+      name: 'SettingError',
+      message: /augmentShare.*augment/s,
+    });
   });
 
   it('refuses a teacher that cannot teach this run, naming it and why', async () => {
