@@ -20,8 +20,8 @@ export interface PresetSpec {
   /** What it changes from the seed's defaults, unless the user set it. */
   defaults: Partial<RunSettings>;
   members: readonly PresetMember[];
-  /** A setting it cannot train without. */
-  needs?: 'embeddings';
+  /** Settings it cannot train without. */
+  needs?: readonly ('embeddings' | 'teacher')[];
   /**
    * Trained on every fold of this many (`folds` overrides): the fold models together are the model
    * (bagging), and their out-of-fold probabilities fit the blend on every row.
@@ -45,15 +45,22 @@ export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
     summary: 'a bidirectional LSTM on the pretrained word vectors of --embeddings, alone',
     defaults: { epochs: 4, earlyStop: 1, units: 128, learningRate: 0.002, batchSize: 256 },
     members: [{ kind: 'bilstm' }],
-    needs: 'embeddings',
+    needs: ['embeddings'],
   },
   best: {
     summary:
       "the member on --embeddings and the n-gram model, each trained on 5 folds of the groups (--folds sets how many): the fold models together are the model (every row trains some), stacked by a logistic regression or weights fitted on every row's out-of-fold answers; prints each member's and the stack's fold accuracy",
     defaults: {},
     members: [{ kind: 'bilstm', ownDefaults: 'vectors' }, { kind: 'ngram' }],
-    needs: 'embeddings',
+    needs: ['embeddings'],
     bagFolds: 5,
+  },
+  student: {
+    summary:
+      "best in one fast model: the member on --embeddings trained towards a --teacher's answers (a best model of this same file), on the training rows and new texts made from them (spans of sentences, words left out)",
+    defaults: { epochs: 4, earlyStop: 1, units: 128, learningRate: 0.002, batchSize: 256 },
+    members: [{ kind: 'bilstm' }],
+    needs: ['embeddings', 'teacher'],
   },
 };
 
@@ -86,6 +93,7 @@ const EPOCH_READS: readonly SettingKey[] = [
   'temperature',
   'augment',
   'augmentShare',
+  'float16',
 ];
 
 /** The settings each member kind reads (the n-gram member trains on fixed settings of its own). */

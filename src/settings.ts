@@ -24,8 +24,8 @@ export type Monitor = 'val_acc' | 'val_loss';
 export const MONITORS: readonly Monitor[] = ['val_acc', 'val_loss'];
 
 /** What a run trains (presets.ts describes each). */
-export type Preset = 'seed' | 'ensemble' | 'vectors' | 'best';
-export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors', 'best'];
+export type Preset = 'seed' | 'ensemble' | 'vectors' | 'best' | 'student';
+export const PRESETS: readonly Preset[] = ['seed', 'ensemble', 'vectors', 'best', 'student'];
 
 /** How the member on pretrained vectors reads its LSTM's outputs: the last one, or max and mean over time. */
 export type Pooling = 'last' | 'max-mean';
@@ -179,6 +179,8 @@ const SETTINGS = {
     },
     before: [],
   }),
+  /** The model's LSTM members store their weights as 16-bit floats: half the bytes on disk. */
+  float16: setting<boolean>({ default: false, rule: BOOLEAN, before: false }),
   /** New texts per training row, all kinds together. */
   augmentShare: setting<number>({ default: 0.5, rule: ABOVE_0, before: 0.5 }),
 };

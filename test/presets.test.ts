@@ -54,6 +54,7 @@ const TAKES_EFFECT: Record<SettingKey, Run[]> = {
   temperature: [],
   augment: [],
   augmentShare: [],
+  float16: ALL,
 };
 
 const settingsFor = (run: Run, chosen: ReadonlySet<SettingKey>): RunSettings =>

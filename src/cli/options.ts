@@ -298,6 +298,10 @@ export const TRAIN_FLAGS = {
     default: d.augmentShare,
     parse: positiveNumber,
   }),
+  float16: sw(
+    '--float16',
+    "store the LSTM members' weights as 16-bit floats (tfjs' float16 weight quantization): half the bytes on disk; answers move by about 1e-3",
+  ),
   memory: flag<boolean>({
     flags: '--no-memory',
     description: "do not store the training phrases' labels with the model (the phrase memory)",

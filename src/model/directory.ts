@@ -187,6 +187,8 @@ export interface ModelDirectory {
   memory: PhraseMemory | null;
   history: HistoryFile;
   meta: ModelMeta;
+  /** Members' weights stored as 16-bit floats (the `float16` setting). */
+  float16?: boolean;
   /** A bagged model's out-of-fold table, gzipped TSV (what its stack was fitted on), written as oof.tsv.gz. */
   outOfFold?: Uint8Array | null;
 }
@@ -204,7 +206,7 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
     dir,
     async (stage) => {
       for (const { member, path } of m.members) {
-        for (const f of await member.save(join(stage, path))) {
+        for (const f of await member.save(join(stage, path), { float16: m.float16 })) {
           written.push(path === '.' ? f : join(path, f));
           await onStaged?.(f);
         }

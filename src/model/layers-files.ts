@@ -10,7 +10,8 @@ import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { readBinaryFile, readJsonFile } from '../fs/read.ts';
 import { MODEL_FILES } from './files.ts';
 import { registerFusedLstm } from './lstm/layer.ts';
-import { withOutsideTable, withTableInside } from './table-embedding.ts';
+import { halvesFinite, toHalves } from './float16.ts';
+import { storedBytes, withOutsideTable, withTableInside } from './table-embedding.ts';
 
 interface ModelJson {
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
@@ -21,8 +22,13 @@ interface ModelJson {
   weightsManifest: tf.io.WeightsManifestConfig;
 }
 
+export interface SaveOptions {
+  /** Store float32 weights as float16 (tfjs' weightsManifest quantization): half the bytes; a weight past float16's range stays float32. */
+  float16?: boolean;
+}
+
 /** model.json and weights.bin in the layout tfjs-node's `file://` handler writes. */
-export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
+export async function saveLayersModel(model: tf.LayersModel, dir: string, opts: SaveOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -31,8 +37,10 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
         artifacts,
         artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData),
       );
-      const weightData = ours.weightData;
-      artifacts = ours.artifacts;
+      const { specs, weightData } = opts.float16
+        ? toFloat16(ours.artifacts.weightSpecs ?? [], ours.weightData)
+        : { specs: ours.artifacts.weightSpecs, weightData: ours.weightData };
+      artifacts = { ...ours.artifacts, weightSpecs: specs };
       const json: ModelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
@@ -107,7 +115,7 @@ export function checkedWeightData(
   declaredIn: string,
 ): ArrayBuffer {
   const bytes = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const expected = specs.reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype), 0);
+  const expected = specs.reduce((n, s) => n + storedBytes(s), 0);
   if (bytes !== expected) {
     throw new InputError(`has ${bytes} bytes, ${declaredIn} declares ${expected} (truncated or from another model)`, {
       file,
@@ -125,7 +133,15 @@ function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], fil
   let offset = 0;
   for (const s of specs) {
     const n = tf.util.sizeFromShape(s.shape);
-    if (s.dtype === 'float32' || s.dtype === undefined) {
+    if (s.quantization?.dtype === 'float16') {
+      if (!halvesFinite(new Uint16Array(data, offset, n)))
+        throw new InputError(
+          `holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`,
+          { file },
+        );
+    } else if (s.quantization) {
+      // uint8/uint16 with a finite scale and min: every value is finite.
+    } else if (s.dtype === 'float32' || s.dtype === undefined) {
       const v = new Float32Array(data, offset, n);
       for (let i = 0; i < n; i++) {
         // NaN and ±Infinity are the only floats for which x - x is not 0.
@@ -136,6 +152,43 @@ function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], fil
           );
       }
     }
-    offset += n * tf.util.bytesPerElement(s.dtype ?? 'float32');
+    offset += storedBytes(s);
   }
+}
+
+/** Every float32 weight as float16 bits, unless one of its values is past float16's range (it then stays float32). */
+function toFloat16(
+  specs: tf.io.WeightsManifestEntry[],
+  data: ArrayBuffer,
+): { specs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
+  const parts: Uint8Array[] = [];
+  const out: tf.io.WeightsManifestEntry[] = [];
+  let offset = 0;
+  for (const s of specs) {
+    const bytes = storedBytes(s);
+    const raw = new Uint8Array(data, offset, bytes);
+    offset += bytes;
+    if ((s.dtype ?? 'float32') === 'float32' && !s.quantization && (offset - bytes) % 4 === 0) {
+      const halves = toHalves(new Float32Array(data, offset - bytes, bytes / 4));
+      if (halvesFinite(halves) || !allFinite(new Float32Array(data, offset - bytes, bytes / 4))) {
+        parts.push(new Uint8Array(halves.buffer));
+        out.push({ ...s, quantization: { dtype: 'float16' } });
+        continue;
+      }
+    }
+    parts.push(raw);
+    out.push(s);
+  }
+  const joined = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.byteLength;
+  }
+  return { specs: out, weightData: joined.buffer };
+}
+
+function allFinite(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) return false;
+  return true;
 }

@@ -34,8 +34,8 @@ export interface Member {
   wordsRead?(words: ReadonlyArray<string>): number[] | null;
   /** Class probabilities of texts already cleaned (data/encode.ts `cleanTexts`). */
   predict(cleaned: ReadonlyArray<string>, opts?: PredictOptions): MemberOutput;
-  /** Writes the member's files into `dir`; returns their names. */
-  save(dir: string): Promise<string[]>;
+  /** Writes the member's files into `dir` (`float16`: its weights as 16-bit floats, where it has such weights); returns their names. */
+  save(dir: string, opts?: { float16?: boolean }): Promise<string[]>;
   /** What meta.json records about it (path is where its files are, relative to the model directory). */
   entry(path: string): MemberEntry;
   dispose(): void;

@@ -82,8 +82,8 @@ export class RecurrentMember implements Member {
     return { probabilities: this.predictSequences(sequences, opts), truncated };
   }
 
-  async save(dir: string): Promise<string[]> {
-    await saveLayersModel(this.model, dir);
+  async save(dir: string, opts: { float16?: boolean } = {}): Promise<string[]> {
+    await saveLayersModel(this.model, dir, opts);
     await saveTokenizer(this.tokenizer, dir);
     return [MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.tokenizer];
   }

@@ -10,6 +10,14 @@
  * the tfjs layers JSON: only there, so the model's own format never changes.
  */
 import * as tf from '../engine/tf.ts';
+import { fromHalves } from './float16.ts';
+
+/** Bytes a weight takes in the weights file: its quantized form's where it has one. */
+export function storedBytes(s: tf.io.WeightsManifestEntry): number {
+  const q = s.quantization?.dtype;
+  const each = q === undefined ? tf.util.bytesPerElement(s.dtype ?? 'float32') : q === 'uint8' ? 1 : 2;
+  return tf.util.sizeFromShape(s.shape) * each;
+}
 
 interface TableEmbeddingArgs {
   inputDim: number;
@@ -123,14 +131,22 @@ export function withOutsideTable(artifacts: tf.io.ModelArtifacts): {
   const { name, input_dim: rows, output_dim: dims, mask_zero: maskZero } = layerJson.config;
   const index = specs.findIndex((s) => s.name === `${name}/embeddings`);
   const spec = specs[index];
-  if (maskZero || index < 0 || (spec.dtype ?? 'float32') !== 'float32' || spec.shape.join() !== `${rows},${dims}`)
+  const half = spec?.quantization?.dtype === 'float16';
+  if (
+    maskZero ||
+    index < 0 ||
+    (spec.dtype ?? 'float32') !== 'float32' ||
+    (spec.quantization && !half) ||
+    spec.shape.join() !== `${rows},${dims}`
+  )
     return unchanged;
-  const byteLength = (s: tf.io.WeightsManifestEntry) =>
-    tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype ?? 'float32');
-  const start = specs.slice(0, index).reduce((n, s) => n + byteLength(s), 0);
-  const end = start + byteLength(spec);
-  if (start % 4 !== 0) return unchanged;
-  const values = new Float32Array(data, start, (end - start) / 4);
+  const start = specs.slice(0, index).reduce((n, s) => n + storedBytes(s), 0);
+  const end = start + storedBytes(spec);
+  if (start % (half ? 2 : 4) !== 0) return unchanged;
+  // Float16 tables are widened once here, as tfjs would widen them.
+  const values = half
+    ? fromHalves(new Uint16Array(data, start, (end - start) / 2))
+    : new Float32Array(data, start, (end - start) / 4);
   // The other weights, a few MB at most, in a buffer of their own.
   const rest = new Uint8Array(data.byteLength - (end - start));
   rest.set(new Uint8Array(data, 0, start));
@@ -172,16 +188,16 @@ export function withTableInside(
     const at = outLayers.findIndex((l) => l.class_name === TableEmbedding.className && l.config.name === layer.name);
     if (!outside || at < 0) throw new Error(`${layer.name}: a table embedding without its table cannot be saved`);
     outLayers[at] = outside.layerJson;
-    const offset = outSpecs
-      .slice(0, outside.index)
-      .reduce((n, s) => n + tf.util.sizeFromShape(s.shape) * tf.util.bytesPerElement(s.dtype ?? 'float32'), 0);
+    const offset = outSpecs.slice(0, outside.index).reduce((n, s) => n + storedBytes(s), 0);
     const table = new Uint8Array(outside.values.buffer, outside.values.byteOffset, outside.values.byteLength);
     const joined = new Uint8Array(bytes.byteLength + table.byteLength);
     joined.set(bytes.subarray(0, offset));
     joined.set(table, offset);
     joined.set(bytes.subarray(offset), offset + table.byteLength);
     bytes = joined;
-    outSpecs = [...outSpecs.slice(0, outside.index), outside.spec, ...outSpecs.slice(outside.index)];
+    // The table as it is held: float32 (saving float16 quantizes it again).
+    const { quantization: _, ...plain } = outside.spec;
+    outSpecs = [...outSpecs.slice(0, outside.index), plain, ...outSpecs.slice(outside.index)];
   }
   return { artifacts: { ...artifacts, modelTopology: topology, weightSpecs: outSpecs }, weightData: bytes.buffer };
 }

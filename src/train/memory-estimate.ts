@@ -39,7 +39,7 @@ const SIZE_SETTINGS = [
 
 /** What training one sequence member with these settings needs (maxLen: the data's, or the cap until known). */
 export function trainingMemory(s: RunSettings, classes = CLASSES): MemoryEstimate {
-  const vectors = s.embeddings !== null || PRESET_TABLE[s.preset].needs === 'embeddings';
+  const vectors = s.embeddings !== null || (PRESET_TABLE[s.preset].needs ?? []).includes('embeddings');
   const rows = vectors ? Math.max(s.maxWords, s.vocabSize) : s.maxWords;
   const dim = vectors ? Math.max(s.embeddingDim, VECTOR_DIM_BOUND) : s.embeddingDim;
   const directions = vectors && s.bidirectional ? 2 : 1;

@@ -190,7 +190,7 @@ export async function startRun(
   const caseless = labelsDifferingInCase(classes.labels);
   if (caseless) reporter.onWarning?.({ kind: 'labels-differ-in-case', labels: caseless });
   const valIndex = validation ? indexLabels(validation.rows, classes, validation.path) : new Int32Array(0);
-  await checkEmbeddings(requested, checkpoint !== null);
+  await checkPresetNeeds(requested, checkpoint !== null);
   const rows = [...table.rows, ...(validation?.rows ?? [])];
   const teacher = requested.teacher
     ? await studentTargets(requested.teacher, table.sha256, classes.labels, table.rows.length, rows.length)
@@ -329,15 +329,22 @@ function sortedByLabel(
   return { kind: 'sorted-by-label', label: classes.labels[only], rows: split.valRows.length };
 }
 
-/** The vectors a run needs are there (or installable, said how) before any work starts. */
-async function checkEmbeddings(settings: RunSettings, resuming: boolean): Promise<void> {
+/** What the preset needs is given (a teacher), and the vectors are there (or installable, said how), before any work starts. */
+async function checkPresetNeeds(settings: RunSettings, resuming: boolean): Promise<void> {
   const members = presetMembers(settings, new Set()).map((m) => m.kind);
-  const needed = members.includes('bilstm') || PRESET_TABLE[settings.preset].needs === 'embeddings';
+  const needs = PRESET_TABLE[settings.preset].needs ?? [];
+  if (needs.includes('teacher') && settings.teacher === null)
+    throw new SettingError(
+      'teacher',
+      `the ${settings.preset} preset learns from a teacher: give a model trained with the best preset on this same file`,
+      { given: '(none)' },
+    );
+  const needed = members.includes('bilstm') || needs.includes('embeddings');
   if (!needed || (resuming && members[0] === 'bilstm')) return;
   if (!settings.embeddings)
     throw new SettingError(
       'embeddings',
-      'the vectors preset trains on pretrained word vectors: give glove-100d or a vectors file',
+      `the ${settings.preset} preset trains on pretrained word vectors: give glove-100d or a vectors file`,
       { given: '(none)' },
     );
   await checkInputFile(resolveEmbeddings(settings.embeddings).path, 'word vectors file');

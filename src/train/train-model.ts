@@ -121,7 +121,7 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
     };
     const files = await saveModelDirectory(
       opts.out,
-      { members, memory, history, meta, outOfFold: outOfFold && outOfFoldGzip(outOfFold) },
+      { members, memory, history, meta, outOfFold: outOfFold && outOfFoldGzip(outOfFold), float16: settings.float16 },
       opts.onStaged,
     );
     reporter.onSaved?.(opts.out, files);

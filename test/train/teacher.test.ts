@@ -141,6 +141,31 @@ describe('a student trained towards a teacher (--teacher)', () => {
     });
   });
 
+  it('the student preset: the member on vectors, distilled, a model directory of one member', async () => {
+    const student = await train({ preset: 'student', embeddings: vectorsFor(data), teacher, float16: true });
+    const manifest = JSON.parse(readFileSync(join(student.out, 'model.json'), 'utf8')) as {
+      weightsManifest: { weights: { quantization?: { dtype: string } }[] }[];
+    };
+    assert.ok(
+      manifest.weightsManifest[0].weights.every((w) => w.quantization?.dtype === 'float16'),
+      '--float16',
+    );
+    const loaded = await loadModelDirectory(student.out);
+    try {
+      assert.deepEqual(
+        loaded.members.map((m) => m.kind),
+        ['bilstm'],
+      );
+      assert.equal(loaded.settings?.teacher, teacher);
+    } finally {
+      loaded.dispose();
+    }
+    await assert.rejects(train({ preset: 'student', embeddings: vectorsFor(data) }), {
+      name: 'SettingError',
+      message: /teacher.*student preset learns from a teacher/s,
+    });
+  });
+
   it('refuses a teacher that cannot teach this run, naming it and why', async () => {
     const plain = (await train({})).out;
     await assert.rejects(train({ teacher: plain }), {
