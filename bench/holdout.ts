@@ -24,6 +24,7 @@ const { values } = parseArgs({
     embeddings: { type: 'string', default: 'glove-100d' },
     out: { type: 'string', default: '/tmp/sentiment-holdout' },
     reuse: { type: 'boolean', default: false },
+    student: { type: 'string', default: '' },
   },
 });
 const block = Number(values.block);
@@ -31,7 +32,8 @@ const blocks = Number(values.blocks);
 if (!Number.isInteger(blocks) || blocks < 2 || !Number.isInteger(block) || block < 1 || block > blocks) {
   process.stderr.write(
     'usage: npm run bench:holdout -- [--block b] [--blocks k] [--presets best,ensemble] [--embeddings glove-100d] [--data data/train.tsv] [--out dir] [--reuse]\n' +
-      '  --reuse: score models already in <out>/<preset> instead of training them\n',
+      '  --reuse: score models already in <out>/<preset> instead of training them\n' +
+      "  'student' in --presets (after best): `train --preset student --teacher <block>/best`, plus the flags in --student\n",
   );
   process.exit(2);
 }
@@ -79,7 +81,19 @@ for (const preset of (values.presets ?? '').split(',')) {
   if (!(values.reuse && existsSync(join(model, 'meta.json')))) {
     const started = performance.now();
     const vectors = values.embeddings ? ['--embeddings', values.embeddings] : [];
-    sentiment(['train', trainFile, '--preset', preset, ...vectors, '--out', model], false);
+    // A student of the block's own best: trained without the block, as the teacher was.
+    const how =
+      preset === 'student'
+        ? [
+            '--preset',
+            'student',
+            '--teacher',
+            join(dir, 'best'),
+            ...vectors,
+            ...(values.student ?? '').split(' ').filter((f) => f !== ''),
+          ]
+        : ['--preset', preset, ...vectors];
+    sentiment(['train', trainFile, ...how, '--out', model], false);
     seconds = (performance.now() - started) / 1000;
   }
   const e = JSON.parse(sentiment(['evaluate', testFile, '--model', model, '--json'], true)) as Omit<
@@ -119,6 +133,7 @@ writeFileSync(
       train_rows: split.trainRows,
       held_out_rows: split.heldOutRows,
       embeddings: values.embeddings,
+      ...((values.presets ?? '').split(',').includes('student') ? { student: values.student } : {}),
       results,
     },
     null,
