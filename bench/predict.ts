@@ -36,7 +36,7 @@ export interface PredictBench {
   rows: number;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): { seconds: number; out: string } {
+export function run(args: string[], env: NodeJS.ProcessEnv): { seconds: number; out: string } {
   const started = performance.now();
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
@@ -126,7 +126,7 @@ export async function benchColdPredict(model: string, backend: string, runs: num
 }
 
 /** The child's peak RSS through GNU time (`/usr/bin/time -f %M`), or null where it is not installed. */
-function peakRssMb(args: string[], env: NodeJS.ProcessEnv): number | null {
+export function peakRssMb(args: string[], env: NodeJS.ProcessEnv): number | null {
   const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
