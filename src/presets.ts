@@ -89,6 +89,7 @@ const EPOCH_READS: readonly SettingKey[] = [
   'earlyStop',
   'pad',
   'teacher',
+  'teacherTargets',
   'distilWeight',
   'temperature',
   'augment',
@@ -142,7 +143,7 @@ export function unusedSetting(
     if (!reads.has(k)) return { setting: k, why: `${UNREAD[k] ?? 'no member of this preset reads it'}` };
   }
   if (settings.teacher === null)
-    for (const k of ['distilWeight', 'temperature', 'augment', 'augmentShare'] as const)
+    for (const k of ['teacherTargets', 'distilWeight', 'temperature', 'augment', 'augmentShare'] as const)
       if (chosen.has(k)) return { setting: k, why: 'only a run with a {teacher} reads it' };
   if (settings.augment.length === 0 && chosen.has('augmentShare'))
     return { setting: 'augmentShare', why: 'no {augment} kind is chosen: no text is added' };

@@ -35,6 +35,10 @@ export const POOLINGS: readonly Pooling[] = ['max-mean', 'last'];
 export type AugmentKind = 'spans' | 'dropout' | 'neighbours';
 export const AUGMENT_KINDS: readonly AugmentKind[] = ['spans', 'dropout', 'neighbours'];
 
+/** Which of a teacher's answers a student learns the training rows from. */
+export type TeacherTargets = 'out-of-fold' | 'model';
+export const TEACHER_TARGETS: readonly TeacherTargets[] = ['out-of-fold', 'model'];
+
 /** How a data file is read: TSV (quoting off, as the Kaggle files), CSV (RFC 4180) or JSON Lines. */
 export type DataFormat = 'tsv' | 'csv' | 'jsonl';
 export const DATA_FORMATS: readonly DataFormat[] = ['tsv', 'csv', 'jsonl'];
@@ -165,6 +169,15 @@ const SETTINGS = {
   pooling: setting<Pooling>({ default: 'max-mean', rule: oneOf(POOLINGS), before: 'max-mean' }),
   /** A model trained on folds (the best preset) whose out-of-fold answers the members train towards; null: the labels alone. */
   teacher: setting<string | null>({ default: null, rule: NAME_OR_NULL, before: null }),
+  /**
+   * Which answers of the teacher a student learns the file's rows from: `out-of-fold` (each row from the
+   * fold models that never saw it, what its stack was fitted on) or `model` (the teacher as predict answers, most of its fold models having trained on the row).
+   */
+  teacherTargets: setting<TeacherTargets>({
+    default: 'out-of-fold',
+    rule: oneOf(TEACHER_TARGETS),
+    before: 'out-of-fold',
+  }),
   /** The teacher's share of each training target (the rest is the label). */
   distilWeight: setting<number>({ default: 0.8, rule: SHARE, before: 0.8 }),
   /** The teacher's probabilities raised to 1/temperature and renormalised before they are mixed. */

@@ -50,6 +50,7 @@ const TAKES_EFFECT: Record<SettingKey, Run[]> = {
   pooling: WITH_VECTORS,
   teacher: ALL,
   // Without a teacher (these runs have none), nothing reads them.
+  teacherTargets: [],
   distilWeight: [],
   temperature: [],
   augment: [],

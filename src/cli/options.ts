@@ -18,6 +18,7 @@ import {
   POOLINGS,
   PRESETS,
   RECURRENT_ACTIVATIONS,
+  TEACHER_TARGETS,
   type AugmentKind,
   type BatchingMode,
   type DataFormat,
@@ -26,6 +27,7 @@ import {
   type Pooling,
   type Preset,
   type RecurrentActivation,
+  type TeacherTargets,
 } from '../settings.ts';
 import {
   atLeastTwo,
@@ -272,6 +274,13 @@ export const TRAIN_FLAGS = {
     description:
       "distil: a model trained with --preset best on this same file; the LSTM members train towards its out-of-fold answers (its stack's) mixed with the labels, validation still scores the labels",
     parse: pathValue,
+  }),
+  teacherTargets: flag<TeacherTargets>({
+    flags: '--teacher-targets <which>',
+    description:
+      "with --teacher: the teacher's answers for the training rows: 'out-of-fold' (from the fold models that never saw each row) or 'model' (the teacher as predict answers: most of its fold models trained on the row)",
+    default: d.teacherTargets,
+    choices: TEACHER_TARGETS,
   }),
   distilWeight: flag<number>({
     flags: '--distil-weight <w>',

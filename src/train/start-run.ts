@@ -21,6 +21,7 @@ import type { LstmCallbacks } from './train-recurrent.ts';
 import { checkSameData, resumeSettings } from './resume.ts';
 import type { VectorsProgress } from './prepare-vectors.ts';
 import { studentTargets, type TransferRows, withTransferSet } from './student-data.ts';
+import { teacherModelAnswers } from './teacher.ts';
 
 export interface TrainRunOptions extends RunSettings {
   dataFile: string;
@@ -266,6 +267,9 @@ export async function startRun(
       ? { teacher: { dir: settings.teacher, weight: settings.distilWeight, temperature: settings.temperature } }
       : {}),
   });
+  // Where the student learns the teacher's own answers, not its out-of-fold ones.
+  if (teacher && settings.teacher !== null && settings.teacherTargets === 'model')
+    teacher.set(await teacherModelAnswers(settings.teacher, data.cleaned.slice(0, table.rows.length), engine.speed));
   const started = {
     sha256: table.sha256,
     classes,

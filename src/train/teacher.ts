@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SettingError } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
-import { OUT_OF_FOLD_FILE, openModelDirectory } from '../model/directory.ts';
+import { loadModelDirectory, OUT_OF_FOLD_FILE, openModelDirectory } from '../model/directory.ts';
 import { readOutOfFoldGzip } from './out-of-fold.ts';
 import { foldSplit } from '../data/split.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
@@ -139,5 +139,24 @@ export async function teacherVectors(
     return { wordIndex: member.tokenizer.wordIndex, table: table.slice(), dims };
   } finally {
     member.dispose();
+  }
+}
+
+/**
+ * Row-major [texts, classes]: the teacher's answer for each text (cleaned) as `predict --no-memory`
+ * gives it: every member, blended as meta.json says (for a training row, most fold models saw it).
+ */
+export async function teacherModelAnswers(
+  dir: string,
+  texts: ReadonlyArray<string>,
+  speed: SpeedLayer | null,
+): Promise<Float32Array> {
+  const loaded = await loadModelDirectory(dir, undefined, speed);
+  try {
+    const outputs = loaded.members.map((m) => m.predict(texts).probabilities);
+    const k = loaded.labelNames.length;
+    return loaded.blend ? blendProbabilities(outputs, k, loaded.blend) : outputs[0];
+  } finally {
+    loaded.dispose();
   }
 }

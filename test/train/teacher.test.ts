@@ -10,7 +10,7 @@ import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings, type SettingKey } from '../../src/settings.ts';
-import { teacherAnswers, teacherFoldOf, teacherProbabilities } from '../../src/train/teacher.ts';
+import { teacherAnswers, teacherFoldOf, teacherModelAnswers, teacherProbabilities } from '../../src/train/teacher.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
 import type { AugmentKind } from '../../src/settings.ts';
 import { runTraining } from '../../src/train/train-model.ts';
@@ -108,6 +108,27 @@ describe('a student trained towards a teacher (--teacher)', () => {
         );
     });
     await assert.rejects(teacherFoldOf(teacher, [], 'Other'), { name: 'SettingError', message: /groupColumn/ });
+  });
+
+  it("learns the teacher's own answers with teacherTargets 'model': what predict --no-memory says", async () => {
+    const texts = ['a fine , funny film', 'dull and long', 'the film'];
+    const answers = await teacherModelAnswers(teacher, texts, null);
+    const loaded = await loadModelDirectory(teacher);
+    try {
+      const { predictions } = new Predictor(loaded, { memory: false }).predict(texts);
+      predictions.forEach((p, i) =>
+        p.probabilities.forEach((v, k) => assert.ok(Math.abs(answers[i * 5 + k] - v) < 1e-6, `${i} ${k}`)),
+      );
+    } finally {
+      loaded.dispose();
+    }
+    const fromModel = await train({ teacher, teacherTargets: 'model', distilWeight: 1 });
+    const fromFolds = await train({ teacher, distilWeight: 1 });
+    assert.notEqual(fromModel.history[0].loss, fromFolds.history[0].loss);
+    await assert.rejects(train({ teacherTargets: 'model', explicit: new Set(['teacherTargets']) }), {
+      name: 'SettingError',
+      message: /teacherTargets.*teacher/s,
+    });
   });
 
   it("adds a transfer set for training only: the memory, validation and data lines keep the file's rows", async () => {
