@@ -57,8 +57,15 @@ export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
   },
   student: {
     summary:
-      "best in one fast model: the member on --embeddings trained towards a --teacher's answers (a best model of this same file), on the training rows and new texts made from them (spans of sentences, words left out)",
-    defaults: { epochs: 4, earlyStop: 1, units: 128, learningRate: 0.002, batchSize: 256 },
+      "best in one fast model: the member on --embeddings trained towards a --teacher's answers (a best model of this same file) mixed with the labels",
+    defaults: {
+      epochs: 4,
+      earlyStop: 1,
+      units: 128,
+      learningRate: 0.002,
+      batchSize: 256,
+      teacherTargets: 'model',
+    },
     members: [{ kind: 'bilstm' }],
     needs: ['embeddings', 'teacher'],
   },
