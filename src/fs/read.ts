@@ -1,5 +1,7 @@
 /** Reading the files a user points at: each failure becomes an InputError naming the file. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { checkSize, LIMITS } from './limits.ts';
 
@@ -21,8 +23,24 @@ export function asInputError(err: unknown, path: string, missing = 'no such file
   return new InputError(`cannot read: ${(err as Error).message}`, { file: path });
 }
 
+const handed = new AsyncLocalStorage<Map<string, Buffer>>();
+
+/**
+ * Runs `fn` with files already read (and checked: a model directory's, against meta.json) handed to
+ * readBinaryFile instead of read again, each once: a cold start reads every byte once.
+ */
+export function withBytesRead<T>(files: ReadonlyMap<string, Buffer>, fn: () => Promise<T>): Promise<T> {
+  return handed.run(new Map([...files].map(([path, bytes]) => [resolve(path), bytes])), fn);
+}
+
 /** A file a model directory or a checkpoint should hold ('missing' when it does not). */
 export async function readBinaryFile(path: string): Promise<Buffer> {
+  const store = handed.getStore();
+  const bytes = store?.get(resolve(path));
+  if (store && bytes) {
+    store.delete(resolve(path));
+    return bytes;
+  }
   try {
     return await readFile(path);
   } catch (err) {

@@ -13,7 +13,8 @@ import { InputError, NotTrainedError } from '../errors.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { type FileDigest, fileDigest } from '../fs/digest.ts';
-import { readJsonFile } from '../fs/read.ts';
+import { createHash } from 'node:crypto';
+import { readBinaryFile, readJsonFile, withBytesRead } from '../fs/read.ts';
 import { settingsFromJson, type RunSettings } from '../settings.ts';
 import { MODEL_FILES, saveJson } from './files.ts';
 import type { HistoryFile } from './history.ts';
@@ -38,9 +39,11 @@ export interface ModelHeader {
   labels: string[];
   labelNames: string[];
   memory: PhraseMemory | null;
+  /** The bytes of every file meta.json lists, read and checked once: the members load from them. */
+  files?: ReadonlyMap<string, Buffer>;
 }
 
-export interface LoadedModel extends ModelHeader {
+export interface LoadedModel extends Omit<ModelHeader, 'files'> {
   members: Member[];
   /** How the members' probabilities combine; null with one member. */
   blend: Blend | null;
@@ -64,7 +67,7 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
   const meta = files.includes(MODEL_FILES.meta)
     ? metaFromJson(await readJsonFile<unknown>(metaPath), metaPath, history?.params ?? null)
     : null;
-  if (meta?.files) await checkFiles(dir, meta.files);
+  const checked = meta?.files ? await checkFiles(dir, meta.files) : undefined;
   return {
     dir,
     layout: meta ? 'sentiment' : 'keras',
@@ -73,7 +76,10 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
     settings: meta?.settings ? settingsFromJson(meta.settings, metaPath) : null,
     labels: meta ? meta.labels : [...KAGGLE_CLASSES.labels],
     labelNames: meta ? meta.label_names : [...KAGGLE_CLASSES.names],
-    memory: meta?.memory ? await PhraseMemory.load(dir, meta.label_names.length) : null,
+    memory: meta?.memory
+      ? await withBytesRead(checked ?? new Map(), () => PhraseMemory.load(dir, meta.label_names.length))
+      : null,
+    ...(checked ? { files: checked } : {}),
   };
 }
 
@@ -94,8 +100,11 @@ export async function loadModelDirectory(
   const members: Member[] = [];
   try {
     if (meta) {
-      // All at once: one member's files are read while another's are parsed (best: ten members, 265 MB).
-      const settled = await Promise.allSettled(meta.members.map((e) => loadMember(dir, e, speed)));
+      // All at once: one member's files are read while another's are parsed (best: ten members, 265 MB);
+      // those meta.json lists come from the bytes checked against it.
+      const settled = await withBytesRead(header.files ?? new Map(), () =>
+        Promise.allSettled(meta.members.map((e) => loadMember(dir, e, speed))),
+      );
       for (const r of settled) if (r.status === 'fulfilled') members.push(r.value);
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -128,7 +137,9 @@ export async function loadModelDirectory(
       { file: join(dir, meta ? MODEL_FILES.meta : MODEL_FILES.model) },
     );
   }
-  return { ...header, members, blend: meta?.blend ?? null, dispose: () => members.forEach((m) => m.dispose()) };
+  // The checked bytes are the members' now (or garbage): the model does not hold them twice.
+  const { files: _, ...rest } = header;
+  return { ...rest, members, blend: meta?.blend ?? null, dispose: () => members.forEach((m) => m.dispose()) };
 }
 
 async function listDirectory(dir: string): Promise<string[]> {
@@ -142,25 +153,34 @@ async function listDirectory(dir: string): Promise<string[]> {
   }
 }
 
-/** Every file meta.json lists is there with the size and sha256 it was saved with. */
-async function checkFiles(dir: string, files: Record<string, FileDigest>): Promise<void> {
-  for (const [path, want] of Object.entries(files)) {
-    const file = join(dir, path);
-    const size = await stat(file).then(
-      (s) => s.size,
-      () => null,
-    );
-    if (size === null) throw new InputError('missing (meta.json lists it)', { file });
-    const damaged = (what: string) =>
-      new InputError(
-        `${what} than when it was saved (meta.json): the model directory is damaged; train it again or restore it`,
-        {
-          file,
-        },
+/** Every file meta.json lists is there with the size and sha256 it was saved with: their bytes, by path. */
+async function checkFiles(dir: string, files: Record<string, FileDigest>): Promise<Map<string, Buffer>> {
+  // Every file at once: one is hashed while the next is read. The first damaged in meta.json's order is reported.
+  const checked = await Promise.allSettled(
+    Object.entries(files).map(async ([path, want]) => {
+      const file = join(dir, path);
+      const size = await stat(file).then(
+        (s) => s.size,
+        () => null,
       );
-    if (size !== want.bytes) throw damaged(`has ${size} bytes, ${want.bytes > size ? 'fewer' : 'more'}`);
-    if ((await fileDigest(file)).sha256 !== want.sha256) throw damaged('has other contents');
+      if (size === null) throw new InputError('missing (meta.json lists it)', { file });
+      const damaged = (what: string) =>
+        new InputError(
+          `${what} than when it was saved (meta.json): the model directory is damaged; train it again or restore it`,
+          { file },
+        );
+      if (size !== want.bytes) throw damaged(`has ${size} bytes, ${want.bytes > size ? 'fewer' : 'more'}`);
+      const bytes = await readBinaryFile(file);
+      if (createHash('sha256').update(bytes).digest('hex') !== want.sha256) throw damaged('has other contents');
+      return [file, bytes] as const;
+    }),
+  );
+  const read = new Map<string, Buffer>();
+  for (const r of checked) {
+    if (r.status === 'rejected') throw r.reason;
+    read.set(...r.value);
   }
+  return read;
 }
 
 /** What this tool writes in a model directory (a directory holding none of these is someone else's). */

@@ -17,7 +17,7 @@ import { makeRng } from '../../src/data/random.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
 import { padSequence } from '../../src/data/padding.ts';
 import { initEngine } from '../../src/engine/engine.ts';
-import { loadModelDirectory } from '../../src/model/directory.ts';
+import { loadModelDirectory, openModelDirectory } from '../../src/model/directory.ts';
 import { NotTrainedError } from '../../src/errors.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { RecurrentMember } from '../../src/model/recurrent-member.ts';
@@ -107,6 +107,25 @@ describe('loading a model directory', () => {
         return true;
       });
     }
+  });
+
+  it('loads the members from the very bytes it checked against meta.json, each file read once', async () => {
+    const model = join(tempDir(), 'm');
+    cpSync(await tinyModel(), model, { recursive: true });
+    const header = await openModelDirectory(model);
+    const want = new Predictor(await loadModelDirectory(model), { memory: false }).predict(['a fine film']);
+    // Changed on disk after the check (same size): the load still sees what was checked.
+    const weights = join(model, 'weights.bin');
+    writeFileSync(weights, Buffer.alloc(readFileSync(weights).byteLength, 7));
+    const loaded = await loadModelDirectory(model, header);
+    try {
+      const got = new Predictor(loaded, { memory: false }).predict(['a fine film']);
+      assert.deepEqual(got.predictions[0].probabilities, want.predictions[0].probabilities);
+      assert.equal('files' in loaded, false, 'the loaded model does not hold the bytes twice');
+    } finally {
+      loaded.dispose();
+    }
+    await assert.rejects(loadModelDirectory(model), /weights\.bin: has other contents than when it was saved/);
   });
 
   it('names the missing, truncated or unreadable file', async () => {
