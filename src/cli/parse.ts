@@ -3,10 +3,10 @@ import { InvalidArgumentError } from 'commander';
 import { DECIMAL } from '../data/numbers.ts';
 import {
   ABOVE_0,
-  AUGMENT_KINDS,
   type AugmentKind,
   FRACTION,
   type Rule,
+  SETTING_RULES,
   SHARE,
   WHOLE_AT_LEAST_0,
   WHOLE_AT_LEAST_1,
@@ -41,11 +41,11 @@ export function nameList(value: string): string[] {
   return names;
 }
 
-/** Augmentation kinds, comma-separated and different: `spans,dropout`. */
+/** Augmentation kinds, comma-separated, checked by the setting's own rule: `spans,dropout`. */
 export function augmentKinds(value: string): AugmentKind[] {
   const kinds = value.split(',').map((s) => s.trim());
-  if (!kinds.every((k) => AUGMENT_KINDS.includes(k as AugmentKind)) || new Set(kinds).size !== kinds.length)
-    throw new InvalidArgumentError(`expected different kinds among ${AUGMENT_KINDS.join(', ')}, separated by commas`);
+  if (!SETTING_RULES.augment.valid(kinds))
+    throw new InvalidArgumentError(`expected ${SETTING_RULES.augment.expected}, separated by commas`);
   return kinds as AugmentKind[];
 }
 

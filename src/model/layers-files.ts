@@ -165,19 +165,18 @@ function toFloat16(
   const out: tf.io.WeightsManifestEntry[] = [];
   let offset = 0;
   for (const s of specs) {
-    const bytes = storedBytes(s);
-    const raw = new Uint8Array(data, offset, bytes);
-    offset += bytes;
-    if ((s.dtype ?? 'float32') === 'float32' && !s.quantization && (offset - bytes) % 4 === 0) {
-      const halves = toHalves(new Float32Array(data, offset - bytes, bytes / 4));
-      if (halvesFinite(halves) || !allFinite(new Float32Array(data, offset - bytes, bytes / 4))) {
-        parts.push(new Uint8Array(halves.buffer));
-        out.push({ ...s, quantization: { dtype: 'float16' } });
-        continue;
-      }
+    const at = offset;
+    offset += storedBytes(s);
+    const plain = (s.dtype ?? 'float32') === 'float32' && !s.quantization && at % 4 === 0;
+    const halves = plain ? toHalves(new Float32Array(data, at, (offset - at) / 4)) : null;
+    // A weight past float16's range (or not finite to begin with) stays as it is.
+    if (halves && halvesFinite(halves)) {
+      parts.push(new Uint8Array(halves.buffer));
+      out.push({ ...s, quantization: { dtype: 'float16' } });
+    } else {
+      parts.push(new Uint8Array(data, at, offset - at));
+      out.push(s);
     }
-    parts.push(raw);
-    out.push(s);
   }
   const joined = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
@@ -186,9 +185,4 @@ function toFloat16(
     at += p.byteLength;
   }
   return { specs: out, weightData: joined.buffer };
-}
-
-function allFinite(v: Float32Array): boolean {
-  for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) return false;
-  return true;
 }

@@ -136,7 +136,8 @@ export async function teacherVectors(
     if (!layer) return null;
     const table = layer instanceof TableEmbedding ? layer.table : (layer.getWeights()[0].dataSync() as Float32Array);
     const dims = layer instanceof TableEmbedding ? layer.outputDim : (layer.getWeights()[0].shape[1] ?? 0);
-    return { wordIndex: member.tokenizer.wordIndex, table: table.slice(), dims };
+    // Both are the member's own arrays (a view on its weights file, or dataSync's copy): they outlive it.
+    return { wordIndex: member.tokenizer.wordIndex, table, dims };
   } finally {
     member.dispose();
   }
