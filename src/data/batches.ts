@@ -7,7 +7,7 @@
  */
 import type { BatchingMode } from '../settings.ts';
 import { padSequence } from './padding.ts';
-import { shuffleInPlace, type Rng } from './random.ts';
+import { shuffleInPlace, type Rng } from './shuffle.ts';
 
 export interface Batch {
   /** Row numbers into the sequence list. */
@@ -67,6 +67,33 @@ export function makeBatches(
   }
   if (rng) shuffleInPlace(batches, rng);
   return batches;
+}
+
+/**
+ * Row-major [rows.length, classes] answers of the sequences at `rows`, in that order, scored a batch at
+ * a time as `makeBatches` groups them for scoring (`score` answers one batch, row-major).
+ */
+export function scoreInBatches(
+  seqs: ReadonlyArray<ArrayLike<number>>,
+  rows: ArrayLike<number>,
+  opts: Omit<MakeBatchesOptions, 'rng'>,
+  score: (batch: Batch) => Float32Array,
+  onProgress?: (done: number, total: number) => void,
+): Float32Array {
+  const position = new Int32Array(seqs.length);
+  for (let i = 0; i < rows.length; i++) position[rows[i]] = i;
+  let out: Float32Array | null = null;
+  let done = 0;
+  for (const batch of makeBatches(seqs, rows, opts)) {
+    const probs = score(batch);
+    const k = probs.length / batch.rows.length;
+    out ??= new Float32Array(rows.length * k);
+    for (let i = 0; i < batch.rows.length; i++)
+      out.set(probs.subarray(i * k, (i + 1) * k), position[batch.rows[i]] * k);
+    done += batch.rows.length;
+    onProgress?.(done, rows.length);
+  }
+  return out ?? new Float32Array(0);
 }
 
 /** Consecutive parts of the shuffled list, MIX_PARTS at a time, as one batch each. */

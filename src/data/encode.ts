@@ -28,3 +28,18 @@ export function toSequences(cleaned: ReadonlyArray<string>, tokenizer: Tokenizer
   });
   return { sequences, truncated };
 }
+
+/**
+ * Which of a cleaned text's words (split on spaces) hold its last `maxLen` tokens, ascending: a word's
+ * tokens are its own when the tokenizer splits on spaces (else null: every word may count).
+ */
+export function wordsRead(words: ReadonlyArray<string>, tokenizer: Tokenizer, maxLen: number): number[] | null {
+  if (tokenizer.split !== ' ') return null;
+  const read: number[] = [];
+  for (let j = words.length - 1, tokens = 0; j >= 0 && tokens < maxLen; j--) {
+    const n = tokenizer.textToSequence(words[j]).length;
+    if (n > 0) read.push(j);
+    tokens += n;
+  }
+  return read.reverse();
+}

@@ -1,21 +1,12 @@
 /** Seeded randomness, so a run's seed makes it repeatable. */
 import seedrandom from 'seedrandom';
 import { patchRan } from '../engine/patches/usage.ts';
+import type { Rng } from './shuffle.ts';
 
-export type Rng = () => number;
+export { type Rng, shuffleInPlace } from './shuffle.ts';
 
 export function makeRng(seed: number | string): Rng {
   return seedrandom.alea(String(seed));
-}
-
-/** Fisher-Yates, in place. */
-export function shuffleInPlace<T>(items: T[] | Int32Array, rng: Rng): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = items[i];
-    items[i] = items[j];
-    items[j] = t;
-  }
 }
 
 /**

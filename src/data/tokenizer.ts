@@ -136,6 +136,26 @@ export class Tokenizer {
     return this.numWords === null ? all : Math.min(this.numWords, all);
   }
 
+  /**
+   * The same tokenizer as answering needs it: the words it can index (below `num_words`) and its
+   * settings, without the counts fitting kept (Keras' JSON keeps them as empty dictionaries). Every text
+   * gets the same sequence, from a file a fraction the size: a word past the cut was already dropped or
+   * out of vocabulary.
+   */
+  compact(): Tokenizer {
+    const out = new Tokenizer({
+      numWords: this.numWords,
+      filters: this.filters,
+      lower: this.lower,
+      split: this.split,
+      charLevel: this.charLevel,
+      oovToken: this.oovToken,
+    });
+    out.documentCount = this.documentCount;
+    for (const [w, i] of this.wordIndex) if (this.numWords === null || i < this.numWords) out.wordIndex.set(w, i);
+    return out;
+  }
+
   toKerasJson(): KerasTokenizerJson {
     return {
       class_name: 'Tokenizer',

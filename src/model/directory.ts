@@ -18,9 +18,10 @@ import { readBinaryFile, readJsonFile, withBytesRead } from '../fs/read.ts';
 import { settingsFromJson, type RunSettings } from '../settings.ts';
 import { MODEL_FILES, saveJson } from './files.ts';
 import type { HistoryFile } from './history.ts';
-import { MEMBER_KINDS, type Member } from './member.ts';
+import { MEMBER_KINDS, type Member, type SaveMemberOptions } from './member.ts';
 import type { Blend } from './blend.ts';
-import { PhraseMemory } from './memory.ts';
+import type { PhraseMemory } from './memory.ts';
+import { loadMemory, saveMemory } from './memory-file.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 
@@ -77,7 +78,7 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
     labels: meta ? meta.labels : [...KAGGLE_CLASSES.labels],
     labelNames: meta ? meta.label_names : [...KAGGLE_CLASSES.names],
     memory: meta?.memory
-      ? await withBytesRead(checked ?? new Map(), () => PhraseMemory.load(dir, meta.label_names.length))
+      ? await withBytesRead(checked ?? new Map(), () => loadMemory(dir, meta.label_names.length))
       : null,
     ...(checked ? { files: checked } : {}),
   };
@@ -207,8 +208,8 @@ export interface ModelDirectory {
   memory: PhraseMemory | null;
   history: HistoryFile;
   meta: ModelMeta;
-  /** Members' weights stored as 16-bit floats (the `float16` setting). */
-  float16?: boolean;
+  /** How members store their weights, and their tokenizers compact (an export): member.ts SaveMemberOptions. */
+  save?: SaveMemberOptions;
   /** A bagged model's out-of-fold table, gzipped TSV (what its stack was fitted on), written as oof.tsv.gz. */
   outOfFold?: Uint8Array | null;
 }
@@ -226,12 +227,12 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
     dir,
     async (stage) => {
       for (const { member, path } of m.members) {
-        for (const f of await member.save(join(stage, path), { float16: m.float16 })) {
+        for (const f of await member.save(join(stage, path), m.save)) {
           written.push(path === '.' ? f : join(path, f));
           await onStaged?.(f);
         }
       }
-      if (m.memory) written.push(...(await m.memory.save(stage)));
+      if (m.memory) written.push(...(await saveMemory(m.memory, stage)));
       // What the answers depend on: every member's files and the memory (the history only describes).
       const files: Record<string, FileDigest> = {};
       for (const f of written) files[f.split(sep).join('/')] = await fileDigest(join(stage, f));

@@ -11,6 +11,7 @@ import { readBinaryFile, readJsonFile } from '../fs/read.ts';
 import { MODEL_FILES } from './files.ts';
 import { registerFusedLstm } from './lstm/layer.ts';
 import { halvesFinite, toHalves } from './float16.ts';
+import type { Quantization } from './member.ts';
 import { storedBytes, withOutsideTable, withTableInside } from './table-embedding.ts';
 
 interface ModelJson {
@@ -23,8 +24,12 @@ interface ModelJson {
 }
 
 export interface SaveOptions {
-  /** Store float32 weights as float16 (tfjs' weightsManifest quantization): half the bytes; a weight past float16's range stays float32. */
-  float16?: boolean;
+  /**
+   * Store float32 weights quantized as tfjs' weightsManifest says (tfjs decodes them itself): float16,
+   * half the bytes (a weight past float16's range stays float32); uint8, a quarter, each weight's
+   * values on 256 even steps between its least and greatest.
+   */
+  quantize?: Quantization | null;
 }
 
 /** model.json and weights.bin in the layout tfjs-node's `file://` handler writes. */
@@ -37,8 +42,8 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string, opts: 
         artifacts,
         artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData),
       );
-      const { specs, weightData } = opts.float16
-        ? toFloat16(ours.artifacts.weightSpecs ?? [], ours.weightData)
+      const { specs, weightData } = opts.quantize
+        ? quantized(ours.artifacts.weightSpecs ?? [], ours.weightData, opts.quantize)
         : { specs: ours.artifacts.weightSpecs, weightData: ours.weightData };
       artifacts = { ...ours.artifacts, weightSpecs: specs };
       const json: ModelJson = {
@@ -156,10 +161,14 @@ function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], fil
   }
 }
 
-/** Every float32 weight as float16 bits, unless one of its values is past float16's range (it then stays float32). */
-function toFloat16(
+/**
+ * Every float32 weight stored as `kind`, unless its values cannot be (past float16's range, or not
+ * finite to begin with): it then stays float32.
+ */
+function quantized(
   specs: tf.io.WeightsManifestEntry[],
   data: ArrayBuffer,
+  kind: Quantization,
 ): { specs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
   const parts: Uint8Array[] = [];
   const out: tf.io.WeightsManifestEntry[] = [];
@@ -168,11 +177,12 @@ function toFloat16(
     const at = offset;
     offset += storedBytes(s);
     const plain = (s.dtype ?? 'float32') === 'float32' && !s.quantization && at % 4 === 0;
-    const halves = plain ? toHalves(new Float32Array(data, at, (offset - at) / 4)) : null;
-    // A weight past float16's range (or not finite to begin with) stays as it is.
-    if (halves && halvesFinite(halves)) {
-      parts.push(new Uint8Array(halves.buffer));
-      out.push({ ...s, quantization: { dtype: 'float16' } });
+    const done = plain
+      ? (kind === 'float16' ? toFloat16 : toUint8)(new Float32Array(data, at, (offset - at) / 4))
+      : null;
+    if (done) {
+      parts.push(done.bytes);
+      out.push({ ...s, quantization: done.quantization });
     } else {
       parts.push(new Uint8Array(data, at, offset - at));
       out.push(s);
@@ -185,4 +195,30 @@ function toFloat16(
     at += p.byteLength;
   }
   return { specs: out, weightData: joined.buffer };
+}
+
+interface Quantized {
+  bytes: Uint8Array;
+  quantization: NonNullable<tf.io.WeightsManifestEntry['quantization']>;
+}
+
+function toFloat16(values: Float32Array): Quantized | null {
+  const halves = toHalves(values);
+  return halvesFinite(halves) ? { bytes: new Uint8Array(halves.buffer), quantization: { dtype: 'float16' } } : null;
+}
+
+/** tfjs reads a uint8 weight back as q · scale + min (io_utils decodeWeights, 4.22). */
+function toUint8(values: Float32Array): Quantized | null {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return null;
+  // One value throughout: every step lands on it.
+  const scale = max > min ? (max - min) / 255 : 1;
+  const bytes = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) bytes[i] = Math.min(255, Math.max(0, Math.round((values[i] - min) / scale)));
+  return { bytes, quantization: { dtype: 'uint8', min, scale } };
 }

@@ -22,7 +22,8 @@ export interface MemberOutput {
   truncated: number;
 }
 
-export interface Member {
+/** What answering needs of a member: the CLI's members and the browser module's alike. */
+export interface MemberScorer {
   readonly kind: MemberKind;
   readonly numClasses: number;
   /** Longest input in tokens it reads (longer texts are cut from the front), or null for no limit. */
@@ -34,11 +35,32 @@ export interface Member {
   wordsRead?(words: ReadonlyArray<string>): number[] | null;
   /** Class probabilities of texts already cleaned (data/encode.ts `cleanTexts`). */
   predict(cleaned: ReadonlyArray<string>, opts?: PredictOptions): MemberOutput;
-  /** Writes the member's files into `dir` (`float16`: its weights as 16-bit floats, where it has such weights); returns their names. */
-  save(dir: string, opts?: { float16?: boolean }): Promise<string[]>;
+}
+
+/** How a member's weights are stored: float32 as trained, or quantized as tfjs' weightsManifest says. */
+export const QUANTIZATIONS = ['float16', 'uint8'] as const;
+export type Quantization = (typeof QUANTIZATIONS)[number];
+
+export interface Member extends MemberScorer {
+  /** Writes the member's files into `dir` (`quantize`: its weights stored so, where it has such weights); returns their names. */
+  save(dir: string, opts?: SaveMemberOptions): Promise<string[]>;
   /** What meta.json records about it (path is where its files are, relative to the model directory). */
   entry(path: string): MemberEntry;
   dispose(): void;
+}
+
+export interface SaveMemberOptions {
+  quantize?: Quantization | null;
+  /** Its tokenizer with only the words it can index (what answering needs), not every word training counted. */
+  compactTokenizer?: boolean;
+}
+
+/** How texts are fed to an LSTM member. */
+export interface SequenceInput {
+  /** Longest input; longer sequences are cut 'pre'. */
+  maxLen: number;
+  /** 'group': fed unpadded at their own length; 'max': pre-padded to maxLen. */
+  batching: BatchingMode;
 }
 
 /**

@@ -2,14 +2,10 @@
  * The phrase memory: how often each cleaned training phrase carried each label (training rows only,
  * never validation rows). A text whose cleaned form is in memory gets its human label back, with
  * the stored label frequencies as its probabilities. Saved as memory.tsv.gz: one line per phrase,
- * `label:count[,label:count…]<TAB>phrase`.
+ * `label:count[,label:count…]<TAB>phrase`. No file access here (memory-file.ts reads and writes it):
+ * the browser module answers from the same class.
  */
-import { gunzipWithin, LIMITS } from '../fs/limits.ts';
-import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { writeFileAtomic } from '../fs/atomic-file.ts';
-import { readBinaryFile } from '../fs/read.ts';
 
 export const MEMORY_FILE = 'memory.tsv.gz';
 
@@ -93,16 +89,15 @@ export class PhraseMemory {
     return this.entries;
   }
 
-  async save(dir: string): Promise<string[]> {
+  /** memory.tsv.gz's text (before gzip): one line per phrase, ending in a newline. */
+  toText(): string {
     const lines: string[] = [];
     for (const [phrase, counts] of this.index()) lines.push(`${counts}\t${phrase}`);
-    await writeFileAtomic(join(dir, MEMORY_FILE), gzipSync(`${lines.join('\n')}\n`));
-    return [MEMORY_FILE];
+    return `${lines.join('\n')}\n`;
   }
 
-  static async load(dir: string, classes: number): Promise<PhraseMemory> {
-    const path = join(dir, MEMORY_FILE);
-    let text = gunzipWithin(await readBinaryFile(path), LIMITS.memory, path).toString('utf8');
+  /** A memory from memory.tsv.gz's text (unzipped), every line checked; errors name `file` and the line. */
+  static parse(text: string, classes: number, file: string): PhraseMemory {
     if (!text.endsWith('\n')) text += '\n';
     // Every line checked in one pass of the regex engine: label:count pairs for known classes, a tab, a phrase.
     const label = Array.from({ length: classes }, (_, i) => i).join('|');
@@ -111,10 +106,7 @@ export class PhraseMemory {
     );
     if (bad) {
       const line = text.slice(0, bad.index).split('\n').length;
-      throw new InputError(`expected label:count pairs for ${classes} classes, a tab and a phrase`, {
-        file: path,
-        line,
-      });
+      throw new InputError(`expected label:count pairs for ${classes} classes, a tab and a phrase`, { file, line });
     }
     return new PhraseMemory(classes, null, text);
   }

@@ -6,17 +6,26 @@
  */
 import { join } from 'node:path';
 import * as tf from '../engine/tf.ts';
-import { encodeBatch, groupLength, makeBatches, type Batch } from '../data/batches.ts';
+import { encodeBatch, groupLength, scoreInBatches, type Batch } from '../data/batches.ts';
 import { padSequence } from '../data/padding.ts';
-import { toSequences, type EncodedTexts } from '../data/encode.ts';
+import { toSequences, wordsRead, type EncodedTexts } from '../data/encode.ts';
 import { range } from '../data/split.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { InputError } from '../errors.ts';
-import { PREDICT_BATCH_SIZE, type BatchingMode } from '../settings.ts';
+import { PREDICT_BATCH_SIZE } from '../settings.ts';
 import { loadTokenizer, MODEL_FILES, saveTokenizer } from './files.ts';
 import { loadLayersModel, saveLayersModel } from './layers-files.ts';
 import { TableEmbedding } from './table-embedding.ts';
-import type { Member, MemberOutput, PredictOptions, SequenceEntry } from './member.ts';
+import type {
+  Member,
+  MemberOutput,
+  PredictOptions,
+  SaveMemberOptions,
+  SequenceEntry,
+  SequenceInput,
+} from './member.ts';
+
+export type { SequenceInput };
 import { useSpeedLayer } from './lstm/layer.ts';
 import { cachedPrefixTreeScorer, type FedScorer } from './lstm/prefix-scoring.ts';
 
@@ -24,14 +33,6 @@ export { forgetPrefixTreeScorer } from './lstm/prefix-scoring.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 
 export const DEFAULT_BATCH_SIZE = PREDICT_BATCH_SIZE;
-
-/** How texts are fed to an LSTM member. */
-export interface SequenceInput {
-  /** Longest input; longer sequences are cut 'pre'. */
-  maxLen: number;
-  /** 'group': fed unpadded at their own length; 'max': pre-padded to maxLen. */
-  batching: BatchingMode;
-}
 
 export class RecurrentMember implements Member {
   constructor(
@@ -54,16 +55,9 @@ export class RecurrentMember implements Member {
     return toSequences(cleaned, this.tokenizer, this.input.maxLen);
   }
 
-  /** The words holding its last maxLen tokens (a word's tokens are its own when the tokenizer splits on spaces). */
+  /** The words holding its last maxLen tokens. */
   wordsRead(words: ReadonlyArray<string>): number[] | null {
-    if (this.tokenizer.split !== ' ') return null;
-    const read: number[] = [];
-    for (let j = words.length - 1, tokens = 0; j >= 0 && tokens < this.input.maxLen; j--) {
-      const n = this.tokenizer.textToSequence(words[j]).length;
-      if (n > 0) read.push(j);
-      tokens += n;
-    }
-    return read.reverse();
+    return wordsRead(words, this.tokenizer, this.input.maxLen);
   }
 
   /** Probabilities of already-encoded sequences, in their order. */
@@ -82,9 +76,9 @@ export class RecurrentMember implements Member {
     return { probabilities: this.predictSequences(sequences, opts), truncated };
   }
 
-  async save(dir: string, opts: { float16?: boolean } = {}): Promise<string[]> {
-    await saveLayersModel(this.model, dir, opts);
-    await saveTokenizer(this.tokenizer, dir);
+  async save(dir: string, opts: SaveMemberOptions = {}): Promise<string[]> {
+    await saveLayersModel(this.model, dir, { quantize: opts.quantize });
+    await saveTokenizer(opts.compactTokenizer ? this.tokenizer.compact() : this.tokenizer, dir);
     return [MODEL_FILES.model, MODEL_FILES.weights, MODEL_FILES.tokenizer];
   }
 
@@ -182,23 +176,13 @@ export function predictRows(
 ): Float32Array {
   const scorer = rows.length > 0 ? cachedPrefixTreeScorer(model) : null;
   if (scorer) return predictRowsByForest(scorer, seqs, rows, opts, onProgress);
-  const position = new Int32Array(seqs.length);
-  rows.forEach((r, i) => (position[r] = i));
-  let out: Float32Array | null = null;
-  let done = 0;
-  for (const batch of makeBatches(seqs, rows, {
-    mode: opts.batching,
-    batchSize: opts.batchSize,
-    maxLen: opts.maxLen,
-  })) {
-    const probs = predictBatch(model, seqs, batch);
-    const k = probs.length / batch.rows.length;
-    out ??= new Float32Array(rows.length * k);
-    batch.rows.forEach((r, i) => out?.set(probs.subarray(i * k, (i + 1) * k), position[r] * k));
-    done += batch.rows.length;
-    onProgress?.(done, rows.length);
-  }
-  return out ?? new Float32Array(0);
+  return scoreInBatches(
+    seqs,
+    rows,
+    { mode: opts.batching, batchSize: opts.batchSize, maxLen: opts.maxLen },
+    (batch) => predictBatch(model, seqs, batch),
+    onProgress,
+  );
 }
 
 /** Each row as the layers path feeds it: cut to maxLen, then pre-padded to its group's or to maxLen. */

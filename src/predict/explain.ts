@@ -13,7 +13,7 @@
  * most the words read (or, with an n-gram member, the text): linear in the text, never quadratic.
  */
 import { cleanWords } from '../data/clean.ts';
-import type { Prediction, Predictor } from './predictor.ts';
+import type { AnsweringModel, Prediction, Predictor } from './predictor.ts';
 
 export interface WordContribution {
   /** The word as the model reads it (cleaned). */
@@ -40,14 +40,14 @@ export const EXPLAINED_WORDS_WITHOUT_WINDOW = 256;
 const BATCH_CHARACTERS = 1 << 20;
 
 /** How many of a text's last words are measured for a member that may read them all: the longest window among the members. */
-export function explainedWords(predictor: Predictor): number {
+export function explainedWords(predictor: Predictor<AnsweringModel>): number {
   const windows = predictor.loaded.members.map((m) => m.maxLen).filter((n): n is number => n !== null);
   return windows.length ? Math.max(...windows) : EXPLAINED_WORDS_WITHOUT_WINDOW;
 }
 
 /** Each text's words and their contributions, in order; null where the phrase memory answered. */
 export function explainPredictions(
-  predictor: Predictor,
+  predictor: Predictor<AnsweringModel>,
   texts: ReadonlyArray<string>,
   predictions: ReadonlyArray<Prediction>,
 ): (WordContribution[] | null)[] {
@@ -59,7 +59,12 @@ export function explainPredictions(
   );
 }
 
-function explainOne(predictor: Predictor, text: string, prediction: Prediction, cap: number): WordContribution[] {
+function explainOne(
+  predictor: Predictor<AnsweringModel>,
+  text: string,
+  prediction: Prediction,
+  cap: number,
+): WordContribution[] {
   const words = cleanWords(text);
   const n = Math.min(cap, words.length);
   const last = Array.from({ length: n }, (_, i) => words.length - n + i);

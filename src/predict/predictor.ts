@@ -7,8 +7,10 @@ import { cleanWords } from '../data/clean.ts';
 import { cleanTexts } from '../data/encode.ts';
 import { InputError, type Where } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
-import type { LoadedModel, ModelHeader } from '../model/directory.ts';
-import type { PredictOptions } from '../model/member.ts';
+import type { Blend } from '../model/blend.ts';
+import type { LoadedModel } from '../model/directory.ts';
+import type { MemberScorer, PredictOptions } from '../model/member.ts';
+import type { PhraseMemory } from '../model/memory.ts';
 import { PREDICT_BATCH_SIZE } from '../settings.ts';
 import { argmax } from '../model/scores.ts';
 
@@ -43,12 +45,23 @@ export interface Predictions {
   memberOutputs: Float32Array[];
 }
 
-export class Predictor {
+/** What answering needs of a model: a loaded model directory, or the browser module's model. */
+export interface AnsweringModel {
+  /** Where it came from (errors name it). */
+  dir: string;
+  labels: readonly string[];
+  labelNames: readonly string[];
+  members: readonly MemberScorer[];
+  memory: PhraseMemory | null;
+  blend: Blend | null;
+}
+
+export class Predictor<M extends AnsweringModel = LoadedModel> {
   readonly batchSize: number;
   readonly useMemory: boolean;
 
   constructor(
-    readonly loaded: LoadedModel,
+    readonly loaded: M,
     opts: PredictorOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? PREDICT_BATCH_SIZE;
@@ -156,7 +169,7 @@ export class Predictor {
 /** Probabilities as a prediction of the model in `model.dir`, labelled with its class names. */
 export function toPrediction(
   probabilities: number[],
-  model: Pick<ModelHeader, 'dir' | 'labels' | 'labelNames'>,
+  model: Pick<AnsweringModel, 'dir' | 'labels' | 'labelNames'>,
   source: Prediction['source'],
 ): Prediction {
   // NaN is no answer: never turn it into a label.

@@ -121,7 +121,14 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
     };
     const files = await saveModelDirectory(
       opts.out,
-      { members, memory, history, meta, outOfFold: outOfFold && outOfFoldGzip(outOfFold), float16: settings.float16 },
+      {
+        members,
+        memory,
+        history,
+        meta,
+        outOfFold: outOfFold && outOfFoldGzip(outOfFold),
+        save: { quantize: settings.float16 ? 'float16' : null },
+      },
       opts.onStaged,
     );
     reporter.onSaved?.(opts.out, files);

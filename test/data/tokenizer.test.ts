@@ -50,6 +50,22 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     assert.deepEqual(parsedConfig(again.toKerasJson()), parsedConfig(tok.toKerasJson()));
   });
 
+  it('compacted, keeps only the words it can index, gives every text the same sequence, and loads back', async () => {
+    const compact = tok.compact();
+    assert.equal(compact.wordIndex.size, 8191);
+    assert.ok([...compact.wordIndex.values()].every((i) => i < 8192));
+    const text = compact.toJsonString();
+    assert.ok(text.length * 4 < tok.toJsonString().length, `${text.length} characters`);
+    const back = Tokenizer.fromKerasJson(text);
+    const table = await readLabelled(TRAIN_TSV);
+    // Every phrase of the file, and words it never saw.
+    for (const t of [...table.texts.map(cleanText), 'zzz unknown words , and the film'])
+      assert.deepEqual(back.textToSequence(t), tok.textToSequence(t), t);
+    const oov = new Tokenizer({ numWords: 3, oovToken: '<oov>' }).fitOnTexts(['a a a b b c', 'c d']);
+    assert.deepEqual(oov.compact().textToSequence('a b c d e'), oov.textToSequence('a b c d e'));
+    assert.deepEqual([...oov.compact().wordIndex.keys()], ['<oov>', 'a']);
+  });
+
   it('drops indices at or past num_words and unknown words', () => {
     const seq = tok.textToSequence('the zzzunknownzzz film');
     assert.deepEqual(seq, [tok.wordIndex.get('the'), tok.wordIndex.get('film')]);

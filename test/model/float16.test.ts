@@ -62,7 +62,7 @@ describe('float16 weights', () => {
     );
     const [full, half] = [tempDir(), tempDir()];
     await saveLayersModel(model, full);
-    await saveLayersModel(model, half, { float16: true });
+    await saveLayersModel(model, half, { quantize: 'float16' });
     const size = (d: string) => statSync(join(d, 'weights.bin')).size;
     assert.equal(size(half) * 2, size(full));
     const manifest = JSON.parse(readFileSync(join(half, 'model.json'), 'utf8')) as {
@@ -89,11 +89,11 @@ describe('float16 weights', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
     model.layers[0].setWeights([tf.tensor2d([1, 2, 3, 4, 5, Number.NaN], [3, 2]), tf.zeros([2])]);
     const dir = tempDir();
-    await saveLayersModel(model, dir, { float16: true });
+    await saveLayersModel(model, dir, { quantize: 'float16' });
     await assert.rejects(loadLayersModel(dir), { name: 'InputError', message: /not a finite number/ });
     // A weight past float16's range keeps float32; the others are halved.
     model.layers[0].setWeights([tf.tensor2d([1, 2, 3, 4, 5, 1e6], [3, 2]), tf.zeros([2])]);
-    await saveLayersModel(model, dir, { float16: true });
+    await saveLayersModel(model, dir, { quantize: 'float16' });
     const specs = (
       JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
         weightsManifest: { weights: { quantization?: { dtype: string } }[] }[];
@@ -107,5 +107,33 @@ describe('float16 weights', () => {
     assert.equal((loaded.layers[0].getWeights()[0].dataSync() as Float32Array)[5], 1e6);
     loaded.dispose();
     model.dispose();
+  });
+
+  it('saves uint8 weights in a quarter of the bytes, each within half a step of its value, that tfjs reads as they are', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+    const kernel = Float32Array.from({ length: 12 }, (_, i) => Math.sin(i) * 3);
+    // A weight of one value throughout (the bias) keeps it exactly.
+    model.layers[0].setWeights([tf.tensor2d(kernel, [4, 3]), tf.fill([3], 0.25)]);
+    const [full, quarter] = [tempDir(), tempDir()];
+    await saveLayersModel(model, full);
+    await saveLayersModel(model, quarter, { quantize: 'uint8' });
+    const size = (d: string) => statSync(join(d, 'weights.bin')).size;
+    assert.equal(size(quarter) * 4, size(full));
+    const specs = (
+      JSON.parse(readFileSync(join(quarter, 'model.json'), 'utf8')) as {
+        weightsManifest: { weights: { quantization?: { dtype: string; min: number; scale: number } }[] }[];
+      }
+    ).weightsManifest[0].weights;
+    assert.deepEqual(
+      specs.map((w) => w.quantization?.dtype),
+      ['uint8', 'uint8'],
+    );
+    const loaded = await loadLayersModel(quarter);
+    const [k, b] = loaded.layers[0].getWeights().map((w) => w.dataSync() as Float32Array);
+    const step = specs[0].quantization?.scale ?? 0;
+    assert.ok(Math.abs(step - (Math.max(...kernel) - Math.min(...kernel)) / 255) < 1e-9);
+    kernel.forEach((v, i) => assert.ok(Math.abs(k[i] - v) <= step / 2 + 1e-6, `${v} → ${k[i]}`));
+    assert.deepEqual(Array.from(b), [0.25, 0.25, 0.25]);
+    for (const m of [model, loaded]) m.dispose();
   });
 });

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { cleanTexts } from '../../src/data/encode.ts';
 import { PhraseMemory } from '../../src/model/memory.ts';
+import { loadMemory, saveMemory } from '../../src/model/memory-file.ts';
 import { tempDir } from '../helpers.ts';
 
 describe('phrase memory', () => {
@@ -34,8 +35,8 @@ describe('phrase memory', () => {
 
   it('saves and loads the same entries', async () => {
     const dir = tempDir();
-    await memory.save(dir);
-    const back = await PhraseMemory.load(dir, 5);
+    await saveMemory(memory, dir);
+    const back = await loadMemory(dir, 5);
     assert.equal(back.size, memory.size);
     for (const c of cleaned) assert.deepEqual(back.lookup(c), memory.lookup(c));
   });
@@ -43,7 +44,7 @@ describe('phrase memory', () => {
   it('refuses a memory file whose labels do not fit the model, naming file and line', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync('2:1\tfine\n7:1\tbad label\n'));
-    await assert.rejects(PhraseMemory.load(dir, 5), /memory\.tsv\.gz:2: expected label:count pairs for 5 classes/);
+    await assert.rejects(loadMemory(dir, 5), /memory\.tsv\.gz:2: expected label:count pairs for 5 classes/);
   });
 
   it('skips a phrase that cleans to nothing and goes on with the rows after it', () => {
@@ -55,7 +56,7 @@ describe('phrase memory', () => {
 
   it('writes one line per phrase with only the labels it carried', async () => {
     const dir = tempDir();
-    await memory.save(dir);
+    await saveMemory(memory, dir);
     const lines = gunzipSync(readFileSync(join(dir, 'memory.tsv.gz')))
       .toString('utf8')
       .split('\n');
@@ -66,7 +67,7 @@ describe('phrase memory', () => {
     const dir = tempDir();
     const phrases = Array.from({ length: 150 }, (_, i) => `phrase ${i}`);
     writeFileSync(join(dir, 'memory.tsv.gz'), gzipSync(phrases.map((p, i) => `${i % 5}:${i + 1}\t${p}`).join('\n')));
-    const m = await PhraseMemory.load(dir, 5);
+    const m = await loadMemory(dir, 5);
     assert.equal(m.size, 150);
     // The last line, which has no newline, found by the first lookup (a scan of the text).
     assert.deepEqual(Array.from(m.lookup('phrase 149') ?? []), [0, 0, 0, 0, 1]);

@@ -1,63 +1,24 @@
 /**
- * The bag-of-n-grams member: tf-idf over hashed word 1–3-grams and character 2–5-grams of the
- * cleaned phrase, then multinomial logistic regression. Plain typed arrays, no engine: it predicts
- * in microseconds a phrase and loads in milliseconds.
+ * The bag-of-n-grams member as a model directory holds it: its scorer (scorer.ts) with ngram.json and
+ * ngram.bin written and read.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../../errors.ts';
 import { writeFileAtomic } from '../../fs/atomic-file.ts';
 import { readBinaryFile, readJsonFile } from '../../fs/read.ts';
 import { saveJson } from '../files.ts';
-import type { Member, MemberOutput, NgramEntry, PredictOptions } from '../member.ts';
-import type { NgramConfig } from './features.ts';
-import { SoftmaxRegression } from './softmax.ts';
-import { TfidfVectorizer } from './vectorizer.ts';
+import type { Member, NgramEntry } from '../member.ts';
+import { NGRAM_FILES, NGRAM_FORMAT_VERSION, type NgramJson, NgramScorer, parseNgramFiles } from './scorer.ts';
 
-export const NGRAM_FILES = { config: 'ngram.json', weights: 'ngram.bin' } as const;
-const FORMAT_VERSION = 1;
+export { NGRAM_FILES };
 
-/** ngram.json: what ngram.bin holds, in order: buckets (int32), idf (float32), weights [features, classes] (float32), bias (float32). */
-interface NgramJson {
-  format_version: number;
-  word_n: [number, number];
-  char_n: [number, number];
-  hash_bits: number;
-  features: number;
-  classes: number;
-}
-
-export class NgramMember implements Member {
-  readonly kind = 'ngram' as const;
-  readonly maxLen = null;
-
-  constructor(
-    readonly vectorizer: TfidfVectorizer,
-    readonly model: SoftmaxRegression,
-  ) {}
-
-  get numClasses(): number {
-    return this.model.classes;
-  }
-
-  predict(cleaned: ReadonlyArray<string>, opts: PredictOptions = {}): MemberOutput {
-    const k = this.model.classes;
-    const out = new Float32Array(cleaned.length * k);
-    const step = opts.batchSize ?? 512;
-    for (let i = 0; i < cleaned.length; i += step) {
-      const part = cleaned.slice(i, i + step);
-      out.set(this.model.predict(this.vectorizer.transform(part)), i * k);
-      opts.onProgress?.(i + part.length, cleaned.length);
-    }
-    return { probabilities: out, truncated: 0 };
-  }
-
+export class NgramMember extends NgramScorer implements Member {
   async save(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });
     const v = this.vectorizer;
     const m = this.model;
     const json: NgramJson = {
-      format_version: FORMAT_VERSION,
+      format_version: NGRAM_FORMAT_VERSION,
       word_n: v.config.wordN,
       char_n: v.config.charN,
       hash_bits: v.config.hashBits,
@@ -83,38 +44,9 @@ export class NgramMember implements Member {
   dispose(): void {}
 
   static async load(dir: string): Promise<NgramMember> {
-    const configPath = join(dir, NGRAM_FILES.config);
-    const c = await readJsonFile<NgramJson>(configPath);
-    const bad = (what: string) => new InputError(what, { file: configPath });
-    if (c === null || typeof c !== 'object' || c.format_version !== FORMAT_VERSION)
-      throw bad(`format_version ${JSON.stringify(c?.format_version)} is not one this version reads`);
-    const pair = (v: unknown) =>
-      Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1) && v[0] <= v[1];
-    if (!pair(c.word_n) || !pair(c.char_n) || !Number.isInteger(c.hash_bits) || c.hash_bits < 8 || c.hash_bits > 24)
-      throw bad('word_n, char_n or hash_bits is missing or invalid');
-    if (!Number.isInteger(c.features) || c.features < 0 || !Number.isInteger(c.classes) || c.classes < 2)
-      throw bad('features or classes is missing or invalid');
-    const path = join(dir, NGRAM_FILES.weights);
-    const bytes = await readBinaryFile(path);
-    const expected = 4 * (c.features * (2 + c.classes) + c.classes);
-    if (bytes.byteLength !== expected)
-      throw new InputError(
-        `has ${bytes.byteLength} bytes, ${NGRAM_FILES.config} declares ${expected} (truncated or from another model)`,
-        { file: path },
-      );
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    const f = c.features;
-    const buckets = new Int32Array(buffer, 0, f);
-    const limit = 2 << c.hash_bits;
-    if (buckets.some((b) => b < 0 || b >= limit))
-      throw new InputError(`holds a feature bucket outside the hash space of ${NGRAM_FILES.config}`, { file: path });
-    const config: NgramConfig = { wordN: c.word_n, charN: c.char_n, hashBits: c.hash_bits };
-    const vectorizer = new TfidfVectorizer(config, buckets, new Float32Array(buffer, 4 * f, f));
-    const model = new SoftmaxRegression(
-      c.classes,
-      new Float32Array(buffer, 8 * f, f * c.classes),
-      new Float32Array(buffer, 4 * f * (2 + c.classes), c.classes),
-    );
+    const paths = { config: join(dir, NGRAM_FILES.config), weights: join(dir, NGRAM_FILES.weights) };
+    const config = await readJsonFile<NgramJson>(paths.config);
+    const { vectorizer, model } = parseNgramFiles(config, await readBinaryFile(paths.weights), paths);
     return new NgramMember(vectorizer, model);
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * The bag-of-n-grams member's answers: tf-idf over hashed word 1–3-grams and character 2–5-grams of
+ * the cleaned phrase, then multinomial logistic regression. Plain typed arrays, no engine and no file
+ * access (member.ts saves and loads it): the browser module scores with this same class.
+ */
+import { InputError } from '../../errors.ts';
+import type { MemberOutput, MemberScorer, PredictOptions } from '../member.ts';
+import type { NgramConfig } from './features.ts';
+import { SoftmaxRegression } from './softmax.ts';
+import { TfidfVectorizer } from './vectorizer.ts';
+
+export const NGRAM_FILES = { config: 'ngram.json', weights: 'ngram.bin' } as const;
+export const NGRAM_FORMAT_VERSION = 1;
+
+/** ngram.json: what ngram.bin holds, in order: buckets (int32), idf (float32), weights [features, classes] (float32), bias (float32). */
+export interface NgramJson {
+  format_version: number;
+  word_n: [number, number];
+  char_n: [number, number];
+  hash_bits: number;
+  features: number;
+  classes: number;
+}
+
+export class NgramScorer implements MemberScorer {
+  readonly kind = 'ngram' as const;
+  readonly maxLen = null;
+
+  constructor(
+    readonly vectorizer: TfidfVectorizer,
+    readonly model: SoftmaxRegression,
+  ) {}
+
+  get numClasses(): number {
+    return this.model.classes;
+  }
+
+  predict(cleaned: ReadonlyArray<string>, opts: PredictOptions = {}): MemberOutput {
+    const k = this.model.classes;
+    const out = new Float32Array(cleaned.length * k);
+    const step = opts.batchSize ?? 512;
+    for (let i = 0; i < cleaned.length; i += step) {
+      const part = cleaned.slice(i, i + step);
+      out.set(this.model.predict(this.vectorizer.transform(part)), i * k);
+      opts.onProgress?.(i + part.length, cleaned.length);
+    }
+    return { probabilities: out, truncated: 0 };
+  }
+}
+
+/**
+ * The vectorizer and regression in ngram.json (parsed) and ngram.bin's bytes, every field checked;
+ * errors name the file at `paths`.
+ */
+export function parseNgramFiles(
+  c: NgramJson | null,
+  bytes: Uint8Array,
+  paths: { config: string; weights: string },
+): { vectorizer: TfidfVectorizer; model: SoftmaxRegression } {
+  const bad = (what: string) => new InputError(what, { file: paths.config });
+  if (c === null || typeof c !== 'object' || c.format_version !== NGRAM_FORMAT_VERSION)
+    throw bad(`format_version ${JSON.stringify(c?.format_version)} is not one this version reads`);
+  const pair = (v: unknown) =>
+    Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1) && v[0] <= v[1];
+  if (!pair(c.word_n) || !pair(c.char_n) || !Number.isInteger(c.hash_bits) || c.hash_bits < 8 || c.hash_bits > 24)
+    throw bad('word_n, char_n or hash_bits is missing or invalid');
+  if (!Number.isInteger(c.features) || c.features < 0 || !Number.isInteger(c.classes) || c.classes < 2)
+    throw bad('features or classes is missing or invalid');
+  const expected = 4 * (c.features * (2 + c.classes) + c.classes);
+  if (bytes.byteLength !== expected)
+    throw new InputError(
+      `has ${bytes.byteLength} bytes, ${NGRAM_FILES.config} declares ${expected} (truncated or from another model)`,
+      { file: paths.weights },
+    );
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const f = c.features;
+  const buckets = new Int32Array(buffer, 0, f);
+  const limit = 2 << c.hash_bits;
+  if (buckets.some((b) => b < 0 || b >= limit))
+    throw new InputError(`holds a feature bucket outside the hash space of ${NGRAM_FILES.config}`, {
+      file: paths.weights,
+    });
+  const config: NgramConfig = { wordN: c.word_n, charN: c.char_n, hashBits: c.hash_bits };
+  return {
+    vectorizer: new TfidfVectorizer(config, buckets, new Float32Array(buffer, 4 * f, f)),
+    model: new SoftmaxRegression(
+      c.classes,
+      new Float32Array(buffer, 8 * f, f * c.classes),
+      new Float32Array(buffer, 4 * f * (2 + c.classes), c.classes),
+    ),
+  };
+}
