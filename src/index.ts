@@ -59,6 +59,14 @@ export { type ReportOptions, writeReport } from './report/write-report.ts';
 // Serving.
 export { createServer, type SentimentServer, type ServeOptions } from './serve/server.ts';
 
+// The browser: a web page and an ES module (src/web/, bundled by export).
+export {
+  type ExportOptions,
+  type ExportResult,
+  exportWeb,
+  WEB_LAYER_CLASSES,
+} from './export/export-web.ts';
+
 // Engines.
 export {
   ENGINE_CHOICES,

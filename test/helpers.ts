@@ -218,3 +218,46 @@ export function vectorsFor(tsv: string): string {
   writeFileSync(file, `${[...words].map((w) => `${w} ${Array.from({ length: 8 }, rand).join(' ')}`).join('\n')}\n`);
   return file;
 }
+
+/** `predict --json`'s objects for texts, on the `engine` given (null: the one `auto` picks). */
+export function predictJson(
+  model: string,
+  texts: string[],
+  extra: string[] = [],
+  engine: string | null = 'wasm',
+): Record<string, unknown>[] {
+  const r = sentiment([
+    'predict',
+    '--model',
+    model,
+    '--json',
+    ...(engine ? ['--backend', engine] : []),
+    ...extra,
+    ...texts,
+  ]);
+  assert.equal(r.code, 0, r.err);
+  return r.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+/** `a` and `b` the same, their numbers within 1e-5 of each other (keys, lengths and the rest equal). */
+export function close(a: unknown, b: unknown, what: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    assert.ok(Math.abs(a - b) < 1e-5, `${what}: ${a} vs ${b}`);
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    assert.equal(a.length, b.length, what);
+    a.forEach((x, i) => close(x, b[i], `${what}[${i}]`));
+    return;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), what);
+    for (const k of Object.keys(a))
+      close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
+    return;
+  }
+  assert.deepEqual(a, b, what);
+}

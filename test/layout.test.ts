@@ -1,7 +1,8 @@
 /**
  * The layout's rules (docs/development.md), read from the sources' imports: no module imports itself
  * round a circle; inference never imports training; model/ reaches the engine's insides through one
- * door; the speed patches never import the engine that installs them; one room registers kernels.
+ * door; the speed patches never import the engine that installs them; one room registers kernels; the
+ * browser module's code never reaches a Node API or the engine.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -57,8 +58,8 @@ describe('the layout', () => {
     assert.deepEqual(circles, []);
   });
 
-  it('inference (predict, evaluate, model, data, serve) never imports training', () => {
-    for (const room of ['predict/', 'evaluate/', 'model/', 'data/', 'serve/'])
+  it('inference (predict, evaluate, model, data, serve, export, web) never imports training', () => {
+    for (const room of ['predict/', 'evaluate/', 'model/', 'data/', 'serve/', 'export/', 'web/'])
       for (const [file, dep] of importsOf(room)) assert.ok(!dep.startsWith('train/'), `${file} imports ${dep}`);
   });
 
@@ -80,6 +81,32 @@ describe('the layout', () => {
       const name = relative(SRC, file);
       if (name === 'engine/kernel-registry.ts' || name === 'engine/tf.ts') continue;
       assert.doesNotMatch(readFileSync(file, 'utf8'), /\b(?:registerKernel|unregisterKernel)\(/, name);
+    }
+  });
+
+  it('the browser module (web/) reaches no Node API and not the engine, through any module it runs', () => {
+    // What esbuild bundles: value imports only (type imports are erased).
+    const runs = (file: string) =>
+      [
+        ...readFileSync(join(SRC, file), 'utf8').matchAll(
+          /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^;]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'/g,
+        ),
+      ].map((m) => m[1] ?? m[2]);
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const dep of runs(file)) {
+        assert.ok(!dep.startsWith('node:') && !/^(fs|path|os|url|zlib|crypto)$/.test(dep), `${file} imports ${dep}`);
+        if (dep.startsWith('.')) visit(relative(SRC, normalize(join(dirname(join(SRC, file)), dep))));
+      }
+    };
+    visit('web/sentiment.ts');
+    visit('web/page.ts');
+    assert.ok(seen.has('predict/predictor.ts') && seen.has('data/tokenizer.ts') && seen.has('model/memory.ts'));
+    for (const file of seen) {
+      assert.ok(!file.startsWith('engine/') && !file.startsWith('fs/'), `the browser module runs ${file}`);
+      assert.doesNotMatch(readFileSync(join(SRC, file), 'utf8'), /\brequire\(|\bprocess\./, file);
     }
   });
 });

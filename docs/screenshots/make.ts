@@ -1,12 +1,13 @@
 /**
  * Redraws the README's pictures from the trained default model (models/sentiment): a report on its
- * validation rows, and `predict --explain` as a terminal shows it. Needs Chromium (apt's `chromium`,
+ * validation rows, `predict --explain` as a terminal shows it, and its export's page served from 127.0.0.1. Needs Chromium (apt's `chromium`,
  * or CHROMIUM_PATH). Run: npm run build && node --import tsx docs/screenshots/make.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -69,6 +70,27 @@ try {
   writeFileSync(term, ansiToHtml(`$ sentiment predict --explain --no-memory "…" "…"\n${out}`));
   await page.goto(pathToFileURL(term).href);
   await page.locator('pre').screenshot({ path: join(HERE, 'explain.png') });
+  const site = join(tmp, 'site');
+  execFileSync(process.execPath, [BIN, 'export', '--web', site, '--quantize', 'float16'], { stdio: 'inherit' });
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = join(site, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const shown = await browser.newPage({ viewport: { width: 980, height: 640 } });
+  await shown.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+  await shown.waitForFunction(() => document.body.dataset.state === 'ready');
+  const typed = 'the acting is fine , but the story is a tired , predictable mess';
+  await shown.fill('#text', typed);
+  await shown.waitForFunction((t) => document.getElementById('answer')?.dataset.text === t, typed);
+  await shown.screenshot({ path: join(HERE, 'export.png'), fullPage: true });
+  server.close();
 } finally {
   await browser.close();
 }

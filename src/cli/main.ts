@@ -11,6 +11,7 @@ import {
 } from '../errors.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { registerEvaluate } from './evaluate.ts';
+import { registerExport } from './export.ts';
 import { flagFor } from './options.ts';
 import { STDOUT_NAME } from './output.ts';
 import { registerPlotHistory } from './plot-history.ts';
@@ -34,6 +35,7 @@ export function makeProgram(): Command {
   registerPlotHistory(program);
   registerReport(program);
   registerServe(program);
+  registerExport(program);
   return program;
 }
 

@@ -6,6 +6,7 @@
 import { describeAutoOrder, ENGINE_CHOICES, type EngineRequest } from '../engine/names.ts';
 import { THEMES, type ThemeName } from '../plot/theme.ts';
 import { SERVE_DEFAULTS } from '../serve/defaults.ts';
+import { QUANTIZATIONS, type Quantization } from '../model/member.ts';
 import { describePresets } from '../presets.ts';
 import {
   BATCHING_MODES,
@@ -510,6 +511,31 @@ export const SERVE_FLAGS = {
   backend,
 } satisfies Flags;
 
+export const EXPORT_FLAGS = {
+  web: flag<string>({
+    flags: '--web <dir>',
+    description:
+      'the folder to write: index.html (a page that classifies what you type), sentiment.js (an ES module: load, predict) and the model/ files; any static file server hosts it, offline',
+    parse: pathValue,
+  }),
+  model,
+  quantize: flag<Quantization>({
+    flags: '--quantize <kind>',
+    description:
+      "store the weights as tfjs' weight quantization, which tfjs decodes when it loads them: float16 halves them, uint8 quarters them; prints the accuracy on the validation rows before and after",
+    choices: QUANTIZATIONS,
+  }),
+  force: sw('--force', 'replace the folder when it already holds files (it is replaced whole, never merged)'),
+  data: flag<string>({
+    flags: '--data <file>',
+    description:
+      "the model's training file, for the accuracy on its validation rows (default: the path meta.json records)",
+    parse: pathValue,
+  }),
+  backend,
+  verbose,
+} satisfies Flags;
+
 export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = {
   train: TRAIN_FLAGS,
   serve: SERVE_FLAGS,
@@ -517,6 +543,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = {
   evaluate: EVALUATE_FLAGS,
   'plot-history': PLOT_FLAGS,
   report: REPORT_FLAGS,
+  export: EXPORT_FLAGS,
 };
 
 /** The flag that sets a library setting (`validationSplit` → `--validation-split`), for error messages. */

@@ -9,7 +9,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer, type SentimentServer } from '../../src/serve/server.ts';
-import { BIN, sentiment, TINY_TRAIN_FLAGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
+import { BIN, close, predictJson, sentiment, TINY_TRAIN_FLAGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
 const SMALL = TINY_TRAIN_FLAGS;
 
@@ -27,35 +27,6 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
-}
-
-/** `predict --json`'s objects for texts. */
-function predictJson(model: string, texts: string[], extra: string[] = []): Record<string, unknown>[] {
-  const r = sentiment(['predict', '--model', model, '--json', '--backend', 'wasm', ...extra, ...texts]);
-  assert.equal(r.code, 0, r.err);
-  return r.out
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
-}
-
-function close(a: unknown, b: unknown, what: string): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    assert.ok(Math.abs(a - b) < 1e-5, `${what}: ${a} vs ${b}`);
-    return;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    assert.equal(a.length, b.length, what);
-    a.forEach((x, i) => close(x, b[i], `${what}[${i}]`));
-    return;
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), what);
-    for (const k of Object.keys(a))
-      close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
-    return;
-  }
-  assert.deepEqual(a, b, what);
 }
 
 /** Starts the built CLI's server; resolves with its URL (the first line it prints). */
