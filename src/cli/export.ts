@@ -28,7 +28,7 @@ Examples:
     const result = await exportWeb({
       modelDir: flags.model,
       out: flags.web,
-      quantize: flags.quantize ?? null,
+      quantize: flags.quantize,
       force: flags.force === true,
       dataFile: flags.data,
       backend: backendFromEnv(cmd, flags.backend),
@@ -48,7 +48,7 @@ Examples:
         ? `accuracy on ${a.rows.toLocaleString('en-US')} validation rows: ${a.before.toFixed(4)} → ${a.after.toFixed(4)} (${a.after >= a.before ? '+' : ''}${(100 * (a.after - a.before)).toFixed(2)} points)`
         : `accuracy not measured: ${a.skipped.replace(/\{(\w+)\}/g, (_, s: string) => flagFor(s))}`;
     process.stdout.write(
-      `wrote ${result.out} in ${result.seconds.toFixed(1)}s${flags.quantize ? ` (${flags.quantize} weights)` : ''}\n${lines.join('\n')}\n  ${'in all'.padEnd(width)}  ${mb(before).padStart(9)}  → ${mb(after).padStart(9)}\n${accuracy}\n`,
+      `wrote ${result.out} in ${result.seconds.toFixed(1)}s${result.quantize ? ` (${result.quantize} weights)` : ''}\n${lines.join('\n')}\n  ${'in all'.padEnd(width)}  ${mb(before).padStart(9)}  → ${mb(after).padStart(9)}\n${accuracy}\n`,
     );
   });
 }

@@ -522,7 +522,7 @@ export const EXPORT_FLAGS = {
   quantize: flag<Quantization>({
     flags: '--quantize <kind>',
     description:
-      "store the weights as tfjs' weight quantization, which tfjs decodes when it loads them: float16 halves them, uint8 quarters them; prints the accuracy on the validation rows before and after",
+      "store the weights as tfjs' weight quantization, which tfjs decodes when it loads them: float16 halves them, uint8 quarters them; prints the accuracy on the validation rows before and after (default: as the model stores them)",
     choices: QUANTIZATIONS,
   }),
   force: sw('--force', 'replace the folder when it already holds files (it is replaced whole, never merged)'),

@@ -49,7 +49,10 @@ export interface ExportOptions {
   modelDir: string;
   /** The folder to write (the `web` setting). */
   out: string;
-  /** Store the weights so (`quantize`): float16, half the bytes; uint8, a quarter. Default: float32, as trained. */
+  /**
+   * Store the weights so (`quantize`): float16, half the bytes; uint8, a quarter; null, float32. Default:
+   * as the model stores them (float16 for a model trained with `float16`, else float32).
+   */
   quantize?: Quantization | null;
   /** Replace `out` when it holds files (`force`). */
   force?: boolean;
@@ -75,6 +78,8 @@ export type ExportAccuracy =
 
 export interface ExportResult {
   out: string;
+  /** How the export stores the weights (null: float32). */
+  quantize: Quantization | null;
   parts: PartSize[];
   accuracy: ExportAccuracy;
   seconds: number;
@@ -89,6 +94,7 @@ export async function exportWeb(opts: ExportOptions): Promise<ExportResult> {
   const loaded = predictor.loaded;
   let parts: PartSize[] = [];
   let accuracy: ExportAccuracy = { skipped: '' };
+  const quantize = opts.quantize !== undefined ? opts.quantize : loaded.settings?.float16 ? 'float16' : null;
   try {
     const meta = loaded.meta;
     if (!meta)
@@ -98,7 +104,7 @@ export async function exportWeb(opts: ExportOptions): Promise<ExportResult> {
         { given: loaded.dir },
       );
     await replaceDirectory(out, async (stage) => {
-      opts.onStep?.(`writing the model${opts.quantize ? ` (${opts.quantize} weights)` : ''}`);
+      opts.onStep?.(`writing the model${quantize ? ` (${quantize} weights)` : ''}`);
       const modelOut = join(stage, WEB_MODEL_DIR);
       await saveModelDirectory(modelOut, {
         members: loaded.members.map((member, i) => ({ member, path: meta.members[i].path })),
@@ -106,7 +112,7 @@ export async function exportWeb(opts: ExportOptions): Promise<ExportResult> {
         history: loaded.history ?? ({ settings: meta.settings, epochs: [], kept_epoch: null } as HistoryFile),
         // A page is public: the training file's name, not where it sat on this machine.
         meta: { ...meta, data_file: basename(meta.data_file) },
-        save: { quantize: opts.quantize ?? null, compactTokenizer: true },
+        save: { quantize, compactTokenizer: true },
       });
       await refuseNonWebLayers(modelOut, meta.members);
       opts.onStep?.('bundling the browser module');
@@ -128,7 +134,7 @@ export async function exportWeb(opts: ExportOptions): Promise<ExportResult> {
   } finally {
     loaded.dispose();
   }
-  return { out, parts, accuracy, seconds: (performance.now() - started) / 1000 };
+  return { out, quantize, parts, accuracy, seconds: (performance.now() - started) / 1000 };
 }
 
 /** DIR may be new or empty; one with files only with `force`; never the model directory, inside it or around it. */
