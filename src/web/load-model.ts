@@ -49,7 +49,8 @@ export async function loadWebModel(
   const settled = await Promise.allSettled(meta.members.map((e) => loadMember(files, e)));
   const members = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = settled.find((r) => r.status === 'rejected');
-  const dispose = () => members.forEach((m) => (m as Partial<SequenceMember>).dispose?.call(m));
+  // The LSTMs hold tfjs tensors; the n-gram scorer's arrays go with the garbage.
+  const dispose = () => members.forEach((m) => m instanceof SequenceMember && m.dispose());
   if (failed) {
     dispose();
     throw failed.reason;

@@ -7,7 +7,8 @@
  *   const model = await load('./model/');
  *   model.predict(['a gorgeous , witty film']); // [{ text, label, label_name, class_index, probabilities, source }]
  */
-import { checkText, Predictor } from '../predict/predictor.ts';
+import { InputError } from '../errors.ts';
+import { Predictor } from '../predict/predictor.ts';
 import { explainPredictions } from '../predict/explain.ts';
 import { type PredictionObject, predictionObject } from '../predict/prediction-json.ts';
 import { loadWebModel, type WebModel } from './load-model.ts';
@@ -56,7 +57,10 @@ export class SentimentModel {
   /** One object per text, in order: what `sentiment predict --json` prints for it. */
   predict(texts: string | readonly string[], opts: PredictOptions = {}): PredictionObject[] {
     const list = typeof texts === 'string' ? [texts] : [...texts];
-    list.forEach((t, i) => checkText(t, list.length > 1 ? { line: i + 1 } : {}));
+    list.forEach((t, i) => {
+      if (typeof t !== 'string' || t.trim() === '')
+        throw new InputError(`texts[${i}] is ${typeof t === 'string' ? 'empty' : typeof t}: give a phrase to classify`);
+    });
     const predictor = opts.memory === false ? this.withoutMemory : this.withMemory;
     const { predictions } = predictor.predict(list);
     const why = opts.explain ? explainPredictions(predictor, list, predictions) : null;

@@ -187,6 +187,7 @@ describe('an export in Chromium', () => {
 import { load } from './sentiment.js';
 const model = await load('model/', { backend: 'cpu' });
 window.backend = model.backend;
+try { model.predict(['fine', ' ']); } catch (err) { window.refused = err.message; }
 window.answers = model.predict(${JSON.stringify(texts)});
 </script>`,
     );
@@ -201,6 +202,10 @@ window.answers = model.predict(${JSON.stringify(texts)});
       assert.equal((right / labels.length).toFixed(4), printed[3]);
       // The plain-JavaScript backend, asked for, agrees with the CLI as WebAssembly does.
       assert.equal(await view.page.evaluate(() => (window as unknown as { backend: string }).backend), 'cpu');
+      assert.equal(
+        await view.page.evaluate(() => (window as unknown as { refused: string }).refused),
+        'texts[1] is empty: give a phrase to classify',
+      );
       close(answers, predictJson(join(dir, 'model'), texts, [], null), 'the module in a page of its own');
       assert.deepEqual(view.errors, []);
       assert.deepEqual(view.elsewhere, []);
