@@ -128,7 +128,7 @@ export function dataLines(s: DataSummary): string[] {
   lines.push(`${chalk.bold('labels')}  ${s.labelCounts.map((c, i) => `${name(i)}: ${formatCount(c)}`).join(', ')}`);
   if (s.teacher)
     lines.push(
-      `${chalk.bold('teacher')} ${s.teacher.dir}: its out-of-fold answers, ${s.teacher.weight} of each target (temperature ${s.teacher.temperature}), the labels the rest`,
+      `${chalk.bold('teacher')} ${s.teacher.dir}: its ${s.teacher.targets === 'model' ? 'own answers (as predict gives them)' : 'out-of-fold answers'}, ${s.teacher.weight} of each target (temperature ${s.teacher.temperature}), the labels the rest`,
     );
   return lines;
 }

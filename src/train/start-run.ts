@@ -13,7 +13,14 @@ import type { StagedHook } from '../fs/atomic-dir.ts';
 import { checkInputFile } from '../fs/read.ts';
 import type { MemberKind } from '../model/member.ts';
 import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
-import { type AugmentKind, pickSettings, type RunSettings, type SettingKey, WHOLE_AT_LEAST_2 } from '../settings.ts';
+import {
+  type AugmentKind,
+  pickSettings,
+  type RunSettings,
+  type SettingKey,
+  type TeacherTargets,
+  WHOLE_AT_LEAST_2,
+} from '../settings.ts';
 import { checkTrainingMemory } from './memory-estimate.ts';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
 import type { NgramProgress } from './train-ngram.ts';
@@ -65,8 +72,8 @@ export interface DataSummary {
   foldRows?: number[];
   /** Rows of the validation file (part of `rows`, none of them training rows); absent without one. */
   validationFile?: { path: string; rows: number };
-  /** The teacher whose out-of-fold answers the members train towards; absent without one. */
-  teacher?: { dir: string; weight: number; temperature: number };
+  /** The teacher whose answers the members train towards (its own, or its out-of-fold ones); absent without one. */
+  teacher?: { dir: string; weight: number; temperature: number; targets: TeacherTargets };
 }
 
 /** Something about the data that makes the run say less than it seems to, said before training. */
@@ -264,7 +271,14 @@ export async function startRun(
     ...(foldSplits ? { foldRows: foldSplits.map((s) => s.valRows.length) } : {}),
     ...(validation ? { validationFile: { path: validation.path, rows: validation.rows.length } } : {}),
     ...(settings.teacher
-      ? { teacher: { dir: settings.teacher, weight: settings.distilWeight, temperature: settings.temperature } }
+      ? {
+          teacher: {
+            dir: settings.teacher,
+            weight: settings.distilWeight,
+            temperature: settings.temperature,
+            targets: settings.teacherTargets,
+          },
+        }
       : {}),
   });
   // Where the student learns the teacher's own answers, not its out-of-fold ones.

@@ -42,24 +42,27 @@ describe('the data lines, alone', () => {
     assert.equal(lines.length, 3, 'no teacher line without a teacher');
   });
 
-  it('name the teacher, its share of each target and its temperature', async () => {
+  it('name the teacher, which of its answers, its share of each target and its temperature', async () => {
     const { dataLines } = await import('../../src/cli/train-reporter.ts');
-    const lines = dataLines({
-      file: 'd.tsv',
-      rows: 100,
-      trainRows: 90,
-      valRows: 10,
-      groupColumn: null,
-      vocabulary: 321,
-      longestPhrase: 12,
-      maxLen: 12,
-      labels: ['0', '1'],
-      labelNames: ['0', '1'],
-      labelCounts: [40, 60],
-      truncated: 0,
-      teacher: { dir: 'models/best', weight: 0.8, temperature: 2 },
-    }).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
-    const line = lines.find((l) => l.startsWith('teacher'));
-    assert.match(line ?? '', /models\/best.*0\.8.*temperature 2/);
+    const line = (targets: 'model' | 'out-of-fold') =>
+      dataLines({
+        file: 'd.tsv',
+        rows: 100,
+        trainRows: 90,
+        valRows: 10,
+        groupColumn: null,
+        vocabulary: 321,
+        longestPhrase: 12,
+        maxLen: 12,
+        labels: ['0', '1'],
+        labelNames: ['0', '1'],
+        labelCounts: [40, 60],
+        truncated: 0,
+        teacher: { dir: 'models/best', weight: 0.8, temperature: 2, targets },
+      })
+        .map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))
+        .find((l) => l.startsWith('teacher'));
+    assert.match(line('model') ?? '', /models\/best: its own answers \(as predict gives them\), 0\.8 .*temperature 2/);
+    assert.match(line('out-of-fold') ?? '', /models\/best: its out-of-fold answers, 0\.8 .*temperature 2/);
   });
 });
