@@ -172,6 +172,8 @@ export async function tinyModel(
     epochs?: number;
     backend?: 'wasm' | 'blas' | 'tensorflow';
     seed?: number;
+    /** Its weights stored as 16-bit floats (the `float16` setting). */
+    float16?: boolean;
   } = {},
 ): Promise<string> {
   const { runTraining } = await import('../src/train/train-model.ts');
@@ -190,6 +192,7 @@ export async function tinyModel(
     pad: opts.pad ?? 'group',
     backend: opts.backend ?? 'wasm',
     ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    ...(opts.float16 ? { float16: true } : {}),
   });
   return out;
 }

@@ -1,7 +1,7 @@
 /** `sentiment export --web DIR`: the model in a web page and a browser ES module, as one folder. */
 import type { Command } from 'commander';
 import { EXPORT_FLAGS, type FlagValues, flagFor } from './options.ts';
-import { addOptions, backendFromEnv, UsageError } from './program.ts';
+import { addOptions, backendFromEnv, reportEngine, UsageError } from './program.ts';
 
 const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
 
@@ -23,7 +23,6 @@ Examples:
   cmd.action(async (flags: FlagValues<typeof EXPORT_FLAGS>) => {
     if (!flags.web) throw new UsageError('export: give --web DIR, the folder to write');
     const { exportWeb } = await import('../export/export-web.ts');
-    const { reportEngine } = await import('./program.ts');
     const { describeEngine } = await import('../engine/engine.ts');
     const result = await exportWeb({
       modelDir: flags.model,

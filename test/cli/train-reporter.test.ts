@@ -19,23 +19,28 @@ describe('train reporter', () => {
 });
 
 describe('the data lines, alone', () => {
+  /** A run's summary as the reporter gets it, the parts no test here looks at filled in. */
+  const summary = {
+    file: 'd.tsv',
+    rows: 100,
+    vocabulary: 321,
+    longestPhrase: 12,
+    maxLen: 12,
+    labelCounts: [40, 60],
+    truncated: 0,
+  };
+
   it('say the folds and their validation sizes, and name a word-labelled class once', async () => {
     const { dataLines } = await import('../../src/cli/train-reporter.ts');
     const lines = dataLines({
-      file: 'd.tsv',
-      rows: 100,
+      ...summary,
       trainRows: 80,
       valRows: 20,
       folds: 5,
       foldRows: [20, 20, 20, 20, 20],
       groupColumn: 'SentenceId',
-      vocabulary: 321,
-      longestPhrase: 12,
-      maxLen: 12,
       labels: ['0', 'pos'],
       labelNames: ['negative', 'pos'],
-      labelCounts: [40, 60],
-      truncated: 0,
     } as unknown as Parameters<typeof dataLines>[0]).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
     assert.equal(lines[0], 'data    d.tsv: 100 phrases (5 folds by SentenceId, 20 validation rows each)');
     assert.equal(lines[2], 'labels  0 negative: 40, pos: 60');
@@ -46,18 +51,12 @@ describe('the data lines, alone', () => {
     const { dataLines } = await import('../../src/cli/train-reporter.ts');
     const line = (targets: 'model' | 'out-of-fold') =>
       dataLines({
-        file: 'd.tsv',
-        rows: 100,
+        ...summary,
         trainRows: 90,
         valRows: 10,
         groupColumn: null,
-        vocabulary: 321,
-        longestPhrase: 12,
-        maxLen: 12,
         labels: ['0', '1'],
         labelNames: ['0', '1'],
-        labelCounts: [40, 60],
-        truncated: 0,
         teacher: { dir: 'models/best', weight: 0.8, temperature: 2, targets },
       })
         .map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))

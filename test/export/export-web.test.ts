@@ -91,24 +91,7 @@ describe('exportWeb', () => {
   });
 
   it("keeps a float16-trained model's float16 weights unless asked otherwise", async () => {
-    const { runTraining } = await import('../../src/train/train-model.ts');
-    const { DEFAULT_SETTINGS } = await import('../../src/settings.ts');
-    const half = join(tempDir(), 'model');
-    const meta = JSON.parse(readFileSync(join(model, 'meta.json'), 'utf8')) as { data_file: string };
-    await runTraining({
-      ...DEFAULT_SETTINGS,
-      out: half,
-      dataFile: meta.data_file,
-      epochs: 1,
-      batchSize: 64,
-      maxWords: 500,
-      embeddingDim: 8,
-      units: 8,
-      denseUnits: 8,
-      pad: 'group',
-      backend: 'wasm',
-      float16: true,
-    });
+    const half = await tinyModel({ rows: 400, float16: true });
     const size = (d: string) => statSync(join(d, 'weights.bin')).size;
     const kept = await exportWeb({ modelDir: half, out: join(tempDir(), 'site'), backend: 'wasm' });
     assert.equal(kept.quantize, 'float16');

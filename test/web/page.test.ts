@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cleanWords } from '../../src/data/clean.ts';
 import { heldOutRows } from '../../src/data/split.ts';
@@ -87,6 +87,25 @@ async function open(browser: Browser, url: string) {
   return { page, errors, elsewhere, close: () => context.close() };
 }
 
+type View = Awaited<ReturnType<typeof open>>;
+
+/** Serves `dir`, opens `path` on it, hands both to `check`, then closes the page and the server. */
+async function visit(
+  browser: Browser,
+  dir: string,
+  path: string,
+  check: (view: View, served: string[]) => Promise<void>,
+): Promise<void> {
+  const site = await serve(dir);
+  const view = await open(browser, `${site.url}${path}`);
+  try {
+    await check(view, site.served);
+  } finally {
+    await view.close();
+    site.server.close();
+  }
+}
+
 async function typed(page: Page, text: string): Promise<number[]> {
   await page.fill('#text', text);
   await page.waitForFunction((t) => document.getElementById('answer')?.dataset.text === t, text);
@@ -94,7 +113,7 @@ async function typed(page: Page, text: string): Promise<number[]> {
 }
 
 describe('an export in Chromium', () => {
-  let browser: Browser | null = null;
+  let launched: Browser | null = null;
   const models: Record<string, string> = {};
   before(() => {
     const dir = tempDir();
@@ -120,19 +139,24 @@ describe('an export in Chromium', () => {
     train('vectors', ['--preset', 'vectors', '--embeddings', vectorsFor(data)], data, ['--units', '4']);
   });
   after(async () => {
-    await browser?.close();
+    await launched?.close();
   });
+  /** One Chromium for the file's tests; null after skipping where there is none. */
+  const chromiumFor = async (t: TestContext): Promise<Browser | null> => {
+    const executablePath = needChromium(t);
+    if (!executablePath) return null;
+    // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+    launched ??= await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    return launched;
+  };
 
   it("types texts into the page and shows predict --json's numbers, asking nothing of any other server", async (t) => {
-    const executablePath = needChromium(t);
-    if (!executablePath) return;
-    browser ??= await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    const browser = await chromiumFor(t);
+    if (!browser) return;
     for (const [name, model] of Object.entries(models)) {
       const { dir } = exportWeb(model);
       const want = predictJson(join(dir, 'model'), TEXTS, [], null);
-      const site = await serve(dir);
-      const view = await open(browser, site.url);
-      try {
+      await visit(browser, dir, '', async (view, served) => {
         await view.page.waitForFunction(() => document.body.dataset.state !== 'loading');
         assert.equal(await view.page.evaluate(() => document.body.dataset.state), 'ready', view.errors.join('\n'));
         for (const [i, text] of TEXTS.entries()) {
@@ -145,22 +169,18 @@ describe('an export in Chromium', () => {
         }
         assert.deepEqual(view.errors, [], name);
         assert.deepEqual(view.elsewhere, [], `${name}: nothing asked of another server`);
-        const files = new Set(site.served);
+        const files = new Set(served);
         assert.ok(files.has('/') && files.has('/sentiment.js') && files.has('/model/meta.json'), [...files].join());
         // On WebAssembly, from the binary beside the module.
         assert.ok(files.has('/tfjs-backend-wasm-simd.wasm'), [...files].join());
         assert.match((await view.page.textContent('#status')) ?? '', /\(WebAssembly\)/);
-      } finally {
-        await view.close();
-        site.server.close();
-      }
+      });
     }
   });
 
   it("a quantized export's accuracy in the browser is what export printed; another page imports the module", async (t) => {
-    const executablePath = needChromium(t);
-    if (!executablePath) return;
-    browser ??= await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    const browser = await chromiumFor(t);
+    if (!browser) return;
     const model = models.ensemble;
     const { dir, out } = exportWeb(model, ['--quantize', 'uint8']);
     const printed = /accuracy on (\d+) validation rows: ([\d.]+) → ([\d.]+)/.exec(out);
@@ -191,9 +211,7 @@ try { model.predict(['fine', ' ']); } catch (err) { window.refused = err.message
 window.answers = model.predict(${JSON.stringify(texts)});
 </script>`,
     );
-    const site = await serve(dir);
-    const view = await open(browser, `${site.url}second.html`);
-    try {
+    await visit(browser, dir, 'second.html', async (view, served) => {
       await view.page.waitForFunction(() => 'answers' in window);
       const answers = (await view.page.evaluate(() => (window as unknown as { answers: unknown }).answers)) as {
         class_index: number;
@@ -209,25 +227,19 @@ window.answers = model.predict(${JSON.stringify(texts)});
       close(answers, predictJson(join(dir, 'model'), texts, [], null), 'the module in a page of its own');
       assert.deepEqual(view.errors, []);
       assert.deepEqual(view.elsewhere, []);
-      assert.ok(!site.served.includes('/index.html') && !site.served.includes('/'), 'the page alone, not index.html');
-    } finally {
-      await view.close();
-      site.server.close();
-    }
+      assert.ok(!served.includes('/index.html') && !served.includes('/'), 'the page alone, not index.html');
+    });
   });
 
   it('says which file of a damaged export differs from meta.json, and answers nothing', async (t) => {
-    const executablePath = needChromium(t);
-    if (!executablePath) return;
-    browser ??= await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    const browser = await chromiumFor(t);
+    if (!browser) return;
     const { dir } = exportWeb(models.seed);
     const weights = join(dir, 'model', 'weights.bin');
     const bytes = readFileSync(weights);
     bytes[bytes.length - 1] ^= 0x55;
     writeFileSync(weights, bytes);
-    const site = await serve(dir);
-    const view = await open(browser, site.url);
-    try {
+    await visit(browser, dir, '', async (view) => {
       await view.page.waitForFunction(() => document.body.dataset.state !== 'loading');
       assert.equal(await view.page.evaluate(() => document.body.dataset.state), 'error');
       assert.match(
@@ -235,9 +247,6 @@ window.answers = model.predict(${JSON.stringify(texts)});
         /model\/weights\.bin: has other contents than meta\.json says: the export is damaged/,
       );
       assert.equal(await view.page.isDisabled('#text'), true);
-    } finally {
-      await view.close();
-      site.server.close();
-    }
+    });
   });
 });
