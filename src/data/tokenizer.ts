@@ -46,8 +46,21 @@ export class Tokenizer {
   readonly charLevel: boolean;
   readonly oovToken: string | null;
   documentCount = 0;
+  /**
+   * A loaded tokenizer's word_index text until its Map is built (null then): the first words asked are
+   * found in it (indexOf), so a cold predict of a few texts never builds 100,000 entries.
+   */
+  private indexText: IndexText | null = null;
+  private index = lazy(new Map<string, number>());
   /** Insertion-ordered, as Python's OrderedDict. */
-  wordIndex = new Map<string, number>();
+  get wordIndex(): Map<string, number> {
+    this.indexText = null;
+    return this.index.get();
+  }
+  set wordIndex(m: Map<string, number>) {
+    this.indexText = null;
+    this.index = lazy(m);
+  }
   // Fitting and saving use these; a loaded tokenizer parses them when first asked (predict never does).
   private counts = lazy(new Map<string, number>());
   private docs = lazy(new Map<string, number>());
@@ -118,12 +131,37 @@ export class Tokenizer {
     return this;
   }
 
+  /** The index word_index gives `word` (undefined: none), whether or not it is past `num_words`. */
+  indexOf(word: string): number | undefined {
+    const text = this.indexText;
+    if (text === null) return this.index.get().get(word);
+    const known = text.found.get(word);
+    if (known !== undefined || text.found.has(word)) return known;
+    // Past a few dozen words (a file of texts), the Map pays for itself.
+    if (text.found.size >= SEARCHED_WORDS || !text.searchable || !PLAIN_WORD.test(word))
+      return this.wordIndex.get(word);
+    const i = findWordNumber(text.text, word);
+    text.found.set(word, i);
+    return i;
+  }
+
+  /** The largest index word_index gives, and its first entry that is not a whole number from 1 (null: none). */
+  indexRange(): { largest: number; invalid: [string, number] | null } {
+    if (this.indexText !== null) return { largest: this.indexText.largest, invalid: null };
+    let largest = 0;
+    for (const [word, index] of this.wordIndex) {
+      if (!Number.isInteger(index) || index < 1) return { largest, invalid: [word, index] };
+      largest = Math.max(largest, index);
+    }
+    return { largest, invalid: null };
+  }
+
   /** Indices of the known words; words at or past `num_words` are dropped (or mapped to the OOV token). */
   textToSequence(text: string): number[] {
     const out: number[] = [];
-    const oovIndex = this.oovToken === null ? undefined : this.wordIndex.get(this.oovToken);
+    const oovIndex = this.oovToken === null ? undefined : this.indexOf(this.oovToken);
     for (const w of this.wordSequence(text)) {
-      const i = this.wordIndex.get(w);
+      const i = this.indexOf(w);
       if (i !== undefined && (this.numWords === null || i < this.numWords)) out.push(i);
       else if (oovIndex !== undefined) out.push(oovIndex);
     }
@@ -195,7 +233,12 @@ export class Tokenizer {
       oovToken: c.oov_token,
     });
     tok.documentCount = c.document_count;
-    tok.wordIndex = parseCounts(c.word_index, 'word_index');
+    const wi = c.word_index;
+    const facts = typeof wi === 'string' ? wordIndexFacts(wi) : null;
+    if (typeof wi === 'string' && facts) {
+      tok.index = lazy(() => parseCounts(wi, 'word_index'));
+      tok.indexText = { text: wi, ...facts, found: new Map() };
+    } else tok.wordIndex = parseCounts(wi, 'word_index');
     tok.counts = lazy(() => parseCounts(c.word_counts, 'word_counts'));
     tok.docs = lazy(() => parseCounts(c.word_docs, 'word_docs'));
     tok.words = lazy(
@@ -242,53 +285,152 @@ function parseCounts(field: string | Record<string, number>, name: string): Map<
  */
 export function scanWordNumbers(s: string): Map<string, number> | null {
   const m = new Map<string, number>();
+  const read = walkWordNumbers(s, (from, to, escaped, value) => {
+    let key: string;
+    try {
+      key = escaped ? (JSON.parse(s.slice(from, to + 1)) as string) : s.slice(from + 1, to);
+    } catch {
+      return false;
+    }
+    if (m.has(key)) return false; // JSON.parse keeps the last; the position would differ
+    m.set(key, value);
+    return true;
+  });
+  return read ? m : null;
+}
+
+/** word_index's text while no Map is built: what a first pass learned of it, and the words found so far. */
+interface IndexText {
+  text: string;
+  largest: number;
+  /** No escape in it spells a character a PLAIN_WORD holds: each such word is written as itself. */
+  searchable: boolean;
+  found: Map<string, number | undefined>;
+}
+
+/** Distinct words found by search before the Map is built. */
+const SEARCHED_WORDS = 64;
+/**
+ * Words searched for in the text: printable ASCII without a quote, a backslash or a colon. After an
+ * unescaped quote such a word can only start a key, never follow one, and its JSON is itself.
+ */
+const PLAIN_WORD = /^[\x21\x23-\x39\x3b-\x5b\x5d-\x7e]+$/;
+
+/**
+ * What indexOf needs of a word_index text in the plain form (null for any other, or an index below 1:
+ * the Map is built at once, as before): its largest index, and whether each plain word is written as
+ * itself. One pass over the characters, no string made.
+ */
+function wordIndexFacts(s: string): Omit<IndexText, 'text' | 'found'> | null {
+  let largest = 0;
+  let searchable = true;
+  const read = walkWordNumbers(s, (from, to, escaped, value) => {
+    if (value < 1) return false;
+    if (value > largest) largest = value;
+    if (escaped && searchable) searchable = !spellsPlainCharacter(s, from + 1, to);
+    return true;
+  });
+  return read ? { largest, searchable } : null;
+}
+
+/** Whether an escape in s[from, to) (a key's body, escapes valid) spells a character a PLAIN_WORD may hold. */
+function spellsPlainCharacter(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    if (s.charCodeAt(i) !== 92) continue;
+    const e = s.charCodeAt(i + 1);
+    if (e === 47) return true; // \/
+    if (e === 117) {
+      const c = Number.parseInt(s.slice(i + 2, i + 6), 16);
+      if (c > 32 && c < 127 && c !== 34 && c !== 92 && c !== 58) return true;
+      i += 5;
+    } else i += 1;
+  }
+  return false;
+}
+
+/**
+ * The number the last `"word": N` of a plain-form word_index text gives (JSON.parse keeps the last of a
+ * repeated key), or undefined. `word` is a PLAIN_WORD: a match preceded by `{` or `,` is a key.
+ */
+function findWordNumber(s: string, word: string): number | undefined {
+  const needle = `"${word}"`;
+  let value: number | undefined;
+  for (let at = s.indexOf(needle); at >= 0; at = s.indexOf(needle, at + 1)) {
+    let i = at - 1;
+    while (i >= 0 && isSpace(s.charCodeAt(i))) i--;
+    if (s.charCodeAt(i) !== 123 && s.charCodeAt(i) !== 44) continue;
+    let j = at + needle.length;
+    while (isSpace(s.charCodeAt(j))) j++;
+    if (s.charCodeAt(j++) !== 58) continue;
+    while (isSpace(s.charCodeAt(j))) j++;
+    let v = 0;
+    for (let c = s.charCodeAt(j); c >= 48 && c <= 57; c = s.charCodeAt(++j)) v = v * 10 + (c - 48);
+    value = v;
+  }
+  return value;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/**
+ * The entries of `{"word": 12, ...}` in the plain form Python writes (string keys, whole numbers), each
+ * handed to `entry` as its key's quotes' positions, whether the key holds an escape, and the number.
+ * False for any other form, or when `entry` says so.
+ */
+function walkWordNumbers(
+  s: string,
+  entry: (from: number, to: number, escaped: boolean, value: number) => boolean,
+): boolean {
   const n = s.length;
-  const space = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
   let i = 0;
-  while (i < n && space(s.charCodeAt(i))) i++;
-  if (s.charCodeAt(i++) !== 123) return null; // {
-  for (;;) {
-    while (i < n && space(s.charCodeAt(i))) i++;
-    if (s.charCodeAt(i) === 125) return m.size === 0 ? trailing(s, i + 1, m) : null; // } right after {
-    if (s.charCodeAt(i) !== 34) return null; // "
+  while (i < n && isSpace(s.charCodeAt(i))) i++;
+  if (s.charCodeAt(i++) !== 123) return false; // {
+  for (let entries = 0; ; entries++) {
+    while (i < n && isSpace(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i) === 125) return entries === 0 && blankFrom(s, i + 1); // } right after {
+    if (s.charCodeAt(i) !== 34) return false; // "
     let j = i + 1;
     let escaped = false;
     for (;;) {
-      if (j >= n) return null;
+      if (j >= n) return false;
       const c = s.charCodeAt(j);
       if (c === 92) {
         escaped = true;
-        j += 2;
+        const e = s.charCodeAt(j + 1);
+        if (e === 117) {
+          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) return false;
+          j += 6;
+        } else if (ESCAPES.has(e)) j += 2;
+        else return false;
       } else if (c === 34) break;
-      else if (c < 32) return null;
+      else if (c < 32) return false;
       else j++;
     }
-    let key: string;
-    try {
-      key = escaped ? (JSON.parse(s.slice(i, j + 1)) as string) : s.slice(i + 1, j);
-    } catch {
-      return null;
-    }
+    const [from, to] = [i, j];
     i = j + 1;
-    while (i < n && space(s.charCodeAt(i))) i++;
-    if (s.charCodeAt(i++) !== 58) return null; // :
-    while (i < n && space(s.charCodeAt(i))) i++;
+    while (i < n && isSpace(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i++) !== 58) return false; // :
+    while (i < n && isSpace(s.charCodeAt(i))) i++;
     const start = i;
     let v = 0;
     for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) v = v * 10 + (c - 48);
     // A leading zero, or more digits than a double holds exactly, is for JSON.parse to judge.
-    if (i === start || i - start > 15 || (s.charCodeAt(start) === 48 && i - start > 1)) return null;
-    if (m.has(key)) return null; // JSON.parse keeps the last; the position would differ
-    m.set(key, v);
-    while (i < n && space(s.charCodeAt(i))) i++;
+    if (i === start || i - start > 15 || (s.charCodeAt(start) === 48 && i - start > 1)) return false;
+    if (!entry(from, to, escaped, v)) return false;
+    while (i < n && isSpace(s.charCodeAt(i))) i++;
     const c = s.charCodeAt(i++);
-    if (c === 125) return trailing(s, i, m);
-    if (c !== 44) return null; // ,
+    if (c === 125) return blankFrom(s, i);
+    if (c !== 44) return false; // ,
   }
 }
 
-function trailing(s: string, from: number, m: Map<string, number>): Map<string, number> | null {
-  return s.slice(from).trim() === '' ? m : null;
+/** The characters JSON allows after a backslash, but for u: " \ / b f n r t. */
+const ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]);
+
+function blankFrom(s: string, from: number): boolean {
+  return s.slice(from).trim() === '';
 }
 
 function parseDict<V = number>(field: string | Record<string, V>, name: string): Record<string, V> {

@@ -122,15 +122,12 @@ export class RecurrentMember implements Member {
 /** Every index the tokenizer can produce must have an embedding row. */
 function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: string): void {
   const file = join(dir, MODEL_FILES.tokenizer);
-  let largest = 0;
-  for (const [word, index] of tokenizer.wordIndex) {
-    if (!Number.isInteger(index) || index < 1)
-      throw new InputError(
-        `word_index gives "${word}" the index ${JSON.stringify(index)}; indices are whole numbers from 1`,
-        { file },
-      );
-    largest = Math.max(largest, index);
-  }
+  const { largest, invalid } = tokenizer.indexRange();
+  if (invalid)
+    throw new InputError(
+      `word_index gives "${invalid[0]}" the index ${JSON.stringify(invalid[1])}; indices are whole numbers from 1`,
+      { file },
+    );
   const embedding = model.layers.find((l) => l.getClassName() === 'Embedding' || l instanceof TableEmbedding);
   const inputDim = embedding?.getConfig().inputDim;
   if (typeof inputDim !== 'number') return;

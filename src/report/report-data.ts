@@ -160,7 +160,7 @@ function unknownWords(predictor: Predictor, cleaned: string[], trainingTexts: st
   if (!tokenizer) return null;
   const seen = trainingTexts ? new Set(trainingTexts.flatMap((t) => tokenizer.wordSequence(cleanText(t)))) : null;
   const known = (w: string) => {
-    const i = tokenizer.wordIndex.get(w);
+    const i = tokenizer.indexOf(w);
     return i !== undefined && (tokenizer.numWords === null || i < tokenizer.numWords) && (!seen || seen.has(w));
   };
   return cleaned.map((t) => tokenizer.wordSequence(t).filter((w) => !known(w)).length);

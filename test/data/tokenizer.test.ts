@@ -158,6 +158,46 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     assert.deepEqual([...loaded.wordIndex], [['a', 2]]);
   });
 
+  it('a loaded tokenizer finds its first words in the text, as the whole index gives them', () => {
+    // Every word of the file, each asked of a fresh load (found in the text) and of the built index.
+    const text = tok.toJsonString();
+    const words = [...tok.wordIndex.keys()];
+    const asked = [...words.slice(0, 40), ...words.slice(-20), 'zzzq', '<unk>', 'x,y'];
+    for (let i = 0; i < asked.length; i += 10) {
+      const fresh = Tokenizer.fromKerasJson(text);
+      for (const w of asked.slice(i, i + 10)) assert.equal(fresh.indexOf(w), tok.wordIndex.get(w), w);
+    }
+    const fresh = Tokenizer.fromKerasJson(text);
+    const phrase = "a sleepy yet oddly lovable mess , is n't it ?";
+    assert.deepEqual(fresh.textToSequence(phrase), tok.textToSequence(phrase));
+    assert.deepEqual(fresh.indexRange(), tok.indexRange());
+    // Past a few dozen words it builds the index, and answers from it alike.
+    const all = Tokenizer.fromKerasJson(text);
+    for (const w of words.slice(0, 200)) assert.equal(all.indexOf(w), tok.wordIndex.get(w), w);
+  });
+
+  it('answers what JSON.parse would, whatever the text holds around the word', () => {
+    const cases: [string, string, number | undefined][] = [
+      ['{"the": 1, "the": 2}', 'the', 2], // a repeated key: the last, as JSON.parse
+      ['{"x,": 1, "y": 2}', 'y', 2],
+      ['{"a\\"the": 1, "b": 2}', 'the', undefined], // inside another key
+      ['{"q\\"": 1, "the": 2}', 'the', 2],
+      ['{ "a" : 1 ,\n  "the"\t:\n 7 }', 'the', 7],
+      ['{"\\u0074he": 3}', 'the', 3], // an escape spelling a plain word: the whole index answers
+      ['{"th\\/e": 3, "th/e": 4}', 'th/e', 4],
+      ['{"caf\\u00e9": 5, "the": 6}', 'caf\u00e9', 5], // a word not plain: the whole index answers
+      ['{"caf\\u00e9": 5, "the": 6}', 'the', 6],
+      ['{"the": 0}', 'the', 0], // an index below 1: read at once, and refused where it is used
+    ];
+    for (const [wordIndex, word, want] of cases) {
+      const json = JSON.stringify({ ...golden, config: { ...golden.config, word_index: wordIndex } });
+      assert.equal(Tokenizer.fromKerasJson(json).indexOf(word), want, `${wordIndex} ${word}`);
+      assert.equal((JSON.parse(wordIndex) as Record<string, number>)[word], want, wordIndex);
+    }
+    const zero = Tokenizer.fromKerasJson({ ...golden, config: { ...golden.config, word_index: '{"a": 2, "b": 0}' } });
+    assert.deepEqual(zero.indexRange(), { largest: 2, invalid: ['b', 0] });
+  });
+
   it('a loaded tokenizer reads its dictionaries once, when first asked', () => {
     const loaded = Tokenizer.fromKerasJson(golden);
     const first = loaded.indexWord;
