@@ -16,6 +16,7 @@ import { PREDICT_BATCH_SIZE } from '../settings.ts';
 import { loadTokenizer, MODEL_FILES, saveTokenizer } from './files.ts';
 import { loadLayersModel, saveLayersModel } from './layers-files.ts';
 import { TableEmbedding } from './table-embedding.ts';
+import { readAndDispose } from './tensor-data.ts';
 import type {
   Member,
   MemberOutput,
@@ -145,11 +146,12 @@ function checkVocabularyFits(tokenizer: Tokenizer, model: tf.LayersModel, dir: s
 
 /** Class probabilities of one batch, row-major [rows, classes]. */
 function predictBatch(model: tf.LayersModel, seqs: ReadonlyArray<ArrayLike<number>>, batch: Batch): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor2d(encodeBatch(seqs, batch), [batch.rows.length, batch.length], 'int32');
-    const p = model.predictOnBatch(x) as tf.Tensor;
-    return p.dataSync() as Float32Array;
-  });
+  return readAndDispose(
+    tf.tidy(() => {
+      const x = tf.tensor2d(encodeBatch(seqs, batch), [batch.rows.length, batch.length], 'int32');
+      return model.predictOnBatch(x) as tf.Tensor;
+    }),
+  );
 }
 
 /**

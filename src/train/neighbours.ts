@@ -3,6 +3,7 @@
  * list among the same list, so a replacement is a word the student can read.
  */
 import * as tf from '../engine/tf.ts';
+import { readAndDispose } from '../model/tensor-data.ts';
 
 /** Rows of similarities computed at once: 512 × 8,191 words is 16 MB. */
 const CHUNK = 512;
@@ -38,10 +39,12 @@ export function nearestWords(
   try {
     for (let start = 0; start < known.length; start += CHUNK) {
       const n = Math.min(CHUNK, known.length - start);
-      const indices = tf.tidy(() => {
-        const part = tf.slice(all, [start, 0], [n, dims]);
-        return tf.topk(tf.matMul(part, all, false, true), take).indices.dataSync() as Int32Array;
-      });
+      const indices = readAndDispose<Int32Array>(
+        tf.tidy(() => {
+          const part = tf.slice(all, [start, 0], [n, dims]);
+          return tf.topk(tf.matMul(part, all, false, true), take).indices;
+        }),
+      );
       for (let i = 0; i < n; i++) {
         const self = start + i;
         const near: string[] = [];

@@ -7,6 +7,7 @@ import { encodeBatch, scoreInBatches } from '../data/batches.ts';
 import { toSequences, wordsRead } from '../data/encode.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { MemberOutput, MemberScorer, PredictOptions, SequenceEntry, SequenceInput } from '../model/member.ts';
+import { readAndDispose } from '../model/tensor-data.ts';
 import * as tf from './tf.ts';
 
 export class SequenceMember implements MemberScorer {
@@ -38,10 +39,12 @@ export class SequenceMember implements MemberScorer {
       rows,
       { mode: this.input.batching, batchSize: opts.batchSize ?? 512, maxLen: this.input.maxLen },
       (batch) =>
-        tf.tidy(() => {
-          const x = tf.tensor2d(encodeBatch(sequences, batch), [batch.rows.length, batch.length], 'int32');
-          return (this.model.predictOnBatch(x) as tf.Tensor).dataSync() as Float32Array;
-        }),
+        readAndDispose(
+          tf.tidy(() => {
+            const x = tf.tensor2d(encodeBatch(sequences, batch), [batch.rows.length, batch.length], 'int32');
+            return this.model.predictOnBatch(x) as tf.Tensor;
+          }),
+        ),
       opts.onProgress,
     );
     return { probabilities, truncated };

@@ -16,6 +16,7 @@ import { runForwardTree } from './kernels.ts';
 import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
 import { buildPrefixForest } from './prefix-forest.ts';
 import { TableEmbedding } from '../table-embedding.ts';
+import { readAndDispose } from '../tensor-data.ts';
 
 /** Class probabilities (row-major [sequences, classes]) of token sequences exactly as they are fed. */
 export type FedScorer = (fed: ReadonlyArray<ArrayLike<number>>) => Float32Array;
@@ -205,10 +206,14 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
     for (const [steps, group] of byLength) {
       const y = new Float32Array(group.length * steps * width);
       group.forEach((row, j) => fill(row, y, j * steps * width));
-      const p = tf.tidy(() => {
-        const input = sequences ? tf.tensor3d(y, [group.length, steps, width]) : tf.tensor2d(y, [group.length, width]);
-        return (head.apply(input, { training: false }) as tf.Tensor).dataSync() as Float32Array;
-      });
+      const p = readAndDispose(
+        tf.tidy(() => {
+          const input = sequences
+            ? tf.tensor3d(y, [group.length, steps, width])
+            : tf.tensor2d(y, [group.length, width]);
+          return head.apply(input, { training: false }) as tf.Tensor;
+        }),
+      );
       const k = p.length / group.length;
       probs ??= new Float32Array(fed.length * k);
       group.forEach((row, j) => probs?.set(p.subarray(j * k, (j + 1) * k), row * k));
@@ -250,9 +255,7 @@ function poolAndHead(
     });
     offset += w.units;
   }
-  return tf.tidy(
-    () => (head.apply(tf.tensor2d(y, [rows, 2 * width]), { training: false }) as tf.Tensor).dataSync() as Float32Array,
-  );
+  return readAndDispose(tf.tidy(() => head.apply(tf.tensor2d(y, [rows, 2 * width]), { training: false }) as tf.Tensor));
 }
 
 /** Each model's scorer, with the weights it copied: a scorer copies the embedding table and the LSTM's weights. */
