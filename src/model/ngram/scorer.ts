@@ -7,7 +7,7 @@ import { InputError } from '../../errors.ts';
 import type { MemberOutput, MemberScorer, PredictOptions } from '../member.ts';
 import type { NgramConfig } from './features.ts';
 import { SoftmaxRegression } from './softmax.ts';
-import { TfidfVectorizer } from './vectorizer.ts';
+import { RowFeatures, TfidfVectorizer } from './vectorizer.ts';
 
 export const NGRAM_FILES = { config: 'ngram.json', weights: 'ngram.bin' } as const;
 export const NGRAM_FORMAT_VERSION = 1;
@@ -39,10 +39,13 @@ export class NgramScorer implements MemberScorer {
     const k = this.model.classes;
     const out = new Float32Array(cleaned.length * k);
     const step = opts.batchSize ?? 512;
-    for (let i = 0; i < cleaned.length; i += step) {
-      const part = cleaned.slice(i, i + step);
-      out.set(this.model.predict(this.vectorizer.transform(part)), i * k);
-      opts.onProgress?.(i + part.length, cleaned.length);
+    // Text by text, each row scored where it was made: no matrix of a batch, no copies.
+    const row = new RowFeatures();
+    const z = new Float64Array(k);
+    for (let i = 0; i < cleaned.length; i++) {
+      const n = this.vectorizer.rowOf(cleaned[i], row);
+      this.model.rowInto(row.cols, row.vals, 0, n, z, out, i);
+      if ((i + 1) % step === 0 || i + 1 === cleaned.length) opts.onProgress?.(i + 1, cleaned.length);
     }
     return { probabilities: out, truncated: 0 };
   }
@@ -72,9 +75,12 @@ export function parseNgramFiles(
       `has ${bytes.byteLength} bytes, ${NGRAM_FILES.config} declares ${expected} (truncated or from another model)`,
       { file: paths.weights },
     );
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  // Read where the file's bytes lie when they are aligned for 32-bit views (a whole file read alone is).
+  const aligned = bytes.byteOffset % 4 === 0;
+  const buffer = aligned ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const at = aligned ? bytes.byteOffset : 0;
   const f = c.features;
-  const buckets = new Int32Array(buffer, 0, f);
+  const buckets = new Int32Array(buffer, at, f);
   const limit = 2 << c.hash_bits;
   if (buckets.some((b) => b < 0 || b >= limit))
     throw new InputError(`holds a feature bucket outside the hash space of ${NGRAM_FILES.config}`, {
@@ -82,11 +88,11 @@ export function parseNgramFiles(
     });
   const config: NgramConfig = { wordN: c.word_n, charN: c.char_n, hashBits: c.hash_bits };
   return {
-    vectorizer: new TfidfVectorizer(config, buckets, new Float32Array(buffer, 4 * f, f)),
+    vectorizer: new TfidfVectorizer(config, buckets, new Float32Array(buffer, at + 4 * f, f)),
     model: new SoftmaxRegression(
       c.classes,
-      new Float32Array(buffer, 8 * f, f * c.classes),
-      new Float32Array(buffer, 4 * f * (2 + c.classes), c.classes),
+      new Float32Array(buffer, at + 8 * f, f * c.classes),
+      new Float32Array(buffer, at + 4 * f * (2 + c.classes), c.classes),
     ),
   };
 }

@@ -15,24 +15,44 @@ export class SoftmaxRegression {
 
   /** Class probabilities, row-major [rows, classes]. */
   predict(x: SparseRows): Float32Array {
-    const k = this.classes;
-    const out = new Float32Array(x.rows * k);
-    const z = new Float64Array(k);
-    for (let r = 0; r < x.rows; r++) {
-      scores(x, r, this.weights, this.bias, z);
-      softmaxInPlace(z);
-      for (let j = 0; j < k; j++) out[r * k + j] = z[j];
-    }
+    const out = new Float32Array(x.rows * this.classes);
+    const z = new Float64Array(this.classes);
+    for (let r = 0; r < x.rows; r++) this.rowInto(x.cols, x.vals, x.rowStart[r], x.rowStart[r + 1], z, out, r);
     return out;
+  }
+
+  /** The probabilities of the row held at cols/vals[from … to), into out's row `r`; z is working room of `classes`. */
+  rowInto(
+    cols: Int32Array,
+    vals: Float32Array,
+    from: number,
+    to: number,
+    z: Float64Array,
+    out: Float32Array,
+    r: number,
+  ): void {
+    const k = this.classes;
+    scoreRow(cols, vals, from, to, this.weights, this.bias, z);
+    softmaxInPlace(z);
+    for (let j = 0; j < k; j++) out[r * k + j] = z[j];
   }
 }
 
-export function scores(x: SparseRows, r: number, w: ArrayLike<number>, b: ArrayLike<number>, z: Float64Array): void {
+/** x·W + b for the sparse row at cols/vals[from … to), into z. */
+function scoreRow(
+  cols: Int32Array,
+  vals: Float32Array,
+  from: number,
+  to: number,
+  w: ArrayLike<number>,
+  b: ArrayLike<number>,
+  z: Float64Array,
+): void {
   const k = z.length;
   for (let j = 0; j < k; j++) z[j] = b[j];
-  for (let e = x.rowStart[r]; e < x.rowStart[r + 1]; e++) {
-    const v = x.vals[e];
-    const at = x.cols[e] * k;
+  for (let e = from; e < to; e++) {
+    const v = vals[e];
+    const at = cols[e] * k;
     for (let j = 0; j < k; j++) z[j] += v * w[at + j];
   }
 }

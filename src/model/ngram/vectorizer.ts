@@ -62,50 +62,81 @@ export class TfidfVectorizer {
     const rowStart = new Int32Array(texts.length + 1);
     let cols = new Int32Array(Math.max(16, texts.length * 64));
     let vals = new Float32Array(cols.length);
-    const ids: number[] = [];
-    let feats = new Int32Array(256);
+    const row = new RowFeatures();
     let nnz = 0;
     texts.forEach((t, r) => {
-      ids.length = 0;
-      ngramIds(t, this.config, ids);
-      if (feats.length < ids.length) feats = new Int32Array(2 * ids.length);
-      let m = 0;
-      for (const id of ids) {
-        const f = this.index[id];
-        if (f >= 0) feats[m++] = f;
-      }
-      const row = feats.subarray(0, m).sort();
-      if (cols.length < nnz + m) {
-        const grown = Math.max(2 * cols.length, nnz + m);
+      const most = this.idsOf(t, row);
+      if (cols.length < nnz + most) {
+        const grown = Math.max(2 * cols.length, nnz + most);
         cols = growInt(cols, grown);
         vals = growFloat(vals, grown);
       }
-      // Runs of one feature are its term frequency.
-      const start = nnz;
-      for (let i = 0; i < m; ) {
-        let j = i + 1;
-        while (j < m && row[j] === row[i]) j++;
-        cols[nnz] = row[i];
-        vals[nnz++] = (j - i) * this.idf[row[i]];
-        i = j;
-      }
-      this.normalise(cols, vals, start, nnz);
+      nnz += this.rowFrom(row, cols, vals, nnz);
       rowStart[r + 1] = nnz;
     });
     return { rows: texts.length, rowStart, cols: cols.slice(0, nnz), vals: vals.slice(0, nnz) };
   }
 
-  /** Scales the word block and the character block of one row to unit length each. */
-  private normalise(cols: Int32Array, vals: Float32Array, start: number, end: number): void {
+  /**
+   * One text's row, into `row.cols`/`row.vals` from 0 (features ascending, each block scaled to unit
+   * length); returns its length. Scoring reads it there, without a matrix of the batch.
+   */
+  rowOf(text: string, row: RowFeatures): number {
+    this.idsOf(text, row);
+    return this.rowFrom(row, row.cols, row.vals, 0);
+  }
+
+  /** The text's n-gram ids into `row`; returns how many (the most features its row can have). */
+  private idsOf(text: string, row: RowFeatures): number {
+    row.ids.length = 0;
+    ngramIds(text, this.config, row.ids);
+    row.reserve(row.ids.length);
+    return row.ids.length;
+  }
+
+  /** The row of the ids in `row`, written to cols/vals from `at`; returns its length. */
+  private rowFrom(row: RowFeatures, cols: Int32Array, vals: Float32Array, at: number): number {
+    const { ids, feats } = row;
+    let m = 0;
+    for (const id of ids) {
+      const f = this.index[id];
+      if (f >= 0) feats[m++] = f;
+    }
+    const sorted = feats.subarray(0, m).sort();
+    // Runs of one feature are its term frequency.
     const charBase = 1 << this.config.hashBits;
+    let end = at;
     let word = 0;
     let char = 0;
-    for (let e = start; e < end; e++) {
-      if (this.buckets[cols[e]] < charBase) word += vals[e] * vals[e];
-      else char += vals[e] * vals[e];
+    for (let i = 0; i < m; ) {
+      let j = i + 1;
+      while (j < m && sorted[j] === sorted[i]) j++;
+      const f = sorted[i];
+      cols[end] = f;
+      vals[end] = (j - i) * this.idf[f];
+      if (this.buckets[f] < charBase) word += vals[end] * vals[end];
+      else char += vals[end] * vals[end];
+      end++;
+      i = j;
     }
     const [wn, cn] = [Math.sqrt(word) || 1, Math.sqrt(char) || 1];
-    for (let e = start; e < end; e++) vals[e] /= this.buckets[cols[e]] < charBase ? wn : cn;
+    for (let e = at; e < end; e++) vals[e] /= this.buckets[cols[e]] < charBase ? wn : cn;
+    return end - at;
+  }
+}
+
+/** Working room for one text's features, grown as texts need. */
+export class RowFeatures {
+  ids: number[] = [];
+  feats = new Int32Array(256);
+  cols = new Int32Array(256);
+  vals = new Float32Array(256);
+
+  reserve(n: number): void {
+    if (this.feats.length >= n) return;
+    this.feats = new Int32Array(2 * n);
+    this.cols = new Int32Array(2 * n);
+    this.vals = new Float32Array(2 * n);
   }
 }
 
