@@ -52,6 +52,24 @@ export interface AdamStepArgs {
  * The addon's functions. Its index.cjs refuses a binary built from other sources (a digest of them is
  * compiled in), so every function here is there with these arguments.
  */
+/** One pass over a prefix forest: see FusedLstmAddon.forwardTree. */
+export interface ForestPass {
+  nodes: number;
+  depth: number;
+  features: number;
+  units: number;
+  hardSigmoid: boolean;
+  rows: number;
+  table: Floats;
+  tokens: Int32Array;
+  parent: Int32Array;
+  levels: Int32Array;
+  w: Floats;
+  u: Floats;
+  b: Floats;
+  h: Floats;
+}
+
 export interface FusedLstmAddon {
   /** The digest of the sources the binary was built from (native/fused-lstm/sources-digest.cjs). */
   sources: string;
@@ -61,22 +79,14 @@ export interface FusedLstmAddon {
    * Inference over a prefix forest (src/model/lstm/prefix-forest.ts): node i reads row tokens[i] of
    * table [rows, features] (zeros for a token outside it); h [nodes, units] receives each node's output.
    */
-  forwardTree(args: {
-    nodes: number;
-    depth: number;
-    features: number;
-    units: number;
-    hardSigmoid: boolean;
-    rows: number;
-    table: Floats;
-    tokens: Int32Array;
-    parent: Int32Array;
-    levels: Int32Array;
-    w: Floats;
-    u: Floats;
-    b: Floats;
-    h: Floats;
-  }): void;
+  forwardTree(args: ForestPass): void;
+  /**
+   * Two forests at once (a bidirectional layer's directions), one per core: each as forwardTree, their
+   * outputs apart. Sequential when OpenBLAS has one thread.
+   */
+  forwardTreePair(args: { first: ForestPass; second: ForestPass }): void;
+  /** Lets go of the forest passes' working memory, kept from one pass to the next while it is small. */
+  releaseTreeMemory(): void;
   /** With `sequences`, dy is [batch, steps, units]: every step's output gradient. */
   backward(
     args: AddonCommon & {

@@ -28,6 +28,6 @@ export {
 } from './patches/layers-internals.ts';
 export type { OpAttr, TensorflowOps } from './patches/tensorflow-ops.ts';
 export { patchRan } from './patches/usage.ts';
-export { type AdamStepArgs, type FusedLstmAddon, withOutputs } from './native-addon.ts';
+export { type AdamStepArgs, type ForestPass, type FusedLstmAddon, withOutputs } from './native-addon.ts';
 export { type KernelArgs, type TensorInfo, setWasmKernel, type WasmKernel } from './kernel-registry.ts';
 export { writesInPlace, wroteInPlace } from './written-in-place.ts';

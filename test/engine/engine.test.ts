@@ -56,6 +56,8 @@ function addonPresent(): AddonLoad {
     sources: 'stand-in',
     forward: fail,
     forwardTree: fail,
+    forwardTreePair: fail,
+    releaseTreeMemory: fail,
     poolPaths: fail,
     backward: fail,
     adam: fail,

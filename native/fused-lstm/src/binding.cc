@@ -110,9 +110,8 @@ void Forward(const Napi::CallbackInfo& info) {
 }
 
 // The forward pass over a prefix forest (lstm.h: forwardTree); parents and levels are checked here.
-void ForwardTree(const Napi::CallbackInfo& info) {
-  Napi::Object args = argsOf(info);
-  Napi::Env env = info.Env();
+// One forest pass's arguments, every size and the forest's shape checked.
+fused_lstm::TreeJob treeJob(Napi::Env env, Napi::Object args) {
   auto positive = [&](const char* name) {
     Napi::Value v = args.Get(name);
     if (!v.IsNumber() || v.As<Napi::Number>().Int64Value() < 1) throw Napi::RangeError::New(env, std::string(name) + " must be a positive integer");
@@ -134,7 +133,36 @@ void ForwardTree(const Napi::CallbackInfo& info) {
   }
   fused_lstm::Weights p{floats(args, "w", product(env, {D, 4, U})), floats(args, "u", product(env, {U, 4, U})), floats(args, "b", product(env, {4, U})), nullptr, nullptr};
   const float* table = floats(args, "table", product(env, {d.rows, D}));
-  fused_lstm::forwardTree(d, hard.As<Napi::Boolean>().Value(), table, ints(args, "tokens", N), parent, levels, p, floats(args, "h", product(env, {N, U})));
+  return {d, hard.As<Napi::Boolean>().Value(), table, ints(args, "tokens", N), parent, levels, p, floats(args, "h", product(env, {N, U}))};
+}
+
+// The forest passes' working memory on the thread that calls them (lstm.h: TreeWorkspace); the second
+// is handed to the helper thread of forwardTreePair while this one waits for it.
+thread_local fused_lstm::TreeWorkspace treeWorkspaces[2];
+
+// Inference over a prefix forest (lstm.h: forwardTree).
+void ForwardTree(const Napi::CallbackInfo& info) {
+  fused_lstm::forwardTree(treeJob(info.Env(), argsOf(info)), treeWorkspaces[0]);
+}
+
+// Two forests at once, `first` and `second`, each with forwardTree's arguments; their outputs must not overlap.
+void ForwardTreePair(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object args = argsOf(info);
+  auto part = [&](const char* name) {
+    Napi::Value v = args.Get(name);
+    if (!v.IsObject()) throw Napi::TypeError::New(env, std::string(name) + " must be an object of forwardTree's arguments");
+    return treeJob(env, v.As<Napi::Object>());
+  };
+  const fused_lstm::TreeJob a = part("first"), b = part("second");
+  const float *aEnd = a.h + a.d.nodes * a.d.units, *bEnd = b.h + b.d.nodes * b.d.units;
+  if (a.h < bEnd && b.h < aEnd) throw Napi::RangeError::New(env, "first.h and second.h must not overlap");
+  fused_lstm::forwardTreePair(a, b, treeWorkspaces[0], treeWorkspaces[1]);
+}
+
+// Lets go of the forest passes' kept working memory (training calls it once it has scored its validation rows).
+void ReleaseTreeMemory(const Napi::CallbackInfo&) {
+  for (fused_lstm::TreeWorkspace& ws : treeWorkspaces) ws = fused_lstm::TreeWorkspace();
 }
 
 // Max and mean over each row's path in a prefix forest (pooling.h: poolPaths); parents and ends are checked here.
@@ -284,6 +312,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sources", FUSED_LSTM_EXPANDED(FUSED_LSTM_SOURCES));
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("forwardTree", Napi::Function::New(env, ForwardTree));
+  exports.Set("forwardTreePair", Napi::Function::New(env, ForwardTreePair));
+  exports.Set("releaseTreeMemory", Napi::Function::New(env, ReleaseTreeMemory));
   exports.Set("backward", Napi::Function::New(env, Backward));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("adamRows", Napi::Function::New(env, AdamRows));

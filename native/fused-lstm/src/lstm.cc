@@ -181,35 +181,62 @@ void backwardAs(const Dims& d, bool sequences, const float* dy, const Weights& p
   maskRows(BT, D, g.dx, g.dx, p.mx, T);
 }
 
-// 2 M floats (8 MB): what one forest's level scratch may keep between calls.
-constexpr size_t kKeptScratchFloats = size_t{1} << 21;
-
 template <bool Hard>
-void forwardTreeAs(const TreeDims& d, const float* table, const int32_t* tokens, const int32_t* parent, const int32_t* levels, const Weights& p, float* h) {
-  const int64_t D = d.features, U = d.units, G = 4 * U;
+void forwardTreeAs(const TreeJob& job, TreeWorkspace& ws, bool shareGates) {
+  const TreeDims& d = job.d;
+  const int32_t *tokens = job.tokens, *parent = job.parent, *levels = job.levels;
+  const Weights& p = job.p;
+  float* h = job.h;
+  const int64_t N = d.nodes, D = d.features, U = d.units, G = 4 * U;
   int64_t widest = 0;
   for (int64_t t = 0; t < d.depth; t++) widest = std::max<int64_t>(widest, levels[t + 1] - levels[t]);
-  // Working memory for one level at a time, kept between calls while small (kKeptScratchFloats): fresh
-  // pages cost a fault each. Every value is written before it is read.
-  thread_local std::vector<float> scratch;
-  if (scratch.size() < static_cast<size_t>(widest * (G + 3 * U + D))) scratch.resize(widest * (G + 3 * U + D));
-  float* act = scratch.data();
-  float* x = act + widest * G;
-  float* hp = x + widest * D;
+  // Nodes that read the same token share its input product x·W, made once per forest: a forest of
+  // 4,096 phrases has ~14,000 nodes and a few thousand distinct tokens, and x·W is D/(D+U) of a node's
+  // products.
+  std::vector<int32_t>& slotOf = ws.slotOf;
+  if (slotOf.size() < static_cast<size_t>(d.rows)) slotOf.assign(d.rows, -1);
+  std::vector<int32_t> nodeSlot(N);
+  std::vector<int32_t> distinct;
+  distinct.reserve(static_cast<size_t>(std::min<int64_t>(N, d.rows)));  // no allocation while slotOf is being marked
+  for (int64_t i = 0; i < N; i++) {
+    const int32_t token = tokens[i];
+    if (token < 0 || token >= d.rows) {
+      nodeSlot[i] = -1;  // outside the table: zeros in, so zeros out of x·W
+      continue;
+    }
+    if (slotOf[token] < 0) {
+      slotOf[token] = static_cast<int32_t>(distinct.size());
+      distinct.push_back(token);
+    }
+    nodeSlot[i] = slotOf[token];
+  }
+  for (const int32_t token : distinct) slotOf[token] = -1;
+  const int64_t K = static_cast<int64_t>(distinct.size());
+  // Every value is written before it is read.
+  std::vector<float>& scratch = ws.floats;
+  const size_t need = static_cast<size_t>(K * (G + D) + widest * (G + 3 * U));
+  if (scratch.size() < need) scratch.resize(need);
+  float* projected = scratch.data();
+  float* x = projected + K * G;
+  float* act = x + K * D;
+  float* hp = act + widest * G;
   float* cPrevLevel = hp + widest * U;
   float* cLevel = cPrevLevel + widest * U;
+  for (int64_t s = 0; s < K; s++) std::memcpy(x + s * D, job.table + int64_t{distinct[s]} * D, sizeof(float) * D);
+  // Each element of x·W is the dot product a level's product made of it (OpenBLAS' edge kernels may
+  // round its last bit by the row's place in the product).
+  if (K > 0) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, K, G, D, 1.0f, x, D, p.w, G, 0.0f, projected, G);
   const std::vector<float> zeros(U, 0.0f);
   const std::vector<float> ones(U, 1.0f);
   for (int64_t t = 0; t < d.depth; t++) {
     const int64_t first = levels[t], n = levels[t + 1] - first;
     float* z = act;
     for (int64_t i = 0; i < n; i++) {
-      const int32_t token = tokens[first + i];
-      if (token >= 0 && token < d.rows) std::memcpy(x + i * D, table + int64_t{token} * D, sizeof(float) * D);
-      else std::fill(x + i * D, x + (i + 1) * D, 0.0f);
+      const int32_t slot = nodeSlot[first + i];
+      if (slot >= 0) std::memcpy(z + i * G, projected + int64_t{slot} * G, sizeof(float) * G);
+      else std::fill(z + i * G, z + (i + 1) * G, 0.0f);
     }
     // Each element summed as forward() sums it: x·W, then h·U added to it, then the bias.
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, G, D, 1.0f, x, D, p.w, G, 0.0f, z, G);
     if (t > 0) {
       for (int64_t i = 0; i < n; i++) std::memcpy(hp + i * U, h + int64_t{parent[first + i]} * U, sizeof(float) * U);
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, G, U, 1.0f, hp, U, p.u, G, 1.0f, z, G);
@@ -222,24 +249,45 @@ void forwardTreeAs(const TreeDims& d, const float* table, const int32_t* tokens,
         rowForward<Hard>(U, z + i * G, p.b, cPrev, cLevel + i * U, tc.data(), ones.data(), h + (first + i) * U);
       }
     };
-    // The gate pass is a third of the time on one core; a wide level shares it with a second thread.
-    if (n >= 256) {
+    // The gate pass is a third of the time on one core; a wide level shares it with a second thread
+    // unless the other core has a forest of its own.
+    if (shareGates && n >= 256) {
       onTwoThreads([&] { rows(0, n / 2); }, [&] { rows(n / 2, n); });
     } else {
       rows(0, n);
     }
     std::swap(cPrevLevel, cLevel);
   }
-  // Kept for the next forest only when small (a few texts at a time, as a server scores them): a
-  // 4,096-row forest's ~20 MB stayed with the process for good, through every epoch of a training run.
-  if (scratch.size() > kKeptScratchFloats) std::vector<float>().swap(scratch);
+  // A larger forest's memory goes back: training scores thousands of rows at once, then trains on.
+  if (scratch.size() > kKeptTreeFloats) std::vector<float>().swap(scratch);
+}
+
+void runTree(const TreeJob& job, TreeWorkspace& ws, bool shareGates) {
+  if (job.hardSigmoid) forwardTreeAs<true>(job, ws, shareGates);
+  else forwardTreeAs<false>(job, ws, shareGates);
 }
 
 }  // namespace
 
-void forwardTree(const TreeDims& d, bool hardSigmoid, const float* table, const int32_t* tokens, const int32_t* parent, const int32_t* levels, const Weights& p, float* h) {
-  if (hardSigmoid) forwardTreeAs<true>(d, table, tokens, parent, levels, p, h);
-  else forwardTreeAs<false>(d, table, tokens, parent, levels, p, h);
+void forwardTree(const TreeJob& job, TreeWorkspace& ws) { runTree(job, ws, true); }
+
+void forwardTreePair(const TreeJob& a, const TreeJob& b, TreeWorkspace& wa, TreeWorkspace& wb) {
+  const int threads = openblas_get_num_threads();
+  if (threads < 2) {
+    // One core's worth of BLAS threads: no second core to give the other forest.
+    runTree(a, wa, true);
+    runTree(b, wb, true);
+    return;
+  }
+  // Read when each product starts: both forests' products stay on the thread that calls them.
+  openblas_set_num_threads(1);
+  try {
+    onTwoThreads([&] { runTree(a, wa, false); }, [&] { runTree(b, wb, false); });
+  } catch (...) {
+    openblas_set_num_threads(threads);
+    throw;
+  }
+  openblas_set_num_threads(threads);
 }
 
 void forward(const Dims& d, bool hardSigmoid, const float* x, const Weights& p, const Kept& k, float* hLast, float* hSeq) {

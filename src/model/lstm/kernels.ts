@@ -1,5 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
+  type ForestPass,
   type FusedLstmAddon,
   type KernelArgs,
   setWasmKernel,
@@ -27,9 +28,15 @@ export function nativeLstmCalls(): NativeLstmCalls {
 }
 
 /** The addon's forward pass over a prefix forest (counted with the others). */
-export function runForwardTree(addon: FusedLstmAddon, args: Parameters<FusedLstmAddon['forwardTree']>[0]): void {
+export function runForwardTree(addon: FusedLstmAddon, args: ForestPass): void {
   addon.forwardTree(args);
   calls.tree += 1;
+}
+
+/** Two forests at once, one per core (a bidirectional layer's directions); each counted as a pass. */
+export function runForwardTreePair(addon: FusedLstmAddon, first: ForestPass, second: ForestPass): void {
+  addon.forwardTreePair({ first, second });
+  calls.tree += 2;
 }
 
 interface Shape {

@@ -11,10 +11,16 @@
  * src/engine/patches/layers-internals.ts.
  */
 import * as tf from '../../engine/tf.ts';
-import { bidirectionalView, type FusedLstmAddon, inboundNodes, writesInPlace } from '../../engine/speed-layer.ts';
-import { runForwardTree } from './kernels.ts';
+import {
+  bidirectionalView,
+  type ForestPass,
+  type FusedLstmAddon,
+  inboundNodes,
+  writesInPlace,
+} from '../../engine/speed-layer.ts';
+import { runForwardTree, runForwardTreePair } from './kernels.ts';
 import { FusedLSTM, type LstmInferenceWeights } from './layer.ts';
-import { buildPrefixForest } from './prefix-forest.ts';
+import { buildPrefixForest, type PrefixForest } from './prefix-forest.ts';
 import { TableEmbedding } from '../table-embedding.ts';
 import { readAndDispose } from '../tensor-data.ts';
 
@@ -107,21 +113,20 @@ interface Buffers {
   h: Float32Array;
 }
 
-/** One direction's outputs at every node of the forest of `seqs` (h's first nodes·units values). */
-function runDirection(
-  addon: FusedLstmAddon,
+/** One direction's forest of `seqs` and the pass over it, into a kept buffer (h's first nodes·units values). */
+function directionPass(
   w: LstmInferenceWeights,
   vectors: Float32Array,
   rows: number,
   seqs: ArrayLike<number>[],
   buffers: Buffers,
-) {
+): { forest: PrefixForest; h: Float32Array; pass: ForestPass } {
   const forest = buildPrefixForest(seqs);
   const { features, units } = w;
   if (buffers.h.length < forest.nodes * units) buffers.h = new Float32Array(forest.nodes * units);
   const h = buffers.h.subarray(0, forest.nodes * units);
   // The addon gathers each level's rows of the table itself: [nodes, features] inputs never exist at once.
-  runForwardTree(addon, {
+  const pass: ForestPass = {
     nodes: forest.nodes,
     depth: forest.depth,
     features,
@@ -136,8 +141,8 @@ function runDirection(
     u: w.recurrentKernel,
     b: w.bias,
     h,
-  });
-  return { forest, h };
+  };
+  return { forest, h, pass };
 }
 
 /** A scorer over prefix forests for `model`, or null when the model (or the speed layer it was handed) does not allow one. */
@@ -168,8 +173,7 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   return (fed) => {
     const runs = directions.map((w, d) => ({
       w,
-      ...runDirection(
-        addon,
+      ...directionPass(
         w,
         vectors,
         rows,
@@ -177,7 +181,9 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
         buffers[d],
       ),
     }));
-    if (pooled !== null) return poolAndHead(addon, head, runs, fed.length, width);
+    if (runs.length === 2) runForwardTreePair(addon, runs[0].pass, runs[1].pass);
+    else for (const run of runs) runForwardTree(addon, run.pass);
+    if (pooled !== null) return poolAndHead(addon, head, runs, new Float32Array(fed.length * 2 * width), width);
     // Each row's outputs, time-aligned as tfjs lays them out: forward then backward units, per step.
     const stepsOf = (i: number) => (sequences ? fed[i].length : 1);
     const fill = (i: number, out: Float32Array, at0: number) => {
@@ -224,22 +230,23 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
 
 interface DirectionRun {
   w: LstmInferenceWeights;
-  forest: ReturnType<typeof buildPrefixForest>;
+  forest: PrefixForest;
   h: Float32Array;
 }
 
 /**
  * [max over steps, mean over steps] of every row's outputs (forward then backward units in each, as
- * tfjs concatenates them), then the head. A row's steps are the nodes on its forest path.
+ * tfjs concatenates them) into y [rows, 2 × width], every value written, then the head. A row's steps
+ * are the nodes on its forest path.
  */
 function poolAndHead(
   addon: FusedLstmAddon,
   head: tf.LayersModel,
   runs: DirectionRun[],
-  rows: number,
+  y: Float32Array,
   width: number,
 ): Float32Array {
-  const y = new Float32Array(rows * 2 * width);
+  const rows = y.length / (2 * width);
   let offset = 0;
   for (const { w, forest, h } of runs) {
     addon.poolPaths({
@@ -290,6 +297,10 @@ export function cachedPrefixTreeScorer(model: tf.LayersModel): FedScorer | null 
  * for the seed): training calls it after each validation, since the next batch makes the copy stale.
  */
 export function forgetPrefixTreeScorer(model: tf.LayersModel): void {
+  if (scorers.get(model)?.scorer) {
+    const lstm = model.layers.find((l) => l instanceof FusedLSTM || l.getClassName() === 'Bidirectional');
+    if (lstm) directionsOf(lstm)?.addon.releaseTreeMemory();
+  }
   scorers.delete(model);
 }
 

@@ -251,6 +251,55 @@ describe('native kernels on the blas engine', () => {
     });
   });
 
+  it("two forests at once give each forest's own pass; outputs that overlap are refused", (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    const [features, units, rows] = [5, 3, 40];
+    const rand = (n: number, seed: number) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) * 0.5);
+    const table = rand(rows * features, 1);
+    // Two forests of 300 nodes each (levels of 100, wide enough for the gate pass to split when alone).
+    const forest = (seed: number) => {
+      const levels = Int32Array.of(0, 100, 200, 300);
+      const parent = Int32Array.from({ length: 300 }, (_, i) =>
+        i < 100 ? -1 : Math.floor((i - 100) / 100) * 100 + ((i * seed) % 100),
+      );
+      const tokens = Int32Array.from({ length: 300 }, (_, i) => (i * seed) % (rows + 3)); // some outside the table
+      return { nodes: 300, depth: 3, features, units, rows, table, tokens, parent, levels };
+    };
+    const pass = (seed: number, h: Float32Array) => ({
+      ...forest(seed),
+      hardSigmoid: seed % 2 === 0,
+      w: rand(features * 4 * units, seed + 1),
+      u: rand(units * 4 * units, seed + 2),
+      b: rand(4 * units, seed + 3),
+      h,
+    });
+    const [a, b] = [new Float32Array(300 * units), new Float32Array(300 * units)];
+    addon.forwardTree(pass(7, a));
+    addon.forwardTree(pass(12, b));
+    const both = new Float32Array(600 * units);
+    addon.forwardTreePair({
+      first: pass(7, both.subarray(0, 300 * units)),
+      second: pass(12, both.subarray(300 * units)),
+    });
+    assert.ok(
+      [...a, ...b].every((v, i) => Math.abs(v - both[i]) <= 1e-6),
+      'the pair gives what each forest gives alone',
+    );
+    assert.throws(
+      () =>
+        addon.forwardTreePair({
+          first: pass(7, both.subarray(0, 300 * units)),
+          second: pass(12, both.subarray(units, 301 * units)),
+        }),
+      { name: 'RangeError', message: /must not overlap/ },
+    );
+    addon.releaseTreeMemory();
+    addon.forwardTree(pass(7, both.subarray(0, 300 * units)));
+    assert.deepEqual(both.subarray(0, 300 * units), a, 'a pass after the memory is let go gives the same outputs');
+  });
+
   it('sizes whose product overflows 64 bits are refused, not wrapped round to a small array', (t) => {
     const addon = needAddon(t);
     if (!addon) return;
