@@ -36,6 +36,23 @@ describe('prefix forest', () => {
     seqs.forEach((s, i) => assert.deepEqual(pathOf(f, f.ends[i]), s));
   });
 
+  it('finds every shared start among thousands of rows, whatever the tokens (one node per distinct prefix)', () => {
+    // Tokens from a small alphabet (many shared starts) and from a wide one (many distinct children of
+    // one parent), numbers a hash table must tell apart: 0, large, and equal tokens under other parents.
+    let state = 7;
+    const rand = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const seqs = Array.from({ length: 5000 }, (_, i) =>
+      Array.from({ length: 1 + rand(12) }, () => (i % 2 ? rand(4) : rand(2_000_000_000))),
+    );
+    const f = buildPrefixForest(seqs);
+    const prefixes = new Set(seqs.flatMap((s) => s.map((_, t) => s.slice(0, t + 1).join(','))));
+    assert.equal(f.nodes, prefixes.size);
+    seqs.forEach((s, i) => assert.deepEqual(pathOf(f, f.ends[i]), s));
+  });
+
   it('refuses an empty sequence (the scorer feeds one padding token instead)', () => {
     assert.throws(() => buildPrefixForest([[1], []]), /sequence 1 is empty/);
   });
