@@ -35,6 +35,17 @@ export interface MemberScorer {
   wordsRead?(words: ReadonlyArray<string>): number[] | null;
   /** Class probabilities of texts already cleaned (data/encode.ts `cleanTexts`). */
   predict(cleaned: ReadonlyArray<string>, opts?: PredictOptions): MemberOutput;
+  /**
+   * Members with the same key can be scored together by `predictTogether`, sharing work over the same
+   * texts (the n-gram members of `best`'s folds make each text's n-grams once for all).
+   */
+  readonly shareKey?: string;
+  /** Each of `members` (this one among them, every one of this shareKey) as its own predict scores it, in order. */
+  predictTogether?(
+    members: ReadonlyArray<MemberScorer>,
+    cleaned: ReadonlyArray<string>,
+    opts?: PredictOptions,
+  ): MemberOutput[];
 }
 
 /** How a member's weights are stored: float32 as trained, or quantized as tfjs' weightsManifest says. */

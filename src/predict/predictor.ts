@@ -89,14 +89,34 @@ export class Predictor<M extends AnsweringModel = LoadedModel> {
     onProgress?: PredictOptions['onProgress'],
   ): { outputs: Float32Array[]; truncated: number } {
     const { members } = this.loaded;
+    const n = cleaned.length;
     let truncated = 0;
-    const outputs = members.map((m, i) => {
-      const out = m.predict(cleaned, {
+    const outputs: Float32Array[] = new Array(members.length);
+    let finished = 0;
+    members.forEach((m, i) => {
+      if (outputs[i]) return;
+      // Members that share work over the same texts score together, once for all of them.
+      const group =
+        m.shareKey !== undefined && m.predictTogether
+          ? members.flatMap((p, j) => (p.shareKey === m.shareKey ? [j] : []))
+          : [i];
+      const opts: PredictOptions = {
         batchSize: this.batchSize,
-        onProgress: onProgress && ((done) => onProgress(i * cleaned.length + done, members.length * cleaned.length)),
+        onProgress: onProgress && ((done) => onProgress(finished * n + done * group.length, members.length * n)),
+      };
+      const outs =
+        group.length > 1 && m.predictTogether
+          ? m.predictTogether(
+              group.map((j) => members[j]),
+              cleaned,
+              opts,
+            )
+          : [m.predict(cleaned, opts)];
+      outs.forEach((out, k) => {
+        truncated = Math.max(truncated, out.truncated);
+        outputs[group[k]] = out.probabilities;
       });
-      truncated = Math.max(truncated, out.truncated);
-      return out.probabilities;
+      finished += group.length;
     });
     return { outputs, truncated };
   }

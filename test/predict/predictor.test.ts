@@ -207,6 +207,37 @@ describe('Predictor over members', () => {
     ]);
   });
 
+  it('scores members that share work together, once, and puts each answer in its place', () => {
+    const together: string[][] = [];
+    const sharing = (name: string, table: Record<string, number[]>): Member =>
+      ({
+        ...tableMember(table, null),
+        shareKey: 'same',
+        predictTogether(members, cleaned, opts) {
+          together.push(members.map((m) => (m as Member & { name: string }).name));
+          cleaned.forEach((_, i) => opts?.onProgress?.(i + 1, cleaned.length));
+          return members.map((m) => m.predict(cleaned));
+        },
+        name,
+      }) as Member;
+    const a = sharing('a', { good: [0.2, 0.2, 0.6] });
+    const c = sharing('c', { good: [0.5, 0.4, 0.1] });
+    const seen: number[] = [];
+    const got = new Predictor(loadedWith([a, first, c], { method: 'linear', weights: [1, 1, 1] })).predict(
+      ['good', 'bad', 'meh'],
+      (done, total) => {
+        assert.equal(total, 9);
+        seen.push(done);
+      },
+      true,
+    );
+    assert.deepEqual(together, [['a', 'c']], 'one call for both, in member order');
+    assert.deepEqual(Array.from(got.memberOutputs[0].subarray(0, 3)), Array.from(Float32Array.of(0.2, 0.2, 0.6)));
+    assert.deepEqual(Array.from(got.memberOutputs[2].subarray(0, 3)), Array.from(Float32Array.of(0.5, 0.4, 0.1)));
+    assert.deepEqual(Array.from(got.memberOutputs[1].subarray(0, 3)), Array.from(Float32Array.of(0.1, 0.2, 0.7)));
+    assert.deepEqual(seen, [2, 4, 6, 7, 8, 9]);
+  });
+
   it('answers a training phrase from memory by default, the model with memory off', () => {
     const memory = PhraseMemory.build(['good'], [0], [0], 3);
     const on = new Predictor(loadedWith([first], null, memory)).predict(['Good', 'bad']);

@@ -5,12 +5,15 @@
  */
 import { InputError } from '../../errors.ts';
 import type { MemberOutput, MemberScorer, PredictOptions } from '../member.ts';
-import type { NgramConfig } from './features.ts';
+import { type NgramConfig, ngramIds } from './features.ts';
 import { SoftmaxRegression } from './softmax.ts';
 import { RowFeatures, TfidfVectorizer } from './vectorizer.ts';
 
 export const NGRAM_FILES = { config: 'ngram.json', weights: 'ngram.bin' } as const;
 export const NGRAM_FORMAT_VERSION = 1;
+
+/** Texts whose n-gram ids are made at once for every member that shares them. */
+const IDS_BLOCK = 2048;
 
 /** ngram.json: what ngram.bin holds, in order: buckets (int32), idf (float32), weights [features, classes] (float32), bias (float32). */
 export interface NgramJson {
@@ -35,19 +38,55 @@ export class NgramScorer implements MemberScorer {
     return this.model.classes;
   }
 
+  /** N-gram members of one configuration share each text's n-gram ids. */
+  get shareKey(): string {
+    const { wordN, charN, hashBits } = this.vectorizer.config;
+    return `ngram ${wordN} ${charN} ${hashBits}`;
+  }
+
   predict(cleaned: ReadonlyArray<string>, opts: PredictOptions = {}): MemberOutput {
-    const k = this.model.classes;
-    const out = new Float32Array(cleaned.length * k);
+    return this.predictTogether([this], cleaned, opts)[0];
+  }
+
+  predictTogether(
+    members: ReadonlyArray<MemberScorer>,
+    cleaned: ReadonlyArray<string>,
+    opts: PredictOptions = {},
+  ): MemberOutput[] {
+    const scorers = members.map((m) => {
+      if (!(m instanceof NgramScorer) || m.shareKey !== this.shareKey)
+        throw new TypeError(
+          `an n-gram member scores together only with n-gram members of its settings (${this.shareKey})`,
+        );
+      return m;
+    });
+    const outs = scorers.map((m) => new Float32Array(cleaned.length * m.model.classes));
+    const zs = scorers.map((m) => new Float64Array(m.model.classes));
     const step = opts.batchSize ?? 512;
-    // Text by text, each row scored where it was made: no matrix of a batch, no copies.
+    // A block of texts at a time: their n-gram ids made once, then each member's rows scored where they
+    // are made, member after member. Text by text, the five members of `best` (16 MB of tables each)
+    // gained nothing; by blocks of 2,048 texts, 10% of their time.
     const row = new RowFeatures();
-    const z = new Float64Array(k);
-    for (let i = 0; i < cleaned.length; i++) {
-      const n = this.vectorizer.rowOf(cleaned[i], row);
-      this.model.rowInto(row.cols, row.vals, 0, n, z, out, i);
-      if ((i + 1) % step === 0 || i + 1 === cleaned.length) opts.onProgress?.(i + 1, cleaned.length);
+    const block: number[][] = Array.from({ length: Math.min(IDS_BLOCK, cleaned.length) }, () => []);
+    for (let start = 0; start < cleaned.length; start += IDS_BLOCK) {
+      const end = Math.min(cleaned.length, start + IDS_BLOCK);
+      for (let i = start; i < end; i++) {
+        const ids = block[i - start];
+        ids.length = 0;
+        ngramIds(cleaned[i], this.vectorizer.config, ids);
+      }
+      scorers.forEach((m, j) => {
+        for (let i = start; i < end; i++) {
+          row.ids = block[i - start];
+          row.reserve(row.ids.length);
+          const n = m.vectorizer.rowFromIds(row);
+          m.model.rowInto(row.cols, row.vals, 0, n, zs[j], outs[j], i);
+        }
+      });
+      for (let i = start; i < end; i++)
+        if ((i + 1) % step === 0 || i + 1 === cleaned.length) opts.onProgress?.(i + 1, cleaned.length);
     }
-    return { probabilities: out, truncated: 0 };
+    return outs.map((probabilities) => ({ probabilities, truncated: 0 }));
   }
 }
 

@@ -65,7 +65,7 @@ export class TfidfVectorizer {
     const row = new RowFeatures();
     let nnz = 0;
     texts.forEach((t, r) => {
-      const most = this.idsOf(t, row);
+      const most = idsOf(t, this.config, row);
       if (cols.length < nnz + most) {
         const grown = Math.max(2 * cols.length, nnz + most);
         cols = growInt(cols, grown);
@@ -78,20 +78,12 @@ export class TfidfVectorizer {
   }
 
   /**
-   * One text's row, into `row.cols`/`row.vals` from 0 (features ascending, each block scaled to unit
-   * length); returns its length. Scoring reads it there, without a matrix of the batch.
+   * The row of the n-gram ids already in `row` (idsOf, with this vectorizer's config), into
+   * `row.cols`/`row.vals` from 0 (features ascending, each block scaled to unit length); returns its
+   * length. Scoring reads it there, without a matrix of the batch; vectorizers of one config share the ids.
    */
-  rowOf(text: string, row: RowFeatures): number {
-    this.idsOf(text, row);
+  rowFromIds(row: RowFeatures): number {
     return this.rowFrom(row, row.cols, row.vals, 0);
-  }
-
-  /** The text's n-gram ids into `row`; returns how many (the most features its row can have). */
-  private idsOf(text: string, row: RowFeatures): number {
-    row.ids.length = 0;
-    ngramIds(text, this.config, row.ids);
-    row.reserve(row.ids.length);
-    return row.ids.length;
   }
 
   /** The row of the ids in `row`, written to cols/vals from `at`; returns its length. */
@@ -123,6 +115,14 @@ export class TfidfVectorizer {
     for (let e = at; e < end; e++) vals[e] /= this.buckets[cols[e]] < charBase ? wn : cn;
     return end - at;
   }
+}
+
+/** A text's n-gram ids into `row` (its room grown to fit); returns how many (the most features its row can have). */
+function idsOf(text: string, config: NgramConfig, row: RowFeatures): number {
+  row.ids.length = 0;
+  ngramIds(text, config, row.ids);
+  row.reserve(row.ids.length);
+  return row.ids.length;
 }
 
 /** Working room for one text's features, grown as texts need. */

@@ -47,6 +47,34 @@ describe('the n-gram member', () => {
     assert.deepEqual(back.predict([texts[1]]).probabilities, member.predict(texts).probabilities.slice(5, 10));
   });
 
+  it('scored together with members of its settings, each gives what it gives alone; others are refused', async () => {
+    const second = await trainNgram(TEXTS.slice(1), LABELS.slice(1), 5, makeRng(2), {
+      config: { wordN: [1, 3], charN: [2, 5], hashBits: 16 },
+      epochs: 10,
+      learningRate: 0.5,
+      batchSize: 2,
+    });
+    const other = await trainNgram(TEXTS, LABELS, 5, makeRng(3), {
+      config: { wordN: [1, 2], charN: [2, 5], hashBits: 16 },
+      epochs: 10,
+      learningRate: 0.5,
+      batchSize: 2,
+    });
+    assert.ok(second && other);
+    assert.equal(second.shareKey, member.shareKey);
+    assert.notEqual(other.shareKey, member.shareKey);
+    // More texts than one block of shared ids, so blocks meet.
+    const texts = cleanTexts(
+      Array.from({ length: 2500 }, (_, i) => `${TEXTS[i % 6]} ${i % 7 ? 'film' : 'awful , great'} ${i}`),
+    );
+    const together = member.predictTogether([member, second], texts);
+    // What training scores: the whole matrix at once.
+    assert.deepEqual(together[0].probabilities, member.model.predict(member.vectorizer.transform(texts)));
+    assert.deepEqual(together[1].probabilities, second.model.predict(second.vectorizer.transform(texts)));
+    assert.deepEqual(together[1].probabilities, second.predict(texts).probabilities);
+    assert.throws(() => member.predictTogether([member, other], texts), TypeError);
+  });
+
   it('refuses a truncated or mismatched file, naming it', async () => {
     const dir = tempDir();
     await member.save(dir);
