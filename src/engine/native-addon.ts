@@ -60,7 +60,8 @@ export interface ForestPass {
   units: number;
   hardSigmoid: boolean;
   rows: number;
-  table: Floats;
+  /** Float32, or float16 bits (IEEE half precision), widened exactly as they are read. */
+  table: Floats | Uint16Array;
   tokens: Int32Array;
   parent: Int32Array;
   levels: Int32Array;

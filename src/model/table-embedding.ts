@@ -32,7 +32,10 @@ interface TableEmbeddingArgs {
 
 /** The weights manifest entry, values and layers-JSON entry of a table taken out of a model's files. */
 interface OutsideTable {
-  values: Float32Array;
+  /** Float32, as tfjs holds weights; for a float16 table, widened when first asked for. */
+  values: Float32Array | null;
+  /** A float16 table's bits as the file holds them (the forest pass widens the rows it reads). */
+  halves: Uint16Array | null;
   /** The Embedding's entry in the layers JSON, as it was. */
   layerJson: LayerJson;
   spec: tf.io.WeightsManifestEntry;
@@ -67,8 +70,24 @@ export class TableEmbedding extends tf.layers.Layer {
 
   /** The table, row-major [inputDim, outputDim]. */
   get table(): Float32Array {
+    const outside = this.outsideTable();
+    outside.values ??= fromHalves(outside.halves as Uint16Array);
+    return outside.values;
+  }
+
+  /**
+   * The table as loaded: a float16 file's bits, never widened whole (40 MB of fresh pages for 100,000
+   * words of 100 dimensions, a sixth of a student's cold start) unless something asked for `table`;
+   * else float32.
+   */
+  get storedTable(): Float32Array | Uint16Array {
+    const outside = this.outsideTable();
+    return outside.values ?? (outside.halves as Uint16Array);
+  }
+
+  private outsideTable(): OutsideTable {
     if (!this.outside) throw new Error(`${this.name}: a table embedding used before its table was set`);
-    return this.outside.values;
+    return this.outside;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -143,15 +162,14 @@ export function withOutsideTable(artifacts: tf.io.ModelArtifacts): {
   const start = specs.slice(0, index).reduce((n, s) => n + storedBytes(s), 0);
   const end = start + storedBytes(spec);
   if (start % (half ? 2 : 4) !== 0) return unchanged;
-  // Float16 tables are widened once here, as tfjs would widen them.
-  const values = half
-    ? fromHalves(new Uint16Array(data, start, (end - start) / 2))
-    : new Float32Array(data, start, (end - start) / 4);
+  // Float16 tables are widened as tfjs would widen them, when first needed whole.
+  const values = half ? null : new Float32Array(data, start, (end - start) / 4);
+  const halves = half ? new Uint16Array(data, start, (end - start) / 2) : null;
   // The other weights, a few MB at most, in a buffer of their own.
   const rest = new Uint8Array(data.byteLength - (end - start));
   rest.set(new Uint8Array(data, 0, start));
   rest.set(new Uint8Array(data, end), start);
-  const outside: OutsideTable = { values, layerJson, spec, index };
+  const outside: OutsideTable = { values, halves, layerJson, spec, index };
   register();
   const topology = structuredClone(artifacts.modelTopology) as tf.io.ModelArtifacts['modelTopology'];
   const patched = topLayers(topology) as LayerJson[];
@@ -189,7 +207,8 @@ export function withTableInside(
     if (!outside || at < 0) throw new Error(`${layer.name}: a table embedding without its table cannot be saved`);
     outLayers[at] = outside.layerJson;
     const offset = outSpecs.slice(0, outside.index).reduce((n, s) => n + storedBytes(s), 0);
-    const table = new Uint8Array(outside.values.buffer, outside.values.byteOffset, outside.values.byteLength);
+    const values = layer.table;
+    const table = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
     const joined = new Uint8Array(bytes.byteLength + table.byteLength);
     joined.set(bytes.subarray(0, offset));
     joined.set(table, offset);

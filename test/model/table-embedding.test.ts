@@ -113,6 +113,34 @@ describe('an Embedding whose table stays outside the backend', () => {
     });
   }
 
+  it('keeps a float16 table as its bits until it is asked for whole; forests read the bits, widened exactly', async (t) => {
+    const model = kinds[1][1]();
+    const dir = tempDir();
+    await saveLayersModel(model, dir, { quantize: 'float16' });
+    const inside = await loadLayersModel(dir);
+    const outside = await loadLayersModel(dir, { tableOutside: true });
+    const layer = outside.layers.find((l): l is TableEmbedding => l instanceof TableEmbedding);
+    assert.ok(layer);
+    assert.ok(layer.storedTable instanceof Uint16Array, 'not widened on load');
+    const want = probabilities(inside, SEQS, null);
+    const addon = needAddon(t);
+    if (addon) {
+      blas ??= (await startEngine('blas')).speed;
+      const forest = probabilities(outside, SEQS, blas);
+      assert.ok(layer.storedTable instanceof Uint16Array, 'the forest pass read the bits');
+      // The same floats as tfjs widened, so the answers agree as the float32 table's do.
+      forest.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${i}: ${v} vs ${want[i]}`));
+      await startEngine('wasm');
+    }
+    const tfjsTable = inside.layers
+      .find((l) => l.getClassName() === 'Embedding')
+      ?.getWeights()[0]
+      .dataSync();
+    assert.deepEqual(layer.table, tfjsTable, 'widened as tfjs widens float16');
+    assert.ok(layer.storedTable instanceof Float32Array, 'widened once asked for');
+    for (const m of [model, inside, outside]) m.dispose();
+  });
+
   it('leaves a masked embedding inside (its zero index means something)', async () => {
     const model = tf.sequential({
       layers: [

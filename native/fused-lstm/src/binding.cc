@@ -132,8 +132,13 @@ fused_lstm::TreeJob treeJob(Napi::Env env, Napi::Object args) {
     }
   }
   fused_lstm::Weights p{floats(args, "w", product(env, {D, 4, U})), floats(args, "u", product(env, {U, 4, U})), floats(args, "b", product(env, {4, U})), nullptr, nullptr};
-  const float* table = floats(args, "table", product(env, {d.rows, D}));
-  return {d, hard.As<Napi::Boolean>().Value(), table, ints(args, "tokens", N), parent, levels, p, floats(args, "h", product(env, {N, U}))};
+  // The table as float32, or as float16 bits (a Uint16Array), widened as its rows are read.
+  const int64_t cells = product(env, {d.rows, D});
+  Napi::Value t = args.Get("table");
+  const bool half = t.IsTypedArray() && t.As<Napi::TypedArray>().TypedArrayType() == napi_uint16_array;
+  const float* table = half ? nullptr : floats(args, "table", cells);
+  const uint16_t* halfTable = half ? typedArray<uint16_t>(args, "table", cells, napi_uint16_array, "a Uint16Array", "halves") : nullptr;
+  return {d, hard.As<Napi::Boolean>().Value(), table, halfTable, ints(args, "tokens", N), parent, levels, p, floats(args, "h", product(env, {N, U}))};
 }
 
 // The forest passes' working memory on the thread that calls them (lstm.h: TreeWorkspace); the second

@@ -181,6 +181,22 @@ void backwardAs(const Dims& d, bool sequences, const float* dy, const Weights& p
   maskRows(BT, D, g.dx, g.dx, p.mx, T);
 }
 
+// IEEE half-precision bits to float32, exactly (every half is a float32): what tfjs' float16 weights
+// become when loaded, and float16.ts' table gives.
+void widenHalves(const uint16_t* bits, int64_t n, float* out) {
+  for (int64_t i = 0; i < n; i++) {
+    const uint32_t h = bits[i];
+    const uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
+    if (exponent == 0) {
+      const float v = std::ldexp(static_cast<float>(mantissa), -24);  // zero and subnormals
+      out[i] = sign ? -v : v;
+      continue;
+    }
+    const uint32_t f = exponent == 31 ? sign | 0x7f800000u | (mantissa << 13) : sign | ((exponent + 112) << 23) | (mantissa << 13);
+    std::memcpy(out + i, &f, sizeof f);
+  }
+}
+
 template <bool Hard>
 void forwardTreeAs(const TreeJob& job, TreeWorkspace& ws, bool shareGates) {
   const TreeDims& d = job.d;
@@ -222,7 +238,10 @@ void forwardTreeAs(const TreeJob& job, TreeWorkspace& ws, bool shareGates) {
   float* hp = act + widest * G;
   float* cPrevLevel = hp + widest * U;
   float* cLevel = cPrevLevel + widest * U;
-  for (int64_t s = 0; s < K; s++) std::memcpy(x + s * D, job.table + int64_t{distinct[s]} * D, sizeof(float) * D);
+  for (int64_t s = 0; s < K; s++) {
+    if (job.table) std::memcpy(x + s * D, job.table + int64_t{distinct[s]} * D, sizeof(float) * D);
+    else widenHalves(job.halfTable + int64_t{distinct[s]} * D, D, x + s * D);
+  }
   // Each element of x·W is the dot product a level's product made of it (OpenBLAS' edge kernels may
   // round its last bit by the row's place in the product).
   if (K > 0) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, K, G, D, 1.0f, x, D, p.w, G, 0.0f, projected, G);

@@ -47,8 +47,8 @@ struct Grads {
 void backward(const Dims& d, bool hardSigmoid, bool sequences, const float* dy, const Weights& p, const Kept& k, const Grads& g, float* scratch);
 
 // Inference over a prefix forest: phrases that start alike share their first steps, so each distinct
-// prefix runs once. Node i's input is row tokens[i] of table ([rows, features]; a token outside it reads
-// zeros), gathered a level at a time: the forest's inputs are never all in memory at once. Its state
+// prefix runs once. Node i's input is row tokens[i] of table ([rows, features], float32, or float16
+// bits in halfTable, widened exactly; a token outside it reads zeros), gathered a level at a time: the forest's inputs are never all in memory at once. Its state
 // continues its parent's (parent[i] < i, or -1 for a first step: zero state). Nodes of depth t are
 // levels[t] .. levels[t+1]-1. h receives every node's output [nodes, units]; the same arithmetic as
 // forward() without dropout.
@@ -58,7 +58,8 @@ struct TreeDims {
 struct TreeJob {
   TreeDims d;
   bool hardSigmoid;
-  const float* table;
+  const float* table;         // one of table and halfTable, the other null
+  const uint16_t* halfTable;
   const int32_t* tokens;
   const int32_t* parent;
   const int32_t* levels;

@@ -116,7 +116,7 @@ interface Buffers {
 /** One direction's forest of `seqs` and the pass over it, into a kept buffer (h's first nodes·units values). */
 function directionPass(
   w: LstmInferenceWeights,
-  vectors: Float32Array,
+  vectors: Float32Array | Uint16Array,
   rows: number,
   seqs: ArrayLike<number>[],
   buffers: Buffers,
@@ -164,8 +164,9 @@ export function prefixTreeScorer(model: tf.LayersModel): FedScorer | null {
   const pooled = directions[0].returnSequences ? pooledFrom(layers, at) : null;
   const head = headAfter(model, layers, pooled ?? at);
   if (!head) return null;
-  // A table outside the backend is read where it is; one inside is copied out once.
-  const vectors = outside ? embedding.table : (table.dataSync() as Float32Array);
+  // A table outside the backend is read where it is (float16 bits too: the addon widens the rows it
+  // reads); one inside is copied out once.
+  const vectors = outside ? embedding.storedTable : (table.dataSync() as Float32Array);
   const sequences = directions[0].returnSequences;
   const width = directions.reduce((n, d) => n + d.units, 0);
   const buffers: Buffers[] = directions.map(() => ({ h: new Float32Array(0) }));

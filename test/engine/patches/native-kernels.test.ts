@@ -7,6 +7,7 @@ import * as tf from '../../../src/engine/tf.ts';
 import { makeRng } from '../../../src/data/random.ts';
 import { initEngine } from '../../../src/engine/engine.ts';
 import { addonFailure } from '../../../src/engine/native-addon.ts';
+import { fromHalves } from '../../../src/model/float16.ts';
 import { needAddon, ROOT, tempDir } from '../../helpers.ts';
 
 const rng = makeRng('native-matmul');
@@ -249,6 +250,50 @@ describe('native kernels on the blas engine', () => {
       name: 'RangeError',
       message: /table has/,
     });
+  });
+
+  it('a float16 table is read as its bits widened: the same outputs as the float32 table float16.ts makes of it', (t) => {
+    const addon = needAddon(t);
+    if (!addon) return;
+    const [features, units, rows] = [4, 2, 3];
+    // Zeros of both signs, subnormals, the largest and smallest normals, and ordinary values.
+    const halves = Uint16Array.of(
+      0x0000,
+      0x8000,
+      0x0001,
+      0x83ff,
+      0x7bff,
+      0xfbff,
+      0x0400,
+      0x3c00,
+      0xb555,
+      0x2e66,
+      0x4248,
+      0x1234,
+    );
+    const rand = (n: number, seed: number) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) * 1e-5);
+    const pass = (table: Float32Array | Uint16Array) => {
+      const h = new Float32Array(3 * units);
+      addon.forwardTree({
+        nodes: 3,
+        depth: 2,
+        features,
+        units,
+        hardSigmoid: false,
+        rows,
+        table,
+        tokens: Int32Array.of(0, 2, 1),
+        parent: Int32Array.of(-1, -1, 0),
+        levels: Int32Array.of(0, 2, 3),
+        w: rand(features * 4 * units, 2),
+        u: rand(units * 4 * units, 3),
+        b: rand(4 * units, 4),
+        h,
+      });
+      return h;
+    };
+    assert.deepEqual(pass(halves), pass(fromHalves(halves)));
   });
 
   it("two forests at once give each forest's own pass; outputs that overlap are refused", (t) => {
