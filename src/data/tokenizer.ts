@@ -38,6 +38,12 @@ export interface KerasTokenizerJson {
   config: KerasTokenizerConfig;
 }
 
+/** Every character of `filters` (code points, as Python iterates a str) as one regex class. */
+function filterPattern(filters: string): RegExp {
+  const chars = [...new Set(filters)].map((c) => c.replace(/[\\\][^-]/g, '\\$&')).join('');
+  return new RegExp(`[${chars}]`, 'gu');
+}
+
 export class Tokenizer {
   readonly numWords: number | null;
   readonly filters: string;
@@ -90,7 +96,7 @@ export class Tokenizer {
   set indexDocs(m: Map<number, number>) {
     this.indexedDocs = lazy(m);
   }
-  private readonly filterSet: Set<string>;
+  private filterPattern: RegExp | null = null;
 
   constructor(options: TokenizerOptions = {}) {
     this.numWords = options.numWords ?? null;
@@ -100,15 +106,18 @@ export class Tokenizer {
     this.charLevel = options.charLevel ?? false;
     this.oovToken = options.oovToken ?? null;
     if (this.charLevel) throw new Error('char_level tokenizers are not supported');
-    this.filterSet = new Set(this.filters);
   }
 
   /** keras_preprocessing.text.text_to_word_sequence with this tokenizer's settings. */
   wordSequence(text: string): string[] {
     const lowered = this.lower ? text.toLowerCase() : text;
-    let mapped = '';
-    for (const ch of lowered) mapped += this.filterSet.has(ch) ? this.split : ch;
-    return mapped.split(this.split).filter((w) => w.length > 0);
+    // One pass of the engine's regex instead of a string built a character at a time (a third of
+    // tokenizing a file of texts).
+    this.filterPattern ??= filterPattern(this.filters);
+    return lowered
+      .replace(this.filterPattern, () => this.split)
+      .split(this.split)
+      .filter((w) => w.length > 0);
   }
 
   fitOnTexts(texts: Iterable<string>): this {

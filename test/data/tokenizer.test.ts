@@ -66,6 +66,39 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     assert.deepEqual([...oov.compact().wordIndex.keys()], ['<oov>', 'a']);
   });
 
+  it('splits words as text_to_word_sequence does, whatever the filters hold (regex syntax, astral characters)', () => {
+    // Keras' definition, a character (code point) at a time.
+    const keras = (text: string, filters: string, split: string, lower: boolean) => {
+      let mapped = '';
+      for (const ch of lower ? text.toLowerCase() : text) mapped += filters.includes(ch) ? split : ch;
+      return mapped.split(split).filter((w) => w.length > 0);
+    };
+    const texts = [
+      "It's a [great] film -- isn't it? ^_^ \\o/ $5 & 10% (really)",
+      'naïve café ÉCOLE 😀 film😀 a\tb\nc',
+      '',
+      '   ',
+      '-]^[\\ $& $1 $$',
+    ];
+    const cases: [string, string, boolean][] = [
+      [SEED_FILTERS, ' ', true],
+      ['-]^[\\', ' ', false],
+      ['😀é', ' ', true],
+      ['', ' ', true],
+      ['$&', '$&', true],
+      ['!?', '--', false],
+    ];
+    for (const [filters, split, lower] of cases) {
+      const t = new Tokenizer({ filters, split, lower });
+      for (const text of texts)
+        assert.deepEqual(
+          t.wordSequence(text),
+          keras(text, filters, split, lower),
+          `${JSON.stringify(filters)}: ${text}`,
+        );
+    }
+  });
+
   it('drops indices at or past num_words and unknown words', () => {
     const seq = tok.textToSequence('the zzzunknownzzz film');
     assert.deepEqual(seq, [tok.wordIndex.get('the'), tok.wordIndex.get('film')]);
