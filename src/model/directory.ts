@@ -12,15 +12,14 @@ import { MAX_LEN_CAP } from '../data/prepare.ts';
 import { InputError, NotTrainedError } from '../errors.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
-import { type FileDigest, fileDigest } from '../fs/digest.ts';
-import { createHash } from 'node:crypto';
-import { readBinaryFile, readJsonFile, withBytesRead } from '../fs/read.ts';
+import { type FileDigest, fileDigest, readDigested } from '../fs/digest.ts';
+import { asInputError, readJsonFile, withBytesRead } from '../fs/read.ts';
 import { settingsFromJson, type RunSettings } from '../settings.ts';
 import { MODEL_FILES, saveJson } from './files.ts';
 import type { HistoryFile } from './history.ts';
 import { MEMBER_KINDS, type Member, type SaveMemberOptions } from './member.ts';
 import type { Blend } from './blend.ts';
-import type { PhraseMemory } from './memory.ts';
+import { MEMORY_FILE, type PhraseMemory } from './memory.ts';
 import { loadMemory, saveMemory } from './memory-file.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
@@ -40,8 +39,20 @@ export interface ModelHeader {
   labels: string[];
   labelNames: string[];
   memory: PhraseMemory | null;
-  /** The bytes of every file meta.json lists, read and checked once: the members load from them. */
-  files?: ReadonlyMap<string, Buffer>;
+  /**
+   * The bytes of every file meta.json lists, read and checked once: the members load from them.
+   * Rejects naming the first file (in meta.json's order) that differs from what meta.json says.
+   */
+  files?: Promise<ReadonlyMap<string, Buffer>>;
+}
+
+export interface OpenOptions {
+  /**
+   * Resolve once the phrase memory is read and checked, the other files still being read and checked
+   * (`files` settles when they are): a cold start loads TensorFlow.js meanwhile. Whoever answers from
+   * the header alone must await `files` first, so a damaged directory is refused all the same.
+   */
+  early?: boolean;
 }
 
 export interface LoadedModel extends Omit<ModelHeader, 'files'> {
@@ -52,7 +63,7 @@ export interface LoadedModel extends Omit<ModelHeader, 'files'> {
 }
 
 /** Checks a model directory and reads its records and phrase memory; loads no member (no TensorFlow.js). */
-export async function openModelDirectory(dir: string): Promise<ModelHeader> {
+export async function openModelDirectory(dir: string, opts: OpenOptions = {}): Promise<ModelHeader> {
   // Through a link, the lock and staging directory sit beside the directory it names.
   await recoverDirectory(await realpath(dir).catch(() => dir)).catch(() => undefined);
   const files = await listDirectory(dir);
@@ -68,7 +79,13 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
   const meta = files.includes(MODEL_FILES.meta)
     ? metaFromJson(await readJsonFile<unknown>(metaPath), metaPath, history?.params ?? null)
     : null;
-  const checked = meta?.files ? await checkFiles(dir, meta.files) : undefined;
+  const checking = meta?.files ? checkFiles(dir, meta.files) : null;
+  // Early, the memory waits for its own file's check alone; else for every file's.
+  const memoryFile = join(dir, MEMORY_FILE);
+  const memoryBytes = checking?.each.get(memoryFile);
+  const forMemory = opts.early
+    ? new Map(memoryBytes ? [[memoryFile, await memoryBytes] as const] : [])
+    : ((await checking?.all) ?? new Map<string, Buffer>());
   return {
     dir,
     layout: meta ? 'sentiment' : 'keras',
@@ -77,10 +94,8 @@ export async function openModelDirectory(dir: string): Promise<ModelHeader> {
     settings: meta?.settings ? settingsFromJson(meta.settings, metaPath) : null,
     labels: meta ? meta.labels : [...KAGGLE_CLASSES.labels],
     labelNames: meta ? meta.label_names : [...KAGGLE_CLASSES.names],
-    memory: meta?.memory
-      ? await withBytesRead(checked ?? new Map(), () => loadMemory(dir, meta.label_names.length))
-      : null,
-    ...(checked ? { files: checked } : {}),
+    memory: meta?.memory ? await withBytesRead(forMemory, () => loadMemory(dir, meta.label_names.length)) : null,
+    ...(checking ? { files: checking.all } : {}),
   };
 }
 
@@ -103,7 +118,7 @@ export async function loadModelDirectory(
     if (meta) {
       // All at once: one member's files are read while another's are parsed (best: ten members, 265 MB);
       // those meta.json lists come from the bytes checked against it.
-      const settled = await withBytesRead(header.files ?? new Map(), () =>
+      const settled = await withBytesRead((await header.files) ?? new Map(), () =>
         Promise.allSettled(meta.members.map((e) => loadMember(dir, e, speed))),
       );
       for (const r of settled) if (r.status === 'fulfilled') members.push(r.value);
@@ -154,34 +169,55 @@ async function listDirectory(dir: string): Promise<string[]> {
   }
 }
 
-/** Every file meta.json lists is there with the size and sha256 it was saved with: their bytes, by path. */
-async function checkFiles(dir: string, files: Record<string, FileDigest>): Promise<Map<string, Buffer>> {
-  // Every file at once: one is hashed while the next is read. The first damaged in meta.json's order is reported.
-  const checked = await Promise.allSettled(
-    Object.entries(files).map(async ([path, want]) => {
+/**
+ * Every file meta.json lists is there with the size and sha256 it was saved with: each file's checked
+ * bytes, by path, and all of them (rejecting with the first damaged in meta.json's order).
+ */
+function checkFiles(
+  dir: string,
+  files: Record<string, FileDigest>,
+): { each: Map<string, Promise<Buffer>>; all: Promise<Map<string, Buffer>> } {
+  // Every file at once: one is read while another is hashed.
+  const each = new Map(
+    Object.entries(files).map(([path, want]) => {
       const file = join(dir, path);
-      const size = await stat(file).then(
-        (s) => s.size,
-        () => null,
-      );
-      if (size === null) throw new InputError('missing (meta.json lists it)', { file });
-      const damaged = (what: string) =>
-        new InputError(
-          `${what} than when it was saved (meta.json): the model directory is damaged; train it again or restore it`,
-          { file },
-        );
-      if (size !== want.bytes) throw damaged(`has ${size} bytes, ${want.bytes > size ? 'fewer' : 'more'}`);
-      const bytes = await readBinaryFile(file);
-      if (createHash('sha256').update(bytes).digest('hex') !== want.sha256) throw damaged('has other contents');
-      return [file, bytes] as const;
+      return [file, checkFile(file, want)] as const;
     }),
   );
-  const read = new Map<string, Buffer>();
-  for (const r of checked) {
-    if (r.status === 'rejected') throw r.reason;
-    read.set(...r.value);
-  }
-  return read;
+  const all = Promise.allSettled(each.values()).then((checked) => {
+    const read = new Map<string, Buffer>();
+    const paths = [...each.keys()];
+    checked.forEach((r, i) => {
+      if (r.status === 'rejected') throw r.reason;
+      read.set(paths[i], r.value);
+    });
+    return read;
+  });
+  // Settled by whoever awaits it; a caller that stops first (an error of its own) leaves no unhandled rejection.
+  all.catch(() => undefined);
+  return { each, all };
+}
+
+async function checkFile(file: string, want: FileDigest): Promise<Buffer> {
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => null,
+  );
+  if (size === null) throw new InputError('missing (meta.json lists it)', { file });
+  const damaged = (what: string) =>
+    new InputError(
+      `${what} than when it was saved (meta.json): the model directory is damaged; train it again or restore it`,
+      { file },
+    );
+  if (size !== want.bytes) throw damaged(`has ${size} bytes, ${want.bytes > size ? 'fewer' : 'more'}`);
+  // Hashed a chunk at a time as it is read (a cold start of `best` read its 265 MB, then hashed them).
+  const { bytes, sha256 } = await readDigested(file, size).catch((err: unknown) => {
+    throw asInputError(err, file, 'missing');
+  });
+  // Shortened since its size was read: damaged all the same.
+  if (bytes.length !== size) throw damaged(`has ${bytes.length} bytes, fewer`);
+  if (sha256 !== want.sha256) throw damaged('has other contents');
+  return bytes;
 }
 
 /** What this tool writes in a model directory (a directory holding none of these is someone else's). */

@@ -128,6 +128,21 @@ describe('loading a model directory', () => {
     await assert.rejects(loadModelDirectory(model), /weights\.bin: has other contents than when it was saved/);
   });
 
+  it('opened early, has its memory while the other files are read; a damaged one is refused once they are awaited', async () => {
+    const model = join(tempDir(), 'm');
+    cpSync(await tinyModel(), model, { recursive: true });
+    const weights = join(model, 'weights.bin');
+    const bytes = readFileSync(weights);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(weights, bytes);
+    const header = await openModelDirectory(model, { early: true });
+    assert.ok(header.memory, 'the memory is read and checked on its own');
+    assert.ok(header.files);
+    await assert.rejects(header.files, /weights\.bin: has other contents than when it was saved/);
+    await assert.rejects(loadModelDirectory(model, header), /weights\.bin: has other contents/);
+    await assert.rejects(openModelDirectory(model), /weights\.bin: has other contents/);
+  });
+
   it('names the missing, truncated or unreadable file', async () => {
     const model = await tinyModel();
     // The loader's own checks, as they meet a directory whose meta.json lists no file digests (one saved
