@@ -77,9 +77,7 @@ export class NgramScorer implements MemberScorer {
       }
       scorers.forEach((m, j) => {
         for (let i = start; i < end; i++) {
-          row.ids = block[i - start];
-          row.reserve(row.ids.length);
-          const n = m.vectorizer.rowFromIds(row);
+          const n = m.vectorizer.rowFromIds(block[i - start], row);
           m.model.rowInto(row.cols, row.vals, 0, n, zs[j], outs[j], i);
         }
       });

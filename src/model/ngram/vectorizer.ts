@@ -63,32 +63,38 @@ export class TfidfVectorizer {
     let cols = new Int32Array(Math.max(16, texts.length * 64));
     let vals = new Float32Array(cols.length);
     const row = new RowFeatures();
+    const ids: number[] = [];
     let nnz = 0;
     texts.forEach((t, r) => {
-      const most = idsOf(t, this.config, row);
-      if (cols.length < nnz + most) {
-        const grown = Math.max(2 * cols.length, nnz + most);
+      ids.length = 0;
+      ngramIds(t, this.config, ids);
+      // A row has at most as many features as ids.
+      if (cols.length < nnz + ids.length) {
+        const grown = Math.max(2 * cols.length, nnz + ids.length);
         cols = growInt(cols, grown);
         vals = growFloat(vals, grown);
       }
-      nnz += this.rowFrom(row, cols, vals, nnz);
+      row.reserve(ids.length);
+      nnz += this.rowFrom(ids, row, cols, vals, nnz);
       rowStart[r + 1] = nnz;
     });
     return { rows: texts.length, rowStart, cols: cols.slice(0, nnz), vals: vals.slice(0, nnz) };
   }
 
   /**
-   * The row of the n-gram ids already in `row` (idsOf, with this vectorizer's config), into
-   * `row.cols`/`row.vals` from 0 (features ascending, each block scaled to unit length); returns its
-   * length. Scoring reads it there, without a matrix of the batch; vectorizers of one config share the ids.
+   * The row of a text's n-gram ids (ngramIds, with this vectorizer's config) into `row.cols`/`row.vals`
+   * from 0 (features ascending, each block scaled to unit length); returns its length. Scoring reads it
+   * there, without a matrix of the batch; vectorizers of one config share the ids.
    */
-  rowFromIds(row: RowFeatures): number {
-    return this.rowFrom(row, row.cols, row.vals, 0);
+  rowFromIds(ids: readonly number[], row: RowFeatures): number {
+    // Grown before its arrays are handed on: reserve replaces them.
+    row.reserve(ids.length);
+    return this.rowFrom(ids, row, row.cols, row.vals, 0);
   }
 
-  /** The row of the ids in `row`, written to cols/vals from `at`; returns its length. */
-  private rowFrom(row: RowFeatures, cols: Int32Array, vals: Float32Array, at: number): number {
-    const { ids, feats } = row;
+  /** The row of `ids`, written to cols/vals from `at`; `row` is working room reserved for `ids`. */
+  private rowFrom(ids: readonly number[], row: RowFeatures, cols: Int32Array, vals: Float32Array, at: number): number {
+    const { feats } = row;
     let m = 0;
     for (const id of ids) {
       const f = this.index[id];
@@ -117,17 +123,8 @@ export class TfidfVectorizer {
   }
 }
 
-/** A text's n-gram ids into `row` (its room grown to fit); returns how many (the most features its row can have). */
-function idsOf(text: string, config: NgramConfig, row: RowFeatures): number {
-  row.ids.length = 0;
-  ngramIds(text, config, row.ids);
-  row.reserve(row.ids.length);
-  return row.ids.length;
-}
-
 /** Working room for one text's features, grown as texts need. */
 export class RowFeatures {
-  ids: number[] = [];
   feats = new Int32Array(256);
   cols = new Int32Array(256);
   vals = new Float32Array(256);

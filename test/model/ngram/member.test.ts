@@ -63,9 +63,12 @@ describe('the n-gram member', () => {
     assert.ok(second && other);
     assert.equal(second.shareKey, member.shareKey);
     assert.notEqual(other.shareKey, member.shareKey);
-    // More texts than one block of shared ids, so blocks meet.
+    // More texts than one block of shared ids, so blocks meet; one longer than the working room a row
+    // starts with (256 n-grams).
     const texts = cleanTexts(
-      Array.from({ length: 2500 }, (_, i) => `${TEXTS[i % 6]} ${i % 7 ? 'film' : 'awful , great'} ${i}`),
+      Array.from({ length: 2500 }, (_, i) =>
+        i === 1234 ? TEXTS.join(' and ').repeat(4) : `${TEXTS[i % 6]} ${i % 7 ? 'film' : 'awful , great'} ${i}`,
+      ),
     );
     const together = member.predictTogether([member, second], texts);
     // What training scores: the whole matrix at once.
