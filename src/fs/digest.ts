@@ -27,7 +27,8 @@ const CHUNK = 4 << 20;
  * Fewer bytes than `size` when the file is shorter. Node's file errors as they come.
  */
 export async function readDigested(path: string, size: number): Promise<{ bytes: Buffer; sha256: string }> {
-  const bytes = Buffer.allocUnsafe(size);
+  // A buffer of its own, as readFile gives (a small one from Node's shared pool would sit at an offset).
+  const bytes = Buffer.allocUnsafeSlow(size);
   const hash = createHash('sha256');
   const file = await open(path, 'r');
   let at = 0;
