@@ -109,8 +109,7 @@ void Forward(const Napi::CallbackInfo& info) {
   fused_lstm::forward(c.d, c.hard, floats(args, "x", product(env, {B, T, D})), c.p, c.k, floats(args, "h", product(env, {B, U})), hSeq);
 }
 
-// The forward pass over a prefix forest (lstm.h: forwardTree); parents and levels are checked here.
-// One forest pass's arguments, every size and the forest's shape checked.
+// One forest pass's arguments (lstm.h: TreeJob), every size checked, and the parents and levels.
 fused_lstm::TreeJob treeJob(Napi::Env env, Napi::Object args) {
   auto positive = [&](const char* name) {
     Napi::Value v = args.Get(name);

@@ -48,7 +48,8 @@ void backward(const Dims& d, bool hardSigmoid, bool sequences, const float* dy, 
 
 // Inference over a prefix forest: phrases that start alike share their first steps, so each distinct
 // prefix runs once. Node i's input is row tokens[i] of table ([rows, features], float32, or float16
-// bits in halfTable, widened exactly; a token outside it reads zeros), gathered a level at a time: the forest's inputs are never all in memory at once. Its state
+// bits in halfTable, widened exactly; a token outside it reads zeros); each distinct token's row is
+// gathered and multiplied by W once per forest, so [nodes, features] inputs never exist. Its state
 // continues its parent's (parent[i] < i, or -1 for a first step: zero state). Nodes of depth t are
 // levels[t] .. levels[t+1]-1. h receives every node's output [nodes, units]; the same arithmetic as
 // forward() without dropout.
