@@ -62,60 +62,54 @@ export class TfidfVectorizer {
     const rowStart = new Int32Array(texts.length + 1);
     let cols = new Int32Array(Math.max(16, texts.length * 64));
     let vals = new Float32Array(cols.length);
-    const row = new RowFeatures();
+    const grams = new DistinctGrams();
     const ids: number[] = [];
     let nnz = 0;
     texts.forEach((t, r) => {
       ids.length = 0;
       ngramIds(t, this.config, ids);
-      // A row has at most as many features as ids.
-      if (cols.length < nnz + ids.length) {
-        const grown = Math.max(2 * cols.length, nnz + ids.length);
+      grams.clear();
+      grams.add(ids);
+      // A row has at most as many features as distinct ids.
+      if (cols.length < nnz + grams.size) {
+        const grown = Math.max(2 * cols.length, nnz + grams.size);
         cols = growInt(cols, grown);
         vals = growFloat(vals, grown);
       }
-      row.reserve(ids.length);
-      nnz += this.rowFrom(ids, row, cols, vals, nnz);
+      nnz += this.rowFrom(grams, 0, cols, vals, nnz);
       rowStart[r + 1] = nnz;
     });
     return { rows: texts.length, rowStart, cols: cols.slice(0, nnz), vals: vals.slice(0, nnz) };
   }
 
   /**
-   * The row of a text's n-gram ids (ngramIds, with this vectorizer's config) into `row.cols`/`row.vals`
-   * from 0 (features ascending, each block scaled to unit length); returns its length. Scoring reads it
-   * there, without a matrix of the batch; vectorizers of one config share the ids.
+   * The row of text `text` of `grams` (made with this vectorizer's config) into `row.cols`/`row.vals`
+   * from 0 (in ascending bucket order, each block scaled to unit length); returns its length. Scoring
+   * reads it there, without a matrix of the batch; vectorizers of one config share the grams.
    */
-  rowFromIds(ids: readonly number[], row: RowFeatures): number {
+  rowFromGrams(grams: DistinctGrams, text: number, row: RowFeatures): number {
     // Grown before its arrays are handed on: reserve replaces them.
-    row.reserve(ids.length);
-    return this.rowFrom(ids, row, row.cols, row.vals, 0);
+    row.reserve(grams.sizeOf(text));
+    return this.rowFrom(grams, text, row.cols, row.vals, 0);
   }
 
-  /** The row of `ids`, written to cols/vals from `at`; `row` is working room reserved for `ids`. */
-  private rowFrom(ids: readonly number[], row: RowFeatures, cols: Int32Array, vals: Float32Array, at: number): number {
-    const { feats } = row;
-    let m = 0;
-    for (const id of ids) {
-      const f = this.index[id];
-      if (f >= 0) feats[m++] = f;
-    }
-    const sorted = feats.subarray(0, m).sort();
-    // Runs of one feature are its term frequency.
+  /** Text `text`'s row of `grams`, written to cols/vals from `at` (room for its distinct ids). */
+  private rowFrom(grams: DistinctGrams, text: number, cols: Int32Array, vals: Float32Array, at: number): number {
+    const { ids, counts } = grams;
     const charBase = 1 << this.config.hashBits;
     let end = at;
     let word = 0;
     let char = 0;
-    for (let i = 0; i < m; ) {
-      let j = i + 1;
-      while (j < m && sorted[j] === sorted[i]) j++;
-      const f = sorted[i];
+    for (let e = grams.start[text], last = grams.start[text + 1]; e < last; e++) {
+      const f = this.index[ids[e]];
+      if (f < 0) continue;
+      // A count is the term frequency.
+      const v = counts[e] * this.idf[f];
       cols[end] = f;
-      vals[end] = (j - i) * this.idf[f];
-      if (this.buckets[f] < charBase) word += vals[end] * vals[end];
-      else char += vals[end] * vals[end];
+      vals[end] = v;
+      if (ids[e] < charBase) word += v * v;
+      else char += v * v;
       end++;
-      i = j;
     }
     const [wn, cn] = [Math.sqrt(word) || 1, Math.sqrt(char) || 1];
     for (let e = at; e < end; e++) vals[e] /= this.buckets[cols[e]] < charBase ? wn : cn;
@@ -123,17 +117,69 @@ export class TfidfVectorizer {
   }
 }
 
-/** Working room for one text's features, grown as texts need. */
+/** Working room for one text's row, grown as texts need. */
 export class RowFeatures {
-  feats = new Int32Array(256);
   cols = new Int32Array(256);
   vals = new Float32Array(256);
 
   reserve(n: number): void {
-    if (this.feats.length >= n) return;
-    this.feats = new Int32Array(2 * n);
+    if (this.cols.length >= n) return;
     this.cols = new Int32Array(2 * n);
     this.vals = new Float32Array(2 * n);
+  }
+}
+
+/**
+ * Texts' n-gram ids, each text's distinct ids ascending with how often each occurs: sorted and
+ * counted once, then read by every vectorizer of the config they were made with (the members of an
+ * ensemble map them to features of their own).
+ */
+export class DistinctGrams {
+  ids = new Int32Array(1024);
+  counts = new Int32Array(1024);
+  /** Text t's distinct ids are ids[start[t] … start[t+1]). */
+  start = new Int32Array(65);
+  /** Texts added since the last clear. */
+  texts = 0;
+  private sorting = new Int32Array(256);
+
+  /** Distinct ids of the last text added (of the only one, in transform). */
+  get size(): number {
+    return this.sizeOf(this.texts - 1);
+  }
+
+  sizeOf(text: number): number {
+    return this.start[text + 1] - this.start[text];
+  }
+
+  clear(): void {
+    this.texts = 0;
+  }
+
+  /** Adds a text's ids (ngramIds' output: repeats are its term frequencies). */
+  add(all: readonly number[]): void {
+    const n = all.length;
+    if (this.sorting.length < n) this.sorting = new Int32Array(2 * n);
+    const sorted = this.sorting.subarray(0, n);
+    for (let i = 0; i < n; i++) sorted[i] = all[i];
+    sorted.sort();
+    if (this.start.length < this.texts + 2) this.start = growInt(this.start, 2 * (this.texts + 2));
+    let end = this.start[this.texts];
+    if (this.ids.length < end + n) {
+      const grown = Math.max(2 * this.ids.length, end + n);
+      this.ids = growInt(this.ids, grown);
+      this.counts = growInt(this.counts, grown);
+    }
+    for (let i = 0; i < n; ) {
+      let j = i + 1;
+      while (j < n && sorted[j] === sorted[i]) j++;
+      this.ids[end] = sorted[i];
+      this.counts[end] = j - i;
+      end++;
+      i = j;
+    }
+    this.texts += 1;
+    this.start[this.texts] = end;
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_NGRAMS, ngramIds } from '../../../src/model/ngram/features.ts';
-import { TfidfVectorizer } from '../../../src/model/ngram/vectorizer.ts';
+import { DistinctGrams, RowFeatures, TfidfVectorizer } from '../../../src/model/ngram/vectorizer.ts';
 
 const ids = (text: string, cfg = DEFAULT_NGRAMS) => {
   const out: number[] = [];
@@ -49,5 +49,65 @@ describe('n-gram features', () => {
     const [film] = ids('film').filter((id) => id < charBase);
     const idf = (bucket: number) => vec.idf[[...vec.buckets].indexOf(bucket)];
     assert.ok(idf(film) > idf(good), 'film (2 of 4 phrases) is rarer than good (3 of 4)');
+  });
+
+  it('distinct grams: each text keeps its ids once, ascending, with how often each came', () => {
+    const grams = new DistinctGrams();
+    // Past the first room for ids and texts: the arrays grow without losing what they hold.
+    const texts = Array.from(
+      { length: 80 },
+      (_, i) => `good good film ${'a '.repeat(i % 7)}number ${i} ${'x'.repeat(i)}`,
+    );
+    for (const t of texts) grams.add(ids(t));
+    assert.equal(grams.texts, texts.length);
+    texts.forEach((t, k) => {
+      const want = new Map<number, number>();
+      for (const id of ids(t)) want.set(id, (want.get(id) ?? 0) + 1);
+      const got = Array.from(grams.ids.subarray(grams.start[k], grams.start[k + 1]));
+      assert.deepEqual(
+        got,
+        [...want.keys()].sort((a, b) => a - b),
+        `text ${k}: distinct, ascending`,
+      );
+      assert.deepEqual(
+        Array.from(grams.counts.subarray(grams.start[k], grams.start[k + 1])),
+        got.map((id) => want.get(id)),
+        `text ${k}: counts`,
+      );
+    });
+    grams.clear();
+    grams.add(ids('good'));
+    assert.equal(grams.texts, 1);
+    assert.equal(grams.size, new Set(ids('good')).size);
+  });
+
+  it("a text's row from shared grams is its tf-idf row, whichever text of the block it is", () => {
+    const train = ['good film', 'good', 'bad film', 'good good fun', 'a film , a good one'];
+    const vec = TfidfVectorizer.fit(train, DEFAULT_NGRAMS);
+    const texts = ['good good film', 'zzz', 'a bad , bad film'];
+    const x = vec.transform(texts);
+    const grams = new DistinctGrams();
+    for (const t of texts) grams.add(ids(t));
+    const row = new RowFeatures();
+    texts.forEach((_, r) => {
+      const n = vec.rowFromGrams(grams, r, row);
+      assert.deepEqual(
+        Array.from(row.cols.subarray(0, n)),
+        Array.from(x.cols.subarray(x.rowStart[r], x.rowStart[r + 1])),
+      );
+      assert.deepEqual(
+        Array.from(row.vals.subarray(0, n)),
+        Array.from(x.vals.subarray(x.rowStart[r], x.rowStart[r + 1])),
+      );
+    });
+    // Term frequency: "bad" twice weighs twice its idf before the block is scaled.
+    const charBase = 1 << DEFAULT_NGRAMS.hashBits;
+    const [bad] = ids('bad').filter((id) => id < charBase);
+    const [film] = ids('film').filter((id) => id < charBase);
+    const f = (bucket: number) => [...vec.buckets].indexOf(bucket);
+    const n = vec.rowFromGrams(grams, 2, row);
+    const val = (feature: number) => row.vals[Array.from(row.cols.subarray(0, n)).indexOf(feature)];
+    const ratio = val(f(bad)) / val(f(film));
+    assert.ok(Math.abs(ratio - (2 * vec.idf[f(bad)]) / vec.idf[f(film)]) < 1e-5, `bad/film ${ratio}`);
   });
 });
