@@ -76,7 +76,7 @@ export async function readTable(path: string, opts: ReadTableOptions): Promise<T
     throw asInputError(err, path);
   });
   const sha256 = createHash('sha256').update(stored).digest('hex');
-  const bytes = isGzip(stored) ? gunzipWithin(stored, LIMITS.data, path) : stored;
+  const bytes = isGzip(stored) ? await gunzipWithin(stored, LIMITS.data, path) : stored;
   const text = decodeUtf8(bytes, path).replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new InputError('the file is empty', { file: path });
   checkLineEndings(text, path);

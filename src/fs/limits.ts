@@ -5,7 +5,8 @@
  * streamed, a line at a time, and refuse a line beyond LINE.
  */
 import { stat } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { InputError } from '../errors.ts';
 
 const MB = 1024 * 1024;
@@ -30,10 +31,15 @@ export async function checkSize(path: string, limit: number, what: string): Prom
     throw new InputError(`is ${inMb(size)}, more than the ${inMb(limit)} a ${what} may hold here`, { file: path });
 }
 
-/** gzip data inflated, refused past `limit` bytes (a small file can inflate to gigabytes). */
-export function gunzipWithin(bytes: Buffer, limit: number, path: string): Buffer {
+const inflate = promisify(gunzip);
+
+/**
+ * gzip data inflated, refused past `limit` bytes (a small file can inflate to gigabytes). On Node's
+ * thread pool: a cold start hashes its other files meanwhile.
+ */
+export async function gunzipWithin(bytes: Buffer, limit: number, path: string): Promise<Buffer> {
   try {
-    return gunzipSync(bytes, { maxOutputLength: limit });
+    return await inflate(bytes, { maxOutputLength: limit });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)
       throw new InputError(`inflates to more than ${inMb(limit)}, more than this tool reads`, { file: path });

@@ -15,7 +15,7 @@ export async function saveMemory(memory: PhraseMemory, dir: string): Promise<str
 export async function loadMemory(dir: string, classes: number): Promise<PhraseMemory> {
   const path = join(dir, MEMORY_FILE);
   return PhraseMemory.parse(
-    gunzipWithin(await readBinaryFile(path), LIMITS.memory, path).toString('utf8'),
+    (await gunzipWithin(await readBinaryFile(path), LIMITS.memory, path)).toString('utf8'),
     classes,
     path,
   );
