@@ -20,6 +20,7 @@ import { readTable } from '../src/data/table.ts';
 import { exportWeb } from '../src/export/export-web.ts';
 import { openModelDirectory } from '../src/model/directory.ts';
 import { formatSample, type Sample, summarize } from './stats.ts';
+import { BIN } from './launcher.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -27,7 +28,6 @@ const { values, positionals } = parseArgs({
 });
 const models = positionals.length ? positionals : ['models/sentiment'];
 const rounds = Number(values.rounds);
-const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
 const tmp = mkdtempSync(join(tmpdir(), 'sentiment-bench-export-'));
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -78,8 +78,8 @@ async function inChromium(site: string, texts: string[]): Promise<PageFigures> {
   const textsFile = join(tmp, 'texts.txt');
   writeFileSync(textsFile, `${texts.join('\n')}\n`);
   const cli = execFileSync(
-    process.execPath,
-    [BIN, 'predict', '--model', join(site, 'model'), '--json', '--no-memory', '--file', textsFile],
+    BIN,
+    ['predict', '--model', join(site, 'model'), '--json', '--no-memory', '--file', textsFile],
     { encoding: 'utf8', maxBuffer: 1 << 28 },
   )
     .trim()

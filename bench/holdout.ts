@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { holdoutBlock } from './holdout-block.ts';
+import { BIN } from './launcher.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,9 +56,8 @@ process.stdout.write(
   `block ${block} of ${blocks} by ${values.group}: ${split.trainRows} training rows, ${split.heldOutRows} held out (${dir})\n`,
 );
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
 const sentiment = (args: string[], capture: boolean) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(BIN, args, {
     encoding: 'utf8',
     stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
     env: { ...process.env, FORCE_COLOR: '0' },

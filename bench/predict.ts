@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repeat, summarize, type Sample } from './stats.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'sentiment');
+import { BIN } from './launcher.ts';
 
 /** Not in train.tsv or test.tsv: the model has to answer it. */
 export const UNSEEN_PHRASE = 'a sleepy yet oddly lovable mess';
@@ -38,7 +37,7 @@ export interface PredictBench {
 
 export function run(args: string[], env: NodeJS.ProcessEnv): { seconds: number; out: string } {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(BIN, args, {
     encoding: 'utf8',
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
   });
@@ -127,7 +126,7 @@ export async function benchColdPredict(model: string, backend: string, runs: num
 
 /** The child's peak RSS through GNU time (`/usr/bin/time -f %M`), or null where it is not installed. */
 export function peakRssMb(args: string[], env: NodeJS.ProcessEnv): number | null {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
   });

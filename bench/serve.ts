@@ -7,11 +7,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'sentiment');
+import { BIN } from './launcher.ts';
 
 export interface LoadFigures {
   connections: number;
@@ -86,7 +83,7 @@ export async function benchServe(opts: {
   log(line: string): void;
 }): Promise<ServeBench> {
   const texts = testPhrases(opts.testTsv, 1000);
-  const child = spawn(process.execPath, [BIN, 'serve', '--model', opts.modelDir, '--port', '0'], {
+  const child = spawn(BIN, ['serve', '--model', opts.modelDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -124,7 +121,7 @@ export async function benchServe(opts: {
     const calls: number[] = [];
     for (let i = 0; i < (opts.quick ? 3 : 5); i++) {
       const t0 = performance.now();
-      spawnSync(process.execPath, [BIN, 'predict', '--model', opts.modelDir, '--no-memory', texts[i]]);
+      spawnSync(BIN, ['predict', '--model', opts.modelDir, '--no-memory', texts[i]]);
       calls.push((performance.now() - t0) / 1000);
     }
     calls.sort((a, b) => a - b);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, sentiment } from '../helpers.ts';
+import { BIN, ROOT, sentiment, tempDir } from '../helpers.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -17,6 +18,31 @@ describe('sentiment (the command itself)', () => {
     // With anything else on the line the CLI itself answers: the same version.
     const viaCommander = sentiment(['--version', 'train']);
     assert.equal(viaCommander.out, `${VERSION}\n`);
+  });
+
+  it('run as a program, bin/sentiment starts Node on itself with huge pages asked of glibc, unless GLIBC_TUNABLES says', () => {
+    const real = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
+    assert.equal(real.status, 0, real.stderr);
+    assert.equal(real.stdout, `${VERSION}\n`);
+    // A `node` first on PATH that tells what it was started with.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'node'), '#!/bin/sh\nprintf "%s|" "$GLIBC_TUNABLES" "$@"\n');
+    chmodSync(join(dir, 'node'), 0o755);
+    const started = (tunables: string | undefined) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` };
+      if (tunables === undefined) delete env.GLIBC_TUNABLES;
+      else env.GLIBC_TUNABLES = tunables;
+      const r = spawnSync(BIN, ['predict', 'two words', "it's"], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split('|').slice(0, -1);
+    };
+    assert.deepEqual(started(undefined), ['glibc.malloc.hugetlb=1', BIN, 'predict', 'two words', "it's"]);
+    assert.deepEqual(started('glibc.malloc.arena_max=2')[0], 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
+    assert.deepEqual(started('glibc.malloc.hugetlb=0')[0], 'glibc.malloc.hugetlb=0', "the user's choice stands");
+    assert.deepEqual(
+      started('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=0')[0],
+      'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=0',
+    );
   });
 
   it('--help lists every command', () => {
