@@ -119,7 +119,8 @@ async function fitAdagrad(
         gb2[j] += g * g;
         b[j] -= (lr * g) / Math.sqrt(gb2[j]);
       }
-      if (step % 256 === 0) {
+      // The epoch's last batch is reported below, once.
+      if (step % 256 === 0 && end < order.length) {
         hooks.onProgress?.({ phase: 'epoch', epoch, done: end, total: order.length });
         // The loop is synchronous: let a signal's handler run now and then.
         if (hooks.signal) await nextTurn();

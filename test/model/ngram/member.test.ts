@@ -90,6 +90,24 @@ describe('the n-gram member', () => {
     await assert.rejects(NgramMember.load(dir), /ngram\.json: features or classes is missing or invalid/);
   });
 
+  it("reports each epoch's end once, also when it falls on a progress step", async () => {
+    // 4 rows a batch at a time: epoch 64 ends on step 256, where progress is reported anyway.
+    const ends: number[] = [];
+    const model = await trainNgram(
+      TEXTS.slice(0, 4),
+      LABELS.slice(0, 4),
+      5,
+      makeRng(1),
+      { config: { wordN: [1, 1], charN: [2, 2], hashBits: 12 }, epochs: 65, learningRate: 0.5, batchSize: 1 },
+      { onProgress: (p) => p.phase === 'epoch' && p.done === p.total && ends.push(p.epoch) },
+    );
+    assert.ok(model);
+    assert.deepEqual(
+      ends,
+      Array.from({ length: 65 }, (_, i) => i + 1),
+    );
+  });
+
   it('stops when its signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort('SIGINT');
