@@ -100,6 +100,8 @@ export class TfidfVectorizer {
     let end = at;
     let word = 0;
     let char = 0;
+    // Ids ascend, so the word block's entries all come before the character block's: [at, split), [split, end).
+    let split = -1;
     for (let e = grams.start[text], last = grams.start[text + 1]; e < last; e++) {
       const f = this.index[ids[e]];
       if (f < 0) continue;
@@ -108,11 +110,16 @@ export class TfidfVectorizer {
       cols[end] = f;
       vals[end] = v;
       if (ids[e] < charBase) word += v * v;
-      else char += v * v;
+      else {
+        if (split < 0) split = end;
+        char += v * v;
+      }
       end++;
     }
+    if (split < 0) split = end;
     const [wn, cn] = [Math.sqrt(word) || 1, Math.sqrt(char) || 1];
-    for (let e = at; e < end; e++) vals[e] /= this.buckets[cols[e]] < charBase ? wn : cn;
+    for (let e = at; e < split; e++) vals[e] /= wn;
+    for (let e = split; e < end; e++) vals[e] /= cn;
     return end - at;
   }
 }
