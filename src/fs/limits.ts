@@ -34,12 +34,18 @@ export async function checkSize(path: string, limit: number, what: string): Prom
 const inflate = promisify(gunzip);
 
 /**
+ * Output a thread-pool trip at a time. zlib's default, 16 KB, makes a 6 MB phrase memory 385 trips
+ * between the pool and the main thread: 66 ms against 11 with this (gunzipSync: 13).
+ */
+const INFLATE_CHUNK = 1 << 20;
+
+/**
  * gzip data inflated, refused past `limit` bytes (a small file can inflate to gigabytes). On Node's
  * thread pool: a cold start hashes its other files meanwhile.
  */
 export async function gunzipWithin(bytes: Buffer, limit: number, path: string): Promise<Buffer> {
   try {
-    return await inflate(bytes, { maxOutputLength: limit });
+    return await inflate(bytes, { maxOutputLength: limit, chunkSize: INFLATE_CHUNK });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)
       throw new InputError(`inflates to more than ${inMb(limit)}, more than this tool reads`, { file: path });
