@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { buildBiLstm } from '../../src/model/bilstm.ts';
-import { fromHalves, toHalf, toHalves } from '../../src/model/float16.ts';
+import { fromHalves, halvesFinite, toHalf, toHalves } from '../../src/model/float16.ts';
 import { loadLayersModel, saveLayersModel } from '../../src/model/layers-files.ts';
 import { predictRows } from '../../src/model/recurrent-member.ts';
 import { tempDir } from '../helpers.ts';
@@ -83,6 +83,23 @@ describe('float16 weights', () => {
     assert.equal(size(again), size(full));
     assert.deepEqual(score(await loadLayersModel(again)), got);
     for (const m of [model, inside, outside]) m.dispose();
+  });
+
+  it('finds every non-finite half, in either half of a 4-byte word and at any offset', () => {
+    const all = Uint16Array.from({ length: 1 << 16 }, (_, h) => h);
+    const finite = (h: number) => Number.isFinite(fromHalves(Uint16Array.of(h))[0]);
+    const buffer = new ArrayBuffer(16);
+    for (let h = 0; h < 1 << 16; h++) {
+      // Among finite halves (1.0), at each position of 5 halves starting on and off a 4-byte boundary.
+      for (const start of [0, 1]) {
+        for (let at = 0; at < 5; at++) {
+          const bits = new Uint16Array(buffer, 2 * start, 5).fill(0x3c00);
+          bits[at] = all[h];
+          if (halvesFinite(bits) !== finite(h)) assert.fail(`half 0x${h.toString(16)} at ${at} from ${2 * start}`);
+        }
+      }
+    }
+    assert.ok(halvesFinite(new Uint16Array(0)));
   });
 
   it('refuses float16 weights that are not finite, naming the file', async () => {
