@@ -2,7 +2,7 @@
  * The layout's rules (docs/development.md), read from the sources' imports: no module imports itself
  * round a circle; inference never imports training; model/ reaches the engine's insides through one
  * door; the speed patches never import the engine that installs them; one room registers kernels; the
- * browser module's code never reaches a Node API or the engine.
+ * browser module's code never reaches a Node API or the engine; no Node module counts `../` from itself.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -82,6 +82,13 @@ describe('the layout', () => {
       if (name === 'engine/kernel-registry.ts' || name === 'engine/tf.ts') continue;
       assert.doesNotMatch(readFileSync(file, 'utf8'), /\b(?:registerKernel|unregisterKernel)\(/, name);
     }
+  });
+
+  it('no module outside web/ finds a file by a path relative to itself: the CLI runs bundled (package-files.ts)', () => {
+    const relativeUrls = [...graph.keys()]
+      .filter((file) => !file.startsWith('web/'))
+      .filter((file) => /new URL\(\s*['`]\.{1,2}\//.test(readFileSync(join(SRC, file), 'utf8')));
+    assert.deepEqual(relativeUrls, []);
   });
 
   it('the browser module (web/) reaches no Node API and not the engine, through any module it runs', () => {

@@ -5,15 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { CODE_EXT, codeFile } from '../package-files.ts';
 import { WASM_FILE } from '../web/wasm-file.ts';
 
 export const WEB_FILES = { module: 'sentiment.js', page: 'page.js', html: 'index.html', wasm: WASM_FILE } as const;
 
 /** Run from src/ (tsx, the tests) the entries are .ts; from dist/ they are the compiled .js. */
-const own = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const entry = (name: string) => fileURLToPath(new URL(`../web/${name}${own}`, import.meta.url));
+const entry = (name: string) => codeFile(`web/${name}${CODE_EXT}`);
 
 /** The page's import of the module stays an import of ./sentiment.js, fetched beside it. */
 const moduleOutside: Plugin = {

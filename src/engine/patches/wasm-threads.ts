@@ -8,15 +8,15 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { codeFile } from '../../package-files.ts';
 import * as tf from '../tf.ts';
 import { patchRan } from './usage.ts';
 
 const load = createRequire(import.meta.url);
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 const FACTORY = `${WASM_PACKAGE}/wasm-out/tfjs-backend-wasm-threaded-simd.js`;
-const WORKER = fileURLToPath(new URL('./wasm-thread-worker.cjs', import.meta.url));
+const WORKER = codeFile('engine/patches/wasm-thread-worker.cjs');
 /** Workers the build starts up front (its PTHREAD_POOL_SIZE), whatever the threads: the most it can use. */
 export const MAX_WASM_THREADS = 8;
 /** tfjs' priority for its wasm backend. */
