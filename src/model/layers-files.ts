@@ -133,6 +133,15 @@ export function checkedWeightData(
   return joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
 }
 
+/**
+ * Whether every float32 (given as its bits) is finite: exponent bits not all ones. As integers, not as
+ * floats: `best`'s 51M weights are read once at 4 bytes each either way, and this is the cheaper test.
+ */
+export function floatsFinite(bits: Uint32Array): boolean {
+  for (let i = 0; i < bits.length; i++) if ((bits[i] & 0x7f800000) === 0x7f800000) return false;
+  return true;
+}
+
 /** A diverged run's weights (NaN, infinite) would turn every text into NaN probabilities. */
 function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], file: string): void {
   let offset = 0;
@@ -146,16 +155,11 @@ function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[], fil
         );
     } else if (s.quantization) {
       // uint8/uint16 with a finite scale and min: every value is finite.
-    } else if (s.dtype === 'float32' || s.dtype === undefined) {
-      const v = new Float32Array(data, offset, n);
-      for (let i = 0; i < n; i++) {
-        // NaN and ±Infinity are the only floats for which x - x is not 0.
-        if (v[i] - v[i] !== 0)
-          throw new InputError(
-            `holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`,
-            { file },
-          );
-      }
+    } else if ((s.dtype === 'float32' || s.dtype === undefined) && !floatsFinite(new Uint32Array(data, offset, n))) {
+      throw new InputError(
+        `holds a weight that is not a finite number (${s.name}): the model was saved from a training run that diverged; train it again`,
+        { file },
+      );
     }
     offset += storedBytes(s);
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
 import { initEngine } from '../../src/engine/engine.ts';
-import { loadLayersModel, saveLayersModel } from '../../src/model/layers-files.ts';
+import { floatsFinite, loadLayersModel, saveLayersModel } from '../../src/model/layers-files.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { speedLayer, tempDir } from '../helpers.ts';
@@ -43,6 +43,18 @@ describe('model.json + weights.bin', () => {
     const b = (loaded.predict(x) as tf.Tensor).dataSync();
     assert.deepEqual(Array.from(b), Array.from(a));
     assert.equal(loaded.layers[2].getClassName(), 'LSTM');
+  });
+
+  it('tells finite float32 weights from NaN and the infinities, by their bits', () => {
+    const bitsOf = (values: number[]) => new Uint32Array(Float32Array.from(values).buffer);
+    const finite = [0, -0, 1, -1, 3.4028234663852886e38, -3.4028234663852886e38, 1e-45, -1e-45, 1.1754943508222875e-38];
+    assert.ok(floatsFinite(bitsOf(finite)));
+    assert.ok(floatsFinite(new Uint32Array(0)));
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      assert.ok(!floatsFinite(bitsOf([...finite, bad])), String(bad));
+    // NaNs of other payloads and signs: every bit pattern with the exponent all ones.
+    for (const pattern of [0x7f800001, 0xff800001, 0x7fc00000, 0xffc00000, 0x7fffffff, 0xffffffff])
+      assert.ok(!floatsFinite(Uint32Array.of(0, pattern, 0)), pattern.toString(16));
   });
 
   it('refuses a truncated weights.bin, naming it', async () => {
