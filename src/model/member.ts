@@ -46,6 +46,23 @@ export interface MemberScorer {
     cleaned: ReadonlyArray<string>,
     opts?: PredictOptions,
   ): MemberOutput[];
+  /**
+   * Starts scoring `members` (as predictTogether would) on another thread and returns at once, or null
+   * where that would not pay (few texts, one core): what the caller's thread does meanwhile overlaps it.
+   */
+  startTogether?(
+    members: ReadonlyArray<MemberScorer>,
+    cleaned: ReadonlyArray<string>,
+    opts?: PredictOptions,
+  ): PendingOutputs | null;
+}
+
+/** Outputs being made on another thread (startTogether). */
+export interface PendingOutputs {
+  /** Texts scored so far, of each member: progress while the caller's thread does other work. */
+  done(): number;
+  /** Blocks until every member's output is there, in order, reporting `done` as it changes meanwhile. */
+  wait(onProgress?: (done: number) => void): MemberOutput[];
 }
 
 /** How a member's weights are stored: float32 as trained, or quantized as tfjs' weightsManifest says. */

@@ -9,7 +9,7 @@ import { InputError, type Where } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
 import type { Blend } from '../model/blend.ts';
 import type { LoadedModel } from '../model/directory.ts';
-import type { MemberScorer, PredictOptions } from '../model/member.ts';
+import type { MemberOutput, MemberScorer, PredictOptions } from '../model/member.ts';
 import type { PhraseMemory } from '../model/memory.ts';
 import { PREDICT_BATCH_SIZE } from '../settings.ts';
 import { argmax } from '../model/scores.ts';
@@ -90,34 +90,51 @@ export class Predictor<M extends AnsweringModel = LoadedModel> {
   ): { outputs: Float32Array[]; truncated: number } {
     const { members } = this.loaded;
     const n = cleaned.length;
-    let truncated = 0;
-    const outputs: Float32Array[] = new Array(members.length);
-    let finished = 0;
+    const total = members.length * n;
+    // Members that share work over the same texts score together, once for all of them.
+    const groups: number[][] = [];
     members.forEach((m, i) => {
-      if (outputs[i]) return;
-      // Members that share work over the same texts score together, once for all of them.
-      const group =
+      if (groups.some((g) => g.includes(i))) return;
+      groups.push(
         m.shareKey !== undefined && m.predictTogether
           ? members.flatMap((p, j) => (p.shareKey === m.shareKey ? [j] : []))
-          : [i];
-      const opts: PredictOptions = {
-        batchSize: this.batchSize,
-        onProgress: onProgress && ((done) => onProgress(finished * n + done * group.length, members.length * n)),
-      };
-      const outs =
-        group.length > 1 && m.predictTogether
-          ? m.predictTogether(
-              group.map((j) => members[j]),
-              cleaned,
-              opts,
-            )
-          : [m.predict(cleaned, opts)];
+          : [i],
+      );
+    });
+    const together = (g: number[]) => g.map((j) => members[j]);
+    // A group that can score on another thread does, while this one scores the rest (none if nothing is left here).
+    const away = groups.map((g) =>
+      groups.length > 1 && groups.some((h) => !members[h[0]].startTogether)
+        ? (members[g[0]].startTogether?.(together(g), cleaned, { batchSize: this.batchSize }) ?? null)
+        : null,
+    );
+    const awayDone = () => away.reduce((sum, p, k) => sum + (p ? p.done() * groups[k].length : 0), 0);
+    const outputs: Float32Array[] = new Array(members.length);
+    let truncated = 0;
+    let finished = 0;
+    const keep = (g: number[], outs: MemberOutput[]) =>
       outs.forEach((out, k) => {
         truncated = Math.max(truncated, out.truncated);
-        outputs[group[k]] = out.probabilities;
+        outputs[g[k]] = out.probabilities;
       });
-      finished += group.length;
+    groups.forEach((g, k) => {
+      if (away[k]) return;
+      const m = members[g[0]];
+      const opts: PredictOptions = {
+        batchSize: this.batchSize,
+        onProgress: onProgress && ((done) => onProgress(finished * n + done * g.length + awayDone(), total)),
+      };
+      keep(
+        g,
+        g.length > 1 && m.predictTogether ? m.predictTogether(together(g), cleaned, opts) : [m.predict(cleaned, opts)],
+      );
+      finished += g.length;
     });
+    // Waited for last: each reports its progress as it waits, counted once (awayDone), never in `finished`.
+    away.forEach(
+      (p, k) => p && keep(groups[k], p.wait(onProgress && (() => onProgress(finished * n + awayDone(), total)))),
+    );
+    if (away.some((p) => p)) onProgress?.(total, total);
     return { outputs, truncated };
   }
 

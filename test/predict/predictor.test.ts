@@ -238,6 +238,66 @@ describe('Predictor over members', () => {
     assert.deepEqual(seen, [2, 4, 6, 7, 8, 9]);
   });
 
+  it('starts members that can score on another thread first, scores the rest here, then waits for them', () => {
+    const events: string[] = [];
+    // Scores when waited for, reporting progress as a worker's count would come.
+    const away = (name: string, table: Record<string, number[]>): Member => ({
+      ...tableMember(table, null),
+      shareKey: 'away',
+      predictTogether: (members, cleaned) => members.map((m) => m.predict(cleaned)),
+      startTogether(members, cleaned) {
+        events.push(`start ${name}`);
+        let done = 0;
+        return {
+          done: () => done,
+          wait(onProgress) {
+            events.push(`wait ${name}`);
+            for (done = 1; done <= cleaned.length; done++) onProgress?.(done);
+            done = cleaned.length;
+            return members.map((m) => m.predict(cleaned));
+          },
+        };
+      },
+    });
+    const here: Member = {
+      ...first,
+      predict(cleaned, opts) {
+        events.push('here');
+        return first.predict(cleaned, opts);
+      },
+    };
+    const [a, c] = [away('a', { good: [0.2, 0.2, 0.6] }), away('c', { bad: [0.5, 0.4, 0.1] })];
+    const blend: Blend = { method: 'linear', weights: [1, 2, 3] };
+    const texts = ['good', 'bad', 'meh'];
+    const seen: [number, number][] = [];
+    const got = new Predictor(loadedWith([a, here, c], blend)).predict(texts, (done, total) =>
+      seen.push([done, total]),
+    );
+    assert.deepEqual(events, ['start a', 'here', 'wait a'], 'one start for the group, before the rest; its wait after');
+    const plain = (m: Member): Member => ({ ...m, startTogether: undefined });
+    const expected = new Predictor(loadedWith([plain(a), first, plain(c)], blend)).predict(texts);
+    assert.deepEqual(got.predictions, expected.predictions);
+    assert.ok(
+      seen.every(([done, total], i) => total === 9 && (i === 0 || done >= seen[i - 1][0])),
+      JSON.stringify(seen),
+    );
+    assert.deepEqual(seen.at(-1), [9, 9]);
+  });
+
+  it('keeps members on this thread when nothing else would be scored here meanwhile', () => {
+    let started = 0;
+    const alone: Member = {
+      ...tableMember({ good: [0.2, 0.2, 0.6] }, null),
+      startTogether() {
+        started += 1;
+        return null;
+      },
+    };
+    new Predictor(loadedWith([alone], null)).predict(['good']);
+    new Predictor(loadedWith([alone, { ...alone }], { method: 'linear', weights: [1, 1] })).predict(['good']);
+    assert.equal(started, 0);
+  });
+
   it('answers a training phrase from memory by default, the model with memory off', () => {
     const memory = PhraseMemory.build(['good'], [0], [0], 3);
     const on = new Predictor(loadedWith([first], null, memory)).predict(['Good', 'bad']);

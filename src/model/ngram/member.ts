@@ -7,12 +7,32 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-file.ts';
 import { readBinaryFile, readJsonFile } from '../../fs/read.ts';
 import { saveJson } from '../files.ts';
-import type { Member, NgramEntry } from '../member.ts';
+import type { Member, MemberScorer, NgramEntry, PendingOutputs, PredictOptions } from '../member.ts';
 import { NGRAM_FILES, NGRAM_FORMAT_VERSION, type NgramJson, NgramScorer, parseNgramFiles } from './scorer.ts';
+import { ScoringThread, worthAThread } from './scoring-thread.ts';
 
 export { NGRAM_FILES };
 
 export class NgramMember extends NgramScorer implements Member {
+  /** The worker scoring this member's group, started by the first batch worth one. */
+  private thread: ScoringThread | null = null;
+
+  startTogether(
+    members: ReadonlyArray<MemberScorer>,
+    cleaned: ReadonlyArray<string>,
+    opts: PredictOptions = {},
+  ): PendingOutputs | null {
+    const scorers = this.together(members);
+    if (!worthAThread(cleaned.length) || this.thread?.failed) return null;
+    const same =
+      this.thread?.scorers.length === scorers.length && scorers.every((m, i) => this.thread?.scorers[i] === m);
+    if (!same) {
+      this.thread?.close();
+      this.thread = new ScoringThread(scorers);
+    }
+    return (this.thread as ScoringThread).start(cleaned, opts);
+  }
+
   async save(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });
     const v = this.vectorizer;
@@ -41,7 +61,10 @@ export class NgramMember extends NgramScorer implements Member {
     return { kind: 'ngram', path };
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.thread?.close();
+    this.thread = null;
+  }
 
   static async load(dir: string): Promise<NgramMember> {
     const paths = { config: join(dir, NGRAM_FILES.config), weights: join(dir, NGRAM_FILES.weights) };

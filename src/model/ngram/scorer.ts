@@ -44,6 +44,17 @@ export class NgramScorer implements MemberScorer {
     return `ngram ${wordN} ${charN} ${hashBits}`;
   }
 
+  /** `members` as n-gram scorers of this one's settings, else a TypeError. */
+  protected together(members: ReadonlyArray<MemberScorer>): NgramScorer[] {
+    return members.map((m) => {
+      if (!(m instanceof NgramScorer) || m.shareKey !== this.shareKey)
+        throw new TypeError(
+          `an n-gram member scores together only with n-gram members of its settings (${this.shareKey})`,
+        );
+      return m;
+    });
+  }
+
   predict(cleaned: ReadonlyArray<string>, opts: PredictOptions = {}): MemberOutput {
     return this.predictTogether([this], cleaned, opts)[0];
   }
@@ -53,13 +64,7 @@ export class NgramScorer implements MemberScorer {
     cleaned: ReadonlyArray<string>,
     opts: PredictOptions = {},
   ): MemberOutput[] {
-    const scorers = members.map((m) => {
-      if (!(m instanceof NgramScorer) || m.shareKey !== this.shareKey)
-        throw new TypeError(
-          `an n-gram member scores together only with n-gram members of its settings (${this.shareKey})`,
-        );
-      return m;
-    });
+    const scorers = this.together(members);
     const outs = scorers.map((m) => new Float32Array(cleaned.length * m.model.classes));
     const zs = scorers.map((m) => new Float64Array(m.model.classes));
     const step = opts.batchSize ?? 512;
