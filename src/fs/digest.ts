@@ -26,9 +26,14 @@ const CHUNK = 4 << 20;
  * chunk is hashed while the next is read (a cold start of `best` read its 265 MB, then hashed them).
  * Fewer bytes than `size` when the file is shorter. Node's file errors as they come.
  */
-export async function readDigested(path: string, size: number): Promise<{ bytes: Buffer; sha256: string }> {
-  // A buffer of its own, as readFile gives (a small one from Node's shared pool would sit at an offset).
-  const bytes = Buffer.allocUnsafeSlow(size);
+export async function readDigested(
+  path: string,
+  size: number,
+  opts: { shared?: boolean } = {},
+): Promise<{ bytes: Buffer; sha256: string }> {
+  // A buffer of its own, as readFile gives (a small one from Node's shared pool would sit at an offset);
+  // `shared`: in a SharedArrayBuffer, which worker threads are handed without a copy.
+  const bytes = opts.shared ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.allocUnsafeSlow(size);
   const hash = createHash('sha256');
   const file = await open(path, 'r');
   let at = 0;

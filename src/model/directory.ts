@@ -6,7 +6,7 @@
  * Every check names the file it is about.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { KAGGLE_CLASSES } from '../data/labels.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
 import { InputError, NotTrainedError } from '../errors.ts';
@@ -22,6 +22,7 @@ import type { Blend } from './blend.ts';
 import { MEMORY_FILE, type PhraseMemory } from './memory.ts';
 import { loadMemory, saveMemory } from './memory-file.ts';
 import { metaFromJson, type ModelMeta } from './meta.ts';
+import { NGRAM_FILES } from './ngram/scorer.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 
 export { DEFAULT_MODEL_DIR } from '../settings.ts';
@@ -211,7 +212,9 @@ async function checkFile(file: string, want: FileDigest): Promise<Buffer> {
     );
   if (size !== want.bytes) throw damaged(`has ${size} bytes, ${want.bytes > size ? 'fewer' : 'more'}`);
   // Hashed a chunk at a time as it is read (a cold start of `best` read its 265 MB, then hashed them).
-  const { bytes, sha256 } = await readDigested(file, size).catch((err: unknown) => {
+  // The n-gram tables are read by a worker thread too (ngram/scoring-thread.ts): shared, not copied to it.
+  const shared = basename(file) === NGRAM_FILES.weights;
+  const { bytes, sha256 } = await readDigested(file, size, { shared }).catch((err: unknown) => {
     throw asInputError(err, file, 'missing');
   });
   // Shortened since its size was read: damaged all the same.

@@ -19,6 +19,11 @@ describe('reading a file and its digest at once', () => {
       assert.ok(bytes.equals(content), `${size} bytes`);
       assert.equal(sha256, (await fileDigest(path)).sha256);
       assert.equal(sha256, createHash('sha256').update(content).digest('hex'));
+      // Shared: the same bytes and digest, in memory a worker thread is handed without a copy.
+      const shared = await readDigested(path, size, { shared: true });
+      assert.ok(shared.bytes.buffer instanceof SharedArrayBuffer);
+      assert.ok(shared.bytes.equals(content), `${size} bytes, shared`);
+      assert.equal(shared.sha256, sha256);
     }
   });
 

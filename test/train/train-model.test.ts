@@ -9,6 +9,8 @@ import { splitRows } from '../../src/data/split.ts';
 import { readLabelled } from '../../src/data/labels.ts';
 import { initEngine } from '../../src/engine/engine.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
+import type { NgramMember } from '../../src/model/ngram/member.ts';
+import { MIN_TEXTS_OFF_THREAD } from '../../src/model/ngram/scoring-thread.ts';
 import type { RecurrentMember } from '../../src/model/recurrent-member.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
@@ -129,6 +131,14 @@ describe('training runs', () => {
     // A text's answer does not depend on the texts around it.
     const alone = texts.slice(0, 20).map((t) => predictor.predict([t]).predictions[0].probabilities);
     alone.forEach((p, i) => p.forEach((v, j) => assert.ok(Math.abs(v - predictions[i].probabilities[j]) <= 1e-5)));
+    // Enough texts for the n-gram member to score on its worker thread, from the loaded file's shared bytes:
+    // every member's answers are what it gives alone, here.
+    const ngram = loaded.members[1] as NgramMember;
+    assert.ok(ngram.vectorizer.buckets.buffer instanceof SharedArrayBuffer);
+    const many = cleanTexts([...table.texts, ...table.texts.map((t) => `${t} again`)]);
+    assert.ok(many.length >= MIN_TEXTS_OFF_THREAD);
+    const { outputs } = predictor.memberOutputs(many);
+    loaded.members.forEach((m, k) => assert.deepEqual(outputs[k], m.predict(many).probabilities, m.kind));
     loaded.dispose();
   });
 
