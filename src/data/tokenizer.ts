@@ -176,6 +176,18 @@ export class Tokenizer {
     return out;
   }
 
+  /** What `word` (of wordSequence) becomes in a sequence, as textToSequence maps it; null: left out. */
+  tokenOf(word: string): number | null {
+    const i = this.indexOf(word);
+    if (i !== undefined && (this.numWords === null || i < this.numWords)) return i;
+    return this.oovToken === null ? null : (this.indexOf(this.oovToken) ?? null);
+  }
+
+  /** The settings wordSequence reads: tokenizers with the same key split every text alike. */
+  get splitKey(): string {
+    return JSON.stringify([this.filters, this.lower, this.split]);
+  }
+
   /** Number of embedding rows a model needs for this tokenizer's indices. */
   get vocabularySize(): number {
     const all = this.wordIndex.size + 1;

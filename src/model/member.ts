@@ -4,6 +4,7 @@
  * or several, whose probabilities are blended.
  */
 
+import type { SplitTexts } from '../data/encode.ts';
 import { BATCHING_MODES, type BatchingMode } from '../settings.ts';
 
 export const MEMBER_KINDS = ['lstm', 'ngram', 'bilstm'] as const;
@@ -13,6 +14,8 @@ export interface PredictOptions {
   /** Texts per forward pass; results do not depend on it. */
   batchSize?: number;
   onProgress?(done: number, total: number): void;
+  /** The same texts split into words already, for every member with a tokenizer (answers do not change). */
+  split?: SplitTexts;
 }
 
 export interface MemberOutput {

@@ -73,7 +73,8 @@ export class RecurrentMember implements Member {
   }
 
   predict(cleaned: ReadonlyArray<string>, opts: PredictOptions = {}): MemberOutput {
-    const { sequences, truncated } = this.encode(cleaned);
+    const { sequences, truncated } =
+      opts.split?.cleaned === cleaned ? opts.split.sequences(this.tokenizer, this.input.maxLen) : this.encode(cleaned);
     return { probabilities: this.predictSequences(sequences, opts), truncated };
   }
 

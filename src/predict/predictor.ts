@@ -4,7 +4,7 @@
  * stored labels instead. A text's probabilities never depend on the other texts it is predicted with.
  */
 import { cleanWords } from '../data/clean.ts';
-import { cleanTexts } from '../data/encode.ts';
+import { cleanTexts, SplitTexts } from '../data/encode.ts';
 import { InputError, type Where } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
 import type { Blend } from '../model/blend.ts';
@@ -112,6 +112,8 @@ export class Predictor<M extends AnsweringModel = LoadedModel> {
     const outputs: Float32Array[] = new Array(members.length);
     let truncated = 0;
     let finished = 0;
+    // Split into words once for all the members whose tokenizers split alike.
+    const split = new SplitTexts(cleaned);
     const keep = (g: number[], outs: MemberOutput[]) =>
       outs.forEach((out, k) => {
         truncated = Math.max(truncated, out.truncated);
@@ -123,6 +125,7 @@ export class Predictor<M extends AnsweringModel = LoadedModel> {
       const opts: PredictOptions = {
         batchSize: this.batchSize,
         onProgress: onProgress && ((done) => onProgress(finished * n + done * g.length + awayDone(), total)),
+        split,
       };
       keep(
         g,
