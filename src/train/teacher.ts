@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { SettingError } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
 import { loadModelDirectory, OUT_OF_FOLD_FILE, openModelDirectory } from '../model/directory.ts';
+import { Predictor } from '../predict/predictor.ts';
 import { readOutOfFoldGzip } from './out-of-fold.ts';
 import { foldSplit } from '../data/split.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
@@ -154,9 +155,8 @@ export async function teacherModelAnswers(
 ): Promise<Float32Array> {
   const loaded = await loadModelDirectory(dir, undefined, speed);
   try {
-    const outputs = loaded.members.map((m) => m.predict(texts).probabilities);
-    const k = loaded.labelNames.length;
-    return loaded.blend ? blendProbabilities(outputs, k, loaded.blend) : outputs[0];
+    // As predict scores them: the n-gram members together on a worker thread, the words split once.
+    return new Predictor(loaded, { memory: false }).modelProbabilities(texts);
   } finally {
     loaded.dispose();
   }
