@@ -16,6 +16,8 @@ export { NGRAM_FILES };
 export class NgramMember extends NgramScorer implements Member {
   /** The worker scoring this member's group, started by the first batch worth one. */
   private thread: ScoringThread | null = null;
+  /** Why no worker could be started (this thread scores then). */
+  private noThread: Error | null = null;
 
   startTogether(
     members: ReadonlyArray<MemberScorer>,
@@ -23,12 +25,19 @@ export class NgramMember extends NgramScorer implements Member {
     opts: PredictOptions = {},
   ): PendingOutputs | null {
     const scorers = this.together(members);
-    if (!worthAThread(cleaned.length) || this.thread?.failed) return null;
+    if (!worthAThread(cleaned.length) || this.thread?.failed || this.noThread) return null;
     const same =
       this.thread?.scorers.length === scorers.length && scorers.every((m, i) => this.thread?.scorers[i] === m);
     if (!same) {
       this.thread?.close();
-      this.thread = new ScoringThread(scorers);
+      this.thread = null;
+      try {
+        this.thread = new ScoringThread(scorers);
+      } catch (e) {
+        // Node refused a thread (its limits, memory): answers come from this one, as without a second core.
+        this.noThread = e instanceof Error ? e : new Error(String(e));
+        return null;
+      }
     }
     return (this.thread as ScoringThread).start(cleaned, opts);
   }
