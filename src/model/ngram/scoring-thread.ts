@@ -14,7 +14,7 @@ import type { MemberOutput, PendingOutputs, PredictOptions } from '../member.ts'
 import type { NgramConfig } from './features.ts';
 import type { NgramScorer } from './scorer.ts';
 
-/** What a worker needs of a member to score as it does (copied to the worker). */
+/** What a worker needs of a member to score as it does (shared with it where they lie in a SharedArrayBuffer, else copied). */
 export interface NgramArrays {
   config: NgramConfig;
   buckets: Int32Array;
