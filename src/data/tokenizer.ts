@@ -167,16 +167,14 @@ export class Tokenizer {
   /** Indices of the known words; words at or past `num_words` are dropped (or mapped to the OOV token). */
   textToSequence(text: string): number[] {
     const out: number[] = [];
-    const oovIndex = this.oovToken === null ? undefined : this.indexOf(this.oovToken);
     for (const w of this.wordSequence(text)) {
-      const i = this.indexOf(w);
-      if (i !== undefined && (this.numWords === null || i < this.numWords)) out.push(i);
-      else if (oovIndex !== undefined) out.push(oovIndex);
+      const token = this.tokenOf(w);
+      if (token !== null) out.push(token);
     }
     return out;
   }
 
-  /** What `word` (of wordSequence) becomes in a sequence, as textToSequence maps it; null: left out. */
+  /** What `word` (of wordSequence) becomes in a sequence: its index, else the OOV token's; null: left out. */
   tokenOf(word: string): number | null {
     const i = this.indexOf(word);
     if (i !== undefined && (this.numWords === null || i < this.numWords)) return i;

@@ -103,10 +103,9 @@ export class Predictor<M extends AnsweringModel = LoadedModel> {
     });
     const together = (g: number[]) => g.map((j) => members[j]);
     // A group that can score on another thread does, while this one scores the rest (none if nothing is left here).
+    const leftHere = groups.some((g) => !members[g[0]].startTogether);
     const away = groups.map((g) =>
-      groups.length > 1 && groups.some((h) => !members[h[0]].startTogether)
-        ? (members[g[0]].startTogether?.(together(g), cleaned, { batchSize: this.batchSize }) ?? null)
-        : null,
+      leftHere ? (members[g[0]].startTogether?.(together(g), cleaned, { batchSize: this.batchSize }) ?? null) : null,
     );
     const awayDone = () => away.reduce((sum, p, k) => sum + (p ? p.done() * groups[k].length : 0), 0);
     const outputs: Float32Array[] = new Array(members.length);

@@ -21,18 +21,18 @@ const TEXTS = cleanTexts([
   'it is a film',
 ]);
 const LABELS = [4, 4, 0, 0, 2];
-const config = { wordN: [1, 3], charN: [2, 5], hashBits: 16 } as const;
-const members: NgramMember[] = [];
-for (const seed of [1, 2, 3]) {
+/** An n-gram member of the tiny texts: word n-grams up to `wordN` (members of other settings differ there). */
+async function tinyMember(seed: number, epochs: number, wordN = 3): Promise<NgramMember> {
   const m = await trainNgram(TEXTS, LABELS, 5, makeRng(seed), {
-    config: { wordN: [...config.wordN], charN: [...config.charN], hashBits: config.hashBits },
-    epochs: 10 * seed,
+    config: { wordN: [1, wordN], charN: [2, 5], hashBits: 16 },
+    epochs,
     learningRate: 0.5,
     batchSize: 2,
   });
   assert.ok(m);
-  members.push(m);
+  return m;
 }
+const members = [await tinyMember(1, 10), await tinyMember(2, 20), await tinyMember(3, 30)];
 
 // More texts than a thread takes, each made of a few words of the training texts and some unseen ones.
 const words = ['great', 'film', 'terrible', 'acting', 'awful', 'a', 'it', 'is', 'plot', 'zzz', ','];
@@ -114,13 +114,7 @@ describe('n-gram members scored on a worker thread', () => {
   });
 
   it('refuses members of other settings, as scoring together does', async () => {
-    const other = await trainNgram(TEXTS, LABELS, 5, makeRng(4), {
-      config: { wordN: [1, 2], charN: [2, 5], hashBits: 16 },
-      epochs: 2,
-      learningRate: 0.5,
-      batchSize: 2,
-    });
-    assert.ok(other);
+    const other = await tinyMember(4, 2, 2);
     assert.throws(() => members[0].startTogether([members[0], other], MANY), TypeError);
   });
 
