@@ -135,6 +135,7 @@ describe('training runs', () => {
     // every member's answers are what it gives alone, here.
     const ngram = loaded.members[1] as NgramMember;
     assert.ok(ngram.vectorizer.buckets.buffer instanceof SharedArrayBuffer);
+    assert.ok(ngram.vectorizer.index.buffer instanceof SharedArrayBuffer, 'its index table too: handed, not rebuilt');
     const many = cleanTexts([...table.texts, ...table.texts.map((t) => `${t} again`)]);
     assert.ok(many.length >= MIN_TEXTS_OFF_THREAD);
     const { outputs } = predictor.memberOutputs(many);

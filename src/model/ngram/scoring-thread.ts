@@ -22,6 +22,8 @@ export interface NgramArrays {
   classes: number;
   weights: Float32Array;
   bias: Float32Array;
+  /** The vectorizer's index table where it is shared (else the worker builds its own: cheaper than a copy). */
+  index: Int32Array | null;
 }
 
 export interface ScoringJob {
@@ -52,6 +54,19 @@ export function worthAThread(texts: number): boolean {
   return texts >= MIN_TEXTS_OFF_THREAD && availableParallelism() > 1 && existsSync(codeFile(WORKER));
 }
 
+/** What the worker is handed of each scorer: shared arrays are shared with it, the rest copied. */
+export function workerArrays(scorers: ReadonlyArray<NgramScorer>): NgramArrays[] {
+  return scorers.map(({ vectorizer: v, model: m }) => ({
+    config: v.config,
+    buckets: v.buckets,
+    idf: v.idf,
+    classes: m.classes,
+    weights: m.weights,
+    bias: m.bias,
+    index: v.index.buffer instanceof SharedArrayBuffer ? v.index : null,
+  }));
+}
+
 export class ScoringThread {
   /** Set when the worker failed or stalled: its jobs then run on the caller's thread, and later ones too. */
   failed: Error | null = null;
@@ -69,14 +84,7 @@ export class ScoringThread {
     this.stallMs = opts.stallMs ?? STALL_MS;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const members: NgramArrays[] = scorers.map(({ vectorizer: v, model: m }) => ({
-      config: v.config,
-      buckets: v.buckets,
-      idf: v.idf,
-      classes: m.classes,
-      weights: m.weights,
-      bias: m.bias,
-    }));
+    const members = workerArrays(scorers);
     const options = { workerData: { members, state: this.state, port: port2 }, transferList: [port2] };
     this.worker = opts.workerFile ? new Worker(opts.workerFile, options) : codeWorker(WORKER, options);
     this.worker.on('error', (e) => (this.failed ??= e));

@@ -13,7 +13,7 @@ const { members, state, port } = workerData as { members: NgramArrays[]; state: 
 const scorers = members.map(
   (m) =>
     new NgramScorer(
-      new TfidfVectorizer(m.config, m.buckets, m.idf),
+      new TfidfVectorizer(m.config, m.buckets, m.idf, m.index ?? undefined),
       new SoftmaxRegression(m.classes, m.weights, m.bias),
     ),
 );

@@ -14,16 +14,30 @@ export interface SparseRows {
 }
 
 export class TfidfVectorizer {
-  /** Bucket → feature index, or -1: a flat table over both halves of the hash space. */
-  private readonly index: Int32Array;
+  /**
+   * Bucket → feature index, or -1: a flat table over both halves of the hash space (8 MB at the default
+   * 20 bits). In shared memory when the buckets are (a loaded model's): a scoring thread is handed it
+   * instead of building its own.
+   */
+  readonly index: Int32Array;
 
   constructor(
     readonly config: NgramConfig,
     /** The bucket of each feature, the most frequent in training first. */
     readonly buckets: Int32Array,
     readonly idf: Float32Array,
+    /** The table built from these buckets already (by another thread's vectorizer). */
+    index?: Int32Array,
   ) {
-    this.index = new Int32Array(2 << config.hashBits).fill(-1);
+    const size = 2 << config.hashBits;
+    if (index) {
+      if (index.length !== size) throw new RangeError(`an index of ${index.length} entries for ${size} buckets`);
+      this.index = index;
+      return;
+    }
+    // A page that is not cross-origin isolated has no SharedArrayBuffer at all (the browser export).
+    const shared = typeof SharedArrayBuffer !== 'undefined' && buckets.buffer instanceof SharedArrayBuffer;
+    this.index = (shared ? new Int32Array(new SharedArrayBuffer(4 * size)) : new Int32Array(size)).fill(-1);
     // A plain loop: forEach's callback per bucket cost 5 ms a member of `best` on a cold start.
     for (let f = 0; f < buckets.length; f++) this.index[buckets[f]] = f;
   }

@@ -110,4 +110,17 @@ describe('n-gram features', () => {
     const ratio = val(f(bad)) / val(f(film));
     assert.ok(Math.abs(ratio - (2 * vec.idf[f(bad)]) / vec.idf[f(film)]) < 1e-5, `bad/film ${ratio}`);
   });
+  it('an index table handed over answers as one built; shared where the buckets are', () => {
+    const vec = TfidfVectorizer.fit(['good film', 'bad film', 'a good one'], DEFAULT_NGRAMS);
+    assert.ok(!(vec.index.buffer instanceof SharedArrayBuffer), 'trained here: memory of its own');
+    const texts = ['good film', 'zzz', 'a bad one'];
+    const handed = new TfidfVectorizer(vec.config, vec.buckets, vec.idf, vec.index);
+    assert.deepEqual(handed.transform(texts), vec.transform(texts));
+    const buckets = new Int32Array(new SharedArrayBuffer(vec.buckets.byteLength));
+    buckets.set(vec.buckets);
+    const shared = new TfidfVectorizer(vec.config, buckets, vec.idf);
+    assert.ok(shared.index.buffer instanceof SharedArrayBuffer);
+    assert.deepEqual(Array.from(shared.index), Array.from(vec.index));
+    assert.throws(() => new TfidfVectorizer(vec.config, vec.buckets, vec.idf, new Int32Array(8)), RangeError);
+  });
 });

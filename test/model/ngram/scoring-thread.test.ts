@@ -7,7 +7,15 @@ import { after, describe, it } from 'node:test';
 import { cleanTexts } from '../../../src/data/encode.ts';
 import { makeRng } from '../../../src/data/random.ts';
 import type { NgramMember } from '../../../src/model/ngram/member.ts';
-import { MIN_TEXTS_OFF_THREAD, ScoringThread, worthAThread } from '../../../src/model/ngram/scoring-thread.ts';
+import { NgramScorer } from '../../../src/model/ngram/scorer.ts';
+import {
+  MIN_TEXTS_OFF_THREAD,
+  ScoringThread,
+  workerArrays,
+  worthAThread,
+} from '../../../src/model/ngram/scoring-thread.ts';
+import { SoftmaxRegression } from '../../../src/model/ngram/softmax.ts';
+import { TfidfVectorizer } from '../../../src/model/ngram/vectorizer.ts';
 import { trainNgram } from '../../../src/train/train-ngram.ts';
 import { ROOT, tempDir } from '../../helpers.ts';
 
@@ -106,6 +114,38 @@ describe('n-gram members scored on a worker thread', () => {
       got.outs,
       expected.map((p) => Array.from(p)),
     );
+  });
+
+  it("hands the worker a loaded model's shared index tables, and it answers with them as this thread does", () => {
+    // As the directory loader reads ngram.bin: every array in one SharedArrayBuffer.
+    const inShared = <T extends Int32Array | Float32Array>(a: T): T => {
+      const b = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+      b.set(a);
+      return b;
+    };
+    const shared = members.map(
+      ({ vectorizer: v, model: m }) =>
+        new NgramScorer(
+          new TfidfVectorizer(v.config, inShared(v.buckets), inShared(v.idf)),
+          new SoftmaxRegression(m.classes, inShared(m.weights), inShared(m.bias)),
+        ),
+    );
+    for (const [i, arrays] of workerArrays(shared).entries()) {
+      assert.equal(arrays.index, shared[i].vectorizer.index, 'the table itself, not a copy');
+      assert.ok(arrays.index?.buffer instanceof SharedArrayBuffer);
+    }
+    // A member trained here has its own memory: the worker builds its table (cheaper than a copy).
+    assert.ok(workerArrays(members).every((a) => a.index === null));
+    const thread = new ScoringThread(shared);
+    after(() => thread.close());
+    assert.deepEqual(
+      thread
+        .start(MANY)
+        .wait()
+        .map((o) => o.probabilities),
+      expected,
+    );
+    assert.equal(thread.failed, null);
   });
 
   it('leaves few texts to this thread', () => {
