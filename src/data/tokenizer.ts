@@ -237,7 +237,11 @@ export class Tokenizer {
     return pythonJsonDumps(this.toKerasJson());
   }
 
-  static fromKerasJson(json: KerasTokenizerJson | string): Tokenizer {
+  /**
+   * `known`: what wordIndexFacts learned of this very word_index when it was saved (a model directory's
+   * meta.json keeps it with the file's sha256): the pass over its 100,000 words is not made again.
+   */
+  static fromKerasJson(json: KerasTokenizerJson | string, known: WordIndexFacts | null = null): Tokenizer {
     const parsed: unknown = typeof json === 'string' ? JSON.parse(json) : json;
     if (!isTokenizerJson(parsed))
       throw new Error('not a Keras tokenizer JSON (expected class_name "Tokenizer" and a config)');
@@ -252,7 +256,7 @@ export class Tokenizer {
     });
     tok.documentCount = c.document_count;
     const wi = c.word_index;
-    const facts = typeof wi === 'string' ? wordIndexFacts(wi) : null;
+    const facts = typeof wi === 'string' ? (known ?? wordIndexFacts(wi)) : null;
     if (typeof wi === 'string' && facts) {
       tok.index = lazy(() => parseCounts(wi, 'word_index'));
       tok.indexText = { text: wi, ...facts, found: new Map() };
@@ -317,13 +321,32 @@ export function scanWordNumbers(s: string): Map<string, number> | null {
   return read ? m : null;
 }
 
-/** word_index's text while no Map is built: what a first pass learned of it, and the words found so far. */
-interface IndexText {
-  text: string;
+/** What a first pass over a word_index text in the plain form learns of it. */
+export interface WordIndexFacts {
   largest: number;
   /** No escape in it spells a character a PLAIN_WORD holds: each such word is written as itself. */
   searchable: boolean;
+}
+
+/** word_index's text while no Map is built: what a first pass learned of it, and the words found so far. */
+interface IndexText extends WordIndexFacts {
+  text: string;
   found: Map<string, number | undefined>;
+}
+
+/**
+ * The facts of a tokenizer JSON text's word_index, or null where it is not in the plain form (or the
+ * text is not a tokenizer's): what a saved model records, so that loading it skips the pass.
+ */
+export function tokenizerJsonFacts(text: string): WordIndexFacts | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const wi = isTokenizerJson(parsed) ? parsed.config.word_index : null;
+  return typeof wi === 'string' ? wordIndexFacts(wi) : null;
 }
 
 /**
@@ -342,7 +365,7 @@ const PLAIN_WORD = /^[\x21\x23-\x39\x3b-\x5b\x5d-\x7e]+$/;
  * the Map is built at once, as before): its largest index, and whether each plain word is written as
  * itself. One pass over the characters, no string made.
  */
-function wordIndexFacts(s: string): Omit<IndexText, 'text' | 'found'> | null {
+function wordIndexFacts(s: string): WordIndexFacts | null {
   let largest = 0;
   let searchable = true;
   const read = walkWordNumbers(s, (from, to, escaped, value) => {

@@ -5,9 +5,10 @@
  * tensorflowjs_converter (model.json, its weight shards, tokenizer.json, no meta.json) opens too.
  * Every check names the file it is about.
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { KAGGLE_CLASSES } from '../data/labels.ts';
+import { tokenizerJsonFacts, type WordIndexFacts } from '../data/tokenizer.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
 import { InputError, NotTrainedError } from '../errors.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
@@ -15,13 +16,13 @@ import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { type FileDigest, fileDigest, readDigested } from '../fs/digest.ts';
 import { asInputError, readJsonFile, withBytesRead } from '../fs/read.ts';
 import { settingsFromJson, type RunSettings } from '../settings.ts';
-import { MODEL_FILES, saveJson } from './files.ts';
+import { MODEL_FILES, saveJson, withTokenizerFacts } from './files.ts';
 import type { HistoryFile } from './history.ts';
 import { MEMBER_KINDS, type Member, type SaveMemberOptions } from './member.ts';
 import type { Blend } from './blend.ts';
 import { MEMORY_FILE, type PhraseMemory } from './memory.ts';
 import { loadMemory, saveMemory } from './memory-file.ts';
-import { metaFromJson, type ModelMeta } from './meta.ts';
+import { metaFromJson, type ModelMeta, type TokenizerFacts } from './meta.ts';
 import { NGRAM_FILES } from './ngram/scorer.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 
@@ -120,7 +121,9 @@ export async function loadModelDirectory(
       // All at once: one member's files are read while another's are parsed (best: ten members, 265 MB);
       // those meta.json lists come from the bytes checked against it.
       const settled = await withBytesRead((await header.files) ?? new Map(), () =>
-        Promise.allSettled(meta.members.map((e) => loadMember(dir, e, speed))),
+        withTokenizerFacts(checkedFacts(dir, meta), () =>
+          Promise.allSettled(meta.members.map((e) => loadMember(dir, e, speed))),
+        ),
       );
       for (const r of settled) if (r.status === 'fulfilled') members.push(r.value);
       const failed = settled.find((r) => r.status === 'rejected');
@@ -157,6 +160,14 @@ export async function loadModelDirectory(
   // The checked bytes are the members' now (or garbage): the model does not hold them twice.
   const { files: _, ...rest } = header;
   return { ...rest, members, blend: meta?.blend ?? null, dispose: () => members.forEach((m) => m.dispose()) };
+}
+
+/** meta.json's tokenizer facts for the files whose checked bytes they were learned of (the same sha256). */
+function checkedFacts(dir: string, meta: ModelMeta): Map<string, WordIndexFacts> {
+  const known = new Map<string, WordIndexFacts>();
+  for (const [path, { sha256, largest, searchable }] of Object.entries(meta.tokenizer_facts ?? {}))
+    if (meta.files?.[path]?.sha256 === sha256) known.set(join(dir, path), { largest, searchable });
+  return known;
 }
 
 async function listDirectory(dir: string): Promise<string[]> {
@@ -274,14 +285,24 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
       if (m.memory) written.push(...(await saveMemory(m.memory, stage)));
       // What the answers depend on: every member's files and the memory (the history only describes).
       const files: Record<string, FileDigest> = {};
-      for (const f of written) files[f.split(sep).join('/')] = await fileDigest(join(stage, f));
+      const tokenizerFacts: Record<string, TokenizerFacts> = {};
+      for (const f of written) {
+        const path = f.split(sep).join('/');
+        files[path] = await fileDigest(join(stage, f));
+        if (basename(f) !== MODEL_FILES.tokenizer) continue;
+        const facts = tokenizerJsonFacts(await readFile(join(stage, f), 'utf8'));
+        if (facts) tokenizerFacts[path] = { sha256: files[path].sha256, ...facts };
+      }
       await saveJson(stage, MODEL_FILES.history, m.history);
       written.push(MODEL_FILES.history);
       if (m.outOfFold) {
         await writeFileAtomic(join(stage, OUT_OF_FOLD_FILE), m.outOfFold);
         written.push(OUT_OF_FOLD_FILE);
       }
-      await saveJson(stage, MODEL_FILES.meta, { ...m.meta, files });
+      // A loaded model's record is of its own files (an export writes compact tokenizers): made anew.
+      const { tokenizer_facts: _theirs, ...meta } = m.meta;
+      const facts = Object.keys(tokenizerFacts).length > 0 ? { tokenizer_facts: tokenizerFacts } : {};
+      await saveJson(stage, MODEL_FILES.meta, { ...meta, files, ...facts });
       written.push(MODEL_FILES.meta);
     },
     // The run's own checkpoint and the user's files stay; another run's plots, members or memory do not.

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cleanText } from '../../src/data/clean.ts';
-import { scanWordNumbers, SEED_FILTERS, Tokenizer, type KerasTokenizerJson } from '../../src/data/tokenizer.ts';
+import {
+  scanWordNumbers,
+  SEED_FILTERS,
+  Tokenizer,
+  tokenizerJsonFacts,
+  type KerasTokenizerJson,
+} from '../../src/data/tokenizer.ts';
 import { readLabelled } from '../../src/data/labels.ts';
 import { FIXTURES, readFixture, TRAIN_TSV } from '../helpers.ts';
 
@@ -207,6 +213,25 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     // Past a few dozen words it builds the index, and answers from it alike.
     const all = Tokenizer.fromKerasJson(text);
     for (const w of words.slice(0, 200)) assert.equal(all.indexOf(w), tok.wordIndex.get(w), w);
+  });
+
+  it("learns a word_index's facts as a load does, and a load handed them makes no pass of its own", () => {
+    const text = tok.toJsonString();
+    const facts = tokenizerJsonFacts(text);
+    assert.deepEqual(facts, { largest: tok.indexRange().largest, searchable: true });
+    // Handed facts are believed (meta.json binds them to the file's sha256): a largest index that is not
+    // the text's own shows they were used.
+    const handed = Tokenizer.fromKerasJson(text, { largest: 7, searchable: true });
+    assert.equal(handed.indexRange().largest, 7);
+    for (const w of ['the', 'film', 'zzzq']) assert.equal(handed.indexOf(w), tok.wordIndex.get(w), w);
+    // A word_index not in the plain form (an object, or a text the scan leaves to JSON.parse) has none.
+    const asObject = { ...golden, config: { ...golden.config, word_index: { a: 1 } } } as unknown as KerasTokenizerJson;
+    assert.equal(tokenizerJsonFacts(JSON.stringify(asObject)), null);
+    assert.equal(
+      tokenizerJsonFacts(JSON.stringify({ ...golden, config: { ...golden.config, word_index: '{"a": 0}' } })),
+      null,
+    );
+    assert.equal(tokenizerJsonFacts('not json'), null);
   });
 
   it('answers what JSON.parse would, whatever the text holds around the word', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   cpSync,
@@ -126,6 +127,45 @@ describe('loading a model directory', () => {
       loaded.dispose();
     }
     await assert.rejects(loadModelDirectory(model), /weights\.bin: has other contents than when it was saved/);
+  });
+
+  it("records each tokenizer's word_index facts with its sha256, and a load uses them while the sha256 is the file's", async () => {
+    const model = join(tempDir(), 'm');
+    cpSync(await tinyModel(), model, { recursive: true });
+    const metaPath = join(model, 'meta.json');
+    const tokenizerPath = join(model, 'tokenizer.json');
+    type Facts = { sha256: string; largest: number; searchable: boolean };
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as {
+      files: Record<string, { bytes: number; sha256: string }>;
+      tokenizer_facts: Record<string, Facts>;
+    };
+    const wordIndex = JSON.parse(
+      (JSON.parse(readFileSync(tokenizerPath, 'utf8')) as { config: { word_index: string } }).config.word_index,
+    ) as Record<string, number>;
+    assert.deepEqual(meta.tokenizer_facts['tokenizer.json'], {
+      sha256: meta.files['tokenizer.json'].sha256,
+      largest: Math.max(...Object.values(wordIndex)),
+      searchable: true,
+    });
+    // Without num_words the largest index decides whether the tokenizer fits the embedding (500 rows).
+    editJson(tokenizerPath, noNumWords);
+    const bytes = readFileSync(tokenizerPath);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const withFacts = (facts: Facts) => (m: Record<string, unknown>) => ({
+      ...m,
+      files: { ...(m.files as object), 'tokenizer.json': { bytes: bytes.byteLength, sha256 } },
+      tokenizer_facts: { 'tokenizer.json': facts },
+    });
+    // Facts of the very file are believed: one claiming an index past the embedding is refused by it.
+    editJson(metaPath, withFacts({ sha256, largest: 9999, searchable: true }));
+    await assert.rejects(
+      loadModelDirectory(model, undefined, await speedLayer()),
+      /tokenizer\.json: num_words \(all \d+ words\) does not fit the model's embedding of 500 rows/,
+    );
+    // Facts of another file are set aside: the pass finds the file's own largest index, which fits.
+    editJson(metaPath, withFacts({ sha256: meta.files['tokenizer.json'].sha256, largest: 9999, searchable: true }));
+    const loaded = await loadModelDirectory(model, undefined, await speedLayer());
+    loaded.dispose();
   });
 
   it('opened early, has its memory while the other files are read; a damaged one is refused once they are awaited', async () => {

@@ -49,3 +49,33 @@ describe("meta.json's member entries, each checked by its kind", () => {
       );
   });
 });
+
+describe("meta.json's tokenizer facts", () => {
+  const sha256 = 'a'.repeat(64);
+  const members = [{ kind: 'lstm', path: '.', max_len: 10, batching: 'mix' }];
+  const withFacts = (facts: unknown) => ({ ...v1, format_version: 3, members, tokenizer_facts: facts });
+
+  it('reads them, each with its sha256, largest index and searchable', () => {
+    const facts = { 'tokenizer.json': { sha256, largest: 8192, searchable: true } };
+    assert.deepEqual(metaFromJson(withFacts(facts), 'meta.json').tokenizer_facts, facts);
+    assert.equal('tokenizer_facts' in metaFromJson(v1, 'meta.json'), false);
+  });
+
+  it('refuses one of the wrong shape or outside the model directory, naming meta.json', () => {
+    const cases: [unknown, RegExp][] = [
+      [[1], /tokenizer_facts must be an object/],
+      [{ 'tokenizer.json': { sha256, largest: 0, searchable: true } }, /"tokenizer\.json" needs a sha256, its largest/],
+      [{ 'tokenizer.json': { sha256: 'x', largest: 5, searchable: true } }, /needs a sha256/],
+      [{ 'tokenizer.json': { sha256, largest: 5 } }, /needs a sha256/],
+      [
+        { '../tokenizer.json': { sha256, largest: 5, searchable: true } },
+        /"\.\.\/tokenizer\.json" is outside the model/,
+      ],
+    ];
+    for (const [facts, expected] of cases)
+      assert.throws(
+        () => metaFromJson(withFacts(facts), 'meta.json'),
+        (err: Error) => expected.test(err.message) && err.message.includes('tokenizer_facts'),
+      );
+  });
+});
