@@ -43,6 +43,7 @@ export class SplitTexts {
     checkMaxLen(maxLen);
     const { words, ids, starts } = this.split(tokenizer);
     const tokens = new Int32Array(words.length);
+    tokenizer.expectLookups(words.length);
     for (let w = 0; w < words.length; w++) tokens[w] = tokenizer.tokenOf(words[w]) ?? -1;
     let truncated = 0;
     const sequences = new Array<number[]>(this.cleaned.length);

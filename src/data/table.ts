@@ -128,7 +128,7 @@ export function checkLineEndings(text: string, path: string): void {
 }
 
 /** A record's fields (or a JSON object's values by key) and the line it starts on. */
-interface RawRecord {
+export interface RawRecord {
   fields: string[] | Record<string, unknown>;
   line: number;
 }
@@ -140,6 +140,31 @@ interface ParsedRecord {
 
 /** TSV (quoting off) or CSV (RFC 4180). Blank lines at the end are dropped; a blank line before is an error. */
 function delimited(text: string, format: 'tsv' | 'csv', path: string): RawRecord[] {
+  const records = (format === 'tsv' ? tsvRecords(text) : null) ?? parsedRecords(text, format, path);
+  while (records.length > 1 && isBlank(records[records.length - 1])) records.pop();
+  const blank = records.find(isBlank);
+  if (blank) throw new InputError('a blank line among the rows (remove it)', { file: path, line: blank.line });
+  return records;
+}
+
+/**
+ * TSV with quoting off, where every line ends alike (LF, or CRLF) and holds no other line break: each
+ * line a record, its fields split at tabs — csv-parse's records and lines exactly
+ * (test/data/table.test.ts), in a seventh of the time (Kaggle's test.tsv: ~500 → ~70 ms). Null for any
+ * other text (a lone CR: csv-parse's reading of it is kept).
+ */
+export function tsvRecords(text: string): RawRecord[] | null {
+  if (text === '') return [];
+  const crlf = text.indexOf('\r\n');
+  const eol = crlf >= 0 && crlf === text.indexOf('\n') - 1 ? '\r\n' : '\n';
+  const lines = text.split(eol);
+  if (lines.some((l) => l.includes('\r') || (eol === '\r\n' && l.includes('\n')))) return null;
+  // The last line's ending starts no record of its own.
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l, i) => ({ fields: l.split('\t'), line: i + 1 }));
+}
+
+function parsedRecords(text: string, format: 'tsv' | 'csv', path: string): RawRecord[] {
   let parsed: ParsedRecord[];
   try {
     parsed = parse(text, {
@@ -161,9 +186,6 @@ function delimited(text: string, format: 'tsv' | 'csv', path: string): RawRecord
     records.push({ fields: p.record, line: previousEnd + 1 });
     previousEnd = p.info.lines;
   }
-  while (records.length > 1 && isBlank(records[records.length - 1])) records.pop();
-  const blank = records.find(isBlank);
-  if (blank) throw new InputError('a blank line among the rows (remove it)', { file: path, line: blank.line });
   return records;
 }
 

@@ -139,6 +139,14 @@ export class Tokenizer {
     return this;
   }
 
+  /**
+   * `count` distinct words are about to be looked up: past the few a loaded tokenizer finds in its text,
+   * the index is built at the first, not after a search of the text for each of the first few (~2 ms each).
+   */
+  expectLookups(count: number): void {
+    if (this.indexText !== null && this.indexText.found.size + count > SEARCHED_WORDS) this.indexText = null;
+  }
+
   /** The index word_index gives `word` (undefined: none), whether or not it is past `num_words`. */
   indexOf(word: string): number | undefined {
     const text = this.indexText;

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { classesOf, labelCounts, readLabelled } from '../../src/data/labels.ts';
-import { checkLineEndings, decodeUtf8, formatOf, readTable } from '../../src/data/table.ts';
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { checkLineEndings, decodeUtf8, formatOf, readTable, tsvRecords } from '../../src/data/table.ts';
 import { InputError } from '../../src/errors.ts';
 import { readFixture, tempDir, TEST_TSV, TRAIN_TSV } from '../helpers.ts';
 
@@ -49,6 +51,62 @@ describe('reading the Kaggle TSV', () => {
     assert.equal(test.rows.length, 66292);
     assert.equal(test.rows.find((r) => r.id === '157451')?.text, ' ');
     assert.ok(test.rows.every((r) => r.label === null));
+  });
+
+  it("TSV: each line's fields and line number exactly as csv-parse reads them with quoting off; a lone CR is left to it", () => {
+    const char = fc.constantFrom('a', 'b', ' ', '\t', '\n', '\r', '"', 'é');
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 1, maxLength: 40 }), (chars) => {
+        const text = chars.join('');
+        const parsed = parse(text, {
+          delimiter: '\t',
+          quote: false,
+          relax_column_count: true,
+          skip_empty_lines: false,
+          info: true,
+        }) as unknown as { record: string[]; info: { lines: number } }[];
+        let previousEnd = 0;
+        const want = parsed.map((p) => {
+          const line = previousEnd + 1;
+          previousEnd = p.info.lines;
+          return { fields: p.record, line };
+        });
+        const got = tsvRecords(text);
+        if (got !== null) assert.deepEqual(got, want, JSON.stringify(text));
+        else {
+          // Only a lone CR, or LF and CRLF both, are left to csv-parse.
+          const loneCr = /\r(?!\n)/.test(text);
+          const mixed = text.includes('\r\n') && /(^|[^\r])\n/.test(text);
+          assert.ok(loneCr || mixed, `left to csv-parse: ${JSON.stringify(text)}`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // Files as they come: one kind of line ending, maybe one at the end; never left to csv-parse.
+    const field = fc.array(fc.constantFrom('a', ' ', '"', 'é'), { maxLength: 4 }).map((c) => c.join(''));
+    const line = fc.array(field, { minLength: 1, maxLength: 3 }).map((f) => f.join('\t'));
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        (ls, eol, end) => {
+          const text = ls.join(eol) + (end ? eol : '');
+          const parsed = parse(text, {
+            delimiter: '\t',
+            quote: false,
+            relax_column_count: true,
+            skip_empty_lines: false,
+          });
+          assert.deepEqual(
+            tsvRecords(text),
+            (parsed as string[][]).map((fields, i) => ({ fields, line: i + 1 })),
+            JSON.stringify(text),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps a " inside a phrase as text (quoting is off)', async () => {

@@ -210,9 +210,12 @@ describe('Tokenizer (Keras parity on data/train.tsv)', () => {
     const phrase = "a sleepy yet oddly lovable mess , is n't it ?";
     assert.deepEqual(fresh.textToSequence(phrase), tok.textToSequence(phrase));
     assert.deepEqual(fresh.indexRange(), tok.indexRange());
-    // Past a few dozen words it builds the index, and answers from it alike.
+    // Past a few dozen words it builds the index, and answers from it alike; told of many, at once.
     const all = Tokenizer.fromKerasJson(text);
     for (const w of words.slice(0, 200)) assert.equal(all.indexOf(w), tok.wordIndex.get(w), w);
+    const told = Tokenizer.fromKerasJson(text);
+    told.expectLookups(asked.length);
+    for (const w of asked) assert.equal(told.indexOf(w), tok.wordIndex.get(w), w);
   });
 
   it("learns a word_index's facts as a load does, and a load handed them makes no pass of its own", () => {
