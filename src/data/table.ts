@@ -158,7 +158,7 @@ export function tsvRecords(text: string): RawRecord[] | null {
   const crlf = text.indexOf('\r\n');
   const eol = crlf >= 0 && crlf === text.indexOf('\n') - 1 ? '\r\n' : '\n';
   const lines = text.split(eol);
-  if (lines.some((l) => l.includes('\r') || (eol === '\r\n' && l.includes('\n')))) return null;
+  if (lines.some((l) => l.includes('\r') || l.includes('\n'))) return null;
   // The last line's ending starts no record of its own.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines.map((l, i) => ({ fields: l.split('\t'), line: i + 1 }));

@@ -199,12 +199,8 @@ function filesFromJson(files: unknown, bad: (what: string) => InputError): Recor
   if (files === null || typeof files !== 'object' || Array.isArray(files)) throw bad('files must be an object');
   for (const [path, d] of Object.entries(files as Json)) {
     const digest = (d ?? {}) as Json;
-    insideDirectory('files', path, bad);
-    if (
-      !Number.isSafeInteger(digest.bytes) ||
-      typeof digest.sha256 !== 'string' ||
-      !/^[0-9a-f]{64}$/.test(digest.sha256)
-    )
+    if (outsideDirectory(path)) throw bad(`files: ${JSON.stringify(path)} is outside the model directory`);
+    if (!Number.isSafeInteger(digest.bytes) || !isSha256(digest.sha256))
       throw bad(`files: ${JSON.stringify(path)} needs bytes and a sha256`);
   }
   return files as Record<string, FileDigest>;
@@ -213,26 +209,27 @@ function filesFromJson(files: unknown, bad: (what: string) => InputError): Recor
 /** What is wrong with a meta.json member entry, or null when it is one this version loads. */
 function entryProblem(e: unknown): string | null {
   const o = (e ?? {}) as Record<string, unknown>;
-  if (typeof o.path !== 'string' || o.path.startsWith('/') || o.path.split(/[\\/]/).includes('..'))
+  if (typeof o.path !== 'string' || outsideDirectory(o.path))
     return 'path must be a directory inside the model directory';
   if (!(MEMBER_KINDS as readonly unknown[]).includes(o.kind)) return `unknown kind ${JSON.stringify(o.kind)}`;
   return ENTRY_PROBLEMS[o.kind as MemberKind](o);
 }
 
-function insideDirectory(field: string, path: string, bad: (what: string) => InputError): void {
-  if (path.startsWith('/') || path.split(/[\\/]/).includes('..'))
-    throw bad(`${field}: ${JSON.stringify(path)} is outside the model directory`);
+/** A path meta.json gives that leads out of the model directory (absolute, or through `..`). */
+function outsideDirectory(path: string): boolean {
+  return path.startsWith('/') || path.split(/[\\/]/).includes('..');
 }
+
+const isSha256 = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 
 function tokenizerFactsFromJson(facts: unknown, bad: (what: string) => InputError): Record<string, TokenizerFacts> {
   if (facts === null || typeof facts !== 'object' || Array.isArray(facts))
     throw bad('tokenizer_facts must be an object');
   for (const [path, f] of Object.entries(facts as Json)) {
     const o = (f ?? {}) as Json;
-    insideDirectory('tokenizer_facts', path, bad);
+    if (outsideDirectory(path)) throw bad(`tokenizer_facts: ${JSON.stringify(path)} is outside the model directory`);
     if (
-      typeof o.sha256 !== 'string' ||
-      !/^[0-9a-f]{64}$/.test(o.sha256) ||
+      !isSha256(o.sha256) ||
       !Number.isSafeInteger(o.largest) ||
       (o.largest as number) < 1 ||
       typeof o.searchable !== 'boolean'
