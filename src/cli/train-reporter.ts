@@ -60,7 +60,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     onTransferSet({ kinds, count, seconds }) {
       if (count === null) {
         write(
-          `${chalk.bold('transfer')} making new texts (${kinds.join(', ')}) and labelling them with the teacher's folds…`,
+          `${chalk.bold('transfer')} making new texts (${kinds.join(', ')}) and labelling them with the teacher…`,
         );
         return;
       }

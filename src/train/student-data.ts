@@ -1,8 +1,8 @@
 /**
- * A student's rows: the training file's, each with its teacher's out-of-fold answer, then (with
- * `augment`) the transfer set's new texts, each labelled by the teacher's fold that never saw the
- * sentence it was made from. The new texts are training rows at the end of the data; validation, the
- * phrase memory and the run's scores never see them.
+ * A student's rows: the training file's, each with its teacher's answer, then (with `augment`) the
+ * transfer set's new texts, each labelled by the teacher as the training rows are (transferAnswers).
+ * The new texts are training rows at the end of the data; validation, the phrase memory and the run's
+ * scores never see them.
  */
 import type { PreparedData } from '../data/prepare.ts';
 import { toSequences } from '../data/encode.ts';
@@ -12,8 +12,8 @@ import type { SpeedLayer } from '../engine/speed-layer.ts';
 import { SettingError } from '../errors.ts';
 import type { AugmentKind, RunSettings } from '../settings.ts';
 import { nearestWords } from './neighbours.ts';
-import { teacherAnswers, teacherFoldOf, teacherProbabilities, teacherVectors } from './teacher.ts';
-import { augmentTexts } from './transfer-set.ts';
+import { teacherAnswers, teacherFoldOf, teacherModelAnswers, teacherProbabilities, teacherVectors } from './teacher.ts';
+import { type Augmented, augmentTexts } from './transfer-set.ts';
 
 /** Each word's nearest vectors a `neighbours` text may take. */
 const NEIGHBOURS = 5;
@@ -83,13 +83,10 @@ export async function withTransferSet(
     makeRng(`augment:${settings.seed}`),
     (w) => near.get(w) ?? [],
   );
-  const foldOfRow = await teacherFoldOf(dir, t.groups.slice(0, t.fileRows), settings.groupColumn);
-  const answers = await teacherAnswers(
-    dir,
-    made.texts,
-    Int32Array.from(made.source, (r) => foldOfRow[r]),
-    t.speed,
-  );
+  const answers = await transferAnswers(dir, made, settings.teacherTargets, t.groups.slice(0, t.fileRows), {
+    groupColumn: settings.groupColumn,
+    speed: t.speed,
+  });
   const k = t.classes;
   const from = data.cleaned.length;
   const count = made.texts.length;
@@ -119,4 +116,27 @@ export async function withTransferSet(
     teacher,
     transfer: { from, count, kinds },
   };
+}
+
+/**
+ * The teacher's answers for the made texts, as the training rows get theirs: its own (every fold
+ * model, blended as it predicts) for `model` targets; for `out-of-fold` ones, each text from the fold
+ * that never saw the sentence it was made from.
+ */
+export async function transferAnswers(
+  dir: string,
+  made: Augmented,
+  targets: RunSettings['teacherTargets'],
+  groups: ReadonlyArray<string>,
+  opts: { groupColumn: string | null; speed: SpeedLayer | null },
+): Promise<Float32Array> {
+  if (made.texts.length === 0) return new Float32Array(0);
+  if (targets === 'model') return teacherModelAnswers(dir, made.texts, opts.speed);
+  const foldOfRow = await teacherFoldOf(dir, groups, opts.groupColumn);
+  return teacherAnswers(
+    dir,
+    made.texts,
+    Int32Array.from(made.source, (r) => foldOfRow[r]),
+    opts.speed,
+  );
 }

@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS, type RunSettings, type SettingKey } from '../../src/s
 import { teacherAnswers, teacherFoldOf, teacherModelAnswers, teacherProbabilities } from '../../src/train/teacher.ts';
 import { cleanTexts } from '../../src/data/encode.ts';
 import type { AugmentKind } from '../../src/settings.ts';
+import { transferAnswers } from '../../src/train/student-data.ts';
 import { runTraining } from '../../src/train/train-model.ts';
 import { readTable } from '../../src/data/table.ts';
 import { TINY_SETTINGS, tempDir, trainHead, vectorsFor } from '../helpers.ts';
@@ -129,6 +130,30 @@ describe('a student trained towards a teacher (--teacher)', () => {
       name: 'SettingError',
       message: /teacherTargets.*teacher/s,
     });
+  });
+
+  it("labels the transfer set as the training rows: by the whole teacher for 'model' targets, else by fold", async () => {
+    const table = await readTable(data, { labelled: true });
+    const groups = table.rows.map((r) => r.group ?? '');
+    const fold = await teacherFoldOf(teacher, groups, null);
+    const made = {
+      texts: ['a fine , funny film indeed', 'long and dull'],
+      kind: ['spans', 'dropout'] as AugmentKind[],
+      source: Int32Array.of(0, 340),
+    };
+    assert.notEqual(fold[0], fold[340]);
+    const whole = await teacherModelAnswers(teacher, made.texts, null);
+    const byFold = await teacherAnswers(teacher, made.texts, Int32Array.of(fold[0], fold[340]), null);
+    const opts = { groupColumn: null, speed: null };
+    const close = (a: Float32Array, b: Float32Array, r: number) =>
+      [0, 1, 2, 3, 4].every((k) => Math.abs(a[r * 5 + k] - b[r * 5 + k]) < 1e-6);
+    const own = await transferAnswers(teacher, made, 'model', groups, opts);
+    assert.ok(close(own, whole, 0) && close(own, whole, 1), "'model': each text as predict --no-memory answers it");
+    const oof = await transferAnswers(teacher, made, 'out-of-fold', groups, opts);
+    assert.ok(close(oof, byFold, 0) && close(oof, byFold, 1), "'out-of-fold': by the fold that never saw its sentence");
+    assert.ok(!close(oof, whole, 0), 'one fold and the whole teacher answer differently');
+    const none = { texts: [], kind: [], source: new Int32Array(0) };
+    assert.equal((await transferAnswers(teacher, none, 'model', groups, opts)).length, 0);
   });
 
   it("adds a transfer set for training only: the memory, validation and data lines keep the file's rows", async () => {
