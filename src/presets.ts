@@ -65,6 +65,8 @@ export const PRESET_TABLE: Readonly<Record<Preset, PresetSpec>> = {
       learningRate: 0.002,
       batchSize: 256,
       teacherTargets: 'model',
+      // The model to ship: its directory without the 160 MB a resume would read.
+      keepCheckpoint: false,
     },
     members: [{ kind: 'bilstm' }],
     needs: ['embeddings', 'teacher'],
@@ -102,6 +104,7 @@ const EPOCH_READS: readonly SettingKey[] = [
   'augment',
   'augmentShare',
   'float16',
+  'keepCheckpoint',
 ];
 
 /** The settings each member kind reads (the n-gram member trains on fixed settings of its own). */
@@ -200,10 +203,13 @@ export function presetMembers(
     }));
 }
 
-/** A preset's defaults as the flags that set them: `--epochs 4 --early-stop 1`. */
+/** A preset's defaults as the flags that set them: `--epochs 4 --early-stop 1 --no-keep-checkpoint`. */
 export function presetDefaultsAsFlags(p: PresetSpec): string {
   return Object.entries(p.defaults)
-    .map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(v)}`)
+    .map(([k, v]) => {
+      const name = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      return typeof v === 'boolean' ? `--${v ? '' : 'no-'}${name}` : `--${name} ${String(v)}`;
+    })
     .join(' ');
 }
 

@@ -194,6 +194,8 @@ const SETTINGS = {
   }),
   /** The model's LSTM members store their weights as 16-bit floats: half the bytes on disk. */
   float16: setting<boolean>({ default: false, rule: BOOLEAN, before: false }),
+  /** checkpoint/ stays once the run has ended (a resume can take it to more epochs); false: the directory is the model alone. */
+  keepCheckpoint: setting<boolean>({ default: true, rule: BOOLEAN, before: true }),
   /** New texts per training row, all kinds together. */
   augmentShare: setting<number>({ default: 0.5, rule: ABOVE_0, before: 0.5 }),
 };
@@ -241,8 +243,10 @@ export function copySetting<K extends SettingKey>(to: RunSettings, from: Partial
   if (v !== undefined) to[k] = v as RunSettings[K];
 }
 
-/** What a resumed run must share with its checkpoint: everything but the number of epochs to reach. */
-export const FIXED_ON_RESUME: readonly SettingKey[] = SETTING_KEYS.filter((k) => k !== 'epochs');
+/** What a resumed run must share with its checkpoint: everything but the epochs to reach and what stays after. */
+export const FIXED_ON_RESUME: readonly SettingKey[] = SETTING_KEYS.filter(
+  (k) => k !== 'epochs' && k !== 'keepCheckpoint',
+);
 
 /** The settings as files hold them: snake_case keys, as Keras names its parameters. */
 export type RunSettingsJson = { [K in SettingKey as SnakeCase<K>]: RunSettings[K] };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TRAIN_FLAGS } from '../src/cli/options.ts';
-import { applyPreset, PRESET_TABLE, presetMembers, unusedSetting } from '../src/presets.ts';
+import { applyPreset, PRESET_TABLE, presetDefaultsAsFlags, presetMembers, unusedSetting } from '../src/presets.ts';
 import { DEFAULT_SETTINGS, type RunSettings, SETTING_KEYS, type SettingKey } from '../src/settings.ts';
 
 /** The runs a user can ask for: each preset, the ensemble with and without vectors. */
@@ -56,15 +56,21 @@ const TAKES_EFFECT: Record<SettingKey, Run[]> = {
   augment: [],
   augmentShare: [],
   float16: ALL,
+  keepCheckpoint: ALL,
 };
 
 const settingsFor = (run: Run, chosen: ReadonlySet<SettingKey>): RunSettings =>
   applyPreset({ ...DEFAULT_SETTINGS, ...RUNS[run] }, chosen);
 
 describe('every train flag takes effect or is refused (src/presets.ts)', () => {
-  const flagged = Object.entries(TRAIN_FLAGS)
-    .map(([key, f]) => (f as { setting?: string }).setting ?? key)
-    .filter((k): k is SettingKey => (SETTING_KEYS as string[]).includes(k));
+  // A --X/--no-X pair sets one setting.
+  const flagged = [
+    ...new Set(
+      Object.entries(TRAIN_FLAGS)
+        .map(([key, f]) => (f as { setting?: string }).setting ?? key)
+        .filter((k): k is SettingKey => (SETTING_KEYS as string[]).includes(k)),
+    ),
+  ];
 
   it('the table covers every setting a flag sets', () => {
     assert.deepEqual([...flagged].sort(), [...SETTING_KEYS].sort());
@@ -104,6 +110,15 @@ describe('every train flag takes effect or is refused (src/presets.ts)', () => {
       assert.equal(unusedSetting(s, chosen), null);
       assert.match(unusedSetting(s, chosen, true)?.why ?? '', /holds out its own folds/);
     }
+  });
+
+  it('the student keeps no checkpoint once its run ends, unless asked; its flags say so with --no-', () => {
+    const student = { ...DEFAULT_SETTINGS, preset: 'student' as const };
+    assert.equal(applyPreset(student, new Set()).keepCheckpoint, false);
+    assert.equal(applyPreset(student, new Set<SettingKey>(['keepCheckpoint'])).keepCheckpoint, true);
+    assert.equal(applyPreset({ ...DEFAULT_SETTINGS, preset: 'vectors' }, new Set()).keepCheckpoint, true);
+    assert.match(presetDefaultsAsFlags(PRESET_TABLE.student), / --no-keep-checkpoint( |$)/);
+    assert.doesNotMatch(presetDefaultsAsFlags(PRESET_TABLE.student), /keep-checkpoint false/);
   });
 
   it("the ensemble's member on vectors trains with the vectors preset's defaults unless the user set them", () => {

@@ -327,6 +327,16 @@ export const TRAIN_FLAGS = {
     '--resume',
     'continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach',
   ),
+  keepCheckpoint: sw(
+    '--keep-checkpoint',
+    'keep checkpoint/ in --out once the run has ended, so that --resume can take it to more epochs (the default but with --preset student)',
+  ),
+  noKeepCheckpoint: {
+    flags: '--no-keep-checkpoint',
+    description:
+      'remove checkpoint/ once the run has ended: --out holds the model alone (a run stopped before its end keeps it, to resume)',
+    setting: 'keepCheckpoint',
+  },
   plot: sw('--plot', 'also draw the training curves (history.png, history.svg) when training ends'),
   backend,
   verbose,

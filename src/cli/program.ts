@@ -7,11 +7,14 @@ import { InputError } from '../errors.ts';
 import type { Flag } from './options.ts';
 import type { Progress } from './progress.ts';
 
-/** Adds each described flag; its key must be the name commander stores its value under. */
+/**
+ * Adds each described flag; its key must be the name commander stores its value under, or, for the
+ * --no-X of a --X pair, its setting's.
+ */
 export function addOptions(cmd: Command, flags: Record<string, Flag<unknown>>): Command {
   for (const [key, f] of Object.entries(flags)) {
     const opt = new Option(f.flags, f.description);
-    if (opt.attributeName() !== key)
+    if (opt.attributeName() !== key && !(opt.negate && opt.attributeName() === f.setting))
       throw new Error(`flag ${f.flags} is described under "${key}", but commander names it "${opt.attributeName()}"`);
     // commander gives a --no-X flag its true default itself (and would print it in --help).
     if (f.default !== undefined && !opt.negate) opt.default(f.default);

@@ -59,9 +59,7 @@ export function makeTrainReporter(opts: ReporterOptions): TrainReporter {
     },
     onTransferSet({ kinds, count, seconds }) {
       if (count === null) {
-        write(
-          `${chalk.bold('transfer')} making new texts (${kinds.join(', ')}) and labelling them with the teacher…`,
-        );
+        write(`${chalk.bold('transfer')} making new texts (${kinds.join(', ')}) and labelling them with the teacher…`);
         return;
       }
       const total = Object.values(count).reduce((a, b) => a + b, 0);

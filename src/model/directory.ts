@@ -262,14 +262,17 @@ export interface ModelDirectory {
   save?: SaveMemberOptions;
   /** A bagged model's out-of-fold table, gzipped TSV (what its stack was fitted on), written as oof.tsv.gz. */
   outOfFold?: Uint8Array | null;
+  /** false: a checkpoint/ in the directory goes with the write (the run has ended and keeps none). */
+  keepCheckpoint?: boolean;
 }
 
 export const OUT_OF_FOLD_FILE = 'oof.tsv.gz';
 
 /**
  * Writes a model directory as one change: readers see the old model or the new one. It then holds what
- * its meta.json describes, the run's checkpoint and any file of the user's; files an earlier model
- * left (its plots, members, memory) are gone. Returns the names of the files written.
+ * its meta.json describes, the run's checkpoint (unless `keepCheckpoint` is false) and any file of the
+ * user's; files an earlier model left (its plots, members, memory) are gone. Returns the names of the
+ * files written.
  */
 export async function saveModelDirectory(dir: string, m: ModelDirectory, onStaged?: StagedHook): Promise<string[]> {
   const written: string[] = [];
@@ -306,7 +309,7 @@ export async function saveModelDirectory(dir: string, m: ModelDirectory, onStage
       written.push(MODEL_FILES.meta);
     },
     // The run's own checkpoint and the user's files stay; another run's plots, members or memory do not.
-    { keep: (entry) => entry === 'checkpoint' || !isModelEntry(entry) },
+    { keep: (entry) => (entry === 'checkpoint' ? m.keepCheckpoint !== false : !isModelEntry(entry)) },
   );
   return written;
 }

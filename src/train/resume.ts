@@ -15,7 +15,10 @@ export function checkSameData(checkpoint: Checkpoint, sha256: string, file: stri
   }
 }
 
-/** The checkpoint's settings with the epochs asked for; settings the user chose must equal the checkpoint's. */
+/**
+ * The checkpoint's settings with the epochs asked for (and keepCheckpoint, where chosen); other settings
+ * the user chose must equal the checkpoint's.
+ */
 export function resumeSettings(
   given: RunSettings,
   explicit: ReadonlySet<SettingKey>,
@@ -36,5 +39,7 @@ export function resumeSettings(
       { where: { file: checkpointPath(out) } },
     );
   }
-  return { ...settings, epochs: given.epochs };
+  // Whether checkpoint/ stays after this run is the resuming run's choice.
+  const keep = explicit.has('keepCheckpoint') ? given.keepCheckpoint : settings.keepCheckpoint;
+  return { ...settings, epochs: given.epochs, keepCheckpoint: keep };
 }

@@ -39,6 +39,7 @@ export interface TrainResult {
   /** Set when a signal stopped training: the model directory was not written, the checkpoint holds `completedEpochs`. */
   interrupted: string | null;
   completedEpochs: number;
+  /** The run's checkpoint/ where one stays: a stopped run's, or an ended one's with keepCheckpoint. */
   checkpoint: string | null;
   /** The settings the run used (a resumed run's come from its checkpoint). */
   settings: RunSettings;
@@ -128,11 +129,12 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
         meta,
         outOfFold: outOfFold && outOfFoldGzip(outOfFold),
         save: { quantize: settings.float16 ? 'float16' : null },
+        keepCheckpoint: settings.keepCheckpoint,
       },
       opts.onStaged,
     );
     reporter.onSaved?.(opts.out, files);
-    return { ...result, interrupted: null };
+    return { ...result, checkpoint: settings.keepCheckpoint ? result.checkpoint : null, interrupted: null };
   } finally {
     for (const { member } of members) member.dispose();
   }

@@ -56,8 +56,8 @@ describe('interrupting and resuming sentiment train', () => {
   const data = trainHead(1200);
 
   /** A 3-epoch run sent `signal` once epoch 2 has started. */
-  async function signalDuringEpoch2(out: string, signal: NodeJS.Signals) {
-    const run = start(['train', data, '--out', out, '--epochs', '3', ...SMALL]);
+  async function signalDuringEpoch2(out: string, signal: NodeJS.Signals, more: string[] = []) {
+    const run = start(['train', data, '--out', out, '--epochs', '3', ...SMALL, ...more]);
     await run.waitFor(/^epoch 1\/3 {2}loss/m);
     await run.waitFor(/^epoch 2\/3 {2}\d+\/\d+ batches/m);
     run.kill(signal);
@@ -99,6 +99,25 @@ describe('interrupting and resuming sentiment train', () => {
         assert.ok(Math.abs((e[k] ?? NaN) - (b[i][k] ?? NaN)) < 1e-5, `epoch ${e.epoch} ${k}: ${e[k]} vs ${b[i][k]}`);
       }
     });
+  });
+
+  it('--no-keep-checkpoint: a stopped run keeps its checkpoint to resume; the run that ends removes it', async () => {
+    const out = join(tempDir(), 'model');
+    const r = await signalDuringEpoch2(out, 'SIGINT', ['--no-keep-checkpoint']);
+    assert.equal(r.code, 130, r.out + r.err);
+    assert.match(r.out, /stopped by SIGINT after epoch \d\/3; checkpoint in .*\n +resume with: /);
+    assert.ok(existsSync(join(out, 'checkpoint', 'state.json')));
+    const resumed = sentiment(['train', data, '--out', out, '--resume', '--epochs', '3']);
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.ok(existsSync(join(out, 'model.json')));
+    assert.ok(!existsSync(join(out, 'checkpoint')), 'the ended run keeps none, as its checkpoint said');
+    assert.equal(
+      readJson<{ settings: { keep_checkpoint: boolean } }>(join(out, 'meta.json')).settings.keep_checkpoint,
+      false,
+    );
+    const again = sentiment(['train', data, '--out', out, '--resume', '--epochs', '4']);
+    assert.equal(again.code, 2);
+    assert.match(again.err, /no checkpoint to resume from/);
   });
 
   it('SIGTERM exits 143; a second signal quits at once leaving a loadable checkpoint', async () => {

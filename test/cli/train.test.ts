@@ -379,6 +379,16 @@ describe('sentiment train on folds (the built CLI)', () => {
     );
     const p = sentiment(['predict', '--model', out, '--no-memory', '--json', 'a witty , gorgeous film']);
     assert.equal(p.code, 0, p.err);
+
+    // Its student: a directory of the model alone once the run ends, unless asked to keep the checkpoint.
+    const student = join(tempDir(), 'student');
+    const args = ['train', data, '--preset', 'student', '--teacher', out, '--embeddings', vectorsFor(data), ...tiny];
+    const s = sentiment([...args, '--out', student], { timeoutMs: 180_000 });
+    assert.equal(s.code, 0, s.err);
+    assert.ok(existsSync(join(student, 'model.json')) && !existsSync(join(student, 'checkpoint')));
+    const kept = join(tempDir(), 'student');
+    assert.equal(sentiment([...args, '--keep-checkpoint', '--out', kept], { timeoutMs: 180_000 }).code, 0);
+    assert.ok(existsSync(join(kept, 'checkpoint', 'state.json')));
   });
 
   it('cross-validating an ensemble writes every row’s out-of-fold probabilities and scores the stack', () => {

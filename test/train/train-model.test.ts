@@ -1,6 +1,6 @@
 /** The `train` job through the library: presets, the kept epoch across a resume, early stopping, the blend. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
@@ -13,7 +13,7 @@ import type { NgramMember } from '../../src/model/ngram/member.ts';
 import { MIN_TEXTS_OFF_THREAD } from '../../src/model/ngram/scoring-thread.ts';
 import type { RecurrentMember } from '../../src/model/recurrent-member.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
-import { DEFAULT_SETTINGS, type RunSettings } from '../../src/settings.ts';
+import { DEFAULT_SETTINGS, type RunSettings, type SettingKey } from '../../src/settings.ts';
 import { fitBlend } from '../../src/train/fit-blend.ts';
 import { runTraining } from '../../src/train/train-model.ts';
 import { speedLayer, tempDir, trainHead } from '../helpers.ts';
@@ -34,7 +34,7 @@ describe('training runs', () => {
     await initEngine('wasm');
     data = trainHead(800);
   });
-  const run = (settings: Partial<RunSettings> & { out?: string; resume?: boolean }) =>
+  const run = (settings: Partial<RunSettings> & { out?: string; resume?: boolean; explicit?: Set<SettingKey> }) =>
     runTraining({ ...TINY, dataFile: data, out: join(tempDir(), 'model'), backend: 'wasm', ...settings });
 
   it('keeps the best epoch: the saved weights score its val_acc, history.json marks it', async () => {
@@ -81,6 +81,33 @@ describe('training runs', () => {
     wa.forEach((w, i) => assert.ok(tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0] < 1e-4, `weight ${i}`));
     a.dispose();
     b.dispose();
+  });
+
+  it('keepCheckpoint false: an ended run leaves the model alone in its directory; a resume may choose either', async () => {
+    const out = join(tempDir(), 'model');
+    const kept = await run({ epochs: 2, seed: 5, out });
+    assert.equal(kept.checkpoint, join(out, 'checkpoint'));
+    assert.ok(existsSync(join(out, 'checkpoint', 'state.json')), 'kept by default');
+    writeFileSync(join(out, 'notes.txt'), 'the user’s');
+    // A resume to more epochs that keeps none: the checkpoint's other settings, this run's choice here.
+    const resumed = await run({
+      epochs: 3,
+      seed: 5,
+      out,
+      resume: true,
+      keepCheckpoint: false,
+      explicit: new Set(['epochs', 'keepCheckpoint']),
+    });
+    assert.equal(resumed.history.length, 3);
+    assert.equal(resumed.checkpoint, null);
+    assert.equal(resumed.settings.keepCheckpoint, false);
+    assert.ok(!existsSync(join(out, 'checkpoint')), 'gone with the model write');
+    assert.ok(existsSync(join(out, 'notes.txt')), "the user's files stay");
+    const loaded = await loadModelDirectory(out);
+    assert.equal(loaded.settings?.keepCheckpoint, false);
+    loaded.dispose();
+    const fresh = await run({ epochs: 1, seed: 5, keepCheckpoint: false });
+    assert.ok(existsSync(join(fresh.out, 'model.json')) && !existsSync(join(fresh.out, 'checkpoint')));
   });
 
   it('stops early after the patience runs out, and says so', async () => {
