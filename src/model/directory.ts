@@ -23,6 +23,7 @@ import type { Blend } from './blend.ts';
 import { MEMORY_FILE, type PhraseMemory } from './memory.ts';
 import { loadMemory, saveMemory } from './memory-file.ts';
 import { metaFromJson, type ModelMeta, type TokenizerFacts } from './meta.ts';
+import { factsOfCheckedFiles } from './tokenizer-facts.ts';
 import { NGRAM_FILES } from './ngram/scorer.ts';
 import type { SpeedLayer } from '../engine/speed-layer.ts';
 
@@ -164,10 +165,8 @@ export async function loadModelDirectory(
 
 /** meta.json's tokenizer facts for the files whose checked bytes they were learned of (the same sha256). */
 function checkedFacts(dir: string, meta: ModelMeta): Map<string, WordIndexFacts> {
-  const known = new Map<string, WordIndexFacts>();
-  for (const [path, { sha256, largest, searchable }] of Object.entries(meta.tokenizer_facts ?? {}))
-    if (meta.files?.[path]?.sha256 === sha256) known.set(join(dir, path), { largest, searchable });
-  return known;
+  const known = factsOfCheckedFiles(meta.tokenizer_facts, meta.files);
+  return new Map([...known].map(([path, facts]) => [join(dir, path), facts]));
 }
 
 async function listDirectory(dir: string): Promise<string[]> {

@@ -7,11 +7,13 @@ import { CLEANING_VERSION } from '../data/clean.ts';
 import type { Classes } from '../data/labels.ts';
 import { InputError } from '../errors.ts';
 import { settingsFromJson, settingsToJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
-import type { WordIndexFacts } from '../data/tokenizer.ts';
 import type { FileDigest } from '../fs/digest.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 import { blendProblem, type Blend } from './blend.ts';
 import { ENTRY_PROBLEMS, MEMBER_KINDS, type MemberEntry, type MemberKind } from './member.ts';
+import { isSha256, type TokenizerFacts, tokenizerFactsProblem } from './tokenizer-facts.ts';
+
+export type { TokenizerFacts } from './tokenizer-facts.ts';
 
 export const META_FORMAT_VERSION = 3;
 
@@ -66,11 +68,6 @@ export interface ModelMeta {
   tokenizer_facts?: Record<string, TokenizerFacts>;
   /** Present when the members are fold models (every row trained some of them; none was held out). */
   bagging?: BaggingRecord;
-}
-
-/** What tokenizer.ts' first pass learns of a word_index, and which file it was learned of. */
-export interface TokenizerFacts extends WordIndexFacts {
-  sha256: string;
 }
 
 export interface MetaInputs {
@@ -220,21 +217,8 @@ function outsideDirectory(path: string): boolean {
   return path.startsWith('/') || path.split(/[\\/]/).includes('..');
 }
 
-const isSha256 = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
-
 function tokenizerFactsFromJson(facts: unknown, bad: (what: string) => InputError): Record<string, TokenizerFacts> {
-  if (facts === null || typeof facts !== 'object' || Array.isArray(facts))
-    throw bad('tokenizer_facts must be an object');
-  for (const [path, f] of Object.entries(facts as Json)) {
-    const o = (f ?? {}) as Json;
-    if (outsideDirectory(path)) throw bad(`tokenizer_facts: ${JSON.stringify(path)} is outside the model directory`);
-    if (
-      !isSha256(o.sha256) ||
-      !Number.isSafeInteger(o.largest) ||
-      (o.largest as number) < 1 ||
-      typeof o.searchable !== 'boolean'
-    )
-      throw bad(`tokenizer_facts: ${JSON.stringify(path)} needs a sha256, its largest index (from 1) and searchable`);
-  }
+  const problem = tokenizerFactsProblem(facts, outsideDirectory);
+  if (problem) throw bad(problem);
   return facts as Record<string, TokenizerFacts>;
 }

@@ -5,12 +5,13 @@
  * meta.json says it is (missing, another size, another sha256).
  */
 import { CLEANING_VERSION } from '../data/clean.ts';
-import { Tokenizer } from '../data/tokenizer.ts';
+import { Tokenizer, type WordIndexFacts } from '../data/tokenizer.ts';
 import { InputError } from '../errors.ts';
 import { blendProblem, type Blend } from '../model/blend.ts';
 import type { MemberEntry, MemberScorer } from '../model/member.ts';
 import { MEMORY_FILE, PhraseMemory } from '../model/memory.ts';
 import { NGRAM_FILES, NgramScorer, type NgramJson, parseNgramFiles } from '../model/ngram/scorer.ts';
+import { factsOfCheckedFiles, type TokenizerFacts, tokenizerFactsProblem } from '../model/tokenizer-facts.ts';
 import type { AnsweringModel } from '../predict/predictor.ts';
 import { SequenceMember } from './sequence-member.ts';
 import * as tf from './tf.ts';
@@ -24,6 +25,7 @@ interface WebMeta {
   blend: Blend | null;
   memory: { phrases: number } | null;
   files?: Record<string, { bytes: number; sha256: string }>;
+  tokenizer_facts?: Record<string, TokenizerFacts>;
 }
 
 export interface WebModel extends AnsweringModel {
@@ -43,10 +45,12 @@ export async function loadWebModel(
   const files = new FileFetcher(base, fetchFile, backendReady);
   const meta = checkMeta(JSON.parse(await files.text('meta.json')), files.where('meta.json'));
   files.expected = meta.files ?? null;
+  // Each file is fetched checked against meta.files' sha256: a record of the same sha256 skips the pass.
+  const facts = factsOfCheckedFiles(meta.tokenizer_facts, meta.files);
   const memory = meta.memory
     ? files.gunzipped(MEMORY_FILE).then((t) => PhraseMemory.parse(t, meta.label_names.length, files.where(MEMORY_FILE)))
     : Promise.resolve(null);
-  const settled = await Promise.allSettled(meta.members.map((e) => loadMember(files, e)));
+  const settled = await Promise.allSettled(meta.members.map((e) => loadMember(files, e, facts)));
   const members = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = settled.find((r) => r.status === 'rejected');
   // The LSTMs hold tfjs tensors; the n-gram scorer's arrays go with the garbage.
@@ -66,7 +70,11 @@ export async function loadWebModel(
   };
 }
 
-async function loadMember(files: FileFetcher, entry: MemberEntry): Promise<MemberScorer> {
+async function loadMember(
+  files: FileFetcher,
+  entry: MemberEntry,
+  facts: ReadonlyMap<string, WordIndexFacts>,
+): Promise<MemberScorer> {
   const at = (name: string) => (entry.path === '.' ? name : `${entry.path}/${name}`);
   if (entry.kind === 'ngram') {
     const paths = { config: at(NGRAM_FILES.config), weights: at(NGRAM_FILES.weights) };
@@ -83,7 +91,7 @@ async function loadMember(files: FileFetcher, entry: MemberEntry): Promise<Membe
   ]);
   let tokenizer: Tokenizer;
   try {
-    tokenizer = Tokenizer.fromKerasJson(tokenizerText);
+    tokenizer = Tokenizer.fromKerasJson(tokenizerText, facts.get(at('tokenizer.json')) ?? null);
   } catch (err) {
     model.dispose();
     throw new InputError((err as Error).message, { file: files.where(at('tokenizer.json')) });
@@ -110,6 +118,11 @@ function checkMeta(json: unknown, file: string): WebMeta {
       throw bad(`a member entry this module cannot load: ${JSON.stringify(e)}`);
   if (m.blend != null) {
     const problem = blendProblem(m.blend, m.members.length);
+    if (problem) throw bad(problem);
+  }
+  if (m.tokenizer_facts !== undefined) {
+    // Paths are only looked up here, never followed: any name is harmless.
+    const problem = tokenizerFactsProblem(m.tokenizer_facts, () => false);
     if (problem) throw bad(problem);
   }
   return { ...m, blend: m.blend ?? null, memory: m.memory ?? null } as WebMeta;
