@@ -25,9 +25,8 @@ export function interruptOnSignals(
       exit(EXIT_CODE[sig] ?? 1);
       return;
     }
-    say(
-      `\n${sig}: stopping after this batch; the checkpoint keeps the last completed epoch (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)\n`,
-    );
+    // What stays (a checkpoint, folds done, nothing) depends on the run: its last lines say.
+    say(`\n${sig}: stopping after this batch (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)\n`);
     controller.abort(sig);
   };
   for (const s of SIGNALS) process.on(s, handler);
