@@ -129,7 +129,8 @@ async function train(opts: TrainRunOptions, reporter: TrainReporter): Promise<Tr
         meta,
         outOfFold: outOfFold && outOfFoldGzip(outOfFold),
         save: { quantize: settings.float16 ? 'float16' : null },
-        keepCheckpoint: settings.keepCheckpoint,
+        // A run on folds writes none: a checkpoint/ there is another run's, which --resume would take up.
+        keepCheckpoint: settings.keepCheckpoint && !bagging,
       },
       opts.onStaged,
     );

@@ -3,7 +3,7 @@
  * every row's out-of-fold answers; and cross-validation's own out-of-fold stack.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
@@ -113,6 +113,15 @@ describe('the best preset: every fold trains, the fold models answer together', 
       evaluateFile({ modelDir: r.out, file: data, validation: true, backend: 'wasm' }),
       (e: unknown) => e instanceof SettingError && /every row/.test(e.message),
     );
+  });
+
+  it("keeps no checkpoint of its own: another run's in --out goes with the model's write", async () => {
+    const out = join(tempDir(), 'model');
+    await train({ preset: 'seed', epochs: 1, out });
+    assert.ok(existsSync(join(out, 'checkpoint', 'state.json')));
+    const r = await train({ folds: 2, out });
+    assert.equal(r.checkpoint, null);
+    assert.ok(existsSync(join(out, 'meta.json')) && !existsSync(join(out, 'checkpoint')));
   });
 
   it('trains from scratch only: resume is refused before any work', async () => {
