@@ -8,7 +8,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { KAGGLE_CLASSES } from '../data/labels.ts';
-import { tokenizerJsonFacts, type WordIndexFacts } from '../data/tokenizer.ts';
+import { tokenizerJsonFacts } from '../data/tokenizer.ts';
 import { MAX_LEN_CAP } from '../data/prepare.ts';
 import { InputError, NotTrainedError } from '../errors.ts';
 import { recoverDirectory, replaceDirectory, type StagedHook } from '../fs/atomic-dir.ts';
@@ -122,7 +122,7 @@ export async function loadModelDirectory(
       // All at once: one member's files are read while another's are parsed (best: ten members, 265 MB);
       // those meta.json lists come from the bytes checked against it.
       const settled = await withBytesRead((await header.files) ?? new Map(), () =>
-        withTokenizerFacts(checkedFacts(dir, meta), () =>
+        withTokenizerFacts(dir, factsOfCheckedFiles(meta.tokenizer_facts, meta.files), () =>
           Promise.allSettled(meta.members.map((e) => loadMember(dir, e, speed))),
         ),
       );
@@ -161,12 +161,6 @@ export async function loadModelDirectory(
   // The checked bytes are the members' now (or garbage): the model does not hold them twice.
   const { files: _, ...rest } = header;
   return { ...rest, members, blend: meta?.blend ?? null, dispose: () => members.forEach((m) => m.dispose()) };
-}
-
-/** meta.json's tokenizer facts for the files whose checked bytes they were learned of (the same sha256). */
-function checkedFacts(dir: string, meta: ModelMeta): Map<string, WordIndexFacts> {
-  const known = factsOfCheckedFiles(meta.tokenizer_facts, meta.files);
-  return new Map([...known].map(([path, facts]) => [join(dir, path), facts]));
 }
 
 async function listDirectory(dir: string): Promise<string[]> {

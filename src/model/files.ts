@@ -24,11 +24,16 @@ export async function saveTokenizer(tokenizer: Tokenizer, dir: string): Promise<
 const knownFacts = new AsyncLocalStorage<ReadonlyMap<string, WordIndexFacts>>();
 
 /**
- * Runs `fn` with what is known of tokenizer files' word_index (by path): a model directory's meta.json
- * records it with each tokenizer's sha256, and hands it on for the files whose checked bytes match.
+ * Runs `fn` with what is known of the word_index of tokenizer files in `dir` (by path inside it): a model
+ * directory's meta.json records it with each tokenizer's sha256, and hands it on for the files whose
+ * checked bytes match.
  */
-export function withTokenizerFacts<T>(facts: ReadonlyMap<string, WordIndexFacts>, fn: () => Promise<T>): Promise<T> {
-  return knownFacts.run(new Map([...facts].map(([path, f]) => [resolve(path), f])), fn);
+export function withTokenizerFacts<T>(
+  dir: string,
+  facts: ReadonlyMap<string, WordIndexFacts>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return knownFacts.run(new Map([...facts].map(([path, f]) => [resolve(dir, path), f])), fn);
 }
 
 export async function loadTokenizer(dir: string): Promise<Tokenizer> {
