@@ -162,6 +162,11 @@ export function unusedSetting(
       setting: 'teacher',
       why: "the teacher's out-of-fold answers came from models that saw this run's other folds: train one model (seed or vectors preset) on it instead",
     };
+  if (folds && chosen.has('keepCheckpoint'))
+    return {
+      setting: 'keepCheckpoint',
+      why: 'a run on folds writes no checkpoint: it cannot be resumed, so none is kept',
+    };
   if (folds)
     for (const k of ['validationFile', 'validationSplit', 'shuffleSplit'] as const)
       if (k === 'validationFile' ? settings.validationFile !== null : chosen.has(k))

@@ -112,6 +112,17 @@ describe('every train flag takes effect or is refused (src/presets.ts)', () => {
     }
   });
 
+  it('on folds (cross-validation, the best preset) keeping a checkpoint or not is refused: none is written', () => {
+    const chosen = new Set<SettingKey>(['keepCheckpoint']);
+    for (const keepCheckpoint of [true, false]) {
+      const s = { ...settingsFor('seed', chosen), keepCheckpoint };
+      assert.equal(unusedSetting(s, chosen), null);
+      const unused = unusedSetting(s, chosen, true);
+      assert.equal(unused?.setting, 'keepCheckpoint');
+      assert.match(unused?.why ?? '', /no checkpoint/);
+    }
+  });
+
   it('the student keeps no checkpoint once its run ends, unless asked; its flags say so with --no-', () => {
     const student = { ...DEFAULT_SETTINGS, preset: 'student' as const };
     assert.equal(applyPreset(student, new Set()).keepCheckpoint, false);

@@ -329,7 +329,7 @@ export const TRAIN_FLAGS = {
   ),
   keepCheckpoint: sw(
     '--keep-checkpoint',
-    'keep checkpoint/ in --out once the run has ended, so that --resume can take it to more epochs (the default but with --preset student)',
+    'keep checkpoint/ in --out once the run has ended, so that --resume can take it to more epochs (the default but with --preset student; a run on folds, --folds or --preset best, writes none)',
   ),
   noKeepCheckpoint: {
     flags: '--no-keep-checkpoint',
@@ -556,12 +556,18 @@ export const COMMAND_FLAGS: Readonly<Record<string, Flags>> = {
   export: EXPORT_FLAGS,
 };
 
-/** The flag that sets a library setting (`validationSplit` → `--validation-split`), for error messages. */
+/**
+ * The flag that sets a library setting (`validationSplit` → `--validation-split`), for error messages;
+ * a switch with a `--no-` half is named as both (`--[no-]keep-checkpoint`): either may have been given.
+ */
 export function flagFor(setting: string): string {
   for (const flags of Object.values(COMMAND_FLAGS)) {
-    for (const [key, f] of Object.entries(flags)) {
-      if ((f.setting ?? key) === setting) return longFlag(f);
-    }
+    const named = Object.entries(flags)
+      .filter(([key, f]) => (f.setting ?? key) === setting)
+      .map(([, f]) => longFlag(f));
+    const positive = named.map((f) => f.replace(/^--no-/, '--'));
+    if (named.length === 2 && positive[0] === positive[1]) return positive[0].replace(/^--/, '--[no-]');
+    if (named.length > 0) return named[0];
   }
   return setting;
 }

@@ -6,9 +6,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { flagFor } from '../../src/cli/options.ts';
 import { sentiment, tempDir, trainHead, vectorsFor } from '../helpers.ts';
 
 const TINY = ['--epochs', '1', '--units', '4', '--embedding-dim', '4', '--dense-units', '4'];
+
+describe('flagFor: an error names the flag a user could have typed', () => {
+  it('one flag by its name, a switch with both halves as --[no-]', () => {
+    assert.equal(flagFor('validationSplit'), '--validation-split');
+    assert.equal(flagFor('memory'), '--no-memory');
+    assert.equal(flagFor('keepCheckpoint'), '--[no-]keep-checkpoint');
+  });
+});
 
 describe('train: a flag that would have no effect is refused, naming it and why', () => {
   let data = '';
@@ -63,6 +72,11 @@ describe('train: a flag that would have no effect is refused, naming it and why'
       '--folds with --embeddings on the seed preset (cross-validation checks every flag too)',
       () => ['--folds', '2', '--embeddings', vectors],
       /--embeddings: has no effect/,
+    ],
+    [
+      '--folds with --no-keep-checkpoint (a run on folds writes none)',
+      () => ['--folds', '2', '--no-keep-checkpoint'],
+      /--\[no-\]keep-checkpoint: has no effect.*no checkpoint/,
     ],
     ['--folds with --resume', () => ['--folds', '2', '--resume'], /--folds: .*cannot --resume/],
     ['--folds with --plot', () => ['--folds', '2', '--plot'], /--plot: .*cross-validation/],
