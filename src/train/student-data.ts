@@ -70,7 +70,9 @@ export async function withTransferSet(
           given: settings.augment.join(','),
         },
       );
-    // The words the student reads: a replacement it cannot read would be a word left out.
+    // Words every student kind reads (the tokenizer's num_words): a replacement the student cannot read
+    // would be a word left out. The member on vectors reads more, but all-pairs similarity over its whole
+    // vocabulary (100,000 words) would cost minutes; the frequent words are the ones replaced anyway.
     const readable = [...data.tokenizer.wordIndex]
       .filter(([, i]) => data.tokenizer.numWords === null || i < data.tokenizer.numWords)
       .map(([w]) => w);
