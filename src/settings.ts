@@ -180,7 +180,7 @@ const SETTINGS = {
   }),
   /** The teacher's share of each training target (the rest is the label). */
   distilWeight: setting<number>({ default: 0.8, rule: SHARE, before: 0.8 }),
-  /** The teacher's probabilities raised to 1/temperature and renormalised before they are mixed. */
+  /** The distillation term's temperature: teacher and student both softened at it, their cross-entropy times T² (Hinton et al.). */
   temperature: setting<number>({ default: 1, rule: ABOVE_0, before: 1 }),
   /** With a teacher: the kinds of new texts made from the training rows and labelled by the teacher; empty: none. */
   augment: setting<AugmentKind[]>({

@@ -292,7 +292,7 @@ export const TRAIN_FLAGS = {
   temperature: flag<number>({
     flags: '--temperature <t>',
     description:
-      "with --teacher: the teacher's probabilities raised to 1/t and renormalised (above 1 flattens them, below 1 sharpens)",
+      "with --teacher: the distillation's temperature (Hinton et al.): the teacher's and the student's probabilities both raised to 1/t and renormalised, their cross-entropy times t² (the loss printed is so much larger), plus the labels' share; above 1 the student also learns how the teacher ranks the unlikely classes",
     default: d.temperature,
     parse: positiveNumber,
   }),

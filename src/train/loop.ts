@@ -11,7 +11,14 @@ import { bestEpoch, isBetter, type EpochLog } from '../model/history.ts';
 import { forgetPrefixTreeScorer, predictRows } from '../model/recurrent-member.ts';
 import { scoreProbabilities } from '../model/scores.ts';
 import type { BatchingMode, Monitor } from '../settings.ts';
-import { batchTargets, checkSoftTargets, type SoftTargets } from './targets.ts';
+import {
+  batchTargets,
+  checkSoftTargets,
+  distillationLoss,
+  distillationTargets,
+  isTempered,
+  type SoftTargets,
+} from './targets.ts';
 
 export interface TrainOptions {
   /** The epoch to stop after (the total, counting epochs done before a resume). */
@@ -206,6 +213,8 @@ async function trainOnBatch(
   smoothing: number,
 ): Promise<{ loss: number; acc: number }> {
   if (batch.parts) return trainOnParts(model, data, batch.parts, numClasses, smoothing);
+  // The compiled loss is the cross-entropy against one target; a teacher at a temperature needs its own.
+  if (isTempered(data.soft)) return trainOnParts(model, data, [batch], numClasses, smoothing);
   const n = batch.rows.length;
   const x = tf.tensor2d(encodeBatch(data.sequences, batch), [n, batch.length], 'int32');
   const y = targets(data, batch, numClasses, smoothing);
@@ -232,20 +241,33 @@ async function trainOnParts(
 ): Promise<{ loss: number; acc: number }> {
   const total = parts.reduce((n, p) => n + p.rows.length, 0);
   let correct = 0;
-  const inputs = parts.map((p) => ({
-    x: tf.tensor2d(encodeBatch(data.sequences, p), [p.rows.length, p.length], 'int32'),
-    y: targets(data, p, numClasses, smoothing),
-  }));
+  const soft = isTempered(data.soft) ? data.soft : null;
+  const inputs = parts.map((p) => {
+    const n = p.rows.length;
+    const apart = soft && distillationTargets(data.labels, p, numClasses, smoothing, soft);
+    return {
+      x: tf.tensor2d(encodeBatch(data.sequences, p), [n, p.length], 'int32'),
+      y: targets(data, p, numClasses, smoothing),
+      apart: apart && {
+        labels: tf.tensor2d(apart.labels, [n, numClasses]),
+        teacher: tf.tensor2d(apart.teacher, [n, numClasses]),
+      },
+    };
+  });
   const hits: tf.Tensor[] = [];
   try {
     const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const loss = model.optimizer.minimize(
       () =>
         tf.addN(
-          inputs.map(({ x, y }) => {
+          inputs.map(({ x, y, apart }) => {
             const p = model.apply(x, { training: true }) as tf.Tensor;
             hits.push(tf.keep(tf.sum(tf.metrics.categoricalAccuracy(y, p))));
-            return tf.mul(tf.sum(tf.metrics.categoricalCrossentropy(y, p)), 1 / total);
+            const rows =
+              soft && apart
+                ? distillationLoss(p, apart, soft.weight, soft.temperature)
+                : tf.metrics.categoricalCrossentropy(y, p);
+            return tf.mul(tf.sum(rows), 1 / total);
           }),
         ) as tf.Scalar,
       true,
@@ -257,7 +279,7 @@ async function trainOnParts(
     return { loss: value, acc: correct / total };
   } finally {
     tf.dispose(hits);
-    for (const { x, y } of inputs) tf.dispose([x, y]);
+    for (const { x, y, apart } of inputs) tf.dispose([x, y, ...(apart ? [apart.labels, apart.teacher] : [])]);
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * What a training step aims at, row by row: the one-hot label, smoothed (Keras' label_smoothing), or
- * mixed with a teacher's probabilities (distillation: Hinton, Vinyals and Dean 2015).
+ * mixed with a teacher's probabilities (distillation: Hinton, Vinyals and Dean 2015), and the loss
+ * against a teacher at a temperature.
  */
 import { type Batch, oneHotBatch } from '../data/batches.ts';
+import * as tf from '../engine/tf.ts';
 import { SettingError } from '../errors.ts';
 
 /** A teacher's answers as training targets. */
@@ -11,8 +13,16 @@ export interface SoftTargets {
   probabilities: Float32Array;
   /** The teacher's share of each target (0 … 1): weight · teacher + (1 − weight) · one-hot. */
   weight: number;
-  /** The teacher's probabilities raised to 1/temperature and renormalised: above 1 flattens, below 1 sharpens. */
+  /**
+   * The distillation term's temperature (Hinton et al.): the teacher's probabilities raised to 1/T and
+   * renormalised, the student's likewise, their cross-entropy times T². 1: the teacher's as they are.
+   */
   temperature: number;
+}
+
+/** A loss other than the cross-entropy against one mixed target: a teacher at a temperature other than 1. */
+export function isTempered(soft: SoftTargets | undefined): soft is SoftTargets {
+  return soft !== undefined && soft.weight > 0 && soft.temperature !== 1;
 }
 
 /**
@@ -60,4 +70,41 @@ export function checkSoftTargets(soft: SoftTargets, rows: number, numClasses: nu
   for (const p of soft.probabilities)
     if (!(p >= 0 && p <= 1))
       throw new SettingError('softTargets', 'must be probabilities (each from 0 to 1)', { given: p });
+}
+
+/** A batch's two targets apart, each smoothed: the labels', and the teacher's softened at its temperature. */
+export function distillationTargets(
+  labels: ArrayLike<number>,
+  batch: Batch,
+  numClasses: number,
+  smoothing: number,
+  soft: SoftTargets,
+): { labels: Float32Array; teacher: Float32Array } {
+  return {
+    labels: batchTargets(labels, batch, numClasses, smoothing),
+    teacher: batchTargets(labels, batch, numClasses, smoothing, { ...soft, weight: 1 }),
+  };
+}
+
+/**
+ * Each row's loss of a student's probabilities `p` ([rows, classes], a softmax's output):
+ * weight · T² · H(teacher at T, student at T) + (1 − weight) · H(labels, p), Hinton et al.'s
+ * distillation loss; the T² keeps the soft term's gradients the size they are at T = 1, where the sum
+ * is the cross-entropy against `batchTargets`' mix. The student at T is softmax(log p / T) (log p is
+ * the logits less a constant per row, which the softmax cancels); the 1e-10 keeps a probability that
+ * rounded to 0 finite.
+ */
+export function distillationLoss(
+  p: tf.Tensor,
+  targets: { labels: tf.Tensor; teacher: tf.Tensor },
+  weight: number,
+  temperature: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const logP = tf.log(tf.add(p, 1e-10));
+    const studentAtT = tf.logSoftmax(tf.mul(logP, 1 / temperature));
+    const soft = tf.mul(tf.sum(tf.mul(targets.teacher, studentAtT), -1), -weight * temperature * temperature);
+    const hard = tf.mul(tf.sum(tf.mul(targets.labels, logP), -1), -(1 - weight));
+    return tf.add(soft, hard);
+  });
 }

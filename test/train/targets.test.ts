@@ -5,10 +5,18 @@ import { readLabelled } from '../../src/data/labels.ts';
 import { withSeededMathRandom } from '../../src/data/random.ts';
 import { splitRows } from '../../src/data/split.ts';
 import { initEngine } from '../../src/engine/engine.ts';
+import * as tf from '../../src/engine/tf.ts';
 import { buildModel } from '../../src/model/recipe.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings.ts';
 import { trainModel, type TrainData } from '../../src/train/loop.ts';
-import { batchTargets, checkSoftTargets, type SoftTargets } from '../../src/train/targets.ts';
+import {
+  batchTargets,
+  checkSoftTargets,
+  distillationLoss,
+  distillationTargets,
+  isTempered,
+  type SoftTargets,
+} from '../../src/train/targets.ts';
 import { speedLayer, trainHead } from '../helpers.ts';
 
 const batch = { rows: Int32Array.of(2, 0), length: 1 };
@@ -53,6 +61,95 @@ describe('training targets (src/train/targets.ts)', () => {
     // A zero stays (almost) zero however cold, and never turns into NaN.
     const hard = { probabilities: Float32Array.of(0, 1, 0, 0, 1, 0, 0, 1, 0), weight: 1, temperature: 0.5 };
     close(batchTargets(labels, batch, 3, 0, hard), [0, 1, 0, 0, 1, 0]);
+  });
+});
+
+describe('the distillation loss at a temperature (src/train/targets.ts)', () => {
+  before(() => initEngine('wasm'));
+  // The student's probabilities for the batch's two rows (rows 2 and 0).
+  const student = [0.6, 0.3, 0.1, 0.25, 0.5, 0.25];
+  const lossOf = (p: number[], weight: number, temperature: number, smoothing = 0) => {
+    const apart = distillationTargets(labels, batch, 3, smoothing, soft(weight, temperature));
+    return tf.tidy(() =>
+      Array.from(
+        distillationLoss(
+          tf.tensor2d(p, [2, 3]),
+          { labels: tf.tensor2d(apart.labels, [2, 3]), teacher: tf.tensor2d(apart.teacher, [2, 3]) },
+          weight,
+          temperature,
+        ).dataSync(),
+      ),
+    );
+  };
+  const entropy = (t: number[], q: number[]) => -t.reduce((s, ti, j) => s + ti * Math.log(q[j]), 0);
+  const atT = (q: number[], t: number) => {
+    const r = q.map((v) => v ** (1 / t));
+    const sum = r.reduce((a, b) => a + b);
+    return r.map((v) => v / sum);
+  };
+
+  it('at temperature 1 it is the cross-entropy against the mixed target, smoothed or not', () => {
+    assert.equal(isTempered(soft(0.8)), false);
+    for (const smoothing of [0, 0.1]) {
+      const mixed = batchTargets(labels, batch, 3, smoothing, soft(0.8));
+      const want = [0, 1].map((i) =>
+        entropy(Array.from(mixed.subarray(i * 3, i * 3 + 3)), student.slice(i * 3, i * 3 + 3)),
+      );
+      close(lossOf(student, 0.8, 1, smoothing), want);
+    }
+  });
+
+  it("above 1 both sides are softened and the soft term weighs T²: Hinton et al.'s loss", () => {
+    assert.equal(isTempered(soft(0.8, 3)), true);
+    assert.equal(isTempered(soft(0, 3)), false, 'no teacher share: the labels alone');
+    const teacherRows = [
+      [0.1, 0.1, 0.8],
+      [0.2, 0.3, 0.5],
+    ];
+    const oneHot = [
+      [0, 0, 1],
+      [0, 1, 0],
+    ];
+    const want = [0, 1].map((i) => {
+      const p = student.slice(i * 3, i * 3 + 3);
+      return 0.8 * 9 * entropy(atT(teacherRows[i], 3), atT(p, 3)) + 0.2 * entropy(oneHot[i], p);
+    });
+    const got = lossOf(student, 0.8, 3);
+    assert.ok(
+      got.every((v, i) => Math.abs(v - want[i]) < 1e-4),
+      `${got} vs ${want}`,
+    );
+  });
+
+  it("a student that answers as the teacher is where the soft term's gradient vanishes, at any temperature", () => {
+    const teacherRows = [0.1, 0.1, 0.8, 0.2, 0.3, 0.5];
+    for (const temperature of [1, 2, 5]) {
+      const apart = distillationTargets(labels, batch, 3, 0, soft(1, temperature));
+      const gradAt = (logits: number[]) =>
+        tf.tidy(() => {
+          const g = tf.grad((z: tf.Tensor) =>
+            tf.sum(
+              distillationLoss(
+                tf.softmax(z),
+                { labels: tf.tensor2d(apart.labels, [2, 3]), teacher: tf.tensor2d(apart.teacher, [2, 3]) },
+                1,
+                temperature,
+              ),
+            ),
+          );
+          return Array.from(g(tf.tensor2d(logits, [2, 3])).dataSync());
+        });
+      const atTeacher = gradAt(teacherRows.map(Math.log));
+      assert.ok(
+        atTeacher.every((v) => Math.abs(v) < 1e-4),
+        `T ${temperature}: ${atTeacher}`,
+      );
+      const elsewhere = gradAt(student.map(Math.log));
+      assert.ok(
+        elsewhere.some((v) => Math.abs(v) > 1e-2),
+        `T ${temperature}: ${elsewhere}`,
+      );
+    }
   });
 });
 
@@ -111,5 +208,16 @@ describe('training towards a teacher (src/train/loop.ts)', () => {
     assert.ok(labelled[2].loss < Math.log(5) - 0.05, `labels alone: ${labelled[2].loss}`);
     // Validation still scores the labels: both runs report a val_loss against them.
     assert.ok(taught.every((e) => e.val_loss !== null));
+  });
+
+  it('at a temperature the loop trains on the tempered loss: a uniform teacher holds it at T² ln 5 or above', async () => {
+    const uniform: SoftTargets = {
+      probabilities: new Float32Array(data.sequences.length * 5).fill(0.2),
+      weight: 1,
+      temperature: 3,
+    };
+    const taught = await train(uniform);
+    for (const e of taught) assert.ok(e.loss >= 9 * Math.log(5) - 1e-3, `epoch ${e.epoch}: loss ${e.loss}`);
+    assert.ok(taught.every((e) => Number.isFinite(e.val_loss ?? Number.NaN)));
   });
 });
