@@ -126,6 +126,9 @@ describe('every train flag takes effect or is refused (src/presets.ts)', () => {
   it('the student keeps no checkpoint once its run ends, unless asked; its flags say so with --no-', () => {
     const student = { ...DEFAULT_SETTINGS, preset: 'student' as const };
     assert.equal(applyPreset(student, new Set()).keepCheckpoint, false);
+    // Hinton et al.'s temperature by default; the user's own when given (1: the teacher's answers as they are).
+    assert.equal(applyPreset(student, new Set()).temperature, 3);
+    assert.equal(applyPreset(student, new Set<SettingKey>(['temperature'])).temperature, 1);
     assert.equal(applyPreset(student, new Set<SettingKey>(['keepCheckpoint'])).keepCheckpoint, true);
     assert.equal(applyPreset({ ...DEFAULT_SETTINGS, preset: 'vectors' }, new Set()).keepCheckpoint, true);
     assert.match(presetDefaultsAsFlags(PRESET_TABLE.student), / --no-keep-checkpoint( |$)/);
