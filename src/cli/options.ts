@@ -273,7 +273,7 @@ export const TRAIN_FLAGS = {
   teacher: flag<string>({
     flags: '--teacher <dir>',
     description:
-      "distil: a model trained with --preset best on this same file; the LSTM members train towards its out-of-fold answers (its stack's) mixed with the labels, validation still scores the labels",
+      'distil: a model trained with --preset best on this same file; the LSTM members train towards its answers (--teacher-targets says which) mixed with the labels, validation still scores the labels',
     parse: pathValue,
   }),
   teacherTargets: flag<TeacherTargets>({
