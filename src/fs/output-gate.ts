@@ -5,7 +5,7 @@
  * hard link to an input is refused as the input itself is.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SettingError } from '../errors.ts';
 import { outputTarget, type Target } from './output-file.ts';
 
@@ -99,28 +99,63 @@ export async function checkOutputs(outputs: ReadonlyArray<Output>, reads: Readon
 
 /**
  * A directory a command replaces whole (a model directory) must hold none of its inputs: refuses,
- * naming `setting`, when a file of `reads` is inside `dir` (through links, or as a hard link there).
+ * naming `setting`, when a file of `reads` is inside `dir` (through links, or as a hard link there),
+ * or a directory of `readDirs` (a teacher model) is `dir`, inside it or around it.
  */
 export async function checkDirectoryHoldsNoInput(
   dir: string,
   setting: string,
   given: string,
   reads: ReadonlyArray<string>,
+  readDirs: ReadonlyArray<string> = [],
 ): Promise<void> {
   const realDir = await realpath(dir).catch(() => null);
+  await checkNoDirectoryNested(realDir ?? (await finalPath(dir)), setting, given, readDirs);
   if (!realDir) return;
   const inside = await inputIdentities([realDir]);
   for (const read of reads) {
     const s = await stat(read).catch(() => null);
     if (!s || s.isDirectory()) continue;
     const real = await realpath(read).catch(() => resolve(read));
-    const rel = relative(realDir, real);
-    const within = rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep);
+    const within = isWithin(realDir, real);
     if (within || inside.has(identity(s)))
       throw new SettingError(
         setting,
         `holds ${read}, which this run reads, and a model directory is replaced whole: give another directory`,
         { given },
       );
+  }
+}
+
+/** `path` is strictly inside `dir` (both resolved). */
+function isWithin(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/**
+ * A directory the run reads (a teacher) and the one it replaces whole must not be one, nor either
+ * inside the other: replacing the read one, or one around it, destroys it; one inside it would be
+ * lost when the read one is replaced in turn, and could be a part of it (`bilstm/`).
+ */
+async function checkNoDirectoryNested(
+  target: string,
+  setting: string,
+  given: string,
+  reads: ReadonlyArray<string>,
+): Promise<void> {
+  for (const read of reads) {
+    const s = await stat(read).catch(() => null);
+    if (!s?.isDirectory()) continue;
+    const real = await realpath(read);
+    const why =
+      real === target
+        ? `is ${read}, which this run reads, and writing it would destroy it`
+        : isWithin(target, real)
+          ? `holds ${read}, which this run reads, and a model directory is replaced whole`
+          : isWithin(real, target)
+            ? `is inside ${read}, which this run reads`
+            : null;
+    if (why) throw new SettingError(setting, `${why}: give a directory of its own`, { given });
   }
 }

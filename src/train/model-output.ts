@@ -8,16 +8,17 @@ import { isModelEntry } from '../model/directory.ts';
 
 /**
  * Runs `work` with `out` checked, resolved (a link followed) and locked for this process; a new
- * directory left empty by a run that saved nothing is removed again. `reads`: the files the run reads,
- * none of which may be inside the directory it replaces.
+ * directory left empty by a run that saved nothing is removed again. None of the files the run reads
+ * may be inside the directory it replaces, and none of the model directories it reads (a teacher) may
+ * be it, inside it or around it.
  */
 export async function withModelOutput<T>(
   given: string,
-  reads: ReadonlyArray<string>,
+  reads: RunInputs,
   work: (out: string) => Promise<T>,
 ): Promise<T> {
   const out = await checkOutputDirectory(given, 'out', isModelEntry);
-  await checkDirectoryHoldsNoInput(out, 'out', given, reads);
+  await checkDirectoryHoldsNoInput(out, 'out', given, reads.files, reads.modelDirs);
   const existed = (await stat(out).catch(() => null)) !== null;
   const release = await lockDirectory(out, 'out');
   try {
@@ -28,12 +29,19 @@ export async function withModelOutput<T>(
   }
 }
 
-/** The files a run reads: its data, its validation file, its word vectors (where they resolve). */
+/** What a run reads: files, and model directories. */
+export interface RunInputs {
+  files: string[];
+  modelDirs: string[];
+}
+
+/** What a run reads: its data, its validation file, its word vectors (where they resolve); its teacher's directory. */
 export function runInputs(opts: {
   dataFile: string;
   validationFile?: string | null;
+  teacher?: string | null;
   embeddings?: string | null;
-}): string[] {
+}): RunInputs {
   const files = [opts.dataFile];
   if (opts.validationFile) files.push(opts.validationFile);
   if (opts.embeddings) {
@@ -43,5 +51,5 @@ export function runInputs(opts: {
       // A missing vectors package is reported, with advice, when the run reads its settings.
     }
   }
-  return files;
+  return { files, modelDirs: opts.teacher ? [opts.teacher] : [] };
 }

@@ -111,4 +111,24 @@ describe('the output gate: nothing written may destroy what is read', () => {
     writeFileSync(other, 'z');
     await checkDirectoryHoldsNoInput(out, 'out', out, [other, join(dir, 'missing.tsv')]);
   });
+
+  it('refuses a model directory that is a directory the run reads, around it or inside it (new or not)', async () => {
+    const { dir, model } = inputs();
+    const cases: Array<[string, RegExp]> = [
+      [model, /is .*model, which this run reads/],
+      [dir, /holds .*model, which this run reads/],
+      [join(model, 'fold-1'), /is inside .*model/],
+      [join(model, 'new', 'deeper'), /is inside .*model/],
+    ];
+    symlinkSync(model, join(dir, 'model-link'));
+    cases.push([join(dir, 'model-link'), /is .*model, which this run reads/]);
+    for (const [out, why] of cases)
+      await assert.rejects(checkDirectoryHoldsNoInput(out, 'out', out, [], [model]), (err: unknown) => {
+        assert.ok(err instanceof SettingError && why.test(err.message), String(err));
+        return true;
+      });
+    // A directory beside it, or its parent's other child, is its own.
+    await checkDirectoryHoldsNoInput(join(dir, 'model-2'), 'out', 'model-2', [], [model]);
+    await checkDirectoryHoldsNoInput(join(dir, 'student'), 'out', 'student', [], [model, join(dir, 'missing')]);
+  });
 });

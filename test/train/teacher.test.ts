@@ -3,7 +3,7 @@
  * towards its out-of-fold answers; the student directory stands on its own.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { initEngine } from '../../src/engine/engine.ts';
@@ -22,7 +22,7 @@ describe('a student trained towards a teacher (--teacher)', () => {
   let data = '';
   let teacher = '';
   const train = (
-    over: Partial<RunSettings> & { dataFile?: string; folds?: number; explicit?: Set<SettingKey> },
+    over: Partial<RunSettings> & { dataFile?: string; out?: string; folds?: number; explicit?: Set<SettingKey> },
     reporter: Parameters<typeof runTraining>[1] = {},
   ) =>
     runTraining(
@@ -210,6 +210,21 @@ describe('a student trained towards a teacher (--teacher)', () => {
       name: 'SettingError',
       message: /teacher.*student preset learns from a teacher/s,
     });
+  });
+
+  it('never writes its model where the teacher is, around it or inside it: the teacher stays whole', async () => {
+    const files = (dir: string) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .sort()
+        .map((f) => [f, statSync(join(dir, f))] as const)
+        .filter(([, s]) => s.isFile())
+        .map(([f, s]) => `${f} ${s.size} ${s.mtimeMs}`);
+    const before = files(teacher);
+    const part = readdirSync(teacher, { withFileTypes: true }).find((e) => e.isDirectory())?.name;
+    assert.ok(part, 'a fold model or member folder of the teacher');
+    for (const out of [teacher, join(teacher, part), join(teacher, 'student')])
+      await assert.rejects(train({ teacher, out }), { name: 'SettingError', message: /out.*which this run reads/s });
+    assert.deepEqual(files(teacher), before);
   });
 
   it('refuses a teacher that cannot teach this run, naming it and why', async () => {
