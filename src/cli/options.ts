@@ -325,7 +325,7 @@ export const TRAIN_FLAGS = {
   }),
   resume: sw(
     '--resume',
-    'continue from the checkpoint in --out (written after every epoch) with its settings; --epochs is the total to reach',
+    'continue from the checkpoint in --out (written after every epoch) with its settings, on the same data, validation file and teacher (refused if their bytes changed); --epochs is the total to reach',
   ),
   keepCheckpoint: sw(
     '--keep-checkpoint',

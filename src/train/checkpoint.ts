@@ -1,7 +1,8 @@
 /**
  * The checkpoint in `<out>/checkpoint/`, written after every epoch: the model's weights, Adam's
- * state, the tokenizer, and state.json (epochs done, their history, the run's settings and the data's
- * sha256). With the per-epoch seeds of the loop, that is all a resumed run needs to continue exactly.
+ * state, the tokenizer, and state.json (epochs done, their history, the run's settings, the data's
+ * sha256 and its validation file's and teacher's). With the per-epoch seeds of the loop, that is all a
+ * resumed run needs to continue exactly.
  */
 import { join } from 'node:path';
 import * as tf from '../engine/tf.ts';
@@ -14,6 +15,7 @@ import { loadTokenizer, MODEL_FILES, saveJson, saveTokenizer } from '../model/fi
 import { checkedWeightData, loadLayersModel, saveLayersModel } from '../model/layers-files.ts';
 import type { EpochLog } from '../model/history.ts';
 import { settingsFromJson, type RunSettings, type RunSettingsJson } from '../settings.ts';
+import { isSha256 } from '../model/tokenizer-facts.ts';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 2;
@@ -25,6 +27,12 @@ const FILES = {
   bestWeights: 'best.bin',
 } as const;
 
+/** What a run learns from besides its data file: the validation file's bytes, the teacher's meta.json (which lists its files' sha256). */
+export interface InputDigests {
+  validation_file?: string;
+  teacher?: string;
+}
+
 export interface CheckpointState {
   format_version: number;
   /** Epochs completed. */
@@ -33,6 +41,11 @@ export interface CheckpointState {
   settings: RunSettingsJson;
   data_file: string;
   data_sha256: string;
+  /**
+   * The sha256 of what else the run learns from (InputDigests): a resume refuses to go on from other
+   * ones. Absent in checkpoints written before it was recorded, which are not checked.
+   */
+  inputs_sha256?: InputDigests;
   param_count: number;
   engine: string;
   saved: string;
@@ -181,6 +194,15 @@ function checkState(state: CheckpointState, file: string): void {
   if (typeof state.data_sha256 !== 'string' || typeof state.data_file !== 'string')
     throw bad('data_file or data_sha256 is missing');
   if (!Number.isInteger(state.param_count)) throw bad('param_count is missing');
+  const inputs = state.inputs_sha256;
+  if (
+    inputs !== undefined &&
+    (inputs === null ||
+      typeof inputs !== 'object' ||
+      Array.isArray(inputs) ||
+      Object.entries(inputs).some(([k, v]) => !(k === 'validation_file' || k === 'teacher') || !isSha256(v)))
+  )
+    throw bad('inputs_sha256 must map validation_file and teacher to sha256 digests');
 }
 
 /** Weights written with tf.io.encodeWeights, in the order they were written (Adam restores its moments by position). */

@@ -2,6 +2,7 @@
  * What every training run starts from: the settings resolved (a resume's from its checkpoint), the
  * data read, checked and encoded, the rows split, and the engine started, each reported.
  */
+import { join } from 'node:path';
 import { type Classes, classesOf, indexLabels, labelCounts } from '../data/labels.ts';
 import { type PreparedData, prepareTrainingData } from '../data/prepare.ts';
 import { foldSplit, heldOutRows, type RowSplit, range } from '../data/split.ts';
@@ -10,6 +11,7 @@ import { resolveEmbeddings } from '../data/vectors.ts';
 import { describeEngine, type Engine, type EngineInfo, type EngineRequest, startEngine } from '../engine/engine.ts';
 import { InputError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
+import { fileDigest } from '../fs/digest.ts';
 import { checkInputFile } from '../fs/read.ts';
 import type { MemberKind } from '../model/member.ts';
 import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
@@ -22,10 +24,10 @@ import {
   WHOLE_AT_LEAST_2,
 } from '../settings.ts';
 import { checkTrainingMemory } from './memory-estimate.ts';
-import { type Checkpoint, loadCheckpoint } from './checkpoint.ts';
+import { type Checkpoint, type InputDigests, loadCheckpoint } from './checkpoint.ts';
 import type { NgramProgress } from './train-ngram.ts';
 import type { LstmCallbacks } from './train-recurrent.ts';
-import { checkSameData, resumeSettings } from './resume.ts';
+import { checkSameData, checkSameInputs, resumeSettings } from './resume.ts';
 import type { VectorsProgress } from './prepare-vectors.ts';
 import { studentTargets, type TransferRows, withTransferSet } from './student-data.ts';
 import { teacherModelAnswers } from './teacher.ts';
@@ -126,6 +128,8 @@ export interface TrainReporter extends LstmCallbacks {
 export interface StartedRun {
   /** The training file's sha256 (what a checkpoint and `evaluate --validation` check). */
   sha256: string;
+  /** The validation file's and the teacher's sha256 (what a checkpoint checks). */
+  inputsSha256: InputDigests;
   classes: Classes;
   /** Each row's group (the file's group column, else its own line), for folds. */
   groups: string[];
@@ -203,6 +207,11 @@ export async function startRun(
   const teacher = requested.teacher
     ? await studentTargets(requested.teacher, table.sha256, classes.labels, table.rows.length, rows.length)
     : null;
+  const inputsSha256: InputDigests = {
+    ...(validation ? { validation_file: validation.sha256 } : {}),
+    ...(requested.teacher ? { teacher: (await fileDigest(join(requested.teacher, 'meta.json'))).sha256 } : {}),
+  };
+  if (checkpoint) checkSameInputs(checkpoint, inputsSha256, requested);
   const labels = Int32Array.from([...classes.index, ...valIndex]);
   const data = prepareTrainingData(
     rows.map((r) => r.text),
@@ -286,6 +295,7 @@ export async function startRun(
     teacher.set(await teacherModelAnswers(settings.teacher, data.cleaned.slice(0, table.rows.length), engine.speed));
   const started = {
     sha256: table.sha256,
+    inputsSha256,
     classes,
     groups,
     data,

@@ -69,6 +69,7 @@ export async function trainMembers(
         out: first ? out : null,
         dataFile: opts.dataFile,
         dataSha256: run.sha256,
+        inputsSha256: run.inputsSha256,
         engine,
         checkpoint: first ? run.checkpoint : null,
         signal: opts.signal,

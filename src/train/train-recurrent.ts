@@ -15,7 +15,13 @@ import { describeLayers } from '../model/quietly.ts';
 import { RecurrentMember } from '../model/recurrent-member.ts';
 import type { RowSplit } from '../data/split.ts';
 import { settingsToJson, type RunSettings } from '../settings.ts';
-import { CHECKPOINT_FORMAT_VERSION, saveCheckpoint, type BestWeights, type Checkpoint } from './checkpoint.ts';
+import {
+  CHECKPOINT_FORMAT_VERSION,
+  saveCheckpoint,
+  type BestWeights,
+  type Checkpoint,
+  type InputDigests,
+} from './checkpoint.ts';
 import { trainModel, type TrainCallbacks } from './loop.ts';
 import type { SoftTargets } from './targets.ts';
 
@@ -44,6 +50,8 @@ export interface LstmTraining {
   out: string | null;
   dataFile: string;
   dataSha256: string;
+  /** The other inputs' sha256, for the checkpoint. */
+  inputsSha256: InputDigests;
   /** The running engine: its name goes in the checkpoint, its speed layer to the model (build's and a resume's). */
   engine: Engine;
   checkpoint: Checkpoint | null;
@@ -108,6 +116,7 @@ export async function trainRecurrentMember(t: LstmTraining, callbacks: LstmCallb
             settings: settingsToJson(settings),
             data_file: t.dataFile,
             data_sha256: t.dataSha256,
+            inputs_sha256: t.inputsSha256,
             param_count: model.countParams(),
             engine: t.engine.info.name,
             saved: new Date().toISOString(),

@@ -3,7 +3,7 @@
  * towards its out-of-fold answers; the student directory stands on its own.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { initEngine } from '../../src/engine/engine.ts';
@@ -22,7 +22,13 @@ describe('a student trained towards a teacher (--teacher)', () => {
   let data = '';
   let teacher = '';
   const train = (
-    over: Partial<RunSettings> & { dataFile?: string; out?: string; folds?: number; explicit?: Set<SettingKey> },
+    over: Partial<RunSettings> & {
+      dataFile?: string;
+      out?: string;
+      resume?: boolean;
+      folds?: number;
+      explicit?: Set<SettingKey>;
+    },
     reporter: Parameters<typeof runTraining>[1] = {},
   ) =>
     runTraining(
@@ -225,6 +231,20 @@ describe('a student trained towards a teacher (--teacher)', () => {
     for (const out of [teacher, join(teacher, part), join(teacher, 'student')])
       await assert.rejects(train({ teacher, out }), { name: 'SettingError', message: /out.*which this run reads/s });
     assert.deepEqual(files(teacher), before);
+  });
+
+  it('a resume refuses a teacher changed in place since the checkpoint: its answers would be other targets', async () => {
+    const own = join(tempDir(), 'teacher');
+    cpSync(teacher, own, { recursive: true });
+    const out = join(tempDir(), 'student');
+    await train({ teacher: own, epochs: 1, keepCheckpoint: true, out });
+    const meta = readFileSync(join(own, 'meta.json'), 'utf8');
+    writeFileSync(join(own, 'meta.json'), `${meta}\n`); // as a teacher trained again would: other bytes
+    const resume = () =>
+      train({ teacher: own, epochs: 2, keepCheckpoint: true, out, resume: true, explicit: new Set(['epochs']) });
+    await assert.rejects(resume(), { name: 'SettingError', message: /resume.*teacher .* has changed/s });
+    writeFileSync(join(own, 'meta.json'), meta);
+    assert.equal((await resume()).history.length, 2);
   });
 
   it('refuses a teacher that cannot teach this run, naming it and why', async () => {

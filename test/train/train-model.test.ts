@@ -34,8 +34,9 @@ describe('training runs', () => {
     await initEngine('wasm');
     data = trainHead(800);
   });
-  const run = (settings: Partial<RunSettings> & { out?: string; resume?: boolean; explicit?: Set<SettingKey> }) =>
-    runTraining({ ...TINY, dataFile: data, out: join(tempDir(), 'model'), backend: 'wasm', ...settings });
+  const run = (
+    settings: Partial<RunSettings> & { dataFile?: string; out?: string; resume?: boolean; explicit?: Set<SettingKey> },
+  ) => runTraining({ ...TINY, dataFile: data, out: join(tempDir(), 'model'), backend: 'wasm', ...settings });
 
   it('keeps the best epoch: the saved weights score its val_acc, history.json marks it', async () => {
     const r = await run({ epochs: 5, seed: 3 });
@@ -81,6 +82,36 @@ describe('training runs', () => {
     wa.forEach((w, i) => assert.ok(tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0] < 1e-4, `weight ${i}`));
     a.dispose();
     b.dispose();
+  });
+
+  it('a resume refuses a validation file whose bytes changed since the checkpoint, and goes on from the same ones', async () => {
+    const dir = tempDir();
+    const [train, validation] = [join(dir, 'train.tsv'), join(dir, 'validation.tsv')];
+    const lines = readFileSync(data, 'utf8').trimEnd().split('\n');
+    writeFileSync(train, `${lines.slice(0, 601).join('\n')}\n`);
+    const held = `${[lines[0], ...lines.slice(601)].join('\n')}\n`;
+    writeFileSync(validation, held);
+    const out = join(dir, 'model');
+    await run({ epochs: 1, seed: 5, out, dataFile: train, validationFile: validation });
+    writeFileSync(
+      validation,
+      held.replace(/\t(\d)\n/, (_, l: string) => `\t${(Number(l) + 1) % 5}\n`),
+    );
+    await assert.rejects(run({ epochs: 2, seed: 5, out, dataFile: train, resume: true }), {
+      name: 'SettingError',
+      message: /validation file .*validation\.tsv has changed since the checkpoint/,
+    });
+    writeFileSync(validation, held);
+    const resumed = await run({ epochs: 2, seed: 5, out, dataFile: train, resume: true });
+    assert.equal(resumed.history.length, 2);
+    const statePath = join(out, 'checkpoint', 'state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(state.inputs_sha256 as object), ['validation_file']);
+    writeFileSync(statePath, JSON.stringify({ ...state, inputs_sha256: { validation_file: 'abc' } }));
+    await assert.rejects(run({ epochs: 3, seed: 5, out, dataFile: train, resume: true }), {
+      name: 'InputError',
+      message: /inputs_sha256/,
+    });
   });
 
   it('keepCheckpoint false: an ended run leaves the model alone in its directory; a resume may choose either', async () => {
