@@ -7,7 +7,7 @@
  * before it is swapped in.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EngineInfo, EngineRequest } from '../engine/engine.ts';
@@ -140,7 +140,8 @@ export async function exportWeb(opts: ExportOptions): Promise<ExportResult> {
 /** DIR may be new or empty; one with files only with `force`; never the model directory, inside it or around it. */
 async function checkExportDirectory(opts: ExportOptions): Promise<string> {
   const out = await checkOutputDirectory(opts.out, 'web', () => true);
-  const model = resolve(opts.modelDir);
+  // The model's own path, its links followed as out's are: a link to it names it too.
+  const model = await realpath(opts.modelDir).catch(() => resolve(opts.modelDir));
   const inside = (a: string, b: string) => a === b || a.startsWith(b + sep);
   if (inside(model, out) || inside(out, model))
     throw new SettingError(

@@ -5,7 +5,7 @@
  * leaving every file as it was.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '../../src/engine/tf.ts';
@@ -128,8 +128,14 @@ describe('exportWeb', () => {
 
   it('refuses the model directory itself, a folder inside it or around it, touching nothing', async () => {
     const before = snapshot(model);
-    for (const out of [model, join(model, 'site'), join(model, '..')])
-      await assert.rejects(exportWeb({ modelDir: model, out, backend: 'wasm', force: true }), {
+    const link = join(tempDir(), 'model-link');
+    symlinkSync(model, link);
+    const ways = [model, join(model, 'site'), join(model, '..')].flatMap((out) => [
+      { modelDir: model, out },
+      { modelDir: link, out }, // the model named through a link, the folder by its own path
+    ]);
+    for (const { modelDir, out } of ways)
+      await assert.rejects(exportWeb({ modelDir, out, backend: 'wasm', force: true }), {
         name: 'SettingError',
         message: /a folder of its own, not the model directory/,
       });
