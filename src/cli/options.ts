@@ -32,6 +32,7 @@ import {
 } from '../settings.ts';
 import {
   atLeastTwo,
+  augmentShare,
   augmentKinds,
   fraction,
   nameList,
@@ -304,9 +305,9 @@ export const TRAIN_FLAGS = {
   }),
   augmentShare: flag<number>({
     flags: '--augment-share <r>',
-    description: 'with --augment: new texts per training row, all kinds together',
+    description: 'with --augment: new texts per training row, all kinds together (at most 20)',
     default: d.augmentShare,
-    parse: positiveNumber,
+    parse: augmentShare,
   }),
   float16: sw(
     '--float16',

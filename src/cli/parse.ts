@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { DECIMAL } from '../data/numbers.ts';
 import {
   ABOVE_0,
+  AUGMENT_SHARE,
   type AugmentKind,
   FRACTION,
   type Rule,
@@ -32,6 +33,7 @@ export const fraction = byRule(FRACTION, DECIMAL);
 export const positiveNumber = byRule(ABOVE_0, DECIMAL);
 /** A share in [0, 1]. */
 export const share = byRule(SHARE, DECIMAL);
+export const augmentShare = byRule(AUGMENT_SHARE, DECIMAL);
 
 /** Comma-separated names, at least two, none empty: `neg,neutral,pos`. */
 export function nameList(value: string): string[] {

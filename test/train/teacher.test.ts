@@ -191,6 +191,11 @@ describe('a student trained towards a teacher (--teacher)', () => {
       name: 'SettingError',
       message: /augmentShare.*augment/s,
     });
+    // Bounded: every new text is labelled by the teacher and read every epoch.
+    await assert.rejects(train({ teacher, augment: ['dropout'], augmentShare: 21 }), {
+      name: 'SettingError',
+      message: /augmentShare.*at most 20/s,
+    });
   });
 
   it('the student preset: the member on vectors, distilled, a model directory of one member', async () => {
