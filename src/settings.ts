@@ -84,6 +84,14 @@ export const AUGMENT_SHARE: Rule = {
   valid: (v) => typeof v === 'number' && v > 0 && v <= 20,
   expected: 'a number above 0, at most 20',
 };
+/**
+ * Hinton et al. distil at 1 to 20; far above, the softened probabilities are all but uniform and the
+ * T² factor overflows (from about 1e19 the loss is infinite): a temperature at most 100.
+ */
+export const TEMPERATURE: Rule = {
+  valid: (v) => typeof v === 'number' && v > 0 && v <= 100,
+  expected: 'a number above 0, at most 100',
+};
 const BOOLEAN: Rule = { valid: (v) => typeof v === 'boolean', expected: 'true or false' };
 const NAME_OR_NULL: Rule = {
   valid: (v) => v === null || (typeof v === 'string' && v !== ''),
@@ -190,7 +198,7 @@ const SETTINGS = {
   /** The teacher's share of each training target (the rest is the label). */
   distilWeight: setting<number>({ default: 0.8, rule: SHARE, before: 0.8 }),
   /** The distillation term's temperature: teacher and student both softened at it, their cross-entropy times T² (Hinton et al.). */
-  temperature: setting<number>({ default: 1, rule: ABOVE_0, before: 1 }),
+  temperature: setting<number>({ default: 1, rule: TEMPERATURE, before: 1 }),
   /** With a teacher: the kinds of new texts made from the training rows and labelled by the teacher; empty: none. */
   augment: setting<AugmentKind[]>({
     default: [],

@@ -40,6 +40,7 @@ import {
   positiveInt,
   positiveNumber,
   share,
+  temperature,
   wholeNumber,
 } from './parse.ts';
 
@@ -293,9 +294,9 @@ export const TRAIN_FLAGS = {
   temperature: flag<number>({
     flags: '--temperature <t>',
     description:
-      "with --teacher: the distillation's temperature (Hinton et al.): the teacher's and the student's probabilities both raised to 1/t and renormalised, their cross-entropy times t² (the loss printed is so much larger), plus the labels' share; above 1 the student also learns how the teacher ranks the unlikely classes",
+      "with --teacher: the distillation's temperature (Hinton et al.): the teacher's and the student's probabilities both raised to 1/t and renormalised, their cross-entropy times t² (the loss printed is so much larger), plus the labels' share; above 1 the student also learns how the teacher ranks the unlikely classes (at most 100)",
     default: d.temperature,
-    parse: positiveNumber,
+    parse: temperature,
   }),
   augment: flag<AugmentKind[]>({
     flags: '--augment <kinds>',

@@ -9,6 +9,7 @@ import {
   type Rule,
   SETTING_RULES,
   SHARE,
+  TEMPERATURE,
   WHOLE_AT_LEAST_0,
   WHOLE_AT_LEAST_1,
   WHOLE_AT_LEAST_2,
@@ -34,6 +35,7 @@ export const positiveNumber = byRule(ABOVE_0, DECIMAL);
 /** A share in [0, 1]. */
 export const share = byRule(SHARE, DECIMAL);
 export const augmentShare = byRule(AUGMENT_SHARE, DECIMAL);
+export const temperature = byRule(TEMPERATURE, DECIMAL);
 
 /** Comma-separated names, at least two, none empty: `neg,neutral,pos`. */
 export function nameList(value: string): string[] {

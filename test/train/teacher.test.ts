@@ -196,6 +196,11 @@ describe('a student trained towards a teacher (--teacher)', () => {
       name: 'SettingError',
       message: /augmentShare.*at most 20/s,
     });
+    // Far above Hinton et al.'s range the T² factor overflows: refused before any work.
+    await assert.rejects(train({ teacher, temperature: 1e20 }), {
+      name: 'SettingError',
+      message: /temperature.*at most 100/s,
+    });
   });
 
   it('the student preset: the member on vectors, distilled, a model directory of one member', async () => {
