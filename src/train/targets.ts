@@ -6,6 +6,7 @@
 import { type Batch, oneHotBatch } from '../data/batches.ts';
 import * as tf from '../engine/tf.ts';
 import { SettingError } from '../errors.ts';
+import { checkSettings } from '../settings.ts';
 
 /** A teacher's answers as training targets. */
 export interface SoftTargets {
@@ -59,10 +60,8 @@ export function batchTargets(
 
 /** A teacher's answers that `rows` rows of `numClasses` classes can train on: a SettingError naming what cannot. */
 export function checkSoftTargets(soft: SoftTargets, rows: number, numClasses: number): void {
-  if (!(soft.weight >= 0 && soft.weight <= 1))
-    throw new SettingError('distilWeight', 'must be a number from 0 to 1', { given: soft.weight });
-  if (!(soft.temperature > 0 && Number.isFinite(soft.temperature)))
-    throw new SettingError('temperature', 'must be a number above 0', { given: soft.temperature });
+  // The run's own rules for these two (a caller of trainModel meets what a run would).
+  checkSettings({ distilWeight: soft.weight, temperature: soft.temperature });
   if (soft.probabilities.length !== rows * numClasses)
     throw new SettingError('softTargets', `must hold ${rows} rows × ${numClasses} classes of probabilities`, {
       given: soft.probabilities.length,

@@ -46,6 +46,10 @@ describe('training targets (src/train/targets.ts)', () => {
     const rows = 3;
     assert.throws(() => checkSoftTargets(soft(1.5), rows, 3), { name: 'SettingError', message: /distilWeight/ });
     assert.throws(() => checkSoftTargets(soft(1, 0), rows, 3), { name: 'SettingError', message: /temperature/ });
+    assert.throws(() => checkSoftTargets(soft(1, 1e20), rows, 3), {
+      name: 'SettingError',
+      message: /temperature.*100/,
+    });
     assert.throws(() => checkSoftTargets(soft(1), 4, 3), { name: 'SettingError', message: /4 rows × 3 classes/ });
     const nan = { ...soft(1), probabilities: Float32Array.of(Number.NaN, 0, 1, 0, 0, 1, 0, 0, 1) };
     assert.throws(() => checkSoftTargets(nan, rows, 3), { name: 'SettingError', message: /probabilities/ });
