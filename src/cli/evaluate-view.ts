@@ -34,6 +34,12 @@ export function formatEvaluation(e: Evaluation): string {
         'note: this is the file the model was trained on; most rows were seen in training (--validation scores the held-out part)',
       ),
     );
+  if (e.teacherSawRows !== null)
+    lines.push(
+      chalk.yellow(
+        `note: the teacher ${e.teacherSawRows} trained on these rows and this student learnt its answers: the score flatters it (score a file neither saw)`,
+      ),
+    );
   lines.push(
     `${chalk.bold('accuracy')}  ${chalk.green(f4(r.accuracy))}   macro-F1 ${chalk.green(f4(r.macroF1))}   loss ${f4(e.loss)}`,
     `${chalk.bold('floor')}     ${f4(r.majorityAccuracy)} (always "${names[r.majorityLabel]}", the most common label here)`,

@@ -55,6 +55,11 @@ export interface Evaluation {
   seconds: number;
   /** The file is the one the model was trained on (and validation was not asked for). */
   isTrainingFile: boolean;
+  /**
+   * A student scored on its validation rows: its teacher, which trained on every row of the file, these
+   * included, and whose answers the student learnt (the score flatters it); else null.
+   */
+  teacherSawRows: string | null;
   engine: EngineInfo;
 }
 
@@ -146,6 +151,7 @@ export async function scoreFile<T>(
       fromMemory,
       seconds,
       isTrainingFile: trainedOn && !opts.validation,
+      teacherSawRows: opts.validation ? (settings?.teacher ?? null) : null,
       engine,
     };
     const texts = picked.map((r) => r.text);

@@ -124,7 +124,8 @@ function modelCard(predictor: Predictor, evaluation: Evaluation): [string, strin
 
 function scoredWhat(e: Evaluation): string {
   const rows = `${e.report.count.toLocaleString('en-US')} rows of ${e.file}`;
-  if (e.part === 'validation') return `${rows}: the validation rows training held out (from line ${e.firstLine})`;
+  if (e.part === 'validation')
+    return `${rows}: the validation rows training held out (from line ${e.firstLine})${e.teacherSawRows === null ? '' : `, which its teacher trained on (the scores flatter it)`}`;
   return e.isTrainingFile ? `${rows}: the file it was trained on (its scores flatter it)` : rows;
 }
 

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { formatEvaluation } from '../../src/cli/evaluate-view.ts';
 import { initEngine } from '../../src/engine/engine.ts';
+import { evaluateFile } from '../../src/evaluate/evaluate-file.ts';
 import { loadModelDirectory } from '../../src/model/directory.ts';
 import { Predictor } from '../../src/predict/predictor.ts';
 import { DEFAULT_SETTINGS, type RunSettings, type SettingKey } from '../../src/settings.ts';
@@ -85,6 +87,20 @@ describe('a student trained towards a teacher (--teacher)', () => {
       loaded.dispose();
     }
     teacher = (await train({ preset: 'best', embeddings: vectorsFor(data), folds: 3 })).out;
+  });
+
+  it("evaluate on a student's validation rows says its teacher trained on them; elsewhere it says nothing", async () => {
+    const student = (await train({ teacher })).out;
+    const plain = (await train({})).out;
+    const score = (modelDir: string, validation: boolean) =>
+      evaluateFile({ modelDir, file: data, validation, backend: 'wasm' });
+    const held = await score(student, true);
+    assert.equal(held.teacherSawRows, teacher);
+    assert.match(formatEvaluation(held), /teacher .* trained on these rows.*flatters/s);
+    assert.equal((await score(student, false)).teacherSawRows, null, 'all rows: the training file note says it');
+    const own = await score(plain, true);
+    assert.equal(own.teacherSawRows, null);
+    assert.doesNotMatch(formatEvaluation(own), /teacher/);
   });
 
   it("labels a new text by the fold that never saw its sentence: a row's own text gets its out-of-fold answer", async () => {
