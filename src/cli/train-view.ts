@@ -88,6 +88,13 @@ export function trainedLines(result: TrainResult): string[] {
         ? `loss ${chalk.green(fmt4(kept.loss))}`
         : `val_acc ${chalk.green(fmt4(kept.val_acc))}, val_loss ${fmt4(kept.val_loss)}`;
     lines.push(`${chalk.bold('kept')}    epoch ${kept.epoch} (${why}): ${scores}`);
+    // A teacher trains on every row of the file, so a student's validation rows are its teacher's training rows.
+    if (settings.teacher !== null && kept.val_acc !== null && settings.validationFile === null)
+      lines.push(
+        chalk.yellow(
+          `note: the teacher ${settings.teacher} trained on these validation rows: val_acc flatters the student (score a file neither saw)`,
+        ),
+      );
     if (best && best !== kept && best.val_acc !== null)
       lines.push(
         `${chalk.bold('best')}    epoch ${best.epoch}: val_acc ${fmt4(best.val_acc)}, val_loss ${fmt4(best.val_loss)}`,

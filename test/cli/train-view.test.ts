@@ -71,6 +71,15 @@ describe('train: a result to lines', () => {
     assert.ok(lines.includes('score   blend (linear, weights 0.60 / 0.40): val_acc 0.6100, val_loss 0.8800'));
     assert.ok(lines.includes('score   member ngram: val_acc 0.5800, val_loss 1.0000'));
     assert.match(lines.at(-1) ?? '', /^memory {2}1,234 training phrases/);
+    assert.ok(!lines.some((l) => /teacher/.test(l)));
+  });
+
+  it("a student's kept line says its teacher trained on the validation rows; not with a validation file", () => {
+    const student = { ...DEFAULT_SETTINGS, teacher: 'models/best' };
+    const lines = plain(trainedLines(result({ settings: student })));
+    assert.match(lines[1], /^note: the teacher models\/best trained on these validation rows: val_acc flatters/);
+    const own = plain(trainedLines(result({ settings: { ...student, validationFile: 'held-out.tsv' } })));
+    assert.ok(!own.some((l) => /teacher/.test(l)));
   });
 
   it('a stopped run names its checkpoint and the command that resumes it', () => {
