@@ -3,11 +3,13 @@
  * training file, each from the fold models that never saw the row (oof.tsv.gz), for a student to
  * train towards (targets.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SettingError } from '../errors.ts';
 import { blendProbabilities } from '../model/blend.ts';
 import { loadModelDirectory, OUT_OF_FOLD_FILE, openModelDirectory } from '../model/directory.ts';
+import { MODEL_FILES } from '../model/files.ts';
 import { Predictor } from '../predict/predictor.ts';
 import { readOutOfFoldGzip } from './out-of-fold.ts';
 import { foldSplit } from '../data/split.ts';
@@ -33,7 +35,7 @@ export interface StudentData {
  */
 export async function teacherProbabilities(dir: string, data: StudentData): Promise<Float32Array> {
   const refuse = (why: string) => new SettingError('teacher', why, { given: dir });
-  const header = await openModelDirectory(dir);
+  const header = await openTeacher(dir);
   const bagging = header.meta?.bagging;
   if (!header.meta || !bagging)
     throw refuse('is not a model trained on folds (--preset best): it holds no out-of-fold answers to learn from');
@@ -52,9 +54,28 @@ export async function teacherProbabilities(dir: string, data: StudentData): Prom
   return blendProbabilities(table.oof.probabilities, data.labels.length, bagging.stack);
 }
 
+/** The teacher's header; a path that holds no model directory is refused naming the setting (what predict would say names its own). */
+async function openTeacher(dir: string) {
+  const s = await stat(dir).catch(() => null);
+  const problem = !s
+    ? 'does not exist'
+    : !s.isDirectory()
+      ? 'is a file'
+      : existsSync(join(dir, MODEL_FILES.meta))
+        ? null
+        : `holds no ${MODEL_FILES.meta}`;
+  if (problem)
+    throw new SettingError(
+      'teacher',
+      `${problem}: a teacher is a model directory trained with {preset} best on this same file`,
+      { given: dir },
+    );
+  return openModelDirectory(dir);
+}
+
 /** A teacher's members, fold by fold, and how its stack combines one fold's. */
 async function teacherFolds(dir: string) {
-  const header = await openModelDirectory(dir);
+  const header = await openTeacher(dir);
   const bagging = header.meta?.bagging;
   if (!header.meta || !bagging) throw new SettingError('teacher', 'is not a model trained on folds', { given: dir });
   const entries = header.meta.members;

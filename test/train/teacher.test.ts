@@ -274,6 +274,16 @@ describe('a student trained towards a teacher (--teacher)', () => {
   });
 
   it('refuses a teacher that cannot teach this run, naming it and why', async () => {
+    const empty = tempDir();
+    for (const [dir, why] of [
+      [
+        join(empty, 'missing'),
+        /teacher .*missing: does not exist: a teacher is a model directory trained with preset best/s,
+      ],
+      [data, /teacher .*: is a file: a teacher is a model directory/s],
+      [empty, /teacher .*: holds no meta\.json: a teacher is a model directory/s],
+    ] as const)
+      await assert.rejects(train({ teacher: dir }), { name: 'SettingError', message: why });
     const plain = (await train({})).out;
     await assert.rejects(train({ teacher: plain }), {
       name: 'SettingError',
