@@ -99,18 +99,15 @@ export async function checkOutputs(outputs: ReadonlyArray<Output>, reads: Readon
 
 /**
  * A directory a command replaces whole (a model directory) must hold none of its inputs: refuses,
- * naming `setting`, when a file of `reads` is inside `dir` (through links, or as a hard link there),
- * or a directory of `readDirs` (a teacher model) is `dir`, inside it or around it.
+ * naming `setting`, when a file of `reads` is inside `dir` (through links, or as a hard link there).
  */
 export async function checkDirectoryHoldsNoInput(
   dir: string,
   setting: string,
   given: string,
   reads: ReadonlyArray<string>,
-  readDirs: ReadonlyArray<string> = [],
 ): Promise<void> {
   const realDir = await realpath(dir).catch(() => null);
-  await checkNoDirectoryNested(realDir ?? (await finalPath(dir)), setting, given, readDirs);
   if (!realDir) return;
   const inside = await inputIdentities([realDir]);
   for (const read of reads) {
@@ -134,16 +131,18 @@ function isWithin(dir: string, path: string): boolean {
 }
 
 /**
- * A directory the run reads (a teacher) and the one it replaces whole must not be one, nor either
- * inside the other: replacing the read one, or one around it, destroys it; one inside it would be
- * lost when the read one is replaced in turn, and could be a part of it (`bilstm/`).
+ * A directory the command reads (a teacher) and the one it replaces whole (`dir`, its links followed)
+ * must not be one, nor either inside the other: replacing the read one, or one around it, destroys
+ * it; one inside it would be lost when the read one is replaced in turn, and could be a part of it
+ * (`bilstm/`). Checked before anything touches `dir` (its writability probe included).
  */
-async function checkNoDirectoryNested(
-  target: string,
+export async function checkNoDirectoryNested(
+  dir: string,
   setting: string,
   given: string,
   reads: ReadonlyArray<string>,
 ): Promise<void> {
+  const target = await realpath(dir).catch(() => finalPath(dir));
   for (const read of reads) {
     const s = await stat(read).catch(() => null);
     if (!s?.isDirectory()) continue;

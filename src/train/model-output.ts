@@ -2,7 +2,7 @@
 import { rmdir, stat } from 'node:fs/promises';
 import { lockDirectory } from '../fs/lock.ts';
 import { checkOutputDirectory } from '../fs/output-dir.ts';
-import { checkDirectoryHoldsNoInput } from '../fs/output-gate.ts';
+import { checkDirectoryHoldsNoInput, checkNoDirectoryNested } from '../fs/output-gate.ts';
 import { resolveEmbeddings } from '../data/vectors.ts';
 import { isModelEntry } from '../model/directory.ts';
 
@@ -17,8 +17,9 @@ export async function withModelOutput<T>(
   reads: RunInputs,
   work: (out: string) => Promise<T>,
 ): Promise<T> {
+  await checkNoDirectoryNested(given, 'out', given, reads.modelDirs);
   const out = await checkOutputDirectory(given, 'out', isModelEntry);
-  await checkDirectoryHoldsNoInput(out, 'out', given, reads.files, reads.modelDirs);
+  await checkDirectoryHoldsNoInput(out, 'out', given, reads.files);
   const existed = (await stat(out).catch(() => null)) !== null;
   const release = await lockDirectory(out, 'out');
   try {

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SettingError } from '../../src/errors.ts';
-import { checkDirectoryHoldsNoInput, checkOutputs } from '../../src/fs/output-gate.ts';
+import { checkDirectoryHoldsNoInput, checkNoDirectoryNested, checkOutputs } from '../../src/fs/output-gate.ts';
 import { tempDir } from '../helpers.ts';
 
 /** A data file and a model directory (two levels, as members are) to protect. */
@@ -123,12 +123,12 @@ describe('the output gate: nothing written may destroy what is read', () => {
     symlinkSync(model, join(dir, 'model-link'));
     cases.push([join(dir, 'model-link'), /is .*model, which this run reads/]);
     for (const [out, why] of cases)
-      await assert.rejects(checkDirectoryHoldsNoInput(out, 'out', out, [], [model]), (err: unknown) => {
+      await assert.rejects(checkNoDirectoryNested(out, 'out', out, [model]), (err: unknown) => {
         assert.ok(err instanceof SettingError && why.test(err.message), String(err));
         return true;
       });
     // A directory beside it, or its parent's other child, is its own.
-    await checkDirectoryHoldsNoInput(join(dir, 'model-2'), 'out', 'model-2', [], [model]);
-    await checkDirectoryHoldsNoInput(join(dir, 'student'), 'out', 'student', [], [model, join(dir, 'missing')]);
+    await checkNoDirectoryNested(join(dir, 'model-2'), 'out', 'model-2', [model]);
+    await checkNoDirectoryNested(join(dir, 'student'), 'out', 'student', [model, join(dir, 'missing')]);
   });
 });
