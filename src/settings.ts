@@ -80,7 +80,7 @@ export const SHARE: Rule = {
  * reads it (share 4 on the Kaggle file: 430,000 texts, two minutes to label, 17 to train), so the
  * most a run may ask is bounded as its file's rows are.
  */
-export const AUGMENT_SHARE: Rule = {
+const AUGMENT_SHARE: Rule = {
   valid: (v) => typeof v === 'number' && v > 0 && v <= 20,
   expected: 'a number above 0, at most 20',
 };
@@ -88,7 +88,7 @@ export const AUGMENT_SHARE: Rule = {
  * Hinton et al. distil at 1 to 20; far above, the softened probabilities are all but uniform and the
  * T² factor overflows (from about 1e19 the loss is infinite): a temperature at most 100.
  */
-export const TEMPERATURE: Rule = {
+const TEMPERATURE: Rule = {
   valid: (v) => typeof v === 'number' && v > 0 && v <= 100,
   expected: 'a number above 0, at most 100',
 };

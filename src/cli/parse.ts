@@ -3,13 +3,11 @@ import { InvalidArgumentError } from 'commander';
 import { DECIMAL } from '../data/numbers.ts';
 import {
   ABOVE_0,
-  AUGMENT_SHARE,
   type AugmentKind,
   FRACTION,
   type Rule,
   SETTING_RULES,
   SHARE,
-  TEMPERATURE,
   WHOLE_AT_LEAST_0,
   WHOLE_AT_LEAST_1,
   WHOLE_AT_LEAST_2,
@@ -34,8 +32,8 @@ export const fraction = byRule(FRACTION, DECIMAL);
 export const positiveNumber = byRule(ABOVE_0, DECIMAL);
 /** A share in [0, 1]. */
 export const share = byRule(SHARE, DECIMAL);
-export const augmentShare = byRule(AUGMENT_SHARE, DECIMAL);
-export const temperature = byRule(TEMPERATURE, DECIMAL);
+export const augmentShare = byRule(SETTING_RULES.augmentShare, DECIMAL);
+export const temperature = byRule(SETTING_RULES.temperature, DECIMAL);
 
 /** Comma-separated names, at least two, none empty: `neg,neutral,pos`. */
 export function nameList(value: string): string[] {

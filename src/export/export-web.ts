@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EngineInfo, EngineRequest } from '../engine/engine.ts';
 import { InputError, SettingError } from '../errors.ts';
@@ -16,6 +16,7 @@ import { evaluateFile } from '../evaluate/evaluate-file.ts';
 import { replaceDirectory } from '../fs/atomic-dir.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
 import { checkOutputDirectory } from '../fs/output-dir.ts';
+import { isWithin } from '../fs/output-gate.ts';
 import { type LoadedModel, loadModelDirectory, saveModelDirectory } from '../model/directory.ts';
 import { MODEL_FILES } from '../model/files.ts';
 import type { HistoryFile } from '../model/history.ts';
@@ -142,8 +143,7 @@ async function checkExportDirectory(opts: ExportOptions): Promise<string> {
   const out = await checkOutputDirectory(opts.out, 'web', () => true);
   // The model's own path, its links followed as out's are: a link to it names it too.
   const model = await realpath(opts.modelDir).catch(() => resolve(opts.modelDir));
-  const inside = (a: string, b: string) => a === b || a.startsWith(b + sep);
-  if (inside(model, out) || inside(out, model))
+  if (model === out || isWithin(out, model) || isWithin(model, out))
     throw new SettingError(
       'web',
       `must be a folder of its own, not the model directory ${opts.modelDir}, inside it or around it`,

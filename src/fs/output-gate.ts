@@ -125,7 +125,7 @@ export async function checkDirectoryHoldsNoInput(
 }
 
 /** `path` is strictly inside `dir` (both resolved). */
-function isWithin(dir: string, path: string): boolean {
+export function isWithin(dir: string, path: string): boolean {
   const rel = relative(dir, path);
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

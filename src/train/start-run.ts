@@ -12,6 +12,7 @@ import { describeEngine, type Engine, type EngineInfo, type EngineRequest, start
 import { InputError, SettingError } from '../errors.ts';
 import type { StagedHook } from '../fs/atomic-dir.ts';
 import { fileDigest } from '../fs/digest.ts';
+import { MODEL_FILES } from '../model/files.ts';
 import { checkInputFile } from '../fs/read.ts';
 import type { MemberKind } from '../model/member.ts';
 import { PRESET_TABLE, presetMembers, unusedSetting } from '../presets.ts';
@@ -209,7 +210,7 @@ export async function startRun(
     : null;
   const inputsSha256: InputDigests = {
     ...(validation ? { validation_file: validation.sha256 } : {}),
-    ...(requested.teacher ? { teacher: (await fileDigest(join(requested.teacher, 'meta.json'))).sha256 } : {}),
+    ...(requested.teacher ? { teacher: (await fileDigest(join(requested.teacher, MODEL_FILES.meta))).sha256 } : {}),
   };
   if (checkpoint) checkSameInputs(checkpoint, inputsSha256, requested);
   const labels = Int32Array.from([...classes.index, ...valIndex]);
